@@ -1,0 +1,73 @@
+package dev.weir.dataplane.routing;
+
+import dev.weir.dataplane.snapshot.PathType;
+import dev.weir.dataplane.snapshot.Route;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The path rules of one virtual host, compiled for lookup. Exact rules are one hash lookup; Prefix
+ * rules are found by looking up the request path cut at each of its {@code /} boundaries, longest
+ * first, so the cost grows with the depth of the request path, not with the number of rules.
+ */
+final class PathMatcher<B> {
+  private final Map<String, B> exact;
+  private final Map<String, B> prefixes;
+
+  private PathMatcher(Map<String, B> exact, Map<String, B> prefixes) {
+    this.exact = exact;
+    this.prefixes = prefixes;
+  }
+
+  static <B> PathMatcher<B> compile(List<Route> routes, Function<String, B> backends) {
+    Map<String, B> exact = new HashMap<>();
+    Map<String, B> prefixes = new HashMap<>();
+    for (Route route : routes) {
+      B backend = backends.apply(route.backend());
+      if (route.pathType() == PathType.EXACT) {
+        exact.putIfAbsent(route.path(), backend);
+      } else {
+        prefixes.putIfAbsent(prefixKey(route.path()), backend);
+      }
+    }
+    return new PathMatcher<>(Map.copyOf(exact), Map.copyOf(prefixes));
+  }
+
+  /** The backend of the best rule for {@code path}, or null. */
+  B match(String path) {
+    B found = exact.get(path);
+    if (found != null || prefixes.isEmpty()) {
+      return found;
+    }
+    // Candidates, longest first: the path itself without trailing slashes, then the path cut
+    // before each '/', ending with "" (the key of the "/" rule).
+    int end = path.length();
+    while (end > 0 && path.charAt(end - 1) == '/') {
+      end--;
+    }
+    while (true) {
+      found = prefixes.get(path.substring(0, end));
+      if (found != null) {
+        return found;
+      }
+      if (end == 0) {
+        return null;
+      }
+      end = path.lastIndexOf('/', end - 1);
+      if (end < 0) {
+        return null;
+      }
+    }
+  }
+
+  // The Ingress specification ignores a trailing slash in a Prefix rule: /foo/ and /foo are one rule.
+  private static String prefixKey(String rulePath) {
+    int end = rulePath.length();
+    while (end > 0 && rulePath.charAt(end - 1) == '/') {
+      end--;
+    }
+    return rulePath.substring(0, end);
+  }
+}

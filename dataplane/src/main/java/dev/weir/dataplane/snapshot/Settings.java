@@ -1,0 +1,29 @@
+package dev.weir.dataplane.snapshot;
+
+/**
+ * Listener-wide limits and timeouts. Zero or absent fields take the defaults.
+ *
+ * @param maxRequestLineBytes longest request line (method, URI, version); past it 414
+ * @param maxHeaderBytes largest request header block; past it 431
+ * @param clientIdleMillis an idle client connection is closed after this long
+ * @param upstreamMaxConnectionsPerEndpoint bound of the keep-alive pool towards one endpoint
+ * @param upstreamIdleMillis an idle pooled upstream connection is closed after this long
+ */
+public record Settings(
+    int maxRequestLineBytes,
+    int maxHeaderBytes,
+    long clientIdleMillis,
+    int upstreamMaxConnectionsPerEndpoint,
+    long upstreamIdleMillis) {
+
+  public static final Settings DEFAULTS = new Settings(0, 0, 0, 0, 0);
+
+  public Settings {
+    maxRequestLineBytes = maxRequestLineBytes == 0 ? 8 * 1024 : maxRequestLineBytes;
+    maxHeaderBytes = maxHeaderBytes == 0 ? 32 * 1024 : maxHeaderBytes;
+    clientIdleMillis = clientIdleMillis == 0 ? 60_000 : clientIdleMillis;
+    upstreamMaxConnectionsPerEndpoint =
+        upstreamMaxConnectionsPerEndpoint == 0 ? 256 : upstreamMaxConnectionsPerEndpoint;
+    upstreamIdleMillis = upstreamIdleMillis == 0 ? 60_000 : upstreamIdleMillis;
+  }
+}

@@ -1,0 +1,177 @@
+package dev.weir.dataplane.snapshot;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks what JSON decoding cannot: required fields, references between ids, host and path
+ * syntax. Certificates are only checked for presence here; the TLS layer parses them.
+ */
+public final class SnapshotValidator {
+  // RFC 1123 labels, lower case; hosts are normalised to lower case before this check.
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  private SnapshotValidator() {}
+
+  public static void validate(Snapshot s) throws InvalidSnapshotException {
+    List<String> problems = new ArrayList<>();
+    if (s.schemaVersion() != Snapshot.SCHEMA_VERSION) {
+      problems.add("schemaVersion: is " + s.schemaVersion() + ", this data plane reads "
+          + Snapshot.SCHEMA_VERSION);
+    }
+    if (s.version() < 0) {
+      problems.add("version: must not be negative");
+    }
+    checkSettings(s.settings(), problems);
+
+    Set<String> backendIds = new HashSet<>();
+    for (int i = 0; i < s.backends().size(); i++) {
+      Backend b = s.backends().get(i);
+      String at = "backends[" + i + "]";
+      if (isBlank(b.id())) {
+        problems.add(at + ".id: is required");
+      } else if (!backendIds.add(b.id())) {
+        problems.add(at + ".id: duplicate id '" + b.id() + "'");
+      }
+      for (int j = 0; j < b.endpoints().size(); j++) {
+        Endpoint e = b.endpoints().get(j);
+        String eat = at + ".endpoints[" + j + "]";
+        if (isBlank(e.address())) {
+          problems.add(eat + ".address: is required");
+        }
+        if (e.port() < 1 || e.port() > 65535) {
+          problems.add(eat + ".port: " + e.port() + " is not in 1..65535");
+        }
+      }
+      if (b.timeouts().connectMillis() < 0 || b.timeouts().readMillis() < 0) {
+        problems.add(at + ".timeouts: must not be negative");
+      }
+      if (b.connectRetries() < 0) {
+        problems.add(at + ".connectRetries: must not be negative");
+      }
+    }
+
+    Set<String> certificateIds = new HashSet<>();
+    for (int i = 0; i < s.certificates().size(); i++) {
+      Certificate c = s.certificates().get(i);
+      String at = "certificates[" + i + "]";
+      if (isBlank(c.id())) {
+        problems.add(at + ".id: is required");
+      } else if (!certificateIds.add(c.id())) {
+        problems.add(at + ".id: duplicate id '" + c.id() + "'");
+      }
+      if (isBlank(c.certificateChain()) || !c.certificateChain().contains("-----BEGIN CERTIFICATE-----")) {
+        problems.add(at + ".certificateChain: must hold at least one PEM CERTIFICATE block");
+      }
+      if (c.privateKey() == null || c.privateKey().isBlank()
+          || !c.privateKey().reveal().contains("PRIVATE KEY-----")) {
+        problems.add(at + ".privateKey: must hold a PEM PRIVATE KEY block");
+      }
+    }
+
+    for (int i = 0; i < s.ticketKeys().size(); i++) {
+      TicketKey k = s.ticketKeys().get(i);
+      String at = "ticketKeys[" + i + "].key";
+      byte[] bytes = null;
+      if (k.key() != null) {
+        try {
+          bytes = java.util.Base64.getDecoder().decode(k.key().reveal());
+        } catch (IllegalArgumentException e) {
+          problems.add(at + ": is not base64");
+          continue;
+        }
+      }
+      if (bytes == null || bytes.length != TicketKey.LENGTH_BYTES) {
+        problems.add(at + ": must be " + TicketKey.LENGTH_BYTES + " bytes, base64");
+      }
+    }
+
+    Set<String> hosts = new HashSet<>();
+    for (int i = 0; i < s.virtualHosts().size(); i++) {
+      VirtualHost v = s.virtualHosts().get(i);
+      String at = "virtualHosts[" + i + "]";
+      String hostProblem = hostProblem(v.host());
+      if (hostProblem != null) {
+        problems.add(at + ".host: " + hostProblem);
+      } else if (!hosts.add(v.host().toLowerCase(java.util.Locale.ROOT))) {
+        problems.add(at + ".host: duplicate host '" + v.host() + "'");
+      }
+      if (v.certificate() != null && !certificateIds.contains(v.certificate())) {
+        problems.add(at + ".certificate: unknown certificate '" + v.certificate() + "'");
+      }
+      if (v.defaultBackend() != null && !backendIds.contains(v.defaultBackend())) {
+        problems.add(at + ".defaultBackend: unknown backend '" + v.defaultBackend() + "'");
+      }
+      Set<String> rules = new HashSet<>();
+      for (int j = 0; j < v.routes().size(); j++) {
+        Route r = v.routes().get(j);
+        String rat = at + ".routes[" + j + "]";
+        if (r.pathType() == null) {
+          problems.add(rat + ".pathType: is required (Exact or Prefix)");
+        }
+        if (r.path() == null || !r.path().startsWith("/")) {
+          problems.add(rat + ".path: must start with '/'");
+        } else if (r.pathType() != null && !rules.add(r.pathType() + " " + r.path())) {
+          problems.add(rat + ": duplicate " + r.pathType() + " route for path '" + r.path() + "'");
+        }
+        if (r.backend() == null || !backendIds.contains(r.backend())) {
+          problems.add(rat + ".backend: unknown backend '" + r.backend() + "'");
+        }
+      }
+    }
+    if (s.defaultBackend() != null && !backendIds.contains(s.defaultBackend())) {
+      problems.add("defaultBackend: unknown backend '" + s.defaultBackend() + "'");
+    }
+    if (s.defaultCertificate() != null && !certificateIds.contains(s.defaultCertificate())) {
+      problems.add("defaultCertificate: unknown certificate '" + s.defaultCertificate() + "'");
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidSnapshotException(problems);
+    }
+  }
+
+  /** Why {@code host} is not a valid virtual host name, or null when it is. */
+  public static String hostProblem(String host) {
+    if (isBlank(host)) {
+      return "is required";
+    }
+    if (host.equals(VirtualHost.ANY_HOST)) {
+      return null;
+    }
+    String name = host.toLowerCase(java.util.Locale.ROOT);
+    if (name.startsWith("*.")) {
+      name = name.substring(2);
+    }
+    if (name.length() > 253) {
+      return "'" + host + "' is longer than 253 characters";
+    }
+    for (String label : name.split("\\.", -1)) {
+      if (!LABEL.matcher(label).matches()) {
+        return "'" + host + "' is not a DNS name (a wildcard may only be a leading '*.')";
+      }
+    }
+    return null;
+  }
+
+  private static void checkSettings(Settings t, List<String> problems) {
+    if (t.maxRequestLineBytes() < 256) {
+      problems.add("settings.maxRequestLineBytes: must be at least 256");
+    }
+    if (t.maxHeaderBytes() < 1024) {
+      problems.add("settings.maxHeaderBytes: must be at least 1024");
+    }
+    if (t.clientIdleMillis() < 0 || t.upstreamIdleMillis() < 0) {
+      problems.add("settings: idle timeouts must not be negative");
+    }
+    if (t.upstreamMaxConnectionsPerEndpoint() < 1) {
+      problems.add("settings.upstreamMaxConnectionsPerEndpoint: must be at least 1");
+    }
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+}
