@@ -6,7 +6,6 @@ import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -24,7 +23,10 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -128,7 +130,7 @@ public final class TestPki {
           .build(ca.getKeyPair().getPrivate());
       X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(b.build(signer));
       String keyPem = format == KeyFormat.PKCS8 ? pkcs8Pem(keys.getPrivate())
-          : traditionalPem(keys.getPrivate());
+          : traditionalPem(keys);
       return new Leaf(certificatePem(leaf), keyPem, leaf);
     } catch (Exception e) {
       throw new IllegalStateException("cannot issue test certificate", e);
@@ -204,13 +206,23 @@ public final class TestPki {
     return pem("PRIVATE KEY", key.getEncoded());
   }
 
-  // BouncyCastle writes a bare private key in its algorithm's traditional encoding.
-  private static String traditionalPem(PrivateKey key) {
+  private static String traditionalPem(KeyPair keys) throws IOException {
+    PrivateKey key = keys.getPrivate();
+    if (key instanceof java.security.interfaces.ECPrivateKey ec) {
+      // SEC1 as OpenSSL and Go write it: curve OID and public point included. (BouncyCastle's
+      // writer, fed the JDK's key, omits both, and no real tool produces that.)
+      PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+      byte[] point = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded())
+          .getPublicKeyData().getBytes();
+      org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+          ec.getParams().getOrder().bitLength(), ec.getS(), new DERBitString(point),
+          info.getPrivateKeyAlgorithm().getParameters());
+      return pem("EC PRIVATE KEY", sec1.getEncoded());
+    }
+    // PKCS#1 "RSA PRIVATE KEY", as cert-manager writes by default.
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       writer.writeObject(key);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return out.toString();
   }

@@ -36,6 +36,15 @@ class TestPkiTest {
   }
 
   @Test
+  void sec1KeyCarriesItsCurveAndPublicKeyAsOpenSslWritesIt() throws Exception {
+    String pem = pki.issue(KeyType.EC_P256, KeyFormat.TRADITIONAL, "e.example.com").keyPem();
+    byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+    var sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(der);
+    assertThat(sec1.getParametersObject()).hasToString("1.2.840.10045.3.1.7");
+    assertThat(sec1.getPublicKey()).isNotNull();
+  }
+
+  @Test
   void expiredLeafIsNoLongerValid() {
     X509Certificate expired = pki.issueExpired("old.example.com").certificate();
     assertThatThrownBy(expired::checkValidity).isInstanceOf(CertificateExpiredException.class);
