@@ -17,9 +17,9 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * A blocking JDK TLS client over loopback. Connections made through one instance share the JDK's
- * client session cache, keyed by the {@code (sessionHost, 443)} each connection names, not by the
- * real port: two servers on different ports can then be offered the same session, as two replicas
- * behind one address would be.
+ * client session cache, which SSLSocket keys by host and the socket's real port: a second
+ * connection to the same server is offered the first one's session. (To offer a session to another
+ * server, as to another replica behind one address, use {@link NettyTlsClient}.)
  */
 final class TlsTestClient {
   private final SSLContext context;
