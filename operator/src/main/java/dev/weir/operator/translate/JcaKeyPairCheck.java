@@ -61,7 +61,8 @@ public final class JcaKeyPairCheck implements KeyPairCheck {
       Object block = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       if (block instanceof PEMKeyPair pair) {
-        key = converter.getKeyPair(pair).getPrivate();
+        // Only the private part: SEC1 makes the public key optional, and some writers omit it.
+        key = converter.getPrivateKey(pair.getPrivateKeyInfo());
       } else if (block instanceof PrivateKeyInfo info) {
         key = converter.getPrivateKey(info);
       } else if (block instanceof PEMEncryptedKeyPair || block instanceof PKCS8EncryptedPrivateKeyInfo) {
