@@ -80,7 +80,14 @@ class KubernetesSourceTest {
           && source.state().tlsSecret("shop", "web-tls").isPresent());
       assertThat(source.state().ingressesReferencingSecret("shop", "web-tls"))
           .extracting(i -> i.getMetadata().getName()).containsExactly("web");
-      assertThat(changes.get()).isGreaterThanOrEqualTo(5);
+      // Two initial adds, the slice, the Ingress. The Secret's add may come before the Ingress is
+      // indexed and then rightly counts for nothing: the Ingress's own add follows it.
+      assertThat(changes.get()).isGreaterThanOrEqualTo(4);
+
+      int beforeUpdate = changes.get();
+      client.secrets().inNamespace("shop").withName("web-tls")
+          .edit(s -> new SecretBuilder(s).addToData("tls.crt", "Cg==").build());
+      await(() -> changes.get() > beforeUpdate);
 
       client.services().inNamespace("shop").withName("web").delete();
       await(() -> source.state().service("shop", "web").isEmpty());
