@@ -60,6 +60,7 @@ public final class ManifestSource implements ClusterSource {
    * (git calls this the racy-clean problem).
    */
   private static final Duration RACY_WINDOW = Duration.ofSeconds(2);
+  private static final Duration SETTLE = Duration.ofMillis(50);
   private static final Set<Class<?>> KINDS =
       Set.of(Ingress.class, IngressClass.class, Service.class, EndpointSlice.class, Secret.class);
 
@@ -198,6 +199,7 @@ public final class ManifestSource implements ClusterSource {
       return false;
     });
     long now = System.currentTimeMillis();
+    Map<Path, byte[]> candidates = new TreeMap<>();
     for (Map.Entry<Path, FileStamp> entry : present.entrySet()) {
       Path path = entry.getKey();
       FileStamp stamp = entry.getValue();
@@ -206,36 +208,76 @@ public final class ManifestSource implements ClusterSource {
       if (previous != null && previous.stamp().equals(stamp) && !racy) {
         continue;
       }
-      byte[] content;
-      try {
-        content = Files.readAllBytes(path);
-      } catch (NoSuchFileException e) {
-        continue; // deleted between listing and reading; the next scan drops it
-      } catch (IOException e) {
-        LOG.warn("event=manifest_unreadable file={} reason=\"{}\"", path, e.toString());
+      byte[] content = read(path);
+      if (content == null) {
         continue;
       }
-      String digest = sha256(content);
-      if (previous != null && previous.digest().equals(digest)) {
+      if (previous != null && previous.digest().equals(sha256(content))) {
         files.put(path, previous.withStamp(stamp));
         continue;
       }
-      try {
-        List<HasMetadata> objects = keep(path,
-            ManifestParser.parse(new String(content, StandardCharsets.UTF_8)));
-        files.put(path, new LoadedFile(stamp, digest, objects));
-        changed = true;
-        LOG.info("event=manifest_loaded file={} objects={}", path, objects.size());
-      } catch (ManifestParser.ManifestException e) {
-        // Keep the last good objects, but remember this content so it is reported only once.
-        List<HasMetadata> lastGood = previous == null ? List.of() : previous.objects();
-        files.put(path, new LoadedFile(stamp, digest, lastGood));
-        LOG.warn("event=manifest_invalid file={} reason=\"{}\" kept_objects={}", path,
-            e.getMessage(), lastGood.size());
+      candidates.put(path, content);
+    }
+    if (!candidates.isEmpty()) {
+      settle();
+    }
+    for (Map.Entry<Path, byte[]> candidate : candidates.entrySet()) {
+      Path path = candidate.getKey();
+      byte[] content = read(path);
+      if (content == null || !java.util.Arrays.equals(content, candidate.getValue())) {
+        continue; // still being written: the next scan takes it
       }
+      changed |= load(path, present.get(path), content);
     }
     if (changed) {
       publish();
+    }
+  }
+
+  /**
+   * Reads {@code content} as the file's new version. Returns true when its objects changed; a
+   * file that does not parse keeps the objects of its last good version.
+   */
+  private boolean load(Path path, FileStamp stamp, byte[] content) {
+    LoadedFile previous = files.get(path);
+    String digest = sha256(content);
+    try {
+      List<HasMetadata> objects = keep(path,
+          ManifestParser.parse(new String(content, StandardCharsets.UTF_8)));
+      files.put(path, new LoadedFile(stamp, digest, objects));
+      LOG.info("event=manifest_loaded file={} objects={}", path, objects.size());
+      return true;
+    } catch (ManifestParser.ManifestException e) {
+      // Remember this content, so the same broken version is reported only once.
+      List<HasMetadata> lastGood = previous == null ? List.of() : previous.objects();
+      files.put(path, new LoadedFile(stamp, digest, lastGood));
+      LOG.warn("event=manifest_invalid file={} reason=\"{}\" kept_objects={}", path,
+          e.getMessage(), lastGood.size());
+      return false;
+    }
+  }
+
+  private static byte[] read(Path path) {
+    try {
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      return null; // deleted between listing and reading; the next scan drops it
+    } catch (IOException e) {
+      LOG.warn("event=manifest_unreadable file={} reason=\"{}\"", path, e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * A writer that truncates and then writes ({@code >} in a shell, most libraries) shows an empty
+   * or partial file for a moment. Changed files are read again after this pause and only taken
+   * when both reads agree, so a half-written file is neither loaded nor reported as broken.
+   */
+  private static void settle() {
+    try {
+      Thread.sleep(SETTLE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
