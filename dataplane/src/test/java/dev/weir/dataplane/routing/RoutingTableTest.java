@@ -1,0 +1,145 @@
+package dev.weir.dataplane.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.dataplane.snapshot.Backend;
+import dev.weir.dataplane.snapshot.Route;
+import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.VirtualHost;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The Ingress specification's host and path semantics, as a table: host, path, expected backend. */
+class RoutingTableTest {
+  private static final RoutingTable<String> TABLE = RoutingTable.compile(snapshot(
+      new VirtualHost("foo.com", null, List.of(
+          Route.prefix("/", "foo-root"),
+          Route.prefix("/app", "foo-app"),
+          Route.prefix("/app/api/", "foo-app-api"),
+          Route.exact("/app/exact", "foo-exact"),
+          Route.exact("/CaSe", "foo-case"),
+          Route.prefix("/app/exact", "foo-exact-prefix")), null),
+      new VirtualHost("*.foo.com", null, List.of(Route.prefix("/", "wild-foo")), null),
+      new VirtualHost("bar.com", null, List.of(Route.exact("/only", "bar-only")), "bar-default"),
+      new VirtualHost("baz.com", null, List.of(Route.prefix("/x", "baz-x")), null),
+      new VirtualHost("*", null, List.of(Route.prefix("/any", "any-host")), null)),
+      Function.identity());
+
+  static Stream<Arguments> routes() {
+    return Stream.of(
+        // Prefix matches element by element, never inside an element.
+        Arguments.of("foo.com", "/app", "foo-app"),
+        Arguments.of("foo.com", "/app/", "foo-app"),
+        Arguments.of("foo.com", "/app/x", "foo-app"),
+        Arguments.of("foo.com", "/app/x/y", "foo-app"),
+        Arguments.of("foo.com", "/application", "foo-root"),
+        Arguments.of("foo.com", "/appx/y", "foo-root"),
+        // A trailing slash in the rule is ignored; the longest prefix wins.
+        Arguments.of("foo.com", "/app/api", "foo-app-api"),
+        Arguments.of("foo.com", "/app/api/v1", "foo-app-api"),
+        Arguments.of("foo.com", "/app/apis", "foo-app"),
+        // Exact matches only itself, case-sensitively, and beats an equal Prefix.
+        Arguments.of("foo.com", "/app/exact", "foo-exact"),
+        Arguments.of("foo.com", "/app/exact/", "foo-exact-prefix"),
+        Arguments.of("foo.com", "/app/exact/more", "foo-exact-prefix"),
+        Arguments.of("foo.com", "/CaSe", "foo-case"),
+        Arguments.of("foo.com", "/case", "foo-root"),
+        Arguments.of("foo.com", "/", "foo-root"),
+        Arguments.of("foo.com", "//double", "foo-root"),
+        // Host: case-insensitive, port ignored, trailing dot ignored.
+        Arguments.of("FOO.com", "/app", "foo-app"),
+        Arguments.of("foo.com:8443", "/app", "foo-app"),
+        Arguments.of("foo.com.", "/app", "foo-app"),
+        // A wildcard covers exactly one label.
+        Arguments.of("bar.foo.com", "/anything", "wild-foo"),
+        Arguments.of("BAR.FOO.COM:443", "/", "wild-foo"),
+        Arguments.of("a.bar.foo.com", "/anything", null),
+        Arguments.of("a.bar.foo.com", "/any/thing", "any-host"),
+        // Per-host default backend, then the catch-all host, then the global default.
+        Arguments.of("bar.com", "/only", "bar-only"),
+        Arguments.of("bar.com", "/only/not", "bar-default"),
+        Arguments.of("bar.com", "/any", "bar-default"),
+        Arguments.of("baz.com", "/y", null),
+        Arguments.of("unknown.com", "/any", "any-host"),
+        Arguments.of("unknown.com", "/nothing", null),
+        Arguments.of(null, "/any", "any-host"),
+        Arguments.of("[::1]:8443", "/any/x", "any-host"));
+  }
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @MethodSource("routes")
+  void routesByIngressSemantics(String host, String path, String expectedBackend) {
+    RoutingTable.Match<String> match = TABLE.match(host, path);
+    assertThat(match == null ? null : match.backend()).isEqualTo(expectedBackend);
+  }
+
+  @Test
+  void matchReportsTheVirtualHostNotTheRawHostHeader() {
+    assertThat(TABLE.match("Bar.Foo.Com:8443", "/").virtualHost()).isEqualTo("*.foo.com");
+    assertThat(TABLE.match("nowhere.com", "/any").virtualHost()).isEqualTo("*");
+  }
+
+  @Test
+  void globalDefaultBackendTakesWhatNothingElseRoutes() {
+    RoutingTable<String> table = RoutingTable.compile(new Snapshot(Snapshot.SCHEMA_VERSION, 1, null,
+        List.of(new VirtualHost("a.com", null, List.of(Route.exact("/a", "a")), null)),
+        List.of(Backend.of("a", List.of()), Backend.of("fallback", List.of())),
+        null, null, "fallback", null), Function.identity());
+
+    assertThat(table.match("a.com", "/a").backend()).isEqualTo("a");
+    assertThat(table.match("a.com", "/b").backend()).isEqualTo("fallback");
+    assertThat(table.match("b.com", "/a").backend()).isEqualTo("fallback");
+    assertThat(table.match("b.com", "/a").virtualHost()).isNull();
+  }
+
+  @Test
+  void rootPrefixMatchesEveryPath() {
+    RoutingTable<String> table = RoutingTable.compile(snapshot(
+        new VirtualHost("a.com", null, List.of(Route.prefix("/", "root")), null)),
+        Function.identity());
+
+    assertThat(table.match("a.com", "/").backend()).isEqualTo("root");
+    assertThat(table.match("a.com", "/x/y/z").backend()).isEqualTo("root");
+  }
+
+  @Test
+  void lookupWorksTheSameWithTenThousandHosts() {
+    List<VirtualHost> hosts = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      hosts.add(new VirtualHost("h" + i + ".example.com", null,
+          List.of(Route.prefix("/", "b" + i)), null));
+    }
+    RoutingTable<String> table = RoutingTable.compile(snapshot(hosts.toArray(VirtualHost[]::new)),
+        Function.identity());
+
+    assertThat(table.match("h0.example.com", "/").backend()).isEqualTo("b0");
+    assertThat(table.match("h9999.example.com", "/x").backend()).isEqualTo("b9999");
+    assertThat(table.match("h10000.example.com", "/x")).isNull();
+  }
+
+  @Test
+  void normalizeHostStripsPortCaseAndTrailingDot() {
+    assertThat(RoutingTable.normalizeHost("Example.COM:80")).isEqualTo("example.com");
+    assertThat(RoutingTable.normalizeHost("example.com.")).isEqualTo("example.com");
+    assertThat(RoutingTable.normalizeHost("[::1]:443")).isEqualTo("[::1]");
+    assertThat(RoutingTable.normalizeHost("10.0.0.1")).isEqualTo("10.0.0.1");
+  }
+
+  private static Snapshot snapshot(VirtualHost... hosts) {
+    List<Backend> backends = new ArrayList<>();
+    for (VirtualHost host : hosts) {
+      host.routes().forEach(r -> backends.add(Backend.of(r.backend(), List.of())));
+      if (host.defaultBackend() != null) {
+        backends.add(Backend.of(host.defaultBackend(), List.of()));
+      }
+    }
+    return new Snapshot(Snapshot.SCHEMA_VERSION, 1, null, List.of(hosts), backends, null, null,
+        null, null);
+  }
+}

@@ -1,0 +1,224 @@
+package dev.weir.operator.publish;
+
+import dev.weir.dataplane.control.ControlFrame;
+import dev.weir.dataplane.control.ControlFrameCodec;
+import dev.weir.dataplane.control.ControlTls;
+import dev.weir.dataplane.snapshot.Snapshot;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's end of the control channel. Every data plane that connects with a client
+ * certificate from the installation's CA gets the latest snapshot at once, then each newer one.
+ * A data plane that reads slowly is never queued more than one snapshot: while its channel is not
+ * writable newer snapshots replace the pending one, and the latest goes out when it drains.
+ */
+public final class ControlServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+  /** A snapshot encoded once for all data planes. */
+  private record Encoded(long version, byte[] frame) {}
+
+  /** What the operator knows of one connected data plane. */
+  public record DataPlaneStatus(String node, String remoteAddress, long appliedVersion,
+      String lastError) {}
+
+  private final EventLoopGroup group;
+  private final Channel serverChannel;
+  private final Map<Channel, DataPlaneConnection> connections = new ConcurrentHashMap<>();
+  private volatile Encoded latest;
+
+  private ControlServer(EventLoopGroup group, Channel serverChannel) {
+    this.group = group;
+    this.serverChannel = serverChannel;
+  }
+
+  /**
+   * Binds the control port.
+   *
+   * @param tlsDir {@code tls.crt}, {@code tls.key} and {@code ca.crt} (see {@link ControlTls})
+   */
+  public static ControlServer start(String bindAddress, int port, Path tlsDir)
+      throws IOException, InterruptedException {
+    SslContext ssl = ControlTls.serverContext(tlsDir);
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    ControlServer[] self = new ControlServer[1];
+    try {
+      Channel channel = new ServerBootstrap()
+          .group(group)
+          .channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+              // Data planes send a status at least every 30 s; silence past 95 s is a dead peer.
+              ch.pipeline().addLast(new ReadTimeoutHandler(95, TimeUnit.SECONDS));
+              ControlFrameCodec.addTo(ch.pipeline());
+              ch.pipeline().addLast(self[0].new DataPlaneConnection());
+            }
+          })
+          .bind(bindAddress, port).sync().channel();
+      self[0] = new ControlServer(group, channel);
+      log.info("event=control_listening address={} port={}", bindAddress,
+          ((InetSocketAddress) channel.localAddress()).getPort());
+      return self[0];
+    } catch (RuntimeException | InterruptedException e) {
+      group.shutdownGracefully();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** Sends {@code snapshot} to every connected data plane, and to every one that connects later. */
+  public void publish(Snapshot snapshot) {
+    Encoded encoded = new Encoded(snapshot.version(), ControlFrameCodec.encodeSnapshot(snapshot));
+    latest = encoded;
+    for (DataPlaneConnection connection : connections.values()) {
+      connection.offer(encoded);
+    }
+  }
+
+  /** Size of the latest snapshot frame, gzipped, in bytes; 0 before the first. */
+  public long latestFrameBytes() {
+    Encoded e = latest;
+    return e == null ? 0 : e.frame().length;
+  }
+
+  /** The connected data planes (after their TLS handshake), sorted by node name. */
+  public List<DataPlaneStatus> dataPlanes() {
+    List<DataPlaneStatus> result = new ArrayList<>();
+    for (DataPlaneConnection c : connections.values()) {
+      result.add(c.status());
+    }
+    result.sort(Comparator.comparing(DataPlaneStatus::node));
+    return result;
+  }
+
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+    for (Channel connection : connections.keySet()) {
+      connection.close().syncUninterruptibly();
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** One data plane's connection; all its state is touched on the server's single event loop. */
+  private final class DataPlaneConnection extends SimpleChannelInboundHandler<ControlFrame> {
+    private Channel channel;
+    private volatile String node = "?";
+    private volatile long appliedVersion = -1;
+    private volatile String lastError;
+    private Encoded pending;
+    private long sentVersion = -1;
+
+    DataPlaneStatus status() {
+      return new DataPlaneStatus(node, String.valueOf(channel.remoteAddress()), appliedVersion,
+          lastError);
+    }
+
+    void offer(Encoded encoded) {
+      channel.eventLoop().execute(() -> {
+        pending = encoded;
+        flushPending();
+      });
+    }
+
+    private void flushPending() {
+      Encoded e = pending;
+      if (e == null || !channel.isActive() || !channel.isWritable() || e.version() == sentVersion) {
+        return;
+      }
+      pending = null;
+      sentVersion = e.version();
+      // The frame bytes are shared by every connection; the wrapper is this write's own.
+      channel.writeAndFlush(Unpooled.wrappedBuffer(e.frame()));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent done) {
+        if (done.isSuccess()) {
+          channel = ctx.channel();
+          connections.put(channel, this);
+          Encoded e = latest;
+          if (e != null) {
+            pending = e;
+            flushPending();
+          }
+        } else {
+          log.warn("event=control_peer_refused remote={} reason=\"{}\"", ctx.channel().remoteAddress(),
+              done.cause().getMessage());
+          ctx.close();
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ControlFrame frame) {
+      if (frame instanceof ControlFrame.StatusFrame s) {
+        boolean first = "?".equals(node);
+        node = s.node() == null ? "?" : s.node();
+        appliedVersion = s.appliedVersion();
+        lastError = s.error();
+        if (first) {
+          log.info("event=dataplane_connected node={} remote={} applied_version={}", node,
+              ctx.channel().remoteAddress(), appliedVersion);
+        }
+        if (s.error() != null) {
+          log.warn("event=dataplane_refused_snapshot node={} applied_version={} reason=\"{}\"", node,
+              appliedVersion, s.error());
+        }
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      flushPending();
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (connections.remove(ctx.channel()) != null) {
+        log.info("event=dataplane_disconnected node={} remote={} applied_version={}", node,
+            ctx.channel().remoteAddress(), appliedVersion);
+      }
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("event=control_channel_error remote={} reason=\"{}\"", ctx.channel().remoteAddress(),
+          cause.toString());
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.weir.operator.publish;
+
+import dev.weir.dataplane.snapshot.Snapshot;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a stream of "something changed" signals into few snapshots. A change waits for
+ * {@code quiet} without further changes, but never longer than {@code maxDelay} after the first
+ * unpublished one: a rollout that touches 1,000 endpoints in a second produces a handful of
+ * snapshots, while a lone change is published after {@code quiet}.
+ *
+ * <p>Versions are wall-clock milliseconds, made strictly increasing: comparable across operator
+ * replicas and restarts, so a data plane's reported version says how fresh its configuration is.
+ * A translation equal to the last published one (but for its version) is not published again.
+ */
+public final class SnapshotPublisher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
+
+  private final Supplier<Snapshot> translate;
+  private final Consumer<Snapshot> publish;
+  private final long quietNanos;
+  private final long maxDelayNanos;
+  private final Clock clock;
+  private final ScheduledExecutorService executor;
+  private ScheduledFuture<?> scheduled;
+  private long firstPendingNanos = -1;
+  private Snapshot lastPublished;
+  private long lastVersion;
+
+  /**
+   * @param translate builds a snapshot from the current cluster state (its version is replaced)
+   * @param publish receives each new snapshot, on the publisher's thread
+   */
+  public SnapshotPublisher(Supplier<Snapshot> translate, Consumer<Snapshot> publish,
+      Duration quiet, Duration maxDelay, Clock clock) {
+    this.translate = translate;
+    this.publish = publish;
+    this.quietNanos = quiet.toNanos();
+    this.maxDelayNanos = maxDelay.toNanos();
+    this.clock = clock;
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "weir-publisher");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Signals a change of the cluster state; cheap, callable from any thread. */
+  public void changed() {
+    long now = System.nanoTime();
+    executor.execute(() -> schedule(now));
+  }
+
+  /** Translates and publishes now, on the caller's thread's behalf; returns when done. */
+  public void publishNow() {
+    try {
+      executor.submit(this::run).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("publishing failed", e.getCause());
+    }
+  }
+
+  // On the executor.
+  private void schedule(long signalNanos) {
+    if (firstPendingNanos < 0) {
+      firstPendingNanos = signalNanos;
+    }
+    long deadline = Math.min(signalNanos + quietNanos, firstPendingNanos + maxDelayNanos);
+    if (scheduled != null) {
+      scheduled.cancel(false);
+    }
+    scheduled = executor.schedule(this::run, Math.max(0, deadline - System.nanoTime()),
+        TimeUnit.NANOSECONDS);
+  }
+
+  // On the executor.
+  private void run() {
+    firstPendingNanos = -1;
+    scheduled = null;
+    long started = System.nanoTime();
+    Snapshot next;
+    try {
+      next = translate.get();
+    } catch (RuntimeException e) {
+      log.error("event=translation_failed reason=\"{}\"", e.toString(), e);
+      return;
+    }
+    if (lastPublished != null && Objects.equals(next.withVersion(0), lastPublished.withVersion(0))) {
+      return;
+    }
+    long version = Math.max(lastVersion + 1, clock.millis());
+    Snapshot versioned = next.withVersion(version);
+    publish.accept(versioned);
+    lastPublished = versioned;
+    lastVersion = version;
+    log.info("event=snapshot_published version={} virtual_hosts={} backends={} certificates={} "
+        + "took_ms={}", version, versioned.virtualHosts().size(), versioned.backends().size(),
+        versioned.certificates().size(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** The last snapshot published, or null. */
+  public Snapshot lastPublished() {
+    try {
+      return executor.submit(() -> lastPublished).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

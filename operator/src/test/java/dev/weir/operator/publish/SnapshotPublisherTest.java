@@ -1,0 +1,72 @@
+package dev.weir.operator.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.dataplane.snapshot.Backend;
+import dev.weir.dataplane.snapshot.Endpoint;
+import dev.weir.dataplane.snapshot.Snapshot;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SnapshotPublisherTest {
+  private final AtomicInteger endpoints = new AtomicInteger();
+  private final List<Snapshot> published = new CopyOnWriteArrayList<>();
+
+  private Snapshot translate() {
+    List<Endpoint> list = new ArrayList<>();
+    for (int i = 0; i < endpoints.get(); i++) {
+      list.add(Endpoint.ready("10.0.0." + (i % 250 + 1), 8000 + i));
+    }
+    return new Snapshot(Snapshot.SCHEMA_VERSION, 0, null, null,
+        List.of(Backend.of("ns/svc:80", list)), null, null, null, null);
+  }
+
+  @Test
+  void aThousandChangesWithinASecondProduceAHandfulOfSnapshots() throws Exception {
+    try (SnapshotPublisher publisher = new SnapshotPublisher(this::translate, published::add,
+        Duration.ofMillis(100), Duration.ofSeconds(1), Clock.systemUTC())) {
+      for (int i = 1; i <= 1_000; i++) {
+        endpoints.set(i);
+        publisher.changed();
+        Thread.sleep(0, 900_000);
+      }
+      Thread.sleep(1_500);
+    }
+    assertThat(published).hasSizeBetween(1, 5);
+    assertThat(published.get(published.size() - 1).backends().get(0).endpoints()).hasSize(1_000);
+  }
+
+  @Test
+  void aLoneChangeIsPublishedAfterTheQuietPeriod() throws Exception {
+    try (SnapshotPublisher publisher = new SnapshotPublisher(this::translate, published::add,
+        Duration.ofMillis(100), Duration.ofSeconds(1), Clock.systemUTC())) {
+      endpoints.set(1);
+      long start = System.nanoTime();
+      publisher.changed();
+      while (published.isEmpty() && System.nanoTime() - start < 2_000_000_000L) {
+        Thread.sleep(5);
+      }
+      assertThat(published).hasSize(1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(600));
+    }
+  }
+
+  @Test
+  void versionsIncreaseAndUnchangedTranslationsAreNotRepublished() {
+    try (SnapshotPublisher publisher = new SnapshotPublisher(this::translate, published::add,
+        Duration.ofMillis(10), Duration.ofMillis(100), Clock.systemUTC())) {
+      endpoints.set(1);
+      publisher.publishNow();
+      publisher.publishNow();
+      endpoints.set(2);
+      publisher.publishNow();
+    }
+    assertThat(published).hasSize(2);
+    assertThat(published.get(1).version()).isGreaterThan(published.get(0).version());
+  }
+}
