@@ -200,7 +200,7 @@ public final class KubernetesSource implements ClusterSource {
    * The informers of one kind: one per watched namespace, or a single one (key null) for all
    * namespaces or a cluster-scoped kind.
    */
-  private static final class Informers<T extends HasMetadata> {
+  private final class Informers<T extends HasMetadata> {
     private final String kind;
     private final Set<String> namespaces;
     private final Map<String, SharedIndexInformer<T>> byNamespace;
@@ -223,7 +223,9 @@ public final class KubernetesSource implements ClusterSource {
 
     void start() {
       byNamespace.forEach((ns, informer) -> informer.start().whenComplete((ok, error) -> {
-        if (error != null) {
+        if (error != null && closed.get()) {
+          LOG.debug("event=informer_start_abandoned kind={} reason=closed", kind);
+        } else if (error != null) {
           LOG.warn("event=informer_start_failed kind={} namespace={} error={}", kind,
               ns == null ? "*" : ns, error.toString());
         } else {
