@@ -312,5 +312,15 @@ public final class KubernetesSource implements ClusterSource {
       return ingresses == null ? List.of() : ingresses.byIndex(ClusterIndexes.BY_SECRET, namespace,
           ClusterIndexes.key(namespace, name));
     }
+
+    @Override
+    public java.util.Map<String, Integer> counts() {
+      return java.util.Map.of(
+          "Ingress", ingresses().size(),
+          "IngressClass", ingressClasses().size(),
+          "Service", services == null ? 0 : services.list().size(),
+          "EndpointSlice", endpointSlices == null ? 0 : endpointSlices.list().size(),
+          "Secret", secrets == null ? 0 : secrets.list().size());
+    }
   }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,4 +35,7 @@ public interface ClusterState {
 
   /** The Ingresses whose {@code spec.tls} names the Secret {@code namespace/name}. */
   List<Ingress> ingressesReferencingSecret(String namespace, String name);
+
+  /** How many objects of each kind the state holds, by kind name (for metrics and logs). */
+  Map<String, Integer> counts();
 }

@@ -83,7 +83,7 @@ public final class InMemoryClusterState implements ClusterState {
     return new InMemoryClusterState(List.of());
   }
 
-  /** How many objects of each kind this state holds, for logs and metrics. */
+  @Override
   public Map<String, Integer> counts() {
     return Map.of("Ingress", ingresses.size(), "IngressClass", ingressClasses.size(),
         "Service", services.size(), "EndpointSlice", endpointSlices.size(), "Secret", secrets.size());
