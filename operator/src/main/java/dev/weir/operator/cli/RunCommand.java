@@ -21,10 +21,10 @@ import picocli.CommandLine.Option;
 
 /** {@code run}: the operator against a Kubernetes API server. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-        "Watches Ingress, IngressClass, Service, EndpointSlice and TLS Secret objects, translates",
-        "them into snapshots and serves those to data planes on the control port (TLS 1.3, client",
-        "certificates required). The elected leader writes Ingress status and Events."})
+    description =
+        "Watches Ingress, IngressClass, Service, EndpointSlice and TLS Secret objects, translates "
+        + "them into snapshots and serves those to data planes on the control port (TLS 1.3, client "
+        + "certificates required). The elected leader writes Ingress status and Events.")
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--kubeconfig", paramLabel = "FILE",
       description = "Kubeconfig to use; default: in-cluster service account, else ~/.kube/config.")

@@ -36,12 +36,13 @@ import picocli.CommandLine.Option;
 
 /** {@code standalone}: translation and an in-process data plane, fed from a manifest directory. */
 @Command(name = "standalone", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-        "Runs Weir without a cluster: reads Ingress, IngressClass, Service, EndpointSlice and TLS",
-        "Secret manifests (*.yaml, *.yml, *.json) from a directory, serves them with an in-process",
-        "data plane, and applies a changed file within a second. Ingresses without a class are",
-        "served unless the directory holds an IngressClass with controller weir.dev/ingress-controller",
-        "(then the usual class rules apply). Endpoint addresses on loopback are accepted."})
+    description =
+        "Runs Weir without a cluster: reads Ingress, IngressClass, Service, EndpointSlice and TLS "
+        + "Secret manifests (*.yaml, *.yml, *.json) from a directory, serves them with an "
+        + "in-process data plane, and applies a changed file within a second. Ingresses without a "
+        + "class are served unless the directory holds an IngressClass with controller "
+        + "weir.dev/ingress-controller (then the usual class rules apply). Endpoint addresses on "
+        + "loopback are accepted.")
 final class StandaloneCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(StandaloneCommand.class);
 
