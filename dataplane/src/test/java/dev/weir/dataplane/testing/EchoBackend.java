@@ -93,7 +93,7 @@ public final class EchoBackend implements AutoCloseable {
   private final Channel server;
   private final AtomicInteger requests = new AtomicInteger();
 
-  private EchoBackend(String id, String address, Mode mode, Duration delay)
+  private EchoBackend(String id, String address, int port, Mode mode, Duration delay)
       throws InterruptedException {
     this.id = id;
     this.mode = mode;
@@ -109,7 +109,7 @@ public final class EchoBackend implements AutoCloseable {
             ch.pipeline().addLast("echo", new EchoHandler());
           }
         })
-        .bind(address, 0)
+        .bind(address, port)
         .sync()
         .channel();
   }
@@ -125,7 +125,13 @@ public final class EchoBackend implements AutoCloseable {
    */
   public static EchoBackend start(String id, String address, Mode mode, Duration delay)
       throws InterruptedException {
-    return new EchoBackend(id, address, mode, delay);
+    return new EchoBackend(id, address, 0, mode, delay);
+  }
+
+  /** A JSON echo backend on a given port, e.g. to restart one where it was. */
+  public static EchoBackend startOnPort(String id, String address, int port)
+      throws InterruptedException {
+    return new EchoBackend(id, address, port, Mode.JSON, Duration.ZERO);
   }
 
   public String id() {
