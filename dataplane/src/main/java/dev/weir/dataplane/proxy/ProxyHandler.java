@@ -135,7 +135,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (readPending) {
       readPending = false;
-      readNext();
+      if (state == State.IDLE || state == State.DISCARDING) {
+        readNext();
+      } else if (state == State.STREAMING && upstream != null) {
+        requestMore();
+      }
     }
     ctx.fireChannelReadComplete();
   }
@@ -228,10 +232,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     switch (state) {
       case STREAMING -> streamContent(content);
       case CONNECTING -> {
-        // Read before a stale pooled connection failed; it goes out with the retry.
-        if (pendingContent != null) {
-          pendingContent.release();
-        }
+        // Asked for before a stale pooled connection failed; it goes out with the retry. No
+        // read is issued while connecting, so there is never more than this one.
         pendingContent = content;
       }
       case DISCARDING -> {
