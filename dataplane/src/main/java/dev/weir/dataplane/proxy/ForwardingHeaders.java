@@ -22,6 +22,7 @@ final class ForwardingHeaders {
   static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+  private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
   // What Netty's HTTP/2 to HTTP/1 conversion adds (x-http2-scheme, x-http2-stream-id, ...);
   // meaningless to a backend, and a client must not be able to inject them either.
   private static final String HTTP2_EXTENSION_PREFIX = "x-http2-";
@@ -54,7 +55,7 @@ final class ForwardingHeaders {
       }
       headers.remove(HttpHeaderNames.CONNECTION);
     }
-    headers.remove(HttpHeaderNames.KEEP_ALIVE);
+    headers.remove(KEEP_ALIVE);
     headers.remove(PROXY_CONNECTION);
     headers.remove(HttpHeaderNames.TE);
     headers.remove(HttpHeaderNames.TRAILER);

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -130,6 +129,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     }
   }
 
+  // A read cycle may end without the message asked for (FlowControlHandler counts a read() as
+  // answered by the end of the cycle): ask again, or the connection would stall.
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (readPending) {
+      readPending = false;
+      if (state == State.IDLE || state == State.DISCARDING) {
+        readNext();
+      } else if (state == State.STREAMING && upstream != null) {
+        requestMore();
+      }
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     readPending = false;
@@ -218,10 +232,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     switch (state) {
       case STREAMING -> streamContent(content);
       case CONNECTING -> {
-        // Read before a stale pooled connection failed; it goes out with the retry.
-        if (pendingContent != null) {
-          pendingContent.release();
-        }
+        // Asked for before a stale pooled connection failed; it goes out with the retry. No
+        // read is issued while connecting, so there is never more than this one.
         pendingContent = content;
       }
       case DISCARDING -> {
