@@ -166,29 +166,23 @@ public final class OperatorClient implements AutoCloseable {
 
     private void apply(ChannelHandlerContext ctx, Snapshot snapshot) {
       try {
+        // The data plane counts and logs what it applies or refuses; the operator hears of both.
         sink.apply(snapshot);
         appliedVersion.set(snapshot.version());
-        log.info("event=snapshot_applied source=operator version={} virtual_hosts={} backends={} "
-            + "certificates={}", snapshot.version(), snapshot.virtualHosts().size(),
-            snapshot.backends().size(), snapshot.certificates().size());
         ctx.writeAndFlush(new ControlFrame.StatusFrame(node, snapshot.version(), null));
       } catch (InvalidSnapshotException e) {
-        refuse(ctx, snapshot.version(), e.getMessage());
+        ctx.writeAndFlush(new ControlFrame.StatusFrame(node, appliedVersion.get(), e.getMessage()));
       }
-    }
-
-    private void refuse(ChannelHandlerContext ctx, long version, String reason) {
-      metrics.snapshotRejected();
-      log.warn("event=snapshot_rejected source=operator version={} reason=\"{}\" "
-          + "action=keep_serving_previous", version, reason);
-      ctx.writeAndFlush(new ControlFrame.StatusFrame(node, appliedVersion.get(), reason));
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       if (cause instanceof DecoderException && cause.getCause() instanceof InvalidSnapshotException e) {
         // A snapshot this data plane cannot read: say so, keep the connection and the old snapshot.
-        refuse(ctx, -1, e.getMessage());
+        metrics.snapshotRejected();
+        log.warn("event=snapshot_rejected source=operator reason=\"{}\" action=keep_serving_previous",
+            e.getMessage());
+        ctx.writeAndFlush(new ControlFrame.StatusFrame(node, appliedVersion.get(), e.getMessage()));
         return;
       }
       log.warn("event=control_channel_error operator={}:{} reason=\"{}\"", host, port, cause.toString());

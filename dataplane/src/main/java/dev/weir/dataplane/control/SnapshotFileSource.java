@@ -88,16 +88,20 @@ public final class SnapshotFileSource implements AutoCloseable {
       return;
     }
     lastDigest = digest;
+    Snapshot snapshot;
     try {
-      Snapshot snapshot = SnapshotCodec.decode(content);
-      sink.apply(snapshot);
-      log.info("event=snapshot_applied source=file file={} version={} virtual_hosts={} backends={} "
-          + "certificates={}", file, snapshot.version(), snapshot.virtualHosts().size(),
-          snapshot.backends().size(), snapshot.certificates().size());
+      snapshot = SnapshotCodec.decode(content);
     } catch (InvalidSnapshotException e) {
       metrics.snapshotRejected();
       log.warn("event=snapshot_rejected source=file file={} reason=\"{}\" action=keep_serving_previous",
           file, e.getMessage());
+      return;
+    }
+    try {
+      // The data plane counts and logs what it applies or refuses.
+      sink.apply(snapshot);
+    } catch (InvalidSnapshotException e) {
+      log.debug("event=snapshot_refused_by_dataplane source=file file={}", file);
     } catch (RuntimeException e) {
       metrics.snapshotRejected();
       log.error("event=snapshot_apply_failed source=file file={} reason=\"{}\" "

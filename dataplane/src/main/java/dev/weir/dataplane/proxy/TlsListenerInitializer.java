@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import dev.weir.dataplane.tls.HandshakeRecorder;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
@@ -18,6 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
   private static final Logger log = LoggerFactory.getLogger(TlsListenerInitializer.class);
+
+  // A ClientHello with post-quantum key shares is a few KiB; anything near this bound is abuse.
+  private static final int MAX_CLIENT_HELLO_BYTES = 32 * 1024;
+  // A client that doesn't finish its handshake in this time holds a connection for nothing.
+  private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
   private final ListenerContext listener;
   private final Duration drainTimeout;
@@ -33,7 +39,10 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
     long idleMillis = current.snapshot().settings().clientIdleMillis();
     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
     ch.pipeline().addLast("tracker", listener.connections().tracker(true));
-    ch.pipeline().addLast("sni", new SniHandler(current.sni()));
+    ch.pipeline().addLast("sni",
+        new SniHandler(current.sni(), MAX_CLIENT_HELLO_BYTES, HANDSHAKE_TIMEOUT_MILLIS));
+    // SniHandler replaces itself with the SslHandler; the recorder then sits right after it.
+    ch.pipeline().addLast("handshake", new HandshakeRecorder(listener.metrics()));
     ch.pipeline().addLast("alpn", new ProtocolSelector());
   }
 

@@ -89,12 +89,9 @@ final class StandaloneCommand implements Callable<Integer> {
         List.of(snapshot -> {
           try {
             dataplane.apply(snapshot);
-            log.info("event=snapshot_applied source=manifests version={} virtual_hosts={} "
-                + "backends={} certificates={}", snapshot.version(), snapshot.virtualHosts().size(),
-                snapshot.backends().size(), snapshot.certificates().size());
           } catch (InvalidSnapshotException e) {
-            log.error("event=snapshot_rejected source=manifests reason=\"{}\" "
-                + "action=keep_serving_previous", e.getMessage());
+            // Logged and counted by the data plane; a translation should never produce this.
+            log.error("event=translation_produced_invalid_snapshot version={}", snapshot.version());
           }
         }),
         List.of(t -> diagnosticLog.update(t.diagnostics())),
