@@ -29,6 +29,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +53,10 @@ public final class AdminServer implements AutoCloseable {
   /**
    * Binds the admin port.
    *
+   * @param metricsText the Prometheus text exposition, produced per scrape
    * @param ready true once the served configuration is applied and while not draining
    */
-  public static AdminServer start(String bindAddress, int port, DataplaneMetrics metrics,
+  public static AdminServer start(String bindAddress, int port, Supplier<String> metricsText,
       BooleanSupplier ready) throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
@@ -68,7 +70,7 @@ public final class AdminServer implements AutoCloseable {
                   .addLast(new ReadTimeoutHandler(30))
                   .addLast(new HttpServerCodec(4096, 8192, 8192))
                   .addLast(new HttpObjectAggregator(8192))
-                  .addLast(new AdminHandler(metrics, ready));
+                  .addLast(new AdminHandler(metricsText, ready));
             }
           })
           .bind(bindAddress, port).sync().channel();
@@ -92,11 +94,11 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private static final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final DataplaneMetrics metrics;
+    private final Supplier<String> metricsText;
     private final BooleanSupplier ready;
 
-    AdminHandler(DataplaneMetrics metrics, BooleanSupplier ready) {
-      this.metrics = metrics;
+    AdminHandler(Supplier<String> metricsText, BooleanSupplier ready) {
+      this.metricsText = metricsText;
       this.ready = ready;
     }
 
@@ -119,7 +121,7 @@ public final class AdminServer implements AutoCloseable {
         respond(ctx, request, isReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
             isReady ? "ready\n" : "not ready\n", "text/plain");
       } else {
-        respond(ctx, request, HttpResponseStatus.OK, metrics.scrape(), PROMETHEUS_TEXT);
+        respond(ctx, request, HttpResponseStatus.OK, metricsText.get(), PROMETHEUS_TEXT);
       }
     }
 

@@ -4,57 +4,332 @@ import dev.weir.dataplane.snapshot.Certificate;
 import dev.weir.dataplane.snapshot.InvalidSnapshotException;
 import dev.weir.dataplane.snapshot.Snapshot;
 import dev.weir.dataplane.snapshot.VirtualHost;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
-import java.io.ByteArrayInputStream;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The data plane's TLS for its lifetime: the chosen provider, the self-signed default certificate
- * generated at start. {@link #compile} turns each snapshot's certificates into an
+ * The data plane's TLS for its lifetime: the provider (BoringSSL through netty-tcnative, else the
+ * JDK's), the self-signed default certificate and the session ticket keys generated at start, and
+ * the server contexts of the certificates seen so far. {@link #compile} turns each snapshot into an
  * {@link SniCertificateStore}.
  *
- * <p>PRELIMINARY: a first cut so the proxy can be built against this API; the tls work replaces
- * the implementation (provider choice, ALPN, ticket keys, wildcard and SAN selection, errors).
+ * <p>Contexts are cached by certificate id: a snapshot that keeps a certificate (same id, same
+ * content) reuses its context, so a swap at 10,000 certificates builds contexts only for the ones
+ * that changed. Ids absent from a compiled snapshot are evicted; connections still using an evicted
+ * context keep it until they close (contexts are garbage collected, not reference counted).
+ *
+ * <p>Every context gets the same ticket keys: the snapshot's when it has some, so every replica
+ * resumes every other replica's sessions; otherwise keys generated once at start. Rotating keys is
+ * the operator's job (publish a new list, old keys last); this class applies whatever list arrives.
  */
 public final class ServerTls {
-  private final SslContext defaultContext;
+  private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
-  private ServerTls(SslContext defaultContext) {
-    this.defaultContext = defaultContext;
+  private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  // Server preference decides: h2 first, then http/1.1. A client offering neither still completes
+  // the handshake (NO_ADVERTISE/ACCEPT) and is served HTTP/1.1.
+  private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
+      ApplicationProtocolConfig.Protocol.ALPN,
+      ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+      ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+      ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+
+  private final Options options;
+  private final SslProvider provider;
+  private final TicketKeys generatedTicketKeys;
+  private final SslContext selfSignedContext;
+  private final Object lock = new Object();
+  // Guarded by lock. Only compile() touches these; the request path only sees finished stores.
+  private Map<String, CachedContext> contextsById = Map.of();
+  private TicketKeys ticketKeys;
+  private long contextsBuilt;
+  private boolean ticketKeysWarned;
+
+  /**
+   * Tunables of {@link ServerTls}.
+   *
+   * @param provider {@link SslProvider#OPENSSL} or {@link SslProvider#JDK}; null picks OpenSSL
+   *     when netty-tcnative loads, the JDK otherwise
+   * @param sessionCacheSize server-side session cache entries per context (session ids)
+   * @param sessionTimeout lifetime of a session and of the tickets issued for it
+   * @param clock tells whether a certificate has expired
+   */
+  public record Options(SslProvider provider, long sessionCacheSize, Duration sessionTimeout,
+      Clock clock) {
+    public Options {
+      if (provider != null && provider != SslProvider.OPENSSL && provider != SslProvider.JDK) {
+        throw new IllegalArgumentException("provider must be OPENSSL or JDK, not " + provider);
+      }
+      if (sessionCacheSize <= 0) {
+        throw new IllegalArgumentException("sessionCacheSize must be positive");
+      }
+      Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+      Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Auto provider, 20,480 cached sessions, 5 minute sessions (as nginx), system clock. */
+    public static Options defaults() {
+      return new Options(null, 20_480, Duration.ofMinutes(5), Clock.systemUTC());
+    }
+
+    public Options withProvider(SslProvider p) {
+      return new Options(p, sessionCacheSize, sessionTimeout, clock);
+    }
+
+    public Options withClock(Clock c) {
+      return new Options(provider, sessionCacheSize, sessionTimeout, c);
+    }
+  }
+
+  private ServerTls(Options options, SslProvider provider) {
+    this.options = options;
+    this.provider = provider;
+    this.generatedTicketKeys = TicketKeys.random();
+    this.ticketKeys = generatedTicketKeys;
+    try {
+      this.selfSignedContext =
+          buildContext(SelfSignedCertificate.generate(options.clock().instant()));
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the default certificate's context", e);
+    }
+    applyTicketKeys(selfSignedContext, ticketKeys);
   }
 
   public static ServerTls create() {
-    try {
-      SelfSignedCertificate self = new SelfSignedCertificate("weir.invalid");
-      return new ServerTls(SslContextBuilder.forServer(self.key(), self.cert()).build());
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot create the default certificate", e);
+    return create(Options.defaults());
+  }
+
+  public static ServerTls create(Options options) {
+    SslProvider provider = chooseProvider(options.provider());
+    ServerTls tls = new ServerTls(options, provider);
+    if (provider == SslProvider.OPENSSL) {
+      log.info("event=tls_provider provider=OPENSSL library=\"{}\" alpn={}",
+          OpenSsl.versionString(), SslProvider.isAlpnSupported(provider));
+    } else {
+      log.info("event=tls_provider provider=JDK session_tickets=per_replica");
+    }
+    return tls;
+  }
+
+  private static SslProvider chooseProvider(SslProvider requested) {
+    if (requested == SslProvider.JDK) {
+      return SslProvider.JDK;
+    }
+    if (OpenSsl.isAvailable()) {
+      return SslProvider.OPENSSL;
+    }
+    if (requested == SslProvider.OPENSSL) {
+      throw new IllegalStateException("OpenSSL provider requested but netty-tcnative cannot load",
+          OpenSsl.unavailabilityCause());
+    }
+    Throwable cause = OpenSsl.unavailabilityCause();
+    log.warn("event=tls_provider_fallback provider=JDK reason=\"{}\"",
+        cause == null ? "unknown" : String.valueOf(cause).replace('"', '\''));
+    return SslProvider.JDK;
+  }
+
+  /** {@link SslProvider#OPENSSL} (BoringSSL) or {@link SslProvider#JDK}. */
+  public SslProvider provider() {
+    return provider;
+  }
+
+  /**
+   * Builds the store for {@code snapshot}, reusing the contexts of unchanged certificates. On
+   * failure nothing changes: the cache stays as the last good snapshot left it.
+   *
+   * @throws InvalidSnapshotException naming every certificate that cannot be served as
+   *     {@code certificates[i]}, its id and the reason; never key material
+   */
+  public SniCertificateStore compile(Snapshot snapshot) throws InvalidSnapshotException {
+    long started = System.nanoTime();
+    synchronized (lock) {
+      List<String> problems = new ArrayList<>();
+      TicketKeys keys = generatedTicketKeys;
+      try {
+        if (!snapshot.ticketKeys().isEmpty()) {
+          keys = TicketKeys.fromSnapshot(snapshot.ticketKeys());
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+
+      Map<String, CachedContext> next = new HashMap<>();
+      Map<String, List<String>> dnsNamesById = new HashMap<>();
+      List<SslContext> built = new ArrayList<>();
+      var now = options.clock().instant();
+      for (int i = 0; i < snapshot.certificates().size(); i++) {
+        Certificate c = snapshot.certificates().get(i);
+        String where = "certificates[" + i + "] (id '" + c.id() + "')";
+        byte[] digest = digest(c);
+        CachedContext cached = contextsById.get(c.id());
+        if (cached != null && Arrays.equals(cached.digest, digest)) {
+          if (cached.notAfter.isBefore(now)) {
+            problems.add(where + ": certificate expired at " + cached.notAfter);
+          }
+          next.put(c.id(), cached);
+          dnsNamesById.put(c.id(), cached.dnsNames);
+          continue;
+        }
+        try {
+          LoadedCertificate loaded = CertificateCheck.load(c.certificateChain(),
+              c.privateKey() == null ? null : c.privateKey().reveal(), now);
+          SslContext context = buildContext(loaded);
+          built.add(context);
+          next.put(c.id(), new CachedContext(digest, context, loaded.dnsNames, loaded.notAfter));
+          dnsNamesById.put(c.id(), loaded.dnsNames);
+        } catch (CertificateCheck.Problem p) {
+          problems.add(where + ": " + p.getMessage());
+        } catch (SSLException | RuntimeException e) {
+          // Netty's message may quote input; keep only the exception type.
+          problems.add(where + ": cannot build a TLS context (" + e.getClass().getSimpleName() + ")");
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new InvalidSnapshotException(problems);
+      }
+
+      if (!sameKeys(keys, ticketKeys)) {
+        applyTicketKeys(selfSignedContext, keys);
+        for (CachedContext cc : next.values()) {
+          applyTicketKeys(cc.context, keys);
+        }
+      } else {
+        for (SslContext context : built) {
+          applyTicketKeys(context, keys);
+        }
+      }
+      int evicted = 0;
+      for (String id : contextsById.keySet()) {
+        if (!next.containsKey(id)) {
+          evicted++;
+        }
+      }
+      contextsById = next;
+      ticketKeys = keys;
+      contextsBuilt += built.size();
+
+      SniCertificateStore store = buildStore(snapshot, next, dnsNamesById);
+      log.info("event=tls_compiled snapshot_version={} certificates={} built={} reused={} "
+              + "evicted={} ticket_keys={} ticket_key_count={} millis={}",
+          snapshot.version(), next.size(), built.size(), next.size() - built.size(), evicted,
+          keys.source(), keys.count(), (System.nanoTime() - started) / 1_000_000);
+      return store;
     }
   }
 
-  public SniCertificateStore compile(Snapshot snapshot) throws InvalidSnapshotException {
-    Map<String, SslContext> byId = new HashMap<>();
-    for (int i = 0; i < snapshot.certificates().size(); i++) {
-      Certificate c = snapshot.certificates().get(i);
-      try {
-        byId.put(c.id(), SslContextBuilder.forServer(
-            new ByteArrayInputStream(c.certificateChain().getBytes(StandardCharsets.US_ASCII)),
-            new ByteArrayInputStream(c.privateKey().reveal().getBytes(StandardCharsets.US_ASCII)))
-            .build());
-      } catch (Exception e) {
-        throw new InvalidSnapshotException("certificates[" + i + "]", "cannot be loaded");
-      }
+  /** Contexts built since start, for tests of reuse. */
+  long contextsBuilt() {
+    synchronized (lock) {
+      return contextsBuilt;
     }
-    Map<String, SslContext> byHost = new HashMap<>();
-    for (VirtualHost v : snapshot.virtualHosts()) {
-      if (v.certificate() != null) {
-        byHost.put(v.host().toLowerCase(java.util.Locale.ROOT), byId.get(v.certificate()));
-      }
-    }
-    return new SniCertificateStore(byHost, defaultContext);
   }
+
+  private SniCertificateStore buildStore(Snapshot snapshot, Map<String, CachedContext> byId,
+      Map<String, List<String>> dnsNamesById) {
+    SslContext fallback = selfSignedContext;
+    String defaultId = snapshot.defaultCertificate();
+    if (defaultId == null) {
+      // A host-less rule with a certificate (Ingress "*") is the natural default for unknown names.
+      defaultId = snapshot.virtualHosts().stream()
+          .filter(v -> VirtualHost.ANY_HOST.equals(v.host()) && v.certificate() != null)
+          .map(VirtualHost::certificate).findFirst().orElse(null);
+    }
+    if (defaultId != null && byId.containsKey(defaultId)) {
+      fallback = byId.get(defaultId).context;
+    }
+    SniCertificateStore.Builder builder = SniCertificateStore.builder(fallback);
+    for (VirtualHost v : snapshot.virtualHosts()) {
+      if (VirtualHost.ANY_HOST.equals(v.host())) {
+        continue;
+      }
+      CachedContext cc = v.certificate() == null ? null : byId.get(v.certificate());
+      builder.virtualHost(v.host(), cc == null ? fallback : cc.context);
+    }
+    for (Certificate c : snapshot.certificates()) {
+      builder.certificateNames(dnsNamesById.get(c.id()), byId.get(c.id()).context);
+    }
+    return builder.build();
+  }
+
+  private SslContext buildContext(LoadedCertificate certificate) throws SSLException {
+    return SslContextBuilder.forServer(certificate.key, certificate.chain)
+        .sslProvider(provider)
+        .protocols(PROTOCOLS)
+        // ECDHE + AEAD for TLS 1.2 (RFC 7540 9.2.2 compliant); TLS 1.3 suites are all AEAD.
+        .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+        .applicationProtocolConfig(ALPN)
+        .sessionCacheSize(options.sessionCacheSize())
+        .sessionTimeout(options.sessionTimeout().toSeconds())
+        .build();
+  }
+
+  private void applyTicketKeys(SslContext context, TicketKeys keys) {
+    if (context.sessionContext() instanceof OpenSslServerSessionContext session) {
+      session.setTicketKeys(keys.keys());
+      session.setSessionCacheEnabled(true);
+    } else if (!ticketKeysWarned && keys != generatedTicketKeys) {
+      ticketKeysWarned = true;
+      log.warn("event=tls_ticket_keys_ignored provider={} reason=\"the JDK provider cannot take "
+          + "ticket keys; sessions resume only on the replica that issued them\"", provider);
+    }
+  }
+
+  private static boolean sameKeys(TicketKeys a, TicketKeys b) {
+    if (a == b) {
+      return true;
+    }
+    var x = a.keys();
+    var y = b.keys();
+    if (x.length != y.length) {
+      return false;
+    }
+    for (int i = 0; i < x.length; i++) {
+      if (!MessageDigest.isEqual(x[i].name(), y[i].name())
+          || !MessageDigest.isEqual(x[i].hmacKey(), y[i].hmacKey())
+          || !MessageDigest.isEqual(x[i].aesKey(), y[i].aesKey())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Ids are content hashes when the operator makes them, but a hand-written snapshot file may
+  // reuse an id for new content; the digest makes reuse safe either way.
+  private static byte[] digest(Certificate c) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(String.valueOf(c.certificateChain()).getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      if (c.privateKey() != null) {
+        sha.update(c.privateKey().reveal().getBytes(StandardCharsets.UTF_8));
+      }
+      return sha.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private record CachedContext(byte[] digest, SslContext context, List<String> dnsNames,
+      java.time.Instant notAfter) {}
 }

@@ -19,7 +19,7 @@ class AdminServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    admin = AdminServer.start("127.0.0.1", 0, metrics, ready::get);
+    admin = AdminServer.start("127.0.0.1", 0, metrics::scrape, ready::get);
   }
 
   @AfterEach

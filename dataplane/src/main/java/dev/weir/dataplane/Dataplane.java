@@ -1,0 +1,226 @@
+package dev.weir.dataplane;
+
+import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.proxy.ClientConnections;
+import dev.weir.dataplane.proxy.CompiledSnapshot;
+import dev.weir.dataplane.proxy.ListenerContext;
+import dev.weir.dataplane.proxy.PlainListenerInitializer;
+import dev.weir.dataplane.proxy.TlsListenerInitializer;
+import dev.weir.dataplane.proxy.Transport;
+import dev.weir.dataplane.proxy.UpstreamPools;
+import dev.weir.dataplane.snapshot.InvalidSnapshotException;
+import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.SnapshotValidator;
+import dev.weir.dataplane.tls.ServerTls;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane server: an HTTP and an HTTPS listener proxying to the backends of the current
+ * snapshot. {@link #apply} compiles a snapshot and swaps it in with one volatile write; requests
+ * in flight finish on the snapshot they started with.
+ */
+public final class Dataplane implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Dataplane.class);
+  private static final long SHUTDOWN_POLL_MILLIS = 20;
+
+  /**
+   * Listener settings.
+   *
+   * @param bindAddress address both listeners bind to
+   * @param httpPort plain HTTP port; 0 = any free port, -1 = no HTTP listener
+   * @param httpsPort HTTPS port; 0 = any free port, -1 = no HTTPS listener
+   * @param drainTimeout how long {@link #shutdown} lets in-flight requests finish
+   */
+  public record Options(String bindAddress, int httpPort, int httpsPort, Duration drainTimeout) {
+    public Options {
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      Objects.requireNonNull(drainTimeout, "drainTimeout");
+    }
+  }
+
+  /** Turns a snapshot's certificates into the SNI mapping; {@link ServerTls#compile} in production. */
+  interface SniCompiler {
+    Mapping<String, SslContext> compile(Snapshot snapshot) throws InvalidSnapshotException;
+  }
+
+  private final Options options;
+  private final DataplaneMetrics metrics;
+  private final SniCompiler sni;
+  private final EventLoopGroup acceptors;
+  private final EventLoopGroup workers;
+  private final UpstreamPools pools;
+  private final ClientConnections connections;
+  private volatile CompiledSnapshot current;
+  private volatile boolean applied;
+  private Channel httpChannel;
+  private Channel httpsChannel;
+  private boolean shutDown;
+
+  private Dataplane(Options options, DataplaneMetrics metrics, SniCompiler sni,
+      Transport transport, CompiledSnapshot initial) {
+    this.options = options;
+    this.metrics = metrics;
+    this.sni = sni;
+    this.current = initial;
+    this.acceptors = transport.newGroup(1);
+    this.workers = transport.newGroup(0);
+    this.pools = new UpstreamPools(transport, () -> current.snapshot().settings());
+    this.connections = new ClientConnections(metrics);
+  }
+
+  /** Binds the listeners; until the first {@link #apply} every request is answered 404. */
+  public static Dataplane start(Options options, DataplaneMetrics metrics)
+      throws InterruptedException {
+    ServerTls tls = ServerTls.create();
+    return start(options, metrics, tls::compile);
+  }
+
+  static Dataplane start(Options options, DataplaneMetrics metrics, SniCompiler sni)
+      throws InterruptedException {
+    Transport transport = Transport.best();
+    if (Transport.epollUnavailabilityCause() == null) {
+      log.info("event=transport name={}", transport.name());
+    } else {
+      log.info("event=transport name={} epoll_unavailable=\"{}\"", transport.name(),
+          Transport.epollUnavailabilityCause().toString().replace('"', '\''));
+    }
+    CompiledSnapshot initial;
+    try {
+      initial = CompiledSnapshot.compile(Snapshot.empty(), sni.compile(Snapshot.empty()));
+    } catch (InvalidSnapshotException e) {
+      throw new IllegalStateException("the empty snapshot does not compile", e);
+    }
+    Dataplane dataplane = new Dataplane(options, metrics, sni, transport, initial);
+    try {
+      dataplane.bind(transport);
+    } catch (InterruptedException | RuntimeException e) {
+      dataplane.shutdown();
+      throw e;
+    }
+    return dataplane;
+  }
+
+  private void bind(Transport transport) throws InterruptedException {
+    if (options.httpPort() >= 0) {
+      ListenerContext ctx = new ListenerContext(false, metrics, () -> current, pools, connections);
+      httpChannel = bind(transport, options.httpPort(), new PlainListenerInitializer(ctx));
+      log.info("event=listening listener=http address={}", httpChannel.localAddress());
+    }
+    if (options.httpsPort() >= 0) {
+      ListenerContext ctx = new ListenerContext(true, metrics, () -> current, pools, connections);
+      httpsChannel = bind(transport, options.httpsPort(),
+          new TlsListenerInitializer(ctx, options.drainTimeout()));
+      log.info("event=listening listener=https address={}", httpsChannel.localAddress());
+    }
+  }
+
+  private Channel bind(Transport transport, int port, ChannelHandler initializer)
+      throws InterruptedException {
+    return new ServerBootstrap()
+        .group(acceptors, workers)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(initializer)
+        .bind(options.bindAddress(), port)
+        .sync()
+        .channel();
+  }
+
+  /**
+   * Compiles {@code snapshot} (routing, certificates, backends) and serves it from now on. An
+   * invalid snapshot is refused with the reason and the current one keeps serving.
+   */
+  public void apply(Snapshot snapshot) throws InvalidSnapshotException {
+    CompiledSnapshot compiled;
+    try {
+      SnapshotValidator.validate(snapshot);
+      compiled = CompiledSnapshot.compile(snapshot, sni.compile(snapshot));
+    } catch (InvalidSnapshotException e) {
+      metrics.snapshotRejected();
+      log.warn("event=snapshot_rejected version={} problems=\"{}\"", snapshot.version(),
+          e.getMessage().replace('"', '\''));
+      throw e;
+    }
+    current = compiled;
+    applied = true;
+    pools.retainEndpointsOf(snapshot);
+    metrics.snapshotApplied(snapshot.version());
+    log.info("event=snapshot_applied version={} virtual_hosts={} backends={}", snapshot.version(),
+        snapshot.virtualHosts().size(), snapshot.backends().size());
+  }
+
+  public Snapshot current() {
+    return current.snapshot();
+  }
+
+  /** Readiness: true once a snapshot has been applied. */
+  public boolean hasSnapshot() {
+    return applied;
+  }
+
+  public int httpPort() {
+    return port(httpChannel);
+  }
+
+  public int httpsPort() {
+    return port(httpsChannel);
+  }
+
+  private static int port(Channel ch) {
+    return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests finish for up to the drain timeout, then
+   * closes everything. Blocks; never call it from an event loop.
+   */
+  public synchronized void shutdown() {
+    if (shutDown) {
+      return;
+    }
+    shutDown = true;
+    long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+    for (Channel ch : new Channel[] {httpChannel, httpsChannel}) {
+      if (ch != null) {
+        ch.close().syncUninterruptibly();
+      }
+    }
+    int draining = connections.openCount();
+    log.info("event=draining connections={} timeout_ms={}", draining,
+        options.drainTimeout().toMillis());
+    connections.drainAll();
+    while (connections.openCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(SHUTDOWN_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    int left = connections.openCount();
+    connections.closeAll();
+    pools.closeAll();
+    acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    log.info("event=stopped connections_cut={}", left);
+  }
+
+  @Override
+  public void close() {
+    shutdown();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.weir.dataplane;
+
+import dev.weir.dataplane.admin.AdminServer;
+import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.control.OperatorClient;
+import dev.weir.dataplane.control.SnapshotFileSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar weir-dataplane.jar}: the data plane as a process. */
+@Command(name = "weir-dataplane", mixinStandardHelpOptions = true, sortOptions = false,
+    description =
+        "Weir's data plane: terminates TLS and proxies HTTP/1.1 and HTTP/2 by host and path. It "
+        + "serves snapshots from the operator (--operator, mutually authenticated TLS 1.3) or from "
+        + "a file (--snapshot-file, re-read when it changes). A new snapshot is swapped in "
+        + "atomically; an invalid one is refused and the previous one keeps serving. /readyz turns "
+        + "ready once the first snapshot is applied. SIGTERM drains: listeners stop accepting, "
+        + "in-flight requests finish (up to --drain-timeout), then the process exits.")
+public final class DataplaneMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(DataplaneMain.class);
+
+  static final class Source {
+    @Option(names = "--snapshot-file", paramLabel = "FILE",
+        description = "Snapshot JSON to serve (docs/snapshot.md); followed when it changes.")
+    Path snapshotFile;
+
+    @Option(names = "--operator", paramLabel = "HOST:PORT",
+        description = "The operator's control port to dial for snapshots.")
+    String operator;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  @Option(names = "--tls-dir", paramLabel = "DIR",
+      description = "With --operator: tls.crt, tls.key (this data plane's client certificate) and "
+          + "ca.crt (the installation's CA).")
+  Path tlsDir;
+
+  @Option(names = "--node-name", paramLabel = "NAME",
+      description = "Name reported to the operator; default: $POD_NAME, else $HOSTNAME.")
+  String nodeName;
+
+  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Plain HTTP listener (-1: off). Default: ${DEFAULT-VALUE}.")
+  int httpPort;
+
+  @Option(names = "--https-port", defaultValue = "8443", paramLabel = "PORT",
+      description = "HTTPS listener, HTTP/1.1 and HTTP/2 (-1: off). Default: ${DEFAULT-VALUE}.")
+  int httpsPort;
+
+  @Option(names = "--admin-port", defaultValue = "9090", paramLabel = "PORT",
+      description = "/healthz, /readyz and /metrics (-1: off). Default: ${DEFAULT-VALUE}.")
+  int adminPort;
+
+  @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR",
+      description = "Address every listener binds to. Default: ${DEFAULT-VALUE}.")
+  String bind;
+
+  @Option(names = "--drain-timeout", defaultValue = "30s", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long in-flight requests may take to finish on SIGTERM, e.g. 30s, 500ms. "
+          + "Default: 30s.")
+  Duration drainTimeout;
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new DataplaneMain()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (source.operator != null && tlsDir == null) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--operator needs --tls-dir (the control channel is always mutually authenticated)");
+    }
+    DataplaneMetrics metrics = new DataplaneMetrics();
+    Dataplane dataplane = Dataplane.start(
+        new Dataplane.Options(bind, httpPort, httpsPort, drainTimeout), metrics);
+    AtomicBoolean draining = new AtomicBoolean();
+    AutoCloseable snapshots;
+    AdminServer admin = null;
+    try {
+      snapshots = source.snapshotFile != null
+          ? SnapshotFileSource.start(source.snapshotFile, dataplane::apply, metrics)
+          : new OperatorClient(operatorHost(), operatorPort(), tlsDir, nodeName(), dataplane::apply,
+              metrics).start();
+      if (adminPort >= 0) {
+        admin = AdminServer.start(bind, adminPort, metrics::scrape,
+            () -> dataplane.hasSnapshot() && !draining.get());
+      }
+    } catch (Exception e) {
+      dataplane.shutdown();
+      throw e;
+    }
+    log.info("event=started http_port={} https_port={} admin_port={} source={} ready={}",
+        dataplane.httpPort(), dataplane.httpsPort(), admin == null ? -1 : admin.port(),
+        source.snapshotFile != null ? "file:" + source.snapshotFile : "operator:" + source.operator,
+        dataplane.hasSnapshot());
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    AdminServer runningAdmin = admin;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // Readiness goes first, so a load balancer stops sending while connections drain.
+      draining.set(true);
+      log.info("event=draining timeout_ms={}", drainTimeout.toMillis());
+      try {
+        snapshots.close();
+      } catch (Exception e) {
+        log.warn("event=snapshot_source_close_failed reason=\"{}\"", e.toString());
+      }
+      dataplane.shutdown();
+      if (runningAdmin != null) {
+        runningAdmin.close();
+      }
+      log.info("event=stopped");
+      stopped.countDown();
+    }, "weir-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private String operatorHost() {
+    int colon = source.operator.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--operator: '" + source.operator + "' is not HOST:PORT");
+    }
+    String host = source.operator.substring(0, colon);
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  private int operatorPort() {
+    try {
+      return Integer.parseInt(source.operator.substring(source.operator.lastIndexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--operator: '" + source.operator + "' is not HOST:PORT");
+    }
+  }
+
+  private String nodeName() {
+    if (nodeName != null) {
+      return nodeName;
+    }
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    String host = System.getenv("HOSTNAME");
+    return host != null && !host.isBlank() ? host : "dataplane";
+  }
+}

@@ -1,0 +1,84 @@
+package dev.weir.dataplane.proxy;
+
+import dev.weir.dataplane.snapshot.Settings;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import java.time.Duration;
+
+/**
+ * The protocol part of a client connection's pipeline, after TCP (and TLS, if any):
+ *
+ * <pre>
+ * HTTP/1.1:  request decoder → response encoder → flow control → validator → proxy
+ * HTTP/2:    frame codec → multiplexer ⇒ per stream: frame↔HttpObject codec → flow control
+ *            → validator → proxy
+ * </pre>
+ *
+ * Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
+ */
+final class HttpPipelines {
+  static final String REQUEST_DECODER = "http-request-decoder";
+  static final String RESPONSE_ENCODER = "http-response-encoder";
+  private static final int MAX_CONCURRENT_STREAMS = 256;
+
+  private HttpPipelines() {}
+
+  static void configureHttp1(Channel ch, ListenerContext listener) {
+    Settings settings = listener.snapshot().get().snapshot().settings();
+    // The proxy handler asks for each message itself; see ProxyHandler.
+    ch.config().setAutoRead(false);
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(REQUEST_DECODER,
+        new StrictHttpRequestDecoder(settings.maxRequestLineBytes(), settings.maxHeaderBytes()));
+    p.addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
+    p.addLast("flow-control", new FlowControlHandler());
+    p.addLast("validator", new RequestValidator(false, listener.metrics()));
+    p.addLast("proxy", new ProxyHandler(listener, false));
+  }
+
+  static void configureHttp2(Channel ch, ListenerContext listener, Duration drainTimeout) {
+    Settings settings = listener.snapshot().get().snapshot().settings();
+    Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+        .initialSettings(Http2Settings.defaultSettings()
+            .maxHeaderListSize(settings.maxHeaderBytes())
+            .maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
+        .validateHeaders(true)
+        // Closing the connection sends GOAWAY and lets open streams finish for this long.
+        .gracefulShutdownTimeoutMillis(drainTimeout.toMillis())
+        .build();
+    ch.pipeline().addLast("h2-codec", codec);
+    ch.pipeline().addLast("h2-multiplex", new Http2MultiplexHandler(
+        new ChannelInitializer<Http2StreamChannel>() {
+          @Override
+          protected void initChannel(Http2StreamChannel stream) {
+            stream.config().setAutoRead(false);
+            stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
+            stream.pipeline().addLast("flow-control", new FlowControlHandler());
+            stream.pipeline().addLast("validator", new RequestValidator(true, listener.metrics()));
+            stream.pipeline().addLast("proxy", new ProxyHandler(listener, true));
+          }
+        }));
+    ch.attr(Drainable.KEY).set(new Drainable() {
+      @Override
+      public void drain() {
+        ch.close();
+      }
+
+      @Override
+      public void idle() {
+        if (codec.connection().numActiveStreams() == 0) {
+          ch.close();
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,33 @@
+package dev.weir.dataplane.proxy;
+
+import io.netty.channel.Channel;
+import java.util.concurrent.ScheduledFuture;
+
+/** A keep-alive HTTP/1.1 connection to one endpoint; used by one exchange at a time. */
+final class UpstreamConnection {
+  final Channel channel;
+  final EndpointKey endpoint;
+  /** False for a connection opened for the current request, true once it came from the pool. */
+  boolean reused;
+  UpstreamListener listener;
+  ScheduledFuture<?> idleClose;
+  Throwable failure;
+
+  UpstreamConnection(Channel channel, EndpointKey endpoint) {
+    this.channel = channel;
+    this.endpoint = endpoint;
+  }
+
+  void attach(UpstreamListener l) {
+    listener = l;
+  }
+
+  void detach() {
+    listener = null;
+  }
+
+  @Override
+  public String toString() {
+    return "UpstreamConnection[" + endpoint + "]";
+  }
+}

@@ -1,0 +1,215 @@
+package dev.weir.dataplane.tls;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
+/**
+ * Checks a PEM certificate chain and private key the way the data plane will load them: the chain
+ * parses, its first certificate is the leaf, the key (PKCS#8, PKCS#1 or SEC1) parses and belongs to
+ * the leaf, and no certificate of the chain has expired. The data plane refuses a snapshot holding
+ * a certificate that fails this; the operator runs the same check to report the problem on the
+ * Ingress instead.
+ *
+ * <p>Problems are fixed sentences: they never quote the PEM input or a parser's message, so they
+ * cannot carry key material. A certificate that is not yet valid is accepted: a data plane whose
+ * clock runs a little behind the issuer's must not refuse a freshly issued certificate.
+ */
+public final class CertificateCheck {
+  private static final JcaX509CertificateConverter CERTIFICATES = new JcaX509CertificateConverter();
+  private static final JcaPEMKeyConverter KEYS = new JcaPEMKeyConverter();
+  private static final int DNS_NAME = 2;
+
+  private CertificateCheck() {}
+
+  /**
+   * The outcome of a check.
+   *
+   * @param problem why the pair cannot be served, or null when it can
+   * @param dnsNames the leaf's DNS subject alternative names, lower case (empty if unparsable)
+   * @param notAfter the leaf's expiry, or null if the chain did not parse
+   */
+  public record Result(String problem, List<String> dnsNames, Instant notAfter) {
+    public Result {
+      dnsNames = List.copyOf(dnsNames);
+    }
+
+    public boolean ok() {
+      return problem == null;
+    }
+  }
+
+  /** Checks {@code chainPem} and {@code keyPem} as of {@code now}; never throws for bad input. */
+  public static Result inspect(String chainPem, String keyPem, Instant now) {
+    List<X509Certificate> chain;
+    try {
+      chain = parseChain(chainPem);
+    } catch (Problem p) {
+      return new Result(p.getMessage(), List.of(), null);
+    }
+    X509Certificate leaf = chain.get(0);
+    List<String> names = dnsNames(leaf);
+    Instant notAfter = leaf.getNotAfter().toInstant();
+    try {
+      checkChain(chain, now);
+      PrivateKey key = parseKey(keyPem);
+      checkKeyMatches(leaf, key);
+      return new Result(null, names, notAfter);
+    } catch (Problem p) {
+      return new Result(p.getMessage(), names, notAfter);
+    }
+  }
+
+  /** Parses and checks a pair for serving; throws {@link Problem} with a key-free reason. */
+  static LoadedCertificate load(String chainPem, String keyPem, Instant now) throws Problem {
+    List<X509Certificate> chain = parseChain(chainPem);
+    checkChain(chain, now);
+    PrivateKey key = parseKey(keyPem);
+    X509Certificate leaf = chain.get(0);
+    checkKeyMatches(leaf, key);
+    return new LoadedCertificate(chain.toArray(X509Certificate[]::new), key, dnsNames(leaf),
+        leaf.getNotAfter().toInstant());
+  }
+
+  private static List<X509Certificate> parseChain(String pem) throws Problem {
+    if (pem == null || pem.isBlank()) {
+      throw new Problem("certificate chain is empty");
+    }
+    List<X509Certificate> chain = new ArrayList<>();
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      Object o;
+      while ((o = parser.readObject()) != null) {
+        if (!(o instanceof X509CertificateHolder holder)) {
+          // Deliberately no detail: the stray block may be a private key pasted in the wrong field.
+          throw new Problem("certificate chain holds a PEM block that is not a CERTIFICATE");
+        }
+        chain.add(CERTIFICATES.getCertificate(holder));
+      }
+    } catch (IOException | CertificateException | RuntimeException e) {
+      throw new Problem("certificate chain is not valid PEM/X.509");
+    }
+    if (chain.isEmpty()) {
+      throw new Problem("certificate chain holds no PEM CERTIFICATE block");
+    }
+    return chain;
+  }
+
+  private static void checkChain(List<X509Certificate> chain, Instant now) throws Problem {
+    for (int i = 0; i < chain.size(); i++) {
+      Instant notAfter = chain.get(i).getNotAfter().toInstant();
+      if (notAfter.isBefore(now)) {
+        throw new Problem((i == 0 ? "certificate" : "chain certificate " + i)
+            + " expired at " + notAfter);
+      }
+    }
+  }
+
+  private static PrivateKey parseKey(String pem) throws Problem {
+    if (pem == null || pem.isBlank()) {
+      throw new Problem("private key is empty");
+    }
+    Object o;
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      o = parser.readObject();
+    } catch (IOException | RuntimeException e) {
+      throw new Problem("private key is not valid PEM");
+    }
+    PrivateKey key;
+    try {
+      if (o instanceof PrivateKeyInfo info) {
+        key = KEYS.getPrivateKey(info); // PKCS#8 "PRIVATE KEY"
+      } else if (o instanceof PEMKeyPair pair) {
+        key = KEYS.getPrivateKey(pair.getPrivateKeyInfo()); // PKCS#1 "RSA" / SEC1 "EC PRIVATE KEY"
+      } else if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
+        throw new Problem("private key is encrypted; an unencrypted key is required");
+      } else {
+        throw new Problem("private key holds no PEM PRIVATE KEY block");
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new Problem("private key is not a valid RSA or EC key");
+    }
+    if (!(key instanceof RSAPrivateKey) && !(key instanceof ECPrivateKey)) {
+      throw new Problem("private key algorithm " + key.getAlgorithm()
+          + " is not supported (RSA or EC only)");
+    }
+    return key;
+  }
+
+  private static void checkKeyMatches(X509Certificate leaf, PrivateKey key) throws Problem {
+    PublicKey pub = leaf.getPublicKey();
+    if (key instanceof RSAPrivateKey rsa) {
+      if (!(pub instanceof RSAPublicKey rsaPub) || !rsaPub.getModulus().equals(rsa.getModulus())) {
+        throw new Problem("private key does not match the certificate");
+      }
+      return;
+    }
+    if (!(pub instanceof ECPublicKey)) {
+      throw new Problem("private key does not match the certificate");
+    }
+    // JCA cannot derive an EC public key from the private one; a signature round trip proves the pair.
+    try {
+      byte[] challenge = new byte[32];
+      new SecureRandom().nextBytes(challenge);
+      Signature signer = Signature.getInstance("SHA256withECDSA");
+      signer.initSign(key);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance("SHA256withECDSA");
+      verifier.initVerify(pub);
+      verifier.update(challenge);
+      if (!verifier.verify(signature)) {
+        throw new Problem("private key does not match the certificate");
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new Problem("private key does not match the certificate");
+    }
+  }
+
+  private static List<String> dnsNames(X509Certificate leaf) {
+    List<String> names = new ArrayList<>();
+    try {
+      var sans = leaf.getSubjectAlternativeNames();
+      if (sans != null) {
+        for (List<?> san : sans) {
+          if (san.size() >= 2 && Integer.valueOf(DNS_NAME).equals(san.get(0))
+              && san.get(1) instanceof String name) {
+            names.add(SniNames.normalise(name));
+          }
+        }
+      }
+    } catch (CertificateParsingException e) {
+      // A malformed SAN extension leaves the certificate usable by exact virtual host name only.
+    }
+    return names;
+  }
+
+  /** Why a certificate cannot be served; the message is safe to log. */
+  static final class Problem extends Exception {
+    Problem(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+}

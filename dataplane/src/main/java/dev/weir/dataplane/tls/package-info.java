@@ -1,0 +1,29 @@
+/**
+ * TLS termination: {@link dev.weir.dataplane.tls.ServerTls} (process lifetime) compiles each
+ * snapshot's certificates into an {@link dev.weir.dataplane.tls.SniCertificateStore} for Netty's
+ * {@code SniHandler}; {@link dev.weir.dataplane.tls.HandshakeRecorder} counts handshakes;
+ * {@link dev.weir.dataplane.tls.CertificateCheck} is the certificate check the operator reuses.
+ *
+ * <p>Decisions where the target design is silent:
+ * <ul>
+ *   <li>BoringSSL (netty-tcnative) first, the JDK provider as a logged fallback. Contexts use
+ *       {@code SslProvider.OPENSSL}, not the reference-counted variant: a context outlives the
+ *       store that named it while connections still use it, and the garbage collector knows when
+ *       that ends.
+ *   <li>One invalid certificate refuses the whole snapshot (the last good one keeps serving). The
+ *       operator is expected to run {@code CertificateCheck} and leave such certificates out, with
+ *       an Event on the Ingress, so that one expired Secret cannot freeze every other update.
+ *   <li>Not-yet-valid certificates are accepted (clock skew against the issuer); expired ones are
+ *       not, including when their context is reused from an earlier snapshot.
+ *   <li>SAN fallback uses DNS subject alternative names only, never the subject CN, as browsers do.
+ *   <li>A virtual host without a certificate claims its name: it is served the default
+ *       certificate, not another certificate that happens to list the name.
+ *   <li>The host-less virtual host ({@code *}) with a certificate provides the default certificate
+ *       when the snapshot names no {@code defaultCertificate}.
+ *   <li>Ticket keys: the snapshot's list (first encrypts, all decrypt) on every context; without
+ *       one, a random key per process, so resumption then works only on the replica that issued
+ *       the ticket. Rotation is the publisher's job, not done here. The JDK provider cannot take
+ *       ticket keys (logged once). Sessions and tickets live 5 minutes by default.
+ * </ul>
+ */
+package dev.weir.dataplane.tls;

@@ -1,0 +1,164 @@
+package dev.weir.operator;
+
+import dev.weir.dataplane.admin.AdminServer;
+import dev.weir.dataplane.control.ControlFrameCodec;
+import dev.weir.operator.metrics.OperatorMetrics;
+import dev.weir.operator.publish.ControlServer;
+import dev.weir.operator.publish.TranslationLoop;
+import dev.weir.operator.source.KubernetesSource;
+import dev.weir.operator.status.DiagnosticLog;
+import dev.weir.operator.status.EventRecorder;
+import dev.weir.operator.status.IngressStatusWriter;
+import dev.weir.operator.status.LeaderElection;
+import dev.weir.operator.status.PublishAddresses;
+import dev.weir.operator.status.StatusReconciler;
+import dev.weir.operator.translate.TranslateOptions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator in a cluster, wired: informers feed the cluster state; each change is translated and
+ * the snapshot served to every data plane over the control channel; the elected leader writes
+ * Ingress status and Events. Every replica runs informers and serves data planes.
+ */
+public final class Operator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Operator.class);
+
+  /**
+   * @param publishService {@code namespace/name} of the data planes' Service, or null
+   * @param publishAddresses fixed status addresses (used when no publish Service is given)
+   */
+  public record Config(
+      Set<String> namespaces,
+      TranslateOptions translate,
+      String publishService,
+      List<String> publishAddresses,
+      String bindAddress,
+      int controlPort,
+      Path controlTlsDir,
+      int adminPort,
+      String electionNamespace,
+      String electionLease,
+      String identity,
+      LeaderElection.Timing electionTiming,
+      Duration statusResync) {}
+
+  private final KubernetesSource source;
+  private final ControlServer control;
+  private final TranslationLoop loop;
+  private final StatusReconciler status;
+  private final LeaderElection election;
+  private final AdminServer admin;
+
+  private Operator(KubernetesSource source, ControlServer control, TranslationLoop loop,
+      StatusReconciler status, LeaderElection election, AdminServer admin) {
+    this.source = source;
+    this.control = control;
+    this.loop = loop;
+    this.status = status;
+    this.election = election;
+    this.admin = admin;
+  }
+
+  public static Operator start(KubernetesClient client, Config config) throws Exception {
+    ControlServer control = ControlServer.start(config.bindAddress(), config.controlPort(),
+        config.controlTlsDir());
+    OperatorMetrics metrics = new OperatorMetrics(() -> control.dataPlanes().stream()
+        .map(d -> new OperatorMetrics.DataPlane(d.node(), d.appliedVersion())).toList());
+    KubernetesSource source = new KubernetesSource(client, config.namespaces());
+    metrics.watch(() -> source.state().counts());
+
+    PublishAddresses addresses = config.publishService() != null
+        ? PublishAddresses.ofService(client, namespaceOf(config.publishService()),
+            nameOf(config.publishService()))
+        : PublishAddresses.fixed(config.publishAddresses());
+    Clock clock = Clock.systemUTC();
+    LeaderElection[] election = new LeaderElection[1];
+    StatusReconciler status = new StatusReconciler(source,
+        new IngressStatusWriter(client, addresses),
+        new EventRecorder(client, config.identity(), clock, Duration.ofMinutes(10), 5, 50),
+        () -> election[0] != null && election[0].isLeader(), config.statusResync());
+    DiagnosticLog diagnosticLog = new DiagnosticLog();
+    TranslationLoop loop = new TranslationLoop(source, state -> config.translate(),
+        List.of(snapshot -> {
+          control.publish(snapshot);
+          metrics.published(snapshot.version(), control.latestFrameBytes());
+        }),
+        List.of(t -> diagnosticLog.update(t.diagnostics()), status),
+        metrics, clock);
+    election[0] = new LeaderElection(client, config.electionNamespace(), config.electionLease(),
+        config.identity(), config.electionTiming(), status::resync);
+
+    AdminServer admin = null;
+    try {
+      if (config.adminPort() >= 0) {
+        admin = AdminServer.start(config.bindAddress(), config.adminPort(), metrics::scrape,
+            () -> loop.lastPublished() != null);
+      }
+      loop.start(Duration.ofMinutes(2));
+      election[0].start();
+    } catch (Exception e) {
+      loop.close();
+      control.close();
+      status.close();
+      if (admin != null) {
+        admin.close();
+      }
+      throw e;
+    }
+    log.info("event=operator_started identity={} namespaces={} control_port={} max_frame_bytes={}",
+        config.identity(), config.namespaces().isEmpty() ? "all" : config.namespaces(),
+        control.port(), ControlFrameCodec.MAX_FRAME_BYTES);
+    return new Operator(source, control, loop, status, election[0], admin);
+  }
+
+  public int controlPort() {
+    return control.port();
+  }
+
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+
+  public boolean isLeader() {
+    return election.isLeader();
+  }
+
+  public ControlServer controlServer() {
+    return control;
+  }
+
+  public TranslationLoop translationLoop() {
+    return loop;
+  }
+
+  private static String namespaceOf(String ref) {
+    int slash = ref.indexOf('/');
+    if (slash <= 0 || slash == ref.length() - 1) {
+      throw new IllegalArgumentException("'" + ref + "' is not NAMESPACE/NAME");
+    }
+    return ref.substring(0, slash);
+  }
+
+  private static String nameOf(String ref) {
+    return ref.substring(ref.indexOf('/') + 1);
+  }
+
+  @Override
+  public void close() {
+    election.close();
+    status.close();
+    loop.close();
+    control.close();
+    if (admin != null) {
+      admin.close();
+    }
+    log.info("event=operator_stopped");
+  }
+}

@@ -1,0 +1,128 @@
+package dev.weir.operator.cli;
+
+import dev.weir.dataplane.DurationConverter;
+import dev.weir.operator.Operator;
+import dev.weir.operator.status.LeaderElection;
+import dev.weir.operator.translate.TranslateOptions;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: the operator against a Kubernetes API server. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description =
+        "Watches Ingress, IngressClass, Service, EndpointSlice and TLS Secret objects, translates "
+        + "them into snapshots and serves those to data planes on the control port (TLS 1.3, client "
+        + "certificates required). The elected leader writes Ingress status and Events.")
+final class RunCommand implements Callable<Integer> {
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "Kubeconfig to use; default: in-cluster service account, else ~/.kube/config.")
+  Path kubeconfig;
+
+  @Option(names = "--namespace", paramLabel = "NS",
+      description = "Namespace to watch (repeatable); default: all namespaces.")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(names = "--ingress-class", defaultValue = TranslateOptions.DEFAULT_CLASS_NAME,
+      paramLabel = "NAME",
+      description = "Class name matched by the legacy kubernetes.io/ingress.class annotation. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String ingressClass;
+
+  @Option(names = "--controller-name", defaultValue = TranslateOptions.CONTROLLER_NAME,
+      paramLabel = "NAME",
+      description = "spec.controller of the IngressClasses that are ours. Default: ${DEFAULT-VALUE}.")
+  String controllerName;
+
+  @Option(names = "--watch-ingress-without-class",
+      description = "Also serve Ingresses that name no class.")
+  boolean watchIngressWithoutClass;
+
+  @Option(names = "--publish-service", paramLabel = "NS/NAME",
+      description = "Service whose load balancer (else cluster IP) is written into our Ingresses' "
+          + "status.loadBalancer.")
+  String publishService;
+
+  @Option(names = "--publish-status-address", paramLabel = "ADDR",
+      description = "Fixed address written into status (repeatable); used without --publish-service.")
+  List<String> publishStatusAddresses = new ArrayList<>();
+
+  @Option(names = "--control-port", defaultValue = "18000", paramLabel = "PORT",
+      description = "Port data planes dial for snapshots. Default: ${DEFAULT-VALUE}.")
+  int controlPort;
+
+  @Option(names = "--control-tls-dir", required = true, paramLabel = "DIR",
+      description = "tls.crt, tls.key and ca.crt of the control channel (the chart mounts them).")
+  Path controlTlsDir;
+
+  @Option(names = "--admin-port", defaultValue = "9091", paramLabel = "PORT",
+      description = "/healthz, /readyz and /metrics (-1: off). Default: ${DEFAULT-VALUE}.")
+  int adminPort;
+
+  @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR",
+      description = "Address the control and admin ports bind to. Default: ${DEFAULT-VALUE}.")
+  String bind;
+
+  @Option(names = "--election-namespace", paramLabel = "NS",
+      description = "Namespace of the leader-election Lease; default: $POD_NAMESPACE, else default.")
+  String electionNamespace;
+
+  @Option(names = "--election-lease", defaultValue = "weir-operator-leader", paramLabel = "NAME",
+      description = "Name of the leader-election Lease. Default: ${DEFAULT-VALUE}.")
+  String electionLease;
+
+  @Option(names = "--status-resync", defaultValue = "60s", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How often the leader re-checks status and Events. Default: 60s.")
+  Duration statusResync;
+
+  @Option(names = "--allow-local-endpoints",
+      description = "Accept loopback and link-local endpoint addresses (development only: in a "
+          + "cluster they would let an EndpointSlice point the proxy at itself or the node).")
+  boolean allowLocalEndpoints;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = kubeconfig == null ? Config.autoConfigure(null)
+        : Config.fromKubeconfig(Files.readString(kubeconfig));
+    String identity = firstNonBlank(System.getenv("POD_NAME"), System.getenv("HOSTNAME"),
+        "weir-operator-" + UUID.randomUUID().toString().substring(0, 8));
+    String leaseNamespace = firstNonBlank(electionNamespace, System.getenv("POD_NAMESPACE"),
+        "default");
+    TranslateOptions translate = new TranslateOptions(controllerName, ingressClass,
+        watchIngressWithoutClass, allowLocalEndpoints);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    Operator operator = Operator.start(client, new Operator.Config(
+        new LinkedHashSet<>(namespaces), translate, publishService, publishStatusAddresses, bind,
+        controlPort, controlTlsDir, adminPort, leaseNamespace, electionLease, identity,
+        LeaderElection.Timing.DEFAULT, statusResync));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      client.close();
+      stopped.countDown();
+    }, "weir-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static String firstNonBlank(String... values) {
+    for (String v : values) {
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+    }
+    return null;
+  }
+}

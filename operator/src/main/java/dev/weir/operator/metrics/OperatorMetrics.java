@@ -1,0 +1,102 @@
+package dev.weir.operator.metrics;
+
+import dev.weir.operator.translate.Diagnostic;
+import dev.weir.operator.translate.Reason;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The operator's meters: objects watched by kind, translation time, the published snapshot's
+ * version and size, connected data planes and the version each runs, current diagnostics by reason.
+ */
+public final class OperatorMetrics {
+  /** A connected data plane as the metrics see it. */
+  public record DataPlane(String node, long appliedVersion) {}
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer translation;
+  private final AtomicLong snapshotVersion = new AtomicLong(-1);
+  private final AtomicLong snapshotBytes = new AtomicLong();
+  private final Map<Reason, AtomicLong> diagnostics = new EnumMap<>(Reason.class);
+  private final AtomicReference<Supplier<Map<String, Integer>>> counts =
+      new AtomicReference<>(Map::of);
+  private final MultiGauge dataPlanes;
+  private final Supplier<List<DataPlane>> dataPlaneSource;
+
+  public OperatorMetrics(Supplier<List<DataPlane>> dataPlaneSource) {
+    this.dataPlaneSource = dataPlaneSource;
+    this.translation = Timer.builder("weir.operator.translation")
+        .description("Time to translate the cluster state into a snapshot")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry);
+    Gauge.builder("weir.operator.snapshot.version", snapshotVersion, AtomicLong::get)
+        .description("Version of the latest published snapshot (-1 before the first)")
+        .register(registry);
+    Gauge.builder("weir.operator.snapshot.bytes", snapshotBytes, AtomicLong::get)
+        .description("Size of the latest published snapshot as sent (gzipped JSON)")
+        .baseUnit("bytes")
+        .register(registry);
+    for (Reason reason : Reason.values()) {
+      AtomicLong count = new AtomicLong();
+      diagnostics.put(reason, count);
+      Gauge.builder("weir.operator.diagnostics", count, AtomicLong::get)
+          .description("Problems found by the latest translation, by reason")
+          .tag("reason", reason.camelCase())
+          .register(registry);
+    }
+    for (String kind : List.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Secret")) {
+      Gauge.builder("weir.operator.objects.watched", counts,
+              c -> c.get().get().getOrDefault(kind, 0))
+          .description("Objects of each kind in the watched cluster state")
+          .tag("kind", kind)
+          .register(registry);
+    }
+    this.dataPlanes = MultiGauge.builder("weir.operator.dataplane.applied.version")
+        .description("Snapshot version each connected data plane reports it serves")
+        .register(registry);
+    Gauge.builder("weir.operator.dataplanes.connected", () -> dataPlaneSource.get().size())
+        .description("Data planes connected to this operator")
+        .register(registry);
+  }
+
+  /** Where the counts of watched objects by kind come from (the source's cluster state). */
+  public void watch(Supplier<Map<String, Integer>> objectCounts) {
+    counts.set(objectCounts);
+  }
+
+  public void translated(long nanos, List<Diagnostic> found) {
+    translation.record(nanos, TimeUnit.NANOSECONDS);
+    Map<Reason, Long> counts = new EnumMap<>(Reason.class);
+    for (Diagnostic d : found) {
+      counts.merge(d.reason(), 1L, Long::sum);
+    }
+    diagnostics.forEach((reason, gauge) -> gauge.set(counts.getOrDefault(reason, 0L)));
+  }
+
+  public void published(long version, long bytes) {
+    snapshotVersion.set(version);
+    snapshotBytes.set(bytes);
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (DataPlane dp : dataPlaneSource.get()) {
+      rows.add(MultiGauge.Row.of(Tags.of("node", dp.node()), dp.appliedVersion()));
+    }
+    dataPlanes.register(rows, true);
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,126 @@
+package dev.weir.operator.publish;
+
+import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.operator.metrics.OperatorMetrics;
+import dev.weir.operator.source.ClusterSource;
+import dev.weir.operator.state.ClusterState;
+import dev.weir.operator.translate.IngressTranslator;
+import dev.weir.operator.translate.LastGoodCertificates;
+import dev.weir.operator.translate.TranslateOptions;
+import dev.weir.operator.translate.Translation;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Source, translation and publishing, wired: every change the source signals leads (coalesced by
+ * a {@link SnapshotPublisher}) to a translation of the whole cluster state; each translation goes to
+ * the observers (status, diagnostics), each changed snapshot to the sinks (control server, an
+ * in-process data plane). Nothing is published before the source has synced, so a starting
+ * operator never serves a partial view that would drop routes.
+ */
+public final class TranslationLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TranslationLoop.class);
+  public static final Duration QUIET = Duration.ofMillis(100);
+  public static final Duration MAX_DELAY = Duration.ofMillis(500);
+
+  private final ClusterSource source;
+  private final Function<ClusterState, TranslateOptions> options;
+  private final List<Consumer<Translation>> observers;
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+  private final IngressTranslator translator = new IngressTranslator();
+  private final SnapshotPublisher publisher;
+  // Touched only on the publisher's thread.
+  private LastGoodCertificates lastGood = LastGoodCertificates.empty();
+  private volatile Translation latest;
+
+  /**
+   * @param options translation options, decided per translation (standalone mode's depend on
+   *     whether the manifests hold an IngressClass of ours)
+   * @param sinks receive each new snapshot, versioned
+   * @param observers receive every translation, changed or not
+   */
+  public TranslationLoop(ClusterSource source, Function<ClusterState, TranslateOptions> options,
+      List<Consumer<Snapshot>> sinks, List<Consumer<Translation>> observers,
+      OperatorMetrics metrics, Clock clock) {
+    this.source = source;
+    this.options = options;
+    this.observers = List.copyOf(observers);
+    this.metrics = metrics;
+    this.clock = clock;
+    List<Consumer<Snapshot>> allSinks = List.copyOf(sinks);
+    this.publisher = new SnapshotPublisher(this::translate,
+        snapshot -> allSinks.forEach(sink -> sink.accept(snapshot)), QUIET, MAX_DELAY, clock);
+  }
+
+  /**
+   * Starts the source, waits until it has synced (at most {@code syncTimeout}), publishes the
+   * first snapshot, then follows changes.
+   *
+   * @return false when the source did not sync in time (the loop still publishes once it does)
+   */
+  public boolean start(Duration syncTimeout) throws InterruptedException {
+    source.addListener(() -> {
+      if (source.hasSynced()) {
+        publisher.changed();
+      }
+    });
+    source.start();
+    long deadline = System.nanoTime() + syncTimeout.toNanos();
+    while (!source.hasSynced()) {
+      if (System.nanoTime() > deadline) {
+        log.warn("event=source_not_synced waited_ms={} action=publish_when_synced",
+            syncTimeout.toMillis());
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    publisher.publishNow();
+    return true;
+  }
+
+  /** Translates now and publishes if the snapshot changed; returns when done. */
+  public void republish() {
+    publisher.publishNow();
+  }
+
+  /** The latest translation, or null before the first. */
+  public Translation latest() {
+    return latest;
+  }
+
+  /** The latest snapshot published, or null before the first. */
+  public Snapshot lastPublished() {
+    return publisher.lastPublished();
+  }
+
+  // On the publisher's thread.
+  private Snapshot translate() {
+    long started = System.nanoTime();
+    ClusterState state = source.state();
+    Translation translation = translator.translate(state, options.apply(state), lastGood,
+        clock.instant());
+    lastGood = translation.lastGoodCertificates();
+    latest = translation;
+    metrics.translated(System.nanoTime() - started, translation.diagnostics());
+    for (Consumer<Translation> observer : observers) {
+      try {
+        observer.accept(translation);
+      } catch (RuntimeException e) {
+        log.error("event=observer_failed reason=\"{}\"", e.toString(), e);
+      }
+    }
+    return translation.snapshot();
+  }
+
+  @Override
+  public void close() {
+    publisher.close();
+    source.close();
+  }
+}

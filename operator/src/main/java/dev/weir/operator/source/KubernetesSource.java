@@ -1,0 +1,326 @@
+package dev.weir.operator.source;
+
+import dev.weir.operator.state.ClusterChangeListener;
+import dev.weir.operator.state.ClusterIndexes;
+import dev.weir.operator.state.ClusterState;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster state from the API server through fabric8 SharedInformers: Ingresses, IngressClasses,
+ * Services, EndpointSlices and Secrets of type {@code kubernetes.io/tls} (selected by the API server,
+ * so other Secrets never reach this process), either cluster-wide or for a list of namespaces (one
+ * informer per namespace and kind; IngressClasses are cluster-scoped). Lookups go through informer
+ * indexers: EndpointSlices by {@code kubernetes.io/service-name}, Ingresses by referenced Secret.
+ */
+public final class KubernetesSource implements ClusterSource {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
+
+  private final KubernetesClient client;
+  private final Set<String> namespaces;
+  private final List<ClusterChangeListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final View view = new View();
+
+  private volatile Informers<Ingress> ingresses;
+  private volatile Informers<IngressClass> ingressClasses;
+  private volatile Informers<Service> services;
+  private volatile Informers<EndpointSlice> endpointSlices;
+  private volatile Informers<Secret> secrets;
+
+  /**
+   * @param namespaces the namespaces to watch; empty for every namespace
+   */
+  public KubernetesSource(KubernetesClient client, Set<String> namespaces) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespaces = Set.copyOf(new TreeSet<>(namespaces));
+  }
+
+  @Override
+  public void start() {
+    if (!started.compareAndSet(false, true)) {
+      return;
+    }
+    ingresses = namespaced("Ingress",
+        ns -> ns == null
+            ? client.network().v1().ingresses().inAnyNamespace().runnableInformer(0)
+            : client.network().v1().ingresses().inNamespace(ns).runnableInformer(0),
+        Map.of(ClusterIndexes.BY_SECRET, ClusterIndexes::ingressSecrets));
+    Map<String, SharedIndexInformer<IngressClass>> clusterScoped = new java.util.HashMap<>();
+    clusterScoped.put(null, client.network().v1().ingressClasses().runnableInformer(0));
+    ingressClasses = new Informers<>("IngressClass", null, clusterScoped, Map.of());
+    services = namespaced("Service",
+        ns -> ns == null
+            ? client.services().inAnyNamespace().runnableInformer(0)
+            : client.services().inNamespace(ns).runnableInformer(0),
+        Map.of());
+    endpointSlices = namespaced("EndpointSlice",
+        ns -> ns == null
+            ? client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0)
+            : client.discovery().v1().endpointSlices().inNamespace(ns).runnableInformer(0),
+        Map.of(ClusterIndexes.BY_SERVICE, ClusterIndexes::endpointSliceService));
+    secrets = namespaced("Secret",
+        ns -> ns == null
+            ? client.secrets().inAnyNamespace()
+                .withField("type", ClusterIndexes.TLS_SECRET_TYPE).runnableInformer(0)
+            : client.secrets().inNamespace(ns)
+                .withField("type", ClusterIndexes.TLS_SECRET_TYPE).runnableInformer(0),
+        Map.of());
+
+    ingresses.addHandler(new Changes<>("Ingress", o -> true));
+    ingressClasses.addHandler(new Changes<>("IngressClass", o -> true));
+    services.addHandler(new Changes<>("Service", o -> true));
+    endpointSlices.addHandler(new Changes<>("EndpointSlice", o -> true));
+    // A Secret no Ingress names cannot change a snapshot; cert-manager churns many of them.
+    secrets.addHandler(new Changes<>("Secret", s -> !view.ingressesReferencingSecret(
+        s.getMetadata().getNamespace(), s.getMetadata().getName()).isEmpty()));
+
+    for (Informers<?> informers : List.of(ingresses, ingressClasses, services, endpointSlices, secrets)) {
+      informers.start();
+    }
+    LOG.info("event=source_started source=kubernetes namespaces={}",
+        namespaces.isEmpty() ? "*" : String.join(",", namespaces));
+  }
+
+  @Override
+  public boolean hasSynced() {
+    if (!started.get() || closed.get()) {
+      return false;
+    }
+    return ingresses.hasSynced() && ingressClasses.hasSynced() && services.hasSynced()
+        && endpointSlices.hasSynced() && secrets.hasSynced();
+  }
+
+  @Override
+  public ClusterState state() {
+    return view;
+  }
+
+  @Override
+  public void addListener(ClusterChangeListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void close() {
+    if (!started.get() || !closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Informers<?> informers : List.of(ingresses, ingressClasses, services, endpointSlices, secrets)) {
+      informers.stop();
+    }
+    LOG.info("event=source_stopped source=kubernetes");
+  }
+
+  private <T extends HasMetadata> Informers<T> namespaced(String kind,
+      Function<String, SharedIndexInformer<T>> factory,
+      Map<String, Function<T, List<String>>> indexers) {
+    Map<String, SharedIndexInformer<T>> byNamespace = new java.util.HashMap<>();
+    if (namespaces.isEmpty()) {
+      byNamespace.put(null, factory.apply(null));
+    } else {
+      for (String ns : namespaces) {
+        byNamespace.put(ns, factory.apply(ns));
+      }
+    }
+    return new Informers<>(kind, namespaces.isEmpty() ? null : namespaces, byNamespace, indexers);
+  }
+
+  private void fire(String kind, String action, HasMetadata object) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("event=object_{} kind={} namespace={} name={}", action, kind,
+          object.getMetadata().getNamespace(), object.getMetadata().getName());
+    }
+    for (ClusterChangeListener listener : listeners) {
+      try {
+        listener.clusterChanged();
+      } catch (RuntimeException e) {
+        LOG.warn("event=listener_failed source=kubernetes error={}", e.toString());
+      }
+    }
+  }
+
+  /** Tells listeners about adds, real updates (not resyncs) and deletes that pass {@code relevant}. */
+  private final class Changes<T extends HasMetadata> implements ResourceEventHandler<T> {
+    private final String kind;
+    private final java.util.function.Predicate<T> relevant;
+
+    Changes(String kind, java.util.function.Predicate<T> relevant) {
+      this.kind = kind;
+      this.relevant = relevant;
+    }
+
+    @Override
+    public void onAdd(T object) {
+      if (relevant.test(object)) {
+        fire(kind, "added", object);
+      }
+    }
+
+    @Override
+    public void onUpdate(T oldObject, T newObject) {
+      if (Objects.equals(oldObject.getMetadata().getResourceVersion(),
+          newObject.getMetadata().getResourceVersion())) {
+        return;
+      }
+      if (relevant.test(newObject)) {
+        fire(kind, "updated", newObject);
+      }
+    }
+
+    @Override
+    public void onDelete(T object, boolean deletedFinalStateUnknown) {
+      if (relevant.test(object)) {
+        fire(kind, "deleted", object);
+      }
+    }
+  }
+
+  /**
+   * The informers of one kind: one per watched namespace, or a single one (key null) for all
+   * namespaces or a cluster-scoped kind.
+   */
+  private final class Informers<T extends HasMetadata> {
+    private final String kind;
+    private final Set<String> namespaces;
+    private final Map<String, SharedIndexInformer<T>> byNamespace;
+
+    Informers(String kind, Set<String> namespaces, Map<String, SharedIndexInformer<T>> byNamespace,
+        Map<String, Function<T, List<String>>> indexers) {
+      this.kind = kind;
+      this.namespaces = namespaces;
+      this.byNamespace = new java.util.HashMap<>(byNamespace);
+      if (!indexers.isEmpty()) {
+        for (SharedIndexInformer<T> informer : this.byNamespace.values()) {
+          informer.addIndexers(indexers);
+        }
+      }
+    }
+
+    void addHandler(ResourceEventHandler<T> handler) {
+      byNamespace.values().forEach(i -> i.addEventHandler(handler));
+    }
+
+    void start() {
+      byNamespace.forEach((ns, informer) -> informer.start().whenComplete((ok, error) -> {
+        if (error != null && closed.get()) {
+          LOG.debug("event=informer_start_abandoned kind={} reason=closed", kind);
+        } else if (error != null) {
+          LOG.warn("event=informer_start_failed kind={} namespace={} error={}", kind,
+              ns == null ? "*" : ns, error.toString());
+        } else {
+          LOG.info("event=informer_synced kind={} namespace={} objects={}", kind,
+              ns == null ? "*" : ns, informer.getStore().list().size());
+        }
+      }));
+    }
+
+    void stop() {
+      byNamespace.values().forEach(SharedIndexInformer::stop);
+    }
+
+    boolean hasSynced() {
+      return byNamespace.values().stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    private SharedIndexInformer<T> informerFor(String namespace) {
+      if (namespaces == null) {
+        return byNamespace.get(null);
+      }
+      return byNamespace.get(namespace);
+    }
+
+    List<T> list() {
+      List<T> all = new ArrayList<>();
+      byNamespace.values().forEach(i -> all.addAll(i.getStore().list()));
+      return all;
+    }
+
+    Optional<T> get(String namespace, String name) {
+      SharedIndexInformer<T> informer = informerFor(namespace);
+      if (informer == null) {
+        return Optional.empty();
+      }
+      String key = namespace == null ? name : ClusterIndexes.key(namespace, name);
+      return Optional.ofNullable(informer.getStore().getByKey(key));
+    }
+
+    List<T> byIndex(String index, String namespace, String key) {
+      SharedIndexInformer<T> informer = informerFor(namespace);
+      return informer == null ? List.of() : List.copyOf(informer.getIndexer().byIndex(index, key));
+    }
+  }
+
+  /** The informer caches as a {@link ClusterState}; empty until {@link #start()}. */
+  private final class View implements ClusterState {
+    @Override
+    public List<Ingress> ingresses() {
+      return ingresses == null ? List.of() : ingresses.list();
+    }
+
+    @Override
+    public List<IngressClass> ingressClasses() {
+      return ingressClasses == null ? List.of() : ingressClasses.list();
+    }
+
+    @Override
+    public Optional<IngressClass> ingressClass(String name) {
+      return ingressClasses == null ? Optional.empty() : ingressClasses.get(null, name);
+    }
+
+    @Override
+    public Optional<Service> service(String namespace, String name) {
+      return services == null ? Optional.empty() : services.get(namespace, name);
+    }
+
+    @Override
+    public List<EndpointSlice> endpointSlices(String namespace, String service) {
+      return endpointSlices == null ? List.of() : endpointSlices.byIndex(ClusterIndexes.BY_SERVICE,
+          namespace, ClusterIndexes.key(namespace, service));
+    }
+
+    @Override
+    public Optional<Secret> tlsSecret(String namespace, String name) {
+      // The field selector already limits the informers to TLS Secrets; checking again costs
+      // nothing and keeps the contract if a server ignores the selector.
+      return secrets == null ? Optional.empty()
+          : secrets.get(namespace, name).filter(ClusterIndexes::isTlsSecret);
+    }
+
+    @Override
+    public List<Ingress> ingressesReferencingSecret(String namespace, String name) {
+      return ingresses == null ? List.of() : ingresses.byIndex(ClusterIndexes.BY_SECRET, namespace,
+          ClusterIndexes.key(namespace, name));
+    }
+
+    @Override
+    public java.util.Map<String, Integer> counts() {
+      return java.util.Map.of(
+          "Ingress", ingresses().size(),
+          "IngressClass", ingressClasses().size(),
+          "Service", services == null ? 0 : services.list().size(),
+          "EndpointSlice", endpointSlices == null ? 0 : endpointSlices.list().size(),
+          "Secret", secrets == null ? 0 : secrets.list().size());
+    }
+  }
+}

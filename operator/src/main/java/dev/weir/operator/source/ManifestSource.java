@@ -1,0 +1,365 @@
+package dev.weir.operator.source;
+
+import dev.weir.operator.state.ClusterChangeListener;
+import dev.weir.operator.state.ClusterIndexes;
+import dev.weir.operator.state.ClusterState;
+import dev.weir.operator.state.InMemoryClusterState;
+import dev.weir.operator.state.ObjectRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster state from a directory of manifests: every {@code *.yaml}, {@code *.yml} and
+ * {@code *.json} file directly in it (not in subdirectories; files whose name starts with a dot
+ * are skipped, which leaves out editor swap files and the {@code ..data} links of a mounted
+ * ConfigMap). Files are watched: a WatchService wakes the scan at once where the platform delivers
+ * events, and a poll every {@code pollInterval} catches what it misses (network file systems,
+ * macOS, replaced symlinks), so a change is reflected within about that interval.
+ *
+ * <p>A file that cannot be parsed is reported once per content (one log line naming the file and
+ * the reason) and its objects from its last good version are kept. Kinds other than the five Weir
+ * reads are ignored, and so are Secrets not of type {@code kubernetes.io/tls}, as the API server
+ * source would never see them either.
+ */
+public final class ManifestSource implements ClusterSource {
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestSource.class);
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(300);
+  /**
+   * A file modified this recently is re-read even if its time and size look unchanged: file times
+   * can be as coarse as a second, so a same-size edit within that second would otherwise be missed
+   * (git calls this the racy-clean problem).
+   */
+  private static final Duration RACY_WINDOW = Duration.ofSeconds(2);
+  private static final Duration SETTLE = Duration.ofMillis(50);
+  private static final Set<Class<?>> KINDS =
+      Set.of(Ingress.class, IngressClass.class, Service.class, EndpointSlice.class, Secret.class);
+
+  private final Path directory;
+  private final Duration pollInterval;
+  private final List<ClusterChangeListener> listeners = new CopyOnWriteArrayList<>();
+  private final Map<Path, LoadedFile> files = new HashMap<>();
+  private final Object lifecycle = new Object();
+  private volatile InMemoryClusterState state = InMemoryClusterState.empty();
+  private volatile boolean synced;
+  private volatile boolean running;
+  private Thread watcher;
+  private WatchService watchService;
+
+  public ManifestSource(Path directory) {
+    this(directory, DEFAULT_POLL_INTERVAL);
+  }
+
+  public ManifestSource(Path directory, Duration pollInterval) {
+    this.directory = Objects.requireNonNull(directory, "directory");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("pollInterval must be positive");
+    }
+    this.pollInterval = pollInterval;
+  }
+
+  /**
+   * Loads the directory once, synchronously (so {@link #hasSynced()} is true on return), then
+   * watches it on a daemon thread.
+   */
+  @Override
+  public void start() {
+    synchronized (lifecycle) {
+      if (running || watcher != null) {
+        return;
+      }
+      if (!Files.isDirectory(directory)) {
+        throw new IllegalArgumentException("manifest directory " + directory + " does not exist");
+      }
+      running = true;
+      scan();
+      synced = true;
+      try {
+        watchService = directory.getFileSystem().newWatchService();
+        directory.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
+            StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+      } catch (IOException | UnsupportedOperationException e) {
+        LOG.info("event=manifest_watch_unavailable directory={} reason=\"{}\" fallback=poll",
+            directory, e.toString());
+        watchService = null;
+      }
+      watcher = new Thread(this::watchLoop, "weir-manifests");
+      watcher.setDaemon(true);
+      watcher.start();
+      LOG.info("event=source_started source=manifests directory={} poll_ms={} objects={}",
+          directory, pollInterval.toMillis(), state.counts());
+    }
+  }
+
+  @Override
+  public boolean hasSynced() {
+    return synced;
+  }
+
+  @Override
+  public ClusterState state() {
+    return state;
+  }
+
+  @Override
+  public void addListener(ClusterChangeListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void close() {
+    Thread toJoin;
+    synchronized (lifecycle) {
+      if (!running) {
+        return;
+      }
+      running = false;
+      toJoin = watcher;
+      if (watchService != null) {
+        try {
+          watchService.close();
+        } catch (IOException e) {
+          LOG.debug("event=manifest_watch_close_failed error={}", e.toString());
+        }
+      }
+    }
+    toJoin.interrupt();
+    try {
+      toJoin.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("event=source_stopped source=manifests directory={}", directory);
+  }
+
+  private void watchLoop() {
+    while (running) {
+      try {
+        if (watchService != null) {
+          WatchKey key = watchService.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+          if (key != null) {
+            key.pollEvents(); // which file changed does not matter: the scan compares them all
+            key.reset();
+          }
+        } else {
+          Thread.sleep(pollInterval.toMillis());
+        }
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        if (!running) {
+          return;
+        }
+      }
+      if (running) {
+        try {
+          scan();
+        } catch (RuntimeException e) {
+          LOG.warn("event=manifest_scan_failed directory={} error={}", directory, e.toString());
+        }
+      }
+    }
+  }
+
+  /** Re-reads what changed; publishes a new state and tells listeners if any object changed. */
+  private void scan() {
+    Map<Path, FileStamp> present = list();
+    boolean changed = files.keySet().removeIf(path -> {
+      if (!present.containsKey(path)) {
+        LOG.info("event=manifest_removed file={}", path);
+        return true;
+      }
+      return false;
+    });
+    long now = System.currentTimeMillis();
+    Map<Path, byte[]> candidates = new TreeMap<>();
+    for (Map.Entry<Path, FileStamp> entry : present.entrySet()) {
+      Path path = entry.getKey();
+      FileStamp stamp = entry.getValue();
+      LoadedFile previous = files.get(path);
+      boolean racy = now - stamp.modified().toMillis() < RACY_WINDOW.toMillis();
+      if (previous != null && previous.stamp().equals(stamp) && !racy) {
+        continue;
+      }
+      byte[] content = read(path);
+      if (content == null) {
+        continue;
+      }
+      if (previous != null && previous.digest().equals(sha256(content))) {
+        files.put(path, previous.withStamp(stamp));
+        continue;
+      }
+      candidates.put(path, content);
+    }
+    if (!candidates.isEmpty()) {
+      settle();
+    }
+    for (Map.Entry<Path, byte[]> candidate : candidates.entrySet()) {
+      Path path = candidate.getKey();
+      byte[] content = read(path);
+      if (content == null || !java.util.Arrays.equals(content, candidate.getValue())) {
+        continue; // still being written: the next scan takes it
+      }
+      changed |= load(path, present.get(path), content);
+    }
+    if (changed) {
+      publish();
+    }
+  }
+
+  /**
+   * Reads {@code content} as the file's new version. Returns true when its objects changed; a
+   * file that does not parse keeps the objects of its last good version.
+   */
+  private boolean load(Path path, FileStamp stamp, byte[] content) {
+    LoadedFile previous = files.get(path);
+    String digest = sha256(content);
+    try {
+      List<HasMetadata> objects = keep(path,
+          ManifestParser.parse(new String(content, StandardCharsets.UTF_8)));
+      files.put(path, new LoadedFile(stamp, digest, objects));
+      LOG.info("event=manifest_loaded file={} objects={}", path, objects.size());
+      return true;
+    } catch (ManifestParser.ManifestException e) {
+      // Remember this content, so the same broken version is reported only once.
+      List<HasMetadata> lastGood = previous == null ? List.of() : previous.objects();
+      files.put(path, new LoadedFile(stamp, digest, lastGood));
+      LOG.warn("event=manifest_invalid file={} reason=\"{}\" kept_objects={}", path,
+          e.getMessage(), lastGood.size());
+      return false;
+    }
+  }
+
+  private static byte[] read(Path path) {
+    try {
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      return null; // deleted between listing and reading; the next scan drops it
+    } catch (IOException e) {
+      LOG.warn("event=manifest_unreadable file={} reason=\"{}\"", path, e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * A writer that truncates and then writes ({@code >} in a shell, most libraries) shows an empty
+   * or partial file for a moment. Changed files are read again after this pause and only taken
+   * when both reads agree, so a half-written file is neither loaded nor reported as broken.
+   */
+  private static void settle() {
+    try {
+      Thread.sleep(SETTLE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Map<Path, FileStamp> list() {
+    Map<Path, FileStamp> found = new TreeMap<>();
+    try (Stream<Path> entries = Files.list(directory)) {
+      for (Path path : (Iterable<Path>) entries::iterator) {
+        String name = path.getFileName().toString();
+        if (name.startsWith(".") || !(name.endsWith(".yaml") || name.endsWith(".yml")
+            || name.endsWith(".json"))) {
+          continue;
+        }
+        try {
+          if (Files.isRegularFile(path)) {
+            found.put(path, new FileStamp(Files.getLastModifiedTime(path), Files.size(path)));
+          }
+        } catch (IOException e) {
+          // Vanished between listing and stat: absent for this scan.
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("event=manifest_directory_unreadable directory={} reason=\"{}\"", directory,
+          e.toString());
+      // Keep everything we have rather than dropping every object on a transient error.
+      Map<Path, FileStamp> unchanged = new TreeMap<>();
+      files.forEach((path, loaded) -> unchanged.put(path, loaded.stamp()));
+      return unchanged;
+    }
+    return found;
+  }
+
+  private static List<HasMetadata> keep(Path path, List<HasMetadata> parsed) {
+    List<HasMetadata> kept = new ArrayList<>();
+    for (HasMetadata object : parsed) {
+      if (!KINDS.contains(object.getClass())) {
+        LOG.debug("event=manifest_object_ignored file={} kind={} name={} reason=unknown_kind",
+            path, object.getKind(), object.getMetadata().getName());
+      } else if (object instanceof Secret s && !ClusterIndexes.isTlsSecret(s)) {
+        LOG.debug("event=manifest_object_ignored file={} kind=Secret name={} reason=not_tls",
+            path, object.getMetadata().getName());
+      } else {
+        kept.add(object);
+      }
+    }
+    return List.copyOf(kept);
+  }
+
+  private void publish() {
+    // Files in name order, objects in file order: on a duplicate the last one read wins.
+    Map<ObjectRef, HasMetadata> objects = new LinkedHashMap<>();
+    for (LoadedFile file : new TreeMap<>(files).values()) {
+      for (HasMetadata object : file.objects()) {
+        HasMetadata replaced = objects.put(ObjectRef.of(object), object);
+        if (replaced != null) {
+          LOG.warn("event=manifest_duplicate object=\"{}\"", ObjectRef.of(object));
+        }
+      }
+    }
+    state = InMemoryClusterState.of(objects.values());
+    LOG.debug("event=manifest_state_published objects={}", state.counts());
+    for (ClusterChangeListener listener : listeners) {
+      try {
+        listener.clusterChanged();
+      } catch (RuntimeException e) {
+        LOG.warn("event=listener_failed source=manifests error={}", e.toString());
+      }
+    }
+  }
+
+  private static String sha256(byte[] content) {
+    try {
+      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private record FileStamp(FileTime modified, long size) {}
+
+  private record LoadedFile(FileStamp stamp, String digest, List<HasMetadata> objects) {
+    LoadedFile withStamp(FileStamp newStamp) {
+      return new LoadedFile(newStamp, digest, objects);
+    }
+  }
+}

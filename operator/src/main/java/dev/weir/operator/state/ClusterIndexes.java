@@ -1,0 +1,63 @@
+package dev.weir.operator.state;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The index functions every {@link ClusterState} uses, so the informer-backed state and the
+ * in-memory one answer lookups identically.
+ */
+public final class ClusterIndexes {
+  /** Label that ties an EndpointSlice to its Service. */
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+  public static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
+
+  public static final String BY_SERVICE = "byService";
+  public static final String BY_SECRET = "bySecret";
+
+  private ClusterIndexes() {}
+
+  public static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  /** {@code namespace/service} of an EndpointSlice, or nothing when it carries no service label. */
+  public static List<String> endpointSliceService(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+    if (service == null || service.isEmpty()) {
+      return List.of();
+    }
+    return List.of(key(slice.getMetadata().getNamespace(), service));
+  }
+
+  /**
+   * {@code namespace/secretName} for each {@code spec.tls} entry, in the Ingress's own namespace. A
+   * cross-namespace name ({@code other/name}) yields a key no Secret has, which is right: the
+   * translator refuses it.
+   */
+  public static List<String> ingressSecrets(Ingress ingress) {
+    if (ingress.getSpec() == null || ingress.getSpec().getTls() == null) {
+      return List.of();
+    }
+    List<String> keys = new ArrayList<>();
+    for (IngressTLS tls : ingress.getSpec().getTls()) {
+      if (tls != null && tls.getSecretName() != null && !tls.getSecretName().isEmpty()) {
+        String key = key(ingress.getMetadata().getNamespace(), tls.getSecretName());
+        if (!keys.contains(key)) {
+          keys.add(key);
+        }
+      }
+    }
+    return keys;
+  }
+
+  public static boolean isTlsSecret(Secret secret) {
+    return TLS_SECRET_TYPE.equals(secret.getType());
+  }
+}

@@ -1,0 +1,89 @@
+package dev.weir.operator.status;
+
+import dev.weir.operator.source.ClusterSource;
+import dev.weir.operator.state.ObjectRef;
+import dev.weir.operator.translate.Diagnostic;
+import dev.weir.operator.translate.Translation;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the leader writes back after a translation: Ingress status and Events for diagnostics. Runs
+ * on its own thread so API writes never delay publishing, and coalesces: only the latest
+ * translation is reconciled. Also reconciles periodically, to repair status edited by hand or a
+ * publish Service whose address changed.
+ */
+public final class StatusReconciler implements Consumer<Translation>, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StatusReconciler.class);
+
+  private final ClusterSource source;
+  private final IngressStatusWriter statusWriter;
+  private final EventRecorder events;
+  private final BooleanSupplier leader;
+  private final AtomicReference<Translation> pending = new AtomicReference<>();
+  private final AtomicReference<Translation> latest = new AtomicReference<>();
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "weir-status");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public StatusReconciler(ClusterSource source, IngressStatusWriter statusWriter,
+      EventRecorder events, BooleanSupplier leader, Duration resync) {
+    this.source = source;
+    this.statusWriter = statusWriter;
+    this.events = events;
+    this.leader = leader;
+    executor.scheduleWithFixedDelay(this::resync, resync.toMillis(), resync.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Takes a translation; reconciles it soon, on the status thread. */
+  @Override
+  public void accept(Translation translation) {
+    latest.set(translation);
+    if (pending.getAndSet(translation) == null) {
+      executor.execute(this::drain);
+    }
+  }
+
+  /** Reconciles the latest translation again (on becoming leader, and periodically). */
+  public void resync() {
+    Translation t = latest.get();
+    if (t != null) {
+      accept(t);
+    }
+  }
+
+  private void drain() {
+    Translation t = pending.getAndSet(null);
+    if (t == null || !leader.getAsBoolean()) {
+      return;
+    }
+    try {
+      statusWriter.reconcile(source.state().ingresses(), new HashSet<>(t.ingresses()));
+      Set<ObjectRef> withProblems = new HashSet<>();
+      for (Diagnostic d : t.diagnostics()) {
+        withProblems.add(d.object());
+        events.warn(d.object(), d.reason().camelCase(), d.message());
+      }
+      events.retainOnly(withProblems);
+    } catch (RuntimeException e) {
+      log.error("event=status_reconcile_failed reason=\"{}\"", e.toString(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,219 @@
+package dev.weir.operator.translate;
+
+import dev.weir.dataplane.snapshot.Backend;
+import dev.weir.dataplane.snapshot.Endpoint;
+import dev.weir.dataplane.snapshot.EndpointState;
+import dev.weir.operator.state.ClusterState;
+import dev.weir.operator.state.ObjectRef;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.TypedLocalObjectReference;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Turns Ingress backends into snapshot backends: Service port by number or name, then the
+ * EndpointSlice port of the same name (which is how a Service's targetPort, named or numbered,
+ * reaches us already resolved per pod), then the endpoints of every slice of the Service.
+ *
+ * <p>A backend that cannot be resolved still becomes a backend, with no endpoints: its routes
+ * then answer 503 instead of vanishing, which would hand their requests to a shorter Prefix rule
+ * and another Service (the Gateway API requires the same for invalid backend references).
+ */
+final class BackendResolver {
+  private static final Comparator<Endpoint> ENDPOINT_ORDER =
+      Comparator.comparing(Endpoint::address).thenComparingInt(Endpoint::port);
+
+  private final ClusterState state;
+  private final TranslateOptions options;
+  private final Consumer<Diagnostic> diagnostics;
+  private final Map<String, Backend> backends = new TreeMap<>();
+  private final Map<String, List<Problem>> problems = new HashMap<>();
+
+  BackendResolver(ClusterState state, TranslateOptions options, Consumer<Diagnostic> diagnostics) {
+    this.state = state;
+    this.options = options;
+    this.diagnostics = diagnostics;
+  }
+
+  /**
+   * The backend id: {@code namespace/service:port} with the port as the Ingress writes it, number
+   * or name. Null when the backend names neither a service with a port nor a resource.
+   */
+  static String id(String namespace, IngressBackend backend) {
+    if (backend == null) {
+      return null;
+    }
+    IngressServiceBackend service = backend.getService();
+    if (service != null && service.getName() != null && !service.getName().isEmpty()
+        && service.getPort() != null) {
+      if (service.getPort().getNumber() != null && service.getPort().getNumber() > 0) {
+        return namespace + "/" + service.getName() + ":" + service.getPort().getNumber();
+      }
+      if (service.getPort().getName() != null && !service.getPort().getName().isEmpty()) {
+        return namespace + "/" + service.getName() + ":" + service.getPort().getName();
+      }
+      return null;
+    }
+    TypedLocalObjectReference resource = backend.getResource();
+    if (service == null && resource != null && resource.getKind() != null && resource.getName() != null) {
+      // Two slashes: cannot collide with a service id, whose name part is a DNS label.
+      return namespace + "/" + resource.getKind() + "/" + resource.getName();
+    }
+    return null;
+  }
+
+  /** Resolves {@code backend} (once per id) and reports its problems against {@code user}. */
+  void use(ObjectRef user, String namespace, IngressBackend backend, String id) {
+    if (!backends.containsKey(id)) {
+      List<Problem> found = new ArrayList<>();
+      backends.put(id, Backend.of(id, resolve(namespace, backend, found)));
+      problems.put(id, found);
+    }
+    for (Problem p : problems.get(id)) {
+      diagnostics.accept(new Diagnostic(user, p.reason(), p.message()));
+    }
+  }
+
+  /** Every backend used, by id. */
+  List<Backend> backends() {
+    return List.copyOf(backends.values());
+  }
+
+  private List<Endpoint> resolve(String namespace, IngressBackend backend, List<Problem> found) {
+    if (backend.getService() == null) {
+      TypedLocalObjectReference r = backend.getResource();
+      found.add(new Problem(Reason.UNSUPPORTED_BACKEND, "resource backend " + r.getKind() + " "
+          + r.getName() + " is not supported; its paths answer 503"));
+      return List.of();
+    }
+    IngressServiceBackend ref = backend.getService();
+    Service service = state.service(namespace, ref.getName()).orElse(null);
+    if (service == null) {
+      found.add(new Problem(Reason.SERVICE_NOT_FOUND, "Service " + namespace + "/" + ref.getName()
+          + " does not exist; its paths answer 503"));
+      return List.of();
+    }
+    if (service.getSpec() != null && "ExternalName".equals(service.getSpec().getType())) {
+      found.add(new Problem(Reason.UNSUPPORTED_BACKEND, "Service " + namespace + "/" + ref.getName()
+          + " is of type ExternalName, which is not supported; its paths answer 503"));
+      return List.of();
+    }
+    ServicePort port = servicePort(service, ref);
+    if (port == null) {
+      String wanted = ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0
+          ? "port " + ref.getPort().getNumber() : "a port named " + ref.getPort().getName();
+      found.add(new Problem(Reason.SERVICE_PORT_NOT_FOUND, "Service " + namespace + "/"
+          + ref.getName() + " has no " + wanted + "; its paths answer 503"));
+      return List.of();
+    }
+    return endpoints(namespace, ref.getName(), blankToNull(port.getName()));
+  }
+
+  private static ServicePort servicePort(Service service, IngressServiceBackend ref) {
+    if (service.getSpec() == null || service.getSpec().getPorts() == null) {
+      return null;
+    }
+    Integer number = ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0
+        ? ref.getPort().getNumber() : null;
+    for (ServicePort p : service.getSpec().getPorts()) {
+      if (number != null ? number.equals(p.getPort()) : ref.getPort().getName().equals(p.getName())) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private List<Endpoint> endpoints(String namespace, String service, String portName) {
+    Map<String, Endpoint> best = new HashMap<>();
+    for (EndpointSlice slice : state.endpointSlices(namespace, service)) {
+      Integer port = slicePort(slice, portName);
+      if (port == null || slice.getEndpoints() == null) {
+        continue;
+      }
+      for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e : slice.getEndpoints()) {
+        if (e.getAddresses() == null) {
+          continue;
+        }
+        EndpointState endpointState = state(e.getConditions());
+        for (String address : e.getAddresses()) {
+          if (!options.allowLocalEndpoints() && isLocal(address)) {
+            diagnostics.accept(new Diagnostic(ObjectRef.of(slice), Reason.FORBIDDEN_ENDPOINT_ADDRESS,
+                "endpoint address " + address + " is loopback, link-local or unspecified; ignored"));
+            continue;
+          }
+          // The same endpoint may sit in two slices while they are rebalanced: keep its best state.
+          best.merge(address + " " + port, new Endpoint(address, port, endpointState),
+              (a, b) -> a.state().compareTo(b.state()) <= 0 ? a : b);
+        }
+      }
+    }
+    List<Endpoint> ready = new ArrayList<>();
+    List<Endpoint> terminating = new ArrayList<>();
+    for (Endpoint e : best.values()) {
+      if (e.state() == EndpointState.READY) {
+        ready.add(e);
+      } else if (e.state() == EndpointState.TERMINATING) {
+        terminating.add(e);
+      }
+    }
+    List<Endpoint> chosen = ready.isEmpty() ? terminating : ready;
+    chosen.sort(ENDPOINT_ORDER);
+    return chosen;
+  }
+
+  /** The slice's port number for the Service port {@code portName} (null: the unnamed port). */
+  private static Integer slicePort(EndpointSlice slice, String portName) {
+    if (slice.getPorts() == null) {
+      return null;
+    }
+    for (EndpointPort p : slice.getPorts()) {
+      if (Objects.equals(blankToNull(p.getName()), portName) && p.getPort() != null) {
+        return p.getPort();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Per the EndpointSlice API, an absent {@code ready} or {@code serving} means ready, and
+   * {@code ready} is false while terminating (except for Services that publish not-ready
+   * addresses, where it is always true, and which then want the traffic).
+   */
+  private static EndpointState state(EndpointConditions c) {
+    boolean ready = c == null || c.getReady() == null || c.getReady();
+    boolean serving = c == null || c.getServing() == null ? ready : c.getServing();
+    boolean terminating = c != null && Boolean.TRUE.equals(c.getTerminating());
+    if (ready) {
+      return EndpointState.READY;
+    }
+    return serving && terminating ? EndpointState.TERMINATING : EndpointState.NOT_READY;
+  }
+
+  private static boolean isLocal(String address) {
+    if (address.equalsIgnoreCase("localhost") || address.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")) {
+      return true;
+    }
+    InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+    return ip != null && (ip.isLoopbackAddress() || ip.isLinkLocalAddress() || ip.isAnyLocalAddress());
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private record Problem(Reason reason, String message) {}
+}

@@ -1,0 +1,124 @@
+package dev.weir.operator.translate;
+
+import dev.weir.dataplane.snapshot.Certificate;
+import dev.weir.dataplane.snapshot.SecretValue;
+import dev.weir.operator.state.ClusterIndexes;
+import dev.weir.operator.state.ClusterState;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Turns TLS Secrets into snapshot certificates, once per Secret per translation. An invalid Secret
+ * yields its last good certificate when there is one (so a botched renewal does not take a host's
+ * certificate away), else none (the data plane's default certificate). A Secret that does not
+ * exist yields none: deleting it is deliberate.
+ */
+final class CertificateResolver {
+  static final String CERTIFICATE_KEY = "tls.crt";
+  static final String PRIVATE_KEY_KEY = "tls.key";
+
+  private final ClusterState state;
+  private final KeyPairCheck check;
+  private final LastGoodCertificates previous;
+  private final Instant now;
+  private final LastGoodCertificates.Builder next = new LastGoodCertificates.Builder();
+  private final Map<String, Outcome> outcomes = new HashMap<>();
+
+  CertificateResolver(ClusterState state, KeyPairCheck check, LastGoodCertificates previous, Instant now) {
+    this.state = state;
+    this.check = check;
+    this.previous = previous;
+    this.now = now;
+  }
+
+  /**
+   * @param certificate what to serve, or null for the default certificate
+   * @param problem null when the Secret is usable
+   */
+  record Outcome(Certificate certificate, Reason problem, String message) {}
+
+  Outcome resolve(String namespace, String name) {
+    return outcomes.computeIfAbsent(ClusterIndexes.key(namespace, name), key -> load(key, namespace, name));
+  }
+
+  LastGoodCertificates lastGood() {
+    return next.build();
+  }
+
+  private Outcome load(String key, String namespace, String name) {
+    Secret secret = state.tlsSecret(namespace, name).orElse(null);
+    if (secret == null) {
+      return new Outcome(null, Reason.SECRET_NOT_FOUND, "Secret " + key + " of type "
+          + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; its hosts get the default certificate");
+    }
+    String chain;
+    String privateKey;
+    try {
+      chain = value(secret, CERTIFICATE_KEY);
+      privateKey = value(secret, PRIVATE_KEY_KEY);
+    } catch (IllegalArgumentException e) {
+      return invalid(key, Reason.INVALID_CERTIFICATE, e.getMessage());
+    }
+    if (chain == null || privateKey == null) {
+      return invalid(key, Reason.INVALID_CERTIFICATE,
+          "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY));
+    }
+    KeyPairCheck.Verdict verdict = check.check(chain, new SecretValue(privateKey), now);
+    if (verdict instanceof KeyPairCheck.Unusable unusable) {
+      return invalid(key, unusable.reason(), unusable.message());
+    }
+    KeyPairCheck.Usable usable = (KeyPairCheck.Usable) verdict;
+    Certificate certificate = new Certificate(
+        id(usable.certificateChainPem(), usable.privateKeyPem()), usable.certificateChainPem(),
+        usable.privateKeyPem());
+    next.put(key, certificate, usable.notAfter());
+    return new Outcome(certificate, null, null);
+  }
+
+  private Outcome invalid(String key, Reason reason, String detail) {
+    Certificate lastGood = previous.get(key, now).orElse(null);
+    if (lastGood != null) {
+      next.carry(key, previous);
+    }
+    return new Outcome(lastGood, reason, "Secret " + key + ": " + detail + "; its hosts "
+        + (lastGood != null ? "keep the last good certificate" : "get the default certificate"));
+  }
+
+  /**
+   * A Secret value: {@code stringData} (how hand-written manifests often carry PEM; the API server
+   * would have merged it into {@code data}) over {@code data} (base64).
+   */
+  private static String value(Secret secret, String field) {
+    if (secret.getStringData() != null && secret.getStringData().get(field) != null) {
+      return secret.getStringData().get(field);
+    }
+    String encoded = secret.getData() == null ? null : secret.getData().get(field);
+    if (encoded == null) {
+      return null;
+    }
+    try {
+      return new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + " is not base64");
+    }
+  }
+
+  /** Content hash, so an unchanged certificate keeps its id and a renewed one gets a new one. */
+  static String id(String chainPem, SecretValue keyPem) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update(chainPem.getBytes(StandardCharsets.UTF_8));
+      sha256.update(keyPem.reveal().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha256.digest()).substring(0, 32);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

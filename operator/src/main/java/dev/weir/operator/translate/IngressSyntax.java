@@ -1,0 +1,71 @@
+package dev.weir.operator.translate;
+
+import dev.weir.dataplane.snapshot.PathType;
+import dev.weir.dataplane.snapshot.SnapshotValidator;
+import dev.weir.dataplane.snapshot.VirtualHost;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Host and path rules of an Ingress, checked and put in the snapshot's canonical form. */
+final class IngressSyntax {
+  // RFC 3986 path characters; anything else (spaces, '|', '{', regex syntax) cannot be a literal path.
+  private static final Pattern PATH = Pattern.compile("/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*");
+  private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+){3}");
+
+  private IngressSyntax() {}
+
+  /** A rule's host as a virtual host name: lower case, {@code *} for none; null when invalid. */
+  static String host(String host) {
+    if (host == null || host.isEmpty()) {
+      return VirtualHost.ANY_HOST;
+    }
+    String name = host.toLowerCase(Locale.ROOT);
+    if (name.equals(VirtualHost.ANY_HOST) || IPV4.matcher(name).matches()
+        || SnapshotValidator.hostProblem(name) != null) {
+      return null;
+    }
+    return name;
+  }
+
+  /**
+   * The route type for an Ingress {@code pathType}. ImplementationSpecific (and an absent type,
+   * which manifests written for old API versions have) is Prefix: it is what users of other
+   * controllers most often mean by it, and Weir has no other matching to offer. Null for an
+   * unknown type.
+   */
+  static PathType pathType(String pathType) {
+    if (pathType == null || pathType.equals("ImplementationSpecific") || pathType.equals("Prefix")) {
+      return PathType.PREFIX;
+    }
+    if (pathType.equals("Exact")) {
+      return PathType.EXACT;
+    }
+    return null;
+  }
+
+  /**
+   * The path in canonical form, or null when it is not a valid literal path. Prefix paths lose
+   * trailing slashes ({@code /foo/} and {@code /foo} are one Prefix rule in the Ingress
+   * specification, so they must conflict). Dot segments, empty segments and encoded slashes are
+   * refused as Kubernetes' own validation does: they mean different paths to different servers.
+   */
+  static String path(String path, String rawPathType, PathType type) {
+    if (path == null || path.isEmpty()) {
+      boolean implementationSpecific = rawPathType == null || rawPathType.equals("ImplementationSpecific");
+      return implementationSpecific ? "/" : null;
+    }
+    if (!PATH.matcher(path).matches() || path.contains("//") || path.contains("/./")
+        || path.contains("/../") || path.endsWith("/.") || path.endsWith("/..")
+        || path.toLowerCase(Locale.ROOT).contains("%2f")) {
+      return null;
+    }
+    if (type == PathType.PREFIX) {
+      int end = path.length();
+      while (end > 1 && path.charAt(end - 1) == '/') {
+        end--;
+      }
+      return path.substring(0, end);
+    }
+    return path;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.weir.operator.translate;
+
+import java.util.Objects;
+
+/**
+ * Settings of a translation that come from the command line, not from the cluster.
+ *
+ * @param controllerName the {@code spec.controller} of IngressClasses that are ours
+ * @param ingressClassName the class name the deprecated {@code kubernetes.io/ingress.class}
+ *     annotation may carry to select us even without an IngressClass object (ingress-nginx's rule)
+ * @param watchIngressWithoutClass take every Ingress that names no class
+ * @param allowLocalEndpoints accept loopback, link-local and unspecified endpoint addresses. Off in
+ *     a cluster: an EndpointSlice anyone can write must not point the proxy at itself or at the
+ *     node's metadata service. On in standalone mode, where backends run on the laptop.
+ */
+public record TranslateOptions(
+    String controllerName,
+    String ingressClassName,
+    boolean watchIngressWithoutClass,
+    boolean allowLocalEndpoints) {
+
+  public static final String CONTROLLER_NAME = "weir.dev/ingress-controller";
+  public static final String DEFAULT_CLASS_NAME = "weir";
+
+  public TranslateOptions {
+    Objects.requireNonNull(controllerName, "controllerName");
+    Objects.requireNonNull(ingressClassName, "ingressClassName");
+  }
+
+  public static TranslateOptions defaults() {
+    return new TranslateOptions(CONTROLLER_NAME, DEFAULT_CLASS_NAME, false, false);
+  }
+
+  public TranslateOptions withWatchIngressWithoutClass(boolean value) {
+    return new TranslateOptions(controllerName, ingressClassName, value, allowLocalEndpoints);
+  }
+
+  public TranslateOptions withAllowLocalEndpoints(boolean value) {
+    return new TranslateOptions(controllerName, ingressClassName, watchIngressWithoutClass, value);
+  }
+}

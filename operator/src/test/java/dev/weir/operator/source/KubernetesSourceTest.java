@@ -1,0 +1,141 @@
+package dev.weir.operator.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** KubernetesSource against fabric8's mock API server in CRUD mode (a real HTTP server). */
+class KubernetesSourceTest {
+  private KubernetesMockServer server;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void startServer() {
+    // CRUD mode: the dispatcher stores what is created and serves lists and watches from it.
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), true);
+    server.init();
+    client = server.createClient();
+  }
+
+  @AfterEach
+  void stopServer() {
+    client.close();
+    server.destroy();
+  }
+
+  @Test
+  void seesObjectsCreatedThroughTheApiAndTheirChanges() {
+    client.network().v1().ingressClasses().resource(new IngressClassBuilder()
+        .withNewMetadata().withName("weir").endMetadata()
+        .withNewSpec().withController("weir.dev/ingress-controller").endSpec().build()).create();
+    client.services().inNamespace("shop").resource(new ServiceBuilder()
+        .withNewMetadata().withName("web").withNamespace("shop").endMetadata()
+        .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
+
+    try (KubernetesSource source = new KubernetesSource(client, Set.of())) {
+      AtomicInteger changes = new AtomicInteger();
+      source.addListener(changes::incrementAndGet);
+      source.start();
+      await(source::hasSynced);
+      assertThat(source.state().ingressClass("weir")).isPresent();
+      assertThat(source.state().service("shop", "web")).isPresent();
+
+      client.discovery().v1().endpointSlices().inNamespace("shop").resource(new EndpointSliceBuilder()
+          .withNewMetadata().withName("web-abc").withNamespace("shop")
+          .withLabels(Map.of("kubernetes.io/service-name", "web")).endMetadata()
+          .withAddressType("IPv4")
+          .addNewEndpoint().withAddresses("10.0.0.1").endEndpoint()
+          .addNewPort().withName("http").withPort(8080).endPort().build()).create();
+      client.network().v1().ingresses().inNamespace("shop").resource(new IngressBuilder()
+          .withNewMetadata().withName("web").withNamespace("shop").endMetadata()
+          .withNewSpec().withIngressClassName("weir")
+          .addNewTl().withSecretName("web-tls").withHosts("shop.example.com").endTl()
+          .endSpec().build()).create();
+      client.secrets().inNamespace("shop").resource(new SecretBuilder()
+          .withNewMetadata().withName("web-tls").withNamespace("shop").endMetadata()
+          .withType("kubernetes.io/tls").withData(Map.of("tls.crt", "", "tls.key", "")).build())
+          .create();
+
+      await(() -> source.state().endpointSlices("shop", "web").size() == 1
+          && source.state().ingresses().size() == 1
+          && source.state().tlsSecret("shop", "web-tls").isPresent());
+      assertThat(source.state().ingressesReferencingSecret("shop", "web-tls"))
+          .extracting(i -> i.getMetadata().getName()).containsExactly("web");
+      // Two initial adds, the slice, the Ingress. The Secret's add may come before the Ingress is
+      // indexed and then rightly counts for nothing: the Ingress's own add follows it.
+      assertThat(changes.get()).isGreaterThanOrEqualTo(4);
+
+      int beforeUpdate = changes.get();
+      client.secrets().inNamespace("shop").withName("web-tls")
+          .edit(s -> new SecretBuilder(s).addToData("tls.crt", "Cg==").build());
+      await(() -> changes.get() > beforeUpdate);
+
+      client.services().inNamespace("shop").withName("web").delete();
+      await(() -> source.state().service("shop", "web").isEmpty());
+    }
+  }
+
+  @Test
+  void ignoresSecretsThatAreNotTls() {
+    client.secrets().inNamespace("shop").resource(new SecretBuilder()
+        .withNewMetadata().withName("password").withNamespace("shop").endMetadata()
+        .withType("Opaque").withStringData(Map.of("password", "hunter2")).build()).create();
+    client.secrets().inNamespace("shop").resource(new SecretBuilder()
+        .withNewMetadata().withName("cert").withNamespace("shop").endMetadata()
+        .withType("kubernetes.io/tls").withData(Map.of("tls.crt", "", "tls.key", "")).build()).create();
+
+    try (KubernetesSource source = new KubernetesSource(client, Set.of())) {
+      source.start();
+      await(source::hasSynced);
+      assertThat(source.state().tlsSecret("shop", "cert")).isPresent();
+      assertThat(source.state().tlsSecret("shop", "password")).isEmpty();
+    }
+  }
+
+  @Test
+  void watchesOnlyTheNamespacesItIsGiven() {
+    for (String ns : new String[] {"shop", "blog"}) {
+      client.services().inNamespace(ns).resource(new ServiceBuilder()
+          .withNewMetadata().withName("web").withNamespace(ns).endMetadata()
+          .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
+    }
+    try (KubernetesSource source = new KubernetesSource(client, Set.of("shop"))) {
+      source.start();
+      await(source::hasSynced);
+      assertThat(source.state().service("shop", "web")).isPresent();
+      assertThat(source.state().service("blog", "web")).isEmpty();
+    }
+  }
+
+  private static void await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,342 @@
+package dev.weir.operator.translate;
+
+import static dev.weir.operator.translate.Fixtures.OTHER_CLASS;
+import static dev.weir.operator.translate.Fixtures.OUR_CLASS;
+import static dev.weir.operator.translate.Fixtures.WEB_SERVICE;
+import static dev.weir.operator.translate.Fixtures.ingress;
+import static dev.weir.operator.translate.Fixtures.slice;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.operator.state.InMemoryClusterState;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Ingress semantics, one row per rule: input objects (YAML), expected routes, backends and
+ * diagnostics. Certificates have their own tests (they need generated key pairs).
+ */
+class IngressTranslatorTableTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+  private static final TranslateOptions DEFAULTS = TranslateOptions.defaults();
+
+  /** A slice of shop/web with one ready pod per port. */
+  private static final String WEB_SLICE = slice("web-a", """
+      addressType: IPv4
+      endpoints:
+      - addresses: [10.0.0.1]
+        conditions: {ready: true}
+      ports:
+      - {name: http, port: 8080}
+      - {port: 9090}
+      """);
+
+  private static final String SIMPLE_RULE = """
+      rules:
+      - host: shop.example.com
+        http:
+          paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}
+      """;
+
+  /**
+   * @param backends null when the case does not look at backends
+   */
+  record Case(String name, List<String> yaml, TranslateOptions options, List<String> routes,
+      List<String> backends, List<String> diagnostics) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        // IngressClass selection
+        new Case("an Ingress naming our IngressClass is ours",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, SIMPLE_RULE)),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            List.of("shop/web:http 10.0.0.1:8080"),
+            List.of()),
+        new Case("an Ingress of another controller's class is ignored without diagnostics",
+            List.of(OUR_CLASS, OTHER_CLASS, ingress("shop", "web", null,
+                "ingressClassName: nginx\n" + SIMPLE_RULE)),
+            DEFAULTS, List.of(), List.of(), List.of()),
+        new Case("an Ingress naming a class that does not exist is ignored",
+            List.of(OUR_CLASS, ingress("shop", "web", null, "ingressClassName: missing\n" + SIMPLE_RULE)),
+            DEFAULTS, List.of(), List.of(), List.of()),
+        new Case("an Ingress without a class is not ours by default",
+            List.of(OUR_CLASS, WEB_SERVICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
+            DEFAULTS, List.of(), List.of(), List.of()),
+        new Case("an Ingress without a class is ours when our IngressClass is the default",
+            List.of(OUR_CLASS.replace("metadata: {name: weir}", """
+                metadata:
+                  name: weir
+                  annotations: {ingressclass.kubernetes.io/is-default-class: "true"}"""),
+                WEB_SERVICE, WEB_SLICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
+            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:http"), null, List.of()),
+        new Case("another controller's default class does not make class-less Ingresses ours",
+            List.of(OUR_CLASS, OTHER_CLASS.replace("metadata: {name: nginx}", """
+                metadata:
+                  name: nginx
+                  annotations: {ingressclass.kubernetes.io/is-default-class: "true"}"""),
+                WEB_SERVICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
+            DEFAULTS, List.of(), List.of(), List.of()),
+        new Case("watchIngressWithoutClass takes Ingresses without a class",
+            List.of(WEB_SERVICE, WEB_SLICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
+            DEFAULTS.withWatchIngressWithoutClass(true),
+            List.of("shop.example.com Prefix / -> shop/web:http"), null, List.of()),
+        new Case("watchIngressWithoutClass does not take an Ingress naming another class",
+            List.of(OTHER_CLASS, WEB_SERVICE, ingress("shop", "web", null,
+                "ingressClassName: nginx\n" + SIMPLE_RULE)),
+            DEFAULTS.withWatchIngressWithoutClass(true), List.of(), List.of(), List.of()),
+        new Case("the legacy class annotation naming our IngressClass selects us",
+            List.of(OUR_CLASS.replace("name: weir", "name: edge"), WEB_SERVICE, WEB_SLICE,
+                legacyClass(ingress("shop", "web", null, SIMPLE_RULE), "edge")),
+            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:http"), null, List.of()),
+        new Case("the legacy class annotation with our class name needs no IngressClass object",
+            List.of(WEB_SERVICE, WEB_SLICE, legacyClass(ingress("shop", "web", null, SIMPLE_RULE), "weir")),
+            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:http"), null, List.of()),
+        new Case("the legacy class annotation naming another class is ignored",
+            List.of(OUR_CLASS, OTHER_CLASS, WEB_SERVICE,
+                legacyClass(ingress("shop", "web", null, SIMPLE_RULE), "nginx")),
+            DEFAULTS.withWatchIngressWithoutClass(true), List.of(), List.of(), List.of()),
+
+        // Hosts
+        new Case("hosts are lower-cased, wildcards kept, a rule without host is '*'",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+                rules:
+                - host: Shop.Example.COM
+                  http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+                - host: "*.example.com"
+                  http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+                - http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+                """)),
+            DEFAULTS,
+            List.of("* Prefix / -> shop/web:80", "*.example.com Prefix / -> shop/web:80",
+                "shop.example.com Prefix / -> shop/web:80"),
+            List.of("shop/web:80 10.0.0.1:8080"),
+            List.of()),
+        new Case("invalid hosts are diagnosed and their rules skipped; other rules stay",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+                rules:
+                - host: "under_score.example.com"
+                  http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+                - host: "a.*.example.com"
+                  http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+                - host: "10.1.2.3"
+                  http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+                - host: ok.example.com
+                  http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+                """)),
+            DEFAULTS, List.of("ok.example.com Prefix / -> shop/web:80"), null,
+            List.of("Ingress shop/web InvalidHost", "Ingress shop/web InvalidHost",
+                "Ingress shop/web InvalidHost")),
+        new Case("a rule with a host and no paths still claims its host",
+            List.of(OUR_CLASS, ingress("shop", "web", null, "rules: [{host: quiet.example.com}]")),
+            DEFAULTS, List.of("quiet.example.com (no routes)"), List.of(), List.of()),
+
+        // Paths
+        new Case("Exact and Prefix are kept, ImplementationSpecific is Prefix, Prefix loses trailing slashes",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+                rules:
+                - host: shop.example.com
+                  http:
+                    paths:
+                    - {path: /exact, pathType: Exact, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /exact/, pathType: Exact, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /prefix/, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /impl, pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+                    - {pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+                """)),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:80",
+                "shop.example.com Exact /exact -> shop/web:80",
+                "shop.example.com Exact /exact/ -> shop/web:80",
+                "shop.example.com Prefix /impl -> shop/web:80",
+                "shop.example.com Prefix /prefix -> shop/web:80"),
+            null, List.of()),
+        new Case("regular expressions, dot segments, encoded slashes and relative paths are invalid",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+                rules:
+                - host: shop.example.com
+                  http:
+                    paths:
+                    - {path: "/api(/|$)(.*)", pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /a/../b, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /a%2Fb, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: relative, pathType: Exact, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /x, pathType: Regex, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /ok, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                """)),
+            DEFAULTS, List.of("shop.example.com Prefix /ok -> shop/web:80"), null,
+            List.of("Ingress shop/web InvalidPath", "Ingress shop/web InvalidPath",
+                "Ingress shop/web InvalidPath", "Ingress shop/web InvalidPath",
+                "Ingress shop/web InvalidPath")),
+
+        // Merging and conflicts
+        new Case("several Ingresses contribute paths to one host",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
+                ingress("shop", "a", null, path("shop.example.com", "/a", "Prefix", "web", "80")),
+                ingress("shop", "b", null, path("shop.example.com", "/b", "Exact", "web", "http"))),
+            DEFAULTS,
+            List.of("shop.example.com Prefix /a -> shop/web:80", "shop.example.com Exact /b -> shop/web:http"),
+            List.of("shop/web:80 10.0.0.1:8080", "shop/web:http 10.0.0.1:8080"),
+            List.of()),
+        new Case("the same host, path and type in two Ingresses: the oldest wins",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
+                ingress("shop", "young", "2025-06-01T00:00:00Z", path("shop.example.com", "/", "Prefix", "web", "http")),
+                ingress("shop", "old", "2025-01-01T00:00:00Z", path("shop.example.com", "/", "Prefix", "web", "80"))),
+            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:80"),
+            List.of("shop/web:80 10.0.0.1:8080"),
+            List.of("Ingress shop/young ConflictingPath")),
+        new Case("equal ages: namespace, then name decides",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
+                ingress("shop", "b", "2025-01-01T00:00:00Z", path("shop.example.com", "/", "Prefix", "web", "http")),
+                ingress("shop", "a", "2025-01-01T00:00:00Z", path("shop.example.com", "/", "Prefix", "web", "80"))),
+            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:80"), null,
+            List.of("Ingress shop/b ConflictingPath")),
+        new Case("Exact and Prefix on the same path do not conflict; /x and /x/ Prefix do",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
+                ingress("shop", "a", "2025-01-01T00:00:00Z", path("shop.example.com", "/x", "Prefix", "web", "80")),
+                ingress("shop", "b", "2025-02-01T00:00:00Z", path("shop.example.com", "/x", "Exact", "web", "http")),
+                ingress("shop", "c", "2025-03-01T00:00:00Z", path("shop.example.com", "/x/", "Prefix", "web", "http"))),
+            DEFAULTS,
+            List.of("shop.example.com Exact /x -> shop/web:http", "shop.example.com Prefix /x -> shop/web:80"),
+            null, List.of("Ingress shop/c ConflictingPath")),
+        new Case("spec.defaultBackend becomes the default backend; the oldest wins",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
+                ingress("shop", "young", "2025-06-01T00:00:00Z",
+                    "defaultBackend: {service: {name: web, port: {number: 9000}}}"),
+                ingress("shop", "old", "2025-01-01T00:00:00Z",
+                    "defaultBackend: {service: {name: web, port: {name: http}}}")),
+            DEFAULTS, List.of("default -> shop/web:http"), List.of("shop/web:http 10.0.0.1:8080"),
+            List.of("Ingress shop/young ConflictingDefaultBackend")),
+
+        // Backends and endpoints
+        new Case("a numbered port without a name maps to the slice port without a name",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
+                ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "9000"))),
+            DEFAULTS, null, List.of("shop/web:9000 10.0.0.1:9090"), List.of()),
+        new Case("endpoints come from every slice of the Service, each listed once",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, slice("web-b", """
+                addressType: IPv4
+                endpoints:
+                - addresses: [10.0.0.2, 10.0.0.1]
+                ports: [{name: http, port: 8080}]
+                """), slice("other", """
+                addressType: IPv4
+                endpoints: [{addresses: [10.9.9.9]}]
+                ports: [{name: http, port: 8080}]
+                """).replace("kubernetes.io/service-name: web", "kubernetes.io/service-name: api"),
+                ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS, null, List.of("shop/web:http 10.0.0.1:8080,10.0.0.2:8080"), List.of()),
+        new Case("only ready endpoints while any is ready; not-ready ones never",
+            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+                addressType: IPv4
+                endpoints:
+                - {addresses: [10.0.0.1], conditions: {ready: true}}
+                - {addresses: [10.0.0.2], conditions: {ready: false, serving: true, terminating: true}}
+                - {addresses: [10.0.0.3], conditions: {ready: false, serving: false}}
+                ports: [{name: http, port: 8080}]
+                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS, null, List.of("shop/web:http 10.0.0.1:8080"), List.of()),
+        new Case("serving-but-terminating endpoints when none is ready",
+            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+                addressType: IPv4
+                endpoints:
+                - {addresses: [10.0.0.2], conditions: {ready: false, serving: true, terminating: true}}
+                - {addresses: [10.0.0.3], conditions: {ready: false, serving: false, terminating: true}}
+                ports: [{name: http, port: 8080}]
+                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS, null, List.of("shop/web:http 10.0.0.2:8080/TERMINATING"), List.of()),
+        new Case("a missing Service keeps the route on an empty backend (503, not a shorter prefix)",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+                rules:
+                - host: shop.example.com
+                  http:
+                    paths:
+                    - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /admin, pathType: Prefix, backend: {service: {name: admin, port: {number: 80}}}}
+                """)),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:80", "shop.example.com Prefix /admin -> shop/admin:80"),
+            List.of("shop/admin:80", "shop/web:80 10.0.0.1:8080"),
+            List.of("Ingress shop/web ServiceNotFound")),
+        new Case("a Service port that does not exist, by number or by name",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
+                ingress("shop", "a", null, path("shop.example.com", "/a", "Prefix", "web", "81")),
+                ingress("shop", "b", null, path("shop.example.com", "/b", "Prefix", "web", "https"))),
+            DEFAULTS, null, List.of("shop/web:81", "shop/web:https"),
+            List.of("Ingress shop/a ServicePortNotFound", "Ingress shop/b ServicePortNotFound")),
+        new Case("ExternalName Services and resource backends are unsupported",
+            List.of(OUR_CLASS, """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: ext, namespace: shop}
+                spec: {type: ExternalName, externalName: example.org}
+                """, ingress("shop", "web", null, """
+                rules:
+                - host: shop.example.com
+                  http:
+                    paths:
+                    - {path: /ext, pathType: Prefix, backend: {service: {name: ext, port: {number: 80}}}}
+                    - path: /bucket
+                      pathType: Prefix
+                      backend: {resource: {apiGroup: k8s.example.com, kind: StorageBucket, name: assets}}
+                """)),
+            DEFAULTS, null, List.of("shop/StorageBucket/assets", "shop/ext:80"),
+            List.of("Ingress shop/web UnsupportedBackend", "Ingress shop/web UnsupportedBackend")),
+        new Case("loopback and link-local endpoints are refused in a cluster",
+            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+                addressType: IPv4
+                endpoints: [{addresses: [127.0.0.1, 169.254.169.254, 10.0.0.1]}]
+                ports: [{name: http, port: 8080}]
+                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS, null, List.of("shop/web:http 10.0.0.1:8080"),
+            List.of("EndpointSlice shop/web-a ForbiddenEndpointAddress",
+                "EndpointSlice shop/web-a ForbiddenEndpointAddress")),
+        new Case("loopback endpoints are accepted when local endpoints are allowed (standalone)",
+            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+                addressType: IPv4
+                endpoints: [{addresses: [127.0.0.1]}]
+                ports: [{name: http, port: 8080}]
+                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS.withAllowLocalEndpoints(true), null, List.of("shop/web:http 127.0.0.1:8080"),
+            List.of()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void translates(Case c) {
+    Translation t = new IngressTranslator().translate(
+        InMemoryClusterState.of(Fixtures.objects(c.yaml().toArray(String[]::new))), c.options(),
+        LastGoodCertificates.empty(), NOW);
+
+    if (c.routes() != null) {
+      assertThat(Fixtures.routes(t.snapshot())).as("routes").containsExactlyElementsOf(c.routes());
+    }
+    if (c.backends() != null) {
+      assertThat(Fixtures.backends(t.snapshot())).as("backends").containsExactlyElementsOf(c.backends());
+    }
+    assertThat(Fixtures.diagnostics(t)).as("diagnostics").containsExactlyElementsOf(c.diagnostics());
+  }
+
+  private static String path(String host, String path, String type, String service, String port) {
+    String portField = port.chars().allMatch(Character::isDigit) ? "number: " + port : "name: " + port;
+    return "rules:\n- host: " + host + "\n  http:\n    paths:\n    - {path: " + path + ", pathType: "
+        + type + ", backend: {service: {name: " + service + ", port: {" + portField + "}}}}\n";
+  }
+
+  private static String withoutClass(String ingressYaml) {
+    return ingressYaml.replace("  ingressClassName: weir\n", "");
+  }
+
+  private static String legacyClass(String ingressYaml, String className) {
+    return withoutClass(ingressYaml).replace("metadata:\n",
+        "metadata:\n  annotations: {kubernetes.io/ingress.class: " + className + "}\n");
+  }
+}
