@@ -33,7 +33,11 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * a certificate that fails this; the operator runs the same check to report the problem on the
  * Ingress instead.
  *
- * <p>Problems are fixed sentences: they never quote the PEM input or a parser's message, so they
+ * <p>{@link #inspect} and {@link #load} run the same steps, so the operator's verdict and the data
+ * plane's cannot drift apart. A {@link Result} is also sufficient for {@code SnapshotValidator}'s
+ * certificate clauses, which the data plane runs before {@link ServerTls#compile}.
+ *
+ * <p>Messages are fixed sentences: they never quote the PEM input or a parser's message, so they
  * cannot carry key material. A certificate that is not yet valid is accepted: a data plane whose
  * clock runs a little behind the issuer's must not refuse a freshly issued certificate.
  */
@@ -44,16 +48,39 @@ public final class CertificateCheck {
 
   private CertificateCheck() {}
 
+  /** Why a pair cannot be served, for callers that act on the kind rather than the message. */
+  public enum Problem {
+    /** The chain is empty, not PEM/X.509, or holds a block that is not a CERTIFICATE. */
+    UNPARSABLE_CERTIFICATE,
+    /** The key is empty, not PEM, or holds no private key block. */
+    UNPARSABLE_KEY,
+    /** The key is encrypted: nothing would supply its password. */
+    ENCRYPTED_KEY,
+    /** The key is neither RSA nor EC. */
+    UNSUPPORTED_KEY,
+    /** The key does not belong to the leaf certificate. */
+    KEY_MISMATCH,
+    /** A certificate of the chain, the leaf or another, has expired. */
+    EXPIRED
+  }
+
   /**
    * The outcome of a check.
    *
    * @param problem why the pair cannot be served, or null when it can
+   * @param message the problem as a sentence safe to log, or null when it can be served
    * @param dnsNames the leaf's DNS subject alternative names, lower case (empty if unparsable)
    * @param notAfter the leaf's expiry, or null if the chain did not parse
+   * @param chainNotAfter the earliest expiry of any certificate in the chain: from then on the data
+   *     plane refuses the pair; null if the chain did not parse
    */
-  public record Result(String problem, List<String> dnsNames, Instant notAfter) {
+  public record Result(Problem problem, String message, List<String> dnsNames, Instant notAfter,
+      Instant chainNotAfter) {
     public Result {
       dnsNames = List.copyOf(dnsNames);
+      if ((problem == null) != (message == null)) {
+        throw new IllegalArgumentException("problem and message go together");
+      }
     }
 
     public boolean ok() {
@@ -66,25 +93,28 @@ public final class CertificateCheck {
     List<X509Certificate> chain;
     try {
       chain = parseChain(chainPem);
-    } catch (Problem p) {
-      return new Result(p.getMessage(), List.of(), null);
+    } catch (Refusal r) {
+      return new Result(r.problem, r.getMessage(), List.of(), null, null);
     }
     X509Certificate leaf = chain.get(0);
     List<String> names = dnsNames(leaf);
     Instant notAfter = leaf.getNotAfter().toInstant();
+    Instant chainNotAfter = chainNotAfter(chain);
     try {
-      checkChain(chain, now);
-      PrivateKey key = parseKey(keyPem);
-      checkKeyMatches(leaf, key);
-      return new Result(null, names, notAfter);
-    } catch (Problem p) {
-      return new Result(p.getMessage(), names, notAfter);
+      check(chain, keyPem, now);
+      return new Result(null, null, names, notAfter, chainNotAfter);
+    } catch (Refusal r) {
+      return new Result(r.problem, r.getMessage(), names, notAfter, chainNotAfter);
     }
   }
 
-  /** Parses and checks a pair for serving; throws {@link Problem} with a key-free reason. */
-  static LoadedCertificate load(String chainPem, String keyPem, Instant now) throws Problem {
-    List<X509Certificate> chain = parseChain(chainPem);
+  /** Parses and checks a pair for serving; throws {@link Refusal} with a key-free reason. */
+  static LoadedCertificate load(String chainPem, String keyPem, Instant now) throws Refusal {
+    return check(parseChain(chainPem), keyPem, now);
+  }
+
+  private static LoadedCertificate check(List<X509Certificate> chain, String keyPem, Instant now)
+      throws Refusal {
     checkChain(chain, now);
     PrivateKey key = parseKey(keyPem);
     X509Certificate leaf = chain.get(0);
@@ -93,9 +123,9 @@ public final class CertificateCheck {
         leaf.getNotAfter().toInstant());
   }
 
-  private static List<X509Certificate> parseChain(String pem) throws Problem {
+  private static List<X509Certificate> parseChain(String pem) throws Refusal {
     if (pem == null || pem.isBlank()) {
-      throw new Problem("certificate chain is empty");
+      throw new Refusal(Problem.UNPARSABLE_CERTIFICATE, "certificate chain is empty");
     }
     List<X509Certificate> chain = new ArrayList<>();
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -103,38 +133,54 @@ public final class CertificateCheck {
       while ((o = parser.readObject()) != null) {
         if (!(o instanceof X509CertificateHolder holder)) {
           // Deliberately no detail: the stray block may be a private key pasted in the wrong field.
-          throw new Problem("certificate chain holds a PEM block that is not a CERTIFICATE");
+          throw new Refusal(Problem.UNPARSABLE_CERTIFICATE,
+              "certificate chain holds a PEM block that is not a CERTIFICATE");
         }
         chain.add(CERTIFICATES.getCertificate(holder));
       }
     } catch (IOException | CertificateException | RuntimeException e) {
-      throw new Problem("certificate chain is not valid PEM/X.509");
+      throw new Refusal(Problem.UNPARSABLE_CERTIFICATE,
+          "certificate chain is not valid PEM/X.509");
     }
-    if (chain.isEmpty()) {
-      throw new Problem("certificate chain holds no PEM CERTIFICATE block");
+    // PEMParser also reads the legacy "X509 CERTIFICATE" label, but SnapshotValidator refuses a
+    // chain without a "CERTIFICATE" block before ServerTls ever sees it; agree with it here.
+    if (chain.isEmpty() || !pem.contains("-----BEGIN CERTIFICATE-----")) {
+      throw new Refusal(Problem.UNPARSABLE_CERTIFICATE,
+          "certificate chain holds no PEM CERTIFICATE block");
     }
     return chain;
   }
 
-  private static void checkChain(List<X509Certificate> chain, Instant now) throws Problem {
+  private static Instant chainNotAfter(List<X509Certificate> chain) {
+    Instant earliest = null;
+    for (X509Certificate c : chain) {
+      Instant notAfter = c.getNotAfter().toInstant();
+      if (earliest == null || notAfter.isBefore(earliest)) {
+        earliest = notAfter;
+      }
+    }
+    return earliest;
+  }
+
+  private static void checkChain(List<X509Certificate> chain, Instant now) throws Refusal {
     for (int i = 0; i < chain.size(); i++) {
       Instant notAfter = chain.get(i).getNotAfter().toInstant();
       if (notAfter.isBefore(now)) {
-        throw new Problem((i == 0 ? "certificate" : "chain certificate " + i)
+        throw new Refusal(Problem.EXPIRED, (i == 0 ? "certificate" : "chain certificate " + i)
             + " expired at " + notAfter);
       }
     }
   }
 
-  private static PrivateKey parseKey(String pem) throws Problem {
+  private static PrivateKey parseKey(String pem) throws Refusal {
     if (pem == null || pem.isBlank()) {
-      throw new Problem("private key is empty");
+      throw new Refusal(Problem.UNPARSABLE_KEY, "private key is empty");
     }
     Object o;
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       o = parser.readObject();
     } catch (IOException | RuntimeException e) {
-      throw new Problem("private key is not valid PEM");
+      throw new Refusal(Problem.UNPARSABLE_KEY, "private key is not valid PEM");
     }
     PrivateKey key;
     try {
@@ -143,30 +189,32 @@ public final class CertificateCheck {
       } else if (o instanceof PEMKeyPair pair) {
         key = KEYS.getPrivateKey(pair.getPrivateKeyInfo()); // PKCS#1 "RSA" / SEC1 "EC PRIVATE KEY"
       } else if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
-        throw new Problem("private key is encrypted; an unencrypted key is required");
+        throw new Refusal(Problem.ENCRYPTED_KEY,
+            "private key is encrypted; an unencrypted key is required");
       } else {
-        throw new Problem("private key holds no PEM PRIVATE KEY block");
+        throw new Refusal(Problem.UNPARSABLE_KEY,
+            "private key holds no PEM PRIVATE KEY block");
       }
     } catch (IOException | RuntimeException e) {
-      throw new Problem("private key is not a valid RSA or EC key");
+      throw new Refusal(Problem.UNPARSABLE_KEY, "private key is not a valid RSA or EC key");
     }
     if (!(key instanceof RSAPrivateKey) && !(key instanceof ECPrivateKey)) {
-      throw new Problem("private key algorithm " + key.getAlgorithm()
+      throw new Refusal(Problem.UNSUPPORTED_KEY, "private key algorithm " + key.getAlgorithm()
           + " is not supported (RSA or EC only)");
     }
     return key;
   }
 
-  private static void checkKeyMatches(X509Certificate leaf, PrivateKey key) throws Problem {
+  private static void checkKeyMatches(X509Certificate leaf, PrivateKey key) throws Refusal {
     PublicKey pub = leaf.getPublicKey();
     if (key instanceof RSAPrivateKey rsa) {
       if (!(pub instanceof RSAPublicKey rsaPub) || !rsaPub.getModulus().equals(rsa.getModulus())) {
-        throw new Problem("private key does not match the certificate");
+        throw new Refusal(Problem.KEY_MISMATCH, "private key does not match the certificate");
       }
       return;
     }
     if (!(pub instanceof ECPublicKey)) {
-      throw new Problem("private key does not match the certificate");
+      throw new Refusal(Problem.KEY_MISMATCH, "private key does not match the certificate");
     }
     // JCA cannot derive an EC public key from the private one; a signature round trip proves the pair.
     try {
@@ -180,10 +228,10 @@ public final class CertificateCheck {
       verifier.initVerify(pub);
       verifier.update(challenge);
       if (!verifier.verify(signature)) {
-        throw new Problem("private key does not match the certificate");
+        throw new Refusal(Problem.KEY_MISMATCH, "private key does not match the certificate");
       }
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new Problem("private key does not match the certificate");
+      throw new Refusal(Problem.KEY_MISMATCH, "private key does not match the certificate");
     }
   }
 
@@ -206,9 +254,12 @@ public final class CertificateCheck {
   }
 
   /** Why a certificate cannot be served; the message is safe to log. */
-  static final class Problem extends Exception {
-    Problem(String reason) {
-      super(reason, null, false, false);
+  static final class Refusal extends Exception {
+    final Problem problem;
+
+    Refusal(Problem problem, String message) {
+      super(message, null, false, false);
+      this.problem = problem;
     }
   }
 

@@ -198,7 +198,7 @@ public final class ServerTls {
           built.add(context);
           next.put(c.id(), new CachedContext(digest, context, loaded.dnsNames, loaded.notAfter));
           dnsNamesById.put(c.id(), loaded.dnsNames);
-        } catch (CertificateCheck.Problem p) {
+        } catch (CertificateCheck.Refusal p) {
           problems.add(where + ": " + p.getMessage());
         } catch (SSLException | RuntimeException e) {
           // Netty's message may quote input; keep only the exception type.

@@ -186,15 +186,18 @@ class CompileTest {
     assertThat(ok.notAfter()).isEqualTo(good.certificate().getNotAfter().toInstant());
 
     var mismatch = CertificateCheck.inspect(good.chainPem(), other.keyPem(), Instant.now());
-    assertThat(mismatch.problem()).isEqualTo("private key does not match the certificate");
+    assertThat(mismatch.problem()).isEqualTo(CertificateCheck.Problem.KEY_MISMATCH);
+    assertThat(mismatch.message()).isEqualTo("private key does not match the certificate");
     assertThat(mismatch.dnsNames()).containsExactly("good.example.com");
 
     var later = CertificateCheck.inspect(good.chainPem(), good.keyPem(),
         good.certificate().getNotAfter().toInstant().plusSeconds(1));
-    assertThat(later.problem()).startsWith("certificate expired at");
+    assertThat(later.problem()).isEqualTo(CertificateCheck.Problem.EXPIRED);
+    assertThat(later.message()).startsWith("certificate expired at");
 
     var garbage = CertificateCheck.inspect("nonsense", good.keyPem(), Instant.now());
-    assertThat(garbage.problem()).isEqualTo("certificate chain holds no PEM CERTIFICATE block");
+    assertThat(garbage.problem()).isEqualTo(CertificateCheck.Problem.UNPARSABLE_CERTIFICATE);
+    assertThat(garbage.message()).isEqualTo("certificate chain holds no PEM CERTIFICATE block");
     assertThat(garbage.notAfter()).isNull();
   }
 }

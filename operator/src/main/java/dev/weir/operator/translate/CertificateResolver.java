@@ -2,6 +2,7 @@ package dev.weir.operator.translate;
 
 import dev.weir.dataplane.snapshot.Certificate;
 import dev.weir.dataplane.snapshot.SecretValue;
+import dev.weir.dataplane.tls.CertificateCheck;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -19,21 +20,25 @@ import java.util.Map;
  * yields its last good certificate when there is one (so a botched renewal does not take a host's
  * certificate away), else none (the data plane's default certificate). A Secret that does not
  * exist yields none: deleting it is deliberate.
+ *
+ * <p>Validity is decided by the data plane's own {@link CertificateCheck}, on exactly the text that
+ * goes into the snapshot: a certificate published here is one the data plane will load, so one bad
+ * Secret cannot get a whole snapshot refused. The PEM is passed through as the Secret holds it (the
+ * data plane reads PKCS#8, PKCS#1 and SEC1 keys alike); re-encoding it would mean parsing it twice
+ * and checking something other than what is served.
  */
 final class CertificateResolver {
   static final String CERTIFICATE_KEY = "tls.crt";
   static final String PRIVATE_KEY_KEY = "tls.key";
 
   private final ClusterState state;
-  private final KeyPairCheck check;
   private final LastGoodCertificates previous;
   private final Instant now;
   private final LastGoodCertificates.Builder next = new LastGoodCertificates.Builder();
   private final Map<String, Outcome> outcomes = new HashMap<>();
 
-  CertificateResolver(ClusterState state, KeyPairCheck check, LastGoodCertificates previous, Instant now) {
+  CertificateResolver(ClusterState state, LastGoodCertificates previous, Instant now) {
     this.state = state;
-    this.check = check;
     this.previous = previous;
     this.now = now;
   }
@@ -70,16 +75,26 @@ final class CertificateResolver {
       return invalid(key, Reason.INVALID_CERTIFICATE,
           "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY));
     }
-    KeyPairCheck.Verdict verdict = check.check(chain, new SecretValue(privateKey), now);
-    if (verdict instanceof KeyPairCheck.Unusable unusable) {
-      return invalid(key, unusable.reason(), unusable.message());
+    CertificateCheck.Result result = CertificateCheck.inspect(chain, privateKey, now);
+    if (!result.ok()) {
+      return invalid(key, reason(result.problem()), result.message());
     }
-    KeyPairCheck.Usable usable = (KeyPairCheck.Usable) verdict;
-    Certificate certificate = new Certificate(
-        id(usable.certificateChainPem(), usable.privateKeyPem()), usable.certificateChainPem(),
-        usable.privateKeyPem());
-    next.put(key, certificate, usable.notAfter());
+    SecretValue keyValue = new SecretValue(privateKey);
+    Certificate certificate = new Certificate(id(chain, keyValue), chain, keyValue);
+    // The chain's earliest expiry, not the leaf's: an expired intermediate makes the data plane
+    // refuse the pair, so it must also end its life as a last good certificate.
+    next.put(key, certificate, result.chainNotAfter());
     return new Outcome(certificate, null, null);
+  }
+
+  /** The diagnostic reason for a problem; exhaustive, so a new kind cannot go unmapped. */
+  static Reason reason(CertificateCheck.Problem problem) {
+    return switch (problem) {
+      case EXPIRED -> Reason.CERTIFICATE_EXPIRED;
+      case KEY_MISMATCH -> Reason.KEY_MISMATCH;
+      case UNPARSABLE_CERTIFICATE, UNPARSABLE_KEY, ENCRYPTED_KEY, UNSUPPORTED_KEY ->
+          Reason.INVALID_CERTIFICATE;
+    };
   }
 
   private Outcome invalid(String key, Reason reason, String detail) {

@@ -42,16 +42,6 @@ public final class IngressTranslator {
       .thenComparing((Ingress i) -> i.getMetadata().getNamespace())
       .thenComparing((Ingress i) -> i.getMetadata().getName());
 
-  private final KeyPairCheck keyPairCheck;
-
-  public IngressTranslator() {
-    this(new JcaKeyPairCheck());
-  }
-
-  public IngressTranslator(KeyPairCheck keyPairCheck) {
-    this.keyPairCheck = Objects.requireNonNull(keyPairCheck, "keyPairCheck");
-  }
-
   public Translation translate(ClusterState state, TranslateOptions options,
       LastGoodCertificates previous, Instant now) {
     return new Run(state, options, previous, now).translate();
@@ -72,7 +62,7 @@ public final class IngressTranslator {
       this.state = state;
       this.options = options;
       this.backends = new BackendResolver(state, options, diagnostics::add);
-      this.certificates = new CertificateResolver(state, keyPairCheck, previous, now);
+      this.certificates = new CertificateResolver(state, previous, now);
     }
 
     Translation translate() {

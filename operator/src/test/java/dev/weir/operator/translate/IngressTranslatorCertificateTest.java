@@ -75,7 +75,7 @@ class IngressTranslatorCertificateTest {
     assertThat(t.snapshot().certificates()).hasSize(2);
     Map<String, String> byHost = certificateByHost(t.snapshot());
     Certificate shop = certificate(t.snapshot(), byHost.get("shop.example.com"));
-    assertThat(shop.certificateChain()).isEqualTo(SHOP.getCertificatePEM().replace("\r", ""));
+    assertThat(shop.certificateChain()).isEqualTo(SHOP.getCertificatePEM());
     assertThat(byHost.get("blog.example.com")).isNotEqualTo(byHost.get("shop.example.com"));
     assertThat(shop.id()).hasSize(32).matches("[0-9a-f]+");
     SnapshotValidator.validate(t.snapshot());
@@ -152,7 +152,7 @@ class IngressTranslatorCertificateTest {
 
     assertThat(Fixtures.diagnostics(t)).contains("Ingress shop/young ConflictingCertificate");
     Certificate used = certificate(t.snapshot(), certificateByHost(t.snapshot()).get("shop.example.com"));
-    assertThat(used.certificateChain()).isEqualTo(SHOP.getCertificatePEM().replace("\r", ""));
+    assertThat(used.certificateChain()).isEqualTo(SHOP.getCertificatePEM());
   }
 
   @Test
