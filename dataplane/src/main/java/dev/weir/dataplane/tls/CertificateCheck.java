@@ -60,6 +60,11 @@ public final class CertificateCheck {
     UNSUPPORTED_KEY,
     /** The key does not belong to the leaf certificate. */
     KEY_MISMATCH,
+    /**
+     * A certificate of the chain was not issued by the one after it (a wrong or misordered CA
+     * bundle): clients could not verify it, and BoringSSL refuses to load it at all.
+     */
+    BROKEN_CHAIN,
     /** A certificate of the chain, the leaf or another, has expired. */
     EXPIRED
   }
@@ -108,19 +113,28 @@ public final class CertificateCheck {
     }
   }
 
-  /** Parses and checks a pair for serving; throws {@link Refusal} with a key-free reason. */
-  static LoadedCertificate load(String chainPem, String keyPem, Instant now) throws Refusal {
-    return check(parseChain(chainPem), keyPem, now);
+  /**
+   * Parses and checks a pair for serving, whatever its validity period: expiry is the operator's
+   * policy (it refuses expired Secrets), and a data plane refusing a whole snapshot because a
+   * certificate expired between translation and compile would block every other update. Throws
+   * {@link Refusal} with a key-free reason for what can never be served.
+   */
+  static LoadedCertificate load(String chainPem, String keyPem) throws Refusal {
+    return check(parseChain(chainPem), keyPem, null);
   }
 
+  /** Checks a pair; with a non-null {@code now}, also that no certificate of it has expired. */
   private static LoadedCertificate check(List<X509Certificate> chain, String keyPem, Instant now)
       throws Refusal {
-    checkChain(chain, now);
+    if (now != null) {
+      checkChain(chain, now);
+    }
+    checkLinks(chain);
     PrivateKey key = parseKey(keyPem);
     X509Certificate leaf = chain.get(0);
     checkKeyMatches(leaf, key);
     return new LoadedCertificate(chain.toArray(X509Certificate[]::new), key, dnsNames(leaf),
-        leaf.getNotAfter().toInstant());
+        chainNotAfter(chain));
   }
 
   private static List<X509Certificate> parseChain(String pem) throws Refusal {
@@ -149,6 +163,28 @@ public final class CertificateCheck {
           "certificate chain holds no PEM CERTIFICATE block");
     }
     return chain;
+  }
+
+  // Each certificate must be issued by the next: same name, and the next one's key verifies its
+  // signature. The last may be an intermediate or a root; trust is the client's business.
+  private static void checkLinks(List<X509Certificate> chain) throws Refusal {
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      X509Certificate issued = chain.get(i);
+      X509Certificate issuer = chain.get(i + 1);
+      boolean linked = issued.getIssuerX500Principal().equals(issuer.getSubjectX500Principal());
+      if (linked) {
+        try {
+          issued.verify(issuer.getPublicKey());
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+          linked = false;
+        }
+      }
+      if (!linked) {
+        throw new Refusal(Problem.BROKEN_CHAIN, "chain certificate " + (i + 1)
+            + " did not issue " + (i == 0 ? "the certificate" : "chain certificate " + i)
+            + " before it (wrong or misordered CA bundle)");
+      }
+    }
   }
 
   private static Instant chainNotAfter(List<X509Certificate> chain) {

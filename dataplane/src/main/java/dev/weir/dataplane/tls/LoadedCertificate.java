@@ -10,6 +10,7 @@ final class LoadedCertificate {
   final X509Certificate[] chain;
   final PrivateKey key;
   final List<String> dnsNames;
+  /** The earliest expiry in the chain. */
   final Instant notAfter;
 
   LoadedCertificate(X509Certificate[] chain, PrivateKey key, List<String> dnsNames,

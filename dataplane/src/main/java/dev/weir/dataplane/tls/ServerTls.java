@@ -62,6 +62,8 @@ public final class ServerTls {
   private final Object lock = new Object();
   // Guarded by lock. Only compile() touches these; the request path only sees finished stores.
   private Map<String, CachedContext> contextsById = Map.of();
+  // Certificate ids already reported as expired, so each expiry is logged once, not per snapshot.
+  private final java.util.Set<String> expiredWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private TicketKeys ticketKeys;
   private long contextsBuilt;
   private boolean ticketKeysWarned;
@@ -184,16 +186,15 @@ public final class ServerTls {
         byte[] digest = digest(c);
         CachedContext cached = contextsById.get(c.id());
         if (cached != null && Arrays.equals(cached.digest, digest)) {
-          if (cached.notAfter.isBefore(now)) {
-            problems.add(where + ": certificate expired at " + cached.notAfter);
-          }
+          warnIfExpired(c.id(), cached.notAfter, now);
           next.put(c.id(), cached);
           dnsNamesById.put(c.id(), cached.dnsNames);
           continue;
         }
         try {
           LoadedCertificate loaded = CertificateCheck.load(c.certificateChain(),
-              c.privateKey() == null ? null : c.privateKey().reveal(), now);
+              c.privateKey() == null ? null : c.privateKey().reveal());
+          warnIfExpired(c.id(), loaded.notAfter, now);
           SslContext context = buildContext(loaded);
           built.add(context);
           next.put(c.id(), new CachedContext(digest, context, loaded.dnsNames, loaded.notAfter));
@@ -203,6 +204,7 @@ public final class ServerTls {
         } catch (SSLException | RuntimeException e) {
           // Netty's message may quote input; keep only the exception type.
           problems.add(where + ": cannot build a TLS context (" + e.getClass().getSimpleName() + ")");
+
         }
       }
       if (!problems.isEmpty()) {
@@ -226,6 +228,7 @@ public final class ServerTls {
         }
       }
       contextsById = next;
+      expiredWarned.retainAll(next.keySet());
       ticketKeys = keys;
       contextsBuilt += built.size();
 
@@ -316,6 +319,14 @@ public final class ServerTls {
 
   // Ids are content hashes when the operator makes them, but a hand-written snapshot file may
   // reuse an id for new content; the digest makes reuse safe either way.
+  // Served anyway (see CertificateCheck.load); clients will see the expiry, operators the log.
+  private void warnIfExpired(String id, java.time.Instant notAfter, java.time.Instant now) {
+    if (notAfter.isBefore(now) && expiredWarned.add(id)) {
+      log.warn("event=certificate_expired certificate={} not_after={} action=serve_anyway", id,
+          notAfter);
+    }
+  }
+
   private static byte[] digest(Certificate c) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -72,13 +72,23 @@ public final class TestPki {
 
   /** A new root CA with an ECDSA P-256 key. */
   public static TestPki create() {
+    return create(Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(365)));
+  }
+
+  /** A CA whose own certificate expired yesterday (to put as an expired intermediate). */
+  public static TestPki createExpired() {
+    return create(Instant.now().minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(1)));
+  }
+
+  /** A root CA valid over the given period (also usable as an intermediate in a served chain). */
+  public static TestPki create(Instant notBefore, Instant notAfter) {
     try {
       return new TestPki(new CertificateBuilder()
-          .subject("CN=Weir Test CA")
+          .subject("CN=Weir Test CA " + SERIALS.incrementAndGet())
           .ecp256()
           .setIsCertificateAuthority(true)
-          .notBefore(Instant.now().minus(Duration.ofDays(1)))
-          .notAfter(Instant.now().plus(Duration.ofDays(365)))
+          .notBefore(notBefore)
+          .notAfter(notAfter)
           .buildSelfSigned());
     } catch (Exception e) {
       throw new IllegalStateException("cannot create test CA", e);

@@ -63,25 +63,35 @@ class CertificateCheckTest {
 
   @Test
   void anExpiredIntermediateExpiresTheChain() {
-    TestPki.Leaf expired = pki.issueExpired("intermediate.example.com");
-    var result = CertificateCheck.inspect(good.chainPem() + expired.chainPem(), good.keyPem(), NOW);
+    TestPki expiredCa = TestPki.createExpired();
+    TestPki.Leaf leaf = expiredCa.issue("leaf.example.com");
+    var result = CertificateCheck.inspect(leaf.chainPem() + expiredCa.caPem(), leaf.keyPem(), NOW);
     assertThat(result.problem()).isEqualTo(Problem.EXPIRED);
     assertThat(result.message()).startsWith("chain certificate 1 expired at");
-    assertThat(result.notAfter()).isEqualTo(good.certificate().getNotAfter().toInstant());
-    assertThat(result.chainNotAfter()).isEqualTo(expired.certificate().getNotAfter().toInstant());
+    assertThat(result.notAfter()).isEqualTo(leaf.certificate().getNotAfter().toInstant());
+    assertThat(result.chainNotAfter()).isBefore(NOW);
   }
 
   @Test
   void chainNotAfterIsTheEarliestExpiryInTheChain() {
     Instant soon = NOW.plus(Duration.ofDays(2));
-    TestPki.Leaf intermediate = pki.issue(KeyType.EC_P256, KeyFormat.PKCS8,
-        NOW.minus(Duration.ofDays(1)), soon, "intermediate.example.com");
-    var result = CertificateCheck.inspect(good.chainPem() + intermediate.chainPem(),
-        good.keyPem(), NOW);
+    TestPki intermediate = TestPki.create(NOW.minus(Duration.ofDays(1)), soon);
+    TestPki.Leaf leaf = intermediate.issue("leaf.example.com");
+    var result = CertificateCheck.inspect(leaf.chainPem() + intermediate.caPem(), leaf.keyPem(),
+        NOW);
     assertThat(result.ok()).isTrue();
-    assertThat(result.chainNotAfter()).isEqualTo(intermediate.certificate().getNotAfter()
-        .toInstant());
     assertThat(result.chainNotAfter()).isBefore(result.notAfter());
+    assertThat(result.chainNotAfter()).isBetween(soon.minusSeconds(1), soon.plusSeconds(1));
+  }
+
+  @Test
+  void aChainWhoseNextCertificateDidNotIssueThePreviousIsBroken() {
+    String unrelated = good.chainPem() + other.chainPem();
+    assertThat(problem(unrelated, good.keyPem())).isEqualTo(Problem.BROKEN_CHAIN);
+    String misordered = pki.caPem() + good.chainPem();
+    assertThat(problem(misordered, good.keyPem())).isEqualTo(Problem.BROKEN_CHAIN);
+    assertThat(CertificateCheck.inspect(good.chainPem() + pki.caPem(), good.keyPem(), NOW).ok())
+        .isTrue();
   }
 
   @Test

@@ -92,7 +92,7 @@ final class CertificateResolver {
     return switch (problem) {
       case EXPIRED -> Reason.CERTIFICATE_EXPIRED;
       case KEY_MISMATCH -> Reason.KEY_MISMATCH;
-      case UNPARSABLE_CERTIFICATE, UNPARSABLE_KEY, ENCRYPTED_KEY, UNSUPPORTED_KEY ->
+      case UNPARSABLE_CERTIFICATE, UNPARSABLE_KEY, ENCRYPTED_KEY, UNSUPPORTED_KEY, BROKEN_CHAIN ->
           Reason.INVALID_CERTIFICATE;
     };
   }

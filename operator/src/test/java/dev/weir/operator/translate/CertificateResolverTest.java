@@ -1,5 +1,6 @@
 package dev.weir.operator.translate;
 
+import dev.weir.dataplane.testing.TestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.dataplane.tls.CertificateCheck;
@@ -93,6 +94,7 @@ class CertificateResolverTest {
         CertificateCheck.Problem.ENCRYPTED_KEY, Reason.INVALID_CERTIFICATE,
         CertificateCheck.Problem.UNSUPPORTED_KEY, Reason.INVALID_CERTIFICATE,
         CertificateCheck.Problem.KEY_MISMATCH, Reason.KEY_MISMATCH,
+        CertificateCheck.Problem.BROKEN_CHAIN, Reason.INVALID_CERTIFICATE,
         CertificateCheck.Problem.EXPIRED, Reason.CERTIFICATE_EXPIRED);
     assertThat(expected).hasSize(CertificateCheck.Problem.values().length);
     expected.forEach((problem, reason) ->
@@ -102,10 +104,10 @@ class CertificateResolverTest {
   @Test
   void aLastGoodCertificateEndsWhenItsIntermediateExpires() {
     Instant intermediateEnds = NOW.plus(Duration.ofDays(10));
-    X509Bundle intermediate = TestCertificates.ec("intermediate.example.com", BEFORE,
-        intermediateEnds);
-    CertificateResolver resolver = resolver(
-        EC.getCertificatePEM() + intermediate.getCertificatePEM(), EC.getPrivateKeyPEM(), NOW);
+    TestPki intermediate = TestPki.create(BEFORE, intermediateEnds);
+    TestPki.Leaf leaf = intermediate.issue("shop.example.com");
+    CertificateResolver resolver = resolver(leaf.chainPem() + intermediate.caPem(), leaf.keyPem(),
+        NOW);
     assertThat(resolver.resolve("shop", "tls").problem()).isNull();
     LastGoodCertificates lastGood = resolver.lastGood();
 
