@@ -42,11 +42,27 @@ public final class Dataplane implements AutoCloseable {
    * @param httpPort plain HTTP port; 0 = any free port, -1 = no HTTP listener
    * @param httpsPort HTTPS port; 0 = any free port, -1 = no HTTPS listener
    * @param drainTimeout how long {@link #shutdown} lets in-flight requests finish
+   * @param ioThreads event loops; each accepts, serves its client connections and keeps its own
+   *     upstream pools
    */
-  public record Options(String bindAddress, int httpPort, int httpsPort, Duration drainTimeout) {
+  public record Options(String bindAddress, int httpPort, int httpsPort, Duration drainTimeout,
+      int ioThreads) {
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
+      if (ioThreads < 1) {
+        throw new IllegalArgumentException("ioThreads must be at least 1, not " + ioThreads);
+      }
+    }
+
+    /** One event loop per available processor. */
+    public Options(String bindAddress, int httpPort, int httpsPort, Duration drainTimeout) {
+      this(bindAddress, httpPort, httpsPort, drainTimeout, defaultIoThreads());
+    }
+
+    /** The processors this JVM may use (its CPU affinity or container limit). */
+    public static int defaultIoThreads() {
+      return Runtime.getRuntime().availableProcessors();
     }
   }
 
@@ -58,7 +74,6 @@ public final class Dataplane implements AutoCloseable {
   private final Options options;
   private final DataplaneMetrics metrics;
   private final SniCompiler sni;
-  private final EventLoopGroup acceptors;
   private final EventLoopGroup workers;
   private final UpstreamPools pools;
   private final ClientConnections connections;
@@ -74,8 +89,7 @@ public final class Dataplane implements AutoCloseable {
     this.metrics = metrics;
     this.sni = sni;
     this.current = initial;
-    this.acceptors = transport.newGroup(1);
-    this.workers = transport.newGroup(0);
+    this.workers = transport.newGroup(options.ioThreads());
     this.pools = new UpstreamPools(transport, () -> current.snapshot().settings());
     this.connections = new ClientConnections(metrics);
   }
@@ -91,9 +105,10 @@ public final class Dataplane implements AutoCloseable {
       throws InterruptedException {
     Transport transport = Transport.best();
     if (Transport.epollUnavailabilityCause() == null) {
-      log.info("event=transport name={}", transport.name());
+      log.info("event=transport name={} io_threads={}", transport.name(), options.ioThreads());
     } else {
-      log.info("event=transport name={} epoll_unavailable=\"{}\"", transport.name(),
+      log.info("event=transport name={} io_threads={} epoll_unavailable=\"{}\"", transport.name(),
+          options.ioThreads(),
           Transport.epollUnavailabilityCause().toString().replace('"', '\''));
     }
     CompiledSnapshot initial;
@@ -129,7 +144,10 @@ public final class Dataplane implements AutoCloseable {
   private Channel bind(Transport transport, int port, ChannelHandler initializer)
       throws InterruptedException {
     return new ServerBootstrap()
-        .group(acceptors, workers)
+        // The listeners accept on one of the workers rather than on a thread of their own: an
+        // accepted connection is then registered without waking another thread, which counts
+        // when every request is a new TLS connection.
+        .group(workers, workers)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -214,7 +232,6 @@ public final class Dataplane implements AutoCloseable {
     int left = connections.openCount();
     connections.closeAll();
     pools.closeAll();
-    acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     log.info("event=stopped connections_cut={}", left);
   }

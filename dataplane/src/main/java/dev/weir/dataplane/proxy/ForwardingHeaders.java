@@ -27,6 +27,8 @@ final class ForwardingHeaders {
   // meaningless to a backend, and a client must not be able to inject them either.
   private static final String HTTP2_EXTENSION_PREFIX = "x-http2-";
   private static final int MAX_REQUEST_ID_LENGTH = 128;
+  private static final String KEEP_ALIVE_NAME = "keep-alive";
+  private static final String CLOSE_NAME = "close";
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private ForwardingHeaders() {}
@@ -37,20 +39,21 @@ final class ForwardingHeaders {
    * {@code keepUpgrade}, Upgrade.
    */
   static void removeHopByHop(HttpHeaders headers, boolean keepUpgrade) {
-    List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-    if (!connection.isEmpty()) {
-      List<String> named = new ArrayList<>();
-      for (String value : connection) {
-        for (String token : value.split(",")) {
-          String name = token.trim();
-          if (!name.isEmpty()) {
-            named.add(name);
+    // Nearly every message has one Connection header, "keep-alive" or "close": walk its tokens in
+    // place rather than splitting, so the common case allocates nothing beyond getAll's copy.
+    if (headers.contains(HttpHeaderNames.CONNECTION)) {
+      for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+        int start = 0;
+        while (start <= value.length()) {
+          int comma = value.indexOf(',', start);
+          int end = comma < 0 ? value.length() : comma;
+          String name = token(value, start, end);
+          // keep-alive goes below in any case. getAll returned a copy, so removing is safe here.
+          if (name != null && name != KEEP_ALIVE_NAME
+              && !(keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
+            headers.remove(name);
           }
-        }
-      }
-      for (String name : named) {
-        if (!(keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
-          headers.remove(name);
+          start = end + 1;
         }
       }
       headers.remove(HttpHeaderNames.CONNECTION);
@@ -65,6 +68,36 @@ final class ForwardingHeaders {
     } else {
       headers.remove(HttpHeaderNames.UPGRADE);
     }
+  }
+
+  /**
+   * The trimmed token {@code value[start, end)}, or null when empty. The usual tokens come back as
+   * constants, so a plain "keep-alive" costs no substring.
+   */
+  private static String token(String value, int start, int end) {
+    while (start < end && isOptionalWhitespace(value.charAt(start))) {
+      start++;
+    }
+    while (end > start && isOptionalWhitespace(value.charAt(end - 1))) {
+      end--;
+    }
+    if (start == end) {
+      return null;
+    }
+    if (value.regionMatches(true, start, KEEP_ALIVE_NAME, 0, end - start)
+        && end - start == KEEP_ALIVE_NAME.length()) {
+      return KEEP_ALIVE_NAME;
+    }
+    if (value.regionMatches(true, start, CLOSE_NAME, 0, end - start)
+        && end - start == CLOSE_NAME.length()) {
+      return CLOSE_NAME;
+    }
+    return value.substring(start, end);
+  }
+
+  // String.trim()'s notion of whitespace, which the split-based version used.
+  private static boolean isOptionalWhitespace(char c) {
+    return c <= ' ';
   }
 
   static void removeHttp2Extensions(HttpHeaders headers) {

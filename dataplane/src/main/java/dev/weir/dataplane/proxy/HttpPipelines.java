@@ -12,15 +12,17 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 
 /**
  * The protocol part of a client connection's pipeline, after TCP (and TLS, if any):
  *
  * <pre>
- * HTTP/1.1:  request decoder → response encoder → flow control → validator → proxy
- * HTTP/2:    frame codec → multiplexer ⇒ per stream: frame↔HttpObject codec → flow control
+ * HTTP/1.1:  flush consolidation → request decoder → response encoder → flow control
  *            → validator → proxy
+ * HTTP/2:    flush consolidation → frame codec → multiplexer ⇒ per stream: frame↔HttpObject
+ *            codec → flow control → validator → proxy
  * </pre>
  *
  * Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
@@ -28,7 +30,10 @@ import java.time.Duration;
 final class HttpPipelines {
   static final String REQUEST_DECODER = "http-request-decoder";
   static final String RESPONSE_ENCODER = "http-response-encoder";
+  static final String FLUSH_CONSOLIDATION = "flush-consolidation";
   private static final int MAX_CONCURRENT_STREAMS = 256;
+  // After this many consolidated flushes the socket is written without waiting any longer.
+  private static final int MAX_CONSOLIDATED_FLUSHES = 64;
 
   private HttpPipelines() {}
 
@@ -37,12 +42,24 @@ final class HttpPipelines {
     // The proxy handler asks for each message itself; see ProxyHandler.
     ch.config().setAutoRead(false);
     ChannelPipeline p = ch.pipeline();
+    p.addLast(FLUSH_CONSOLIDATION, newFlushConsolidation());
     p.addLast(REQUEST_DECODER,
         new StrictHttpRequestDecoder(settings.maxRequestLineBytes(), settings.maxHeaderBytes()));
     p.addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
     p.addLast("flow-control", new FlowControlHandler());
     p.addLast("validator", new RequestValidator(false, listener.metrics()));
     p.addLast("proxy", new ProxyHandler(listener, false));
+  }
+
+  /**
+   * Sits right above TLS (or TCP): a response head and body, or the frames of many HTTP/2
+   * streams, each flushed on its own, become one TLS record and one write() when they are
+   * produced in the same event-loop turn. Flushes made while this connection reads wait for the
+   * end of the read; the others (a response relayed while an upstream connection reads) for the
+   * end of the current turn.
+   */
+  private static FlushConsolidationHandler newFlushConsolidation() {
+    return new FlushConsolidationHandler(MAX_CONSOLIDATED_FLUSHES, true);
   }
 
   static void configureHttp2(Channel ch, ListenerContext listener, Duration drainTimeout) {
@@ -55,6 +72,7 @@ final class HttpPipelines {
         // Closing the connection sends GOAWAY and lets open streams finish for this long.
         .gracefulShutdownTimeoutMillis(drainTimeout.toMillis())
         .build();
+    ch.pipeline().addLast(FLUSH_CONSOLIDATION, newFlushConsolidation());
     ch.pipeline().addLast("h2-codec", codec);
     ch.pipeline().addLast("h2-multiplex", new Http2MultiplexHandler(
         new ChannelInitializer<Http2StreamChannel>() {

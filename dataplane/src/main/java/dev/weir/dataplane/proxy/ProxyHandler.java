@@ -174,7 +174,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     clientHttp10 = !http2 && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     clientKeepAlive = http2 || HttpUtil.isKeepAlive(request);
     websocket = !http2 && ForwardingHeaders.isWebSocketUpgrade(headers);
-    tried = new HashSet<>(2);
+    tried = Set.of();
     if (request instanceof FullHttpRequest full) {
       requestBodyExpected = false;
       pendingContent = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
@@ -205,7 +205,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
 
   private HttpRequest upstreamRequest(ValidatedRequest validated) {
     HttpRequest request = validated.request();
-    HttpHeaders headers = request.headers().copy();
+    // The client's request object is not used after this, so its headers are rewritten in place
+    // rather than copied.
+    HttpHeaders headers = request.headers();
     ForwardingHeaders.removeHopByHop(headers, websocket);
     if (http2) {
       ForwardingHeaders.removeHttp2Extensions(headers);
@@ -287,7 +289,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
         respondLocally(HttpResponseStatus.BAD_GATEWAY);
         return;
       }
-      tried.add(e);
+      tried = withTried(e);
       connectAttempts++;
     }
     endpoint = e;
@@ -779,6 +781,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     log.debug("event=client_error client={} error={}", ClientAddress.of(ctx.channel()),
         cause.getClass().getSimpleName());
     close();
+  }
+
+  // Most requests connect once: a one-element immutable set then, a HashSet only for retries.
+  private Set<Endpoint> withTried(Endpoint e) {
+    if (tried.isEmpty()) {
+      return Set.of(e);
+    }
+    Set<Endpoint> more = new HashSet<>(tried);
+    more.add(e);
+    return more;
   }
 
   private static boolean isIdempotent(HttpMethod method) {
