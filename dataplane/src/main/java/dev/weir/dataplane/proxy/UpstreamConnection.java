@@ -10,7 +10,12 @@ final class UpstreamConnection {
   /** False for a connection opened for the current request, true once it came from the pool. */
   boolean reused;
   UpstreamListener listener;
-  ScheduledFuture<?> idleClose;
+  /** True while it waits in its pool. */
+  boolean pooled;
+  /** When it last went back to the pool (System.nanoTime()). */
+  long idleSinceNanos;
+  /** The pending idle check, if any; it outlives reuses (see UpstreamPools#release). */
+  ScheduledFuture<?> idleCheck;
   Throwable failure;
 
   UpstreamConnection(Channel channel, EndpointKey endpoint) {

@@ -79,10 +79,7 @@ public final class UpstreamPools {
       while (idle != null && !idle.isEmpty()) {
         // Most recently used first: the likeliest to be alive, and the rest can idle out.
         UpstreamConnection c = idle.pollLast();
-        if (c.idleClose != null) {
-          c.idleClose.cancel(false);
-          c.idleClose = null;
-        }
+        c.pooled = false;
         if (c.channel.isActive()) {
           c.reused = true;
           return promise.setSuccess(c);
@@ -141,11 +138,38 @@ public final class UpstreamPools {
     ArrayDeque<UpstreamConnection> idle =
         idle(loop).computeIfAbsent(c.endpoint, k -> new ArrayDeque<>());
     idle.addLast(c);
+    c.pooled = true;
+    c.idleSinceNanos = System.nanoTime();
+    // One idle check per connection, not one timer per release: a connection reused thousands of
+    // times a second would otherwise schedule and cancel a task on every request. The check
+    // looks at how long the connection has been idle when it fires, and re-arms for the rest.
+    if (c.idleCheck == null) {
+      scheduleIdleCheck(c, settings.get().upstreamIdleMillis());
+    }
+  }
+
+  private void scheduleIdleCheck(UpstreamConnection c, long delayMillis) {
+    c.idleCheck = c.channel.eventLoop().schedule(() -> idleCheck(c), delayMillis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void idleCheck(UpstreamConnection c) {
+    c.idleCheck = null;
+    if (!c.pooled || !c.channel.isActive()) {
+      // In use (its next release arms a new check) or already gone.
+      return;
+    }
     long idleMillis = settings.get().upstreamIdleMillis();
-    c.idleClose = loop.schedule(() -> {
+    long idleFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.idleSinceNanos);
+    if (idleFor < idleMillis) {
+      scheduleIdleCheck(c, idleMillis - idleFor);
+      return;
+    }
+    ArrayDeque<UpstreamConnection> idle = idle(c.channel.eventLoop()).get(c.endpoint);
+    if (idle != null) {
       idle.remove(c);
-      ch.close();
-    }, idleMillis, TimeUnit.MILLISECONDS);
+    }
+    c.channel.close();
   }
 
   /**
