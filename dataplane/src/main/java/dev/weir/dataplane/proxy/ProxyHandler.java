@@ -98,7 +98,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
   private boolean closeAfterResponse;
   private int status;
   private long upstreamSentNanos;
+  // The read timeout is a deadline, moved on every arm; the scheduled task only checks it. So a
+  // request arms and disarms it without scheduling and cancelling a task each time (twice per
+  // request before): the task is scheduled when none is pending or the pending one would fire
+  // after the new deadline, and re-schedules itself for the rest when it fires early.
+  private long readDeadlineNanos;
+  private boolean readTimerArmed;
   private ScheduledFuture<?> readTimer;
+  private long readTimerFiresNanos;
 
   ProxyHandler(ListenerContext listener, boolean http2) {
     this.listener = listener;
@@ -644,23 +651,58 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
   }
 
   private void armReadTimer() {
-    cancelReadTimer();
     if (backend == null || responseComplete) {
+      cancelReadTimer();
       return;
     }
-    readTimer = ctx.channel().eventLoop().schedule(this::readTimedOut,
-        backend.timeouts().readMillis(), TimeUnit.MILLISECONDS);
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(backend.timeouts().readMillis());
+    readDeadlineNanos = System.nanoTime() + timeoutNanos;
+    readTimerArmed = true;
+    if (readTimer != null) {
+      if (readTimerFiresNanos - readDeadlineNanos <= 0) {
+        return;
+      }
+      // A shorter timeout than the pending task's (another backend): schedule anew.
+      readTimer.cancel(false);
+    }
+    scheduleReadTimer(timeoutNanos);
   }
 
+  private void scheduleReadTimer(long delayNanos) {
+    readTimerFiresNanos = System.nanoTime() + delayNanos;
+    readTimer = ctx.channel().eventLoop().schedule(this::readTimerFired, delayNanos,
+        TimeUnit.NANOSECONDS);
+  }
+
+  /** Disarms the read timeout; a pending task stays and finds nothing to do. */
   private void cancelReadTimer() {
+    readTimerArmed = false;
+  }
+
+  /** Disarms and cancels: the exchange or the connection is over. */
+  private void stopReadTimer() {
+    readTimerArmed = false;
     if (readTimer != null) {
       readTimer.cancel(false);
       readTimer = null;
     }
   }
 
-  private void readTimedOut() {
+  private void readTimerFired() {
     readTimer = null;
+    if (!readTimerArmed) {
+      return;
+    }
+    long left = readDeadlineNanos - System.nanoTime();
+    if (left > 0) {
+      scheduleReadTimer(left);
+      return;
+    }
+    readTimedOut();
+  }
+
+  private void readTimedOut() {
+    readTimerArmed = false;
     if (upstream == null || responseComplete) {
       return;
     }
@@ -700,7 +742,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
    * Weir relays as bytes. The upstream connection leaves the pool for good.
    */
   private void switchToRelay(HttpResponse response) {
-    cancelReadTimer();
+    stopReadTimer();
     status = 101;
     responseStarted = true;
     responseComplete = true;
@@ -762,7 +804,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
         record();
       }
       state = State.CLOSED;
-      cancelReadTimer();
+      stopReadTimer();
       UpstreamConnection c = upstream;
       if (c != null) {
         upstream = null;
