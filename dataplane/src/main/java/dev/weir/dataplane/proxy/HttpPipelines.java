@@ -19,8 +19,8 @@ import java.time.Duration;
  *
  * <pre>
  * HTTP/1.1:  request decoder → response encoder → flow control → validator → proxy
- * HTTP/2:    frame codec → multiplexer ⇒ per stream: frame↔HttpObject codec → flow control
- *            → validator → proxy
+ * HTTP/2:    frame codec → multiplexer ⇒ per stream: h2 validator → frame↔HttpObject codec
+ *            → flow control → validator → proxy
  * </pre>
  *
  * Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
@@ -61,6 +61,7 @@ final class HttpPipelines {
           @Override
           protected void initChannel(Http2StreamChannel stream) {
             stream.config().setAutoRead(false);
+            stream.pipeline().addLast("h2-validator", new Http2RequestValidator());
             stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
             stream.pipeline().addLast("flow-control", new FlowControlHandler());
             stream.pipeline().addLast("validator", new RequestValidator(true, listener.metrics()));

@@ -92,6 +92,7 @@ public final class EchoBackend implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel server;
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger completeRequests = new AtomicInteger();
 
   private EchoBackend(String id, String address, int port, Mode mode, Duration delay)
       throws InterruptedException {
@@ -156,6 +157,14 @@ public final class EchoBackend implements AutoCloseable {
     return requests.get();
   }
 
+  /**
+   * Requests received to their end as framed (Content-Length reached, last chunk read); a body
+   * cut short by a closed connection does not count.
+   */
+  public int completeRequestCount() {
+    return completeRequests.get();
+  }
+
   @Override
   public void close() {
     server.close().syncUninterruptibly();
@@ -180,6 +189,9 @@ public final class EchoBackend implements AutoCloseable {
         if (mode == Mode.STREAM_BODY) {
           later(ctx, () -> streamHead(ctx, r));
         }
+      }
+      if (msg instanceof LastHttpContent last && last.decoderResult().isSuccess()) {
+        completeRequests.incrementAndGet();
       }
       if (msg instanceof HttpContent content) {
         bodyLength += content.content().readableBytes();
