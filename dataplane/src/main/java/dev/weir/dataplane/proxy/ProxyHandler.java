@@ -724,6 +724,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     down.pipeline().remove(this);
     down.pipeline().remove(HttpPipelines.RESPONSE_ENCODER);
     down.pipeline().remove(HttpPipelines.REQUEST_DECODER);
+    down.pipeline().remove(RequestHeaderTimeout.BYTES);
+    down.pipeline().remove(RequestHeaderTimeout.HEADS);
     down.config().setAutoRead(true);
     up.config().setAutoRead(true);
   }

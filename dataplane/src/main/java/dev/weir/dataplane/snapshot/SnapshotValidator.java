@@ -166,6 +166,9 @@ public final class SnapshotValidator {
     if (t.clientIdleMillis() < 0 || t.upstreamIdleMillis() < 0) {
       problems.add("settings: idle timeouts must not be negative");
     }
+    if (t.requestHeaderMillis() < 0) {
+      problems.add("settings.requestHeaderMillis: must not be negative");
+    }
     if (t.upstreamMaxConnectionsPerEndpoint() < 1) {
       problems.add("settings.upstreamMaxConnectionsPerEndpoint: must be at least 1");
     }
