@@ -53,7 +53,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EchoBackend implements AutoCloseable {
   /** How the backend answers. */
-  public enum Mode { JSON, STREAM_BODY, WEBSOCKET }
+  public enum Mode {
+    JSON,
+    STREAM_BODY,
+    WEBSOCKET,
+    /**
+     * JSON, but the second request on a connection is read to its end and answered by closing the
+     * connection: a server whose keep-alive timeout fires just as a request arrives, after the
+     * proxy's pool had every reason to believe the connection alive.
+     */
+    CLOSE_ON_SECOND_REQUEST
+  }
 
   /**
    * What a {@link Mode#JSON} backend reports about the request it received.
@@ -174,11 +184,13 @@ public final class EchoBackend implements AutoCloseable {
   private final class EchoHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest request;
     private long bodyLength;
+    private int requestsOnConnection;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest r) {
         requests.incrementAndGet();
+        requestsOnConnection++;
         request = r;
         bodyLength = 0;
         if (mode == Mode.WEBSOCKET && r.headers().contains(HttpHeaderNames.UPGRADE)) {
@@ -201,6 +213,9 @@ public final class EchoBackend implements AutoCloseable {
           if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
           }
+        } else if (content instanceof LastHttpContent
+            && mode == Mode.CLOSE_ON_SECOND_REQUEST && requestsOnConnection == 2) {
+          ctx.close();
         } else if (content instanceof LastHttpContent) {
           HttpRequest r = request;
           long length = bodyLength;
