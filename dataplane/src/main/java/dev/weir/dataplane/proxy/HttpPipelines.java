@@ -18,9 +18,10 @@ import java.time.Duration;
  * The protocol part of a client connection's pipeline, after TCP (and TLS, if any):
  *
  * <pre>
- * HTTP/1.1:  request decoder → response encoder → flow control → validator → proxy
- * HTTP/2:    frame codec → multiplexer ⇒ per stream: frame↔HttpObject codec → flow control
- *            → validator → proxy
+ * HTTP/1.1:  header timer (bytes) → request decoder → response encoder → header timer (heads)
+ *            → flow control → validator → proxy
+ * HTTP/2:    frame codec → multiplexer ⇒ per stream: h2 validator → frame↔HttpObject codec
+ *            → flow control → validator → proxy
  * </pre>
  *
  * Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
@@ -37,9 +38,13 @@ final class HttpPipelines {
     // The proxy handler asks for each message itself; see ProxyHandler.
     ch.config().setAutoRead(false);
     ChannelPipeline p = ch.pipeline();
+    RequestHeaderTimeout headerTimeout =
+        new RequestHeaderTimeout(settings.requestHeaderMillis(), listener.metrics());
+    p.addLast(RequestHeaderTimeout.BYTES, headerTimeout.bytes());
     p.addLast(REQUEST_DECODER,
         new StrictHttpRequestDecoder(settings.maxRequestLineBytes(), settings.maxHeaderBytes()));
     p.addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
+    p.addLast(RequestHeaderTimeout.HEADS, headerTimeout.heads());
     p.addLast("flow-control", new FlowControlHandler());
     p.addLast("validator", new RequestValidator(false, listener.metrics()));
     p.addLast("proxy", new ProxyHandler(listener, false));
@@ -61,6 +66,7 @@ final class HttpPipelines {
           @Override
           protected void initChannel(Http2StreamChannel stream) {
             stream.config().setAutoRead(false);
+            stream.pipeline().addLast("h2-validator", new Http2RequestValidator());
             stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
             stream.pipeline().addLast("flow-control", new FlowControlHandler());
             stream.pipeline().addLast("validator", new RequestValidator(true, listener.metrics()));

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SnapshotCodecTest {
   private static final String KEY = "-----BEGIN PRIVATE KEY-----\nTOPSECRETKEYMATERIAL\n-----END PRIVATE KEY-----\n";
@@ -80,11 +81,33 @@ class SnapshotCodecTest {
             "virtualHosts[1].host: duplicate host"),
         Arguments.of("{\"schemaVersion\":1,\"version\":1,\"backends\":[{\"id\":\"b\",\"endpoints\":[{\"address\":\"x\",\"port\":70000}]}]}",
             "backends[0].endpoints[0].port: 70000 is not in 1..65535"),
+        Arguments.of(endpointAt("backend.default.svc"),
+            "backends[0].endpoints[0].address: 'backend.default.svc' is not an IPv4 or IPv6 address"),
+        Arguments.of(endpointAt("localhost"),
+            "backends[0].endpoints[0].address: 'localhost' is not an IPv4 or IPv6 address"),
+        Arguments.of(endpointAt("[fd00::1]"),
+            "backends[0].endpoints[0].address: '[fd00::1]' is not an IPv4 or IPv6 address"),
+        Arguments.of(endpointAt("fe80::1%eth0"),
+            "backends[0].endpoints[0].address: 'fe80::1%eth0' is not an IPv4 or IPv6 address"),
+        Arguments.of(endpointAt("10.0.0.256"),
+            "backends[0].endpoints[0].address: '10.0.0.256' is not an IPv4 or IPv6 address"),
         Arguments.of("{\"schemaVersion\":1,\"version\":1,\"virtualHosts\":[{\"host\":\"a.com\",\"certificate\":\"c9\"}]}",
             "virtualHosts[0].certificate: unknown certificate 'c9'"),
         Arguments.of("{\"schemaVersion\":1,\"version\":1,\"ticketKeys\":[{\"key\":\"c2hvcnQ=\"}]}",
             "ticketKeys[0].key: must be 48 bytes"),
         Arguments.of("{\"schemaVersion\":1,", "(json): malformed JSON at line 1"));
+  }
+
+  static String endpointAt(String address) {
+    return "{\"schemaVersion\":1,\"version\":1,\"backends\":[{\"id\":\"b\",\"endpoints\":"
+        + "[{\"address\":\"" + address + "\",\"port\":80}]}]}";
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"10.1.2.3", "fd00::12", "2001:db8::1"})
+  void ipLiteralEndpointsAreAccepted(String address) throws Exception {
+    assertThat(decode(endpointAt(address)).backends().get(0).endpoints().get(0).address())
+        .isEqualTo(address);
   }
 
   @ParameterizedTest(name = "{1}")
