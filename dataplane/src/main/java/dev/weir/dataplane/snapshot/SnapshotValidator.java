@@ -183,7 +183,7 @@ public final class SnapshotValidator {
    * path, either blocking an event loop or adding a resolver with its own caching and failure
    * modes for a case the operator never produces; so snapshots carry addresses only.
    */
-  private static boolean isIpLiteral(String address) {
+  public static boolean isIpLiteral(String address) {
     if (address.indexOf('[') >= 0 || address.indexOf('%') >= 0) {
       // Brackets belong to URIs; a zone id names an interface of one machine.
       return false;

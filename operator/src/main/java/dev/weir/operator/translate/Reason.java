@@ -15,6 +15,7 @@ public enum Reason {
   SERVICE_PORT_NOT_FOUND("ServicePortNotFound"),
   UNSUPPORTED_BACKEND("UnsupportedBackend"),
   FORBIDDEN_ENDPOINT_ADDRESS("ForbiddenEndpointAddress"),
+  UNSUPPORTED_ENDPOINT_ADDRESS("UnsupportedEndpointAddress"),
   CONFLICTING_PATH("ConflictingPath"),
   CONFLICTING_DEFAULT_BACKEND("ConflictingDefaultBackend"),
   INVALID_PATH("InvalidPath"),

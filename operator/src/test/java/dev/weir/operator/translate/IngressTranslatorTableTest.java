@@ -299,6 +299,18 @@ class IngressTranslatorTableTest {
             DEFAULTS, null, List.of("shop/web:http 10.0.0.1:8080"),
             List.of("EndpointSlice shop/web-a ForbiddenEndpointAddress",
                 "EndpointSlice shop/web-a ForbiddenEndpointAddress")),
+        new Case("host-name endpoints (FQDN slices) are skipped: no data plane resolves names",
+            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+                addressType: FQDN
+                endpoints: [{addresses: [pod.example.internal]}]
+                ports: [{name: http, port: 8080}]
+                """), slice("web-b", """
+                addressType: IPv6
+                endpoints: [{addresses: ["fd00::1"]}]
+                ports: [{name: http, port: 8080}]
+                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS, null, List.of("shop/web:http fd00::1:8080"),
+            List.of("EndpointSlice shop/web-a UnsupportedEndpointAddress")),
         new Case("loopback endpoints are accepted when local endpoints are allowed (standalone)",
             List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
                 addressType: IPv4
