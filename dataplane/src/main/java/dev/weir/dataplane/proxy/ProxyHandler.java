@@ -130,6 +130,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     }
   }
 
+  // A read cycle may end without the message asked for (FlowControlHandler counts a read() as
+  // answered by the end of the cycle): ask again, or the connection would stall.
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (readPending) {
+      readPending = false;
+      readNext();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     readPending = false;

@@ -1,0 +1,55 @@
+package dev.weir.dataplane;
+
+import dev.weir.dataplane.snapshot.Backend;
+import dev.weir.dataplane.snapshot.Endpoint;
+import dev.weir.dataplane.snapshot.Route;
+import dev.weir.dataplane.snapshot.Settings;
+import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.Timeouts;
+import dev.weir.dataplane.snapshot.VirtualHost;
+import java.time.Duration;
+import java.util.List;
+
+/** Snapshots for data plane tests, written out so each test shows what it routes. */
+final class TestSnapshots {
+  static final Dataplane.Options LOOPBACK =
+      new Dataplane.Options("127.0.0.1", 0, 0, Duration.ofSeconds(5));
+
+  private TestSnapshots() {}
+
+  static Snapshot snapshot(long version, List<VirtualHost> hosts, List<Backend> backends) {
+    return new Snapshot(Snapshot.SCHEMA_VERSION, version, null, hosts, backends, null, null, null,
+        null);
+  }
+
+  static Snapshot withSettings(Snapshot s, Settings settings) {
+    return new Snapshot(s.schemaVersion(), s.version(), settings, s.virtualHosts(), s.backends(),
+        s.certificates(), s.ticketKeys(), s.defaultBackend(), s.defaultCertificate());
+  }
+
+  static Snapshot withDefaultBackend(Snapshot s, String backend) {
+    return new Snapshot(s.schemaVersion(), s.version(), s.settings(), s.virtualHosts(),
+        s.backends(), s.certificates(), s.ticketKeys(), backend, s.defaultCertificate());
+  }
+
+  /** Every host and path to one backend. */
+  static Snapshot everythingTo(long version, Backend backend) {
+    return snapshot(version,
+        List.of(new VirtualHost("*", null, List.of(Route.prefix("/", backend.id())), null)),
+        List.of(backend));
+  }
+
+  static VirtualHost host(String name, Route... routes) {
+    return new VirtualHost(name, null, List.of(routes), null);
+  }
+
+  static Backend backend(String id, Endpoint... endpoints) {
+    return Backend.of(id, List.of(endpoints));
+  }
+
+  static Backend backend(String id, long connectMillis, long readMillis, int retries,
+      Endpoint... endpoints) {
+    return new Backend(id, List.of(endpoints), null, new Timeouts(connectMillis, readMillis),
+        retries);
+  }
+}
