@@ -175,6 +175,51 @@ class ControlChannelTest {
     assertThat(applied.get(applied.size() - 1).version()).isEqualTo(200);
   }
 
+  @Test
+  void oneHostChangeReachesAConnectedDataPlaneAsADelta() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    Snapshot first = hosts(1, 2_000);
+    server.publish(first);
+    OperatorClient client = track(client(server.port()));
+    await(() -> client.appliedVersion() == 1);
+
+    Snapshot second = hosts(2, 2_001);
+    server.publish(second);
+    await(() -> client.appliedVersion() == 2);
+
+    assertThat(applied.get(1)).isEqualTo(second);
+    ControlServer.Sent sent = server.sent();
+    assertThat(sent.fullFrames()).isEqualTo(1);
+    assertThat(sent.deltaFrames()).isEqualTo(1);
+    assertThat(sent.deltaBytes()).isLessThan(1_024).isLessThan(sent.fullBytes() / 20);
+    assertThat(server.latestDeltaBytes()).isEqualTo(sent.deltaBytes());
+  }
+
+  @Test
+  void dataPlaneThatMissedAVersionGetsTheFullSnapshot() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    server.publish(hosts(1, 10));
+    // Refuses version 2 however it arrives, so it holds 1 when the delta from 2 to 3 comes.
+    OperatorClient client = track(new OperatorClient("127.0.0.1", server.port(), dataplaneDir,
+        "dp-0", s -> {
+          if (s.version() == 2) {
+            throw new InvalidSnapshotException("virtualHosts[0]", "refused by this test");
+          }
+          applied.add(s);
+        }, new DataplaneMetrics()).start());
+    await(() -> client.appliedVersion() == 1);
+
+    server.publish(hosts(2, 11));
+    await(() -> server.dataPlanes().get(0).lastError() != null);
+    Snapshot third = hosts(3, 12);
+    server.publish(third);
+    await(() -> client.appliedVersion() == 3);
+
+    assertThat(applied).extracting(Snapshot::version).containsExactly(1L, 3L);
+    assertThat(applied.get(1)).isEqualTo(third);
+    assertThat(server.sent().fullFrames()).isGreaterThanOrEqualTo(2);
+  }
+
   private OperatorClient client(int port) {
     return new OperatorClient("127.0.0.1", port, dataplaneDir, "dp-0", applied::add,
         new DataplaneMetrics()).start();
@@ -190,6 +235,23 @@ class ControlChannelTest {
         List.of(new VirtualHost("v" + version + ".example.com", null,
             List.of(Route.prefix("/", "ns/svc:80")), null)),
         List.of(Backend.of("ns/svc:80", List.of())), null, null, null, null);
+    SnapshotValidator.validate(s);
+    return s;
+  }
+
+  /** {@code count} hosts h-0 .. h-(count-1), each routed to its own backend, sorted. */
+  private static Snapshot hosts(long version, int count) throws InvalidSnapshotException {
+    java.util.TreeMap<String, VirtualHost> hosts = new java.util.TreeMap<>();
+    java.util.TreeMap<String, Backend> backends = new java.util.TreeMap<>();
+    for (int i = 0; i < count; i++) {
+      String backend = "ns/svc-" + i + ":80";
+      hosts.put("h-" + i + ".example.com", new VirtualHost("h-" + i + ".example.com", null,
+          List.of(Route.prefix("/", backend)), null));
+      backends.put(backend, Backend.of(backend,
+          List.of(dev.weir.dataplane.snapshot.Endpoint.ready("10.0." + (i / 250) + "." + (i % 250 + 1), 8080))));
+    }
+    Snapshot s = new Snapshot(Snapshot.SCHEMA_VERSION, version, null,
+        List.copyOf(hosts.values()), List.copyOf(backends.values()), null, null, null, null);
     SnapshotValidator.validate(s);
     return s;
   }
