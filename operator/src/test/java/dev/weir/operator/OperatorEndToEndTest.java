@@ -50,7 +50,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -386,13 +385,11 @@ class OperatorEndToEndTest {
   }
 
   /**
-   * BUG, open: the last good certificates live only in the memory of the operator's translation
-   * loop. A restarted operator (rolling upgrade, node drain) translates the botched Secret to "no
-   * certificate", and the data plane swaps the host from its good certificate to the default one:
-   * every client of that host fails TLS verification. Several replicas disagree the same way.
-   * Enable this test with the fix.
+   * The operator's last good certificates live only in its memory, so a restarted operator (rolling
+   * upgrade, node drain) has none for a Secret that is broken by then. It publishes the host as
+   * retaining its certificate, and the data plane, which outlived the restart, keeps serving the
+   * good one instead of switching every client of the host to the default certificate.
    */
-  @Disabled("BUG: last good certificate lost when the operator restarts (see the Javadoc)")
   @Test
   void botchedRenewalKeepsItsLastGoodCertificateAcrossAnOperatorRestart() throws Exception {
     String host = "lastgood.e2e.test";

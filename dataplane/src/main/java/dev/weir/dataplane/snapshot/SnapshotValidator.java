@@ -106,6 +106,14 @@ public final class SnapshotValidator {
       if (v.certificate() != null && !certificateIds.contains(v.certificate())) {
         problems.add(at + ".certificate: unknown certificate '" + v.certificate() + "'");
       }
+      // Both set would leave a reader guessing which one wins; neither is a publisher's intent.
+      if (v.retainCertificate() && v.certificate() != null) {
+        problems.add(at + ".retainCertificate: only for a host without certificate");
+      }
+      if (v.retainCertificate() && VirtualHost.ANY_HOST.equals(v.host())) {
+        problems.add(at + ".retainCertificate: not for host '*' (its certificate stands in for"
+            + " the default one)");
+      }
       if (v.defaultBackend() != null && !backendIds.contains(v.defaultBackend())) {
         problems.add(at + ".defaultBackend: unknown backend '" + v.defaultBackend() + "'");
       }

@@ -93,9 +93,35 @@ class SnapshotCodecTest {
             "backends[0].endpoints[0].address: '10.0.0.256' is not an IPv4 or IPv6 address"),
         Arguments.of("{\"schemaVersion\":1,\"version\":1,\"virtualHosts\":[{\"host\":\"a.com\",\"certificate\":\"c9\"}]}",
             "virtualHosts[0].certificate: unknown certificate 'c9'"),
+        Arguments.of("{\"schemaVersion\":1,\"version\":1,\"certificates\":[{\"id\":\"c1\",\"certificateChain\":\""
+            + CHAIN.replace("\n", "\\n") + "\",\"privateKey\":\"" + KEY.replace("\n", "\\n") + "\"}],"
+            + "\"virtualHosts\":[{\"host\":\"a.com\",\"certificate\":\"c1\",\"retainCertificate\":true}]}",
+            "virtualHosts[0].retainCertificate: only for a host without certificate"),
+        Arguments.of("{\"schemaVersion\":1,\"version\":1,\"virtualHosts\":[{\"host\":\"*\",\"retainCertificate\":true}]}",
+            "virtualHosts[0].retainCertificate: not for host '*'"),
         Arguments.of("{\"schemaVersion\":1,\"version\":1,\"ticketKeys\":[{\"key\":\"c2hvcnQ=\"}]}",
             "ticketKeys[0].key: must be 48 bytes"),
         Arguments.of("{\"schemaVersion\":1,", "(json): malformed JSON at line 1"));
+  }
+
+  @Test
+  void retainCertificateIsReadWhenTrueAndFalseWhenAbsent() throws Exception {
+    Snapshot s = decode("""
+        {"schemaVersion":1,"version":1,
+         "virtualHosts":[{"host":"kept.com","retainCertificate":true},{"host":"plain.com"}]}
+        """);
+    assertThat(s.virtualHosts()).extracting(VirtualHost::retainCertificate).containsExactly(true, false);
+  }
+
+  @Test
+  void retainCertificateIsWrittenOnlyWhenTrue() throws Exception {
+    Snapshot s = new Snapshot(Snapshot.SCHEMA_VERSION, 1, null, List.of(
+        VirtualHost.retainingCertificate("kept.com", null, null),
+        new VirtualHost("plain.com", null, null, null)), null, null, null, null, null);
+    String json = new String(SnapshotCodec.encodeCompact(s), StandardCharsets.UTF_8);
+    assertThat(json).contains("{\"host\":\"kept.com\",\"retainCertificate\":true,")
+        .containsOnlyOnce("retainCertificate");
+    assertThat(decode(json)).isEqualTo(s);
   }
 
   static String endpointAt(String address) {

@@ -18,8 +18,12 @@ import java.util.Map;
 /**
  * Turns TLS Secrets into snapshot certificates, once per Secret per translation. An invalid Secret
  * yields its last good certificate when there is one (so a botched renewal does not take a host's
- * certificate away), else none (the data plane's default certificate). A Secret that does not
- * exist yields none: deleting it is deliberate.
+ * certificate away). Without one (this operator has just started, or the last good one expired),
+ * and for a Secret that does not exist, the outcome is to retain: data planes keep serving what
+ * they serve, since they outlive operator restarts and the Secret may be back in a moment (cert-
+ * manager re-issues into a deleted Secret). A missing Secret never yields its last good
+ * certificate, though: a data plane that did not have it yet should not get it from a Secret that
+ * is gone.
  *
  * <p>Validity is decided by the data plane's own {@link CertificateCheck}, on exactly the text that
  * goes into the snapshot: a certificate published here is one the data plane will load, so one bad
@@ -44,10 +48,15 @@ final class CertificateResolver {
   }
 
   /**
-   * @param certificate what to serve, or null for the default certificate
+   * @param certificate what to serve, or null
+   * @param retain without a certificate: whether data planes should keep the one they serve
+   *     ({@code VirtualHost.retainCertificate}) rather than switch to the default
    * @param problem null when the Secret is usable
    */
-  record Outcome(Certificate certificate, Reason problem, String message) {}
+  record Outcome(Certificate certificate, boolean retain, Reason problem, String message) {}
+
+  private static final String RETAIN = "data planes keep serving its hosts the certificate they"
+      + " serve now (one that serves them none: the default)";
 
   Outcome resolve(String namespace, String name) {
     return outcomes.computeIfAbsent(ClusterIndexes.key(namespace, name), key -> load(key, namespace, name));
@@ -60,8 +69,8 @@ final class CertificateResolver {
   private Outcome load(String key, String namespace, String name) {
     Secret secret = state.tlsSecret(namespace, name).orElse(null);
     if (secret == null) {
-      return new Outcome(null, Reason.SECRET_NOT_FOUND, "Secret " + key + " of type "
-          + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; its hosts get the default certificate");
+      return new Outcome(null, true, Reason.SECRET_NOT_FOUND, "Secret " + key + " of type "
+          + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; " + RETAIN);
     }
     String chain;
     String privateKey;
@@ -84,7 +93,7 @@ final class CertificateResolver {
     // The chain's earliest expiry, not the leaf's: an expired intermediate makes the data plane
     // refuse the pair, so it must also end its life as a last good certificate.
     next.put(key, certificate, result.chainNotAfter());
-    return new Outcome(certificate, null, null);
+    return new Outcome(certificate, false, null, null);
   }
 
   /** The diagnostic reason for a problem; exhaustive, so a new kind cannot go unmapped. */
@@ -102,8 +111,8 @@ final class CertificateResolver {
     if (lastGood != null) {
       next.carry(key, previous);
     }
-    return new Outcome(lastGood, reason, "Secret " + key + ": " + detail + "; its hosts "
-        + (lastGood != null ? "keep the last good certificate" : "get the default certificate"));
+    return new Outcome(lastGood, lastGood == null, reason, "Secret " + key + ": " + detail + "; "
+        + (lastGood != null ? "its hosts keep the last good certificate" : RETAIN));
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -56,6 +57,7 @@ public final class IngressTranslator {
     private final CertificateResolver certificates;
     private final Map<String, Map<RouteKey, Claim>> hosts = new TreeMap<>();
     private final Map<String, Certificate> certificateBodies = new TreeMap<>();
+    private final Set<String> retainingHosts = new TreeSet<>();
     private Claim defaultBackend;
 
     Run(ClusterState state, TranslateOptions options, LastGoodCertificates previous, Instant now) {
@@ -84,7 +86,9 @@ public final class IngressTranslator {
         List<Route> list = routes.entrySet().stream()
             .map(e -> new Route(e.getKey().type(), e.getKey().path(), e.getValue().backend()))
             .toList();
-        virtualHosts.add(new VirtualHost(host, certificateOf.get(host), list, null));
+        virtualHosts.add(retainingHosts.contains(host)
+            ? VirtualHost.retainingCertificate(host, list, null)
+            : new VirtualHost(host, certificateOf.get(host), list, null));
       });
       String defaultCertificate = certificateOf.get(DEFAULT_CERTIFICATE);
       Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, 0, Settings.DEFAULTS, virtualHosts,
@@ -183,7 +187,10 @@ public final class IngressTranslator {
       backends.use(ref, namespace, path.getBackend(), id);
     }
 
-    /** Host (or {@link #DEFAULT_CERTIFICATE}) to certificate id, for the hosts that have one. */
+    /**
+     * Host (or {@link #DEFAULT_CERTIFICATE}) to certificate id, for the hosts that have one; the
+     * hosts whose Secret cannot give one now go to {@link #retainingHosts}.
+     */
     private Map<String, String> resolveCertificates(List<Ingress> ours) {
       Map<String, Claim> claims = new TreeMap<>();
       for (Ingress ingress : ours) {
@@ -232,6 +239,11 @@ public final class IngressTranslator {
         if (outcome.certificate() != null) {
           ids.put(host, outcome.certificate().id());
           certificateBodies.put(outcome.certificate().id(), outcome.certificate());
+        } else if (outcome.retain() && !host.equals(DEFAULT_CERTIFICATE)
+            && !host.equals(VirtualHost.ANY_HOST)) {
+          // The default certificate (and "*", which stands in for it) has no way to say "retain"
+          // in a snapshot: it falls back to the data plane's own default.
+          retainingHosts.add(host);
         }
       });
       return ids;
