@@ -38,12 +38,20 @@ final class CertificateResolver {
   private final ClusterState state;
   private final LastGoodCertificates previous;
   private final Instant now;
+  private final CheckedSecrets checked;
   private final LastGoodCertificates.Builder next = new LastGoodCertificates.Builder();
+  private final CheckedSecrets.Builder nextChecked = new CheckedSecrets.Builder();
   private final Map<String, Outcome> outcomes = new HashMap<>();
 
   CertificateResolver(ClusterState state, LastGoodCertificates previous, Instant now) {
+    this(state, previous, CheckedSecrets.empty(), now);
+  }
+
+  CertificateResolver(ClusterState state, LastGoodCertificates previous, CheckedSecrets checked,
+      Instant now) {
     this.state = state;
     this.previous = previous;
+    this.checked = checked;
     this.now = now;
   }
 
@@ -66,30 +74,45 @@ final class CertificateResolver {
     return next.build();
   }
 
+  /** The Secrets checked by this translation, for the next one. */
+  CheckedSecrets checkedSecrets() {
+    return nextChecked.build();
+  }
+
   private Outcome load(String key, String namespace, String name) {
     Secret secret = state.tlsSecret(namespace, name).orElse(null);
     if (secret == null) {
       return new Outcome(null, true, Reason.SECRET_NOT_FOUND, "Secret " + key + " of type "
           + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; " + RETAIN);
     }
-    String chain;
-    String privateKey;
-    try {
-      chain = value(secret, CERTIFICATE_KEY);
-      privateKey = value(secret, PRIVATE_KEY_KEY);
-    } catch (IllegalArgumentException e) {
-      return invalid(key, Reason.INVALID_CERTIFICATE, e.getMessage());
+    CheckedSecrets.Fields fields = fields(secret);
+    CheckedSecrets.Entry entry = checked.get(key, fields);
+    CertificateCheck.Result result = entry == null ? null : entry.resultAt(now);
+    Certificate certificate;
+    if (result != null) {
+      nextChecked.put(key, entry);
+      certificate = entry.certificate();
+    } else {
+      String chain;
+      String privateKey;
+      try {
+        chain = decode(fields.chain(), fields.chainIsText(), CERTIFICATE_KEY);
+        privateKey = decode(fields.key(), fields.keyIsText(), PRIVATE_KEY_KEY);
+      } catch (IllegalArgumentException e) {
+        return invalid(key, Reason.INVALID_CERTIFICATE, e.getMessage());
+      }
+      if (chain == null || privateKey == null) {
+        return invalid(key, Reason.INVALID_CERTIFICATE,
+            "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY));
+      }
+      result = CertificateCheck.inspect(chain, privateKey, now);
+      SecretValue keyValue = new SecretValue(privateKey);
+      certificate = result.ok() ? new Certificate(id(chain, keyValue), chain, keyValue) : null;
+      nextChecked.put(key, new CheckedSecrets.Entry(fields, certificate, result, now));
     }
-    if (chain == null || privateKey == null) {
-      return invalid(key, Reason.INVALID_CERTIFICATE,
-          "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY));
-    }
-    CertificateCheck.Result result = CertificateCheck.inspect(chain, privateKey, now);
     if (!result.ok()) {
       return invalid(key, reason(result.problem()), result.message());
     }
-    SecretValue keyValue = new SecretValue(privateKey);
-    Certificate certificate = new Certificate(id(chain, keyValue), chain, keyValue);
     // The chain's earliest expiry, not the leaf's: an expired intermediate makes the data plane
     // refuse the pair, so it must also end its life as a last good certificate.
     next.put(key, certificate, result.chainNotAfter());
@@ -119,16 +142,28 @@ final class CertificateResolver {
    * A Secret value: {@code stringData} (how hand-written manifests often carry PEM; the API server
    * would have merged it into {@code data}) over {@code data} (base64).
    */
-  private static String value(Secret secret, String field) {
-    if (secret.getStringData() != null && secret.getStringData().get(field) != null) {
-      return secret.getStringData().get(field);
-    }
-    String encoded = secret.getData() == null ? null : secret.getData().get(field);
-    if (encoded == null) {
-      return null;
+  private static CheckedSecrets.Fields fields(Secret secret) {
+    String chainText = text(secret, CERTIFICATE_KEY);
+    String keyText = text(secret, PRIVATE_KEY_KEY);
+    return new CheckedSecrets.Fields(
+        chainText != null ? chainText : data(secret, CERTIFICATE_KEY), chainText != null,
+        keyText != null ? keyText : data(secret, PRIVATE_KEY_KEY), keyText != null);
+  }
+
+  private static String text(Secret secret, String field) {
+    return secret.getStringData() == null ? null : secret.getStringData().get(field);
+  }
+
+  private static String data(Secret secret, String field) {
+    return secret.getData() == null ? null : secret.getData().get(field);
+  }
+
+  private static String decode(String raw, boolean isText, String field) {
+    if (raw == null || isText) {
+      return raw;
     }
     try {
-      return new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8);
+      return new String(Base64.getMimeDecoder().decode(raw), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(field + " is not base64");
     }

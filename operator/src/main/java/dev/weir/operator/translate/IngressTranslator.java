@@ -45,7 +45,16 @@ public final class IngressTranslator {
 
   public Translation translate(ClusterState state, TranslateOptions options,
       LastGoodCertificates previous, Instant now) {
-    return new Run(state, options, previous, now).translate();
+    return translate(state, options, previous, CheckedSecrets.empty(), now);
+  }
+
+  /**
+   * @param checked the Secrets the previous translation checked ({@link
+   *     Translation#checkedSecrets()}); the same outcome as without them, only faster
+   */
+  public Translation translate(ClusterState state, TranslateOptions options,
+      LastGoodCertificates previous, CheckedSecrets checked, Instant now) {
+    return new Run(state, options, previous, checked, now).translate();
   }
 
   /** The working state of one translation. */
@@ -60,11 +69,12 @@ public final class IngressTranslator {
     private final Set<String> retainingHosts = new TreeSet<>();
     private Claim defaultBackend;
 
-    Run(ClusterState state, TranslateOptions options, LastGoodCertificates previous, Instant now) {
+    Run(ClusterState state, TranslateOptions options, LastGoodCertificates previous,
+        CheckedSecrets checked, Instant now) {
       this.state = state;
       this.options = options;
       this.backends = new BackendResolver(state, options, diagnostics::add);
-      this.certificates = new CertificateResolver(state, previous, now);
+      this.certificates = new CertificateResolver(state, previous, checked, now);
     }
 
     Translation translate() {
@@ -95,7 +105,8 @@ public final class IngressTranslator {
           backends.backends(), usedCertificates(virtualHosts, defaultCertificate), null,
           defaultBackend == null ? null : defaultBackend.backend(), defaultCertificate);
       return new Translation(snapshot, List.copyOf(diagnostics), certificates.lastGood(),
-          ours.stream().map(IngressTranslator::ref).sorted().toList());
+          ours.stream().map(IngressTranslator::ref).sorted().toList(),
+          certificates.checkedSecrets());
     }
 
     private void addDefaultBackend(Ingress ingress) {
