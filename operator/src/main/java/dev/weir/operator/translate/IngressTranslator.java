@@ -38,10 +38,14 @@ import java.util.TreeSet;
  */
 public final class IngressTranslator {
   private static final String DEFAULT_CERTIFICATE = "";
-  private static final Comparator<Ingress> AGE = Comparator
-      .comparing(IngressTranslator::created, Comparator.nullsLast(Comparator.naturalOrder()))
-      .thenComparing((Ingress i) -> i.getMetadata().getNamespace())
-      .thenComparing((Ingress i) -> i.getMetadata().getName());
+  // On the parsed creation time, parsed once per Ingress: a comparator that parsed it per
+  // comparison would parse 280,000 timestamps to sort 10,000 Ingresses.
+  private static final Comparator<Aged> AGE = Comparator
+      .comparing(Aged::created, Comparator.nullsLast(Comparator.naturalOrder()))
+      .thenComparing((Aged a) -> a.ingress().getMetadata().getNamespace())
+      .thenComparing((Aged a) -> a.ingress().getMetadata().getName());
+
+  private record Aged(Ingress ingress, Instant created) {}
 
   public Translation translate(ClusterState state, TranslateOptions options,
       LastGoodCertificates previous, Instant now) {
@@ -81,7 +85,9 @@ public final class IngressTranslator {
       IngressClassFilter filter = new IngressClassFilter(state, options);
       List<Ingress> ours = state.ingresses().stream()
           .filter(i -> i.getMetadata() != null && filter.isOurs(i))
+          .map(i -> new Aged(i, created(i)))
           .sorted(AGE)
+          .map(Aged::ingress)
           .toList();
       for (Ingress ingress : ours) {
         if (ingress.getSpec() != null) {

@@ -80,6 +80,30 @@ class SnapshotPublisherTest {
   }
 
   @Test
+  void aPublishedSnapshotSharesWhatDidNotChangeWithThePreviousOne() {
+    List<Snapshot> translations = new CopyOnWriteArrayList<>();
+    try (SnapshotPublisher publisher = new SnapshotPublisher(() -> {
+      Snapshot s = new Snapshot(Snapshot.SCHEMA_VERSION, 0, null, null,
+          List.of(Backend.of("ns/fixed:80", List.of(Endpoint.ready("10.0.0.1", 80))),
+              translate().backends().get(0)), null, null, null, null);
+      translations.add(s);
+      return s;
+    }, published::add, Duration.ofMillis(10), Duration.ofMillis(100), Clock.systemUTC())) {
+      endpoints.set(1);
+      publisher.publishNow();
+      endpoints.set(2);
+      publisher.publishNow();
+    }
+    assertThat(published).hasSize(2);
+    Snapshot second = published.get(1);
+    // Equal to what was translated, but the unchanged backend is the first snapshot's object.
+    assertThat(second.withVersion(0)).isEqualTo(translations.get(1));
+    assertThat(second.backends().get(0)).isSameAs(published.get(0).backends().get(0))
+        .isNotSameAs(translations.get(1).backends().get(0));
+    assertThat(second.backends().get(1)).isSameAs(translations.get(1).backends().get(1));
+  }
+
+  @Test
   void versionsIncreaseAndUnchangedTranslationsAreNotRepublished() {
     try (SnapshotPublisher publisher = new SnapshotPublisher(this::translate, published::add,
         Duration.ofMillis(10), Duration.ofMillis(100), Clock.systemUTC())) {
