@@ -59,6 +59,7 @@ metadata:
   labels:
     app.kubernetes.io/name: weir
     app.kubernetes.io/component: $2
+    weir.dev/control-channel: "true"
 type: kubernetes.io/tls
 data:
   tls.crt: $(b64 "$3.crt")

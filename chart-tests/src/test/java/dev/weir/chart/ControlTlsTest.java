@@ -119,7 +119,25 @@ class ControlTlsTest {
     // The pods mount the Secrets cert-manager writes.
     assertThat(WiringTest.volumeSecret(chart.operatorPod(), "control-tls")).contains("weir-operator-control-tls");
     assertThat(WiringTest.volumeSecret(chart.dataplanePod(), "control-tls")).contains("weir-dataplane-control-tls");
+    // The Secrets cert-manager writes (the CA's holds its key) carry the label the operator
+    // refuses to serve to clients.
+    for (Map<String, Object> certificate : List.of(ca, server, client)) {
+      assertThat(certificate.get("secretTemplate")).isEqualTo(
+          Map.of("labels", Map.of(CONTROL_CHANNEL_LABEL, "true")));
+    }
   }
+
+  @Test
+  void generatedSecretsCarryTheLabelTheOperatorNeverServes() {
+    RenderedChart chart = RenderedChart.render();
+    for (String name : List.of("weir-operator-control-tls", "weir-dataplane-control-tls")) {
+      assertThat(chart.get(Secret.class, name).getMetadata().getLabels())
+          .containsEntry(CONTROL_CHANNEL_LABEL, "true");
+    }
+  }
+
+  // The operator's dev.weir.operator.translate.CertificateResolver.CONTROL_CHANNEL_LABEL.
+  private static final String CONTROL_CHANNEL_LABEL = "weir.dev/control-channel";
 
   @Test
   void certManagerWithAGivenIssuerCreatesNoIssuerOfItsOwn() {
