@@ -16,7 +16,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
@@ -104,7 +103,7 @@ public final class ControlServer implements AutoCloseable {
    */
   public static ControlServer start(String bindAddress, int port, Path tlsDir)
       throws IOException, InterruptedException {
-    SslContext ssl = ControlTls.serverContext(tlsDir);
+    ControlTls.ReloadingServerContext ssl = new ControlTls.ReloadingServerContext(tlsDir);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     ControlServer[] self = new ControlServer[1];
     try {
@@ -114,7 +113,7 @@ public final class ControlServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+              ch.pipeline().addLast(ssl.current().newHandler(ch.alloc()));
               // Data planes send a status at least every 30 s; silence past 95 s is a dead peer.
               ch.pipeline().addLast(new ReadTimeoutHandler(95, TimeUnit.SECONDS));
               ControlFrameCodec.addTo(ch.pipeline());

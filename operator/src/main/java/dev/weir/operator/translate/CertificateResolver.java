@@ -34,6 +34,12 @@ import java.util.Map;
 final class CertificateResolver {
   static final String CERTIFICATE_KEY = "tls.crt";
   static final String PRIVATE_KEY_KEY = "tls.key";
+  /**
+   * Marks the control channel's own Secrets (the chart sets it). Their keys authenticate operator
+   * and data planes to each other; served to clients they would sit on every internet-facing data
+   * plane, so an Ingress naming one in the release namespace is refused.
+   */
+  public static final String CONTROL_CHANNEL_LABEL = "weir.dev/control-channel";
 
   private final ClusterState state;
   private final LastGoodCertificates previous;
@@ -84,6 +90,12 @@ final class CertificateResolver {
     if (secret == null) {
       return new Outcome(null, true, Reason.SECRET_NOT_FOUND, "Secret " + key + " of type "
           + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; " + RETAIN);
+    }
+    if (secret.getMetadata().getLabels() != null
+        && "true".equals(secret.getMetadata().getLabels().get(CONTROL_CHANNEL_LABEL))) {
+      return new Outcome(null, false, Reason.FORBIDDEN_SECRET, "Secret " + key
+          + " is a Weir control-channel Secret (label " + CONTROL_CHANNEL_LABEL
+          + "=true) and is never served to clients; its hosts get the default certificate");
     }
     CheckedSecrets.Fields fields = fields(secret);
     CheckedSecrets.Entry entry = checked.get(key, fields);

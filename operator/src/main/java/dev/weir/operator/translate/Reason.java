@@ -7,6 +7,7 @@ package dev.weir.operator.translate;
 public enum Reason {
   SECRET_NOT_FOUND("SecretNotFound"),
   CROSS_NAMESPACE_SECRET("CrossNamespaceSecret"),
+  FORBIDDEN_SECRET("ForbiddenSecret"),
   INVALID_CERTIFICATE("InvalidCertificate"),
   KEY_MISMATCH("KeyMismatch"),
   CERTIFICATE_EXPIRED("CertificateExpired"),

@@ -33,6 +33,7 @@ class ControlChannelTest {
   static Path dataplaneDir;
   static Path strangerDir;
   static X509Bundle ca;
+  static X509Bundle dataplaneBundle;
 
   private final List<Snapshot> applied = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
@@ -50,6 +51,7 @@ class ControlChannelTest {
         .setIsCertificateAuthority(true).buildSelfSigned();
     X509Bundle stranger = new CertificateBuilder().subject("CN=stranger").ecp256()
         .addExtendedKeyUsageClientAuth().buildIssuedBy(otherCa);
+    dataplaneBundle = dataplane;
     operatorDir = write("operator", operator, ca);
     dataplaneDir = write("dataplane", dataplane, ca);
     strangerDir = write("stranger", stranger, ca);
@@ -159,6 +161,45 @@ class ControlChannelTest {
     assertThat(server.dataPlanes().get(0).lastError()).contains("key does not match");
     assertThat(server.dataPlanes().get(0).appliedVersion()).isEqualTo(1);
     assertThat(client.appliedVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void renewedOperatorCertificateIsServedToTheNextDataPlaneWithoutARestart() throws Exception {
+    Path dir = Files.createDirectories(pki.resolve("renewing"));
+    for (String f : List.of("tls.crt", "tls.key", "ca.crt")) {
+      Files.copy(operatorDir.resolve(f), dir.resolve(f));
+    }
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, dir));
+    assertThat(servedSubject(server.port())).contains("CN=weir-operator");
+
+    X509Bundle renewed = new CertificateBuilder().subject("CN=weir-operator-renewed").ecp256()
+        .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth()
+        .buildIssuedBy(ca);
+    Path staging = Files.createDirectories(pki.resolve("staging"));
+    write("staging", renewed, ca);
+    for (String f : List.of("tls.crt", "tls.key")) {
+      Files.move(staging.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    String subject = servedSubject(server.port());
+    while (!subject.contains("renewed") && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      subject = servedSubject(server.port());
+    }
+    assertThat(subject).contains("CN=weir-operator-renewed");
+  }
+
+  private static String servedSubject(int port) throws Exception {
+    SSLContext context = SSLContext.getInstance("TLSv1.3");
+    context.init(dataplaneBundle.toKeyManagerFactory().getKeyManagers(),
+        ca.toTrustManagerFactory().getTrustManagers(), null);
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      socket.startHandshake();
+      return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+          .getSubjectX500Principal().getName();
+    }
   }
 
   @Test

@@ -340,6 +340,16 @@ class IngressTranslatorTableTest {
                 "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n" + SIMPLE_RULE)),
             DEFAULTS, null, null, List.of("Ingress shop/web InvalidCertificate"),
             List.of("shop.example.com (retain)", "default certificate (none)")),
+        new Case("a control-channel Secret is never served, even when valid",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, TestCertificates.secret("shop", "control-tls",
+                    TestCertificates.ec("shop.example.com", NOW.minusSeconds(86_400), NOW.plusSeconds(86_400 * 30))).replace(
+                    "metadata: {name: control-tls, namespace: shop}",
+                    "metadata: {name: control-tls, namespace: shop, labels: "
+                        + "{weir.dev/control-channel: \"true\"}}"),
+                ingress("shop", "web", null,
+                "tls: [{hosts: [shop.example.com], secretName: control-tls}]\n" + SIMPLE_RULE)),
+            DEFAULTS, null, null, List.of("Ingress shop/web ForbiddenSecret"),
+            List.of("shop.example.com (default)", "default certificate (none)")),
         new Case("a refused Secret reference gives the default certificate, not retain",
             List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null,
                 "tls: [{hosts: [shop.example.com], secretName: other/shop-tls}]\n" + SIMPLE_RULE)),
