@@ -106,8 +106,9 @@ class SlowClientTest {
 
   @Test
   void tlsHandshakeTrickledPastTheLimitIsClosed() throws Exception {
+    // The server's timer starts at accept: start the clock before connecting, never after.
+    long start = System.nanoTime();
     try (RawHttp slow = new RawHttp("127.0.0.1", dataplane.httpsPort())) {
-      long start = System.nanoTime();
       // The start of a TLS record carrying a ClientHello, then nothing more.
       slow.send(new byte[] {0x16, 0x03, 0x01, 0x00});
       assertThat(slow.closedByServer()).isTrue();
