@@ -33,7 +33,7 @@ class MalformedRequestTest {
     dataplane = Dataplane.start(LOOPBACK, new DataplaneMetrics());
     dataplane.apply(TestSnapshots.withSettings(
         everythingTo(1, backend("backend", backend.endpoint())),
-        new Settings(256, 1024, 0, 0, 0)));
+        new Settings(256, 1024, 0, 0, 0, 0)));
   }
 
   @AfterAll

@@ -153,4 +153,57 @@ class UpstreamFailuresTest {
     assertThat(response.status()).isEqualTo(200);
     assertThat(Echo.parse(response.bodyText()).instance()).isEqualTo("a2");
   }
+
+  /** Two requests on one client connection, so both use the same event loop's pool. */
+  static List<RawHttp.Response> twoRequests(int port, String first, String second)
+      throws IOException {
+    try (RawHttp http = new RawHttp("127.0.0.1", port)) {
+      http.send(first);
+      RawHttp.Response a = http.readResponse(false);
+      http.send(second);
+      return List.of(a, http.readResponse(false));
+    }
+  }
+
+  @Test
+  void idempotentRequestOnAConnectionClosedAsItArrivesIsRetriedOnAFreshOne() throws Exception {
+    EchoBackend racy = EchoBackend.start("racy", "127.0.0.1",
+        EchoBackend.Mode.CLOSE_ON_SECOND_REQUEST, Duration.ZERO);
+    backends.add(racy);
+    dataplane.apply(everythingTo(1, backend("racy", racy.endpoint())));
+    List<RawHttp.Response> responses = twoRequests(dataplane.httpPort(),
+        "GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\n", "GET /2 HTTP/1.1\r\nHost: a.test\r\n\r\n");
+    assertThat(responses).extracting(RawHttp.Response::status).containsExactly(200, 200);
+    assertThat(Echo.parse(responses.get(1).bodyText()).uri()).isEqualTo("/2");
+    // /1, /2 on the reused connection (dropped), /2 again on a fresh one.
+    assertThat(racy.requestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void requestWhoseBodyWasSentIsNotRetriedWhenTheReusedConnectionCloses() throws Exception {
+    EchoBackend racy = EchoBackend.start("racy", "127.0.0.1",
+        EchoBackend.Mode.CLOSE_ON_SECOND_REQUEST, Duration.ZERO);
+    backends.add(racy);
+    dataplane.apply(everythingTo(1, backend("racy", racy.endpoint())));
+    List<RawHttp.Response> responses = twoRequests(dataplane.httpPort(),
+        "GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\n",
+        "PUT /2 HTTP/1.1\r\nHost: a.test\r\nContent-Length: 3\r\n\r\nabc");
+    // PUT is idempotent, but its body is gone: it cannot be sent again.
+    assertThat(responses).extracting(RawHttp.Response::status).containsExactly(200, 502);
+    assertThat(racy.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void nonIdempotentRequestIsNotRetriedWhenTheReusedConnectionCloses() throws Exception {
+    EchoBackend racy = EchoBackend.start("racy", "127.0.0.1",
+        EchoBackend.Mode.CLOSE_ON_SECOND_REQUEST, Duration.ZERO);
+    backends.add(racy);
+    dataplane.apply(everythingTo(1, backend("racy", racy.endpoint())));
+    List<RawHttp.Response> responses = twoRequests(dataplane.httpPort(),
+        "GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\n",
+        "POST /2 HTTP/1.1\r\nHost: a.test\r\nContent-Length: 0\r\n\r\n");
+    // The backend read the whole POST before closing: it may have acted on it (RFC 9110 §9.2.2).
+    assertThat(responses).extracting(RawHttp.Response::status).containsExactly(200, 502);
+    assertThat(racy.requestCount()).isEqualTo(2);
+  }
 }

@@ -88,7 +88,8 @@ public final class Operator implements AutoCloseable {
     TranslationLoop loop = new TranslationLoop(source, state -> config.translate(),
         List.of(snapshot -> {
           control.publish(snapshot);
-          metrics.published(snapshot.version(), control.latestFrameBytes());
+          metrics.published(snapshot.version(), control::latestFrameBytes,
+              control.latestDeltaBytes());
         }),
         List.of(t -> diagnosticLog.update(t.diagnostics()), status),
         metrics, clock);

@@ -1,14 +1,19 @@
 package dev.weir.dataplane.control;
 
 import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.SnapshotDelta;
 
 /**
- * A message on the control channel. The operator sends {@link SnapshotFrame}s: the full snapshot on
- * connect, then every newer one. A data plane sends {@link StatusFrame}s: once on connect, then
- * after every snapshot it applied or refused.
+ * A message on the control channel. The operator sends a {@link SnapshotFrame} (the full snapshot)
+ * on connect, then for every newer snapshot a {@link DeltaFrame} against the version the data plane
+ * holds, or a full snapshot when it may hold another one. A data plane sends {@link StatusFrame}s:
+ * once on connect, then after every snapshot or delta it applied or refused.
  */
 public sealed interface ControlFrame {
   record SnapshotFrame(Snapshot snapshot) implements ControlFrame {}
+
+  /** The change from the snapshot of version {@code delta.baseVersion()} to the next. */
+  record DeltaFrame(SnapshotDelta delta) implements ControlFrame {}
 
   /**
    * @param node the data plane's name (its pod name)

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLException;
  * Kubernetes TLS Secret with a CA, as the chart mounts it.
  */
 public final class ControlTls {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlTls.class);
   public static final String CERT_FILE = "tls.crt";
   public static final String KEY_FILE = "tls.key";
   public static final String CA_FILE = "ca.crt";
@@ -49,6 +50,60 @@ public final class ControlTls {
           .build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IOException("control TLS files in " + dir + " cannot be loaded: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * The server context, re-read when its files change, so a renewed certificate (cert-manager
+   * rewrites the mounted Secret) is served to the next data plane that connects without a restart.
+   * Files are looked at most once a second, at accept time; a broken rewrite keeps the previous
+   * context and is logged.
+   */
+  public static final class ReloadingServerContext {
+    private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
+    private final Path dir;
+    private SslContext context;
+    private String stamp;
+    private long checkedAt;
+
+    public ReloadingServerContext(Path dir) throws IOException {
+      this.dir = dir;
+      this.stamp = stamp(dir);
+      this.context = serverContext(dir);
+      this.checkedAt = System.nanoTime();
+    }
+
+    /** The current context; call from one thread (the control server's event loop). */
+    public SslContext current() {
+      long now = System.nanoTime();
+      if (now - checkedAt < CHECK_INTERVAL_NANOS) {
+        return context;
+      }
+      checkedAt = now;
+      try {
+        String latest = stamp(dir);
+        if (!latest.equals(stamp)) {
+          context = serverContext(dir);
+          stamp = latest;
+          LOG.info("event=control_tls_reloaded dir={}", dir);
+        }
+      } catch (IOException e) {
+        LOG.warn("event=control_tls_reload_failed dir={} reason=\"{}\" action=keep_previous", dir,
+            e.getMessage());
+      }
+      return context;
+    }
+
+    // Modification times and sizes of the three files, following symlinks as a Secret volume's
+    // atomic update swaps them.
+    private static String stamp(Path dir) throws IOException {
+      StringBuilder b = new StringBuilder();
+      for (String name : new String[] {CERT_FILE, KEY_FILE, CA_FILE}) {
+        Path file = dir.resolve(name);
+        b.append(Files.getLastModifiedTime(file).toMillis()).append('/').append(Files.size(file))
+            .append(';');
+      }
+      return b.toString();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.weir.dataplane.control;
 import dev.weir.dataplane.admin.DataplaneMetrics;
 import dev.weir.dataplane.snapshot.InvalidSnapshotException;
 import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.SnapshotDelta;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -50,6 +51,8 @@ public final class OperatorClient implements AutoCloseable {
   private final DataplaneMetrics metrics;
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final AtomicLong appliedVersion = new AtomicLong(-1);
+  // The snapshot last applied from the operator: the base its deltas apply to. Event loop only.
+  private Snapshot held;
   private volatile boolean closed;
   private volatile Channel channel;
   private long backoffMillis = MIN_BACKOFF_MILLIS;
@@ -161,13 +164,37 @@ public final class OperatorClient implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, ControlFrame frame) {
       if (frame instanceof ControlFrame.SnapshotFrame s) {
         apply(ctx, s.snapshot());
+      } else if (frame instanceof ControlFrame.DeltaFrame d) {
+        applyDelta(ctx, d.delta());
       }
+    }
+
+    private void applyDelta(ChannelHandlerContext ctx, SnapshotDelta delta) {
+      Snapshot next;
+      try {
+        if (held == null) {
+          throw new InvalidSnapshotException("baseVersion", "is " + delta.baseVersion()
+              + ", the data plane holds no snapshot from the operator");
+        }
+        next = delta.applyTo(held);
+      } catch (InvalidSnapshotException e) {
+        // The operator answers an error after a delta with the full snapshot.
+        metrics.snapshotRejected();
+        log.warn("event=delta_rejected base_version={} version={} reason=\"{}\" "
+            + "action=keep_serving_previous", delta.baseVersion(), delta.version(),
+            e.getMessage().replace('"', '\''));
+        ctx.writeAndFlush(new ControlFrame.StatusFrame(node, appliedVersion.get(), e.getMessage()));
+        return;
+      }
+      // Validated and compiled by the sink exactly as a full snapshot would be.
+      apply(ctx, next);
     }
 
     private void apply(ChannelHandlerContext ctx, Snapshot snapshot) {
       try {
         // The data plane counts and logs what it applies or refuses; the operator hears of both.
         sink.apply(snapshot);
+        held = snapshot;
         appliedVersion.set(snapshot.version());
         ctx.writeAndFlush(new ControlFrame.StatusFrame(node, snapshot.version(), null));
       } catch (InvalidSnapshotException e) {

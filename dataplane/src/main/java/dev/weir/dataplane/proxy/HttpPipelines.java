@@ -19,10 +19,10 @@ import java.time.Duration;
  * The protocol part of a client connection's pipeline, after TCP (and TLS, if any):
  *
  * <pre>
- * HTTP/1.1:  flush consolidation → request decoder → response encoder → flow control
- *            → validator → proxy
- * HTTP/2:    flush consolidation → frame codec → multiplexer ⇒ per stream: frame↔HttpObject
- *            codec → flow control → validator → proxy
+ * HTTP/1.1:  flush consolidation → header timer (bytes) → request decoder → response encoder
+ *            → header timer (heads) → flow control → validator → proxy
+ * HTTP/2:    flush consolidation → frame codec → multiplexer ⇒ per stream: h2 validator
+ *            → frame↔HttpObject codec → flow control → validator → proxy
  * </pre>
  *
  * Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
@@ -43,9 +43,13 @@ final class HttpPipelines {
     ch.config().setAutoRead(false);
     ChannelPipeline p = ch.pipeline();
     p.addLast(FLUSH_CONSOLIDATION, newFlushConsolidation());
+    RequestHeaderTimeout headerTimeout =
+        new RequestHeaderTimeout(settings.requestHeaderMillis(), listener.metrics());
+    p.addLast(RequestHeaderTimeout.BYTES, headerTimeout.bytes());
     p.addLast(REQUEST_DECODER,
         new StrictHttpRequestDecoder(settings.maxRequestLineBytes(), settings.maxHeaderBytes()));
     p.addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
+    p.addLast(RequestHeaderTimeout.HEADS, headerTimeout.heads());
     p.addLast("flow-control", new FlowControlHandler());
     p.addLast("validator", new RequestValidator(false, listener.metrics()));
     p.addLast("proxy", new ProxyHandler(listener, false));
@@ -79,6 +83,7 @@ final class HttpPipelines {
           @Override
           protected void initChannel(Http2StreamChannel stream) {
             stream.config().setAutoRead(false);
+            stream.pipeline().addLast("h2-validator", new Http2RequestValidator());
             stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
             stream.pipeline().addLast("flow-control", new FlowControlHandler());
             stream.pipeline().addLast("validator", new RequestValidator(true, listener.metrics()));

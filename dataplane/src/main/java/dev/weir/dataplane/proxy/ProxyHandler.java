@@ -373,9 +373,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     if (responseComplete) {
       return;
     }
-    if (!responseReceived && c.reused && bodyBytesSent == 0) {
-      // A keep-alive connection the backend had closed before we reused it: not a backend
-      // failure, so try again on a new connection to the same endpoint.
+    if (!responseReceived && c.reused && bodyBytesSent == 0 && idempotent) {
+      // Likely a keep-alive connection the backend closed just as we reused it: not a backend
+      // failure, so try again on a new connection to the same endpoint. Only for idempotent
+      // methods: the backend may have read the request and acted on it before closing, and a
+      // non-idempotent one must not be repeated behind the client's back (RFC 9110 §9.2.2).
       log.debug("event=upstream_stale endpoint={}", c.endpoint);
       state = State.CONNECTING;
       connect(true, endpoint);
@@ -768,6 +770,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     down.pipeline().remove(this);
     down.pipeline().remove(HttpPipelines.RESPONSE_ENCODER);
     down.pipeline().remove(HttpPipelines.REQUEST_DECODER);
+    down.pipeline().remove(RequestHeaderTimeout.BYTES);
+    down.pipeline().remove(RequestHeaderTimeout.HEADS);
     down.config().setAutoRead(true);
     up.config().setAutoRead(true);
   }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.dataplane.tls.HandshakeRecorder;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -22,8 +23,9 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
 
   // A ClientHello with post-quantum key shares is a few KiB; anything near this bound is abuse.
   private static final int MAX_CLIENT_HELLO_BYTES = 32 * 1024;
-  // A client that doesn't finish its handshake in this time holds a connection for nothing.
-  private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+  // A client that doesn't finish its handshake in this time holds a connection for nothing; a
+  // shorter request header timeout shortens it too, as a handshake is the first part of a head.
+  private static final long MAX_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
   private final ListenerContext listener;
   private final Duration drainTimeout;
@@ -36,11 +38,13 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel ch) {
     CompiledSnapshot current = listener.snapshot().get();
-    long idleMillis = current.snapshot().settings().clientIdleMillis();
+    Settings settings = current.snapshot().settings();
+    long idleMillis = settings.clientIdleMillis();
+    long handshakeMillis = Math.min(MAX_HANDSHAKE_TIMEOUT_MILLIS, settings.requestHeaderMillis());
     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
     ch.pipeline().addLast("tracker", listener.connections().tracker(true));
     ch.pipeline().addLast("sni",
-        new SniHandler(current.sni(), MAX_CLIENT_HELLO_BYTES, HANDSHAKE_TIMEOUT_MILLIS));
+        new SniHandler(current.sni(), MAX_CLIENT_HELLO_BYTES, handshakeMillis));
     // SniHandler replaces itself with the SslHandler; the recorder then sits right after it.
     ch.pipeline().addLast("handshake", new HandshakeRecorder(listener.metrics()));
     ch.pipeline().addLast("alpn", new ProtocolSelector());

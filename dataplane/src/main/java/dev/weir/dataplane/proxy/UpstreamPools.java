@@ -234,13 +234,13 @@ public final class UpstreamPools {
     openCounts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 
-  // Endpoints are pod IPs; resolving a literal here keeps a DNS lookup off the event loop.
-  // A host name (hand-written snapshots) falls back to the JDK resolver.
+  // SnapshotValidator admits IP literals only, so nothing here ever waits for DNS on an event
+  // loop; a name that got through anyway fails the connect instead of blocking.
   private static SocketAddress socketAddress(Endpoint e) throws UnknownHostException {
     byte[] ip = NetUtil.createByteArrayFromIpAddressString(e.address());
-    if (ip != null) {
-      return new InetSocketAddress(InetAddress.getByAddress(ip), e.port());
+    if (ip == null) {
+      throw new UnknownHostException("endpoint address is not an IP literal");
     }
-    return new InetSocketAddress(InetAddress.getByName(e.address()), e.port());
+    return new InetSocketAddress(InetAddress.getByAddress(ip), e.port());
   }
 }

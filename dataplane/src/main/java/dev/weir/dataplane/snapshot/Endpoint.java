@@ -2,7 +2,7 @@ package dev.weir.dataplane.snapshot;
 
 import java.util.Objects;
 
-/** One pod endpoint of a backend: an IP address (or host name) and a port. */
+/** One pod endpoint of a backend: an IPv4 or IPv6 address (never a host name) and a port. */
 public record Endpoint(String address, int port, EndpointState state) {
   public Endpoint {
     state = Objects.requireNonNullElse(state, EndpointState.READY);

@@ -8,15 +8,19 @@ package dev.weir.dataplane.snapshot;
  * @param clientIdleMillis an idle client connection is closed after this long
  * @param upstreamMaxConnectionsPerEndpoint bound of the keep-alive pool towards one endpoint
  * @param upstreamIdleMillis an idle pooled upstream connection is closed after this long
+ * @param requestHeaderMillis longest time from the first byte of an HTTP/1.1 request to the end
+ *     of its header block (past it 408 and the connection closed); also bounds a TLS handshake,
+ *     which never gets more than 10 s
  */
 public record Settings(
     int maxRequestLineBytes,
     int maxHeaderBytes,
     long clientIdleMillis,
     int upstreamMaxConnectionsPerEndpoint,
-    long upstreamIdleMillis) {
+    long upstreamIdleMillis,
+    long requestHeaderMillis) {
 
-  public static final Settings DEFAULTS = new Settings(0, 0, 0, 0, 0);
+  public static final Settings DEFAULTS = new Settings(0, 0, 0, 0, 0, 0);
 
   public Settings {
     maxRequestLineBytes = maxRequestLineBytes == 0 ? 8 * 1024 : maxRequestLineBytes;
@@ -25,5 +29,6 @@ public record Settings(
     upstreamMaxConnectionsPerEndpoint =
         upstreamMaxConnectionsPerEndpoint == 0 ? 256 : upstreamMaxConnectionsPerEndpoint;
     upstreamIdleMillis = upstreamIdleMillis == 0 ? 60_000 : upstreamIdleMillis;
+    requestHeaderMillis = requestHeaderMillis == 0 ? 30_000 : requestHeaderMillis;
   }
 }

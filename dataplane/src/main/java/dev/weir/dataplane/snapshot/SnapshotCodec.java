@@ -66,6 +66,37 @@ public final class SnapshotCodec {
     }
   }
 
+  /** A delta, compact, for the control channel. */
+  public static byte[] encodeDelta(SnapshotDelta delta) {
+    try {
+      return MAPPER.writeValueAsBytes(delta);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("delta cannot be encoded", e);
+    }
+  }
+
+  /**
+   * Decodes a delta as strictly as a snapshot. Not validated: only the snapshot it makes of its
+   * base can be, and the data plane validates that as a full snapshot.
+   */
+  public static SnapshotDelta decodeDelta(byte[] json) throws InvalidSnapshotException {
+    SnapshotDelta delta;
+    try {
+      delta = MAPPER.readValue(json, SnapshotDelta.class);
+    } catch (JsonMappingException e) {
+      throw new InvalidSnapshotException(describePath(e), reason(e));
+    } catch (JsonProcessingException e) {
+      throw new InvalidSnapshotException("(json)", "malformed JSON at line "
+          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (delta == null) {
+      throw new InvalidSnapshotException("(json)", "empty document");
+    }
+    return delta;
+  }
+
   private static String describePath(JsonMappingException e) {
     StringBuilder path = new StringBuilder();
     for (JsonMappingException.Reference ref : e.getPath()) {

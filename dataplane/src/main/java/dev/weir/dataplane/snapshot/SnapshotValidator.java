@@ -1,5 +1,6 @@
 package dev.weir.dataplane.snapshot;
 
+import io.netty.util.NetUtil;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,9 @@ public final class SnapshotValidator {
         String eat = at + ".endpoints[" + j + "]";
         if (isBlank(e.address())) {
           problems.add(eat + ".address: is required");
+        } else if (!isIpLiteral(e.address())) {
+          problems.add(eat + ".address: '" + e.address() + "' is not an IPv4 or IPv6 address"
+              + " (host names are not resolved)");
         }
         if (e.port() < 1 || e.port() > 65535) {
           problems.add(eat + ".port: " + e.port() + " is not in 1..65535");
@@ -101,6 +105,14 @@ public final class SnapshotValidator {
       }
       if (v.certificate() != null && !certificateIds.contains(v.certificate())) {
         problems.add(at + ".certificate: unknown certificate '" + v.certificate() + "'");
+      }
+      // Both set would leave a reader guessing which one wins; neither is a publisher's intent.
+      if (v.retainCertificate() && v.certificate() != null) {
+        problems.add(at + ".retainCertificate: only for a host without certificate");
+      }
+      if (v.retainCertificate() && VirtualHost.ANY_HOST.equals(v.host())) {
+        problems.add(at + ".retainCertificate: not for host '*' (its certificate stands in for"
+            + " the default one)");
       }
       if (v.defaultBackend() != null && !backendIds.contains(v.defaultBackend())) {
         problems.add(at + ".defaultBackend: unknown backend '" + v.defaultBackend() + "'");
@@ -166,9 +178,25 @@ public final class SnapshotValidator {
     if (t.clientIdleMillis() < 0 || t.upstreamIdleMillis() < 0) {
       problems.add("settings: idle timeouts must not be negative");
     }
+    if (t.requestHeaderMillis() < 0) {
+      problems.add("settings.requestHeaderMillis: must not be negative");
+    }
     if (t.upstreamMaxConnectionsPerEndpoint() < 1) {
       problems.add("settings.upstreamMaxConnectionsPerEndpoint: must be at least 1");
     }
+  }
+
+  /**
+   * Endpoints are pod IPs from EndpointSlices. A host name would need a DNS lookup on the request
+   * path, either blocking an event loop or adding a resolver with its own caching and failure
+   * modes for a case the operator never produces; so snapshots carry addresses only.
+   */
+  public static boolean isIpLiteral(String address) {
+    if (address.indexOf('[') >= 0 || address.indexOf('%') >= 0) {
+      // Brackets belong to URIs; a zone id names an interface of one machine.
+      return false;
+    }
+    return NetUtil.isValidIpV4Address(address) || NetUtil.isValidIpV6Address(address);
   }
 
   private static boolean isBlank(String s) {

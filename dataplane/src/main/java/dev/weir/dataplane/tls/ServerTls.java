@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * content) reuses its context, so a swap at 10,000 certificates builds contexts only for the ones
  * that changed. Ids absent from a compiled snapshot are evicted; connections still using an evicted
  * context keep it until they close (contexts are garbage collected, not reference counted).
+ *
+ * <p>A virtual host with {@code retainCertificate} keeps the snapshot certificate the previous
+ * store served it (same context, kept in the cache although no certificate entry names it, its
+ * DNS names still used for SAN fallback after the snapshot's own certificates); a host the previous
+ * store served the default keeps the default. The operator asks for this when a host's Secret is
+ * unusable and it has no good copy, typically after its own restart: this process has been serving
+ * the good certificate all along and is the only one that still holds it.
  *
  * <p>Every context gets the same ticket keys: the snapshot's when it has some, so every replica
  * resumes every other replica's sessions; otherwise keys generated once at start. Rotating keys is
@@ -62,6 +70,12 @@ public final class ServerTls {
   private final Object lock = new Object();
   // Guarded by lock. Only compile() touches these; the request path only sees finished stores.
   private Map<String, CachedContext> contextsById = Map.of();
+  // Guarded by lock. Virtual host name (normalised) to the id of the snapshot certificate the last
+  // compiled store served it, named or retained: what a later retainCertificate keeps.
+  private Map<String, String> certificateIdByHost = Map.of();
+  // Guarded by lock. Hosts retaining in the last compiled store, to the id kept ("" for the
+  // default), so each retention is logged once, not per snapshot.
+  private Map<String, String> retentionLogged = Map.of();
   // Certificate ids already reported as expired, so each expiry is logged once, not per snapshot.
   private final java.util.Set<String> expiredWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private TicketKeys ticketKeys;
@@ -183,9 +197,13 @@ public final class ServerTls {
       for (int i = 0; i < snapshot.certificates().size(); i++) {
         Certificate c = snapshot.certificates().get(i);
         String where = "certificates[" + i + "] (id '" + c.id() + "')";
-        byte[] digest = digest(c);
         CachedContext cached = contextsById.get(c.id());
+        // The same Certificate object as last time needs no hashing: at 10,000 certificates the
+        // digests alone are 20 MB of SHA-256 per snapshot, and a snapshot built from a delta (or
+        // by the operator's publisher) shares every unchanged certificate with the previous one.
+        byte[] digest = cached != null && cached.source == c ? cached.digest : digest(c);
         if (cached != null && Arrays.equals(cached.digest, digest)) {
+          cached = cached.source == c ? cached : cached.withSource(c);
           warnIfExpired(c.id(), cached.notAfter, now);
           next.put(c.id(), cached);
           dnsNamesById.put(c.id(), cached.dnsNames);
@@ -197,7 +215,7 @@ public final class ServerTls {
           warnIfExpired(c.id(), loaded.notAfter, now);
           SslContext context = buildContext(loaded);
           built.add(context);
-          next.put(c.id(), new CachedContext(digest, context, loaded.dnsNames, loaded.notAfter));
+          next.put(c.id(), new CachedContext(c, digest, context, loaded.dnsNames, loaded.notAfter));
           dnsNamesById.put(c.id(), loaded.dnsNames);
         } catch (CertificateCheck.Refusal p) {
           problems.add(where + ": " + p.getMessage());
@@ -209,6 +227,45 @@ public final class ServerTls {
       }
       if (!problems.isEmpty()) {
         throw new InvalidSnapshotException(problems);
+      }
+
+      Map<String, String> nextIdByHost = new HashMap<>();
+      Map<String, CachedContext> retainedByHost = new LinkedHashMap<>();
+      Map<String, String> nextRetentionLogged = new HashMap<>();
+      for (VirtualHost v : snapshot.virtualHosts()) {
+        if (VirtualHost.ANY_HOST.equals(v.host())) {
+          continue;
+        }
+        String host = SniNames.normalise(v.host());
+        if (v.certificate() != null) {
+          nextIdByHost.put(host, v.certificate());
+          continue;
+        }
+        if (!v.retainCertificate()) {
+          continue;
+        }
+        String id = certificateIdByHost.get(host);
+        CachedContext previous = id == null ? null : contextsById.get(id);
+        CachedContext sameId = id == null ? null : next.get(id);
+        // An id this snapshot reuses for other content (hand-written files only; the operator's
+        // ids are content hashes) has replaced the old context: nothing left to retain.
+        if (previous != null && (sameId == null || sameId == previous)) {
+          warnIfExpired(id, previous.notAfter, now);
+          next.put(id, previous);
+          retainedByHost.put(host, previous);
+          nextIdByHost.put(host, id);
+        }
+        String kept = retainedByHost.containsKey(host) ? id : "";
+        nextRetentionLogged.put(host, kept);
+        if (!kept.equals(retentionLogged.get(host))) {
+          if (kept.isEmpty()) {
+            log.warn("event=certificate_retain_unavailable host={} action=serve_default "
+                + "reason=\"no certificate served for this host before\"", host);
+          } else {
+            log.warn("event=certificate_retained host={} certificate={} action=serve_previous",
+                host, kept);
+          }
+        }
       }
 
       if (!sameKeys(keys, ticketKeys)) {
@@ -228,15 +285,18 @@ public final class ServerTls {
         }
       }
       contextsById = next;
+      certificateIdByHost = nextIdByHost;
+      retentionLogged = nextRetentionLogged;
       expiredWarned.retainAll(next.keySet());
       ticketKeys = keys;
       contextsBuilt += built.size();
 
-      SniCertificateStore store = buildStore(snapshot, next, dnsNamesById);
+      SniCertificateStore store = buildStore(snapshot, next, dnsNamesById, retainedByHost);
       log.info("event=tls_compiled snapshot_version={} certificates={} built={} reused={} "
-              + "evicted={} ticket_keys={} ticket_key_count={} millis={}",
+              + "evicted={} retained={} ticket_keys={} ticket_key_count={} millis={}",
           snapshot.version(), next.size(), built.size(), next.size() - built.size(), evicted,
-          keys.source(), keys.count(), (System.nanoTime() - started) / 1_000_000);
+          retainedByHost.size(), keys.source(), keys.count(),
+          (System.nanoTime() - started) / 1_000_000);
       return store;
     }
   }
@@ -249,7 +309,7 @@ public final class ServerTls {
   }
 
   private SniCertificateStore buildStore(Snapshot snapshot, Map<String, CachedContext> byId,
-      Map<String, List<String>> dnsNamesById) {
+      Map<String, List<String>> dnsNamesById, Map<String, CachedContext> retainedByHost) {
     SslContext fallback = selfSignedContext;
     String defaultId = snapshot.defaultCertificate();
     if (defaultId == null) {
@@ -266,11 +326,17 @@ public final class ServerTls {
       if (VirtualHost.ANY_HOST.equals(v.host())) {
         continue;
       }
-      CachedContext cc = v.certificate() == null ? null : byId.get(v.certificate());
+      CachedContext cc = v.certificate() != null ? byId.get(v.certificate())
+          : retainedByHost.get(SniNames.normalise(v.host()));
       builder.virtualHost(v.host(), cc == null ? fallback : cc.context);
     }
     for (Certificate c : snapshot.certificates()) {
       builder.certificateNames(dnsNamesById.get(c.id()), byId.get(c.id()).context);
+    }
+    // A retained certificate covers what it covered while the snapshot still carried it, names no
+    // virtual host claims included; the snapshot's own certificates come first.
+    for (CachedContext cc : retainedByHost.values()) {
+      builder.certificateNames(cc.dnsNames, cc.context);
     }
     return builder.build();
   }
@@ -341,6 +407,11 @@ public final class ServerTls {
     }
   }
 
-  private record CachedContext(byte[] digest, SslContext context, List<String> dnsNames,
-      java.time.Instant notAfter) {}
+  /** @param source the certificate the context was built from or last matched */
+  private record CachedContext(Certificate source, byte[] digest, SslContext context,
+      List<String> dnsNames, java.time.Instant notAfter) {
+    CachedContext withSource(Certificate c) {
+      return new CachedContext(c, digest, context, dnsNames, notAfter);
+    }
+  }
 }

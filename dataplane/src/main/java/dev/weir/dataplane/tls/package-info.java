@@ -18,6 +18,11 @@
  *   <li>SAN fallback uses DNS subject alternative names only, never the subject CN, as browsers do.
  *   <li>A virtual host without a certificate claims its name: it is served the default
  *       certificate, not another certificate that happens to list the name.
+ *   <li>{@code retainCertificate} keeps, per virtual host name, the snapshot certificate the
+ *       previous store served (its context kept in the cache, its DNS names still used for SAN
+ *       fallback after the snapshot's own certificates); a host served the default, or a fresh
+ *       data plane, gets the default. Data planes outlive operator restarts, which lose the
+ *       operator's in-memory last good certificates, so the data plane is where they survive.
  *   <li>The host-less virtual host ({@code *}) with a certificate provides the default certificate
  *       when the snapshot names no {@code defaultCertificate}.
  *   <li>Ticket keys: the snapshot's list (first encrypts, all decrypt) on every context; without

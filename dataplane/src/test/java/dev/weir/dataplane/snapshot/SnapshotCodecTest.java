@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SnapshotCodecTest {
   private static final String KEY = "-----BEGIN PRIVATE KEY-----\nTOPSECRETKEYMATERIAL\n-----END PRIVATE KEY-----\n";
@@ -80,11 +81,59 @@ class SnapshotCodecTest {
             "virtualHosts[1].host: duplicate host"),
         Arguments.of("{\"schemaVersion\":1,\"version\":1,\"backends\":[{\"id\":\"b\",\"endpoints\":[{\"address\":\"x\",\"port\":70000}]}]}",
             "backends[0].endpoints[0].port: 70000 is not in 1..65535"),
+        Arguments.of(endpointAt("backend.default.svc"),
+            "backends[0].endpoints[0].address: 'backend.default.svc' is not an IPv4 or IPv6 address"),
+        Arguments.of(endpointAt("localhost"),
+            "backends[0].endpoints[0].address: 'localhost' is not an IPv4 or IPv6 address"),
+        Arguments.of(endpointAt("[fd00::1]"),
+            "backends[0].endpoints[0].address: '[fd00::1]' is not an IPv4 or IPv6 address"),
+        Arguments.of(endpointAt("fe80::1%eth0"),
+            "backends[0].endpoints[0].address: 'fe80::1%eth0' is not an IPv4 or IPv6 address"),
+        Arguments.of(endpointAt("10.0.0.256"),
+            "backends[0].endpoints[0].address: '10.0.0.256' is not an IPv4 or IPv6 address"),
         Arguments.of("{\"schemaVersion\":1,\"version\":1,\"virtualHosts\":[{\"host\":\"a.com\",\"certificate\":\"c9\"}]}",
             "virtualHosts[0].certificate: unknown certificate 'c9'"),
+        Arguments.of("{\"schemaVersion\":1,\"version\":1,\"certificates\":[{\"id\":\"c1\",\"certificateChain\":\""
+            + CHAIN.replace("\n", "\\n") + "\",\"privateKey\":\"" + KEY.replace("\n", "\\n") + "\"}],"
+            + "\"virtualHosts\":[{\"host\":\"a.com\",\"certificate\":\"c1\",\"retainCertificate\":true}]}",
+            "virtualHosts[0].retainCertificate: only for a host without certificate"),
+        Arguments.of("{\"schemaVersion\":1,\"version\":1,\"virtualHosts\":[{\"host\":\"*\",\"retainCertificate\":true}]}",
+            "virtualHosts[0].retainCertificate: not for host '*'"),
         Arguments.of("{\"schemaVersion\":1,\"version\":1,\"ticketKeys\":[{\"key\":\"c2hvcnQ=\"}]}",
             "ticketKeys[0].key: must be 48 bytes"),
         Arguments.of("{\"schemaVersion\":1,", "(json): malformed JSON at line 1"));
+  }
+
+  @Test
+  void retainCertificateIsReadWhenTrueAndFalseWhenAbsent() throws Exception {
+    Snapshot s = decode("""
+        {"schemaVersion":1,"version":1,
+         "virtualHosts":[{"host":"kept.com","retainCertificate":true},{"host":"plain.com"}]}
+        """);
+    assertThat(s.virtualHosts()).extracting(VirtualHost::retainCertificate).containsExactly(true, false);
+  }
+
+  @Test
+  void retainCertificateIsWrittenOnlyWhenTrue() throws Exception {
+    Snapshot s = new Snapshot(Snapshot.SCHEMA_VERSION, 1, null, List.of(
+        VirtualHost.retainingCertificate("kept.com", null, null),
+        new VirtualHost("plain.com", null, null, null)), null, null, null, null, null);
+    String json = new String(SnapshotCodec.encodeCompact(s), StandardCharsets.UTF_8);
+    assertThat(json).contains("{\"host\":\"kept.com\",\"retainCertificate\":true,")
+        .containsOnlyOnce("retainCertificate");
+    assertThat(decode(json)).isEqualTo(s);
+  }
+
+  static String endpointAt(String address) {
+    return "{\"schemaVersion\":1,\"version\":1,\"backends\":[{\"id\":\"b\",\"endpoints\":"
+        + "[{\"address\":\"" + address + "\",\"port\":80}]}]}";
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"10.1.2.3", "fd00::12", "2001:db8::1"})
+  void ipLiteralEndpointsAreAccepted(String address) throws Exception {
+    assertThat(decode(endpointAt(address)).backends().get(0).endpoints().get(0).address())
+        .isEqualTo(address);
   }
 
   @ParameterizedTest(name = "{1}")

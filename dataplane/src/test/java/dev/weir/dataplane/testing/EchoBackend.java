@@ -53,7 +53,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EchoBackend implements AutoCloseable {
   /** How the backend answers. */
-  public enum Mode { JSON, STREAM_BODY, WEBSOCKET }
+  public enum Mode {
+    JSON,
+    STREAM_BODY,
+    WEBSOCKET,
+    /**
+     * JSON, but the second request on a connection is read to its end and answered by closing the
+     * connection: a server whose keep-alive timeout fires just as a request arrives, after the
+     * proxy's pool had every reason to believe the connection alive.
+     */
+    CLOSE_ON_SECOND_REQUEST
+  }
 
   /**
    * What a {@link Mode#JSON} backend reports about the request it received.
@@ -92,6 +102,7 @@ public final class EchoBackend implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel server;
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger completeRequests = new AtomicInteger();
 
   private EchoBackend(String id, String address, int port, Mode mode, Duration delay)
       throws InterruptedException {
@@ -156,6 +167,14 @@ public final class EchoBackend implements AutoCloseable {
     return requests.get();
   }
 
+  /**
+   * Requests received to their end as framed (Content-Length reached, last chunk read); a body
+   * cut short by a closed connection does not count.
+   */
+  public int completeRequestCount() {
+    return completeRequests.get();
+  }
+
   @Override
   public void close() {
     server.close().syncUninterruptibly();
@@ -165,11 +184,13 @@ public final class EchoBackend implements AutoCloseable {
   private final class EchoHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest request;
     private long bodyLength;
+    private int requestsOnConnection;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest r) {
         requests.incrementAndGet();
+        requestsOnConnection++;
         request = r;
         bodyLength = 0;
         if (mode == Mode.WEBSOCKET && r.headers().contains(HttpHeaderNames.UPGRADE)) {
@@ -181,6 +202,9 @@ public final class EchoBackend implements AutoCloseable {
           later(ctx, () -> streamHead(ctx, r));
         }
       }
+      if (msg instanceof LastHttpContent last && last.decoderResult().isSuccess()) {
+        completeRequests.incrementAndGet();
+      }
       if (msg instanceof HttpContent content) {
         bodyLength += content.content().readableBytes();
         if (mode == Mode.STREAM_BODY) {
@@ -189,6 +213,9 @@ public final class EchoBackend implements AutoCloseable {
           if (!ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(false);
           }
+        } else if (content instanceof LastHttpContent
+            && mode == Mode.CLOSE_ON_SECOND_REQUEST && requestsOnConnection == 2) {
+          ctx.close();
         } else if (content instanceof LastHttpContent) {
           HttpRequest r = request;
           long length = bodyLength;

@@ -120,22 +120,59 @@ public final class TestPki {
     if (dnsNames.length == 0) {
       throw new IllegalArgumentException("at least one DNS name");
     }
+    GeneralName[] sans = new GeneralName[dnsNames.length];
+    for (int i = 0; i < dnsNames.length; i++) {
+      sans[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+    }
+    return issue(type, format, notBefore, notAfter, dnsNames[0], sans,
+        KeyPurposeId.id_kp_serverAuth);
+  }
+
+  /**
+   * A server leaf (ECDSA P-256, PKCS#8) reached by name or by address: IP literals become IP
+   * address SANs, the rest DNS names; e.g. the operator's control port on 127.0.0.1.
+   */
+  public Leaf issueServer(String... namesAndAddresses) {
+    if (namesAndAddresses.length == 0) {
+      throw new IllegalArgumentException("at least one name or address");
+    }
+    GeneralName[] sans = new GeneralName[namesAndAddresses.length];
+    for (int i = 0; i < namesAndAddresses.length; i++) {
+      String san = namesAndAddresses[i];
+      boolean ip = san.contains(":") || san.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+      sans[i] = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, san);
+    }
+    Instant now = Instant.now();
+    return issue(KeyType.EC_P256, KeyFormat.PKCS8, now.minus(Duration.ofDays(1)),
+        now.plus(Duration.ofDays(365)), namesAndAddresses[0], sans, KeyPurposeId.id_kp_serverAuth);
+  }
+
+  /**
+   * A client leaf (ECDSA P-256, PKCS#8, extended key usage clientAuth, no SAN), e.g. a data plane
+   * on the control channel.
+   */
+  public Leaf issueClient(String commonName) {
+    Instant now = Instant.now();
+    return issue(KeyType.EC_P256, KeyFormat.PKCS8, now.minus(Duration.ofDays(1)),
+        now.plus(Duration.ofDays(365)), commonName, new GeneralName[0],
+        KeyPurposeId.id_kp_clientAuth);
+  }
+
+  private Leaf issue(KeyType type, KeyFormat format, Instant notBefore, Instant notAfter,
+      String commonName, GeneralName[] sans, KeyPurposeId purpose) {
     try {
       KeyPair keys = generateKeyPair(type);
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
           ca.getCertificate().getSubjectX500Principal(),
           BigInteger.valueOf(SERIALS.incrementAndGet()),
           Date.from(notBefore), Date.from(notAfter),
-          new X500Principal("CN=" + dnsNames[0]), keys.getPublic());
-      GeneralName[] sans = new GeneralName[dnsNames.length];
-      for (int i = 0; i < dnsNames.length; i++) {
-        sans[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+          new X500Principal("CN=" + commonName), keys.getPublic());
+      if (sans.length > 0) {
+        // pkitesting's builder cannot write wildcard DNS names, hence BouncyCastle directly.
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
       }
-      // pkitesting's builder cannot write wildcard DNS names, hence BouncyCastle directly.
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      b.addExtension(Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
       ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA")
           .build(ca.getKeyPair().getPrivate());
       X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(b.build(signer));

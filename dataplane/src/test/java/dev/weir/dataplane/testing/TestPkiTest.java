@@ -57,4 +57,18 @@ class TestPkiTest {
     assertThat(leaf.toCertificate("id").toString()).doesNotContain("PRIVATE KEY");
     assertThat(List.of(leaf.toCertificate("id").privateKey().reveal())).containsExactly(leaf.keyPem());
   }
+
+  @Test
+  void serverLeafCarriesIpLiteralsAsAddressSansAndClientLeafIsForClientAuth() throws Exception {
+    TestPki.Leaf server = pki.issueServer("localhost", "127.0.0.1");
+    assertThat(server.certificate().getSubjectAlternativeNames())
+        .extracting(san -> List.of(san.get(0), san.get(1)))
+        .containsExactly(List.of(2, "localhost"), List.of(7, "127.0.0.1"));
+    assertThat(server.certificate().getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+
+    TestPki.Leaf client = pki.issueClient("dataplane-0");
+    assertThat(client.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=dataplane-0");
+    assertThat(client.certificate().getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+    assertThat(client.certificate().getSubjectAlternativeNames()).isNull();
+  }
 }

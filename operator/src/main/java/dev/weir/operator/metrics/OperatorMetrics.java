@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +29,8 @@ public final class OperatorMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer translation;
   private final AtomicLong snapshotVersion = new AtomicLong(-1);
-  private final AtomicLong snapshotBytes = new AtomicLong();
+  private final AtomicReference<LongSupplier> snapshotBytes = new AtomicReference<>(() -> 0);
+  private final AtomicLong deltaBytes = new AtomicLong(-1);
   private final Map<Reason, AtomicLong> diagnostics = new EnumMap<>(Reason.class);
   private final AtomicReference<Supplier<Map<String, Integer>>> counts =
       new AtomicReference<>(Map::of);
@@ -44,8 +46,15 @@ public final class OperatorMetrics {
     Gauge.builder("weir.operator.snapshot.version", snapshotVersion, AtomicLong::get)
         .description("Version of the latest published snapshot (-1 before the first)")
         .register(registry);
-    Gauge.builder("weir.operator.snapshot.bytes", snapshotBytes, AtomicLong::get)
-        .description("Size of the latest published snapshot as sent (gzipped JSON)")
+    // Read at scrape time: the full frame of a large snapshot is encoded only when asked for.
+    Gauge.builder("weir.operator.snapshot.bytes", snapshotBytes, s -> s.get().getAsLong())
+        .description("Size of the latest published snapshot as a full frame (gzipped JSON), as "
+            + "sent on connect")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("weir.operator.snapshot.delta.bytes", deltaBytes, AtomicLong::get)
+        .description("Size of the latest published snapshot's delta frame against the previous "
+            + "one (gzipped JSON), as sent to data planes that hold the previous one; -1: none")
         .baseUnit("bytes")
         .register(registry);
     for (Reason reason : Reason.values()) {
@@ -85,9 +94,14 @@ public final class OperatorMetrics {
     diagnostics.forEach((reason, gauge) -> gauge.set(counts.getOrDefault(reason, 0L)));
   }
 
-  public void published(long version, long bytes) {
+  /**
+   * @param fullBytes the full frame's size, asked for only when scraped
+   * @param deltaFrameBytes the delta frame's size, -1 when there is none
+   */
+  public void published(long version, LongSupplier fullBytes, long deltaFrameBytes) {
     snapshotVersion.set(version);
-    snapshotBytes.set(bytes);
+    snapshotBytes.set(fullBytes);
+    deltaBytes.set(deltaFrameBytes);
   }
 
   /** The Prometheus text exposition. */

@@ -4,6 +4,7 @@ import dev.weir.dataplane.control.ControlFrame;
 import dev.weir.dataplane.control.ControlFrameCodec;
 import dev.weir.dataplane.control.ControlTls;
 import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.SnapshotDelta;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -15,7 +16,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +36,47 @@ import org.slf4j.LoggerFactory;
  * certificate from the installation's CA gets the latest snapshot at once, then each newer one.
  * A data plane that reads slowly is never queued more than one snapshot: while its channel is not
  * writable newer snapshots replace the pending one, and the latest goes out when it drains.
+ *
+ * <p>A newer snapshot goes out as a delta against the previous one when the data plane holds, or
+ * will hold once it reads what was sent, that previous one: the last frame sent to it was that
+ * version and it has reported no refusal since (frames are ordered on one TLS stream, so waiting
+ * for its acknowledgement would only turn deltas into full snapshots during bursts). Otherwise,
+ * on connect, after a skipped version, and after the data plane refused something, the full
+ * snapshot. The data plane checks the delta's base itself, so this choice can cost bytes, never
+ * correctness.
  */
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
-  /** A snapshot encoded once for all data planes. */
-  private record Encoded(long version, byte[] frame) {}
+  /**
+   * A published snapshot, encoded once for all data planes: its delta against the previous one
+   * (null when none), and its full frame, encoded when first needed (at 10,000 Ingresses that costs
+   * hundreds of milliseconds, which a data plane taking the delta should not wait for).
+   */
+  private static final class Encoded {
+    final long version;
+    final Snapshot snapshot;
+    final long baseVersion;
+    final byte[] delta;
+    private byte[] full;
+
+    Encoded(Snapshot snapshot, Snapshot base, SnapshotDelta delta) {
+      this.version = snapshot.version();
+      this.snapshot = snapshot;
+      this.baseVersion = base == null ? -1 : base.version();
+      this.delta = delta == null ? null : ControlFrameCodec.encodeDelta(delta);
+    }
+
+    synchronized byte[] full() {
+      if (full == null) {
+        full = ControlFrameCodec.encodeSnapshot(snapshot);
+      }
+      return full;
+    }
+  }
+
+  /** Frames sent to data planes since start, and their bytes (kind and payload, gzipped). */
+  public record Sent(long fullFrames, long fullBytes, long deltaFrames, long deltaBytes) {}
 
   /** What the operator knows of one connected data plane. */
   public record DataPlaneStatus(String node, String remoteAddress, long appliedVersion,
@@ -50,6 +86,10 @@ public final class ControlServer implements AutoCloseable {
   private final Channel serverChannel;
   private final Map<Channel, DataPlaneConnection> connections = new ConcurrentHashMap<>();
   private volatile Encoded latest;
+  private final AtomicLong fullFrames = new AtomicLong();
+  private final AtomicLong fullBytes = new AtomicLong();
+  private final AtomicLong deltaFrames = new AtomicLong();
+  private final AtomicLong deltaBytes = new AtomicLong();
 
   private ControlServer(EventLoopGroup group, Channel serverChannel) {
     this.group = group;
@@ -63,7 +103,7 @@ public final class ControlServer implements AutoCloseable {
    */
   public static ControlServer start(String bindAddress, int port, Path tlsDir)
       throws IOException, InterruptedException {
-    SslContext ssl = ControlTls.serverContext(tlsDir);
+    ControlTls.ReloadingServerContext ssl = new ControlTls.ReloadingServerContext(tlsDir);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     ControlServer[] self = new ControlServer[1];
     try {
@@ -73,7 +113,7 @@ public final class ControlServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+              ch.pipeline().addLast(ssl.current().newHandler(ch.alloc()));
               // Data planes send a status at least every 30 s; silence past 95 s is a dead peer.
               ch.pipeline().addLast(new ReadTimeoutHandler(95, TimeUnit.SECONDS));
               ControlFrameCodec.addTo(ch.pipeline());
@@ -97,17 +137,34 @@ public final class ControlServer implements AutoCloseable {
 
   /** Sends {@code snapshot} to every connected data plane, and to every one that connects later. */
   public void publish(Snapshot snapshot) {
-    Encoded encoded = new Encoded(snapshot.version(), ControlFrameCodec.encodeSnapshot(snapshot));
+    Encoded previous = latest;
+    SnapshotDelta delta = previous == null ? null
+        : SnapshotDelta.between(previous.snapshot, snapshot).orElse(null);
+    Encoded encoded = new Encoded(snapshot, previous == null ? null : previous.snapshot, delta);
     latest = encoded;
     for (DataPlaneConnection connection : connections.values()) {
       connection.offer(encoded);
     }
   }
 
-  /** Size of the latest snapshot frame, gzipped, in bytes; 0 before the first. */
+  /** Size of the latest snapshot as a full frame, gzipped, in bytes; 0 before the first. */
   public long latestFrameBytes() {
     Encoded e = latest;
-    return e == null ? 0 : e.frame().length;
+    return e == null ? 0 : e.full().length;
+  }
+
+  /**
+   * Size of the latest snapshot's delta frame against the one published before it, gzipped, in
+   * bytes; -1 when there is none (the first snapshot, or a change no delta expresses).
+   */
+  public long latestDeltaBytes() {
+    Encoded e = latest;
+    return e == null || e.delta == null ? -1 : e.delta.length;
+  }
+
+  /** What was sent so far. */
+  public Sent sent() {
+    return new Sent(fullFrames.get(), fullBytes.get(), deltaFrames.get(), deltaBytes.get());
   }
 
   /** The connected data planes (after their TLS handshake), sorted by node name. */
@@ -137,6 +194,10 @@ public final class ControlServer implements AutoCloseable {
     private volatile String lastError;
     private Encoded pending;
     private long sentVersion = -1;
+    private boolean sentDelta;
+    // False once the data plane may not hold sentVersion (it refused something): no delta until
+    // a full snapshot went out.
+    private boolean inSync;
 
     DataPlaneStatus status() {
       return new DataPlaneStatus(node, String.valueOf(channel.remoteAddress()), appliedVersion,
@@ -152,13 +213,35 @@ public final class ControlServer implements AutoCloseable {
 
     private void flushPending() {
       Encoded e = pending;
-      if (e == null || !channel.isActive() || !channel.isWritable() || e.version() == sentVersion) {
+      if (e == null || !channel.isActive() || !channel.isWritable() || e.version == sentVersion) {
         return;
       }
       pending = null;
-      sentVersion = e.version();
+      boolean delta = inSync && e.delta != null && e.baseVersion == sentVersion;
+      byte[] frame = delta ? e.delta : e.full();
+      sentVersion = e.version;
+      sentDelta = delta;
+      inSync = true;
+      (delta ? deltaFrames : fullFrames).incrementAndGet();
+      (delta ? deltaBytes : fullBytes).addAndGet(frame.length);
       // The frame bytes are shared by every connection; the wrapper is this write's own.
-      channel.writeAndFlush(Unpooled.wrappedBuffer(e.frame()));
+      channel.writeAndFlush(Unpooled.wrappedBuffer(frame));
+    }
+
+    // A refusal while the data plane does not run what was sent last: after a delta (its base was
+    // missed, or the result did not validate) the full snapshot goes out now; after a full one
+    // resending it would be refused again, so the next snapshot goes out full instead.
+    private void refused(long appliedVersion) {
+      if (appliedVersion == sentVersion) {
+        return; // a late report about an older frame; the data plane runs the latest sent
+      }
+      inSync = false;
+      Encoded e = latest;
+      if (sentDelta && e != null) {
+        sentVersion = -1;
+        pending = e;
+        flushPending();
+      }
     }
 
     @Override
@@ -169,7 +252,7 @@ public final class ControlServer implements AutoCloseable {
           connections.put(channel, this);
           Encoded e = latest;
           if (e != null) {
-            pending = e;
+            pending = e; // inSync is false: the first snapshot on a connection is always full
             flushPending();
           }
         } else {
@@ -195,6 +278,7 @@ public final class ControlServer implements AutoCloseable {
         if (s.error() != null) {
           log.warn("event=dataplane_refused_snapshot node={} applied_version={} reason=\"{}\"", node,
               appliedVersion, s.error());
+          refused(s.appliedVersion());
         }
       }
     }

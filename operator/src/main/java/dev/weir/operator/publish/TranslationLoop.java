@@ -4,6 +4,7 @@ import dev.weir.dataplane.snapshot.Snapshot;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.source.ClusterSource;
 import dev.weir.operator.state.ClusterState;
+import dev.weir.operator.translate.CheckedSecrets;
 import dev.weir.operator.translate.IngressTranslator;
 import dev.weir.operator.translate.LastGoodCertificates;
 import dev.weir.operator.translate.TranslateOptions;
@@ -37,6 +38,7 @@ public final class TranslationLoop implements AutoCloseable {
   private final SnapshotPublisher publisher;
   // Touched only on the publisher's thread.
   private LastGoodCertificates lastGood = LastGoodCertificates.empty();
+  private CheckedSecrets checkedSecrets = CheckedSecrets.empty();
   private volatile Translation latest;
 
   /**
@@ -104,8 +106,9 @@ public final class TranslationLoop implements AutoCloseable {
     long started = System.nanoTime();
     ClusterState state = source.state();
     Translation translation = translator.translate(state, options.apply(state), lastGood,
-        clock.instant());
+        checkedSecrets, clock.instant());
     lastGood = translation.lastGoodCertificates();
+    checkedSecrets = translation.checkedSecrets();
     latest = translation;
     metrics.translated(System.nanoTime() - started, translation.diagnostics());
     for (Consumer<Translation> observer : observers) {

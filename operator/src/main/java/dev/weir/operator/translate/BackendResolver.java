@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
+import dev.weir.dataplane.snapshot.SnapshotValidator;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -150,6 +151,14 @@ final class BackendResolver {
         }
         EndpointState endpointState = state(e.getConditions());
         for (String address : e.getAddresses()) {
+          if (!SnapshotValidator.isIpLiteral(address)) {
+            // FQDN slices (and anything else no data plane accepts) would make it refuse the
+            // whole snapshot; skip the address and say why.
+            diagnostics.accept(new Diagnostic(ObjectRef.of(slice),
+                Reason.UNSUPPORTED_ENDPOINT_ADDRESS, "endpoint address " + address
+                + " is not an IP address (FQDN EndpointSlices are not supported); ignored"));
+            continue;
+          }
           if (!options.allowLocalEndpoints() && isLocal(address)) {
             diagnostics.accept(new Diagnostic(ObjectRef.of(slice), Reason.FORBIDDEN_ENDPOINT_ADDRESS,
                 "endpoint address " + address + " is loopback, link-local or unspecified; ignored"));

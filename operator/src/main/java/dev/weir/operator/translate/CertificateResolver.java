@@ -18,8 +18,12 @@ import java.util.Map;
 /**
  * Turns TLS Secrets into snapshot certificates, once per Secret per translation. An invalid Secret
  * yields its last good certificate when there is one (so a botched renewal does not take a host's
- * certificate away), else none (the data plane's default certificate). A Secret that does not
- * exist yields none: deleting it is deliberate.
+ * certificate away). Without one (this operator has just started, or the last good one expired),
+ * and for a Secret that does not exist, the outcome is to retain: data planes keep serving what
+ * they serve, since they outlive operator restarts and the Secret may be back in a moment (cert-
+ * manager re-issues into a deleted Secret). A missing Secret never yields its last good
+ * certificate, though: a data plane that did not have it yet should not get it from a Secret that
+ * is gone.
  *
  * <p>Validity is decided by the data plane's own {@link CertificateCheck}, on exactly the text that
  * goes into the snapshot: a certificate published here is one the data plane will load, so one bad
@@ -30,24 +34,43 @@ import java.util.Map;
 final class CertificateResolver {
   static final String CERTIFICATE_KEY = "tls.crt";
   static final String PRIVATE_KEY_KEY = "tls.key";
+  /**
+   * Marks the control channel's own Secrets (the chart sets it). Their keys authenticate operator
+   * and data planes to each other; served to clients they would sit on every internet-facing data
+   * plane, so an Ingress naming one in the release namespace is refused.
+   */
+  public static final String CONTROL_CHANNEL_LABEL = "weir.dev/control-channel";
 
   private final ClusterState state;
   private final LastGoodCertificates previous;
   private final Instant now;
+  private final CheckedSecrets checked;
   private final LastGoodCertificates.Builder next = new LastGoodCertificates.Builder();
+  private final CheckedSecrets.Builder nextChecked = new CheckedSecrets.Builder();
   private final Map<String, Outcome> outcomes = new HashMap<>();
 
   CertificateResolver(ClusterState state, LastGoodCertificates previous, Instant now) {
+    this(state, previous, CheckedSecrets.empty(), now);
+  }
+
+  CertificateResolver(ClusterState state, LastGoodCertificates previous, CheckedSecrets checked,
+      Instant now) {
     this.state = state;
     this.previous = previous;
+    this.checked = checked;
     this.now = now;
   }
 
   /**
-   * @param certificate what to serve, or null for the default certificate
+   * @param certificate what to serve, or null
+   * @param retain without a certificate: whether data planes should keep the one they serve
+   *     ({@code VirtualHost.retainCertificate}) rather than switch to the default
    * @param problem null when the Secret is usable
    */
-  record Outcome(Certificate certificate, Reason problem, String message) {}
+  record Outcome(Certificate certificate, boolean retain, Reason problem, String message) {}
+
+  private static final String RETAIN = "data planes keep serving its hosts the certificate they"
+      + " serve now (one that serves them none: the default)";
 
   Outcome resolve(String namespace, String name) {
     return outcomes.computeIfAbsent(ClusterIndexes.key(namespace, name), key -> load(key, namespace, name));
@@ -57,34 +80,55 @@ final class CertificateResolver {
     return next.build();
   }
 
+  /** The Secrets checked by this translation, for the next one. */
+  CheckedSecrets checkedSecrets() {
+    return nextChecked.build();
+  }
+
   private Outcome load(String key, String namespace, String name) {
     Secret secret = state.tlsSecret(namespace, name).orElse(null);
     if (secret == null) {
-      return new Outcome(null, Reason.SECRET_NOT_FOUND, "Secret " + key + " of type "
-          + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; its hosts get the default certificate");
+      return new Outcome(null, true, Reason.SECRET_NOT_FOUND, "Secret " + key + " of type "
+          + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; " + RETAIN);
     }
-    String chain;
-    String privateKey;
-    try {
-      chain = value(secret, CERTIFICATE_KEY);
-      privateKey = value(secret, PRIVATE_KEY_KEY);
-    } catch (IllegalArgumentException e) {
-      return invalid(key, Reason.INVALID_CERTIFICATE, e.getMessage());
+    if (secret.getMetadata().getLabels() != null
+        && "true".equals(secret.getMetadata().getLabels().get(CONTROL_CHANNEL_LABEL))) {
+      return new Outcome(null, false, Reason.FORBIDDEN_SECRET, "Secret " + key
+          + " is a Weir control-channel Secret (label " + CONTROL_CHANNEL_LABEL
+          + "=true) and is never served to clients; its hosts get the default certificate");
     }
-    if (chain == null || privateKey == null) {
-      return invalid(key, Reason.INVALID_CERTIFICATE,
-          "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY));
+    CheckedSecrets.Fields fields = fields(secret);
+    CheckedSecrets.Entry entry = checked.get(key, fields);
+    CertificateCheck.Result result = entry == null ? null : entry.resultAt(now);
+    Certificate certificate;
+    if (result != null) {
+      nextChecked.put(key, entry);
+      certificate = entry.certificate();
+    } else {
+      String chain;
+      String privateKey;
+      try {
+        chain = decode(fields.chain(), fields.chainIsText(), CERTIFICATE_KEY);
+        privateKey = decode(fields.key(), fields.keyIsText(), PRIVATE_KEY_KEY);
+      } catch (IllegalArgumentException e) {
+        return invalid(key, Reason.INVALID_CERTIFICATE, e.getMessage());
+      }
+      if (chain == null || privateKey == null) {
+        return invalid(key, Reason.INVALID_CERTIFICATE,
+            "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY));
+      }
+      result = CertificateCheck.inspect(chain, privateKey, now);
+      SecretValue keyValue = new SecretValue(privateKey);
+      certificate = result.ok() ? new Certificate(id(chain, keyValue), chain, keyValue) : null;
+      nextChecked.put(key, new CheckedSecrets.Entry(fields, certificate, result, now));
     }
-    CertificateCheck.Result result = CertificateCheck.inspect(chain, privateKey, now);
     if (!result.ok()) {
       return invalid(key, reason(result.problem()), result.message());
     }
-    SecretValue keyValue = new SecretValue(privateKey);
-    Certificate certificate = new Certificate(id(chain, keyValue), chain, keyValue);
     // The chain's earliest expiry, not the leaf's: an expired intermediate makes the data plane
     // refuse the pair, so it must also end its life as a last good certificate.
     next.put(key, certificate, result.chainNotAfter());
-    return new Outcome(certificate, null, null);
+    return new Outcome(certificate, false, null, null);
   }
 
   /** The diagnostic reason for a problem; exhaustive, so a new kind cannot go unmapped. */
@@ -102,24 +146,36 @@ final class CertificateResolver {
     if (lastGood != null) {
       next.carry(key, previous);
     }
-    return new Outcome(lastGood, reason, "Secret " + key + ": " + detail + "; its hosts "
-        + (lastGood != null ? "keep the last good certificate" : "get the default certificate"));
+    return new Outcome(lastGood, lastGood == null, reason, "Secret " + key + ": " + detail + "; "
+        + (lastGood != null ? "its hosts keep the last good certificate" : RETAIN));
   }
 
   /**
    * A Secret value: {@code stringData} (how hand-written manifests often carry PEM; the API server
    * would have merged it into {@code data}) over {@code data} (base64).
    */
-  private static String value(Secret secret, String field) {
-    if (secret.getStringData() != null && secret.getStringData().get(field) != null) {
-      return secret.getStringData().get(field);
-    }
-    String encoded = secret.getData() == null ? null : secret.getData().get(field);
-    if (encoded == null) {
-      return null;
+  private static CheckedSecrets.Fields fields(Secret secret) {
+    String chainText = text(secret, CERTIFICATE_KEY);
+    String keyText = text(secret, PRIVATE_KEY_KEY);
+    return new CheckedSecrets.Fields(
+        chainText != null ? chainText : data(secret, CERTIFICATE_KEY), chainText != null,
+        keyText != null ? keyText : data(secret, PRIVATE_KEY_KEY), keyText != null);
+  }
+
+  private static String text(Secret secret, String field) {
+    return secret.getStringData() == null ? null : secret.getStringData().get(field);
+  }
+
+  private static String data(Secret secret, String field) {
+    return secret.getData() == null ? null : secret.getData().get(field);
+  }
+
+  private static String decode(String raw, boolean isText, String field) {
+    if (raw == null || isText) {
+      return raw;
     }
     try {
-      return new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8);
+      return new String(Base64.getMimeDecoder().decode(raw), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(field + " is not base64");
     }

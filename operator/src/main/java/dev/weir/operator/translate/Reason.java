@@ -7,6 +7,7 @@ package dev.weir.operator.translate;
 public enum Reason {
   SECRET_NOT_FOUND("SecretNotFound"),
   CROSS_NAMESPACE_SECRET("CrossNamespaceSecret"),
+  FORBIDDEN_SECRET("ForbiddenSecret"),
   INVALID_CERTIFICATE("InvalidCertificate"),
   KEY_MISMATCH("KeyMismatch"),
   CERTIFICATE_EXPIRED("CertificateExpired"),
@@ -15,6 +16,7 @@ public enum Reason {
   SERVICE_PORT_NOT_FOUND("ServicePortNotFound"),
   UNSUPPORTED_BACKEND("UnsupportedBackend"),
   FORBIDDEN_ENDPOINT_ADDRESS("ForbiddenEndpointAddress"),
+  UNSUPPORTED_ENDPOINT_ADDRESS("UnsupportedEndpointAddress"),
   CONFLICTING_PATH("ConflictingPath"),
   CONFLICTING_DEFAULT_BACKEND("ConflictingDefaultBackend"),
   INVALID_PATH("InvalidPath"),

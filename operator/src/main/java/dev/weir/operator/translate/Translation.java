@@ -11,12 +11,14 @@ import java.util.List;
  * @param diagnostics problems found, per object, sorted
  * @param lastGoodCertificates to pass to the next translation
  * @param ingresses the Ingresses that are ours (whose status we own), sorted
+ * @param checkedSecrets to pass to the next translation
  */
 public record Translation(
     Snapshot snapshot,
     List<Diagnostic> diagnostics,
     LastGoodCertificates lastGoodCertificates,
-    List<ObjectRef> ingresses) {
+    List<ObjectRef> ingresses,
+    CheckedSecrets checkedSecrets) {
 
   public Translation {
     diagnostics = List.copyOf(diagnostics);

@@ -33,6 +33,7 @@ class ControlChannelTest {
   static Path dataplaneDir;
   static Path strangerDir;
   static X509Bundle ca;
+  static X509Bundle dataplaneBundle;
 
   private final List<Snapshot> applied = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
@@ -50,6 +51,7 @@ class ControlChannelTest {
         .setIsCertificateAuthority(true).buildSelfSigned();
     X509Bundle stranger = new CertificateBuilder().subject("CN=stranger").ecp256()
         .addExtendedKeyUsageClientAuth().buildIssuedBy(otherCa);
+    dataplaneBundle = dataplane;
     operatorDir = write("operator", operator, ca);
     dataplaneDir = write("dataplane", dataplane, ca);
     strangerDir = write("stranger", stranger, ca);
@@ -162,6 +164,45 @@ class ControlChannelTest {
   }
 
   @Test
+  void renewedOperatorCertificateIsServedToTheNextDataPlaneWithoutARestart() throws Exception {
+    Path dir = Files.createDirectories(pki.resolve("renewing"));
+    for (String f : List.of("tls.crt", "tls.key", "ca.crt")) {
+      Files.copy(operatorDir.resolve(f), dir.resolve(f));
+    }
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, dir));
+    assertThat(servedSubject(server.port())).contains("CN=weir-operator");
+
+    X509Bundle renewed = new CertificateBuilder().subject("CN=weir-operator-renewed").ecp256()
+        .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth()
+        .buildIssuedBy(ca);
+    Path staging = Files.createDirectories(pki.resolve("staging"));
+    write("staging", renewed, ca);
+    for (String f : List.of("tls.crt", "tls.key")) {
+      Files.move(staging.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    String subject = servedSubject(server.port());
+    while (!subject.contains("renewed") && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      subject = servedSubject(server.port());
+    }
+    assertThat(subject).contains("CN=weir-operator-renewed");
+  }
+
+  private static String servedSubject(int port) throws Exception {
+    SSLContext context = SSLContext.getInstance("TLSv1.3");
+    context.init(dataplaneBundle.toKeyManagerFactory().getKeyManagers(),
+        ca.toTrustManagerFactory().getTrustManagers(), null);
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      socket.startHandshake();
+      return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+          .getSubjectX500Principal().getName();
+    }
+  }
+
+  @Test
   void slowReaderGetsOnlyTheLatestOfABurst() throws Exception {
     ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
     OperatorClient client = track(client(server.port()));
@@ -173,6 +214,51 @@ class ControlChannelTest {
     await(() -> client.appliedVersion() == 200);
     assertThat(applied.size()).isLessThanOrEqualTo(200);
     assertThat(applied.get(applied.size() - 1).version()).isEqualTo(200);
+  }
+
+  @Test
+  void oneHostChangeReachesAConnectedDataPlaneAsADelta() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    Snapshot first = hosts(1, 2_000);
+    server.publish(first);
+    OperatorClient client = track(client(server.port()));
+    await(() -> client.appliedVersion() == 1);
+
+    Snapshot second = hosts(2, 2_001);
+    server.publish(second);
+    await(() -> client.appliedVersion() == 2);
+
+    assertThat(applied.get(1)).isEqualTo(second);
+    ControlServer.Sent sent = server.sent();
+    assertThat(sent.fullFrames()).isEqualTo(1);
+    assertThat(sent.deltaFrames()).isEqualTo(1);
+    assertThat(sent.deltaBytes()).isLessThan(1_024).isLessThan(sent.fullBytes() / 20);
+    assertThat(server.latestDeltaBytes()).isEqualTo(sent.deltaBytes());
+  }
+
+  @Test
+  void dataPlaneThatMissedAVersionGetsTheFullSnapshot() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    server.publish(hosts(1, 10));
+    // Refuses version 2 however it arrives, so it holds 1 when the delta from 2 to 3 comes.
+    OperatorClient client = track(new OperatorClient("127.0.0.1", server.port(), dataplaneDir,
+        "dp-0", s -> {
+          if (s.version() == 2) {
+            throw new InvalidSnapshotException("virtualHosts[0]", "refused by this test");
+          }
+          applied.add(s);
+        }, new DataplaneMetrics()).start());
+    await(() -> client.appliedVersion() == 1);
+
+    server.publish(hosts(2, 11));
+    await(() -> server.dataPlanes().get(0).lastError() != null);
+    Snapshot third = hosts(3, 12);
+    server.publish(third);
+    await(() -> client.appliedVersion() == 3);
+
+    assertThat(applied).extracting(Snapshot::version).containsExactly(1L, 3L);
+    assertThat(applied.get(1)).isEqualTo(third);
+    assertThat(server.sent().fullFrames()).isGreaterThanOrEqualTo(2);
   }
 
   private OperatorClient client(int port) {
@@ -190,6 +276,23 @@ class ControlChannelTest {
         List.of(new VirtualHost("v" + version + ".example.com", null,
             List.of(Route.prefix("/", "ns/svc:80")), null)),
         List.of(Backend.of("ns/svc:80", List.of())), null, null, null, null);
+    SnapshotValidator.validate(s);
+    return s;
+  }
+
+  /** {@code count} hosts h-0 .. h-(count-1), each routed to its own backend, sorted. */
+  private static Snapshot hosts(long version, int count) throws InvalidSnapshotException {
+    java.util.TreeMap<String, VirtualHost> hosts = new java.util.TreeMap<>();
+    java.util.TreeMap<String, Backend> backends = new java.util.TreeMap<>();
+    for (int i = 0; i < count; i++) {
+      String backend = "ns/svc-" + i + ":80";
+      hosts.put("h-" + i + ".example.com", new VirtualHost("h-" + i + ".example.com", null,
+          List.of(Route.prefix("/", backend)), null));
+      backends.put(backend, Backend.of(backend,
+          List.of(dev.weir.dataplane.snapshot.Endpoint.ready("10.0." + (i / 250) + "." + (i % 250 + 1), 8080))));
+    }
+    Snapshot s = new Snapshot(Snapshot.SCHEMA_VERSION, version, null,
+        List.copyOf(hosts.values()), List.copyOf(backends.values()), null, null, null, null);
     SnapshotValidator.validate(s);
     return s;
   }

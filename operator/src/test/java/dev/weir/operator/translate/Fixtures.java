@@ -98,6 +98,21 @@ final class Fixtures {
     return e.address() + ":" + e.port() + (e.state() == EndpointState.READY ? "" : "/" + e.state());
   }
 
+  /**
+   * {@code host id}, {@code host (default)} or {@code host (retain)} per virtual host, then
+   * {@code default certificate id} or {@code default certificate (none)}.
+   */
+  static List<String> certificates(Snapshot s) {
+    List<String> lines = new ArrayList<>();
+    for (VirtualHost v : s.virtualHosts()) {
+      lines.add(v.host() + " " + (v.retainCertificate() ? "(retain)"
+          : v.certificate() == null ? "(default)" : v.certificate()));
+    }
+    lines.add("default certificate " + (s.defaultCertificate() == null ? "(none)"
+        : s.defaultCertificate()));
+    return lines;
+  }
+
   /** {@code Kind namespace/name Reason}. */
   static List<String> diagnostics(Translation t) {
     return t.diagnostics().stream()

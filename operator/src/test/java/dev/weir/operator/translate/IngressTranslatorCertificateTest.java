@@ -62,7 +62,7 @@ class IngressTranslatorCertificateTest {
 
   private static Map<String, String> certificateByHost(Snapshot s) {
     return s.virtualHosts().stream().collect(Collectors.toMap(VirtualHost::host,
-        v -> v.certificate() == null ? "(default)" : v.certificate()));
+        v -> v.retainCertificate() ? "(retain)" : v.certificate() == null ? "(default)" : v.certificate()));
   }
 
   @Test
@@ -94,17 +94,18 @@ class IngressTranslatorCertificateTest {
   }
 
   @Test
-  void aMissingSecretLeavesItsHostsOnTheDefaultCertificate() {
+  void aMissingSecretMakesItsHostsRetainWhatDataPlanesServe() {
     Translation t = translate(LastGoodCertificates.empty(), OUR_CLASS, SERVICE,
         TestCertificates.secret("shop", "blog-tls", BLOG), tlsIngress("web", null, TWO_SECRETS_TLS));
 
     assertThat(Fixtures.diagnostics(t)).containsExactly("Ingress shop/web SecretNotFound");
-    assertThat(certificateByHost(t.snapshot())).containsEntry("shop.example.com", "(default)");
+    assertThat(certificateByHost(t.snapshot())).containsEntry("shop.example.com", "(retain)");
+    assertThat(t.diagnostics().get(0).message()).contains("keep serving its hosts the certificate");
     assertThat(certificateByHost(t.snapshot()).get("blog.example.com")).isNotEqualTo("(default)");
   }
 
   @Test
-  void eachKindOfInvalidSecretIsDiagnosedAndOtherHostsAreUnaffected() {
+  void eachKindOfInvalidSecretWithoutALastGoodOneIsDiagnosedAndRetainedOthersUnaffected() {
     X509Bundle expired = TestCertificates.ec("shop.example.com", NOW.minus(Duration.ofDays(90)), BEFORE);
     Map<String, String> cases = Map.of(
         "InvalidCertificate", TestCertificates.secret("shop", "shop-tls", "not a certificate", SHOP.getPrivateKeyPEM()),
@@ -114,7 +115,7 @@ class IngressTranslatorCertificateTest {
       Translation t = translate(LastGoodCertificates.empty(), OUR_CLASS, SERVICE, secret,
           TestCertificates.secret("shop", "blog-tls", BLOG), tlsIngress("web", null, TWO_SECRETS_TLS));
       assertThat(Fixtures.diagnostics(t)).as(reason).containsExactly("Ingress shop/web " + reason);
-      assertThat(certificateByHost(t.snapshot())).as(reason).containsEntry("shop.example.com", "(default)");
+      assertThat(certificateByHost(t.snapshot())).as(reason).containsEntry("shop.example.com", "(retain)");
       assertThat(certificateByHost(t.snapshot()).get("blog.example.com")).as(reason).isNotEqualTo("(default)");
       assertThat(t.diagnostics().get(0).message()).as("no key material")
           .doesNotContain(BLOG.getPrivateKeyPEM().substring(40, 80));
@@ -135,12 +136,45 @@ class IngressTranslatorCertificateTest {
     assertThat(certificateByHost(broken.snapshot())).containsEntry("shop.example.com", goodId);
     assertThat(broken.snapshot().certificates()).extracting(Certificate::id).contains(goodId);
     assertThat(broken.diagnostics().get(0).message()).contains("keep the last good certificate");
+    assertThat(broken.snapshot().virtualHosts()).noneMatch(VirtualHost::retainCertificate);
 
     // Still broken a translation later: the last good one is carried on.
     Translation stillBroken = translate(broken.lastGoodCertificates(), OUR_CLASS, SERVICE,
         TestCertificates.secret("shop", "shop-tls", SHOP.getCertificatePEM(), BLOG.getPrivateKeyPEM()),
         TestCertificates.secret("shop", "blog-tls", BLOG), tlsIngress("web", null, TWO_SECRETS_TLS));
     assertThat(certificateByHost(stillBroken.snapshot())).containsEntry("shop.example.com", goodId);
+  }
+
+  @Test
+  void aMissingSecretDoesNotBringBackItsLastGoodCertificate() {
+    Translation good = translate(LastGoodCertificates.empty(), OUR_CLASS, SERVICE,
+        TestCertificates.secret("shop", "shop-tls", SHOP), TestCertificates.secret("shop", "blog-tls", BLOG),
+        tlsIngress("web", null, TWO_SECRETS_TLS));
+
+    Translation deleted = translate(good.lastGoodCertificates(), OUR_CLASS, SERVICE,
+        TestCertificates.secret("shop", "blog-tls", BLOG), tlsIngress("web", null, TWO_SECRETS_TLS));
+
+    assertThat(certificateByHost(deleted.snapshot())).containsEntry("shop.example.com", "(retain)");
+    assertThat(deleted.snapshot().certificates()).hasSize(1);
+    assertThat(deleted.lastGoodCertificates().size()).isEqualTo(1);
+  }
+
+  @Test
+  void anExpiredCertificateWhoseLastGoodOneExpiredWithItIsRetainedNotPublished() {
+    Translation good = translate(LastGoodCertificates.empty(), OUR_CLASS, SERVICE,
+        TestCertificates.secret("shop", "shop-tls", SHOP), TestCertificates.secret("shop", "blog-tls", BLOG),
+        tlsIngress("web", null, TWO_SECRETS_TLS));
+
+    Translation expired = translator.translate(InMemoryClusterState.of(Fixtures.objects(OUR_CLASS,
+        SERVICE, TestCertificates.secret("shop", "shop-tls", SHOP),
+        TestCertificates.secret("shop", "blog-tls", BLOG), tlsIngress("web", null, TWO_SECRETS_TLS))),
+        TranslateOptions.defaults(), good.lastGoodCertificates(), LATER.plusSeconds(1));
+
+    assertThat(Fixtures.diagnostics(expired)).containsExactly("Ingress shop/web CertificateExpired",
+        "Ingress shop/web CertificateExpired");
+    assertThat(certificateByHost(expired.snapshot())).containsEntry("shop.example.com", "(retain)")
+        .containsEntry("blog.example.com", "(retain)");
+    assertThat(expired.snapshot().certificates()).isEmpty();
   }
 
   @Test

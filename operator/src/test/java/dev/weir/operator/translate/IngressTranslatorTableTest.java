@@ -15,8 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Ingress semantics, one row per rule: input objects (YAML), expected routes, backends and
- * diagnostics. Certificates have their own tests (they need generated key pairs).
+ * Ingress semantics, one row per rule: input objects (YAML), expected routes, backends,
+ * diagnostics and, for TLS Secrets that yield no certificate, what each host is served. Certificates
+ * that load have their own tests (they need generated key pairs).
  */
 class IngressTranslatorTableTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
@@ -43,9 +44,16 @@ class IngressTranslatorTableTest {
 
   /**
    * @param backends null when the case does not look at backends
+   * @param certificates per virtual host, then the default certificate
+   *     ({@link Fixtures#certificates}); null when the case does not look at them
    */
   record Case(String name, List<String> yaml, TranslateOptions options, List<String> routes,
-      List<String> backends, List<String> diagnostics) {
+      List<String> backends, List<String> diagnostics, List<String> certificates) {
+    Case(String name, List<String> yaml, TranslateOptions options, List<String> routes,
+        List<String> backends, List<String> diagnostics) {
+      this(name, yaml, options, routes, backends, diagnostics, null);
+    }
+
     @Override
     public String toString() {
       return name;
@@ -299,6 +307,18 @@ class IngressTranslatorTableTest {
             DEFAULTS, null, List.of("shop/web:http 10.0.0.1:8080"),
             List.of("EndpointSlice shop/web-a ForbiddenEndpointAddress",
                 "EndpointSlice shop/web-a ForbiddenEndpointAddress")),
+        new Case("host-name endpoints (FQDN slices) are skipped: no data plane resolves names",
+            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+                addressType: FQDN
+                endpoints: [{addresses: [pod.example.internal]}]
+                ports: [{name: http, port: 8080}]
+                """), slice("web-b", """
+                addressType: IPv6
+                endpoints: [{addresses: ["fd00::1"]}]
+                ports: [{name: http, port: 8080}]
+                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS, null, List.of("shop/web:http fd00::1:8080"),
+            List.of("EndpointSlice shop/web-a UnsupportedEndpointAddress")),
         new Case("loopback endpoints are accepted when local endpoints are allowed (standalone)",
             List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
                 addressType: IPv4
@@ -306,7 +326,46 @@ class IngressTranslatorTableTest {
                 ports: [{name: http, port: 8080}]
                 """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
             DEFAULTS.withAllowLocalEndpoints(true), null, List.of("shop/web:http 127.0.0.1:8080"),
-            List.of()));
+            List.of()),
+
+        // TLS Secrets that give no certificate (certificates that load have their own tests)
+        new Case("a missing Secret makes its hosts retain the certificate data planes serve",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null,
+                "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n" + SIMPLE_RULE)),
+            DEFAULTS, null, null, List.of("Ingress shop/web SecretNotFound"),
+            List.of("shop.example.com (retain)", "default certificate (none)")),
+        new Case("an invalid Secret without a last good certificate makes its hosts retain",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, TestCertificates.secret("shop", "shop-tls",
+                "not a certificate", "not a key"), ingress("shop", "web", null,
+                "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n" + SIMPLE_RULE)),
+            DEFAULTS, null, null, List.of("Ingress shop/web InvalidCertificate"),
+            List.of("shop.example.com (retain)", "default certificate (none)")),
+        new Case("a control-channel Secret is never served, even when valid",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, TestCertificates.secret("shop", "control-tls",
+                    TestCertificates.ec("shop.example.com", NOW.minusSeconds(86_400), NOW.plusSeconds(86_400 * 30))).replace(
+                    "metadata: {name: control-tls, namespace: shop}",
+                    "metadata: {name: control-tls, namespace: shop, labels: "
+                        + "{weir.dev/control-channel: \"true\"}}"),
+                ingress("shop", "web", null,
+                "tls: [{hosts: [shop.example.com], secretName: control-tls}]\n" + SIMPLE_RULE)),
+            DEFAULTS, null, null, List.of("Ingress shop/web ForbiddenSecret"),
+            List.of("shop.example.com (default)", "default certificate (none)")),
+        new Case("a refused Secret reference gives the default certificate, not retain",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null,
+                "tls: [{hosts: [shop.example.com], secretName: other/shop-tls}]\n" + SIMPLE_RULE)),
+            DEFAULTS, null, null, List.of("Ingress shop/web CrossNamespaceSecret"),
+            List.of("shop.example.com (default)", "default certificate (none)")),
+        new Case("a missing Secret for the default certificate or host '*' cannot retain",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+                tls:
+                - {secretName: default-tls}
+                - {hosts: ["*"], secretName: any-tls}
+                rules:
+                - http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+                """)),
+            DEFAULTS, null, null,
+            List.of("Ingress shop/web SecretNotFound", "Ingress shop/web SecretNotFound"),
+            List.of("* (default)", "default certificate (none)")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -323,6 +382,10 @@ class IngressTranslatorTableTest {
       assertThat(Fixtures.backends(t.snapshot())).as("backends").containsExactlyElementsOf(c.backends());
     }
     assertThat(Fixtures.diagnostics(t)).as("diagnostics").containsExactlyElementsOf(c.diagnostics());
+    if (c.certificates() != null) {
+      assertThat(Fixtures.certificates(t.snapshot())).as("certificates")
+          .containsExactlyElementsOf(c.certificates());
+    }
   }
 
   private static String path(String host, String path, String type, String service, String port) {

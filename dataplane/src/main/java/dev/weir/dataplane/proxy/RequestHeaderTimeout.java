@@ -1,0 +1,123 @@
+package dev.weir.dataplane.proxy;
+
+import dev.weir.dataplane.admin.DataplaneMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds the time from the first byte of an HTTP/1.1 request to the end of its header block
+ * (slowloris): past {@code requestHeaderMillis}, 408 and the connection closed. The idle timeout
+ * cannot do this, since every trickled byte resets it.
+ *
+ * <p>Two handlers share the timer: {@link #bytes()} before the request decoder sees a request's
+ * first bytes arrive and starts it; {@link #heads()} after the decoder (and the response encoder,
+ * so the 408 is encoded) stops it when a head comes out, and waits for the next request's first
+ * byte once the current request has ended. Only one connection's event loop touches the state.
+ */
+final class RequestHeaderTimeout {
+  private static final Logger log = LoggerFactory.getLogger(RequestHeaderTimeout.class);
+
+  static final String BYTES = "request-header-timeout-bytes";
+  static final String HEADS = "request-header-timeout-heads";
+
+  private final long timeoutMillis;
+  private final DataplaneMetrics metrics;
+  private final ChannelHandler bytes = new BytesWatcher();
+  private final ChannelHandler heads = new HeadsWatcher();
+  private boolean awaitingHead = true;
+  private ScheduledFuture<?> timer;
+  private ChannelHandlerContext headsCtx;
+
+  RequestHeaderTimeout(long timeoutMillis, DataplaneMetrics metrics) {
+    this.timeoutMillis = timeoutMillis;
+    this.metrics = metrics;
+  }
+
+  ChannelHandler bytes() {
+    return bytes;
+  }
+
+  ChannelHandler heads() {
+    return heads;
+  }
+
+  private void cancel() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void timedOut() {
+    timer = null;
+    ChannelHandlerContext ctx = headsCtx;
+    if (ctx == null || !ctx.channel().isActive()) {
+      return;
+    }
+    awaitingHead = false;
+    log.info("event=request_refused status=408 reason=request_header_timeout timeout_ms={}"
+        + " client={}", timeoutMillis, ClientAddress.of(ctx.channel()));
+    metrics.route(null, null).completed(HttpResponseStatus.REQUEST_TIMEOUT.code(), 0);
+    ctx.writeAndFlush(LocalResponses.text(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, true))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private final class BytesWatcher extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (awaitingHead && timer == null && msg instanceof ByteBuf buf && buf.isReadable()) {
+        timer = ctx.executor().schedule(RequestHeaderTimeout.this::timedOut, timeoutMillis,
+            TimeUnit.MILLISECONDS);
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      cancel();
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      cancel();
+    }
+  }
+
+  private final class HeadsWatcher extends ChannelInboundHandlerAdapter {
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      headsCtx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest) {
+        awaitingHead = false;
+        cancel();
+      }
+      if (msg instanceof LastHttpContent) {
+        // Bytes of the next request already read along with this one's end start no timer;
+        // they will once more of them arrive, or the idle timeout closes the connection.
+        awaitingHead = true;
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      headsCtx = null;
+      cancel();
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.weir.operator;
+
+import dev.weir.dataplane.Dataplane;
+import dev.weir.dataplane.admin.AdminServer;
+import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.demo.DemoBackends;
+import dev.weir.dataplane.snapshot.InvalidSnapshotException;
+import dev.weir.operator.metrics.OperatorMetrics;
+import dev.weir.operator.publish.TranslationLoop;
+import dev.weir.operator.source.ManifestSource;
+import dev.weir.operator.state.ClusterState;
+import dev.weir.operator.status.DiagnosticLog;
+import dev.weir.operator.translate.TranslateOptions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Standalone mode, wired: a {@link ManifestSource} on a directory, the operator's translation, and
+ * an in-process data plane that applies each snapshot; optionally the demo backends the quickstart
+ * routes to, and the data plane's admin port. {@code standalone} runs one until the process ends.
+ */
+public final class Standalone implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+
+  /**
+   * @param manifests directory of manifests to serve, watched for changes
+   * @param httpPort plain HTTP port; 0 = any free port, -1 = none
+   * @param httpsPort HTTPS port; 0 = any free port, -1 = none
+   * @param adminPort admin port ({@code /healthz}, {@code /readyz}, {@code /metrics}); 0 = any free
+   *     port, -1 = none
+   * @param demoBackends start a demo server for every loopback endpoint routed to (as found at
+   *     start)
+   */
+  public record Options(Path manifests, String bindAddress, int httpPort, int httpsPort,
+      int adminPort, Duration drainTimeout, boolean demoBackends) {
+    public Options {
+      Objects.requireNonNull(manifests, "manifests");
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      Objects.requireNonNull(drainTimeout, "drainTimeout");
+    }
+  }
+
+  private final Dataplane dataplane;
+  private final TranslationLoop loop;
+  private final DemoBackends demo;
+  private final AdminServer admin;
+
+  private Standalone(Dataplane dataplane, TranslationLoop loop, DemoBackends demo,
+      AdminServer admin) {
+    this.dataplane = dataplane;
+    this.loop = loop;
+    this.demo = demo;
+    this.admin = admin;
+  }
+
+  /** Binds the listeners, serves the manifests' first snapshot, and follows their changes. */
+  public static Standalone start(Options options) throws Exception {
+    DataplaneMetrics dataplaneMetrics = new DataplaneMetrics();
+    Dataplane dataplane = Dataplane.start(new Dataplane.Options(options.bindAddress(),
+        options.httpPort(), options.httpsPort(), options.drainTimeout()), dataplaneMetrics);
+    TranslationLoop loop = null;
+    DemoBackends demo = null;
+    try {
+      ManifestSource source = new ManifestSource(options.manifests());
+      DiagnosticLog diagnosticLog = new DiagnosticLog();
+      loop = new TranslationLoop(source, Standalone::translateOptions,
+          List.of(snapshot -> {
+            try {
+              dataplane.apply(snapshot);
+            } catch (InvalidSnapshotException e) {
+              // Logged and counted by the data plane; a translation should never produce this.
+              log.error("event=translation_produced_invalid_snapshot version={}",
+                  snapshot.version());
+            }
+          }),
+          List.of(t -> diagnosticLog.update(t.diagnostics())),
+          new OperatorMetrics(List::of), Clock.systemUTC());
+      loop.start(Duration.ofSeconds(10));
+      demo = options.demoBackends() ? DemoBackends.start(demoPods(source.state())) : null;
+      AdminServer admin = options.adminPort() < 0 ? null
+          : AdminServer.start(options.bindAddress(), options.adminPort(), dataplaneMetrics::scrape,
+              dataplane::hasSnapshot);
+      return new Standalone(dataplane, loop, demo, admin);
+    } catch (Exception e) {
+      if (loop != null) {
+        loop.close();
+      }
+      if (demo != null) {
+        demo.close();
+      }
+      dataplane.shutdown();
+      throw e;
+    }
+  }
+
+  public int httpPort() {
+    return dataplane.httpPort();
+  }
+
+  public int httpsPort() {
+    return dataplane.httpsPort();
+  }
+
+  /** The admin port, or -1 when there is none. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+
+  /** Stops following the manifests, drains and stops the data plane, then the rest. */
+  @Override
+  public void close() {
+    loop.close();
+    dataplane.shutdown();
+    if (admin != null) {
+      admin.close();
+    }
+    if (demo != null) {
+      demo.close();
+    }
+  }
+
+  /**
+   * Ingresses without a class are ours, unless the manifests bring an IngressClass of ours: then
+   * the usual rules (class name, default-class annotation) decide.
+   */
+  static TranslateOptions translateOptions(ClusterState state) {
+    boolean hasOurClass = state.ingressClasses().stream()
+        .anyMatch(c -> c.getSpec() != null
+            && TranslateOptions.CONTROLLER_NAME.equals(c.getSpec().getController()));
+    return TranslateOptions.defaults()
+        .withWatchIngressWithoutClass(!hasOurClass)
+        .withAllowLocalEndpoints(true);
+  }
+
+  /** Every loopback endpoint an Ingress routes to, named after its pod. */
+  static List<DemoBackends.Pod> demoPods(ClusterState state) {
+    Map<String, DemoBackends.Pod> pods = new LinkedHashMap<>();
+    for (Ingress ingress : state.ingresses()) {
+      String namespace = ingress.getMetadata().getNamespace();
+      List<IngressBackend> backends = new ArrayList<>();
+      if (ingress.getSpec() == null) {
+        continue;
+      }
+      if (ingress.getSpec().getDefaultBackend() != null) {
+        backends.add(ingress.getSpec().getDefaultBackend());
+      }
+      for (IngressRule rule : ingress.getSpec().getRules() == null ? List.<IngressRule>of()
+          : ingress.getSpec().getRules()) {
+        if (rule.getHttp() != null && rule.getHttp().getPaths() != null) {
+          for (HTTPIngressPath path : rule.getHttp().getPaths()) {
+            backends.add(path.getBackend());
+          }
+        }
+      }
+      for (IngressBackend backend : backends) {
+        if (backend == null || backend.getService() == null) {
+          continue;
+        }
+        for (EndpointSlice slice : state.endpointSlices(namespace, backend.getService().getName())) {
+          addPods(slice, pods);
+        }
+      }
+    }
+    return new ArrayList<>(pods.values());
+  }
+
+  private static void addPods(EndpointSlice slice, Map<String, DemoBackends.Pod> pods) {
+    if (slice.getEndpoints() == null || slice.getPorts() == null) {
+      return;
+    }
+    for (var endpoint : slice.getEndpoints()) {
+      String name = endpoint.getTargetRef() != null && endpoint.getTargetRef().getName() != null
+          ? endpoint.getTargetRef().getName() : slice.getMetadata().getName();
+      for (String address : endpoint.getAddresses()) {
+        if (!isLoopback(address)) {
+          continue;
+        }
+        for (EndpointPort port : slice.getPorts()) {
+          if (port.getPort() != null) {
+            pods.putIfAbsent(address + ":" + port.getPort(),
+                new DemoBackends.Pod(name, address, port.getPort()));
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isLoopback(String address) {
+    try {
+      return InetAddress.getByName(address).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}
