@@ -35,6 +35,13 @@ final class RequestHeaderTimeout {
   private final ChannelHandler bytes = new BytesWatcher();
   private final ChannelHandler heads = new HeadsWatcher();
   private boolean awaitingHead = true;
+  // Started on a request's first bytes, stopped at its head: on a keep-alive connection that is
+  // every request, so the timer is a deadline and the scheduled task only checks it, re-arming
+  // itself for the rest when it fires early, rather than a task scheduled and cancelled per
+  // request. The timeout is the same for the whole connection, so a pending task never fires
+  // after a newer deadline.
+  private boolean running;
+  private long deadlineNanos;
   private ScheduledFuture<?> timer;
   private ChannelHandlerContext headsCtx;
 
@@ -51,15 +58,46 @@ final class RequestHeaderTimeout {
     return heads;
   }
 
+  private void start(ChannelHandlerContext ctx) {
+    running = true;
+    deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    if (timer == null) {
+      timer = ctx.executor().schedule(RequestHeaderTimeout.this::fired, timeoutMillis,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Stops the clock; a pending task stays and finds nothing to do. */
   private void cancel() {
+    running = false;
+  }
+
+  /** Stops the clock and the task: the connection or the HTTP/1.1 pipeline is gone. */
+  private void stop() {
+    running = false;
     if (timer != null) {
       timer.cancel(false);
       timer = null;
     }
   }
 
-  private void timedOut() {
+  private void fired() {
     timer = null;
+    if (!running) {
+      return;
+    }
+    long left = deadlineNanos - System.nanoTime();
+    ChannelHandlerContext ctx = headsCtx;
+    if (left > 0 && ctx != null) {
+      timer = ctx.executor().schedule(RequestHeaderTimeout.this::fired, left,
+          TimeUnit.NANOSECONDS);
+      return;
+    }
+    timedOut();
+  }
+
+  private void timedOut() {
+    running = false;
     ChannelHandlerContext ctx = headsCtx;
     if (ctx == null || !ctx.channel().isActive()) {
       return;
@@ -75,22 +113,21 @@ final class RequestHeaderTimeout {
   private final class BytesWatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (awaitingHead && timer == null && msg instanceof ByteBuf buf && buf.isReadable()) {
-        timer = ctx.executor().schedule(RequestHeaderTimeout.this::timedOut, timeoutMillis,
-            TimeUnit.MILLISECONDS);
+      if (awaitingHead && !running && msg instanceof ByteBuf buf && buf.isReadable()) {
+        start(ctx);
       }
       ctx.fireChannelRead(msg);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      cancel();
+      stop();
       ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-      cancel();
+      stop();
     }
   }
 
@@ -117,7 +154,7 @@ final class RequestHeaderTimeout {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
       headsCtx = null;
-      cancel();
+      stop();
     }
   }
 }
