@@ -279,8 +279,11 @@ final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
     refused = true;
     releaseHeld();
     // Never the field itself: a value may be a credential.
-    log.info("event=request_refused protocol=h2 error={} reason=\"{}\" client={}", error, reason,
-        ClientAddress.of(ctx.channel()));
+    long suppressed = LogLimiter.FAILURES.admit("refused h2 " + error);
+    if (suppressed != LogLimiter.SUPPRESS) {
+      log.info("event=request_refused protocol=h2 error={} reason=\"{}\" client={} suppressed={}",
+          error, reason, ClientAddress.of(ctx.channel()), suppressed);
+    }
     ctx.writeAndFlush(new DefaultHttp2ResetFrame(error));
     ctx.close();
   }

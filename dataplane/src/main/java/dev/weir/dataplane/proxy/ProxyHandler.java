@@ -200,8 +200,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     virtualHost = match.virtualHost();
     backend = match.backend();
     if (!backend.selector().hasEndpoints()) {
-      log.warn("event=upstream_failure reason=no_endpoints backend={} host={}", backend.id(),
-          virtualHost);
+      long suppressed = LogLimiter.FAILURES.admit("no_endpoints " + backend.id());
+      if (suppressed != LogLimiter.SUPPRESS) {
+        log.warn("event=upstream_failure reason=no_endpoints backend={} host={} suppressed={}",
+            backend.id(), virtualHost, suppressed);
+      }
       respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE);
       return;
     }
@@ -623,8 +626,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
 
   /** The request itself turned out broken mid-body. */
   private void abort(HttpResponseStatus answer, String reason) {
-    log.info("event=request_refused status={} reason={} client={}", answer.code(), reason,
-        ClientAddress.of(ctx.channel()));
+    long suppressed = LogLimiter.FAILURES.admit("refused " + answer.code() + " " + reason);
+    if (suppressed != LogLimiter.SUPPRESS) {
+      log.info("event=request_refused status={} reason={} client={} suppressed={}", answer.code(),
+          reason, ClientAddress.of(ctx.channel()), suppressed);
+    }
     UpstreamConnection c = upstream;
     if (c != null) {
       upstream = null;
@@ -708,9 +714,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     if (upstream == null || responseComplete) {
       return;
     }
-    log.warn("event=upstream_failure reason=read_timeout backend={} endpoint={} timeout_ms={}"
-        + " response_started={}", backend.id(), EndpointKey.of(endpoint),
-        backend.timeouts().readMillis(), responseStarted);
+    long suppressed = LogLimiter.FAILURES.admit("read_timeout " + backend.id());
+    if (suppressed != LogLimiter.SUPPRESS) {
+      log.warn("event=upstream_failure reason=read_timeout backend={} endpoint={} timeout_ms={}"
+          + " response_started={} suppressed={}", backend.id(), EndpointKey.of(endpoint),
+          backend.timeouts().readMillis(), responseStarted, suppressed);
+    }
     UpstreamConnection c = upstream;
     upstream = null;
     c.detach();
@@ -723,10 +732,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
   }
 
   private void logFailure(String reason, Endpoint e, Throwable cause) {
-    log.warn("event=upstream_failure reason={} backend={} endpoint={} attempt={} error={}",
-        reason, backend == null ? null : backend.id(), e == null ? null : EndpointKey.of(e),
+    String backendId = backend == null ? null : backend.id();
+    long suppressed = LogLimiter.FAILURES.admit(reason + " " + backendId);
+    if (suppressed == LogLimiter.SUPPRESS) {
+      return;
+    }
+    log.warn("event=upstream_failure reason={} backend={} endpoint={} attempt={} error={}"
+        + " suppressed={}", reason, backendId, e == null ? null : EndpointKey.of(e),
         connectAttempts, cause == null ? "-" : cause.getClass().getSimpleName()
-            + (cause.getMessage() == null ? "" : ":" + cause.getMessage().replace(' ', '_')));
+            + (cause.getMessage() == null ? "" : ":" + cause.getMessage().replace(' ', '_')),
+        suppressed);
   }
 
   private void record() {

@@ -103,8 +103,11 @@ final class RequestHeaderTimeout {
       return;
     }
     awaitingHead = false;
-    log.info("event=request_refused status=408 reason=request_header_timeout timeout_ms={}"
-        + " client={}", timeoutMillis, ClientAddress.of(ctx.channel()));
+    long suppressed = LogLimiter.FAILURES.admit("refused 408");
+    if (suppressed != LogLimiter.SUPPRESS) {
+      log.info("event=request_refused status=408 reason=request_header_timeout timeout_ms={}"
+          + " client={} suppressed={}", timeoutMillis, ClientAddress.of(ctx.channel()), suppressed);
+    }
     metrics.route(null, null).completed(HttpResponseStatus.REQUEST_TIMEOUT.code(), 0);
     ctx.writeAndFlush(LocalResponses.text(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, true))
         .addListener(ChannelFutureListener.CLOSE);

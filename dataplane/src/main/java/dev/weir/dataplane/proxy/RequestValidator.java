@@ -120,8 +120,12 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
 
   private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, DecoderResult result) {
     refused = true;
-    log.info("event=request_refused status={} reason=\"{}\" client={}", status.code(),
-        reason(result), ClientAddress.of(ctx.channel()));
+    // Keyed by status only: the decoder's reason may quote what the client sent.
+    long suppressed = LogLimiter.FAILURES.admit("refused " + status.code());
+    if (suppressed != LogLimiter.SUPPRESS) {
+      log.info("event=request_refused status={} reason=\"{}\" client={} suppressed={}",
+          status.code(), reason(result), ClientAddress.of(ctx.channel()), suppressed);
+    }
     metrics.route(null, null).completed(status.code(), 0);
     ctx.writeAndFlush(LocalResponses.text(ctx.alloc(), status, true))
         .addListener(ChannelFutureListener.CLOSE);
