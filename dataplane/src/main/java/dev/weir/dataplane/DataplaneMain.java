@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar weir-dataplane.jar}: the data plane as a process. */
@@ -51,17 +52,8 @@ public final class DataplaneMain implements Callable<Integer> {
       description = "Name reported to the operator; default: $POD_NAME, else $HOSTNAME.")
   String nodeName;
 
-  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
-      description = "Plain HTTP listener (-1: off). Default: ${DEFAULT-VALUE}.")
-  int httpPort;
-
-  @Option(names = "--https-port", defaultValue = "8443", paramLabel = "PORT",
-      description = "HTTPS listener, HTTP/1.1 and HTTP/2 (-1: off). Default: ${DEFAULT-VALUE}.")
-  int httpsPort;
-
-  @Option(names = "--admin-port", defaultValue = "9090", paramLabel = "PORT",
-      description = "/healthz, /readyz and /metrics (-1: off). Default: ${DEFAULT-VALUE}.")
-  int adminPort;
+  @Mixin
+  ListenerPorts ports = new ListenerPorts();
 
   @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR",
       description = "Address every listener binds to. Default: ${DEFAULT-VALUE}.")
@@ -102,7 +94,7 @@ public final class DataplaneMain implements Callable<Integer> {
           "--io-threads must be at least 1");
     }
     DataplaneMetrics metrics = new DataplaneMetrics();
-    Dataplane dataplane = Dataplane.start(new Dataplane.Options(bind, httpPort, httpsPort,
+    Dataplane dataplane = Dataplane.start(new Dataplane.Options(bind, ports.http, ports.https,
         drainTimeout, ioThreads != null ? ioThreads : Dataplane.Options.defaultIoThreads()),
         metrics);
     AtomicBoolean draining = new AtomicBoolean();
@@ -113,8 +105,8 @@ public final class DataplaneMain implements Callable<Integer> {
           ? SnapshotFileSource.start(source.snapshotFile, dataplane::apply, metrics)
           : new OperatorClient(operatorHost(), operatorPort(), tlsDir, nodeName(), dataplane::apply,
               metrics).start();
-      if (adminPort >= 0) {
-        admin = AdminServer.start(bind, adminPort, metrics::scrape,
+      if (ports.admin >= 0) {
+        admin = AdminServer.start(bind, ports.admin, metrics::scrape,
             () -> dataplane.hasSnapshot() && !draining.get());
       }
     } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.weir.operator;
 
+import dev.weir.operator.testing.MockApiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.dataplane.Dataplane;
@@ -23,10 +24,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +71,7 @@ class OperatorEndToEndTest {
   static Path operatorTlsDir;
   static TestPki webPki;
   static HttpsProbe https;
-  static KubernetesMockServer apiServer;
+  static MockApiServer apiServer;
   static KubernetesClient client;
   static volatile Operator operator;
   static int controlPort;
@@ -94,10 +90,8 @@ class OperatorEndToEndTest {
     webPki = TestPki.create();
     https = HttpsProbe.trusting(webPki.trustManager());
 
-    apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), true);
-    apiServer.init();
-    client = apiServer.createClient();
+    apiServer = new MockApiServer();
+    client = apiServer.client();
     client.network().v1().ingressClasses().resource(new IngressClassBuilder()
         .withNewMetadata().withName(OUR_CLASS).endMetadata()
         .withNewSpec().withController(TranslateOptions.CONTROLLER_NAME).endSpec().build()).create();
@@ -136,11 +130,8 @@ class OperatorEndToEndTest {
     if (operator != null) {
       operator.close();
     }
-    if (client != null) {
-      client.close();
-    }
     if (apiServer != null) {
-      apiServer.destroy();
+      apiServer.close();
     }
   }
 

@@ -608,8 +608,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
         .addListener(f -> responseWritten());
   }
 
-  private void failUpstream(String reason, Throwable cause) {
-    logFailure(reason, endpoint, cause);
+  /** Gives up the current upstream connection: it can never be reused after a failure. */
+  private void closeUpstream() {
     UpstreamConnection c = upstream;
     if (c != null) {
       upstream = null;
@@ -617,6 +617,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
       c.channel.close();
     }
     cancelReadTimer();
+  }
+
+  private void failUpstream(String reason, Throwable cause) {
+    logFailure(reason, endpoint, cause);
+    closeUpstream();
     if (responseStarted) {
       cut();
     } else {
@@ -631,13 +636,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
       log.info("event=request_refused status={} reason={} client={} suppressed={}", answer.code(),
           reason, ClientAddress.of(ctx.channel()), suppressed);
     }
-    UpstreamConnection c = upstream;
-    if (c != null) {
-      upstream = null;
-      c.detach();
-      c.channel.close();
-    }
-    cancelReadTimer();
+    closeUpstream();
     if (responseStarted) {
       cut();
     } else {

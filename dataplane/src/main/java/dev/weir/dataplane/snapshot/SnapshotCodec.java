@@ -30,21 +30,7 @@ public final class SnapshotCodec {
   private SnapshotCodec() {}
 
   public static Snapshot decode(byte[] json) throws InvalidSnapshotException {
-    Snapshot snapshot;
-    try {
-      snapshot = MAPPER.readValue(json, Snapshot.class);
-    } catch (JsonMappingException e) {
-      throw new InvalidSnapshotException(describePath(e), reason(e));
-    } catch (JsonProcessingException e) {
-      // Syntax errors: the location is all we can name. The original message may quote input.
-      throw new InvalidSnapshotException("(json)", "malformed JSON at line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (snapshot == null) {
-      throw new InvalidSnapshotException("(json)", "empty document");
-    }
+    Snapshot snapshot = read(json, Snapshot.class);
     SnapshotValidator.validate(snapshot);
     return snapshot;
   }
@@ -80,21 +66,27 @@ public final class SnapshotCodec {
    * base can be, and the data plane validates that as a full snapshot.
    */
   public static SnapshotDelta decodeDelta(byte[] json) throws InvalidSnapshotException {
-    SnapshotDelta delta;
+    return read(json, SnapshotDelta.class);
+  }
+
+  /** Strict decoding; errors name the field, never quote the input. */
+  private static <T> T read(byte[] json, Class<T> type) throws InvalidSnapshotException {
+    T value;
     try {
-      delta = MAPPER.readValue(json, SnapshotDelta.class);
+      value = MAPPER.readValue(json, type);
     } catch (JsonMappingException e) {
       throw new InvalidSnapshotException(describePath(e), reason(e));
     } catch (JsonProcessingException e) {
+      // Syntax errors: the location is all we can name. The original message may quote input.
       throw new InvalidSnapshotException("(json)", "malformed JSON at line "
           + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (delta == null) {
+    if (value == null) {
       throw new InvalidSnapshotException("(json)", "empty document");
     }
-    return delta;
+    return value;
   }
 
   private static String describePath(JsonMappingException e) {

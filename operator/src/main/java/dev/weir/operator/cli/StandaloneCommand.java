@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.weir.dataplane.ListenerPorts;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code standalone}: translation and an in-process data plane, fed from a manifest directory. */
@@ -23,18 +25,8 @@ final class StandaloneCommand implements Callable<Integer> {
       description = "Directory of Kubernetes manifests to serve, watched for changes.")
   Path manifests;
 
-  @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
-      description = "Plain HTTP listener (-1: off). Default: ${DEFAULT-VALUE}.")
-  int httpPort;
-
-  @Option(names = "--https-port", defaultValue = "8443", paramLabel = "PORT",
-      description = "HTTPS listener, HTTP/1.1 and HTTP/2 (-1: off). Default: ${DEFAULT-VALUE}.")
-  int httpsPort;
-
-  @Option(names = "--admin-port", defaultValue = "9090", paramLabel = "PORT",
-      description = "/healthz, /readyz and /metrics of the data plane (-1: off). "
-          + "Default: ${DEFAULT-VALUE}.")
-  int adminPort;
+  @Mixin
+  ListenerPorts ports = new ListenerPorts();
 
   @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
       description = "Address every listener binds to. Default: ${DEFAULT-VALUE} (this machine "
@@ -57,8 +49,8 @@ final class StandaloneCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--manifests: " + manifests.toAbsolutePath() + " is not a directory");
     }
-    Standalone standalone = Standalone.start(new Standalone.Options(manifests, bind, httpPort,
-        httpsPort, adminPort, drainTimeout, demoBackends));
+    Standalone standalone = Standalone.start(new Standalone.Options(manifests, bind, ports.http,
+        ports.https, ports.admin, drainTimeout, demoBackends));
     printWhatToTry(standalone);
 
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package dev.weir.operator.source;
 
+import dev.weir.operator.testing.MockApiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -8,12 +9,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,22 +20,18 @@ import org.junit.jupiter.api.Test;
 
 /** KubernetesSource against fabric8's mock API server in CRUD mode (a real HTTP server). */
 class KubernetesSourceTest {
-  private KubernetesMockServer server;
+  private MockApiServer server;
   private KubernetesClient client;
 
   @BeforeEach
   void startServer() {
-    // CRUD mode: the dispatcher stores what is created and serves lists and watches from it.
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), true);
-    server.init();
-    client = server.createClient();
+    server = new MockApiServer();
+    client = server.client();
   }
 
   @AfterEach
   void stopServer() {
-    client.close();
-    server.destroy();
+    server.close();
   }
 
   @Test

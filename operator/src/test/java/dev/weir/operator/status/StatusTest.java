@@ -1,5 +1,6 @@
 package dev.weir.operator.status;
 
+import dev.weir.operator.testing.MockApiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.operator.state.ObjectRef;
@@ -9,15 +10,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -27,21 +23,18 @@ import org.junit.jupiter.api.Test;
 
 /** Status, Events and leader election against fabric8's mock API server in CRUD mode. */
 class StatusTest {
-  private KubernetesMockServer server;
+  private MockApiServer server;
   private KubernetesClient client;
 
   @BeforeEach
   void startServer() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), true);
-    server.init();
-    client = server.createClient();
+    server = new MockApiServer();
+    client = server.client();
   }
 
   @AfterEach
   void stopServer() {
-    client.close();
-    server.destroy();
+    server.close();
   }
 
   @Test
