@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * the server contexts of the certificates seen so far. {@link #compile} turns each snapshot into an
  * {@link SniCertificateStore}.
  *
+ * <p>With BoringSSL there is one server context (one {@code SSL_CTX}) for every certificate; a
+ * certificate's "context" is a {@link CertificateContext}, a Java view of it whose certificate
+ * {@link SharedKeyManager} serves per handshake. With the JDK provider each certificate has a
+ * context of its own.
+ *
  * <p>Contexts are cached by certificate id: a snapshot that keeps a certificate (same id, same
  * content) reuses its context, so a swap at 10,000 certificates builds contexts only for the ones
  * that changed. Ids absent from a compiled snapshot are evicted; connections still using an evicted
@@ -47,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * unusable and it has no good copy, typically after its own restart: this process has been serving
  * the good certificate all along and is the only one that still holds it.
  *
- * <p>Every context gets the same ticket keys: the snapshot's when it has some, so every replica
+ * <p>The shared context (with the JDK, every context) gets the ticket keys: the snapshot's when it has some, so every replica
  * resumes every other replica's sessions; otherwise keys generated once at start. Rotating keys is
  * the operator's job (publish a new list, old keys last); this class applies whatever list arrives.
  */
@@ -66,6 +71,10 @@ public final class ServerTls {
   private final Options options;
   private final SslProvider provider;
   private final TicketKeys generatedTicketKeys;
+  // OpenSSL only: the one BoringSSL server context (one SSL_CTX) every certificate is served
+  // from, and the key manager that hands it each handshake's certificate. Null for the JDK.
+  private final SharedKeyManager keyManager;
+  private final SslContext sharedContext;
   private final SslContext selfSignedContext;
   private final Object lock = new Object();
   // Guarded by lock. Only compile() touches these; the request path only sees finished stores.
@@ -124,12 +133,19 @@ public final class ServerTls {
     this.generatedTicketKeys = TicketKeys.random();
     this.ticketKeys = generatedTicketKeys;
     try {
+      if (provider == SslProvider.OPENSSL) {
+        this.keyManager = new SharedKeyManager();
+        this.sharedContext = configure(SslContextBuilder.forServer(keyManager)).build();
+      } else {
+        this.keyManager = null;
+        this.sharedContext = null;
+      }
       this.selfSignedContext =
-          buildContext(SelfSignedCertificate.generate(options.clock().instant()));
+          newContext("default", SelfSignedCertificate.generate(options.clock().instant()));
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the default certificate's context", e);
     }
-    applyTicketKeys(selfSignedContext, ticketKeys);
+    applyTicketKeys(sharedContext != null ? sharedContext : selfSignedContext, ticketKeys);
   }
 
   public static ServerTls create() {
@@ -213,7 +229,7 @@ public final class ServerTls {
           LoadedCertificate loaded = CertificateCheck.load(c.certificateChain(),
               c.privateKey() == null ? null : c.privateKey().reveal());
           warnIfExpired(c.id(), loaded.notAfter, now);
-          SslContext context = buildContext(loaded);
+          SslContext context = newContext(c.id(), loaded);
           built.add(context);
           next.put(c.id(), new CachedContext(c, digest, context, loaded.dnsNames, loaded.notAfter));
           dnsNamesById.put(c.id(), loaded.dnsNames);
@@ -268,7 +284,12 @@ public final class ServerTls {
         }
       }
 
-      if (!sameKeys(keys, ticketKeys)) {
+      if (sharedContext != null) {
+        // One context, one set of keys, whatever the number of certificates.
+        if (!sameKeys(keys, ticketKeys)) {
+          applyTicketKeys(sharedContext, keys);
+        }
+      } else if (!sameKeys(keys, ticketKeys)) {
         applyTicketKeys(selfSignedContext, keys);
         for (CachedContext cc : next.values()) {
           applyTicketKeys(cc.context, keys);
@@ -290,6 +311,9 @@ public final class ServerTls {
       expiredWarned.retainAll(next.keySet());
       ticketKeys = keys;
       contextsBuilt += built.size();
+      if (keyManager != null) {
+        keyManager.sweep();
+      }
 
       SniCertificateStore store = buildStore(snapshot, next, dnsNamesById, retainedByHost);
       log.info("event=tls_compiled snapshot_version={} certificates={} built={} reused={} "
@@ -301,11 +325,19 @@ public final class ServerTls {
     }
   }
 
-  /** Contexts built since start, for tests of reuse. */
+  /**
+   * Certificate contexts built since start (with OpenSSL: views of the shared context, each a
+   * parsed certificate and key), for tests of reuse.
+   */
   long contextsBuilt() {
     synchronized (lock) {
       return contextsBuilt;
     }
+  }
+
+  /** Certificates the shared context's key manager can still serve (OpenSSL), for tests. */
+  int keyManagerAliases() {
+    return keyManager == null ? 0 : keyManager.liveAliases();
   }
 
   private SniCertificateStore buildStore(Snapshot snapshot, Map<String, CachedContext> byId,
@@ -341,16 +373,45 @@ public final class ServerTls {
     return builder.build();
   }
 
-  private SslContext buildContext(LoadedCertificate certificate) throws SSLException {
-    return SslContextBuilder.forServer(certificate.key, certificate.chain)
+  /**
+   * The context serving {@code certificate}: with OpenSSL a view of the shared context (no native
+   * memory of its own), with the JDK a context of its own (the JDK's contexts are Java objects
+   * anyway, and its engines have no per-engine session to carry a choice before the handshake).
+   */
+  private SslContext newContext(String id, LoadedCertificate certificate) throws SSLException {
+    if (sharedContext == null) {
+      return configure(SslContextBuilder.forServer(certificate.key, certificate.chain)).build();
+    }
+    requireBoringSslCurve(certificate);
+    return new CertificateContext(sharedContext, keyManager,
+        keyManager.register(id, certificate.chain, certificate.key));
+  }
+
+  // A context of its own used to make BoringSSL parse the key at compile time, refusing curves it
+  // lacks; the shared context parses it only at handshake time, so refuse them here instead.
+  // BoringSSL's curves are the NIST prime curves, whose coefficient a is p - 3 (secp256k1's is 0).
+  private static void requireBoringSslCurve(LoadedCertificate certificate) throws SSLException {
+    if (certificate.key instanceof java.security.interfaces.ECKey ec) {
+      var params = ec.getParams();
+      int bits = params.getOrder().bitLength();
+      boolean nist = params.getCurve().getField() instanceof java.security.spec.ECFieldFp fp
+          && params.getCurve().getA().equals(fp.getP().subtract(java.math.BigInteger.valueOf(3)))
+          && (bits == 224 || bits == 256 || bits == 384 || bits == 521);
+      if (!nist) {
+        throw new SSLException("unsupported elliptic curve");
+      }
+    }
+  }
+
+  private SslContextBuilder configure(SslContextBuilder builder) {
+    return builder
         .sslProvider(provider)
         .protocols(PROTOCOLS)
         // ECDHE + AEAD for TLS 1.2 (RFC 7540 9.2.2 compliant); TLS 1.3 suites are all AEAD.
         .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
         .applicationProtocolConfig(ALPN)
         .sessionCacheSize(options.sessionCacheSize())
-        .sessionTimeout(options.sessionTimeout().toSeconds())
-        .build();
+        .sessionTimeout(options.sessionTimeout().toSeconds());
   }
 
   private void applyTicketKeys(SslContext context, TicketKeys keys) {

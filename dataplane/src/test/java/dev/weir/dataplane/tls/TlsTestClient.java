@@ -23,9 +23,20 @@ import javax.net.ssl.X509TrustManager;
  */
 final class TlsTestClient {
   private final SSLContext context;
+  private final List<String> cipherSuites;
 
   private TlsTestClient(SSLContext context) {
+    this(context, null);
+  }
+
+  private TlsTestClient(SSLContext context, List<String> cipherSuites) {
     this.context = context;
+    this.cipherSuites = cipherSuites;
+  }
+
+  /** The same client offering only {@code suites}, in that order of preference. */
+  TlsTestClient withCipherSuites(List<String> suites) {
+    return new TlsTestClient(context, List.copyOf(suites));
   }
 
   /** Verifies the server chain against {@code trust}. */
@@ -78,6 +89,10 @@ final class TlsTestClient {
         params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
         params.setProtocols(protocols.toArray(String[]::new));
         params.setApplicationProtocols(alpn.toArray(String[]::new));
+        if (cipherSuites != null) {
+          params.setCipherSuites(cipherSuites.toArray(String[]::new));
+          params.setUseCipherSuitesOrder(true);
+        }
         if (verifyHostname) {
           params.setEndpointIdentificationAlgorithm("HTTPS");
         }

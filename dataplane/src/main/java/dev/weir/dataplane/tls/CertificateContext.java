@@ -1,0 +1,33 @@
+package dev.weir.dataplane.tls;
+
+import io.netty.handler.ssl.DelegatingSslContext;
+import io.netty.handler.ssl.SslContext;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * One certificate as {@link SniCertificateStore} hands it to the {@code SniHandler}: a view of the
+ * one shared BoringSSL context that binds its certificate to each engine it creates, for
+ * {@link SharedKeyManager} to serve when BoringSSL asks. A plain Java object: the native cost of a
+ * certificate is paid per handshake (parsing it into the handshake's SSL), not per certificate.
+ */
+final class CertificateContext extends DelegatingSslContext {
+  private final SharedKeyManager keyManager;
+  private final SharedKeyManager.Served served;
+
+  CertificateContext(SslContext shared, SharedKeyManager keyManager,
+      SharedKeyManager.Served served) {
+    super(shared);
+    this.keyManager = keyManager;
+    this.served = served;
+  }
+
+  @Override
+  protected void initEngine(SSLEngine engine) {
+    keyManager.bind(engine, served);
+  }
+
+  @Override
+  public String toString() {
+    return "CertificateContext[" + served.alias + "]";
+  }
+}
