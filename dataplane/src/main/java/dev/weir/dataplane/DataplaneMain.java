@@ -8,7 +8,6 @@ import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,9 +117,8 @@ public final class DataplaneMain implements Callable<Integer> {
         source.snapshotFile != null ? "file:" + source.snapshotFile : "operator:" + source.operator,
         dataplane.hasSnapshot());
 
-    CountDownLatch stopped = new CountDownLatch(1);
     AdminServer runningAdmin = admin;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Shutdown.awaitThenRun(() -> {
       // Readiness goes first, so a load balancer stops sending while connections drain.
       draining.set(true);
       log.info("event=draining timeout_ms={}", drainTimeout.toMillis());
@@ -134,9 +132,7 @@ public final class DataplaneMain implements Callable<Integer> {
         runningAdmin.close();
       }
       log.info("event=stopped");
-      stopped.countDown();
-    }, "weir-shutdown"));
-    stopped.await();
+    });
     return 0;
   }
 

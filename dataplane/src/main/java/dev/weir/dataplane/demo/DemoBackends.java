@@ -1,5 +1,6 @@
 package dev.weir.dataplane.demo;
 
+import dev.weir.dataplane.Shutdown;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -24,7 +25,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Tiny HTTP servers standing in for pods in the examples: each answers every request with one line
@@ -99,9 +99,7 @@ public final class DemoBackends implements AutoCloseable {
     }
     DemoBackends backends = start(pods);
     pods.forEach(p -> System.out.println("demo pod " + p.name() + " on " + p.address() + ":" + p.port()));
-    CountDownLatch forever = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(backends::close));
-    forever.await();
+    Shutdown.awaitThenRun(backends::close);
   }
 
   private static final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {

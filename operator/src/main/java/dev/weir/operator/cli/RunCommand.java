@@ -1,6 +1,7 @@
 package dev.weir.operator.cli;
 
 import dev.weir.dataplane.DurationConverter;
+import dev.weir.dataplane.Shutdown;
 import dev.weir.operator.Operator;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.translate.TranslateOptions;
@@ -15,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -107,13 +107,10 @@ final class RunCommand implements Callable<Integer> {
         new LinkedHashSet<>(namespaces), translate, publishService, publishStatusAddresses, bind,
         controlPort, controlTlsDir, adminPort, leaseNamespace, electionLease, identity,
         LeaderElection.Timing.DEFAULT, statusResync));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Shutdown.awaitThenRun(() -> {
       operator.close();
       client.close();
-      stopped.countDown();
-    }, "weir-shutdown"));
-    stopped.await();
+    });
     return 0;
   }
 

@@ -5,8 +5,8 @@ import dev.weir.operator.Standalone;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import dev.weir.dataplane.ListenerPorts;
+import dev.weir.dataplane.Shutdown;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,12 +53,7 @@ final class StandaloneCommand implements Callable<Integer> {
         ports.https, ports.admin, drainTimeout, demoBackends));
     printWhatToTry(standalone);
 
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      standalone.close();
-      stopped.countDown();
-    }, "weir-shutdown"));
-    stopped.await();
+    Shutdown.awaitThenRun(standalone::close);
     return 0;
   }
 
