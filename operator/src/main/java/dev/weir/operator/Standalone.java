@@ -17,8 +17,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -201,11 +201,9 @@ public final class Standalone implements AutoCloseable {
     }
   }
 
+  // IP literals only, as the data plane accepts: a host name here is never looked up.
   private static boolean isLoopback(String address) {
-    try {
-      return InetAddress.getByName(address).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
+    InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+    return ip != null && ip.isLoopbackAddress();
   }
 }
