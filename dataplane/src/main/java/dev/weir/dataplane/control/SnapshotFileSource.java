@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * symlinks) and reads and digests the content only when they changed, or every
  * {@link #FULL_READ_EVERY} polls in case an edit kept all three: at 10,000 hosts the file is
  * 12 MB, and reading and hashing it four times a second meant 48 MB/s of reads, SHA-256 and
- * garbage on the data plane's CPUs with nothing changing. Writers should replace the file atomically (write elsewhere, rename); a half-written
- * file is refused, then applied once complete.
+ * garbage on the data plane's CPUs with nothing changing. Writers should replace the file
+ * atomically (write elsewhere, rename); a half-written file is refused, then applied once
+ * complete.
  */
 public final class SnapshotFileSource implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotFileSource.class);
