@@ -197,16 +197,20 @@ class HandshakeTest {
     }
     SslContext client = builder.build();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    // Kept from the initializer: a server that refuses the handshake closes the channel, which
+    // may empty its pipeline before a lookup there could find the handler.
+    SslHandler[] tls = new SslHandler[1];
     try {
       Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
           .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-              c.pipeline().addLast(client.newHandler(c.alloc(), "a.example.com", port));
+              tls[0] = client.newHandler(c.alloc(), "a.example.com", port);
+              c.pipeline().addLast(tls[0]);
             }
           })
           .connect("127.0.0.1", port).sync().channel();
-      Future<Channel> handshake = ch.pipeline().get(SslHandler.class).handshakeFuture();
+      Future<Channel> handshake = tls[0].handshakeFuture();
       if (!handshake.await(5, TimeUnit.SECONDS)) {
         throw new AssertionError("handshake did not finish within 5s");
       }

@@ -38,11 +38,15 @@ final class NettyTlsClient implements AutoCloseable {
   /** Handshakes with {@code sni} and returns the server's report line; throws the failure. */
   String connect(int port, String sni) throws Throwable {
     CompletableFuture<String> line = new CompletableFuture<>();
+    // Kept from the initializer: a refused handshake may close the channel and empty its pipeline
+    // before a lookup there could find the handler.
+    SslHandler[] tls = new SslHandler[1];
     Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel c) {
-            c.pipeline().addLast(context.newHandler(c.alloc(), sni, 443));
+            tls[0] = context.newHandler(c.alloc(), sni, 443);
+            c.pipeline().addLast(tls[0]);
             c.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
               private final StringBuilder received = new StringBuilder();
 
@@ -64,7 +68,7 @@ final class NettyTlsClient implements AutoCloseable {
         })
         .connect("127.0.0.1", port).sync().channel();
     try {
-      Future<Channel> handshake = ch.pipeline().get(SslHandler.class).handshakeFuture();
+      Future<Channel> handshake = tls[0].handshakeFuture();
       if (!handshake.await(5, TimeUnit.SECONDS)) {
         throw new AssertionError("handshake did not finish within 5s");
       }
