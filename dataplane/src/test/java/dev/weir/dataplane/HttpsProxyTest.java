@@ -18,8 +18,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +133,23 @@ class HttpsProxyTest {
     Echo echo = Echo.parse(response.body());
     assertThat(echo.uri()).isEqualTo("/h1");
     assertThat(echo.header("x-forwarded-proto")).isEqualTo("https");
+  }
+
+  @Test
+  void http10RequestWithoutHostIsForwardedWithTheTlsServerNameAsHost() throws Exception {
+    try (SSLSocket socket = (SSLSocket) clientTls.getSocketFactory()
+        .createSocket("localhost", dataplane.httpsPort())) {
+      socket.setSoTimeout(5_000);
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setServerNames(List.of(new SNIHostName("localhost")));
+      socket.setSSLParameters(parameters);
+      socket.getOutputStream().write("GET /old HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 200");
+      Echo echo = Echo.parse(response.substring(response.indexOf("\r\n\r\n") + 4));
+      assertThat(echo.uri()).isEqualTo("/old");
+      assertThat(echo.header("host")).isEqualTo("localhost");
+    }
   }
 
   @Test

@@ -177,6 +177,19 @@ class ProxyRoutingTest {
   }
 
   @Test
+  void http10RequestWithoutHostIsForwardedWithTheListenerAddressAsHost() throws Exception {
+    try (EchoBackend own = EchoBackend.start("own", "127.0.0.1", EchoBackend.Mode.JSON,
+            Duration.ZERO);
+        Dataplane other = Dataplane.start(LOOPBACK, new DataplaneMetrics())) {
+      other.apply(TestSnapshots.withDefaultBackend(
+          snapshot(1, List.of(), List.of(backend("own", own.endpoint()))), "own"));
+      Echo echo = echo(RawHttp.exchange(other.httpPort(), "GET /old HTTP/1.0\r\n\r\n"));
+      assertThat(echo.header("host")).isEqualTo("127.0.0.1:" + other.httpPort());
+      assertThat(echo.header("x-forwarded-host")).isNull();
+    }
+  }
+
+  @Test
   void emptySnapshotBeforeFirstApplyAnswers404() throws Exception {
     try (Dataplane fresh = Dataplane.start(LOOPBACK, new DataplaneMetrics())) {
       assertThat(fresh.hasSnapshot()).isFalse();

@@ -1,10 +1,19 @@
 package dev.weir.dataplane.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLSession;
 
-/** The client's IP address and Weir's listener port for a connection or an HTTP/2 stream. */
+/**
+ * The client's IP address, and what the client reached (Weir's listener port, the name it asked
+ * TLS for), for a connection or an HTTP/2 stream.
+ */
 final class ClientAddress {
   private ClientAddress() {}
 
@@ -19,6 +28,31 @@ final class ClientAddress {
   static int listenerPort(Channel channel) {
     SocketAddress local = connection(channel).localAddress();
     return local instanceof InetSocketAddress inet ? inet.getPort() : 0;
+  }
+
+  /**
+   * The authority a client reached when its request names none (HTTP/1.0 may omit Host): the
+   * server name it sent in TLS SNI, else the listener's address and port. An HTTP/1.1 backend
+   * needs a Host, and many answer a request without one with 400 and a closed connection.
+   */
+  static String reachedAuthority(Channel channel) {
+    Channel c = connection(channel);
+    SslHandler tls = c.pipeline().get(SslHandler.class);
+    if (tls != null) {
+      SSLSession session = tls.engine().getSession();
+      if (session instanceof ExtendedSSLSession extended) {
+        for (SNIServerName name : extended.getRequestedServerNames()) {
+          if (name instanceof SNIHostName host) {
+            return host.getAsciiName();
+          }
+        }
+      }
+    }
+    SocketAddress local = c.localAddress();
+    if (local instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return NetUtil.toSocketAddressString(inet);
+    }
+    return "localhost";
   }
 
   private static Channel connection(Channel channel) {

@@ -226,6 +226,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     if (requestBodyExpected && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
+    if (validated.host() == null) {
+      headers.set(HttpHeaderNames.HOST, ClientAddress.reachedAuthority(ctx.channel()));
+    }
     ForwardingHeaders.setForwarded(headers, ClientAddress.of(ctx.channel()), listener.https(),
         validated.host(), ClientAddress.listenerPort(ctx.channel()));
     ForwardingHeaders.ensureRequestId(headers);
