@@ -74,6 +74,9 @@ public final class Dataplane implements AutoCloseable {
   private final Options options;
   private final DataplaneMetrics metrics;
   private final SniCompiler sni;
+  // The TLS this data plane made for itself (null when a test passed its own SniCompiler); closed
+  // with it.
+  private final ServerTls tls;
   private final EventLoopGroup workers;
   private final UpstreamPools pools;
   private final ClientConnections connections;
@@ -83,11 +86,12 @@ public final class Dataplane implements AutoCloseable {
   private Channel httpsChannel;
   private boolean shutDown;
 
-  private Dataplane(Options options, DataplaneMetrics metrics, SniCompiler sni,
+  private Dataplane(Options options, DataplaneMetrics metrics, SniCompiler sni, ServerTls ownTls,
       Transport transport, CompiledSnapshot initial) {
     this.options = options;
     this.metrics = metrics;
     this.sni = sni;
+    this.tls = ownTls;
     this.current = initial;
     this.workers = transport.newGroup(options.ioThreads());
     this.pools = new UpstreamPools(transport, () -> current.snapshot().settings());
@@ -98,11 +102,21 @@ public final class Dataplane implements AutoCloseable {
   public static Dataplane start(Options options, DataplaneMetrics metrics)
       throws InterruptedException {
     ServerTls tls = ServerTls.create();
-    return start(options, metrics, tls::compile);
+    try {
+      return start(options, metrics, tls::compile, tls);
+    } catch (InterruptedException | RuntimeException e) {
+      tls.close();
+      throw e;
+    }
   }
 
   static Dataplane start(Options options, DataplaneMetrics metrics, SniCompiler sni)
       throws InterruptedException {
+    return start(options, metrics, sni, null);
+  }
+
+  private static Dataplane start(Options options, DataplaneMetrics metrics, SniCompiler sni,
+      ServerTls ownTls) throws InterruptedException {
     Transport transport = Transport.best();
     if (Transport.epollUnavailabilityCause() == null) {
       log.info("event=transport name={} io_threads={}", transport.name(), options.ioThreads());
@@ -117,7 +131,7 @@ public final class Dataplane implements AutoCloseable {
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }
-    Dataplane dataplane = new Dataplane(options, metrics, sni, transport, initial);
+    Dataplane dataplane = new Dataplane(options, metrics, sni, ownTls, transport, initial);
     try {
       dataplane.bind(transport);
     } catch (InterruptedException | RuntimeException e) {
@@ -233,6 +247,9 @@ public final class Dataplane implements AutoCloseable {
     connections.closeAll();
     pools.closeAll();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    if (tls != null) {
+      tls.close();
+    }
     log.info("event=stopped connections_cut={}", left);
   }
 

@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * resumes every other replica's sessions; otherwise keys generated once at start. Rotating keys is
  * the operator's job (publish a new list, old keys last); this class applies whatever list arrives.
  */
-public final class ServerTls {
+public final class ServerTls implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
@@ -88,6 +89,7 @@ public final class ServerTls {
   // Certificate ids already reported as expired, so each expiry is logged once, not per snapshot.
   private final java.util.Set<String> expiredWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private TicketKeys ticketKeys;
+  private boolean closed;
   private long contextsBuilt;
   private boolean ticketKeysWarned;
 
@@ -196,6 +198,9 @@ public final class ServerTls {
   public SniCertificateStore compile(Snapshot snapshot) throws InvalidSnapshotException {
     long started = System.nanoTime();
     synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("ServerTls is closed");
+      }
       List<String> problems = new ArrayList<>();
       TicketKeys keys = generatedTicketKeys;
       try {
@@ -326,6 +331,22 @@ public final class ServerTls {
   }
 
   /**
+   * Frees the native server context (with OpenSSL). Connections still open keep it alive until
+   * they close: each engine holds a reference. Stores compiled before must not be used for new
+   * connections after this.
+   */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ReferenceCountUtil.release(sharedContext != null ? sharedContext : selfSignedContext);
+    }
+  }
+
+  /**
    * Certificate contexts built since start (with OpenSSL: views of the shared context, each a
    * parsed certificate and key), for tests of reuse.
    */
@@ -405,7 +426,12 @@ public final class ServerTls {
 
   private SslContextBuilder configure(SslContextBuilder builder) {
     return builder
-        .sslProvider(provider)
+        // Reference-counted BoringSSL engines: the plain OPENSSL flavour gives every engine a
+        // finalizer, so each connection's engine outlives its connection by a garbage collection
+        // and costs the finalizer thread. SslHandler releases its engine when the connection
+        // closes. The contexts themselves live as long as this object (the one shared context,
+        // with OpenSSL) and are never released.
+        .sslProvider(provider == SslProvider.OPENSSL ? SslProvider.OPENSSL_REFCNT : provider)
         .protocols(PROTOCOLS)
         // ECDHE + AEAD for TLS 1.2 (RFC 7540 9.2.2 compliant); TLS 1.3 suites are all AEAD.
         .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)

@@ -12,6 +12,7 @@ import dev.weir.dataplane.snapshot.VirtualHost;
 import dev.weir.dataplane.testing.TestPki;
 import io.netty.handler.ssl.SslContext;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,11 @@ class CertificateRetentionTest {
   private static final TestPki.Leaf blog = pki.issue("blog.example.com");
 
   private final ServerTls tls = ServerTls.create();
+
+  @AfterEach
+  void closeTls() {
+    tls.close();
+  }
 
   private static VirtualHost retaining(String name) {
     return VirtualHost.retainingCertificate(name, null, null);

@@ -15,6 +15,7 @@ import dev.weir.dataplane.testing.TestPki.KeyType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Loading certificates into a store: formats, refusals, and context reuse across snapshots. */
@@ -24,6 +25,11 @@ class CompileTest {
   private static final TestPki.Leaf other = pki.issue("other.example.com");
 
   private final ServerTls tls = ServerTls.create();
+
+  @AfterEach
+  void closeTls() {
+    tls.close();
+  }
 
   private static String keyBody(String pem) {
     return pem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();

@@ -22,6 +22,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.Future;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Protocol versions, ALPN, session resumption and handshake metrics over real handshakes. */
@@ -43,8 +45,18 @@ class HandshakeTest {
         null);
   }
 
-  private static ServerTls serverTls(SslProvider provider) {
-    return ServerTls.create(ServerTls.Options.defaults().withProvider(provider));
+  // Every ServerTls a test makes, closed after it (with OpenSSL each holds a native context).
+  private final List<ServerTls> made = new ArrayList<>();
+
+  @AfterEach
+  void closeTls() {
+    made.forEach(ServerTls::close);
+  }
+
+  private ServerTls serverTls(SslProvider provider) {
+    ServerTls tls = ServerTls.create(ServerTls.Options.defaults().withProvider(provider));
+    made.add(tls);
+    return tls;
   }
 
   @ParameterizedTest

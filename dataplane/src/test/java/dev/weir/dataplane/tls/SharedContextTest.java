@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,11 @@ class SharedContextTest {
   private static final TlsTestClient anyCert = TlsTestClient.acceptingAnyCertificate();
 
   private final ServerTls tls = ServerTls.create();
+
+  @AfterEach
+  void closeTls() {
+    tls.close();
+  }
 
   private static TlsTestClient fresh() {
     return TlsTestClient.acceptingAnyCertificate();
@@ -122,13 +128,15 @@ class SharedContextTest {
 
   @Test
   void theJdkProviderKeepsAContextPerCertificate() throws Exception {
-    ServerTls jdk = ServerTls.create(ServerTls.Options.defaults().withProvider(SslProvider.JDK));
-    SniCertificateStore store = jdk.compile(tls(List.of(host("ec.example.com", "ec")),
-        List.of(ec.toCertificate("ec"))));
-    assertThat(store.map("ec.example.com")).isNotInstanceOf(CertificateContext.class);
-    try (TlsTestServer server = new TlsTestServer(store)) {
-      assertThat(anyCert.connect(server.port(), "ec.example.com").served())
-          .isEqualTo(ec.certificate());
+    try (ServerTls jdk =
+        ServerTls.create(ServerTls.Options.defaults().withProvider(SslProvider.JDK))) {
+      SniCertificateStore store = jdk.compile(tls(List.of(host("ec.example.com", "ec")),
+          List.of(ec.toCertificate("ec"))));
+      assertThat(store.map("ec.example.com")).isNotInstanceOf(CertificateContext.class);
+      try (TlsTestServer server = new TlsTestServer(store)) {
+        assertThat(anyCert.connect(server.port(), "ec.example.com").served())
+            .isEqualTo(ec.certificate());
+      }
     }
   }
 }

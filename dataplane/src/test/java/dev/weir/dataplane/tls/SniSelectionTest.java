@@ -44,6 +44,7 @@ class SniSelectionTest {
   @AfterAll
   static void stop() {
     server.close();
+    tls.close();
   }
 
   private static X509Certificate served(String sni) throws Exception {
