@@ -8,15 +8,14 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.dataplane.tls.HandshakeRecorder;
 import io.netty.handler.ssl.SniHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pipeline of a connection to the HTTPS listener: idle timer, tracking, SNI selection among the
- * certificates of the snapshot current at accept time, then HTTP/2 or HTTP/1.1 as ALPN decided.
+ * Pipeline of a connection to the HTTPS listener: tracking (with the idle timeout), SNI selection
+ * among the certificates of the snapshot current at accept time, then HTTP/2 or HTTP/1.1 as ALPN
+ * decided.
  */
 public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
   private static final Logger log = LoggerFactory.getLogger(TlsListenerInitializer.class);
@@ -41,8 +40,7 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
     Settings settings = current.snapshot().settings();
     long idleMillis = settings.clientIdleMillis();
     long handshakeMillis = Math.min(MAX_HANDSHAKE_TIMEOUT_MILLIS, settings.requestHeaderMillis());
-    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
-    ch.pipeline().addLast("tracker", listener.connections().tracker(true));
+    ch.pipeline().addLast("tracker", listener.connections().tracker(true, idleMillis));
     ch.pipeline().addLast("sni",
         new SniHandler(current.sni(), MAX_CLIENT_HELLO_BYTES, handshakeMillis));
     // SniHandler replaces itself with the SslHandler; the recorder then sits right after it.
