@@ -7,8 +7,9 @@ import javax.net.ssl.SSLEngine;
 /**
  * One certificate as {@link SniCertificateStore} hands it to the {@code SniHandler}: a view of the
  * one shared BoringSSL context that binds its certificate to each engine it creates, for
- * {@link SharedKeyManager} to serve when BoringSSL asks. A plain Java object: the native cost of a
- * certificate is paid per handshake (parsing it into the handshake's SSL), not per certificate.
+ * {@link SharedKeyManager} to serve when BoringSSL asks. A plain Java object: no SSL_CTX of its
+ * own; BoringSSL holds the certificate and key parsed once it has served them (see
+ * {@code ServerTls}'s key material cache).
  */
 final class CertificateContext extends DelegatingSslContext {
   private final SharedKeyManager keyManager;

@@ -8,11 +8,13 @@ import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -68,6 +70,13 @@ public final class ServerTls implements AutoCloseable {
       ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
       ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
       ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+
+  // Certificates whose chain and key BoringSSL keeps parsed (OpenSSL only), by alias. Without
+  // the cache, Netty keeps only the last one served, so a handshake for another host than the
+  // previous handshake's re-encodes its chain and key as PEM and parses both again. A parsed
+  // certificate and key cost a few KiB of native memory; aliases of certificates no longer served
+  // are dropped when the cache is full, and past the bound the rest are parsed per handshake.
+  private static final int NATIVE_KEY_MATERIAL_CACHE_SIZE = 8_192;
 
   private final Options options;
   private final SslProvider provider;
@@ -137,7 +146,9 @@ public final class ServerTls implements AutoCloseable {
     try {
       if (provider == SslProvider.OPENSSL) {
         this.keyManager = new SharedKeyManager();
-        this.sharedContext = configure(SslContextBuilder.forServer(keyManager)).build();
+        this.sharedContext = configure(SslContextBuilder.forServer(
+            new OpenSslCachingX509KeyManagerFactory(new KeyManagerFactoryWrapper(keyManager),
+                NATIVE_KEY_MATERIAL_CACHE_SIZE))).build();
       } else {
         this.keyManager = null;
         this.sharedContext = null;
