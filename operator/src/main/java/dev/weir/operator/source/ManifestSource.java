@@ -61,6 +61,8 @@ public final class ManifestSource implements ClusterSource {
    */
   private static final Duration RACY_WINDOW = Duration.ofSeconds(2);
   private static final Duration SETTLE = Duration.ofMillis(50);
+  /** Below this size a file is one write for any common writer: see {@link #completeness}. */
+  static final int ONE_WRITE = 4096;
   private static final Set<Class<?>> KINDS =
       Set.of(Ingress.class, IngressClass.class, Service.class, EndpointSlice.class, Secret.class);
 
@@ -199,7 +201,7 @@ public final class ManifestSource implements ClusterSource {
       return false;
     });
     long now = System.currentTimeMillis();
-    Map<Path, byte[]> candidates = new TreeMap<>();
+    Map<Path, byte[]> unsettled = new TreeMap<>();
     for (Map.Entry<Path, FileStamp> entry : present.entrySet()) {
       Path path = entry.getKey();
       FileStamp stamp = entry.getValue();
@@ -216,29 +218,40 @@ public final class ManifestSource implements ClusterSource {
         files.put(path, previous.withStamp(stamp));
         continue;
       }
-      candidates.put(path, content);
+      Completeness completeness = completeness(content, !racy);
+      if (completeness != Completeness.UNKNOWN) {
+        Loaded loaded = load(path, stamp, content, completeness == Completeness.SETTLED);
+        if (loaded != Loaded.NOT_YET) {
+          changed |= loaded == Loaded.CHANGED;
+          continue;
+        }
+      }
+      unsettled.put(path, content);
     }
-    if (!candidates.isEmpty()) {
+    if (!unsettled.isEmpty()) {
       settle();
     }
-    for (Map.Entry<Path, byte[]> candidate : candidates.entrySet()) {
+    for (Map.Entry<Path, byte[]> candidate : unsettled.entrySet()) {
       Path path = candidate.getKey();
       byte[] content = read(path);
       if (content == null || !java.util.Arrays.equals(content, candidate.getValue())) {
         continue; // still being written: the next scan takes it
       }
-      changed |= load(path, present.get(path), content);
+      changed |= load(path, present.get(path), content, true) == Loaded.CHANGED;
     }
     if (changed) {
       publish();
     }
   }
 
+  private enum Loaded { CHANGED, KEPT, NOT_YET }
+
   /**
-   * Reads {@code content} as the file's new version. Returns true when its objects changed; a
-   * file that does not parse keeps the objects of its last good version.
+   * Reads {@code content} as the file's new version: CHANGED when its objects changed; a file
+   * that does not parse keeps the objects of its last good version (KEPT), or, when it may still
+   * be being written ({@code settled} false), is left for the settle pause (NOT_YET).
    */
-  private boolean load(Path path, FileStamp stamp, byte[] content) {
+  private Loaded load(Path path, FileStamp stamp, byte[] content, boolean settled) {
     LoadedFile previous = files.get(path);
     String digest = sha256(content);
     try {
@@ -246,15 +259,49 @@ public final class ManifestSource implements ClusterSource {
           ManifestParser.parse(new String(content, StandardCharsets.UTF_8)));
       files.put(path, new LoadedFile(stamp, digest, objects));
       LOG.info("event=manifest_loaded file={} objects={}", path, objects.size());
-      return true;
+      return Loaded.CHANGED;
     } catch (ManifestParser.ManifestException e) {
+      if (!settled) {
+        return Loaded.NOT_YET;
+      }
       // Remember this content, so the same broken version is reported only once.
       List<HasMetadata> lastGood = previous == null ? List.of() : previous.objects();
       files.put(path, new LoadedFile(stamp, digest, lastGood));
       LOG.warn("event=manifest_invalid file={} reason=\"{}\" kept_objects={}", path,
           e.getMessage(), lastGood.size());
-      return false;
+      return Loaded.KEPT;
     }
+  }
+
+  /** What a changed file's content, read once, tells about whether its writer has finished. */
+  enum Completeness {
+    /** Not written for longer than file times can be coarse: take it, parse error included. */
+    SETTLED,
+    /** Evidently one whole write: take it if it parses, else read it again after the pause. */
+    WHOLE,
+    /** Could be half-written: read it again after the pause. */
+    UNKNOWN
+  }
+
+  /**
+   * Whether {@code content} can be taken without the settle pause. A file is whole when it is
+   * shorter than {@link #ONE_WRITE}, not empty and ends with a line break: writers flush whole
+   * buffers of at least that size, so a shorter file was put there by one write, and a reader
+   * sees all of an appending write or none of it (the file's size grows after the copy); the
+   * empty file a truncating writer ({@code >}) shows before it writes has no line break. That is
+   * the common case of a manifest renamed into place (the atomic pattern, a complete file) or
+   * written at once, and it costs no pause; anything else pays it.
+   *
+   * @param settled the file's modification time is older than {@link #RACY_WINDOW}
+   */
+  static Completeness completeness(byte[] content, boolean settled) {
+    if (settled) {
+      return Completeness.SETTLED;
+    }
+    if (content.length > 0 && content.length < ONE_WRITE && content[content.length - 1] == '\n') {
+      return Completeness.WHOLE;
+    }
+    return Completeness.UNKNOWN;
   }
 
   private static byte[] read(Path path) {
@@ -270,8 +317,9 @@ public final class ManifestSource implements ClusterSource {
 
   /**
    * A writer that truncates and then writes ({@code >} in a shell, most libraries) shows an empty
-   * or partial file for a moment. Changed files are read again after this pause and only taken
-   * when both reads agree, so a half-written file is neither loaded nor reported as broken.
+   * or partial file for a moment. Changed files that are not evidently whole ({@link
+   * #completeness}), and whole ones that do not parse, are read again after this pause and only
+   * taken when both reads agree, so a half-written file is neither loaded nor reported as broken.
    */
   private static void settle() {
     try {

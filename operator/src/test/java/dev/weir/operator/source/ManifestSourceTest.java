@@ -160,6 +160,44 @@ class ManifestSourceTest {
     }
   }
 
+  @Test
+  void aSmallFileEndingWithALineBreakIsTakenWithoutTheSettlePause() {
+    byte[] renamedIn = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n".getBytes();
+    assertThat(ManifestSource.completeness(renamedIn, false))
+        .isEqualTo(ManifestSource.Completeness.WHOLE);
+  }
+
+  @Test
+  void whatMayBeHalfWrittenWaitsForTheSettlePause() {
+    assertThat(ManifestSource.completeness(new byte[0], false))
+        .as("truncated, not yet written").isEqualTo(ManifestSource.Completeness.UNKNOWN);
+    assertThat(ManifestSource.completeness("apiVersion: v1\nkind: Serv".getBytes(), false))
+        .as("cut in the middle of a line").isEqualTo(ManifestSource.Completeness.UNKNOWN);
+    byte[] oneBuffer = ("# " + "x".repeat(ManifestSource.ONE_WRITE - 3) + "\n").getBytes();
+    assertThat(oneBuffer).hasSize(ManifestSource.ONE_WRITE);
+    assertThat(ManifestSource.completeness(oneBuffer, false))
+        .as("a writer's first full buffer").isEqualTo(ManifestSource.Completeness.UNKNOWN);
+  }
+
+  @Test
+  void aFileNotModifiedForTheRacyWindowIsSettledWhateverItHolds() {
+    assertThat(ManifestSource.completeness("kind: Serv".getBytes(), true))
+        .isEqualTo(ManifestSource.Completeness.SETTLED);
+  }
+
+  @Test
+  void aWholeLookingFileThatDoesNotParseKeepsItsLastGoodObjectsUntilFixed() throws IOException {
+    Path file = dir.resolve("a.yaml");
+    Files.writeString(file, SERVICE_AND_SLICE);
+    try (ManifestSource source = new ManifestSource(dir, Duration.ofMillis(50))) {
+      source.start();
+      Files.writeString(file, "apiVersion: v1\nkind: [\n");
+      awaitState(source, s -> s.service("shop", "web").isPresent(), Duration.ofMillis(300));
+      Files.writeString(file, SERVICE_AND_SLICE.replace("name: web,", "name: api,"));
+      awaitState(source, s -> s.service("shop", "api").isPresent(), Duration.ofSeconds(5));
+    }
+  }
+
   private static void awaitState(ManifestSource source, Predicate<ClusterState> condition, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.test(source.state())) {
