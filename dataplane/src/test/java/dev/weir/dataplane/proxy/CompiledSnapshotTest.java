@@ -1,0 +1,66 @@
+package dev.weir.dataplane.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.dataplane.snapshot.Backend;
+import dev.weir.dataplane.snapshot.Endpoint;
+import dev.weir.dataplane.snapshot.Route;
+import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.VirtualHost;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Compiling against the previous compiled snapshot reuses what is shared, and only that. */
+class CompiledSnapshotTest {
+  private static final VirtualHost SHOP =
+      new VirtualHost("shop.example.com", null, List.of(Route.prefix("/", "web")), null);
+  private static final VirtualHost BLOG =
+      new VirtualHost("*.blog.example.com", null, List.of(Route.prefix("/", "api")), null);
+  private static final Backend WEB = Backend.of("web", List.of(Endpoint.ready("10.0.0.1", 80)));
+  private static final Backend API = Backend.of("api", List.of(Endpoint.ready("10.0.0.2", 80)));
+
+  private static Snapshot snapshot(List<VirtualHost> hosts, List<Backend> backends) {
+    return new Snapshot(Snapshot.SCHEMA_VERSION, 1, null, hosts, backends, null, null, null, null);
+  }
+
+  private static CompiledBackend route(CompiledSnapshot c, String host) {
+    return c.routes().match(host, "/").backend();
+  }
+
+  @Test
+  void aBackendThatIsTheSameInstanceKeepsItsCompiledFormAndBalancingState() {
+    CompiledSnapshot first = CompiledSnapshot.compile(snapshot(List.of(SHOP, BLOG), List.of(WEB, API)), null);
+    VirtualHost added = new VirtualHost("new.example.com", null, List.of(Route.prefix("/", "web")), null);
+    CompiledSnapshot second = CompiledSnapshot.compile(
+        snapshot(List.of(added, SHOP, BLOG), List.of(WEB, API)), null, first);
+
+    assertThat(second.backends().get("web")).isSameAs(first.backends().get("web"));
+    assertThat(route(second, "shop.example.com")).isSameAs(route(first, "shop.example.com"));
+    assertThat(route(second, "a.blog.example.com")).isSameAs(first.backends().get("api"));
+    assertThat(route(second, "new.example.com")).isSameAs(first.backends().get("web"));
+  }
+
+  @Test
+  void anUnchangedHostFollowsABackendThatChanged() {
+    CompiledSnapshot first = CompiledSnapshot.compile(snapshot(List.of(SHOP, BLOG), List.of(WEB, API)), null);
+    Backend movedWeb = Backend.of("web", List.of(Endpoint.ready("10.0.0.9", 80)));
+    CompiledSnapshot second = CompiledSnapshot.compile(
+        snapshot(List.of(SHOP, BLOG), List.of(movedWeb, API)), null, first);
+
+    assertThat(second.backends().get("web")).isNotSameAs(first.backends().get("web"));
+    assertThat(route(second, "shop.example.com").source()).isSameAs(movedWeb);
+    assertThat(route(second, "a.blog.example.com")).isSameAs(first.backends().get("api"));
+  }
+
+  @Test
+  void aHostThatChangedIsCompiledAgainAndARemovedOneIsGone() {
+    CompiledSnapshot first = CompiledSnapshot.compile(snapshot(List.of(SHOP, BLOG), List.of(WEB, API)), null);
+    VirtualHost shopToApi = new VirtualHost("shop.example.com", null, List.of(Route.prefix("/", "api")), null);
+    CompiledSnapshot second = CompiledSnapshot.compile(
+        snapshot(new ArrayList<>(List.of(shopToApi)), List.of(WEB, API)), null, first);
+
+    assertThat(route(second, "shop.example.com").id()).isEqualTo("api");
+    assertThat(second.routes().match("a.blog.example.com", "/")).isNull();
+  }
+}
