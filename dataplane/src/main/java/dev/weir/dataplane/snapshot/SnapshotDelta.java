@@ -196,6 +196,10 @@ public record SnapshotDelta(
   /** Upserts and removals by key; null when a list has duplicate or missing keys. */
   private record Diff<T>(List<T> upserts, List<String> removals) {
     static <T> Diff<T> of(List<T> base, List<T> target, Function<T, String> key) {
+      if (base == target) {
+        // The operator hands out an unchanged list as the same instance: nothing to compare.
+        return new Diff<>(List.of(), List.of());
+      }
       Map<String, T> baseByKey = new LinkedHashMap<>();
       for (T b : base) {
         String k = key.apply(b);

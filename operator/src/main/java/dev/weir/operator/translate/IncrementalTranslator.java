@@ -89,6 +89,13 @@ public final class IncrementalTranslator {
   private DefaultResult defaultBackend = DefaultResult.NONE;
   private Translation last;
   private boolean secretsChanged = true;
+  // What changed since the last result: unchanged lists are handed out again as the same
+  // instances, which the publisher's comparison and the data plane's compile skip whole.
+  private boolean hostsChanged = true;
+  private boolean backendsChanged = true;
+  private boolean certificatesChanged = true;
+  private boolean diagnosticsChanged = true;
+  private boolean oursChanged = true;
 
   /** The translation of {@code state}; see the class comment for what is recomputed. */
   public Translation translate(ClusterState state, TranslateOptions options, Instant now) {
@@ -134,6 +141,11 @@ public final class IncrementalTranslator {
     defaultBackend = DefaultResult.NONE;
     last = null;
     secretsChanged = true;
+    hostsChanged = true;
+    backendsChanged = true;
+    certificatesChanged = true;
+    diagnosticsChanged = true;
+    oursChanged = true;
   }
 
   // ---- Ingresses -------------------------------------------------------------------------------
@@ -189,15 +201,15 @@ public final class IncrementalTranslator {
   private boolean replace(ParsedIngress old, ParsedIngress next, Set<String> dirtyHosts) {
     boolean defaultDirty = false;
     if (old != null) {
-      ours.remove(old.ref());
-      count(diagnostics, old.diagnostics(), -1);
+      oursChanged |= ours.remove(old.ref());
+      count(old.diagnostics(), -1);
       old.rules().keySet().forEach(h -> unclaim(ruleClaimants, h, old, dirtyHosts));
       old.tls().keySet().forEach(h -> unclaim(tlsClaimants, h, old, dirtyHosts));
       defaultDirty |= old.defaultBackend() != null && defaultClaimants.remove(old);
     }
     if (next != null) {
-      ours.add(next.ref());
-      count(diagnostics, next.diagnostics(), 1);
+      oursChanged |= ours.add(next.ref());
+      count(next.diagnostics(), 1);
       next.rules().keySet().forEach(h -> claim(ruleClaimants, h, next, dirtyHosts));
       next.tls().keySet().forEach(h -> claim(tlsClaimants, h, next, dirtyHosts));
       defaultDirty |= next.defaultBackend() != null && defaultClaimants.add(next);
@@ -391,7 +403,7 @@ public final class IncrementalTranslator {
     }
 
     if (old != null) {
-      count(diagnostics, old.diagnostics(), -1);
+      count(old.diagnostics(), -1);
       old.uses().forEach(u -> unuse(u, dirtyBackends));
       if (old.secretKey() != null) {
         SecretMemo memo = secrets.get(old.secretKey());
@@ -405,7 +417,7 @@ public final class IncrementalTranslator {
       }
     }
     if (next != null) {
-      count(diagnostics, next.diagnostics(), 1);
+      count(next.diagnostics(), 1);
       next.uses().forEach(this::use);
       next.uses().forEach(u -> dirtyBackends.add(u.id()));
       if (next.secretKey() != null) {
@@ -413,18 +425,18 @@ public final class IncrementalTranslator {
       }
       String nextCertificate = usedCertificate(host, next);
       if (nextCertificate != null) {
-        certificateUses.merge(nextCertificate, 1, Integer::sum);
-        certificates.put(nextCertificate, next.certificate());
+        if (certificateUses.merge(nextCertificate, 1, Integer::sum) == 1) {
+          certificates.put(nextCertificate, next.certificate());
+          certificatesChanged = true;
+        }
       }
       hosts.put(host, next);
     } else {
       hosts.remove(host);
     }
-    if (next != null && next.virtualHost() != null) {
-      virtualHosts.put(host, next.virtualHost());
-    } else {
-      virtualHosts.remove(host);
-    }
+    VirtualHost before = next != null && next.virtualHost() != null
+        ? virtualHosts.put(host, next.virtualHost()) : virtualHosts.remove(host);
+    hostsChanged |= before != (next == null ? null : next.virtualHost());
   }
 
   /**
@@ -442,6 +454,7 @@ public final class IncrementalTranslator {
     if (certificateUses.merge(id, -1, Integer::sum) <= 0) {
       certificateUses.remove(id);
       certificates.remove(id);
+      certificatesChanged = true;
     }
   }
 
@@ -468,9 +481,9 @@ public final class IncrementalTranslator {
         : new DefaultResult(winner.defaultBackend().id(), List.copyOf(found),
             List.of(new Use(winner.ref(), winner.defaultBackend().id(), winner.ref().namespace(),
                 winner.defaultBackend().backend())));
-    count(diagnostics, old.diagnostics(), -1);
+    count(old.diagnostics(), -1);
     old.uses().forEach(u -> unuse(u, dirtyBackends));
-    count(diagnostics, next.diagnostics(), 1);
+    count(next.diagnostics(), 1);
     next.uses().forEach(this::use);
     next.uses().forEach(u -> dirtyBackends.add(u.id()));
     defaultBackend = next;
@@ -523,8 +536,9 @@ public final class IncrementalTranslator {
       BackendUsers b = backendUsers.get(id);
       if (b == null) {
         if (old != null) {
-          count(diagnostics, old.diagnostics(), -1);
+          count(old.diagnostics(), -1);
           backends.remove(id);
+          backendsChanged = true;
         }
         continue;
       }
@@ -554,9 +568,10 @@ public final class IncrementalTranslator {
         }
       }
       if (old != null) {
-        count(diagnostics, old.diagnostics(), -1);
+        count(old.diagnostics(), -1);
       }
-      count(diagnostics, found, 1);
+      count(found, 1);
+      backendsChanged |= old == null || old.resolution().backend() != resolution.backend();
       backends.put(id, new BackendMemo(service, slices, resolution, List.copyOf(found)));
     }
   }
@@ -584,15 +599,29 @@ public final class IncrementalTranslator {
   // ---- Result ----------------------------------------------------------------------------------
 
   private Translation assemble() {
-    List<VirtualHost> vhosts = List.copyOf(virtualHosts.values());
-    List<Backend> used = new ArrayList<>(backends.size());
-    for (BackendMemo m : backends.values()) {
-      used.add(m.resolution().backend());
+    Snapshot previous = last == null ? null : last.snapshot();
+    List<VirtualHost> vhosts = hostsChanged || previous == null
+        ? List.copyOf(virtualHosts.values()) : previous.virtualHosts();
+    List<Backend> used;
+    if (backendsChanged || previous == null) {
+      List<Backend> list = new ArrayList<>(backends.size());
+      for (BackendMemo m : backends.values()) {
+        list.add(m.resolution().backend());
+      }
+      used = List.copyOf(list);
+    } else {
+      used = previous.backends();
     }
+    List<Certificate> certificateList = certificatesChanged || previous == null
+        ? List.copyOf(certificates.values()) : previous.certificates();
     HostResult defaultCertificateHost = hosts.get(DEFAULT_CERTIFICATE);
     Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, 0, Settings.DEFAULTS, vhosts, used,
-        List.copyOf(certificates.values()), null, defaultBackend.backend(),
+        certificateList, null, defaultBackend.backend(),
         defaultCertificateHost == null ? null : defaultCertificateHost.certificateId());
+    List<Diagnostic> diagnosticList = diagnosticsChanged || last == null
+        ? List.copyOf(diagnostics.keySet()) : last.diagnostics();
+    List<ObjectRef> ourList = oursChanged || last == null ? List.copyOf(ours) : last.ingresses();
+    hostsChanged = backendsChanged = certificatesChanged = diagnosticsChanged = oursChanged = false;
     LastGoodCertificates lastGood;
     CheckedSecrets checked;
     if (secretsChanged || last == null) {
@@ -613,16 +642,18 @@ public final class IncrementalTranslator {
       lastGood = last.lastGoodCertificates();
       checked = last.checkedSecrets();
     }
-    last = new Translation(snapshot, List.copyOf(diagnostics.keySet()), lastGood,
-        List.copyOf(ours), checked);
+    last = new Translation(snapshot, diagnosticList, lastGood, ourList, checked);
     return last;
   }
 
-  private static void count(Map<Diagnostic, Integer> counts, List<Diagnostic> list, int delta) {
+  /** Adds ({@code delta} 1) or takes away (-1) one contribution of each diagnostic. */
+  private void count(List<Diagnostic> list, int delta) {
     for (Diagnostic d : list) {
-      if (counts.merge(d, delta, Integer::sum) <= 0) {
-        counts.remove(d);
+      int now = diagnostics.merge(d, delta, Integer::sum);
+      if (now <= 0) {
+        diagnostics.remove(d);
       }
+      diagnosticsChanged |= now <= 0 || (now == 1 && delta > 0);
     }
   }
 

@@ -100,7 +100,9 @@ class IncrementalTranslatorTest {
     VirtualHost h1 = first.snapshot().virtualHosts().get(0);
     assertThat(second.snapshot().virtualHosts()).hasSize(2);
     assertThat(second.snapshot().virtualHosts().get(0)).isSameAs(h1);
-    assertThat(second.snapshot().backends().get(0)).isSameAs(first.snapshot().backends().get(0));
+    assertThat(second.snapshot().backends()).as("no backend changed: the same list")
+        .isSameAs(first.snapshot().backends());
+    assertThat(second.snapshot().certificates()).isSameAs(first.snapshot().certificates());
   }
 
   @Test
