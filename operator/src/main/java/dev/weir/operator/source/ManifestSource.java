@@ -26,6 +26,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,9 +194,12 @@ public final class ManifestSource implements ClusterSource {
   /** Re-reads what changed; publishes a new state and tells listeners if any object changed. */
   private void scan() {
     Map<Path, FileStamp> present = list();
-    boolean changed = files.keySet().removeIf(path -> {
-      if (!present.containsKey(path)) {
-        LOG.info("event=manifest_removed file={}", path);
+    // The objects whose definition may have changed: those of removed and reloaded files.
+    Set<ObjectRef> affected = new HashSet<>();
+    boolean changed = files.entrySet().removeIf(entry -> {
+      if (!present.containsKey(entry.getKey())) {
+        LOG.info("event=manifest_removed file={}", entry.getKey());
+        affected.addAll(entry.getValue().byRef().keySet());
         return true;
       }
       return false;
@@ -220,7 +224,8 @@ public final class ManifestSource implements ClusterSource {
       }
       Completeness completeness = completeness(content, !racy);
       if (completeness != Completeness.UNKNOWN) {
-        Loaded loaded = load(path, stamp, content, completeness == Completeness.SETTLED);
+        Loaded loaded =
+            load(path, stamp, content, completeness == Completeness.SETTLED, affected);
         if (loaded != Loaded.NOT_YET) {
           changed |= loaded == Loaded.CHANGED;
           continue;
@@ -237,10 +242,10 @@ public final class ManifestSource implements ClusterSource {
       if (content == null || !java.util.Arrays.equals(content, candidate.getValue())) {
         continue; // still being written: the next scan takes it
       }
-      changed |= load(path, present.get(path), content, true) == Loaded.CHANGED;
+      changed |= load(path, present.get(path), content, true, affected) == Loaded.CHANGED;
     }
     if (changed) {
-      publish();
+      publish(affected);
     }
   }
 
@@ -251,13 +256,19 @@ public final class ManifestSource implements ClusterSource {
    * that does not parse keeps the objects of its last good version (KEPT), or, when it may still
    * be being written ({@code settled} false), is left for the settle pause (NOT_YET).
    */
-  private Loaded load(Path path, FileStamp stamp, byte[] content, boolean settled) {
+  private Loaded load(Path path, FileStamp stamp, byte[] content, boolean settled,
+      Set<ObjectRef> affected) {
     LoadedFile previous = files.get(path);
     String digest = sha256(content);
     try {
       List<HasMetadata> objects = keep(path,
           ManifestParser.parse(new String(content, StandardCharsets.UTF_8)));
-      files.put(path, new LoadedFile(stamp, digest, objects));
+      LoadedFile loaded = LoadedFile.of(stamp, digest, objects);
+      if (previous != null) {
+        affected.addAll(previous.byRef().keySet());
+      }
+      affected.addAll(loaded.byRef().keySet());
+      files.put(path, loaded);
       LOG.info("event=manifest_loaded file={} objects={}", path, objects.size());
       return Loaded.CHANGED;
     } catch (ManifestParser.ManifestException e) {
@@ -266,7 +277,8 @@ public final class ManifestSource implements ClusterSource {
       }
       // Remember this content, so the same broken version is reported only once.
       List<HasMetadata> lastGood = previous == null ? List.of() : previous.objects();
-      files.put(path, new LoadedFile(stamp, digest, lastGood));
+      files.put(path, previous == null ? LoadedFile.of(stamp, digest, lastGood)
+          : previous.withStampAndDigest(stamp, digest));
       LOG.warn("event=manifest_invalid file={} reason=\"{}\" kept_objects={}", path,
           e.getMessage(), lastGood.size());
       return Loaded.KEPT;
@@ -373,18 +385,49 @@ public final class ManifestSource implements ClusterSource {
     return List.copyOf(kept);
   }
 
-  private void publish() {
+  /**
+   * Publishes the state with the objects {@code affected} defined anew. The first state is built
+   * from every file; later ones from the last state and the affected objects only, so a change of
+   * one small file costs about its objects however many the directory holds.
+   */
+  private void publish(Set<ObjectRef> affected) {
     // Files in name order, objects in file order: on a duplicate the last one read wins.
-    Map<ObjectRef, HasMetadata> objects = new LinkedHashMap<>();
-    for (LoadedFile file : new TreeMap<>(files).values()) {
-      for (HasMetadata object : file.objects()) {
-        HasMetadata replaced = objects.put(ObjectRef.of(object), object);
-        if (replaced != null) {
-          LOG.warn("event=manifest_duplicate object=\"{}\"", ObjectRef.of(object));
+    List<LoadedFile> ordered = List.copyOf(new TreeMap<>(files).values());
+    if (!synced) {
+      Map<ObjectRef, HasMetadata> objects = new LinkedHashMap<>();
+      for (LoadedFile file : ordered) {
+        for (HasMetadata object : file.objects()) {
+          HasMetadata replaced = objects.put(ObjectRef.of(object), object);
+          if (replaced != null) {
+            LOG.warn("event=manifest_duplicate object=\"{}\"", ObjectRef.of(object));
+          }
         }
       }
+      state = InMemoryClusterState.of(objects.values());
+    } else {
+      List<HasMetadata> changed = new ArrayList<>();
+      List<ObjectRef> removed = new ArrayList<>();
+      for (ObjectRef ref : affected) {
+        HasMetadata winner = null;
+        int definitions = 0;
+        for (LoadedFile file : ordered) {
+          HasMetadata object = file.byRef().get(ref);
+          if (object != null) {
+            winner = object;
+            definitions++;
+          }
+        }
+        if (winner == null) {
+          removed.add(ref);
+        } else {
+          changed.add(winner);
+        }
+        if (definitions > 1) {
+          LOG.warn("event=manifest_duplicate object=\"{}\"", ref);
+        }
+      }
+      state = state.with(changed, removed);
     }
-    state = InMemoryClusterState.of(objects.values());
     LOG.debug("event=manifest_state_published objects={}", state.counts());
     for (ClusterChangeListener listener : listeners) {
       try {
@@ -405,9 +448,23 @@ public final class ManifestSource implements ClusterSource {
 
   private record FileStamp(FileTime modified, long size) {}
 
-  private record LoadedFile(FileStamp stamp, String digest, List<HasMetadata> objects) {
+  /** @param byRef the file's objects by name; within a file, too, the later one wins */
+  private record LoadedFile(FileStamp stamp, String digest, List<HasMetadata> objects,
+      Map<ObjectRef, HasMetadata> byRef) {
+    static LoadedFile of(FileStamp stamp, String digest, List<HasMetadata> objects) {
+      Map<ObjectRef, HasMetadata> byRef = new HashMap<>();
+      for (HasMetadata object : objects) {
+        byRef.put(ObjectRef.of(object), object);
+      }
+      return new LoadedFile(stamp, digest, objects, byRef);
+    }
+
     LoadedFile withStamp(FileStamp newStamp) {
-      return new LoadedFile(newStamp, digest, objects);
+      return new LoadedFile(newStamp, digest, objects, byRef);
+    }
+
+    LoadedFile withStampAndDigest(FileStamp newStamp, String newDigest) {
+      return new LoadedFile(newStamp, newDigest, objects, byRef);
     }
   }
 }

@@ -72,6 +72,11 @@ public final class IncrementalTranslator {
 
   private TranslateOptions options;
   private Set<IngressClass> classes = Set.of();
+  // The state's versions of each kind as last translated (ClusterState#version): an unchanged one
+  // lets a pass over that kind's dependents be skipped.
+  private final Map<String, Object> versions = new HashMap<>();
+  // The earliest SecretMemo#validUntil (or earlier): until then no Secret outcome changes by time.
+  private Instant secretsValidUntil = Instant.MIN;
   private long generation;
   private final Map<ObjectRef, Known> ingresses = new HashMap<>();
   private final TreeSet<ObjectRef> ours = new TreeSet<>();
@@ -106,8 +111,13 @@ public final class IncrementalTranslator {
     generation++;
     Set<String> dirtyHosts = new HashSet<>();
     Set<String> dirtyBackends = new HashSet<>();
-    boolean defaultDirty = updateIngresses(state, dirtyHosts);
-    refreshSecrets(state, now, dirtyHosts);
+    boolean ingressesSame = sameVersion(state, "Ingress") & sameVersion(state, "IngressClass");
+    boolean secretsSame = sameVersion(state, "Secret");
+    boolean backendsSame = sameVersion(state, "Service") & sameVersion(state, "EndpointSlice");
+    boolean defaultDirty = !ingressesSame && updateIngresses(state, dirtyHosts);
+    if (!secretsSame || now.isAfter(secretsValidUntil)) {
+      refreshSecrets(state, now, dirtyHosts);
+    }
     for (String host : dirtyHosts) {
       recomputeHost(host, state, now, dirtyBackends);
     }
@@ -119,12 +129,20 @@ public final class IncrementalTranslator {
     if (defaultDirty) {
       recomputeDefaultBackend(dirtyBackends);
     }
-    refreshBackends(state, dirtyBackends);
+    refreshBackends(state, dirtyBackends, !backendsSame);
     return assemble();
+  }
+
+  /** Whether {@code kind} is unchanged since the last call; records its version either way. */
+  private boolean sameVersion(ClusterState state, String kind) {
+    Object version = state.version(kind);
+    return versions.put(kind, version) == version;
   }
 
   private void reset() {
     classes = Set.of();
+    versions.clear();
+    secretsValidUntil = Instant.MIN;
     ingresses.clear();
     ours.clear();
     ruleClaimants.clear();
@@ -281,9 +299,11 @@ public final class IncrementalTranslator {
   }
 
   private void refreshSecrets(ClusterState state, Instant now, Set<String> dirtyHosts) {
+    Instant earliest = Instant.MAX;
     for (SecretMemo m : secrets.values()) {
       Secret current = state.tlsSecret(m.namespace, m.name).orElse(null);
       if (current == m.source && !now.isAfter(m.validUntil)) {
+        earliest = m.validUntil.isBefore(earliest) ? m.validUntil : earliest;
         continue;
       }
       CertificateResolver.Resolved r = CertificateResolver.resolve(m.key, current,
@@ -293,7 +313,9 @@ public final class IncrementalTranslator {
       }
       m.set(current, r);
       secretsChanged = true;
+      earliest = m.validUntil.isBefore(earliest) ? m.validUntil : earliest;
     }
+    secretsValidUntil = earliest;
   }
 
   private SecretMemo secret(String namespace, String name, ClusterState state, Instant now) {
@@ -306,6 +328,9 @@ public final class IncrementalTranslator {
       Secret secret = state.tlsSecret(namespace, name).orElse(null);
       m.set(secret, CertificateResolver.resolve(key, secret, null, null, now));
       secrets.put(key, m);
+      if (m.validUntil.isBefore(secretsValidUntil)) {
+        secretsValidUntil = m.validUntil;
+      }
       secretsChanged = true;
     }
     return m;
@@ -523,9 +548,12 @@ public final class IncrementalTranslator {
     dirtyBackends.add(u.id());
   }
 
-  private void refreshBackends(ClusterState state, Set<String> dirtyBackends) {
+  /** @param inputsMayDiffer some Service or EndpointSlice may have changed */
+  private void refreshBackends(ClusterState state, Set<String> dirtyBackends,
+      boolean inputsMayDiffer) {
     // Services and EndpointSlices are not listed by the state: ask for each backend's own.
-    for (Map.Entry<String, BackendMemo> e : backends.entrySet()) {
+    for (Map.Entry<String, BackendMemo> e : inputsMayDiffer ? backends.entrySet()
+        : Set.<Map.Entry<String, BackendMemo>>of()) {
       BackendUsers b = backendUsers.get(e.getKey());
       if (b == null || !sameInputs(state, b, e.getValue())) {
         dirtyBackends.add(e.getKey());

@@ -139,6 +139,8 @@ class IncrementalTranslatorTest {
       Both both = new Both();
       Instant now = NOW;
       TranslateOptions options = TranslateOptions.defaults();
+      InMemoryClusterState state = null;
+      List<HasMetadata> previous = List.of();
       for (int step = 0; step < 150; step++) {
         String change = randomChange(random, cluster);
         if (random.nextInt(40) == 0) {
@@ -151,8 +153,11 @@ class IncrementalTranslatorTest {
         }
         List<HasMetadata> objects = new ArrayList<>();
         cluster.values().forEach(yaml -> objects.addAll(parsed(yaml)));
-        both.step(InMemoryClusterState.of(objects), options, now,
-            "seed " + seed + " step " + step + " (" + change + ")");
+        // As the manifest source does: the next state from the last one and what changed, so
+        // kinds without a change keep their version and the translator skips them.
+        state = state == null ? InMemoryClusterState.of(objects) : next(state, previous, objects);
+        previous = objects;
+        both.step(state, options, now, "seed " + seed + " step " + step + " (" + change + ")");
       }
       seen.addAll(both.seen);
     }
@@ -162,6 +167,23 @@ class IncrementalTranslatorTest {
         "UnsupportedBackend", "ServiceNotFound", "ServicePortNotFound", "SecretNotFound",
         "InvalidCertificate", "KeyMismatch", "CertificateExpired", "ForbiddenSecret",
         "CrossNamespaceSecret", "ForbiddenEndpointAddress");
+  }
+
+  private static InMemoryClusterState next(InMemoryClusterState state, List<HasMetadata> before,
+      List<HasMetadata> after) {
+    java.util.Set<HasMetadata> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    kept.addAll(before);
+    java.util.Set<dev.weir.operator.state.ObjectRef> present = new java.util.HashSet<>();
+    List<HasMetadata> changed = new ArrayList<>();
+    for (HasMetadata o : after) {
+      present.add(dev.weir.operator.state.ObjectRef.of(o));
+      if (!kept.contains(o)) {
+        changed.add(o);
+      }
+    }
+    List<dev.weir.operator.state.ObjectRef> removed = before.stream()
+        .map(dev.weir.operator.state.ObjectRef::of).filter(r -> !present.contains(r)).toList();
+    return state.with(changed, removed);
   }
 
   // Unchanged YAML parses to the same instances, as a source hands out the same object until it
