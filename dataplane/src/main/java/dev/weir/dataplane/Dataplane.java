@@ -10,6 +10,7 @@ import dev.weir.dataplane.proxy.Transport;
 import dev.weir.dataplane.proxy.UpstreamPools;
 import dev.weir.dataplane.snapshot.InvalidSnapshotException;
 import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.SnapshotDelta;
 import dev.weir.dataplane.snapshot.SnapshotValidator;
 import dev.weir.dataplane.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
@@ -71,6 +72,12 @@ public final class Dataplane implements AutoCloseable {
   /** Turns a snapshot's certificates into the SNI mapping; {@link ServerTls#compile} in production. */
   interface SniCompiler {
     Mapping<String, SslContext> compile(Snapshot snapshot) throws InvalidSnapshotException;
+
+    /** As {@link #compile(Snapshot)} for a snapshot {@code delta} made of the last compiled one. */
+    default Mapping<String, SslContext> compile(Snapshot snapshot, SnapshotDelta delta)
+        throws InvalidSnapshotException {
+      return compile(snapshot);
+    }
   }
 
   private final Options options;
@@ -80,6 +87,8 @@ public final class Dataplane implements AutoCloseable {
   private final UpstreamPools pools;
   private final ClientConnections connections;
   private volatile CompiledSnapshot current;
+  // Guarded by this (apply): the current snapshot's validation, for the next by delta.
+  private SnapshotValidator.Validated validated;
   private volatile boolean applied;
   private Channel httpChannel;
   private Channel httpsChannel;
@@ -100,7 +109,19 @@ public final class Dataplane implements AutoCloseable {
   public static Dataplane start(Options options, DataplaneMetrics metrics)
       throws InterruptedException {
     ServerTls tls = ServerTls.create();
-    return start(options, metrics, tls::compile);
+    return start(options, metrics, new SniCompiler() {
+      @Override
+      public Mapping<String, SslContext> compile(Snapshot snapshot)
+          throws InvalidSnapshotException {
+        return tls.compile(snapshot);
+      }
+
+      @Override
+      public Mapping<String, SslContext> compile(Snapshot snapshot, SnapshotDelta delta)
+          throws InvalidSnapshotException {
+        return tls.compile(snapshot, delta);
+      }
+    });
   }
 
   static Dataplane start(Options options, DataplaneMetrics metrics, SniCompiler sni)
@@ -120,6 +141,12 @@ public final class Dataplane implements AutoCloseable {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }
     Dataplane dataplane = new Dataplane(options, metrics, sni, transport, initial);
+    try {
+      dataplane.validated = SnapshotValidator.validate(Snapshot.empty(),
+          (SnapshotValidator.Validated) null);
+    } catch (InvalidSnapshotException e) {
+      throw new IllegalStateException("the empty snapshot is not valid", e);
+    }
     try {
       dataplane.bind(transport);
     } catch (InterruptedException | RuntimeException e) {
@@ -167,11 +194,19 @@ public final class Dataplane implements AutoCloseable {
   public synchronized void apply(Snapshot snapshot) throws InvalidSnapshotException {
     CompiledSnapshot previous = current;
     CompiledSnapshot compiled;
+    SnapshotValidator.Validated valid;
     try {
-      // The current snapshot passed validation (or is the empty one): what the new one shares
-      // with it by instance is not checked or compiled again.
-      SnapshotValidator.validate(snapshot, previous.snapshot());
-      compiled = CompiledSnapshot.compile(snapshot, sni.compile(snapshot), previous);
+      // The current snapshot passed validation (or is the empty one). A new one that shares its
+      // objects (made from a delta, or by the operator's publisher) is compared with it in one
+      // walk, and only the difference is validated and compiled.
+      SnapshotDelta delta = SnapshotDelta.between(previous.snapshot(), snapshot).orElse(null);
+      if (delta != null) {
+        valid = SnapshotValidator.validate(snapshot, validated, delta);
+        compiled = CompiledSnapshot.compile(snapshot, sni.compile(snapshot, delta), previous, delta);
+      } else {
+        valid = SnapshotValidator.validate(snapshot, validated);
+        compiled = CompiledSnapshot.compile(snapshot, sni.compile(snapshot), previous);
+      }
     } catch (InvalidSnapshotException e) {
       metrics.snapshotRejected();
       log.warn("event=snapshot_rejected version={} problems=\"{}\"", snapshot.version(),
@@ -179,6 +214,7 @@ public final class Dataplane implements AutoCloseable {
       throw e;
     }
     current = compiled;
+    validated = valid;
     applied = true;
     pools.retainEndpointsOf(snapshot);
     metrics.snapshotApplied(snapshot.version());

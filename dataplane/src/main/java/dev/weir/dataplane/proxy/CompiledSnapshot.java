@@ -3,10 +3,12 @@ package dev.weir.dataplane.proxy;
 import dev.weir.dataplane.routing.RoutingTable;
 import dev.weir.dataplane.snapshot.Backend;
 import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.SnapshotDelta;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,21 +28,54 @@ public record CompiledSnapshot(Snapshot snapshot, RoutingTable<CompiledBackend> 
   /**
    * As {@link #compile(Snapshot, Mapping)}, reusing what {@code previous} compiled from the same
    * objects: a backend that is the same instance keeps its compiled form (and its balancing
-   * state), a virtual host that is the same instance and whose backends all were reused keeps its
-   * path matcher. A snapshot built from a delta, or by the operator's publisher, shares every
-   * unchanged object with the one before, so a one-host change compiles one host.
+   * state), a virtual host that is the same instance keeps its compiled routes. A snapshot built
+   * from a delta, or by the operator's publisher, shares every unchanged object with the one
+   * before, so a one-host change compiles one host.
    */
   public static CompiledSnapshot compile(Snapshot snapshot, Mapping<String, SslContext> sni,
       CompiledSnapshot previous) {
+    Map<String, CompiledBackend> backends = previous != null
+        && snapshot.backends() == previous.snapshot().backends()
+        ? previous.backends() : compileBackends(snapshot.backends(), previous);
+    RoutingTable<CompiledBackend> routes =
+        RoutingTable.compile(snapshot, backends::get, previous == null ? null : previous.routes());
+    return new CompiledSnapshot(snapshot, routes, sni, backends);
+  }
+
+  /**
+   * As {@link #compile(Snapshot, Mapping)} for {@code snapshot}, which {@code delta} made of
+   * {@code previous}'s snapshot: only the delta's backends and virtual hosts are compiled.
+   */
+  public static CompiledSnapshot compile(Snapshot snapshot, Mapping<String, SslContext> sni,
+      CompiledSnapshot previous, SnapshotDelta delta) {
+    Map<String, CompiledBackend> backends = previous.backends();
+    if (!delta.upsertBackends().isEmpty() || !delta.removeBackends().isEmpty()) {
+      Map<String, CompiledBackend> next = new HashMap<>(backends);
+      delta.removeBackends().forEach(next::remove);
+      for (Backend b : delta.upsertBackends()) {
+        next.put(b.id(), CompiledBackend.compile(b));
+      }
+      backends = Collections.unmodifiableMap(next);
+    }
+    Map<String, CompiledBackend> resolved = backends;
+    RoutingTable<CompiledBackend> routes = previous.routes();
+    if (!delta.upsertVirtualHosts().isEmpty() || !delta.removeVirtualHosts().isEmpty()) {
+      routes = routes.with(delta.upsertVirtualHosts(), delta.removeVirtualHosts(), resolved::get,
+          snapshot.defaultBackend());
+    } else if (resolved != previous.backends() || delta.defaults() != null) {
+      routes = routes.withBackends(resolved::get, snapshot.defaultBackend());
+    }
+    return new CompiledSnapshot(snapshot, routes, sni, backends);
+  }
+
+  private static Map<String, CompiledBackend> compileBackends(List<Backend> list,
+      CompiledSnapshot previous) {
     Map<String, CompiledBackend> before = previous == null ? Map.of() : previous.backends();
-    Map<String, CompiledBackend> backends = new HashMap<>(snapshot.backends().size() * 2);
-    for (Backend b : snapshot.backends()) {
+    Map<String, CompiledBackend> backends = new HashMap<>(list.size() * 2);
+    for (Backend b : list) {
       CompiledBackend old = before.get(b.id());
       backends.put(b.id(), old != null && old.source() == b ? old : CompiledBackend.compile(b));
     }
-    RoutingTable<CompiledBackend> routes = previous == null
-        ? RoutingTable.compile(snapshot, backends::get)
-        : RoutingTable.compile(snapshot, backends::get, previous.routes(), before::get);
-    return new CompiledSnapshot(snapshot, routes, sni, Collections.unmodifiableMap(backends));
+    return Collections.unmodifiableMap(backends);
   }
 }

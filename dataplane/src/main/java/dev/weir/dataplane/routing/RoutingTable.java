@@ -1,10 +1,10 @@
 package dev.weir.dataplane.routing;
 
-import dev.weir.dataplane.snapshot.Route;
 import dev.weir.dataplane.snapshot.Snapshot;
 import dev.weir.dataplane.snapshot.VirtualHost;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,56 +18,66 @@ import java.util.function.Function;
  * @param <B> what a route leads to: the caller's compiled backend
  */
 public final class RoutingTable<B> {
-  private final Map<String, HostRoutes<B>> exactHosts;
-  private final Map<String, HostRoutes<B>> wildcardHostsByParent;
-  private final HostRoutes<B> anyHost;
+  private final Map<String, HostRoutes> exactHosts;
+  private final Map<String, HostRoutes> wildcardHostsByParent;
+  private final HostRoutes anyHost;
+  private final Function<String, B> backends;
   private final B defaultBackend;
 
-  /** @param source the virtual host compiled, for the next compile to reuse */
-  private record HostRoutes<B>(String name, PathMatcher<B> paths, B defaultBackend,
-      VirtualHost source) {}
+  /**
+   * One virtual host compiled. Routes lead to backend ids, resolved per request through the
+   * table's backends (one hash lookup): a backend that changes recompiles no host.
+   *
+   * @param source the virtual host compiled, for the next compile to reuse
+   */
+  private record HostRoutes(String name, PathMatcher<String> paths, String defaultBackend,
+      VirtualHost source) {
+    static HostRoutes compile(String name, VirtualHost vhost) {
+      return new HostRoutes(name, PathMatcher.compile(vhost.routes(), Function.identity()),
+          vhost.defaultBackend(), vhost);
+    }
+  }
 
   /** What a request was routed to. {@code virtualHost} is the matched rule's host, or null. */
   public record Match<B>(String virtualHost, B backend) {}
 
-  private RoutingTable(Map<String, HostRoutes<B>> exactHosts,
-      Map<String, HostRoutes<B>> wildcardHostsByParent, HostRoutes<B> anyHost, B defaultBackend) {
+  private RoutingTable(Map<String, HostRoutes> exactHosts,
+      Map<String, HostRoutes> wildcardHostsByParent, HostRoutes anyHost,
+      Function<String, B> backends, B defaultBackend) {
     this.exactHosts = exactHosts;
     this.wildcardHostsByParent = wildcardHostsByParent;
     this.anyHost = anyHost;
+    this.backends = backends;
     this.defaultBackend = defaultBackend;
   }
 
   /**
    * Compiles a validated snapshot.
    *
-   * @param backends resolves a backend id of the snapshot to the caller's backend object
+   * @param backends resolves a backend id of the snapshot to the caller's backend object; kept
+   *     and asked per request, so it must be a fixed, thread-safe lookup (an unmodified map's)
    */
   public static <B> RoutingTable<B> compile(Snapshot snapshot, Function<String, B> backends) {
-    return compile(snapshot, backends, null, id -> null);
+    return compile(snapshot, backends, null);
   }
 
   /**
    * Compiles a validated snapshot, reusing the compiled routes of each virtual host of
-   * {@code previous} that is the same instance in {@code snapshot} and whose backends resolve to
-   * the same objects as they did for {@code previous}: the cost is the number of hosts (a hash
-   * insert each) plus the routes of the hosts that changed.
+   * {@code previous} that is the same instance in {@code snapshot}: the cost is a hash insert per
+   * host plus the routes of the hosts that changed.
    *
    * @param previous the table compiled before, or null
-   * @param previousBackends what {@code backends} was for {@code previous}
    */
   public static <B> RoutingTable<B> compile(Snapshot snapshot, Function<String, B> backends,
-      RoutingTable<B> previous, Function<String, B> previousBackends) {
-    Map<String, HostRoutes<B>> exact = new HashMap<>(snapshot.virtualHosts().size() * 2);
-    Map<String, HostRoutes<B>> wildcard = new HashMap<>();
-    HostRoutes<B> any = null;
+      RoutingTable<?> previous) {
+    Map<String, HostRoutes> exact = new HashMap<>(snapshot.virtualHosts().size() * 2);
+    Map<String, HostRoutes> wildcard = new HashMap<>();
+    HostRoutes any = null;
     for (VirtualHost vhost : snapshot.virtualHosts()) {
       String name = vhost.host().toLowerCase(Locale.ROOT);
-      HostRoutes<B> routes = previous == null ? null : previous.routesNamed(name);
-      if (routes == null || routes.source() != vhost
-          || !sameBackends(vhost, backends, previousBackends)) {
-        routes = new HostRoutes<>(name, PathMatcher.compile(vhost.routes(), backends),
-            vhost.defaultBackend() == null ? null : backends.apply(vhost.defaultBackend()), vhost);
+      HostRoutes routes = previous == null ? null : previous.routesNamed(name);
+      if (routes == null || routes.source() != vhost) {
+        routes = HostRoutes.compile(name, vhost);
       }
       if (name.equals(VirtualHost.ANY_HOST)) {
         any = routes;
@@ -77,28 +87,57 @@ public final class RoutingTable<B> {
         exact.put(name, routes);
       }
     }
-    B defaultBackend =
-        snapshot.defaultBackend() == null ? null : backends.apply(snapshot.defaultBackend());
     return new RoutingTable<>(Collections.unmodifiableMap(exact), Map.copyOf(wildcard), any,
-        defaultBackend);
+        backends, snapshot.defaultBackend() == null ? null : backends.apply(snapshot.defaultBackend()));
   }
 
-  private HostRoutes<B> routesNamed(String name) {
+  /**
+   * This table with the virtual hosts {@code removed} (host names as the snapshot writes them)
+   * taken out, then {@code upserted} compiled and put in, over {@code backends} and the default
+   * backend {@code defaultBackendId}: what a snapshot delta changes, at the cost of a copy of the
+   * host table plus the changed hosts.
+   */
+  public RoutingTable<B> with(List<VirtualHost> upserted, List<String> removed,
+      Function<String, B> backends, String defaultBackendId) {
+    Map<String, HostRoutes> exact = new HashMap<>(exactHosts);
+    Map<String, HostRoutes> wildcard = new HashMap<>(wildcardHostsByParent);
+    HostRoutes any = anyHost;
+    for (String host : removed) {
+      String name = host.toLowerCase(Locale.ROOT);
+      if (name.equals(VirtualHost.ANY_HOST)) {
+        any = null;
+      } else if (name.startsWith("*.")) {
+        wildcard.remove(name.substring(2));
+      } else {
+        exact.remove(name);
+      }
+    }
+    for (VirtualHost vhost : upserted) {
+      String name = vhost.host().toLowerCase(Locale.ROOT);
+      HostRoutes routes = HostRoutes.compile(name, vhost);
+      if (name.equals(VirtualHost.ANY_HOST)) {
+        any = routes;
+      } else if (name.startsWith("*.")) {
+        wildcard.put(name.substring(2), routes);
+      } else {
+        exact.put(name, routes);
+      }
+    }
+    return new RoutingTable<>(Collections.unmodifiableMap(exact), Map.copyOf(wildcard), any,
+        backends, defaultBackendId == null ? null : backends.apply(defaultBackendId));
+  }
+
+  /** This table's hosts over other backends and default backend: nothing is compiled again. */
+  public RoutingTable<B> withBackends(Function<String, B> backends, String defaultBackendId) {
+    return new RoutingTable<>(exactHosts, wildcardHostsByParent, anyHost, backends,
+        defaultBackendId == null ? null : backends.apply(defaultBackendId));
+  }
+
+  private HostRoutes routesNamed(String name) {
     if (name.equals(VirtualHost.ANY_HOST)) {
       return anyHost;
     }
     return name.startsWith("*.") ? wildcardHostsByParent.get(name.substring(2)) : exactHosts.get(name);
-  }
-
-  private static <B> boolean sameBackends(VirtualHost vhost, Function<String, B> backends,
-      Function<String, B> previousBackends) {
-    for (Route route : vhost.routes()) {
-      if (backends.apply(route.backend()) != previousBackends.apply(route.backend())) {
-        return false;
-      }
-    }
-    return vhost.defaultBackend() == null
-        || backends.apply(vhost.defaultBackend()) == previousBackends.apply(vhost.defaultBackend());
   }
 
   /**
@@ -109,12 +148,13 @@ public final class RoutingTable<B> {
    * @return the match, or null when nothing routes the request (answer 404)
    */
   public Match<B> match(String host, String path) {
-    HostRoutes<B> routes = hostRoutes(normalizeHost(host));
+    HostRoutes routes = hostRoutes(normalizeHost(host));
     if (routes != null) {
-      B backend = routes.paths().match(path);
-      if (backend == null) {
-        backend = routes.defaultBackend();
+      String id = routes.paths().match(path);
+      if (id == null) {
+        id = routes.defaultBackend();
       }
+      B backend = id == null ? null : backends.apply(id);
       if (backend != null) {
         return new Match<>(routes.name(), backend);
       }
@@ -124,13 +164,13 @@ public final class RoutingTable<B> {
 
   /** The virtual host name that serves {@code host} (exact, then wildcard, then {@code *}), or null. */
   public String virtualHostOf(String host) {
-    HostRoutes<B> routes = hostRoutes(normalizeHost(host));
+    HostRoutes routes = hostRoutes(normalizeHost(host));
     return routes == null ? null : routes.name();
   }
 
-  private HostRoutes<B> hostRoutes(String name) {
+  private HostRoutes hostRoutes(String name) {
     if (name != null && !name.isEmpty()) {
-      HostRoutes<B> routes = exactHosts.get(name);
+      HostRoutes routes = exactHosts.get(name);
       if (routes != null) {
         return routes;
       }

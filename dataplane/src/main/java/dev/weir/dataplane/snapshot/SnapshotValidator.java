@@ -2,6 +2,8 @@ package dev.weir.dataplane.snapshot;
 
 import io.netty.util.NetUtil;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.HashSet;
@@ -20,7 +22,84 @@ public final class SnapshotValidator {
   private SnapshotValidator() {}
 
   public static void validate(Snapshot s) throws InvalidSnapshotException {
-    validate(s, null);
+    validate(s, (Validated) null);
+  }
+
+  /**
+   * A snapshot that passed, with what a next validation by delta needs of it: its backend and
+   * certificate ids and its hosts (lower case to the host as written). Null indexes: not kept.
+   */
+  public record Validated(Snapshot snapshot, Set<String> backendIds, Set<String> certificateIds,
+      Map<String, String> hosts) {
+    public static Validated of(Snapshot snapshot) {
+      return new Validated(snapshot, null, null, null);
+    }
+  }
+
+  /** As {@link #validate(Snapshot, Validated)}, trusting {@code previousValid}. */
+  public static void validate(Snapshot s, Snapshot previousValid) throws InvalidSnapshotException {
+    validate(s, previousValid == null ? null : Validated.of(previousValid));
+  }
+
+  /**
+   * As {@link #validate(Snapshot, Validated)} for {@code s}, which {@code delta} made of {@code
+   * previous}'s snapshot (as {@link SnapshotDelta#between} describes them): only the delta's
+   * objects are checked on their own and against the kept indexes, since every other object was
+   * valid and still finds what it names (a delta that removes backends or certificates, which
+   * other hosts might name, takes the full route). The outcome is a full validation's; a problem
+   * found is reported by one, with its positions.
+   */
+  public static Validated validate(Snapshot s, Validated previous, SnapshotDelta delta)
+      throws InvalidSnapshotException {
+    if (previous == null || previous.backendIds() == null || !delta.removeBackends().isEmpty()
+        || !delta.removeCertificates().isEmpty() || s.schemaVersion() != Snapshot.SCHEMA_VERSION
+        || s.version() < 0) {
+      return validate(s, previous);
+    }
+    List<String> problems = new ArrayList<>();
+    if (delta.settings() != null) {
+      checkSettings(s.settings(), problems);
+    }
+    if (delta.ticketKeys() != null) {
+      checkTicketKeys(s.ticketKeys(), problems);
+    }
+    Set<String> backendIds = previous.backendIds();
+    if (!delta.upsertBackends().isEmpty()) {
+      backendIds = new HashSet<>(backendIds);
+      for (Backend b : delta.upsertBackends()) {
+        checkBackend(b, true, "backends", problems);
+        backendIds.add(b.id());
+      }
+    }
+    Set<String> certificateIds = previous.certificateIds();
+    if (!delta.upsertCertificates().isEmpty()) {
+      certificateIds = new HashSet<>(certificateIds);
+      for (Certificate c : delta.upsertCertificates()) {
+        checkCertificate(c, true, "certificates", problems);
+        certificateIds.add(c.id());
+      }
+    }
+    Map<String, String> hosts = previous.hosts();
+    if (!delta.upsertVirtualHosts().isEmpty() || !delta.removeVirtualHosts().isEmpty()) {
+      hosts = new HashMap<>(hosts);
+      for (String host : delta.removeVirtualHosts()) {
+        hosts.remove(host.toLowerCase(java.util.Locale.ROOT), host);
+      }
+      for (VirtualHost v : delta.upsertVirtualHosts()) {
+        if (v.host() != null) {
+          // The same host replaced is no duplicate of itself.
+          hosts.remove(v.host().toLowerCase(java.util.Locale.ROOT), v.host());
+        }
+        checkVirtualHost(v, false, "virtualHosts", hosts, backendIds, certificateIds, problems);
+      }
+    }
+    if (delta.defaults() != null) {
+      checkDefaults(s, backendIds, certificateIds, problems);
+    }
+    if (!problems.isEmpty()) {
+      return validate(s, previous); // throws, naming positions
+    }
+    return new Validated(s, backendIds, certificateIds, hosts);
   }
 
   /**
@@ -31,7 +110,9 @@ public final class SnapshotValidator {
    * references to backends and certificates), so the outcome is that of a full validation, at a
    * cost of a few hash operations per object plus the checks of what changed.
    */
-  public static void validate(Snapshot s, Snapshot previousValid) throws InvalidSnapshotException {
+  public static Validated validate(Snapshot s, Validated previous)
+      throws InvalidSnapshotException {
+    Snapshot previousValid = previous == null ? null : previous.snapshot();
     Set<Object> known = previousValid == null ? Set.of() : known(s, previousValid);
     List<String> problems = new ArrayList<>();
     if (s.schemaVersion() != Snapshot.SCHEMA_VERSION) {
@@ -63,8 +144,41 @@ public final class SnapshotValidator {
       }
     }
 
-    for (int i = 0; i < s.ticketKeys().size(); i++) {
-      TicketKey k = s.ticketKeys().get(i);
+    checkTicketKeys(s.ticketKeys(), problems);
+
+    Map<String, String> hosts = new HashMap<>();
+    for (int i = 0; i < s.virtualHosts().size(); i++) {
+      VirtualHost v = s.virtualHosts().get(i);
+      boolean hostAdded = false;
+      if (known.contains(v)) {
+        hostAdded = hosts.putIfAbsent(v.host().toLowerCase(java.util.Locale.ROOT), v.host()) == null;
+        if (hostAdded && references(v, backendIds, certificateIds)) {
+          continue;
+        }
+      }
+      checkVirtualHost(v, hostAdded, "virtualHosts[" + i + "]", hosts, backendIds,
+          certificateIds, problems);
+    }
+    checkDefaults(s, backendIds, certificateIds, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidSnapshotException(problems);
+    }
+    return new Validated(s, backendIds, certificateIds, hosts);
+  }
+
+  private static void checkDefaults(Snapshot s, Set<String> backendIds, Set<String> certificateIds,
+      List<String> problems) {
+    if (s.defaultBackend() != null && !backendIds.contains(s.defaultBackend())) {
+      problems.add("defaultBackend: unknown backend '" + s.defaultBackend() + "'");
+    }
+    if (s.defaultCertificate() != null && !certificateIds.contains(s.defaultCertificate())) {
+      problems.add("defaultCertificate: unknown certificate '" + s.defaultCertificate() + "'");
+    }
+  }
+
+  private static void checkTicketKeys(List<TicketKey> ticketKeys, List<String> problems) {
+    for (int i = 0; i < ticketKeys.size(); i++) {
+      TicketKey k = ticketKeys.get(i);
       String at = "ticketKeys[" + i + "].key";
       byte[] bytes = null;
       if (k.key() != null) {
@@ -78,29 +192,6 @@ public final class SnapshotValidator {
       if (bytes == null || bytes.length != TicketKey.LENGTH_BYTES) {
         problems.add(at + ": must be " + TicketKey.LENGTH_BYTES + " bytes, base64");
       }
-    }
-
-    Set<String> hosts = new HashSet<>();
-    for (int i = 0; i < s.virtualHosts().size(); i++) {
-      VirtualHost v = s.virtualHosts().get(i);
-      boolean hostAdded = false;
-      if (known.contains(v)) {
-        hostAdded = hosts.add(v.host().toLowerCase(java.util.Locale.ROOT));
-        if (hostAdded && references(v, backendIds, certificateIds)) {
-          continue;
-        }
-      }
-      checkVirtualHost(v, hostAdded, "virtualHosts[" + i + "]", hosts, backendIds,
-          certificateIds, problems);
-    }
-    if (s.defaultBackend() != null && !backendIds.contains(s.defaultBackend())) {
-      problems.add("defaultBackend: unknown backend '" + s.defaultBackend() + "'");
-    }
-    if (s.defaultCertificate() != null && !certificateIds.contains(s.defaultCertificate())) {
-      problems.add("defaultCertificate: unknown certificate '" + s.defaultCertificate() + "'");
-    }
-    if (!problems.isEmpty()) {
-      throw new InvalidSnapshotException(problems);
     }
   }
 
@@ -169,12 +260,13 @@ public final class SnapshotValidator {
    *     and a reference failed)
    */
   private static void checkVirtualHost(VirtualHost v, boolean hostAdded, String at,
-      Set<String> hosts, Set<String> backendIds, Set<String> certificateIds,
+      Map<String, String> hosts, Set<String> backendIds, Set<String> certificateIds,
       List<String> problems) {
     String hostProblem = hostProblem(v.host());
     if (hostProblem != null) {
       problems.add(at + ".host: " + hostProblem);
-    } else if (!hostAdded && !hosts.add(v.host().toLowerCase(java.util.Locale.ROOT))) {
+    } else if (!hostAdded
+        && hosts.putIfAbsent(v.host().toLowerCase(java.util.Locale.ROOT), v.host()) != null) {
       problems.add(at + ".host: duplicate host '" + v.host() + "'");
     }
     if (v.certificate() != null && !certificateIds.contains(v.certificate())) {

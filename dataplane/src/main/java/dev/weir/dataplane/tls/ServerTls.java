@@ -3,6 +3,7 @@ package dev.weir.dataplane.tls;
 import dev.weir.dataplane.snapshot.Certificate;
 import dev.weir.dataplane.snapshot.InvalidSnapshotException;
 import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.SnapshotDelta;
 import dev.weir.dataplane.snapshot.VirtualHost;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -350,27 +351,44 @@ public final class ServerTls {
    * (the full compile runs). Expiry warnings wait for the next full compile.
    */
   private SniCertificateStore compileHosts(Snapshot snapshot) {
-    Snapshot last = lastCompiled;
-    if (snapshot.certificates() != last.certificates()
-        || snapshot.ticketKeys() != last.ticketKeys()
-        || !Objects.equals(snapshot.defaultCertificate(), last.defaultCertificate())
-        || !retentionLogged.isEmpty()) {
+    if (!keepsCertificates(snapshot)) {
       return null;
     }
-    java.util.Set<VirtualHost> before = identitySet(last.virtualHosts());
+    java.util.Set<VirtualHost> before = identitySet(lastCompiled.virtualHosts());
     java.util.Set<VirtualHost> after = identitySet(snapshot.virtualHosts());
-    java.util.Set<VirtualHost> removed = identitySet(last.virtualHosts());
+    java.util.Set<VirtualHost> removed = identitySet(lastCompiled.virtualHosts());
     removed.removeAll(after);
     java.util.Set<VirtualHost> added = after;
     added.removeAll(before);
-    Map<String, String> idByHost = new HashMap<>(certificateIdByHost);
     List<String> removedHosts = new ArrayList<>();
     for (VirtualHost v : removed) {
-      if (v.retainCertificate() || VirtualHost.ANY_HOST.equals(v.host())) {
+      if (v.retainCertificate()) {
         return null;
       }
       removedHosts.add(v.host());
-      idByHost.remove(SniNames.normalise(v.host()));
+    }
+    return compileHosts(removedHosts, added);
+  }
+
+  private boolean keepsCertificates(Snapshot snapshot) {
+    return snapshot.certificates() == lastCompiled.certificates()
+        && snapshot.ticketKeys() == lastCompiled.ticketKeys()
+        && Objects.equals(snapshot.defaultCertificate(), lastCompiled.defaultCertificate())
+        && retentionLogged.isEmpty();
+  }
+
+  /**
+   * The last store with the hosts {@code removed} (names) and {@code added}; null when one of
+   * them is {@code *}, retains, or names a certificate the last snapshot did not have.
+   */
+  private SniCertificateStore compileHosts(List<String> removed,
+      java.util.Collection<VirtualHost> added) {
+    Map<String, String> idByHost = new HashMap<>(certificateIdByHost);
+    for (String host : removed) {
+      if (VirtualHost.ANY_HOST.equals(host)) {
+        return null;
+      }
+      idByHost.remove(SniNames.normalise(host));
     }
     Map<String, SslContext> addedHosts = new HashMap<>();
     for (VirtualHost v : added) {
@@ -387,7 +405,7 @@ public final class ServerTls {
       }
     }
     certificateIdByHost = idByHost;
-    return lastStore.withVirtualHosts(removedHosts, addedHosts);
+    return lastStore.withVirtualHosts(removed, addedHosts);
   }
 
   private static java.util.Set<VirtualHost> identitySet(List<VirtualHost> hosts) {
@@ -395,6 +413,35 @@ public final class ServerTls {
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>(hosts.size()));
     set.addAll(hosts);
     return set;
+  }
+
+  /**
+   * As {@link #compile(Snapshot)} for {@code snapshot}, which {@code delta} made of the last
+   * snapshot compiled: when it keeps the certificates, only the delta's hosts change entries
+   * (no pass over the hosts either).
+   */
+  public SniCertificateStore compile(Snapshot snapshot, SnapshotDelta delta)
+      throws InvalidSnapshotException {
+    long started = System.nanoTime();
+    synchronized (lock) {
+      if (lastStore != null && delta.baseVersion() == lastCompiled.version()
+          && keepsCertificates(snapshot)) {
+        List<String> removed = new ArrayList<>(delta.removeVirtualHosts());
+        // An upserted host replaces the entry of its name, whatever the old one served.
+        delta.upsertVirtualHosts().forEach(v -> removed.add(v.host()));
+        SniCertificateStore store = compileHosts(removed, delta.upsertVirtualHosts());
+        if (store != null) {
+          lastCompiled = snapshot;
+          lastStore = store;
+          log.info("event=tls_compiled snapshot_version={} certificates={} built=0 reused={} "
+                  + "evicted=0 retained=0 hosts_changed={} millis={}", snapshot.version(),
+              contextsById.size(), contextsById.size(), removed.size(),
+              (System.nanoTime() - started) / 1_000_000);
+          return store;
+        }
+      }
+    }
+    return compile(snapshot);
   }
 
   /**

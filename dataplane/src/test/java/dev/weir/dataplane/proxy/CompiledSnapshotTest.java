@@ -63,4 +63,50 @@ class CompiledSnapshotTest {
     assertThat(route(second, "shop.example.com").id()).isEqualTo("api");
     assertThat(second.routes().match("a.blog.example.com", "/")).isNull();
   }
+
+  /**
+   * Random sorted edits compiled by delta from the last compiled snapshot route every host and
+   * path as a compile from scratch does.
+   */
+  @Test
+  void compilingByDeltaRoutesAsACompileFromScratch() throws Exception {
+    java.util.Random random = new java.util.Random(9);
+    java.util.TreeMap<String, VirtualHost> hosts = new java.util.TreeMap<>();
+    java.util.TreeMap<String, Backend> backends = new java.util.TreeMap<>();
+    for (int i = 0; i < 4; i++) {
+      backends.put("b" + i, Backend.of("b" + i, List.of(Endpoint.ready("10.0.0." + (i + 1), 80))));
+    }
+    Snapshot snapshot = snapshot(List.of(), List.copyOf(backends.values()));
+    CompiledSnapshot compiled = CompiledSnapshot.compile(snapshot, null);
+    List<String> names = List.of("a.example.com", "b.example.com", "*.w.example.com", "*");
+    for (int round = 0; round < 300; round++) {
+      String name = names.get(random.nextInt(names.size()));
+      String backend = "b" + random.nextInt(4);
+      switch (random.nextInt(4)) {
+        case 0 -> hosts.remove(name);
+        case 1 -> backends.put(backend, Backend.of(backend,
+            List.of(Endpoint.ready("10.1.0." + random.nextInt(9), 80))));
+        default -> hosts.put(name, new VirtualHost(name, null, List.of(Route.prefix("/", backend),
+            Route.exact("/x", "b" + random.nextInt(4))), random.nextBoolean() ? backend : null));
+      }
+      Snapshot next = new Snapshot(Snapshot.SCHEMA_VERSION, round + 2, null,
+          List.copyOf(hosts.values()), List.copyOf(backends.values()), null, null,
+          random.nextInt(3) == 0 ? "b" + random.nextInt(4) : snapshot.defaultBackend(), null);
+      dev.weir.dataplane.snapshot.SnapshotDelta delta =
+          dev.weir.dataplane.snapshot.SnapshotDelta.between(snapshot, next).orElseThrow();
+      compiled = CompiledSnapshot.compile(next, null, compiled, delta);
+      CompiledSnapshot fresh = CompiledSnapshot.compile(next, null);
+      for (String host : List.of("a.example.com", "b.example.com", "x.w.example.com", "other")) {
+        for (String path : List.of("/", "/x", "/y")) {
+          var byDelta = compiled.routes().match(host, path);
+          var expected = fresh.routes().match(host, path);
+          assertThat(byDelta == null ? null : byDelta.virtualHost() + " " + byDelta.backend().source())
+              .as("round %d %s%s", round, host, path)
+              .isEqualTo(expected == null ? null
+                  : expected.virtualHost() + " " + expected.backend().source());
+        }
+      }
+      snapshot = next;
+    }
+  }
 }

@@ -60,6 +60,71 @@ class SnapshotValidatorTest {
         "virtualHosts[3].host: duplicate host 'H1.example.com'");
   }
 
+  private static List<String> problems(Snapshot s, SnapshotValidator.Validated previous,
+      SnapshotDelta delta) {
+    InvalidSnapshotException e = catchThrowableOfType(
+        () -> SnapshotValidator.validate(s, previous, delta), InvalidSnapshotException.class);
+    return e == null ? List.of() : e.problems();
+  }
+
+  /**
+   * Random edits kept sorted, as the operator publishes: validating by the delta from the last
+   * valid snapshot gives a full validation's outcome, and the indexes it keeps stay right for
+   * the next one.
+   */
+  @Test
+  void validatingByDeltaNeverChangesTheOutcome() throws Exception {
+    Random random = new Random(5);
+    Snapshot previous = valid(8);
+    SnapshotValidator.Validated validated = SnapshotValidator.validate(previous,
+        (SnapshotValidator.Validated) null);
+    int refused = 0;
+    int applied = 0;
+    for (int round = 0; round < 600; round++) {
+      java.util.TreeMap<String, VirtualHost> hosts = new java.util.TreeMap<>();
+      previous.virtualHosts().forEach(v -> hosts.put(v.host(), v));
+      java.util.TreeMap<String, Backend> backends = new java.util.TreeMap<>();
+      previous.backends().forEach(b -> backends.put(b.id(), b));
+      java.util.TreeMap<String, Certificate> certificates = new java.util.TreeMap<>();
+      previous.certificates().forEach(c -> certificates.put(c.id(), c));
+      for (int edit = 0; edit < 1 + random.nextInt(2); edit++) {
+        int i = random.nextInt(12);
+        switch (random.nextInt(9)) {
+          case 0 -> backends.remove("b" + i);
+          case 1 -> backends.put("b" + i, Backend.of("b" + i,
+              List.of(Endpoint.ready(random.nextInt(5) == 0 ? "name.local" : "10.2.0.1", 80))));
+          case 2 -> certificates.put("c" + i, random.nextInt(5) == 0
+              ? new Certificate("c" + i, "no pem", new SecretValue("no key")) : certificate("c" + i));
+          case 3 -> hosts.remove(random.nextBoolean() ? "h" + i + ".example.com" : "H" + i + ".example.com");
+          case 4 -> hosts.put("H" + i + ".example.com", new VirtualHost("H" + i + ".example.com",
+              null, List.of(Route.prefix("/", "b" + random.nextInt(12))), null));
+          case 5 -> hosts.put("h" + i + ".example.com", new VirtualHost("h" + i + ".example.com",
+              random.nextBoolean() ? "c" + random.nextInt(12) : null,
+              List.of(Route.prefix("/", "b" + random.nextInt(12))), null));
+          case 6 -> hosts.put("bad_" + i, new VirtualHost("bad_" + i, null, List.of(), null));
+          case 7 -> certificates.remove("c" + i);
+          default -> hosts.put("*", VirtualHost.retainingCertificate("*", List.of(), null));
+        }
+      }
+      Snapshot next = new Snapshot(Snapshot.SCHEMA_VERSION, 2 + round, null,
+          List.copyOf(hosts.values()), List.copyOf(backends.values()),
+          List.copyOf(certificates.values()), null,
+          random.nextInt(10) == 0 ? "b" + random.nextInt(12) : previous.defaultBackend(), null);
+      SnapshotDelta delta = SnapshotDelta.between(previous, next).orElseThrow();
+      List<String> expected = problems(next, null);
+      assertThat(problems(next, validated, delta)).as("round %d", round).isEqualTo(expected);
+      if (expected.isEmpty()) {
+        validated = SnapshotValidator.validate(next, validated, delta);
+        previous = next;
+        applied++;
+      } else {
+        refused++;
+      }
+    }
+    assertThat(refused).isGreaterThan(50);
+    assertThat(applied).isGreaterThan(50);
+  }
+
   /**
    * Random edits of a valid snapshot that keep most of its instances (as a delta does) and add
    * new, sometimes invalid or dangling, objects: the same problems, in the same order, as a

@@ -176,6 +176,28 @@ class CompileTest {
   }
 
   @Test
+  void compilingByDeltaServesWhatAFullCompileServes() throws Exception {
+    List<Certificate> certs = List.of(good.toCertificate("g"), other.toCertificate("o"));
+    // Sorted by host, as the operator publishes (what a delta needs).
+    Snapshot first = tls(List.of(host("*.w.example.com", "g"), host("a.example.com", "g"),
+        host("b.example.com", "o"), host("c.example.com", null)), certs);
+    tls.compile(first);
+    Snapshot second = tls(List.of(host("*.v.example.com", "o"), first.virtualHosts().get(1),
+        host("b.example.com", "g"), host("d.example.com", "o"), host("e.example.com", null)), certs);
+    dev.weir.dataplane.snapshot.SnapshotDelta delta =
+        dev.weir.dataplane.snapshot.SnapshotDelta.between(first, second).orElseThrow();
+
+    SniCertificateStore byDelta = tls.compile(second, delta);
+    SniCertificateStore full = tls.compile(tls(second.virtualHosts(), new ArrayList<>(certs)));
+
+    for (String name : List.of("a.example.com", "b.example.com", "c.example.com", "d.example.com",
+        "e.example.com", "x.w.example.com", "x.v.example.com", "good.example.com",
+        "other.example.com", "unknown.example.com")) {
+      assertThat(byDelta.map(name)).as(name).isSameAs(full.map(name));
+    }
+  }
+
+  @Test
   void swapAtScaleBuildsOnlyTheChangedCertificate() throws Exception {
     List<Certificate> certs = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
