@@ -3,10 +3,10 @@ import dev.weir.dataplane.snapshot.Snapshot;
 import dev.weir.dataplane.snapshot.SnapshotDelta;
 import dev.weir.operator.source.ManifestSource;
 import dev.weir.operator.state.ClusterState;
+import dev.weir.operator.state.InMemoryClusterState;
 import dev.weir.operator.translate.IncrementalTranslator;
 import dev.weir.operator.translate.TranslateOptions;
 import dev.weir.operator.translate.Translation;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import java.nio.file.Path;
@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Translation time and control-channel bytes for the scale benchmark, from the operator's own
@@ -62,7 +60,8 @@ public final class ControlBytes {
           .withPath("/").withPathType("Prefix").withNewBackend().withNewService()
           .withName("app-0").withNewPort().withNumber(80).endPort().endService().endBackend()
           .endPath().endHttp().endRule().endSpec().build());
-      ClusterState state = new WithIngresses(base, List.copyOf(added));
+      // As the manifest source makes it: the last state plus the changed object.
+      ClusterState state = ((InMemoryClusterState) base).with(List.copyOf(added), List.of());
       long s = System.nanoTime();
       last = translator.translate(state, options, Instant.now());
       translateMicros[k] = (System.nanoTime() - s) / 1_000;
@@ -87,53 +86,5 @@ public final class ControlBytes {
     Arrays.sort(sorted);
     int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-  }
-
-  /** The base state plus some Ingresses (that use no Secret). */
-  private record WithIngresses(ClusterState base, List<Ingress> extra) implements ClusterState {
-    @Override
-    public List<Ingress> ingresses() {
-      List<Ingress> all = new ArrayList<>(base.ingresses());
-      all.addAll(extra);
-      return all;
-    }
-
-    @Override
-    public List<io.fabric8.kubernetes.api.model.networking.v1.IngressClass> ingressClasses() {
-      return base.ingressClasses();
-    }
-
-    @Override
-    public Optional<io.fabric8.kubernetes.api.model.networking.v1.IngressClass> ingressClass(
-        String name) {
-      return base.ingressClass(name);
-    }
-
-    @Override
-    public Optional<io.fabric8.kubernetes.api.model.Service> service(String namespace,
-        String name) {
-      return base.service(namespace, name);
-    }
-
-    @Override
-    public List<EndpointSlice> endpointSlices(String namespace, String service) {
-      return base.endpointSlices(namespace, service);
-    }
-
-    @Override
-    public Optional<io.fabric8.kubernetes.api.model.Secret> tlsSecret(String namespace,
-        String name) {
-      return base.tlsSecret(namespace, name);
-    }
-
-    @Override
-    public List<Ingress> ingressesReferencingSecret(String namespace, String name) {
-      return base.ingressesReferencingSecret(namespace, name);
-    }
-
-    @Override
-    public Map<String, Integer> counts() {
-      return base.counts();
-    }
   }
 }
