@@ -86,6 +86,8 @@ public final class IncrementalTranslator {
   private final Map<String, HostResult> hosts = new HashMap<>();
   private final TreeMap<String, VirtualHost> virtualHosts = new TreeMap<>();
   private final Map<String, SecretMemo> secrets = new HashMap<>();
+  // Memos that lost a host during this call: forgotten at its end if no host took them up.
+  private final List<SecretMemo> released = new ArrayList<>();
   private final Map<String, BackendUsers> backendUsers = new HashMap<>();
   private final Map<String, BackendMemo> backends = new TreeMap<>();
   private final Map<String, Integer> certificateUses = new HashMap<>();
@@ -121,11 +123,14 @@ public final class IncrementalTranslator {
     for (String host : dirtyHosts) {
       recomputeHost(host, state, now, dirtyBackends);
     }
-    secrets.values().removeIf(m -> {
-      boolean unused = m.hosts.isEmpty();
-      secretsChanged |= unused;
-      return unused;
-    });
+    // Secrets no host uses any more are forgotten, with their last good certificate (as the
+    // full translation keeps them only for the Secrets it used).
+    for (SecretMemo m : released) {
+      if (m.hosts.isEmpty() && secrets.remove(m.key, m)) {
+        secretsChanged = true;
+      }
+    }
+    released.clear();
     if (defaultDirty) {
       recomputeDefaultBackend(dirtyBackends);
     }
@@ -151,6 +156,7 @@ public final class IncrementalTranslator {
     hosts.clear();
     virtualHosts.clear();
     secrets.clear();
+    released.clear();
     backendUsers.clear();
     backends.clear();
     certificateUses.clear();
@@ -434,6 +440,7 @@ public final class IncrementalTranslator {
         SecretMemo memo = secrets.get(old.secretKey());
         if (memo != null) {
           memo.hosts.remove(host);
+          released.add(memo);
         }
       }
       String oldCertificate = usedCertificate(host, old);
