@@ -87,7 +87,8 @@ public final class Dataplane implements AutoCloseable {
   private final UpstreamPools pools;
   private final ClientConnections connections;
   private volatile CompiledSnapshot current;
-  // Guarded by this (apply): the current snapshot's validation, for the next by delta.
+  private final Object applyLock = new Object();
+  // Guarded by applyLock: the current snapshot's validation, for the next by delta.
   private SnapshotValidator.Validated validated;
   private volatile boolean applied;
   private Channel httpChannel;
@@ -100,6 +101,12 @@ public final class Dataplane implements AutoCloseable {
     this.metrics = metrics;
     this.sni = sni;
     this.current = initial;
+    try {
+      this.validated = SnapshotValidator.validate(initial.snapshot(),
+          (SnapshotValidator.Validated) null);
+    } catch (InvalidSnapshotException e) {
+      throw new IllegalStateException("the empty snapshot is not valid", e);
+    }
     this.workers = transport.newGroup(options.ioThreads());
     this.pools = new UpstreamPools(transport, () -> current.snapshot().settings());
     this.connections = new ClientConnections(metrics);
@@ -141,12 +148,6 @@ public final class Dataplane implements AutoCloseable {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }
     Dataplane dataplane = new Dataplane(options, metrics, sni, transport, initial);
-    try {
-      dataplane.validated = SnapshotValidator.validate(Snapshot.empty(),
-          (SnapshotValidator.Validated) null);
-    } catch (InvalidSnapshotException e) {
-      throw new IllegalStateException("the empty snapshot is not valid", e);
-    }
     try {
       dataplane.bind(transport);
     } catch (InterruptedException | RuntimeException e) {
@@ -191,7 +192,15 @@ public final class Dataplane implements AutoCloseable {
    * Compiles {@code snapshot} (routing, certificates, backends) and serves it from now on. An
    * invalid snapshot is refused with the reason and the current one keeps serving.
    */
-  public synchronized void apply(Snapshot snapshot) throws InvalidSnapshotException {
+  public void apply(Snapshot snapshot) throws InvalidSnapshotException {
+    // A lock of its own, not this: shutdown() holds this while connections drain, and an apply
+    // from an event loop must not wait that long.
+    synchronized (applyLock) {
+      applyLocked(snapshot);
+    }
+  }
+
+  private void applyLocked(Snapshot snapshot) throws InvalidSnapshotException {
     CompiledSnapshot previous = current;
     CompiledSnapshot compiled;
     SnapshotValidator.Validated valid;
