@@ -5,12 +5,17 @@ import dev.weir.dataplane.balance.EndpointSelectors;
 import dev.weir.dataplane.snapshot.Backend;
 import dev.weir.dataplane.snapshot.Timeouts;
 
-/** A snapshot backend ready for the request path: its selector is built once per snapshot. */
+/**
+ * A snapshot backend ready for the request path: its selector is built once per backend version.
+ *
+ * @param source the backend compiled: a next snapshot holding this very instance reuses this
+ *     object, selector state (round-robin position) included
+ */
 public record CompiledBackend(String id, Timeouts timeouts, int connectRetries,
-    EndpointSelector selector) {
+    EndpointSelector selector, Backend source) {
 
   public static CompiledBackend compile(Backend backend) {
     return new CompiledBackend(backend.id(), backend.timeouts(), backend.connectRetries(),
-        EndpointSelectors.forBackend(backend));
+        EndpointSelectors.forBackend(backend), backend);
   }
 }

@@ -23,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +61,8 @@ public final class UpstreamPools {
       idleByLoop = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<EndpointKey, Integer> openCounts = new ConcurrentHashMap<>();
   private volatile Set<EndpointKey> liveEndpoints = Set.of();
+  // Guarded by this: the backends whose endpoints liveEndpoints holds.
+  private List<Backend> retainedBackends = List.of();
 
   public UpstreamPools(Transport transport, Supplier<Settings> settings) {
     this.transport = transport;
@@ -176,7 +179,11 @@ public final class UpstreamPools {
    * Keeps pools only for the endpoints of {@code snapshot}: idle connections to the others are
    * closed now, busy ones when they are released.
    */
-  public void retainEndpointsOf(Snapshot snapshot) {
+  public synchronized void retainEndpointsOf(Snapshot snapshot) {
+    if (sameInstances(snapshot.backends(), retainedBackends)) {
+      return; // a change that touched no backend (most of them): the same endpoints
+    }
+    retainedBackends = snapshot.backends();
     Set<EndpointKey> endpoints = new HashSet<>();
     for (Backend b : snapshot.backends()) {
       for (Endpoint e : b.endpoints()) {
@@ -184,6 +191,18 @@ public final class UpstreamPools {
       }
     }
     retainOnly(endpoints);
+  }
+
+  private static boolean sameInstances(List<Backend> a, List<Backend> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void retainOnly(Set<EndpointKey> endpoints) {

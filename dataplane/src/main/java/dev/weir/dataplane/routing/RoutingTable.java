@@ -2,7 +2,9 @@ package dev.weir.dataplane.routing;
 
 import dev.weir.dataplane.snapshot.Snapshot;
 import dev.weir.dataplane.snapshot.VirtualHost;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -10,42 +12,73 @@ import java.util.function.Function;
 /**
  * A snapshot's virtual hosts compiled for lookup by host and path: an exact host is one hash
  * lookup, a wildcard host one more (by parent domain), so the cost never depends on how many hosts
- * there are. Immutable; a new snapshot compiles a new table.
+ * there are. Immutable; a new snapshot compiles a new table, sharing the unchanged hosts' compiled
+ * routes with the previous one.
  *
  * @param <B> what a route leads to: the caller's compiled backend
  */
 public final class RoutingTable<B> {
-  private final Map<String, HostRoutes<B>> exactHosts;
-  private final Map<String, HostRoutes<B>> wildcardHostsByParent;
-  private final HostRoutes<B> anyHost;
+  private final Map<String, HostRoutes> exactHosts;
+  private final Map<String, HostRoutes> wildcardHostsByParent;
+  private final HostRoutes anyHost;
+  private final Function<String, B> backends;
   private final B defaultBackend;
 
-  private record HostRoutes<B>(String name, PathMatcher<B> paths, B defaultBackend) {}
+  /**
+   * One virtual host compiled. Routes lead to backend ids, resolved per request through the
+   * table's backends (one hash lookup): a backend that changes recompiles no host.
+   *
+   * @param source the virtual host compiled, for the next compile to reuse
+   */
+  private record HostRoutes(String name, PathMatcher<String> paths, String defaultBackend,
+      VirtualHost source) {
+    static HostRoutes compile(String name, VirtualHost vhost) {
+      return new HostRoutes(name, PathMatcher.compile(vhost.routes(), Function.identity()),
+          vhost.defaultBackend(), vhost);
+    }
+  }
 
   /** What a request was routed to. {@code virtualHost} is the matched rule's host, or null. */
   public record Match<B>(String virtualHost, B backend) {}
 
-  private RoutingTable(Map<String, HostRoutes<B>> exactHosts,
-      Map<String, HostRoutes<B>> wildcardHostsByParent, HostRoutes<B> anyHost, B defaultBackend) {
+  private RoutingTable(Map<String, HostRoutes> exactHosts,
+      Map<String, HostRoutes> wildcardHostsByParent, HostRoutes anyHost,
+      Function<String, B> backends, B defaultBackend) {
     this.exactHosts = exactHosts;
     this.wildcardHostsByParent = wildcardHostsByParent;
     this.anyHost = anyHost;
+    this.backends = backends;
     this.defaultBackend = defaultBackend;
   }
 
   /**
    * Compiles a validated snapshot.
    *
-   * @param backends resolves a backend id of the snapshot to the caller's backend object
+   * @param backends resolves a backend id of the snapshot to the caller's backend object; kept
+   *     and asked per request, so it must be a fixed, thread-safe lookup (an unmodified map's)
    */
   public static <B> RoutingTable<B> compile(Snapshot snapshot, Function<String, B> backends) {
-    Map<String, HostRoutes<B>> exact = new HashMap<>();
-    Map<String, HostRoutes<B>> wildcard = new HashMap<>();
-    HostRoutes<B> any = null;
+    return compile(snapshot, backends, null);
+  }
+
+  /**
+   * Compiles a validated snapshot, reusing the compiled routes of each virtual host of
+   * {@code previous} that is the same instance in {@code snapshot}: the cost is a hash insert per
+   * host plus the routes of the hosts that changed.
+   *
+   * @param previous the table compiled before, or null
+   */
+  public static <B> RoutingTable<B> compile(Snapshot snapshot, Function<String, B> backends,
+      RoutingTable<?> previous) {
+    Map<String, HostRoutes> exact = new HashMap<>(snapshot.virtualHosts().size() * 2);
+    Map<String, HostRoutes> wildcard = new HashMap<>();
+    HostRoutes any = null;
     for (VirtualHost vhost : snapshot.virtualHosts()) {
       String name = vhost.host().toLowerCase(Locale.ROOT);
-      HostRoutes<B> routes = new HostRoutes<>(name, PathMatcher.compile(vhost.routes(), backends),
-          vhost.defaultBackend() == null ? null : backends.apply(vhost.defaultBackend()));
+      HostRoutes routes = previous == null ? null : previous.routesNamed(name);
+      if (routes == null || routes.source() != vhost) {
+        routes = HostRoutes.compile(name, vhost);
+      }
       if (name.equals(VirtualHost.ANY_HOST)) {
         any = routes;
       } else if (name.startsWith("*.")) {
@@ -54,9 +87,57 @@ public final class RoutingTable<B> {
         exact.put(name, routes);
       }
     }
-    B defaultBackend =
-        snapshot.defaultBackend() == null ? null : backends.apply(snapshot.defaultBackend());
-    return new RoutingTable<>(Map.copyOf(exact), Map.copyOf(wildcard), any, defaultBackend);
+    return new RoutingTable<>(Collections.unmodifiableMap(exact), Map.copyOf(wildcard), any,
+        backends, snapshot.defaultBackend() == null ? null : backends.apply(snapshot.defaultBackend()));
+  }
+
+  /**
+   * This table with the virtual hosts {@code removed} (host names as the snapshot writes them)
+   * taken out, then {@code upserted} compiled and put in, over {@code backends} and the default
+   * backend {@code defaultBackendId}: what a snapshot delta changes, at the cost of a copy of the
+   * host table plus the changed hosts.
+   */
+  public RoutingTable<B> with(List<VirtualHost> upserted, List<String> removed,
+      Function<String, B> backends, String defaultBackendId) {
+    Map<String, HostRoutes> exact = new HashMap<>(exactHosts);
+    Map<String, HostRoutes> wildcard = new HashMap<>(wildcardHostsByParent);
+    HostRoutes any = anyHost;
+    for (String host : removed) {
+      String name = host.toLowerCase(Locale.ROOT);
+      if (name.equals(VirtualHost.ANY_HOST)) {
+        any = null;
+      } else if (name.startsWith("*.")) {
+        wildcard.remove(name.substring(2));
+      } else {
+        exact.remove(name);
+      }
+    }
+    for (VirtualHost vhost : upserted) {
+      String name = vhost.host().toLowerCase(Locale.ROOT);
+      HostRoutes routes = HostRoutes.compile(name, vhost);
+      if (name.equals(VirtualHost.ANY_HOST)) {
+        any = routes;
+      } else if (name.startsWith("*.")) {
+        wildcard.put(name.substring(2), routes);
+      } else {
+        exact.put(name, routes);
+      }
+    }
+    return new RoutingTable<>(Collections.unmodifiableMap(exact), Map.copyOf(wildcard), any,
+        backends, defaultBackendId == null ? null : backends.apply(defaultBackendId));
+  }
+
+  /** This table's hosts over other backends and default backend: nothing is compiled again. */
+  public RoutingTable<B> withBackends(Function<String, B> backends, String defaultBackendId) {
+    return new RoutingTable<>(exactHosts, wildcardHostsByParent, anyHost, backends,
+        defaultBackendId == null ? null : backends.apply(defaultBackendId));
+  }
+
+  private HostRoutes routesNamed(String name) {
+    if (name.equals(VirtualHost.ANY_HOST)) {
+      return anyHost;
+    }
+    return name.startsWith("*.") ? wildcardHostsByParent.get(name.substring(2)) : exactHosts.get(name);
   }
 
   /**
@@ -67,12 +148,13 @@ public final class RoutingTable<B> {
    * @return the match, or null when nothing routes the request (answer 404)
    */
   public Match<B> match(String host, String path) {
-    HostRoutes<B> routes = hostRoutes(normalizeHost(host));
+    HostRoutes routes = hostRoutes(normalizeHost(host));
     if (routes != null) {
-      B backend = routes.paths().match(path);
-      if (backend == null) {
-        backend = routes.defaultBackend();
+      String id = routes.paths().match(path);
+      if (id == null) {
+        id = routes.defaultBackend();
       }
+      B backend = id == null ? null : backends.apply(id);
       if (backend != null) {
         return new Match<>(routes.name(), backend);
       }
@@ -82,13 +164,13 @@ public final class RoutingTable<B> {
 
   /** The virtual host name that serves {@code host} (exact, then wildcard, then {@code *}), or null. */
   public String virtualHostOf(String host) {
-    HostRoutes<B> routes = hostRoutes(normalizeHost(host));
+    HostRoutes routes = hostRoutes(normalizeHost(host));
     return routes == null ? null : routes.name();
   }
 
-  private HostRoutes<B> hostRoutes(String name) {
+  private HostRoutes hostRoutes(String name) {
     if (name != null && !name.isEmpty()) {
-      HostRoutes<B> routes = exactHosts.get(name);
+      HostRoutes routes = exactHosts.get(name);
       if (routes != null) {
         return routes;
       }

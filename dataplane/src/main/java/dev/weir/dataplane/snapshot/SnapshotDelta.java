@@ -73,10 +73,18 @@ public record SnapshotDelta(
     if (base.schemaVersion() != target.schemaVersion()) {
       return Optional.empty();
     }
-    Diff<VirtualHost> hosts = Diff.of(base.virtualHosts(), target.virtualHosts(), VirtualHost::host);
-    Diff<Backend> backends = Diff.of(base.backends(), target.backends(), Backend::id);
+    Diff<VirtualHost> hosts = Diff.sorted(base.virtualHosts(), target.virtualHosts(), VirtualHost::host);
+    Diff<Backend> backends = Diff.sorted(base.backends(), target.backends(), Backend::id);
     Diff<Certificate> certificates =
-        Diff.of(base.certificates(), target.certificates(), Certificate::id);
+        Diff.sorted(base.certificates(), target.certificates(), Certificate::id);
+    // Lists sorted by key (as the operator makes them) diff in one walk, and the merge of applyTo
+    // provably gives the target back; anything else takes the general diff and is checked.
+    boolean walked = hosts != null && backends != null && certificates != null;
+    if (!walked) {
+      hosts = Diff.of(base.virtualHosts(), target.virtualHosts(), VirtualHost::host);
+      backends = Diff.of(base.backends(), target.backends(), Backend::id);
+      certificates = Diff.of(base.certificates(), target.certificates(), Certificate::id);
+    }
     if (hosts == null || backends == null || certificates == null) {
       return Optional.empty();
     }
@@ -89,6 +97,9 @@ public record SnapshotDelta(
         baseDefaults.equals(targetDefaults) ? null : targetDefaults,
         hosts.upserts, hosts.removals, backends.upserts, backends.removals,
         certificates.upserts, certificates.removals);
+    if (walked) {
+      return Optional.of(delta);
+    }
     try {
       return delta.applyTo(base).equals(target) ? Optional.of(delta) : Optional.empty();
     } catch (InvalidSnapshotException e) {
@@ -195,7 +206,53 @@ public record SnapshotDelta(
 
   /** Upserts and removals by key; null when a list has duplicate or missing keys. */
   private record Diff<T>(List<T> upserts, List<String> removals) {
+    /**
+     * The diff of two lists each strictly increasing by key, in one walk over both (no hashing;
+     * an element that is the same instance in both costs a key comparison); null when a list is
+     * not strictly increasing or has a null key.
+     */
+    static <T> Diff<T> sorted(List<T> base, List<T> target, Function<T, String> key) {
+      if (base == target) {
+        return new Diff<>(List.of(), List.of());
+      }
+      List<T> upserts = new ArrayList<>();
+      List<String> removals = new ArrayList<>();
+      int i = 0;
+      int j = 0;
+      String lastBase = null;
+      String lastTarget = null;
+      while (i < base.size() || j < target.size()) {
+        T b = i < base.size() ? base.get(i) : null;
+        T t = j < target.size() ? target.get(j) : null;
+        String kb = b == null ? null : key.apply(b);
+        String kt = t == null ? null : key.apply(t);
+        if ((b != null && (kb == null || (lastBase != null && kb.compareTo(lastBase) <= 0)))
+            || (t != null && (kt == null || (lastTarget != null && kt.compareTo(lastTarget) <= 0)))) {
+          return null;
+        }
+        int order = b == null ? 1 : t == null ? -1 : kb.compareTo(kt);
+        if (order <= 0) {
+          lastBase = kb;
+          i++;
+        }
+        if (order >= 0) {
+          lastTarget = kt;
+          j++;
+        }
+        if (order < 0) {
+          removals.add(kb);
+        } else if (order > 0 || !(b == t || b.equals(t))) {
+          upserts.add(t);
+        }
+      }
+      return new Diff<>(upserts, removals);
+    }
+
     static <T> Diff<T> of(List<T> base, List<T> target, Function<T, String> key) {
+      if (base == target) {
+        // The operator hands out an unchanged list as the same instance: nothing to compare.
+        return new Diff<>(List.of(), List.of());
+      }
       Map<String, T> baseByKey = new LinkedHashMap<>();
       for (T b : base) {
         String k = key.apply(b);

@@ -2,6 +2,7 @@ package dev.weir.dataplane.tls;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,18 @@ public final class SniCertificateStore implements Mapping<String, SslContext> {
   private final SslContext defaultContext;
 
   private SniCertificateStore(Builder b) {
-    this.exactHosts = Map.copyOf(b.exactHosts);
-    this.wildcardHosts = Map.copyOf(b.wildcardHosts);
-    this.exactNames = Map.copyOf(b.exactNames);
-    this.wildcardNames = Map.copyOf(b.wildcardNames);
-    this.defaultContext = b.defaultContext;
+    this(Map.copyOf(b.exactHosts), Map.copyOf(b.wildcardHosts), Map.copyOf(b.exactNames),
+        Map.copyOf(b.wildcardNames), b.defaultContext);
+  }
+
+  private SniCertificateStore(Map<String, SslContext> exactHosts,
+      Map<String, SslContext> wildcardHosts, Map<String, SslContext> exactNames,
+      Map<String, SslContext> wildcardNames, SslContext defaultContext) {
+    this.exactHosts = exactHosts;
+    this.wildcardHosts = wildcardHosts;
+    this.exactNames = exactNames;
+    this.wildcardNames = wildcardNames;
+    this.defaultContext = defaultContext;
   }
 
   static Builder builder(SslContext defaultContext) {
@@ -64,6 +72,41 @@ public final class SniCertificateStore implements Mapping<String, SslContext> {
       return context;
     }
     return defaultContext;
+  }
+
+  /**
+   * This store with the virtual hosts {@code removed} (names) taken out and {@code added} (name to
+   * context) put in, in that order; certificate names and the default stay. The host maps are
+   * copied, the rest shared: a host change costs a copy of a hash table, not a rebuild of
+   * every entry from the snapshot.
+   */
+  SniCertificateStore withVirtualHosts(List<String> removed, Map<String, SslContext> added) {
+    Map<String, SslContext> exact = new HashMap<>(exactHosts);
+    Map<String, SslContext> wildcard = wildcardHosts;
+    boolean wildcardChanged = false;
+    for (String host : removed) {
+      String name = SniNames.normalise(host);
+      if (name.startsWith("*.")) {
+        wildcard = wildcardChanged ? wildcard : new HashMap<>(wildcard);
+        wildcardChanged = true;
+        wildcard.remove(name.substring(2));
+      } else {
+        exact.remove(name);
+      }
+    }
+    for (Map.Entry<String, SslContext> e : added.entrySet()) {
+      String name = SniNames.normalise(e.getKey());
+      if (name.startsWith("*.")) {
+        wildcard = wildcardChanged ? wildcard : new HashMap<>(wildcard);
+        wildcardChanged = true;
+        wildcard.put(name.substring(2), e.getValue());
+      } else {
+        exact.put(name, e.getValue());
+      }
+    }
+    return new SniCertificateStore(Collections.unmodifiableMap(exact),
+        wildcardChanged ? Collections.unmodifiableMap(wildcard) : wildcard, exactNames,
+        wildcardNames, defaultContext);
   }
 
   /** The context served for unknown or missing names. */

@@ -162,6 +162,66 @@ class SnapshotDeltaTest {
         .hasMessageContaining("backends.remove: unknown 'ns/none:80'");
   }
 
+  /**
+   * Sorted lists that share most instances, as the operator publishes them, edited at random
+   * (inserts, removals, replacements by an equal copy or by a changed host): the delta carries
+   * exactly the changed keys and turns the base into the target.
+   */
+  @Test
+  void sortedSnapshotsSharingInstancesGetTheExactDelta() throws Exception {
+    Random random = new Random(11);
+    Snapshot base = base(40, 1);
+    for (int round = 0; round < 300; round++) {
+      List<VirtualHost> hosts = new ArrayList<>(base.virtualHosts());
+      List<String> changed = new ArrayList<>();
+      for (int k = 0; k < 1 + random.nextInt(3); k++) {
+        int at = random.nextInt(hosts.size() + 1);
+        VirtualHost near = hosts.get(Math.min(at, hosts.size() - 1));
+        switch (random.nextInt(4)) {
+          case 0 -> { // a new host sorting right before 'near'
+            String name = near.host().replace(".example.com", "") + "-" + round + k + ".example.co";
+            if (hosts.stream().noneMatch(h -> h.host().equals(name))) {
+              hosts.add(hosts.indexOf(near), new VirtualHost(name, null, List.of(), null));
+              changed.add(name);
+            }
+          }
+          case 1 -> {
+            if (hosts.size() > 1) {
+              hosts.remove(near);
+              changed.add(near.host());
+            }
+          }
+          case 2 -> hosts.set(hosts.indexOf(near), new VirtualHost(near.host(), near.certificate(),
+              near.routes(), null)); // equal, another instance: no change
+          default -> {
+            hosts.set(hosts.indexOf(near), new VirtualHost(near.host(), null, near.routes(), null));
+            if (near.certificate() != null) {
+              changed.add(near.host());
+            }
+          }
+        }
+      }
+      hosts.sort(java.util.Comparator.comparing(VirtualHost::host));
+      Snapshot target = new Snapshot(base.schemaVersion(), base.version() + 1, null, hosts,
+          base.backends(), base.certificates(), null, null, null);
+
+      SnapshotDelta delta = SnapshotDelta.between(base, target).orElseThrow();
+
+      Snapshot before = base;
+      List<String> keys = new ArrayList<>(delta.removeVirtualHosts());
+      delta.upsertVirtualHosts().forEach(v -> keys.add(v.host()));
+      assertThat(keys).as("round %d", round).containsExactlyInAnyOrderElementsOf(
+          new java.util.LinkedHashSet<>(changed).stream().filter(h -> {
+            boolean inBase = before.virtualHosts().stream().anyMatch(v -> v.host().equals(h));
+            boolean inTarget = hosts.stream().anyMatch(v -> v.host().equals(h));
+            return inBase || inTarget;
+          }).toList());
+      assertThat(delta.upsertBackends()).isEmpty();
+      assertThat(delta.applyTo(base)).isEqualTo(target);
+      base = target;
+    }
+  }
+
   @Test
   void unsortedTargetThatNoMergeReproducesGetsNoDelta() {
     Snapshot base = base(3, 7);

@@ -9,6 +9,7 @@ import dev.weir.dataplane.snapshot.Certificate;
 import dev.weir.dataplane.snapshot.InvalidSnapshotException;
 import dev.weir.dataplane.snapshot.SecretValue;
 import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.dataplane.snapshot.VirtualHost;
 import dev.weir.dataplane.testing.TestPki;
 import dev.weir.dataplane.testing.TestPki.KeyFormat;
 import dev.weir.dataplane.testing.TestPki.KeyType;
@@ -151,6 +152,55 @@ class CompileTest {
     SniCertificateStore second = tls.compile(tls(List.of(), List.of(other.toCertificate("same-id"))));
     assertThat(second.map("other.example.com")).isNotSameAs(first.map("good.example.com"));
     assertThat(second.map("good.example.com")).isSameAs(second.defaultContext());
+  }
+
+  @Test
+  void aSnapshotKeepingItsCertificatesChangesOnlyItsHostsAndServesWhatAFullCompileServes()
+      throws Exception {
+    List<Certificate> certs = List.of(good.toCertificate("g"), other.toCertificate("o"));
+    VirtualHost a = host("a.example.com", "g");
+    tls.compile(tls(List.of(a, host("b.example.com", "o"), host("c.example.com", null),
+        host("*.w.example.com", "g")), certs));
+    long built = tls.contextsBuilt();
+
+    // The same certificates list: a's instance kept, b changed, c and the wildcard removed, d, e
+    // and another wildcard added.
+    List<VirtualHost> hosts = List.of(a, host("b.example.com", "g"), host("d.example.com", "o"),
+        host("e.example.com", null), host("*.v.example.com", "o"));
+    SniCertificateStore hostsOnly = tls.compile(tls(hosts, certs));
+    SniCertificateStore full = tls.compile(tls(hosts, new ArrayList<>(certs)));
+
+    assertThat(tls.contextsBuilt()).isEqualTo(built);
+    for (String name : List.of("a.example.com", "b.example.com", "c.example.com", "d.example.com",
+        "e.example.com", "x.w.example.com", "x.v.example.com", "good.example.com",
+        "other.example.com", "unknown.example.com")) {
+      assertThat(hostsOnly.map(name)).as(name).isSameAs(full.map(name));
+    }
+    assertThat(hostsOnly.map("b.example.com")).isSameAs(hostsOnly.map("good.example.com"));
+    assertThat(hostsOnly.map("c.example.com")).as("removed, and no certificate names it")
+        .isSameAs(hostsOnly.defaultContext());
+  }
+
+  @Test
+  void compilingByDeltaServesWhatAFullCompileServes() throws Exception {
+    List<Certificate> certs = List.of(good.toCertificate("g"), other.toCertificate("o"));
+    // Sorted by host, as the operator publishes (what a delta needs).
+    Snapshot first = tls(List.of(host("*.w.example.com", "g"), host("a.example.com", "g"),
+        host("b.example.com", "o"), host("c.example.com", null)), certs);
+    tls.compile(first);
+    Snapshot second = tls(List.of(host("*.v.example.com", "o"), first.virtualHosts().get(1),
+        host("b.example.com", "g"), host("d.example.com", "o"), host("e.example.com", null)), certs);
+    dev.weir.dataplane.snapshot.SnapshotDelta delta =
+        dev.weir.dataplane.snapshot.SnapshotDelta.between(first, second).orElseThrow();
+
+    SniCertificateStore byDelta = tls.compile(second, delta);
+    SniCertificateStore full = tls.compile(tls(second.virtualHosts(), new ArrayList<>(certs)));
+
+    for (String name : List.of("a.example.com", "b.example.com", "c.example.com", "d.example.com",
+        "e.example.com", "x.w.example.com", "x.v.example.com", "good.example.com",
+        "other.example.com", "unknown.example.com")) {
+      assertThat(byDelta.map(name)).as(name).isSameAs(full.map(name));
+    }
   }
 
   @Test

@@ -4,9 +4,7 @@ import dev.weir.dataplane.snapshot.Snapshot;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.source.ClusterSource;
 import dev.weir.operator.state.ClusterState;
-import dev.weir.operator.translate.CheckedSecrets;
-import dev.weir.operator.translate.IngressTranslator;
-import dev.weir.operator.translate.LastGoodCertificates;
+import dev.weir.operator.translate.IncrementalTranslator;
 import dev.weir.operator.translate.TranslateOptions;
 import dev.weir.operator.translate.Translation;
 import java.time.Clock;
@@ -19,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Source, translation and publishing, wired: every change the source signals leads (coalesced by
- * a {@link SnapshotPublisher}) to a translation of the whole cluster state; each translation goes to
+ * a {@link SnapshotPublisher}) to a translation of the cluster state (incremental: only what changed
+ * is translated again, see {@link IncrementalTranslator}); each translation goes to
  * the observers (status, diagnostics), each changed snapshot to the sinks (control server, an
  * in-process data plane). Nothing is published before the source has synced, so a starting
  * operator never serves a partial view that would drop routes.
@@ -34,11 +33,9 @@ public final class TranslationLoop implements AutoCloseable {
   private final List<Consumer<Translation>> observers;
   private final OperatorMetrics metrics;
   private final Clock clock;
-  private final IngressTranslator translator = new IngressTranslator();
+  // Touched only on the publisher's thread; it keeps the last good certificates between calls.
+  private final IncrementalTranslator translator = new IncrementalTranslator();
   private final SnapshotPublisher publisher;
-  // Touched only on the publisher's thread.
-  private LastGoodCertificates lastGood = LastGoodCertificates.empty();
-  private CheckedSecrets checkedSecrets = CheckedSecrets.empty();
   private volatile Translation latest;
 
   /**
@@ -105,10 +102,7 @@ public final class TranslationLoop implements AutoCloseable {
   private Snapshot translate() {
     long started = System.nanoTime();
     ClusterState state = source.state();
-    Translation translation = translator.translate(state, options.apply(state), lastGood,
-        checkedSecrets, clock.instant());
-    lastGood = translation.lastGoodCertificates();
-    checkedSecrets = translation.checkedSecrets();
+    Translation translation = translator.translate(state, options.apply(state), clock.instant());
     latest = translation;
     metrics.translated(System.nanoTime() - started, translation.diagnostics());
     for (Consumer<Translation> observer : observers) {

@@ -26,6 +26,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,8 @@ public final class ManifestSource implements ClusterSource {
    */
   private static final Duration RACY_WINDOW = Duration.ofSeconds(2);
   private static final Duration SETTLE = Duration.ofMillis(50);
+  /** Below this size a file is one write for any common writer: see {@link #completeness}. */
+  static final int ONE_WRITE = 4096;
   private static final Set<Class<?>> KINDS =
       Set.of(Ingress.class, IngressClass.class, Service.class, EndpointSlice.class, Secret.class);
 
@@ -191,15 +194,18 @@ public final class ManifestSource implements ClusterSource {
   /** Re-reads what changed; publishes a new state and tells listeners if any object changed. */
   private void scan() {
     Map<Path, FileStamp> present = list();
-    boolean changed = files.keySet().removeIf(path -> {
-      if (!present.containsKey(path)) {
-        LOG.info("event=manifest_removed file={}", path);
+    // The objects whose definition may have changed: those of removed and reloaded files.
+    Set<ObjectRef> affected = new HashSet<>();
+    boolean changed = files.entrySet().removeIf(entry -> {
+      if (!present.containsKey(entry.getKey())) {
+        LOG.info("event=manifest_removed file={}", entry.getKey());
+        affected.addAll(entry.getValue().byRef().keySet());
         return true;
       }
       return false;
     });
     long now = System.currentTimeMillis();
-    Map<Path, byte[]> candidates = new TreeMap<>();
+    Map<Path, byte[]> unsettled = new TreeMap<>();
     for (Map.Entry<Path, FileStamp> entry : present.entrySet()) {
       Path path = entry.getKey();
       FileStamp stamp = entry.getValue();
@@ -216,45 +222,98 @@ public final class ManifestSource implements ClusterSource {
         files.put(path, previous.withStamp(stamp));
         continue;
       }
-      candidates.put(path, content);
+      Completeness completeness = completeness(content, !racy);
+      if (completeness != Completeness.UNKNOWN) {
+        Loaded loaded =
+            load(path, stamp, content, completeness == Completeness.SETTLED, affected);
+        if (loaded != Loaded.NOT_YET) {
+          changed |= loaded == Loaded.CHANGED;
+          continue;
+        }
+      }
+      unsettled.put(path, content);
     }
-    if (!candidates.isEmpty()) {
+    if (!unsettled.isEmpty()) {
       settle();
     }
-    for (Map.Entry<Path, byte[]> candidate : candidates.entrySet()) {
+    for (Map.Entry<Path, byte[]> candidate : unsettled.entrySet()) {
       Path path = candidate.getKey();
       byte[] content = read(path);
       if (content == null || !java.util.Arrays.equals(content, candidate.getValue())) {
         continue; // still being written: the next scan takes it
       }
-      changed |= load(path, present.get(path), content);
+      changed |= load(path, present.get(path), content, true, affected) == Loaded.CHANGED;
     }
     if (changed) {
-      publish();
+      publish(affected);
     }
   }
 
+  private enum Loaded { CHANGED, KEPT, NOT_YET }
+
   /**
-   * Reads {@code content} as the file's new version. Returns true when its objects changed; a
-   * file that does not parse keeps the objects of its last good version.
+   * Reads {@code content} as the file's new version: CHANGED when its objects changed; a file
+   * that does not parse keeps the objects of its last good version (KEPT), or, when it may still
+   * be being written ({@code settled} false), is left for the settle pause (NOT_YET).
    */
-  private boolean load(Path path, FileStamp stamp, byte[] content) {
+  private Loaded load(Path path, FileStamp stamp, byte[] content, boolean settled,
+      Set<ObjectRef> affected) {
     LoadedFile previous = files.get(path);
     String digest = sha256(content);
     try {
       List<HasMetadata> objects = keep(path,
           ManifestParser.parse(new String(content, StandardCharsets.UTF_8)));
-      files.put(path, new LoadedFile(stamp, digest, objects));
+      LoadedFile loaded = LoadedFile.of(stamp, digest, objects);
+      if (previous != null) {
+        affected.addAll(previous.byRef().keySet());
+      }
+      affected.addAll(loaded.byRef().keySet());
+      files.put(path, loaded);
       LOG.info("event=manifest_loaded file={} objects={}", path, objects.size());
-      return true;
+      return Loaded.CHANGED;
     } catch (ManifestParser.ManifestException e) {
+      if (!settled) {
+        return Loaded.NOT_YET;
+      }
       // Remember this content, so the same broken version is reported only once.
       List<HasMetadata> lastGood = previous == null ? List.of() : previous.objects();
-      files.put(path, new LoadedFile(stamp, digest, lastGood));
+      files.put(path, previous == null ? LoadedFile.of(stamp, digest, lastGood)
+          : previous.withStampAndDigest(stamp, digest));
       LOG.warn("event=manifest_invalid file={} reason=\"{}\" kept_objects={}", path,
           e.getMessage(), lastGood.size());
-      return false;
+      return Loaded.KEPT;
     }
+  }
+
+  /** What a changed file's content, read once, tells about whether its writer has finished. */
+  enum Completeness {
+    /** Not written for longer than file times can be coarse: take it, parse error included. */
+    SETTLED,
+    /** Evidently one whole write: take it if it parses, else read it again after the pause. */
+    WHOLE,
+    /** Could be half-written: read it again after the pause. */
+    UNKNOWN
+  }
+
+  /**
+   * Whether {@code content} can be taken without the settle pause. A file is whole when it is
+   * shorter than {@link #ONE_WRITE}, not empty and ends with a line break: writers flush whole
+   * buffers of at least that size, so a shorter file was put there by one write, and a reader
+   * sees all of an appending write or none of it (the file's size grows after the copy); the
+   * empty file a truncating writer ({@code >}) shows before it writes has no line break. That is
+   * the common case of a manifest renamed into place (the atomic pattern, a complete file) or
+   * written at once, and it costs no pause; anything else pays it.
+   *
+   * @param settled the file's modification time is older than {@link #RACY_WINDOW}
+   */
+  static Completeness completeness(byte[] content, boolean settled) {
+    if (settled) {
+      return Completeness.SETTLED;
+    }
+    if (content.length > 0 && content.length < ONE_WRITE && content[content.length - 1] == '\n') {
+      return Completeness.WHOLE;
+    }
+    return Completeness.UNKNOWN;
   }
 
   private static byte[] read(Path path) {
@@ -270,8 +329,9 @@ public final class ManifestSource implements ClusterSource {
 
   /**
    * A writer that truncates and then writes ({@code >} in a shell, most libraries) shows an empty
-   * or partial file for a moment. Changed files are read again after this pause and only taken
-   * when both reads agree, so a half-written file is neither loaded nor reported as broken.
+   * or partial file for a moment. Changed files that are not evidently whole ({@link
+   * #completeness}), and whole ones that do not parse, are read again after this pause and only
+   * taken when both reads agree, so a half-written file is neither loaded nor reported as broken.
    */
   private static void settle() {
     try {
@@ -325,18 +385,49 @@ public final class ManifestSource implements ClusterSource {
     return List.copyOf(kept);
   }
 
-  private void publish() {
+  /**
+   * Publishes the state with the objects {@code affected} defined anew. The first state is built
+   * from every file; later ones from the last state and the affected objects only, so a change of
+   * one small file costs about its objects however many the directory holds.
+   */
+  private void publish(Set<ObjectRef> affected) {
     // Files in name order, objects in file order: on a duplicate the last one read wins.
-    Map<ObjectRef, HasMetadata> objects = new LinkedHashMap<>();
-    for (LoadedFile file : new TreeMap<>(files).values()) {
-      for (HasMetadata object : file.objects()) {
-        HasMetadata replaced = objects.put(ObjectRef.of(object), object);
-        if (replaced != null) {
-          LOG.warn("event=manifest_duplicate object=\"{}\"", ObjectRef.of(object));
+    List<LoadedFile> ordered = List.copyOf(new TreeMap<>(files).values());
+    if (!synced) {
+      Map<ObjectRef, HasMetadata> objects = new LinkedHashMap<>();
+      for (LoadedFile file : ordered) {
+        for (HasMetadata object : file.objects()) {
+          HasMetadata replaced = objects.put(ObjectRef.of(object), object);
+          if (replaced != null) {
+            LOG.warn("event=manifest_duplicate object=\"{}\"", ObjectRef.of(object));
+          }
         }
       }
+      state = InMemoryClusterState.of(objects.values());
+    } else {
+      List<HasMetadata> changed = new ArrayList<>();
+      List<ObjectRef> removed = new ArrayList<>();
+      for (ObjectRef ref : affected) {
+        HasMetadata winner = null;
+        int definitions = 0;
+        for (LoadedFile file : ordered) {
+          HasMetadata object = file.byRef().get(ref);
+          if (object != null) {
+            winner = object;
+            definitions++;
+          }
+        }
+        if (winner == null) {
+          removed.add(ref);
+        } else {
+          changed.add(winner);
+        }
+        if (definitions > 1) {
+          LOG.warn("event=manifest_duplicate object=\"{}\"", ref);
+        }
+      }
+      state = state.with(changed, removed);
     }
-    state = InMemoryClusterState.of(objects.values());
     LOG.debug("event=manifest_state_published objects={}", state.counts());
     for (ClusterChangeListener listener : listeners) {
       try {
@@ -357,9 +448,23 @@ public final class ManifestSource implements ClusterSource {
 
   private record FileStamp(FileTime modified, long size) {}
 
-  private record LoadedFile(FileStamp stamp, String digest, List<HasMetadata> objects) {
+  /** @param byRef the file's objects by name; within a file, too, the later one wins */
+  private record LoadedFile(FileStamp stamp, String digest, List<HasMetadata> objects,
+      Map<ObjectRef, HasMetadata> byRef) {
+    static LoadedFile of(FileStamp stamp, String digest, List<HasMetadata> objects) {
+      Map<ObjectRef, HasMetadata> byRef = new HashMap<>();
+      for (HasMetadata object : objects) {
+        byRef.put(ObjectRef.of(object), object);
+      }
+      return new LoadedFile(stamp, digest, objects, byRef);
+    }
+
     LoadedFile withStamp(FileStamp newStamp) {
-      return new LoadedFile(newStamp, digest, objects);
+      return new LoadedFile(newStamp, digest, objects, byRef);
+    }
+
+    LoadedFile withStampAndDigest(FileStamp newStamp, String newDigest) {
+      return new LoadedFile(newStamp, newDigest, objects, byRef);
     }
   }
 }

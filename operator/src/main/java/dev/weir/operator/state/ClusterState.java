@@ -36,6 +36,16 @@ public interface ClusterState {
   /** The Ingresses whose {@code spec.tls} names the Secret {@code namespace/name}. */
   List<Ingress> ingressesReferencingSecret(String namespace, String name);
 
+  /**
+   * A value that stays the same instance for as long as no object of {@code kind} ({@code
+   * Ingress}, {@code IngressClass}, {@code Service}, {@code EndpointSlice}, {@code Secret})
+   * changes, so a reader can skip in one comparison what depends only on that kind. A state that
+   * cannot tell answers a new object every time, which only costs the reader its shortcut.
+   */
+  default Object version(String kind) {
+    return new Object();
+  }
+
   /** How many objects of each kind the state holds, by kind name (for metrics and logs). */
   Map<String, Integer> counts();
 }

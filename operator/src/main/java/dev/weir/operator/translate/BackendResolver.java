@@ -89,6 +89,21 @@ final class BackendResolver {
     }
   }
 
+  /**
+   * One backend resolved on its own, for the incremental translator's cache: the backend, the
+   * problems to report against each of its users, and the diagnostics of its EndpointSlices.
+   */
+  record Resolution(Backend backend, List<Problem> problems, List<Diagnostic> sliceDiagnostics) {}
+
+  static Resolution resolveOne(ClusterState state, TranslateOptions options, String namespace,
+      IngressBackend backend, String id) {
+    List<Diagnostic> sliceDiagnostics = new ArrayList<>();
+    List<Problem> found = new ArrayList<>();
+    Backend resolved = Backend.of(id,
+        new BackendResolver(state, options, sliceDiagnostics::add).resolve(namespace, backend, found));
+    return new Resolution(resolved, List.copyOf(found), List.copyOf(sliceDiagnostics));
+  }
+
   /** Every backend used, by id. */
   List<Backend> backends() {
     return List.copyOf(backends.values());
@@ -224,5 +239,5 @@ final class BackendResolver {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  private record Problem(Reason reason, String message) {}
+  record Problem(Reason reason, String message) {}
 }

@@ -86,23 +86,54 @@ final class CertificateResolver {
   }
 
   private Outcome load(String key, String namespace, String name) {
-    Secret secret = state.tlsSecret(namespace, name).orElse(null);
+    Resolved resolved = resolve(key, state.tlsSecret(namespace, name).orElse(null),
+        previous.entry(key), checked.entry(key), now);
+    if (resolved.lastGood() != null) {
+      next.put(key, resolved.lastGood());
+    }
+    if (resolved.checked() != null) {
+      nextChecked.put(key, resolved.checked());
+    }
+    return resolved.outcome();
+  }
+
+  /**
+   * One Secret's outcome and what the next translation needs of it: the last good certificate to
+   * remember (null: none) and the check to remember (null: none).
+   */
+  record Resolved(Outcome outcome, LastGoodCertificates.Entry lastGood,
+      CheckedSecrets.Entry checked) {}
+
+  /**
+   * The outcome of Secret {@code key} on its own, the single definition both the full and the
+   * incremental translation use.
+   *
+   * @param secret the Secret, null when it does not exist
+   * @param previous its last good certificate as of the previous translation, or null
+   * @param checked its check as of the previous translation, or null; used only if it was made
+   *     from the same field values
+   */
+  static Resolved resolve(String key, Secret secret, LastGoodCertificates.Entry previous,
+      CheckedSecrets.Entry checked, Instant now) {
     if (secret == null) {
-      return new Outcome(null, true, Reason.SECRET_NOT_FOUND, "Secret " + key + " of type "
-          + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; " + RETAIN);
+      return new Resolved(new Outcome(null, true, Reason.SECRET_NOT_FOUND, "Secret " + key
+          + " of type " + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; " + RETAIN),
+          null, null);
     }
     if (secret.getMetadata().getLabels() != null
         && "true".equals(secret.getMetadata().getLabels().get(CONTROL_CHANNEL_LABEL))) {
-      return new Outcome(null, false, Reason.FORBIDDEN_SECRET, "Secret " + key
+      return new Resolved(new Outcome(null, false, Reason.FORBIDDEN_SECRET, "Secret " + key
           + " is a Weir control-channel Secret (label " + CONTROL_CHANNEL_LABEL
-          + "=true) and is never served to clients; its hosts get the default certificate");
+          + "=true) and is never served to clients; its hosts get the default certificate"),
+          null, null);
     }
     CheckedSecrets.Fields fields = fields(secret);
-    CheckedSecrets.Entry entry = checked.get(key, fields);
+    CheckedSecrets.Entry entry = checked != null && checked.fields().equals(fields) ? checked : null;
     CertificateCheck.Result result = entry == null ? null : entry.resultAt(now);
     Certificate certificate;
+    CheckedSecrets.Entry nextChecked;
     if (result != null) {
-      nextChecked.put(key, entry);
+      nextChecked = entry;
       certificate = entry.certificate();
     } else {
       String chain;
@@ -111,24 +142,24 @@ final class CertificateResolver {
         chain = decode(fields.chain(), fields.chainIsText(), CERTIFICATE_KEY);
         privateKey = decode(fields.key(), fields.keyIsText(), PRIVATE_KEY_KEY);
       } catch (IllegalArgumentException e) {
-        return invalid(key, Reason.INVALID_CERTIFICATE, e.getMessage());
+        return invalid(key, previous, now, Reason.INVALID_CERTIFICATE, e.getMessage(), null);
       }
       if (chain == null || privateKey == null) {
-        return invalid(key, Reason.INVALID_CERTIFICATE,
-            "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY));
+        return invalid(key, previous, now, Reason.INVALID_CERTIFICATE,
+            "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY), null);
       }
       result = CertificateCheck.inspect(chain, privateKey, now);
       SecretValue keyValue = new SecretValue(privateKey);
       certificate = result.ok() ? new Certificate(id(chain, keyValue), chain, keyValue) : null;
-      nextChecked.put(key, new CheckedSecrets.Entry(fields, certificate, result, now));
+      nextChecked = new CheckedSecrets.Entry(fields, certificate, result, now);
     }
     if (!result.ok()) {
-      return invalid(key, reason(result.problem()), result.message());
+      return invalid(key, previous, now, reason(result.problem()), result.message(), nextChecked);
     }
     // The chain's earliest expiry, not the leaf's: an expired intermediate makes the data plane
     // refuse the pair, so it must also end its life as a last good certificate.
-    next.put(key, certificate, result.chainNotAfter());
-    return new Outcome(certificate, false, null, null);
+    return new Resolved(new Outcome(certificate, false, null, null),
+        new LastGoodCertificates.Entry(certificate, result.chainNotAfter()), nextChecked);
   }
 
   /** The diagnostic reason for a problem; exhaustive, so a new kind cannot go unmapped. */
@@ -141,13 +172,14 @@ final class CertificateResolver {
     };
   }
 
-  private Outcome invalid(String key, Reason reason, String detail) {
-    Certificate lastGood = previous.get(key, now).orElse(null);
-    if (lastGood != null) {
-      next.carry(key, previous);
-    }
-    return new Outcome(lastGood, lastGood == null, reason, "Secret " + key + ": " + detail + "; "
-        + (lastGood != null ? "its hosts keep the last good certificate" : RETAIN));
+  private static Resolved invalid(String key, LastGoodCertificates.Entry previous, Instant now,
+      Reason reason, String detail, CheckedSecrets.Entry checked) {
+    LastGoodCertificates.Entry kept =
+        previous == null || previous.notAfter().isBefore(now) ? null : previous;
+    Certificate lastGood = kept == null ? null : kept.certificate();
+    return new Resolved(new Outcome(lastGood, lastGood == null, reason, "Secret " + key + ": "
+        + detail + "; " + (lastGood != null ? "its hosts keep the last good certificate" : RETAIN)),
+        kept, checked);
   }
 
   /**

@@ -65,6 +65,11 @@ public final class CheckedSecrets {
     }
   }
 
+  /** The entry of Secret {@code secretKey}, whatever fields it was made from; null when none. */
+  Entry entry(String secretKey) {
+    return bySecret.get(secretKey);
+  }
+
   Entry get(String secretKey, Fields fields) {
     Entry entry = bySecret.get(secretKey);
     return entry != null && entry.fields().equals(fields) ? entry : null;

@@ -35,6 +35,9 @@ import java.util.TreeSet;
  * <p>Where Ingresses disagree (the same host, path and path type; the default backend; the
  * certificate of a host) the oldest Ingress wins, then the lower {@code namespace/name}; the others
  * get a diagnostic. Output is sorted throughout, so equal input gives a byte-identical snapshot.
+ *
+ * <p>This is the specification: the operator's loop runs {@link IncrementalTranslator}, which
+ * computes the same function by difference and is tested against this one.
  */
 public final class IngressTranslator {
   private static final String DEFAULT_CERTIFICATE = "";
@@ -281,15 +284,15 @@ public final class IngressTranslator {
     }
   }
 
-  private static String label(PathType type) {
+  static String label(PathType type) {
     return type == PathType.EXACT ? "Exact" : "Prefix";
   }
 
-  private static ObjectRef ref(Ingress ingress) {
+  static ObjectRef ref(Ingress ingress) {
     return new ObjectRef("Ingress", ingress.getMetadata().getNamespace(), ingress.getMetadata().getName());
   }
 
-  private static Instant created(Ingress ingress) {
+  static Instant created(Ingress ingress) {
     String timestamp = ingress.getMetadata().getCreationTimestamp();
     if (timestamp == null || timestamp.isEmpty()) {
       return null;
@@ -302,7 +305,7 @@ public final class IngressTranslator {
   }
 
   /** Routes of a host in snapshot order: by path, then Exact before Prefix. */
-  private record RouteKey(String path, PathType type) implements Comparable<RouteKey> {
+  record RouteKey(String path, PathType type) implements Comparable<RouteKey> {
     @Override
     public int compareTo(RouteKey other) {
       int byPath = path.compareTo(other.path);
@@ -311,5 +314,5 @@ public final class IngressTranslator {
   }
 
   /** Who claimed something first, and what: a backend id, or a Secret name for certificates. */
-  private record Claim(ObjectRef owner, String backend) {}
+  record Claim(ObjectRef owner, String backend) {}
 }

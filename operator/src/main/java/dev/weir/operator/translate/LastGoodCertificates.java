@@ -34,6 +34,11 @@ public final class LastGoodCertificates {
     return Optional.of(entry.certificate());
   }
 
+  /** The entry of Secret {@code secretKey}, expired or not; null when there is none. */
+  Entry entry(String secretKey) {
+    return bySecret.get(secretKey);
+  }
+
   public int size() {
     return bySecret.size();
   }
@@ -55,11 +60,8 @@ public final class LastGoodCertificates {
       bySecret.put(secretKey, new Entry(certificate, notAfter));
     }
 
-    void carry(String secretKey, LastGoodCertificates previous) {
-      Entry entry = previous.bySecret.get(secretKey);
-      if (entry != null) {
-        bySecret.put(secretKey, entry);
-      }
+    void put(String secretKey, Entry entry) {
+      bySecret.put(secretKey, entry);
     }
 
     LastGoodCertificates build() {

@@ -160,6 +160,71 @@ class ManifestSourceTest {
     }
   }
 
+  @Test
+  void aSmallFileEndingWithALineBreakIsTakenWithoutTheSettlePause() {
+    byte[] renamedIn = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n".getBytes();
+    assertThat(ManifestSource.completeness(renamedIn, false))
+        .isEqualTo(ManifestSource.Completeness.WHOLE);
+  }
+
+  @Test
+  void whatMayBeHalfWrittenWaitsForTheSettlePause() {
+    assertThat(ManifestSource.completeness(new byte[0], false))
+        .as("truncated, not yet written").isEqualTo(ManifestSource.Completeness.UNKNOWN);
+    assertThat(ManifestSource.completeness("apiVersion: v1\nkind: Serv".getBytes(), false))
+        .as("cut in the middle of a line").isEqualTo(ManifestSource.Completeness.UNKNOWN);
+    byte[] oneBuffer = ("# " + "x".repeat(ManifestSource.ONE_WRITE - 3) + "\n").getBytes();
+    assertThat(oneBuffer).hasSize(ManifestSource.ONE_WRITE);
+    assertThat(ManifestSource.completeness(oneBuffer, false))
+        .as("a writer's first full buffer").isEqualTo(ManifestSource.Completeness.UNKNOWN);
+  }
+
+  @Test
+  void aFileNotModifiedForTheRacyWindowIsSettledWhateverItHolds() {
+    assertThat(ManifestSource.completeness("kind: Serv".getBytes(), true))
+        .isEqualTo(ManifestSource.Completeness.SETTLED);
+  }
+
+  @Test
+  void aWholeLookingFileThatDoesNotParseKeepsItsLastGoodObjectsUntilFixed() throws IOException {
+    Path file = dir.resolve("a.yaml");
+    Files.writeString(file, SERVICE_AND_SLICE);
+    try (ManifestSource source = new ManifestSource(dir, Duration.ofMillis(50))) {
+      source.start();
+      Files.writeString(file, "apiVersion: v1\nkind: [\n");
+      awaitState(source, s -> s.service("shop", "web").isPresent(), Duration.ofMillis(300));
+      Files.writeString(file, SERVICE_AND_SLICE.replace("name: web,", "name: api,"));
+      awaitState(source, s -> s.service("shop", "api").isPresent(), Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void aDuplicateDefinedInALaterFileWinsAndTheEarlierComesBackWhenItGoes() throws IOException {
+    String service = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
+        + "spec: {ports: [{port: PORT}]}\n";
+    Files.writeString(dir.resolve("a.yaml"), service.replace("PORT", "80"));
+    try (ManifestSource source = new ManifestSource(dir, Duration.ofMillis(50))) {
+      source.start();
+      Files.writeString(dir.resolve("b.yaml"), service.replace("PORT", "81"));
+      awaitState(source, s -> port(s) == 81, Duration.ofSeconds(5));
+      Files.writeString(dir.resolve("a.yaml"), service.replace("PORT", "82"));
+      Files.writeString(dir.resolve("0.yaml"), SERVICE_AND_SLICE); // sorts first: loses to both
+      awaitState(source, s -> s.endpointSlices("shop", "web").size() == 1, Duration.ofSeconds(5));
+      assertThat(port(source.state())).as("b.yaml still wins").isEqualTo(81);
+      Files.delete(dir.resolve("b.yaml"));
+      awaitState(source, s -> port(s) == 82, Duration.ofSeconds(5));
+      Files.delete(dir.resolve("a.yaml"));
+      awaitState(source, s -> port(s) == 80, Duration.ofSeconds(5));
+      Files.delete(dir.resolve("0.yaml"));
+      awaitState(source, s -> s.service("shop", "web").isEmpty()
+          && s.endpointSlices("shop", "web").isEmpty(), Duration.ofSeconds(5));
+    }
+  }
+
+  private static int port(ClusterState state) {
+    return state.service("shop", "web").map(s -> s.getSpec().getPorts().get(0).getPort()).orElse(-1);
+  }
+
   private static void awaitState(ManifestSource source, Predicate<ClusterState> condition, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.test(source.state())) {
