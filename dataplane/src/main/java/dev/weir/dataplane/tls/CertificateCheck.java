@@ -29,9 +29,9 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 /**
  * Checks a PEM certificate chain and private key the way the data plane will load them: the chain
  * parses, its first certificate is the leaf, the key (PKCS#8, PKCS#1 or SEC1) parses and belongs to
- * the leaf, and no certificate of the chain has expired. The data plane refuses a snapshot holding
- * a certificate that fails this; the operator runs the same check to report the problem on the
- * Ingress instead.
+ * the leaf, and (for the operator) no certificate of the chain has expired. The data plane refuses
+ * a snapshot holding a certificate that fails the checks other than expiry; the operator runs them
+ * all to report the problem on the Ingress instead.
  *
  * <p>{@link #inspect} and {@link #load} run the same steps, so the operator's verdict and the data
  * plane's cannot drift apart. A {@link Result} is also sufficient for {@code SnapshotValidator}'s

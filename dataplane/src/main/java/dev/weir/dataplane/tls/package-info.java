@@ -6,24 +6,28 @@
  *
  * <p>Decisions where the target design is silent:
  * <ul>
- *   <li>BoringSSL (netty-tcnative) first, the JDK provider as a logged fallback. The context uses
- *       {@code SslProvider.OPENSSL}, not the reference-counted variant: it lives as long as the
- *       process, and the per-certificate views outlive the store that named them while
- *       connections still use them, which the garbage collector tracks.
+ *   <li>BoringSSL (netty-tcnative) first, the JDK provider as a logged fallback. The context is
+ *       the reference-counted variant ({@code SslProvider.OPENSSL_REFCNT}): its engines have no
+ *       finalizer, and each connection's {@code SslHandler} releases its engine when it closes.
+ *       The context itself lives until {@code ServerTls.close()}; the per-certificate views
+ *       outlive the store that named them while connections still use them, which the garbage
+ *       collector tracks.
  *   <li>With BoringSSL, one server context ({@code SSL_CTX}) for every certificate: an
  *       {@code SSL_CTX} per certificate cost ~35 KiB of native memory each (10,000 certificates:
  *       RSS 770 MiB, and minutes to load). The store still maps names to per-certificate
  *       {@code SslContext}s, but they are views ({@code CertificateContext}) that bind their
  *       certificate to the engine; {@code SharedKeyManager} serves it from BoringSSL's certificate
- *       callback, so the chain and key are parsed into the handshake's {@code SSL} on each full
- *       handshake (resumptions skip it). The choice is made once, by the store the connection was
+ *       callback. BoringSSL keeps up to 8,192 certificates' chains and keys parsed (by alias, a few KiB
+ *       each); past that, a full handshake parses its certificate's chain and key again
+ *       (resumptions need neither). The choice is made once, by the store the connection was
  *       accepted with; the key manager does not look the SNI name up again. The JDK provider keeps
  *       a context per certificate.
  *   <li>One invalid certificate refuses the whole snapshot (the last good one keeps serving). The
  *       operator is expected to run {@code CertificateCheck} and leave such certificates out, with
  *       an Event on the Ingress, so that one expired Secret cannot freeze every other update.
  *   <li>Not-yet-valid certificates are accepted (clock skew against the issuer); expired ones are
- *       not, including when their context is reused from an earlier snapshot.
+ *       served too, with a warning logged once per certificate: refusing is the operator's policy,
+ *       and a data plane must not refuse a whole snapshot over its own clock.
  *   <li>SAN fallback uses DNS subject alternative names only, never the subject CN, as browsers do.
  *   <li>A virtual host without a certificate claims its name: it is served the default
  *       certificate, not another certificate that happens to list the name.
