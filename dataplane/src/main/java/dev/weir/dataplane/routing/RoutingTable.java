@@ -70,25 +70,17 @@ public final class RoutingTable<B> {
    */
   public static <B> RoutingTable<B> compile(Snapshot snapshot, Function<String, B> backends,
       RoutingTable<?> previous) {
-    Map<String, HostRoutes> exact = new HashMap<>(snapshot.virtualHosts().size() * 2);
-    Map<String, HostRoutes> wildcard = new HashMap<>();
-    HostRoutes any = null;
+    HostTables tables = new HostTables(new HashMap<>(snapshot.virtualHosts().size() * 2),
+        new HashMap<>(), null);
     for (VirtualHost vhost : snapshot.virtualHosts()) {
       String name = vhost.host().toLowerCase(Locale.ROOT);
       HostRoutes routes = previous == null ? null : previous.routesNamed(name);
       if (routes == null || routes.source() != vhost) {
         routes = HostRoutes.compile(name, vhost);
       }
-      if (name.equals(VirtualHost.ANY_HOST)) {
-        any = routes;
-      } else if (name.startsWith("*.")) {
-        wildcard.put(name.substring(2), routes);
-      } else {
-        exact.put(name, routes);
-      }
+      tables.put(name, routes);
     }
-    return new RoutingTable<>(Collections.unmodifiableMap(exact), Map.copyOf(wildcard), any,
-        backends, snapshot.defaultBackend() == null ? null : backends.apply(snapshot.defaultBackend()));
+    return tables.build(backends, snapshot.defaultBackend());
   }
 
   /**
@@ -99,38 +91,70 @@ public final class RoutingTable<B> {
    */
   public RoutingTable<B> with(List<VirtualHost> upserted, List<String> removed,
       Function<String, B> backends, String defaultBackendId) {
-    Map<String, HostRoutes> exact = new HashMap<>(exactHosts);
-    Map<String, HostRoutes> wildcard = new HashMap<>(wildcardHostsByParent);
-    HostRoutes any = anyHost;
+    HostTables tables = new HostTables(new HashMap<>(exactHosts),
+        new HashMap<>(wildcardHostsByParent), anyHost);
     for (String host : removed) {
-      String name = host.toLowerCase(Locale.ROOT);
-      if (name.equals(VirtualHost.ANY_HOST)) {
-        any = null;
-      } else if (name.startsWith("*.")) {
-        wildcard.remove(name.substring(2));
-      } else {
-        exact.remove(name);
-      }
+      tables.remove(host.toLowerCase(Locale.ROOT));
     }
     for (VirtualHost vhost : upserted) {
       String name = vhost.host().toLowerCase(Locale.ROOT);
-      HostRoutes routes = HostRoutes.compile(name, vhost);
-      if (name.equals(VirtualHost.ANY_HOST)) {
-        any = routes;
-      } else if (name.startsWith("*.")) {
-        wildcard.put(name.substring(2), routes);
-      } else {
-        exact.put(name, routes);
-      }
+      tables.put(name, HostRoutes.compile(name, vhost));
     }
-    return new RoutingTable<>(Collections.unmodifiableMap(exact), Map.copyOf(wildcard), any,
-        backends, defaultBackendId == null ? null : backends.apply(defaultBackendId));
+    return tables.build(backends, defaultBackendId);
   }
 
   /** This table's hosts over other backends and default backend: nothing is compiled again. */
   public RoutingTable<B> withBackends(Function<String, B> backends, String defaultBackendId) {
     return new RoutingTable<>(exactHosts, wildcardHostsByParent, anyHost, backends,
-        defaultBackendId == null ? null : backends.apply(defaultBackendId));
+        resolve(backends, defaultBackendId));
+  }
+
+  private static <B> B resolve(Function<String, B> backends, String id) {
+    return id == null ? null : backends.apply(id);
+  }
+
+  /**
+   * The three host tables while a table is built, and the one place that knows which of them a
+   * virtual host name belongs to: {@code *}, a wildcard (by parent domain), or an exact name.
+   */
+  private static final class HostTables {
+    private final Map<String, HostRoutes> exact;
+    private final Map<String, HostRoutes> wildcardByParent;
+    private HostRoutes any;
+
+    HostTables(Map<String, HostRoutes> exact, Map<String, HostRoutes> wildcardByParent,
+        HostRoutes any) {
+      this.exact = exact;
+      this.wildcardByParent = wildcardByParent;
+      this.any = any;
+    }
+
+    /** @param name a virtual host name, lower case */
+    void put(String name, HostRoutes routes) {
+      if (name.equals(VirtualHost.ANY_HOST)) {
+        any = routes;
+      } else if (name.startsWith("*.")) {
+        wildcardByParent.put(name.substring(2), routes);
+      } else {
+        exact.put(name, routes);
+      }
+    }
+
+    /** @param name a virtual host name, lower case */
+    void remove(String name) {
+      if (name.equals(VirtualHost.ANY_HOST)) {
+        any = null;
+      } else if (name.startsWith("*.")) {
+        wildcardByParent.remove(name.substring(2));
+      } else {
+        exact.remove(name);
+      }
+    }
+
+    <B> RoutingTable<B> build(Function<String, B> backends, String defaultBackendId) {
+      return new RoutingTable<>(Collections.unmodifiableMap(exact), Map.copyOf(wildcardByParent),
+          any, backends, resolve(backends, defaultBackendId));
+    }
   }
 
   private HostRoutes routesNamed(String name) {
