@@ -214,17 +214,10 @@ public final class ServerTls implements AutoCloseable {
   public SniCertificateStore compile(Snapshot snapshot) throws InvalidSnapshotException {
     long started = System.nanoTime();
     synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("ServerTls is closed");
-      }
+      requireOpen();
       SniCertificateStore hostsOnly = lastStore == null ? null : compileHosts(snapshot);
       if (hostsOnly != null) {
-        lastCompiled = snapshot;
-        lastStore = hostsOnly;
-        log.info("event=tls_compiled snapshot_version={} certificates={} built=0 reused={} "
-                + "evicted=0 retained=0 hosts_only=true millis={}", snapshot.version(),
-            contextsById.size(), contextsById.size(), (System.nanoTime() - started) / 1_000_000);
-        return hostsOnly;
+        return hostsCompiled(snapshot, hostsOnly, "hosts_only=true", started);
       }
       List<String> problems = new ArrayList<>();
       TicketKeys keys = generatedTicketKeys;
@@ -456,9 +449,7 @@ public final class ServerTls implements AutoCloseable {
       throws InvalidSnapshotException {
     long started = System.nanoTime();
     synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("ServerTls is closed");
-      }
+      requireOpen();
       if (lastStore != null && delta.baseVersion() == lastCompiled.version()
           && keepsCertificates(snapshot)) {
         List<String> removed = new ArrayList<>(delta.removeVirtualHosts());
@@ -466,17 +457,29 @@ public final class ServerTls implements AutoCloseable {
         delta.upsertVirtualHosts().forEach(v -> removed.add(v.host()));
         SniCertificateStore store = compileHosts(removed, delta.upsertVirtualHosts());
         if (store != null) {
-          lastCompiled = snapshot;
-          lastStore = store;
-          log.info("event=tls_compiled snapshot_version={} certificates={} built=0 reused={} "
-                  + "evicted=0 retained=0 hosts_changed={} millis={}", snapshot.version(),
-              contextsById.size(), contextsById.size(), removed.size(),
-              (System.nanoTime() - started) / 1_000_000);
-          return store;
+          return hostsCompiled(snapshot, store, "hosts_changed=" + removed.size(), started);
         }
       }
     }
     return compile(snapshot);
+  }
+
+  // Guarded by lock. A store that changed only host entries becomes the last one compiled.
+  private SniCertificateStore hostsCompiled(Snapshot snapshot, SniCertificateStore store,
+      String detail, long startedNanos) {
+    lastCompiled = snapshot;
+    lastStore = store;
+    log.info("event=tls_compiled snapshot_version={} certificates={} built=0 reused={} "
+            + "evicted=0 retained=0 {} millis={}", snapshot.version(), contextsById.size(),
+        contextsById.size(), detail, (System.nanoTime() - startedNanos) / 1_000_000);
+    return store;
+  }
+
+  // Guarded by lock.
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("ServerTls is closed");
+    }
   }
 
   /**
