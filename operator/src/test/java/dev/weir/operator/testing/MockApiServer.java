@@ -27,9 +27,24 @@ public final class MockApiServer implements AutoCloseable {
     return client;
   }
 
+  /**
+   * Closes the client, then the server. The server's own shutdown waits at most 10 s for its
+   * listening socket to close and throws if that does not happen; on a loaded CI machine it once
+   * did, after every assertion of the test had passed. A test is about what it asserts, not about
+   * how fast a third-party mock lets go of its port, so that case is reported on standard error
+   * and does not fail the test. Any other exception still does.
+   */
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      if (!String.valueOf(e.getMessage()).startsWith("Unable to close")) {
+        throw e;
+      }
+      System.err.println("MockApiServer: the mock API server did not close cleanly: " + e
+          + (e.getCause() == null ? "" : " (cause: " + e.getCause() + ")"));
+    }
   }
 }
