@@ -1,22 +1,12 @@
 package dev.weir.dataplane;
 
-import static dev.weir.dataplane.TestSnapshots.LOOPBACK;
-import static dev.weir.dataplane.TestSnapshots.backend;
-import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp2;
 import dev.weir.dataplane.testing.RawHttp2.Answered;
 import dev.weir.dataplane.testing.RawHttp2.Outcome;
 import dev.weir.dataplane.testing.RawHttp2.Reset;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.pkitesting.CertificateBuilder;
-import io.netty.pkitesting.X509Bundle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * length is reached or before the request ends.
  */
 class Http2MalformedRequestTest {
+  static EchoProxy proxy;
   static EchoBackend backend;
   static Dataplane dataplane;
   static SSLContext clientTls;
@@ -49,29 +40,16 @@ class Http2MalformedRequestTest {
 
   @BeforeAll
   static void start() throws Exception {
-    X509Bundle ca = new CertificateBuilder().subject("CN=Weir test CA")
-        .setIsCertificateAuthority(true).ecp256().buildSelfSigned();
-    X509Bundle leaf = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
-        .ecp256().buildIssuedBy(ca);
-    SslContext serverTls = SslContextBuilder
-        .forServer(leaf.getKeyPair().getPrivate(), leaf.getCertificatePath())
-        .applicationProtocolConfig(new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-        .build();
-    clientTls = SSLContext.getInstance("TLS");
-    clientTls.init(null, ca.toTrustManagerFactory().getTrustManagers(), null);
-    backend = EchoBackend.start("backend");
-    dataplane = Dataplane.start(LOOPBACK, new DataplaneMetrics(), snapshot -> name -> serverTls);
-    dataplane.apply(everythingTo(1, backend("backend", backend.endpoint())));
+    LocalhostTls tls = LocalhostTls.create();
+    clientTls = tls.client();
+    proxy = EchoProxy.start(null, tls);
+    backend = proxy.backend;
+    dataplane = proxy.dataplane;
   }
 
   @AfterAll
   static void stop() {
-    dataplane.close();
-    backend.close();
+    proxy.close();
   }
 
   @BeforeEach

@@ -1,19 +1,11 @@
 package dev.weir.dataplane;
 
 import static dev.weir.dataplane.TestSnapshots.LOOPBACK;
-import static dev.weir.dataplane.TestSnapshots.backend;
-import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.dataplane.admin.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.pkitesting.CertificateBuilder;
-import io.netty.pkitesting.X509Bundle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,37 +29,24 @@ import org.junit.jupiter.api.Test;
  * data plane's SNI seam, so the proxy pipelines are tested independently of the tls package.
  */
 class HttpsProxyTest {
+  static EchoProxy proxy;
   static EchoBackend backend;
   static Dataplane dataplane;
   static SSLContext clientTls;
-  static SslContext serverTls;
+  static LocalhostTls tls;
 
   @BeforeAll
   static void start() throws Exception {
-    X509Bundle ca = new CertificateBuilder().subject("CN=Weir test CA").setIsCertificateAuthority(true)
-        .ecp256().buildSelfSigned();
-    X509Bundle leaf = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
-        .ecp256().buildIssuedBy(ca);
-    serverTls = SslContextBuilder
-        .forServer(leaf.getKeyPair().getPrivate(), leaf.getCertificatePath())
-        .applicationProtocolConfig(new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-        .build();
-    clientTls = SSLContext.getInstance("TLS");
-    clientTls.init(null, ca.toTrustManagerFactory().getTrustManagers(), null);
-
-    backend = EchoBackend.start("backend");
-    dataplane = Dataplane.start(LOOPBACK, new DataplaneMetrics(), snapshot -> name -> serverTls);
-    dataplane.apply(everythingTo(1, backend("backend", backend.endpoint())));
+    tls = LocalhostTls.create();
+    clientTls = tls.client();
+    proxy = EchoProxy.start(null, tls);
+    backend = proxy.backend;
+    dataplane = proxy.dataplane;
   }
 
   @AfterAll
   static void stop() {
-    dataplane.close();
-    backend.close();
+    proxy.close();
   }
 
   static HttpClient client(HttpClient.Version version) {
@@ -154,8 +133,7 @@ class HttpsProxyTest {
 
   @Test
   void http2UnroutedRequestGets404() throws Exception {
-    try (Dataplane empty = Dataplane.start(LOOPBACK, new DataplaneMetrics(),
-        snapshot -> name -> serverTls)) {
+    try (Dataplane empty = Dataplane.start(LOOPBACK, new DataplaneMetrics(), tls.everyName())) {
       HttpResponse<String> response = client(HttpClient.Version.HTTP_2).send(
           HttpRequest.newBuilder(URI.create("https://localhost:" + empty.httpsPort() + "/"))
               .build(), HttpResponse.BodyHandlers.ofString());

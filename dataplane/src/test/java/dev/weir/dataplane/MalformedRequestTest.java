@@ -1,11 +1,7 @@
 package dev.weir.dataplane;
 
-import static dev.weir.dataplane.TestSnapshots.LOOPBACK;
-import static dev.weir.dataplane.TestSnapshots.backend;
-import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
 import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp;
@@ -23,23 +19,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * connection is closed, and the backend never sees a request.
  */
 class MalformedRequestTest {
+  static EchoProxy proxy;
   static EchoBackend backend;
   static Dataplane dataplane;
   int countBefore;
 
   @BeforeAll
   static void start() throws Exception {
-    backend = EchoBackend.start("backend");
-    dataplane = Dataplane.start(LOOPBACK, new DataplaneMetrics());
-    dataplane.apply(TestSnapshots.withSettings(
-        everythingTo(1, backend("backend", backend.endpoint())),
-        new Settings(256, 1024, 0, 0, 0, 0)));
+    proxy = EchoProxy.start(new Settings(256, 1024, 0, 0, 0, 0));
+    backend = proxy.backend;
+    dataplane = proxy.dataplane;
   }
 
   @AfterAll
   static void stop() {
-    dataplane.close();
-    backend.close();
+    proxy.close();
   }
 
   @BeforeEach

@@ -1,11 +1,7 @@
 package dev.weir.dataplane;
 
-import static dev.weir.dataplane.TestSnapshots.LOOPBACK;
-import static dev.weir.dataplane.TestSnapshots.backend;
-import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
 import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp;
@@ -22,22 +18,20 @@ import org.junit.jupiter.api.Test;
  */
 class SlowClientTest {
   static final long HEADER_MILLIS = 500;
+  static EchoProxy proxy;
   static EchoBackend backend;
   static Dataplane dataplane;
 
   @BeforeAll
   static void start() throws Exception {
-    backend = EchoBackend.start("backend");
-    dataplane = Dataplane.start(LOOPBACK, new DataplaneMetrics());
-    dataplane.apply(TestSnapshots.withSettings(
-        everythingTo(1, backend("backend", backend.endpoint())),
-        new Settings(0, 0, 0, 0, 0, HEADER_MILLIS)));
+    proxy = EchoProxy.start(new Settings(0, 0, 0, 0, 0, HEADER_MILLIS));
+    backend = proxy.backend;
+    dataplane = proxy.dataplane;
   }
 
   @AfterAll
   static void stop() {
-    dataplane.close();
-    backend.close();
+    proxy.close();
   }
 
   /** Sends {@code bytes} one at a time, {@code gapMillis} apart, until done or the socket fails. */
