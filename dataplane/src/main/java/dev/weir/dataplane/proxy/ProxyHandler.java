@@ -25,7 +25,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,14 +97,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
   private boolean closeAfterResponse;
   private int status;
   private long upstreamSentNanos;
-  // The read timeout is a deadline, moved on every arm; the scheduled task only checks it. So a
-  // request arms and disarms it without scheduling and cancelling a task each time (twice per
-  // request before): the task is scheduled when none is pending or the pending one would fire
-  // after the new deadline, and re-schedules itself for the rest when it fires early.
-  private long readDeadlineNanos;
-  private boolean readTimerArmed;
-  private ScheduledFuture<?> readTimer;
-  private long readTimerFiresNanos;
+  // Armed and disarmed a few times per request without scheduling a task each time; see Deadline.
+  private final Deadline readDeadline = new Deadline(this::readTimedOut);
 
   ProxyHandler(ListenerContext listener, boolean http2) {
     this.listener = listener;
@@ -665,54 +658,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
       cancelReadTimer();
       return;
     }
-    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(backend.timeouts().readMillis());
-    readDeadlineNanos = System.nanoTime() + timeoutNanos;
-    readTimerArmed = true;
-    if (readTimer != null) {
-      if (readTimerFiresNanos - readDeadlineNanos <= 0) {
-        return;
-      }
-      // A shorter timeout than the pending task's (another backend): schedule anew.
-      readTimer.cancel(false);
-    }
-    scheduleReadTimer(timeoutNanos);
-  }
-
-  private void scheduleReadTimer(long delayNanos) {
-    readTimerFiresNanos = System.nanoTime() + delayNanos;
-    readTimer = ctx.channel().eventLoop().schedule(this::readTimerFired, delayNanos,
-        TimeUnit.NANOSECONDS);
+    readDeadline.arm(ctx.channel().eventLoop(), backend.timeouts().readMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** Disarms the read timeout; a pending task stays and finds nothing to do. */
   private void cancelReadTimer() {
-    readTimerArmed = false;
+    readDeadline.disarm();
   }
 
   /** Disarms and cancels: the exchange or the connection is over. */
   private void stopReadTimer() {
-    readTimerArmed = false;
-    if (readTimer != null) {
-      readTimer.cancel(false);
-      readTimer = null;
-    }
-  }
-
-  private void readTimerFired() {
-    readTimer = null;
-    if (!readTimerArmed) {
-      return;
-    }
-    long left = readDeadlineNanos - System.nanoTime();
-    if (left > 0) {
-      scheduleReadTimer(left);
-      return;
-    }
-    readTimedOut();
+    readDeadline.stop();
   }
 
   private void readTimedOut() {
-    readTimerArmed = false;
     if (upstream == null || responseComplete) {
       return;
     }

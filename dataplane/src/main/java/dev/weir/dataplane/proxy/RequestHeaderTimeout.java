@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +35,8 @@ final class RequestHeaderTimeout {
   private final ChannelHandler heads = new HeadsWatcher();
   private boolean awaitingHead = true;
   // Started on a request's first bytes, stopped at its head: on a keep-alive connection that is
-  // every request, so the timer is a deadline and the scheduled task only checks it, re-arming
-  // itself for the rest when it fires early, rather than a task scheduled and cancelled per
-  // request. The timeout is the same for the whole connection, so a pending task never fires
-  // after a newer deadline.
-  private boolean running;
-  private long deadlineNanos;
-  private ScheduledFuture<?> timer;
+  // every request, hence a Deadline rather than a task per request.
+  private final Deadline deadline = new Deadline(this::timedOut);
   private ChannelHandlerContext headsCtx;
 
   RequestHeaderTimeout(long timeoutMillis, DataplaneMetrics metrics) {
@@ -58,46 +52,7 @@ final class RequestHeaderTimeout {
     return heads;
   }
 
-  private void start(ChannelHandlerContext ctx) {
-    running = true;
-    deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    if (timer == null) {
-      timer = ctx.executor().schedule(RequestHeaderTimeout.this::fired, timeoutMillis,
-          TimeUnit.MILLISECONDS);
-    }
-  }
-
-  /** Stops the clock; a pending task stays and finds nothing to do. */
-  private void cancel() {
-    running = false;
-  }
-
-  /** Stops the clock and the task: the connection or the HTTP/1.1 pipeline is gone. */
-  private void stop() {
-    running = false;
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
-  }
-
-  private void fired() {
-    timer = null;
-    if (!running) {
-      return;
-    }
-    long left = deadlineNanos - System.nanoTime();
-    ChannelHandlerContext ctx = headsCtx;
-    if (left > 0 && ctx != null) {
-      timer = ctx.executor().schedule(RequestHeaderTimeout.this::fired, left,
-          TimeUnit.NANOSECONDS);
-      return;
-    }
-    timedOut();
-  }
-
   private void timedOut() {
-    running = false;
     ChannelHandlerContext ctx = headsCtx;
     if (ctx == null || !ctx.channel().isActive()) {
       return;
@@ -116,21 +71,21 @@ final class RequestHeaderTimeout {
   private final class BytesWatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (awaitingHead && !running && msg instanceof ByteBuf buf && buf.isReadable()) {
-        start(ctx);
+      if (awaitingHead && !deadline.armed() && msg instanceof ByteBuf buf && buf.isReadable()) {
+        deadline.arm(ctx.executor(), timeoutMillis, TimeUnit.MILLISECONDS);
       }
       ctx.fireChannelRead(msg);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      stop();
+      deadline.stop();
       ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-      stop();
+      deadline.stop();
     }
   }
 
@@ -144,7 +99,7 @@ final class RequestHeaderTimeout {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest) {
         awaitingHead = false;
-        cancel();
+        deadline.disarm();
       }
       if (msg instanceof LastHttpContent) {
         // Bytes of the next request already read along with this one's end start no timer;
@@ -157,7 +112,7 @@ final class RequestHeaderTimeout {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
       headsCtx = null;
-      stop();
+      deadline.stop();
     }
   }
 }
