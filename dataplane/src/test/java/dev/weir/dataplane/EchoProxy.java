@@ -8,6 +8,7 @@ import dev.weir.dataplane.admin.DataplaneMetrics;
 import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.dataplane.snapshot.Snapshot;
 import dev.weir.dataplane.testing.EchoBackend;
+import java.time.Duration;
 
 /**
  * The set-up many proxy tests share: one echo backend, and a data plane on loopback that sends
@@ -32,7 +33,12 @@ final class EchoProxy implements AutoCloseable {
    * {@code settings} leave the snapshot's settings out (the defaults).
    */
   static EchoProxy start(Settings settings, LocalhostTls tls) throws Exception {
-    EchoBackend backend = EchoBackend.start("backend");
+    return start(settings, tls, Duration.ZERO);
+  }
+
+  /** As {@link #start(Settings, LocalhostTls)}, the backend waiting {@code delay} before each answer. */
+  static EchoProxy start(Settings settings, LocalhostTls tls, Duration delay) throws Exception {
+    EchoBackend backend = EchoBackend.start("backend", "127.0.0.1", EchoBackend.Mode.JSON, delay);
     Dataplane dataplane = null;
     try {
       dataplane = tls == null

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  * drained at shutdown.
  */
 public final class ClientConnections {
+  private static final AttributeKey<Tracker> TRACKER =
+      AttributeKey.valueOf(ClientConnections.class, "tracker");
+
   private final DataplaneMetrics metrics;
   private final Set<Channel> open = ConcurrentHashMap.newKeySet();
 
@@ -29,6 +33,28 @@ public final class ClientConnections {
    */
   ChannelHandler tracker(boolean tls, long idleMillis) {
     return new Tracker(tls, idleMillis);
+  }
+
+  /**
+   * For an HTTP/2 connection: from now on only its streams count as activity (each one's start and
+   * end, {@link #streamActivity}), not every read and flush. Otherwise PINGs, SETTINGS,
+   * WINDOW_UPDATEs or a header block trickled a byte at a time would keep a connection that
+   * carries no request open forever; this way it closes the idle time after its last stream.
+   */
+  static void countStreamsOnly(Channel ch) {
+    Tracker t = ch.attr(TRACKER).get();
+    if (t != null) {
+      t.streamsOnly = true;
+      t.activity++;
+    }
+  }
+
+  /** A stream of the HTTP/2 connection {@code ch} started or ended; on its event loop. */
+  static void streamActivity(Channel ch) {
+    Tracker t = ch.attr(TRACKER).get();
+    if (t != null) {
+      t.activity++;
+    }
   }
 
   public int openCount() {
@@ -61,7 +87,8 @@ public final class ClientConnections {
    * connection is a measurable part of each request. Here a read or a flush bumps a counter, and
    * a check every quarter of the idle time looks whether it moved: a connection is closed once
    * four checks in a row saw no activity, that is between 1 and 1.25 times the idle time after
-   * its last read or flush. An HTTP/2 connection with open streams is only asked to close
+   * its last read or flush. For HTTP/2 the activity is that of streams instead
+   * ({@link #countStreamsOnly}); a connection with open streams is only asked to close
    * ({@link Drainable#idle}) and stays while they last.
    */
   private final class Tracker extends ChannelDuplexHandler {
@@ -69,6 +96,7 @@ public final class ClientConnections {
 
     private final boolean tls;
     private final long checkMillis;
+    private boolean streamsOnly;
     private long activity;
     private long activityAtLastCheck;
     private int quietChecks;
@@ -77,6 +105,11 @@ public final class ClientConnections {
     Tracker(boolean tls, long idleMillis) {
       this.tls = tls;
       this.checkMillis = Math.max(1, idleMillis / QUIET_CHECKS);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      ctx.channel().attr(TRACKER).set(this);
     }
 
     @Override
@@ -101,13 +134,17 @@ public final class ClientConnections {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      activity++;
+      if (!streamsOnly) {
+        activity++;
+      }
       ctx.fireChannelRead(msg);
     }
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-      activity++;
+      if (!streamsOnly) {
+        activity++;
+      }
       ctx.flush();
     }
 

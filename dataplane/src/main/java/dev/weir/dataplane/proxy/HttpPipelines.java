@@ -21,9 +21,13 @@ import java.time.Duration;
  * <pre>
  * HTTP/1.1:  flush consolidation → header timer (bytes) → request decoder → response encoder
  *            → header timer (heads) → flow control → validator → proxy
- * HTTP/2:    flush consolidation → frame codec → multiplexer ⇒ per stream: h2 validator
- *            → frame↔HttpObject codec → flow control → validator → proxy
+ * HTTP/2:    flush consolidation → header block timer (bytes) → frame codec → multiplexer
+ *            ⇒ per stream: h2 validator → frame↔HttpObject codec → flow control → validator
+ *            → proxy
  * </pre>
+ *
+ * <p>An HTTP/2 connection is idle when it has had no stream for the idle time, whatever other
+ * frames it carries; see {@link ClientConnections#countStreamsOnly}.
  *
  * Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
  */
@@ -77,11 +81,16 @@ final class HttpPipelines {
         .gracefulShutdownTimeoutMillis(drainTimeout.toMillis())
         .build();
     ch.pipeline().addLast(FLUSH_CONSOLIDATION, newFlushConsolidation());
+    ch.pipeline().addLast("h2-header-timeout",
+        new Http2HeaderBlockTimeout(settings.requestHeaderMillis()));
     ch.pipeline().addLast("h2-codec", codec);
+    ClientConnections.countStreamsOnly(ch);
     ch.pipeline().addLast("h2-multiplex", new Http2MultiplexHandler(
         new ChannelInitializer<Http2StreamChannel>() {
           @Override
           protected void initChannel(Http2StreamChannel stream) {
+            ClientConnections.streamActivity(ch);
+            stream.closeFuture().addListener(f -> ClientConnections.streamActivity(ch));
             stream.config().setAutoRead(false);
             stream.pipeline().addLast("h2-validator", new Http2RequestValidator());
             stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));

@@ -5,12 +5,14 @@ package dev.weir.dataplane.snapshot;
  *
  * @param maxRequestLineBytes longest request line (method, URI, version); past it 414
  * @param maxHeaderBytes largest request header block; past it 431
- * @param clientIdleMillis an idle client connection is closed after this long
+ * @param clientIdleMillis an idle client connection is closed after this long (HTTP/2: this long
+ *     without an open stream)
  * @param upstreamMaxConnectionsPerEndpoint bound of the keep-alive pool towards one endpoint
  * @param upstreamIdleMillis an idle pooled upstream connection is closed after this long
  * @param requestHeaderMillis longest time from the first byte of an HTTP/1.1 request to the end
- *     of its header block (past it 408 and the connection closed); also bounds a TLS handshake,
- *     which never gets more than 10 s
+ *     of its header block (past it 408 and the connection closed), and of an HTTP/2 header block
+ *     (past it the connection closed); also bounds a TLS handshake, which never gets more than
+ *     10 s
  */
 public record Settings(
     int maxRequestLineBytes,

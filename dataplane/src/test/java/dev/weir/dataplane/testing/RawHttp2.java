@@ -43,13 +43,14 @@ public final class RawHttp2 implements AutoCloseable {
   private static final byte[] PREFACE =
       "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final int DATA = 0x0;
-  private static final int HEADERS = 0x1;
+  public static final int HEADERS = 0x1;
+  public static final int CONTINUATION = 0x9;
   private static final int RST_STREAM = 0x3;
   private static final int SETTINGS = 0x4;
   private static final int PING = 0x6;
   private static final int GOAWAY = 0x7;
-  private static final int END_STREAM = 0x1;
-  private static final int END_HEADERS = 0x4;
+  public static final int END_STREAM = 0x1;
+  public static final int END_HEADERS = 0x4;
   private static final int ACK = 0x1;
   private static final int MAX_FRAMES = 1_000;
 
@@ -100,6 +101,34 @@ public final class RawHttp2 implements AutoCloseable {
       throws IOException {
     frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), streamId, headerBlock(fields));
     out.flush();
+  }
+
+  /** The bytes of one frame, as {@link #send(byte[])} would take them. */
+  public static byte[] frameBytes(int type, int flags, int streamId, byte[] payload) {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    frame.write(frameHeader(payload.length, type, flags, streamId), 0, 9);
+    frame.write(payload, 0, payload.length);
+    return frame.toByteArray();
+  }
+
+  /** A HEADERS frame with END_HEADERS and END_STREAM: a whole GET of {@code path}. */
+  public static byte[] getFrame(int streamId, String path) {
+    return frameBytes(HEADERS, END_HEADERS | END_STREAM, streamId, headerBlock(get(path)));
+  }
+
+  /** Writes {@code bytes} as they are and flushes. */
+  public void send(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  public void ping() throws IOException {
+    frame(PING, 0, 0, new byte[8]);
+    out.flush();
+  }
+
+  public void readTimeoutMillis(int millis) throws IOException {
+    socket.setSoTimeout(millis);
   }
 
   public void data(int streamId, String content, boolean endStream) throws IOException {
@@ -206,12 +235,15 @@ public final class RawHttp2 implements AutoCloseable {
   }
 
   private void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
-    int length = payload.length;
-    out.write(new byte[] {
+    out.write(frameHeader(payload.length, type, flags, streamId));
+    out.write(payload);
+  }
+
+  private static byte[] frameHeader(int length, int type, int flags, int streamId) {
+    return new byte[] {
         (byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
         (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8),
-        (byte) streamId});
-    out.write(payload);
+        (byte) streamId};
   }
 
   // RFC 7541 §5.2, H = 0, with the §5.1 integer encoding of the length on a 7-bit prefix.
