@@ -41,6 +41,26 @@ class WiringTest {
   }
 
   @Test
+  void listenerSettingsAreGivenToTheOperatorWhichSendsThemToTheDataplanes() {
+    Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
+    assertThat(arg(defaults, "--client-idle-timeout")).isEqualTo("60s");
+    assertThat(arg(defaults, "--request-header-timeout")).isEqualTo("30s");
+    assertThat(arg(defaults, "--max-request-line-bytes")).isEqualTo("8192");
+    assertThat(arg(defaults, "--max-header-bytes")).isEqualTo("32768");
+    assertThat(arg(defaults, "--upstream-idle-timeout")).isEqualTo("60s");
+    assertThat(arg(defaults, "--upstream-max-connections")).isEqualTo("256");
+
+    Container set = RenderedChart.render("dataplane.listener.clientIdleTimeout", "2m",
+        "dataplane.listener.maxHeaderBytes", "65536",
+        "dataplane.listener.upstreamMaxConnections", "1000")
+        .operatorPod().getContainers().get(0);
+    assertThat(arg(set, "--client-idle-timeout")).isEqualTo("2m");
+    assertThat(arg(set, "--max-header-bytes")).isEqualTo("65536");
+    assertThat(arg(set, "--upstream-max-connections")).isEqualTo("1000");
+    assertThat(arg(set, "--request-header-timeout")).isEqualTo("30s");
+  }
+
+  @Test
   void dataplaneDialsTheOperatorServiceByItsDnsNameAndControlPort() {
     RenderedChart chart = RenderedChart.render();
     Container dataplane = chart.dataplanePod().getContainers().get(0);

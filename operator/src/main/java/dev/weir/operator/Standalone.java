@@ -10,6 +10,7 @@ import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.ManifestSource;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.status.DiagnosticLog;
+import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -46,10 +47,12 @@ public final class Standalone implements AutoCloseable {
    *     port, -1 = none
    * @param demoBackends start a demo server for every loopback endpoint routed to (as found at
    *     start)
+   * @param settings the data plane's listener-wide limits and timeouts
    */
   public record Options(Path manifests, String bindAddress, int httpPort, int httpsPort,
-      int adminPort, Duration drainTimeout, boolean demoBackends) {
+      int adminPort, Duration drainTimeout, boolean demoBackends, Settings settings) {
     public Options {
+      Objects.requireNonNull(settings, "settings");
       Objects.requireNonNull(manifests, "manifests");
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -79,7 +82,8 @@ public final class Standalone implements AutoCloseable {
     try {
       ManifestSource source = new ManifestSource(options.manifests());
       DiagnosticLog diagnosticLog = new DiagnosticLog();
-      loop = new TranslationLoop(source, Standalone::translateOptions,
+      loop = new TranslationLoop(source,
+          state -> translateOptions(state).withSettings(options.settings()),
           List.of(snapshot -> {
             try {
               dataplane.apply(snapshot);

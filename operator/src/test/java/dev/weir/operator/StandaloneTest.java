@@ -2,6 +2,7 @@ package dev.weir.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.dataplane.testing.RawHttp;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class StandaloneTest {
       https = HttpsProbe.trustingPem(ca);
     }
     standalone = Standalone.start(new Standalone.Options(manifests, "127.0.0.1", 0, 0, 0,
-        Duration.ofSeconds(1), true));
+        Duration.ofSeconds(1), true, Settings.DEFAULTS));
   }
 
   @AfterEach
@@ -88,6 +89,19 @@ class StandaloneTest {
     assertThat(RawHttp.exchange(standalone.adminPort(),
         "GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").status())
         .isEqualTo(200);
+  }
+
+  @Test
+  void listenerSettingsGivenToStandaloneReachItsDataPlane() throws Exception {
+    standalone.close();
+    standalone = null;
+    standalone = Standalone.start(new Standalone.Options(manifests, "127.0.0.1", 0, 0, 0,
+        Duration.ofSeconds(1), false, new Settings(0, 1024, 0, 0, 0, 0)));
+    String head = "GET / HTTP/1.1\r\nHost: nothing.example\r\nConnection: close\r\n";
+    assertThat(RawHttp.exchange(standalone.httpPort(), head + "\r\n").status()).isEqualTo(404);
+    assertThat(RawHttp.exchange(standalone.httpPort(),
+        head + "X-Big: " + "x".repeat(2_000) + "\r\n\r\n").status())
+        .as("a header block over --max-header-bytes 1024").isEqualTo(431);
   }
 
   @Test

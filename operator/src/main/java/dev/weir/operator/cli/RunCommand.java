@@ -2,6 +2,7 @@ package dev.weir.operator.cli;
 
 import dev.weir.dataplane.DurationConverter;
 import dev.weir.dataplane.Shutdown;
+import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.operator.Operator;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.translate.TranslateOptions;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: the operator against a Kubernetes API server. */
@@ -92,8 +94,12 @@ final class RunCommand implements Callable<Integer> {
           + "cluster they would let an EndpointSlice point the proxy at itself or the node).")
   boolean allowLocalEndpoints;
 
+  @Mixin
+  ListenerSettingsOptions listener = new ListenerSettingsOptions();
+
   @Override
   public Integer call() throws Exception {
+    Settings settings = listener.settings();
     Config config = kubeconfig == null ? Config.autoConfigure(null)
         : Config.fromKubeconfig(Files.readString(kubeconfig));
     String identity = firstNonBlank(System.getenv("POD_NAME"), System.getenv("HOSTNAME"),
@@ -101,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
     String leaseNamespace = firstNonBlank(electionNamespace, System.getenv("POD_NAMESPACE"),
         "default");
     TranslateOptions translate = new TranslateOptions(controllerName, ingressClass,
-        watchIngressWithoutClass, allowLocalEndpoints);
+        watchIngressWithoutClass, allowLocalEndpoints, settings);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Operator operator = Operator.start(client, new Operator.Config(
         new LinkedHashSet<>(namespaces), translate, publishService, publishStatusAddresses, bind,

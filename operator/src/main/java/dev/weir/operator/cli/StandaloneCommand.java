@@ -38,6 +38,9 @@ final class StandaloneCommand implements Callable<Integer> {
       description = "How long in-flight requests may take to finish on shutdown. Default: 10s.")
   Duration drainTimeout;
 
+  @Mixin
+  ListenerSettingsOptions listener = new ListenerSettingsOptions();
+
   @Option(names = "--demo-backends",
       description = "Start a small demo HTTP server for every loopback endpoint the Ingresses "
           + "route to (as found at start), answering with its pod name: for the quickstart.")
@@ -50,7 +53,7 @@ final class StandaloneCommand implements Callable<Integer> {
           "--manifests: " + manifests.toAbsolutePath() + " is not a directory");
     }
     Standalone standalone = Standalone.start(new Standalone.Options(manifests, bind, ports.http,
-        ports.https, ports.admin, drainTimeout, demoBackends));
+        ports.https, ports.admin, drainTimeout, demoBackends, listener.settings()));
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);

@@ -651,7 +651,7 @@ public final class IncrementalTranslator {
     List<Certificate> certificateList = certificatesChanged || previous == null
         ? List.copyOf(certificates.values()) : previous.certificates();
     HostResult defaultCertificateHost = hosts.get(DEFAULT_CERTIFICATE);
-    Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, 0, Settings.DEFAULTS, vhosts, used,
+    Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, 0, options.settings(), vhosts, used,
         certificateList, null, defaultBackend.backend(),
         defaultCertificateHost == null ? null : defaultCertificateHost.certificateId());
     List<Diagnostic> diagnosticList = diagnosticsChanged || last == null

@@ -110,7 +110,7 @@ public final class IngressTranslator {
             : new VirtualHost(host, certificateOf.get(host), list, null));
       });
       String defaultCertificate = certificateOf.get(DEFAULT_CERTIFICATE);
-      Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, 0, Settings.DEFAULTS, virtualHosts,
+      Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, 0, options.settings(), virtualHosts,
           backends.backends(), usedCertificates(virtualHosts, defaultCertificate), null,
           defaultBackend == null ? null : defaultBackend.backend(), defaultCertificate);
       return new Translation(snapshot, List.copyOf(diagnostics), certificates.lastGood(),

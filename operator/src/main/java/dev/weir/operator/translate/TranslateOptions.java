@@ -1,5 +1,6 @@
 package dev.weir.operator.translate;
 
+import dev.weir.dataplane.snapshot.Settings;
 import java.util.Objects;
 
 /**
@@ -12,12 +13,14 @@ import java.util.Objects;
  * @param allowLocalEndpoints accept loopback, link-local and unspecified endpoint addresses. Off in
  *     a cluster: an EndpointSlice anyone can write must not point the proxy at itself or at the
  *     node's metadata service. On in standalone mode, where backends run on the laptop.
+ * @param settings the data planes' listener-wide limits and timeouts, sent in every snapshot
  */
 public record TranslateOptions(
     String controllerName,
     String ingressClassName,
     boolean watchIngressWithoutClass,
-    boolean allowLocalEndpoints) {
+    boolean allowLocalEndpoints,
+    Settings settings) {
 
   public static final String CONTROLLER_NAME = "weir.dev/ingress-controller";
   public static final String DEFAULT_CLASS_NAME = "weir";
@@ -25,17 +28,26 @@ public record TranslateOptions(
   public TranslateOptions {
     Objects.requireNonNull(controllerName, "controllerName");
     Objects.requireNonNull(ingressClassName, "ingressClassName");
+    Objects.requireNonNull(settings, "settings");
   }
 
   public static TranslateOptions defaults() {
-    return new TranslateOptions(CONTROLLER_NAME, DEFAULT_CLASS_NAME, false, false);
+    return new TranslateOptions(CONTROLLER_NAME, DEFAULT_CLASS_NAME, false, false,
+        Settings.DEFAULTS);
   }
 
   public TranslateOptions withWatchIngressWithoutClass(boolean value) {
-    return new TranslateOptions(controllerName, ingressClassName, value, allowLocalEndpoints);
+    return new TranslateOptions(controllerName, ingressClassName, value, allowLocalEndpoints,
+        settings);
   }
 
   public TranslateOptions withAllowLocalEndpoints(boolean value) {
-    return new TranslateOptions(controllerName, ingressClassName, watchIngressWithoutClass, value);
+    return new TranslateOptions(controllerName, ingressClassName, watchIngressWithoutClass, value,
+        settings);
+  }
+
+  public TranslateOptions withSettings(Settings value) {
+    return new TranslateOptions(controllerName, ingressClassName, watchIngressWithoutClass,
+        allowLocalEndpoints, value);
   }
 }

@@ -3,6 +3,7 @@ package dev.weir.operator.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.operator.state.InMemoryClusterState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.netty.pkitesting.X509Bundle;
@@ -84,6 +85,20 @@ class IncrementalTranslatorTest {
       both.step(InMemoryClusterState.of(objects.subList(i, objects.size())), c.options(), NOW,
           "removing " + i + " objects");
     }
+  }
+
+  @Test
+  void listenerSettingsOfTheOptionsGoIntoEverySnapshot() {
+    Settings settings = new Settings(512, 4096, 5_000, 8, 20_000, 2_000);
+    TranslateOptions options = TranslateOptions.defaults().withSettings(settings);
+    List<HasMetadata> objects = Fixtures.objects(Fixtures.OUR_CLASS, Fixtures.WEB_SERVICE,
+        ingress("a", "one", null, rule("h1.test", "/", "web", "80")));
+    Both both = new Both();
+    Translation first = both.step(InMemoryClusterState.of(objects), options, NOW, "first");
+    assertThat(first.snapshot().settings()).isEqualTo(settings);
+    Translation back = both.step(InMemoryClusterState.of(objects), TranslateOptions.defaults(),
+        NOW, "defaults again");
+    assertThat(back.snapshot().settings()).isEqualTo(Settings.DEFAULTS);
   }
 
   @Test
