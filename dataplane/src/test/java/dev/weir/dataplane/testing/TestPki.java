@@ -53,7 +53,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TestPki {
   /** Key type of an issued leaf. */
-  public enum KeyType { EC_P256, RSA_2048 }
+  public enum KeyType { EC_P256, EC_P384, RSA_2048 }
 
   /**
    * PEM encoding of an issued leaf's private key: PKCS#8 ({@code PRIVATE KEY}) or the algorithm's
@@ -191,7 +191,7 @@ public final class TestPki {
       return g.generateKeyPair();
     }
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
+    g.initialize(new ECGenParameterSpec(type == KeyType.EC_P384 ? "secp384r1" : "secp256r1"));
     return g.generateKeyPair();
   }
 

@@ -62,6 +62,28 @@ class CertificateCheckTest {
   }
 
   @Test
+  void keyMatchingKnowsEveryKeyTypeAndCurve() {
+    TestPki.Leaf p384 = pki.issue(KeyType.EC_P384, KeyFormat.PKCS8, "p384.example.com");
+    TestPki.Leaf p384Sec1 = pki.issue(KeyType.EC_P384, KeyFormat.TRADITIONAL, "p384s.example.com");
+    TestPki.Leaf sec1 = pki.issue(KeyType.EC_P256, KeyFormat.TRADITIONAL, "sec1.example.com");
+    TestPki.Leaf rsa = pki.issue(KeyType.RSA_2048, KeyFormat.TRADITIONAL, "rsa.example.com");
+    assertThat(problem(p384.chainPem(), p384.keyPem())).isNull();
+    assertThat(problem(p384Sec1.chainPem(), p384Sec1.keyPem())).isNull();
+    assertThat(problem(sec1.chainPem(), sec1.keyPem())).isNull();
+    assertThat(problem(rsa.chainPem(), rsa.keyPem())).isNull();
+
+    assertThat(problem(p384.chainPem(), p384Sec1.keyPem())).as("same curve, other key")
+        .isEqualTo(Problem.KEY_MISMATCH);
+    assertThat(problem(good.chainPem(), p384.keyPem())).as("P-256 certificate, P-384 key")
+        .isEqualTo(Problem.KEY_MISMATCH);
+    assertThat(problem(p384.chainPem(), good.keyPem())).as("P-384 certificate, P-256 key")
+        .isEqualTo(Problem.KEY_MISMATCH);
+    assertThat(problem(rsa.chainPem(), good.keyPem())).isEqualTo(Problem.KEY_MISMATCH);
+    assertThat(problem(good.chainPem(), rsa.keyPem())).isEqualTo(Problem.KEY_MISMATCH);
+    assertThat(problem(sec1.chainPem(), good.keyPem())).isEqualTo(Problem.KEY_MISMATCH);
+  }
+
+  @Test
   void anExpiredIntermediateExpiresTheChain() {
     TestPki expiredCa = TestPki.createExpired();
     TestPki.Leaf leaf = expiredCa.issue("leaf.example.com");
