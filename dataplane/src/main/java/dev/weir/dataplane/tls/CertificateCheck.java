@@ -16,8 +16,10 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -247,6 +249,10 @@ public final class CertificateCheck {
     return key;
   }
 
+  private static final Set<ASN1ObjectIdentifier> SERVABLE_CURVES = Set.of(
+      SECObjectIdentifiers.secp224r1, SECObjectIdentifiers.secp256r1,
+      SECObjectIdentifiers.secp384r1, SECObjectIdentifiers.secp521r1);
+
   private static void checkKeyMatches(X509Certificate leaf, PrivateKey key) throws Refusal {
     PublicKey pub = leaf.getPublicKey();
     if (key instanceof RSAPrivateKey rsa) {
@@ -265,12 +271,23 @@ public final class CertificateCheck {
       SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(pub.getEncoded());
       ASN1ObjectIdentifier curveOid =
           ASN1ObjectIdentifier.getInstance(info.getAlgorithm().getParameters());
+      if (!SERVABLE_CURVES.contains(curveOid)) {
+        // BoringSSL has only the NIST prime curves; anything else would fail the data plane's
+        // TLS compile, so it is refused here, where the operator sees it too.
+        throw new Refusal(Problem.UNSUPPORTED_KEY, "elliptic curve " + curveOid.getId()
+            + " is not supported (P-224, P-256, P-384 and P-521 are)");
+      }
       X9ECParameters curve = CustomNamedCurves.getByOID(curveOid);
       if (curve == null) {
         curve = ECNamedCurveTable.getByOID(curveOid);
       }
       BigInteger d = ec.getS();
-      if (curve == null || d.signum() <= 0 || d.compareTo(curve.getN()) >= 0) {
+      java.security.spec.ECPoint keyGenerator = ec.getParams().getGenerator();
+      ECPoint g = curve.getG().normalize();
+      boolean keyOnThisCurve = ec.getParams().getOrder().equals(curve.getN())
+          && keyGenerator.getAffineX().equals(g.getAffineXCoord().toBigInteger())
+          && keyGenerator.getAffineY().equals(g.getAffineYCoord().toBigInteger());
+      if (!keyOnThisCurve || d.signum() <= 0 || d.compareTo(curve.getN()) >= 0) {
         throw new Refusal(Problem.KEY_MISMATCH, "private key does not match the certificate");
       }
       ECPoint derived = new FixedPointCombMultiplier().multiply(curve.getG(), d);

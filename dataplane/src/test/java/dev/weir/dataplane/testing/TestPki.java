@@ -53,7 +53,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TestPki {
   /** Key type of an issued leaf. */
-  public enum KeyType { EC_P256, EC_P384, RSA_2048 }
+  /** SECP256K1 is a curve BoringSSL lacks (made with BouncyCastle: JDK 17 dropped it). */
+  public enum KeyType { EC_P256, EC_P384, EC_SECP256K1, RSA_2048 }
 
   /**
    * PEM encoding of an issued leaf's private key: PKCS#8 ({@code PRIVATE KEY}) or the algorithm's
@@ -188,6 +189,12 @@ public final class TestPki {
     if (type == KeyType.RSA_2048) {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(2048);
+      return g.generateKeyPair();
+    }
+    if (type == KeyType.EC_SECP256K1) {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC",
+          new org.bouncycastle.jce.provider.BouncyCastleProvider());
+      g.initialize(new ECGenParameterSpec("secp256k1"));
       return g.generateKeyPair();
     }
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");

@@ -84,6 +84,14 @@ class CertificateCheckTest {
   }
 
   @Test
+  void aMatchingPairOnACurveBoringSslLacksIsRefused() {
+    TestPki.Leaf k1 = pki.issue(KeyType.EC_SECP256K1, KeyFormat.PKCS8, "k1.example.com");
+    assertThat(problem(k1.chainPem(), k1.keyPem())).isEqualTo(Problem.UNSUPPORTED_KEY);
+    assertThat(CertificateCheck.inspect(k1.chainPem(), k1.keyPem(), NOW).message())
+        .contains("1.3.132.0.10");
+  }
+
+  @Test
   void anExpiredIntermediateExpiresTheChain() {
     TestPki expiredCa = TestPki.createExpired();
     TestPki.Leaf leaf = expiredCa.issue("leaf.example.com");
