@@ -6,7 +6,10 @@ import dev.weir.dataplane.snapshot.Settings;
 import dev.weir.dataplane.testing.RawHttp2;
 import dev.weir.dataplane.testing.RawHttp2.Answered;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class Http2SlowClientTest {
   static final long HEADER_MILLIS = 500;
   static final long IDLE_MILLIS = 3_000;
+  static final long ENHANCE_YOUR_CALM = 0xb;
   static final Settings SETTINGS = new Settings(0, 0, IDLE_MILLIS, 0, 0, HEADER_MILLIS);
   static LocalhostTls tls;
   static EchoProxy proxy;
@@ -99,6 +103,7 @@ class Http2SlowClientTest {
       }, "continuations");
       writer.setDaemon(true);
       writer.start();
+      assertThat(slow.awaitGoAway()).as("GOAWAY(ENHANCE_YOUR_CALM)").isEqualTo(ENHANCE_YOUR_CALM);
       assertThat(slow.closedByServer()).isTrue();
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertThat(took).isBetween(Duration.ofMillis(HEADER_MILLIS),
@@ -116,6 +121,24 @@ class Http2SlowClientTest {
       h2.send(Arrays.copyOf(frame, 5));
       Thread.sleep(100);
       h2.send(Arrays.copyOfRange(frame, 5, frame.length));
+      assertThat(h2.await(1)).isInstanceOfSatisfying(Answered.class,
+          a -> assertThat(a.status()).isEqualTo(200));
+    }
+  }
+
+  @Test
+  void dataFrameHeaderCutShortIsNoHeaderBlock() throws Exception {
+    try (RawHttp2 h2 = new RawHttp2(tls.client(), proxy.dataplane.httpsPort())) {
+      List<Map.Entry<String, String>> post = List.of(Map.entry(":method", "POST"),
+          Map.entry(":scheme", "https"), Map.entry(":authority", "a.test"),
+          Map.entry(":path", "/upload"));
+      h2.headers(1, post, false);
+      byte[] data = RawHttp2.frameBytes(0x0, RawHttp2.END_STREAM, 1,
+          "body".getBytes(StandardCharsets.US_ASCII));
+      // The DATA frame's header up to its type, then a pause twice the header time.
+      h2.send(Arrays.copyOf(data, 5));
+      Thread.sleep(HEADER_MILLIS * 2);
+      h2.send(Arrays.copyOfRange(data, 5, data.length));
       assertThat(h2.await(1)).isInstanceOfSatisfying(Answered.class,
           a -> assertThat(a.status()).isEqualTo(200));
     }

@@ -3,6 +3,8 @@ package dev.weir.dataplane.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>It sits before the codec and only follows the frame boundaries of the bytes going by (9-byte
  * frame headers, payloads skipped by length); it neither copies nor changes them, and leaves
  * checking the frames to the codec. The clock is read once per header block, and when a read ends
- * inside a frame header (which might begin a block). Closing goes around the codec, which would
- * let open streams finish first: whoever trickles a header block gets the connection cut.
+ * inside a frame header that might begin one. On time-out the connection is closed with GOAWAY
+ * (ENHANCE_YOUR_CALM) without letting open streams finish: whoever trickles a header block gets
+ * the connection cut.
  */
 final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(Http2HeaderBlockTimeout.class);
@@ -85,9 +88,15 @@ final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
         }
       }
     }
-    if (frameHeaderFilled > 0 && !deadline.armed()) {
-      // A frame header cut short: it may begin a header block, so the clock runs from here.
-      start();
+    if (frameHeaderFilled > 0 && !inBlock) {
+      // A frame header cut short may begin a header block: the clock runs from here, unless its
+      // type has arrived and is not HEADERS (a DATA frame of a slow upload is no header).
+      boolean mayBeHeaders = frameHeaderFilled <= 3 || (frameHeader[3] & 0xff) == HEADERS;
+      if (!mayBeHeaders) {
+        deadline.disarm();
+      } else if (!deadline.armed()) {
+        start();
+      }
     }
   }
 
@@ -131,7 +140,10 @@ final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
           + " client={} suppressed={}", timeoutMillis, ClientAddress.of(ctx.channel()),
           suppressed);
     }
-    ctx.close();
+    // A connection error makes the codec (right after this handler) send GOAWAY and close at
+    // once, without waiting for open streams.
+    ctx.fireExceptionCaught(Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM,
+        "header block not complete within %d ms", timeoutMillis));
   }
 
   @Override

@@ -2,9 +2,12 @@ package dev.weir.dataplane.proxy;
 
 import dev.weir.dataplane.snapshot.Settings;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -14,6 +17,8 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The protocol part of a client connection's pipeline, after TCP (and TLS, if any):
@@ -32,6 +37,7 @@ import java.time.Duration;
  * Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
  */
 final class HttpPipelines {
+  private static final Logger log = LoggerFactory.getLogger(HttpPipelines.class);
   static final String REQUEST_DECODER = "http-request-decoder";
   static final String RESPONSE_ENCODER = "http-response-encoder";
   static final String FLUSH_CONSOLIDATION = "flush-consolidation";
@@ -99,6 +105,20 @@ final class HttpPipelines {
             stream.pipeline().addLast("proxy", new ProxyHandler(listener, true));
           }
         }));
+    // The codec answers an HTTP/2 error of the connection itself (GOAWAY, then close: a client's
+    // protocol error, a header block timeout) and then passes it on to the end of the pipeline,
+    // where Netty would log it with a warning and a stack trace, as often as any client likes.
+    // Closing here too would cut the GOAWAY short; any other error closes the connection.
+    ch.pipeline().addLast("h2-errors", new ChannelInboundHandlerAdapter() {
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("event=h2_connection_error client={} error={}", ClientAddress.of(ctx.channel()),
+            cause.toString());
+        if (!(cause instanceof Http2Exception)) {
+          ctx.close();
+        }
+      }
+    });
     ch.attr(Drainable.KEY).set(new Drainable() {
       @Override
       public void drain() {

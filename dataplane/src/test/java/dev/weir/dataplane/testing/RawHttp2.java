@@ -201,6 +201,26 @@ public final class RawHttp2 implements AutoCloseable {
     throw new IOException("no outcome for stream " + streamId + " in " + MAX_FRAMES + " frames");
   }
 
+  /**
+   * Reads frames, answering none of them (not even SETTINGS, which would break a header block in
+   * progress), until a GOAWAY; its error code.
+   */
+  public long awaitGoAway() throws IOException {
+    for (int i = 0; i < MAX_FRAMES; i++) {
+      int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8)
+          | in.readUnsignedByte();
+      int type = in.readUnsignedByte();
+      in.readUnsignedByte();
+      in.readInt();
+      byte[] payload = new byte[length];
+      in.readFully(payload);
+      if (type == GOAWAY) {
+        return uint32(payload, 4);
+      }
+    }
+    throw new IOException("no GOAWAY in " + MAX_FRAMES + " frames");
+  }
+
   /** True when the server closed the connection (EOF within the socket timeout). */
   public boolean closedByServer() throws IOException {
     try {
