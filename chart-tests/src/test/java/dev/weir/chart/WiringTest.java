@@ -1,6 +1,7 @@
 package dev.weir.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -58,6 +59,18 @@ class WiringTest {
     assertThat(arg(set, "--max-header-bytes")).isEqualTo("65536");
     assertThat(arg(set, "--upstream-max-connections")).isEqualTo("1000");
     assertThat(arg(set, "--request-header-timeout")).isEqualTo("30s");
+  }
+
+  @Test
+  void listenerSettingsTheOperatorWouldRefuseAreRefusedByTheChart() {
+    assertThatThrownBy(() -> RenderedChart.render("dataplane.listener.clientIdleTimeout", "60"))
+        .hasMessageContaining("clientIdleTimeout");
+    assertThatThrownBy(() -> RenderedChart.render("dataplane.listener.requestHeaderTimeout",
+        "1m30s")).hasMessageContaining("requestHeaderTimeout");
+    assertThatThrownBy(() -> RenderedChart.render("dataplane.listener.maxHeaderBytes", "32Ki"))
+        .hasMessageContaining("maxHeaderBytes");
+    assertThatThrownBy(() -> RenderedChart.render("dataplane.listener.idleTimeout", "60s"))
+        .as("a misspelt key").hasMessageContaining("idleTimeout");
   }
 
   @Test

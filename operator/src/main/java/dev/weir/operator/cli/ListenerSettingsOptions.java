@@ -14,6 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@link Settings}.
  */
 final class ListenerSettingsOptions {
+  private static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
   @Spec(Spec.Target.MIXEE)
@@ -65,10 +66,12 @@ final class ListenerSettingsOptions {
         upstreamMaxConnections, upstreamIdleMillis, requestHeaderMillis);
   }
 
+  // Below a second, the idle check would run every few milliseconds on every connection and a
+  // TLS handshake (bounded by the request header time) could not finish.
   private long millis(String option, Duration value) {
-    if (value.toMillis() < 1 || value.compareTo(MAX_TIMEOUT) > 0) {
+    if (value.compareTo(MIN_TIMEOUT) < 0 || value.compareTo(MAX_TIMEOUT) > 0) {
       throw new ParameterException(spec.commandLine(),
-          option + ": must be between 1ms and 24h, not " + value);
+          option + ": must be between 1s and 24h, not " + value);
     }
     return value.toMillis();
   }

@@ -52,7 +52,13 @@ class ListenerSettingsOptionsTest {
     assertThatThrownBy(() -> standalone("--client-idle-timeout", "0s"))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("--client-idle-timeout").hasMessageContaining("PT0S");
-    assertThatThrownBy(() -> run("--request-header-timeout", "2d"))
+    assertThatThrownBy(() -> standalone("--request-header-timeout", "500ms"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--request-header-timeout: must be between 1s and 24h");
+    assertThatThrownBy(() -> run("--client-idle-timeout", "PT2562047788015216H"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--client-idle-timeout");
+    assertThatThrownBy(() -> run("--request-header-timeout", "25h"))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("--request-header-timeout");
     assertThatThrownBy(() -> standalone("--max-header-bytes", "100"))
