@@ -1,5 +1,7 @@
 package dev.weir.operator.translate;
 
+import static dev.weir.operator.translate.IngressSyntax.DEFAULT_CERTIFICATE;
+
 import dev.weir.dataplane.snapshot.Backend;
 import dev.weir.dataplane.snapshot.Certificate;
 import dev.weir.dataplane.snapshot.PathType;
@@ -30,9 +32,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -65,7 +65,6 @@ import java.util.TreeSet;
  * <p>Not thread-safe: one instance per translation loop, called on one thread.
  */
 public final class IncrementalTranslator {
-  private static final String DEFAULT_CERTIFICATE = "";
   private static final Comparator<ParsedIngress> AGE = Comparator
       .comparing(ParsedIngress::created, Comparator.nullsLast(Comparator.naturalOrder()))
       .thenComparing((ParsedIngress p) -> p.ref().namespace())
@@ -754,21 +753,12 @@ public final class IncrementalTranslator {
       Map<String, List<String>> tls = new LinkedHashMap<>();
       if (spec.getTls() != null) {
         for (IngressTLS entry : spec.getTls()) {
-          if (entry == null || entry.getSecretName() == null || entry.getSecretName().isEmpty()) {
+          String secret = IngressSyntax.tlsSecret(entry, ref, found);
+          if (secret == null) {
             continue;
           }
-          if (entry.getSecretName().contains("/")) {
-            found.add(new Diagnostic(ref, Reason.CROSS_NAMESPACE_SECRET, "Secret '"
-                + entry.getSecretName() + "' is refused: an Ingress may only use Secrets of its own"
-                + " namespace " + ref.namespace()));
-            continue;
-          }
-          List<String> tlsHosts = entry.getHosts() == null || entry.getHosts().isEmpty()
-              ? List.of(DEFAULT_CERTIFICATE)
-              : entry.getHosts().stream().filter(Objects::nonNull)
-                  .map(h -> h.toLowerCase(Locale.ROOT)).toList();
-          for (String host : tlsHosts) {
-            tls.computeIfAbsent(host, h -> new ArrayList<>()).add(entry.getSecretName());
+          for (String host : IngressSyntax.tlsHosts(entry)) {
+            tls.computeIfAbsent(host, h -> new ArrayList<>()).add(secret);
           }
         }
       }

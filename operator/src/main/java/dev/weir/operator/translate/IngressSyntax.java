@@ -3,16 +3,57 @@ package dev.weir.operator.translate;
 import dev.weir.dataplane.snapshot.PathType;
 import dev.weir.dataplane.snapshot.SnapshotValidator;
 import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.operator.state.ObjectRef;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** Host and path rules of an Ingress, checked and put in the snapshot's canonical form. */
+/**
+ * Host, path and TLS rules of an Ingress, checked and put in the snapshot's canonical form: one
+ * definition for both translators.
+ */
 final class IngressSyntax {
+  /**
+   * The "host" of the certificate served when no host's certificate applies: what a TLS entry
+   * without hosts gives (the spec's "wildcard host setting of the load balancer").
+   */
+  static final String DEFAULT_CERTIFICATE = "";
+
   // RFC 3986 path characters; anything else (spaces, '|', '{', regex syntax) cannot be a literal path.
   private static final Pattern PATH = Pattern.compile("/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*");
   private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+){3}");
 
   private IngressSyntax() {}
+
+  /**
+   * The Secret a TLS entry names, if the Ingress may use it. Null for an entry naming none (TLS by
+   * SNI alone, with the default certificate) and for a Secret of another namespace, which is
+   * refused with a diagnostic added to {@code diagnostics}.
+   */
+  static String tlsSecret(IngressTLS entry, ObjectRef ref,
+      Collection<Diagnostic> diagnostics) {
+    if (entry == null || entry.getSecretName() == null || entry.getSecretName().isEmpty()) {
+      return null;
+    }
+    if (entry.getSecretName().contains("/")) {
+      diagnostics.add(new Diagnostic(ref, Reason.CROSS_NAMESPACE_SECRET, "Secret '"
+          + entry.getSecretName() + "' is refused: an Ingress may only use Secrets of its own"
+          + " namespace " + ref.namespace()));
+      return null;
+    }
+    return entry.getSecretName();
+  }
+
+  /** The hosts a TLS entry covers, lower case; {@link #DEFAULT_CERTIFICATE} alone if it has none. */
+  static List<String> tlsHosts(IngressTLS entry) {
+    return entry.getHosts() == null || entry.getHosts().isEmpty()
+        ? List.of(DEFAULT_CERTIFICATE)
+        : entry.getHosts().stream().filter(Objects::nonNull)
+            .map(h -> h.toLowerCase(Locale.ROOT)).toList();
+  }
 
   /** A rule's host as a virtual host name: lower case, {@code *} for none; null when invalid. */
   static String host(String host) {

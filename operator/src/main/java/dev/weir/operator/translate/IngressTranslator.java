@@ -1,5 +1,7 @@
 package dev.weir.operator.translate;
 
+import static dev.weir.operator.translate.IngressSyntax.DEFAULT_CERTIFICATE;
+
 import dev.weir.dataplane.snapshot.Certificate;
 import dev.weir.dataplane.snapshot.PathType;
 import dev.weir.dataplane.snapshot.Route;
@@ -19,9 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -40,7 +40,6 @@ import java.util.TreeSet;
  * computes the same function by difference and is tested against this one.
  */
 public final class IngressTranslator {
-  private static final String DEFAULT_CERTIFICATE = "";
   // On the parsed creation time, parsed once per Ingress: a comparator that parsed it per
   // comparison would parse 280,000 timestamps to sort 10,000 Ingresses.
   private static final Comparator<Aged> AGE = Comparator
@@ -208,7 +207,7 @@ public final class IngressTranslator {
     }
 
     /**
-     * Host (or {@link #DEFAULT_CERTIFICATE}) to certificate id, for the hosts that have one; the
+     * Host (or {@link IngressSyntax#DEFAULT_CERTIFICATE}) to certificate id, for the hosts that have one; the
      * hosts whose Secret cannot give one now go to {@link #retainingHosts}.
      */
     private Map<String, String> resolveCertificates(List<Ingress> ours) {
@@ -219,31 +218,20 @@ public final class IngressTranslator {
         }
         ObjectRef ref = ref(ingress);
         for (IngressTLS tls : ingress.getSpec().getTls()) {
-          if (tls == null || tls.getSecretName() == null || tls.getSecretName().isEmpty()) {
-            continue; // TLS by SNI alone, with the default certificate
-          }
-          if (tls.getSecretName().contains("/")) {
-            diagnostics.add(new Diagnostic(ref, Reason.CROSS_NAMESPACE_SECRET, "Secret '"
-                + tls.getSecretName() + "' is refused: an Ingress may only use Secrets of its own"
-                + " namespace " + ref.namespace()));
+          String secret = IngressSyntax.tlsSecret(tls, ref, diagnostics);
+          if (secret == null) {
             continue;
           }
-          // Without hosts, an entry is the spec's "wildcard host setting of the load balancer":
-          // the certificate served when no host's certificate applies.
-          List<String> tlsHosts = tls.getHosts() == null || tls.getHosts().isEmpty()
-              ? List.of(DEFAULT_CERTIFICATE)
-              : tls.getHosts().stream().filter(Objects::nonNull)
-                  .map(h -> h.toLowerCase(Locale.ROOT)).toList();
-          for (String host : tlsHosts) {
+          for (String host : IngressSyntax.tlsHosts(tls)) {
             Claim existing = claims.get(host);
             if (existing == null) {
-              claims.put(host, new Claim(ref, tls.getSecretName()));
+              claims.put(host, new Claim(ref, secret));
             } else if (!existing.owner().namespace().equals(ref.namespace())
-                || !existing.backend().equals(tls.getSecretName())) {
+                || !existing.backend().equals(secret)) {
               diagnostics.add(new Diagnostic(ref, Reason.CONFLICTING_CERTIFICATE, (host.isEmpty()
                   ? "the default certificate" : "the certificate of host " + host)
                   + " comes from Secret " + existing.owner().namespace() + "/" + existing.backend()
-                  + " of " + existing.owner() + ", which is older; Secret " + tls.getSecretName()
+                  + " of " + existing.owner() + ", which is older; Secret " + secret
                   + " is not used for it"));
             }
           }
