@@ -539,25 +539,10 @@ public final class ServerTls implements AutoCloseable {
     if (sharedContext == null) {
       return configure(SslContextBuilder.forServer(certificate.key, certificate.chain)).build();
     }
-    requireBoringSslCurve(certificate);
+    // The shared context parses a key only at handshake time; CertificateCheck.load has already
+    // refused the curves BoringSSL lacks.
     return new CertificateContext(sharedContext, keyManager,
         keyManager.register(id, certificate.chain, certificate.key));
-  }
-
-  // A context of its own used to make BoringSSL parse the key at compile time, refusing curves it
-  // lacks; the shared context parses it only at handshake time, so refuse them here instead.
-  // BoringSSL's curves are the NIST prime curves, whose coefficient a is p - 3 (secp256k1's is 0).
-  private static void requireBoringSslCurve(LoadedCertificate certificate) throws SSLException {
-    if (certificate.key instanceof java.security.interfaces.ECKey ec) {
-      var params = ec.getParams();
-      int bits = params.getOrder().bitLength();
-      boolean nist = params.getCurve().getField() instanceof java.security.spec.ECFieldFp fp
-          && params.getCurve().getA().equals(fp.getP().subtract(java.math.BigInteger.valueOf(3)))
-          && (bits == 224 || bits == 256 || bits == 384 || bits == 521);
-      if (!nist) {
-        throw new SSLException("unsupported elliptic curve");
-      }
-    }
   }
 
   private SslContextBuilder configure(SslContextBuilder builder) {

@@ -83,6 +83,15 @@ class CompileTest {
   }
 
   @Test
+  void certificateOnACurveBoringSslLacksIsRefusedAtCompileTime() {
+    TestPki.Leaf k1 = pki.issue(KeyType.EC_SECP256K1, KeyFormat.PKCS8, "k1.example.com");
+    assertThatThrownBy(() -> tls.compile(tls(List.of(), List.of(k1.toCertificate("k1")))))
+        .isInstanceOf(InvalidSnapshotException.class)
+        .hasMessageContaining("certificates[0] (id 'k1')")
+        .hasMessageContaining("is not supported");
+  }
+
+  @Test
   void unparsablePemIsRefusedNamingTheCertificate() {
     String brokenChain = "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n";
     String brokenKey = "-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----\n";
