@@ -24,6 +24,11 @@ public record Settings(
 
   public static final Settings DEFAULTS = new Settings(0, 0, 0, 0, 0, 0);
 
+  /** Smallest {@code maxRequestLineBytes} a snapshot may set. */
+  public static final int MIN_REQUEST_LINE_BYTES = 256;
+  /** Smallest {@code maxHeaderBytes} a snapshot may set. */
+  public static final int MIN_HEADER_BYTES = 1024;
+
   public Settings {
     maxRequestLineBytes = maxRequestLineBytes == 0 ? 8 * 1024 : maxRequestLineBytes;
     maxHeaderBytes = maxHeaderBytes == 0 ? 32 * 1024 : maxHeaderBytes;

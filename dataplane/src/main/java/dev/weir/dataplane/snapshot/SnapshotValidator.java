@@ -351,11 +351,12 @@ public final class SnapshotValidator {
   }
 
   private static void checkSettings(Settings t, List<String> problems) {
-    if (t.maxRequestLineBytes() < 256) {
-      problems.add("settings.maxRequestLineBytes: must be at least 256");
+    if (t.maxRequestLineBytes() < Settings.MIN_REQUEST_LINE_BYTES) {
+      problems.add("settings.maxRequestLineBytes: must be at least "
+          + Settings.MIN_REQUEST_LINE_BYTES);
     }
-    if (t.maxHeaderBytes() < 1024) {
-      problems.add("settings.maxHeaderBytes: must be at least 1024");
+    if (t.maxHeaderBytes() < Settings.MIN_HEADER_BYTES) {
+      problems.add("settings.maxHeaderBytes: must be at least " + Settings.MIN_HEADER_BYTES);
     }
     if (t.clientIdleMillis() < 0 || t.upstreamIdleMillis() < 0) {
       problems.add("settings: idle timeouts must not be negative");

@@ -59,8 +59,8 @@ final class ListenerSettingsOptions {
     long clientIdleMillis = millis("--client-idle-timeout", clientIdle);
     long requestHeaderMillis = millis("--request-header-timeout", requestHeader);
     long upstreamIdleMillis = millis("--upstream-idle-timeout", upstreamIdle);
-    atLeast("--max-request-line-bytes", maxRequestLineBytes, 256);
-    atLeast("--max-header-bytes", maxHeaderBytes, 1024);
+    atLeast("--max-request-line-bytes", maxRequestLineBytes, Settings.MIN_REQUEST_LINE_BYTES);
+    atLeast("--max-header-bytes", maxHeaderBytes, Settings.MIN_HEADER_BYTES);
     atLeast("--upstream-max-connections", upstreamMaxConnections, 1);
     return new Settings(maxRequestLineBytes, maxHeaderBytes, clientIdleMillis,
         upstreamMaxConnections, upstreamIdleMillis, requestHeaderMillis);
