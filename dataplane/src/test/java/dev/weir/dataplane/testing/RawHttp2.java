@@ -145,14 +145,11 @@ public final class RawHttp2 implements AutoCloseable {
     Integer status = null;
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (int i = 0; i < MAX_FRAMES; i++) {
-      int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8)
-          | in.readUnsignedByte();
-      int type = in.readUnsignedByte();
-      int flags = in.readUnsignedByte();
-      int stream = in.readInt() & 0x7fffffff;
-      byte[] payload = new byte[length];
-      in.readFully(payload);
-      switch (type) {
+      Frame f = readFrame();
+      int flags = f.flags();
+      int stream = f.stream();
+      byte[] payload = f.payload();
+      switch (f.type()) {
         case SETTINGS -> {
           if ((flags & ACK) == 0) {
             frame(SETTINGS, ACK, 0, new byte[0]);
@@ -207,15 +204,9 @@ public final class RawHttp2 implements AutoCloseable {
    */
   public long awaitGoAway() throws IOException {
     for (int i = 0; i < MAX_FRAMES; i++) {
-      int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8)
-          | in.readUnsignedByte();
-      int type = in.readUnsignedByte();
-      in.readUnsignedByte();
-      in.readInt();
-      byte[] payload = new byte[length];
-      in.readFully(payload);
-      if (type == GOAWAY) {
-        return uint32(payload, 4);
+      Frame f = readFrame();
+      if (f.type() == GOAWAY) {
+        return uint32(f.payload(), 4);
       }
     }
     throw new IOException("no GOAWAY in " + MAX_FRAMES + " frames");
@@ -237,6 +228,19 @@ public final class RawHttp2 implements AutoCloseable {
     } catch (IOException e) {
       return true; // reset
     }
+  }
+
+  private record Frame(int type, int flags, int stream, byte[] payload) {}
+
+  private Frame readFrame() throws IOException {
+    int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8)
+        | in.readUnsignedByte();
+    int type = in.readUnsignedByte();
+    int flags = in.readUnsignedByte();
+    int stream = in.readInt() & 0x7fffffff;
+    byte[] payload = new byte[length];
+    in.readFully(payload);
+    return new Frame(type, flags, stream, payload);
   }
 
   private int status(int stream, byte[] payload, int flags) throws IOException {
