@@ -38,21 +38,33 @@ class Http2SlowClientTest {
     proxy.close();
   }
 
-  /** Sends {@code bytes} in pieces of {@code piece} bytes, {@code gapMillis} apart, until done or failed. */
-  static Thread trickle(RawHttp2 h2, byte[] bytes, int piece, long gapMillis) {
-    Thread writer = new Thread(() -> {
+  /** What a client thread does until the server closes the connection under it. */
+  interface ClientWork {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code work} on a daemon thread; its failure (the connection closed) ends it. */
+  static Thread inBackground(String name, ClientWork work) {
+    Thread thread = new Thread(() -> {
       try {
-        for (int i = 0; i < bytes.length; i += piece) {
-          h2.send(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + piece)));
-          Thread.sleep(gapMillis);
-        }
+        work.run();
       } catch (Exception e) {
         // the server closed the connection: what the test waits for
       }
-    }, "trickle");
-    writer.setDaemon(true);
-    writer.start();
-    return writer;
+    }, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /** Sends {@code bytes} in pieces of {@code piece} bytes, {@code gapMillis} apart, until done or failed. */
+  static Thread trickle(RawHttp2 h2, byte[] bytes, int piece, long gapMillis) {
+    return inBackground("trickle", () -> {
+      for (int i = 0; i < bytes.length; i += piece) {
+        h2.send(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + piece)));
+        Thread.sleep(gapMillis);
+      }
+    });
   }
 
   @Test
@@ -89,20 +101,14 @@ class Http2SlowClientTest {
       int quarter = block.length / 4;
       slow.send(RawHttp2.frameBytes(RawHttp2.HEADERS, RawHttp2.END_STREAM, 1,
           Arrays.copyOf(block, quarter)));
-      Thread writer = new Thread(() -> {
-        try {
-          for (int k = 1; k < 4; k++) {
-            Thread.sleep(400);
-            int flags = k == 3 ? RawHttp2.END_HEADERS : 0;
-            slow.send(RawHttp2.frameBytes(RawHttp2.CONTINUATION, flags, 1,
-                Arrays.copyOfRange(block, k * quarter, k == 3 ? block.length : (k + 1) * quarter)));
-          }
-        } catch (Exception e) {
-          // closed by the server
+      Thread writer = inBackground("continuations", () -> {
+        for (int k = 1; k < 4; k++) {
+          Thread.sleep(400);
+          int flags = k == 3 ? RawHttp2.END_HEADERS : 0;
+          slow.send(RawHttp2.frameBytes(RawHttp2.CONTINUATION, flags, 1,
+              Arrays.copyOfRange(block, k * quarter, k == 3 ? block.length : (k + 1) * quarter)));
         }
-      }, "continuations");
-      writer.setDaemon(true);
-      writer.start();
+      });
       assertThat(slow.awaitGoAway()).as("GOAWAY(ENHANCE_YOUR_CALM)").isEqualTo(ENHANCE_YOUR_CALM);
       assertThat(slow.closedByServer()).isTrue();
       Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -149,18 +155,12 @@ class Http2SlowClientTest {
     try (RawHttp2 h2 = new RawHttp2(tls.client(), proxy.dataplane.httpsPort())) {
       h2.readTimeoutMillis(10_000);
       long start = System.nanoTime();
-      Thread pinger = new Thread(() -> {
-        try {
-          while (true) {
-            h2.ping();
-            Thread.sleep(IDLE_MILLIS / 6);
-          }
-        } catch (Exception e) {
-          // closed by the server
+      Thread pinger = inBackground("pinger", () -> {
+        while (true) {
+          h2.ping();
+          Thread.sleep(IDLE_MILLIS / 6);
         }
-      }, "pinger");
-      pinger.setDaemon(true);
-      pinger.start();
+      });
       assertThat(h2.closedByServer()).isTrue();
       long closedAfterMillis = (System.nanoTime() - start) / 1_000_000;
       // Between 1 and 1.25 idle times (see ClientConnections.Tracker), plus scheduling slack.
