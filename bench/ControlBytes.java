@@ -1,6 +1,6 @@
-import dev.weir.dataplane.control.ControlFrameCodec;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.SnapshotDelta;
+import dev.weir.contract.control.ControlFrameCodec;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotDelta;
 import dev.weir.operator.source.ManifestSource;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.InMemoryClusterState;

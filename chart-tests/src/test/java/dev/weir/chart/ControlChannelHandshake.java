@@ -1,6 +1,6 @@
 package dev.weir.chart;
 
-import dev.weir.dataplane.control.ControlTls;
+import dev.weir.contract.control.ControlTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -24,14 +24,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The control channel's TLS, exactly as operator and data plane set it up ({@link ControlTls}:
- * TLS 1.3, client certificate required, host name verified), over loopback. The client verifies
- * the server's certificate against the name the data plane would dial, not against 127.0.0.1.
+ * The control channel's TLS, exactly as operator and data plane set it up ({@link ControlTls}: TLS
+ * 1.3, client certificate required, host name verified), over loopback. The client verifies the
+ * server's certificate against the name the data plane would dial, not against 127.0.0.1.
  */
 final class ControlChannelHandshake {
   private ControlChannelHandshake() {}
 
-  /** Writes tls.crt, tls.key and ca.crt (PEM text) into a new directory, as a Secret mount would. */
+  /**
+   * Writes tls.crt, tls.key and ca.crt (PEM text) into a new directory, as a Secret mount would.
+   */
   static Path tlsDir(Path parent, String name, Map<String, String> pemFiles) {
     try {
       Path dir = Files.createDirectories(parent.resolve(name));
@@ -45,34 +47,49 @@ final class ControlChannelHandshake {
   }
 
   /** Null when both ends completed the handshake, else why it failed. */
-  static Throwable handshake(Path operatorDir, Path dataplaneDir, String dialedHost) throws Exception {
+  static Throwable handshake(Path operatorDir, Path dataplaneDir, String dialedHost)
+      throws Exception {
     SslContext server = ControlTls.serverContext(operatorDir);
     SslContext client = ControlTls.clientContext(dataplaneDir);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       SslHandler[] serverSide = new SslHandler[1];
-      Channel listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              serverSide[0] = server.newHandler(ch.alloc());
-              ch.pipeline().addLast(serverSide[0]);
-            }
-          })
-          .bind("127.0.0.1", 0).sync().channel();
+      Channel listener =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      serverSide[0] = server.newHandler(ch.alloc());
+                      ch.pipeline().addLast(serverSide[0]);
+                    }
+                  })
+              .bind("127.0.0.1", 0)
+              .sync()
+              .channel();
       int port = ((InetSocketAddress) listener.localAddress()).getPort();
       SslHandler[] clientSide = new SslHandler[1];
-      Channel connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              clientSide[0] = client.newHandler(ch.alloc(), dialedHost, port);
-              ch.pipeline().addLast(clientSide[0]);
-            }
-          })
-          .connect("127.0.0.1", port).sync().channel();
-      Future<Channel> clientDone = clientSide[0].handshakeFuture().await(10, TimeUnit.SECONDS)
-          ? clientSide[0].handshakeFuture() : null;
+      Channel connection =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .handler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      clientSide[0] = client.newHandler(ch.alloc(), dialedHost, port);
+                      ch.pipeline().addLast(clientSide[0]);
+                    }
+                  })
+              .connect("127.0.0.1", port)
+              .sync()
+              .channel();
+      Future<Channel> clientDone =
+          clientSide[0].handshakeFuture().await(10, TimeUnit.SECONDS)
+              ? clientSide[0].handshakeFuture()
+              : null;
       try {
         if (clientDone == null) {
           return new AssertionError("handshake did not finish in 10 s");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.ByteArrayInputStream;
@@ -23,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlTlsTest {
   private static final String DIALED = "weir-operator.weir.svc";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void helmGeneratesBothSecretsFromOneCa() throws Exception {
@@ -50,19 +48,25 @@ class ControlTlsTest {
     Secret operator = RenderedChart.render().get(Secret.class, "weir-operator-control-tls");
 
     assertThat(dnsNames(certificate(RenderedChart.secretEntry(operator, "tls.crt"))))
-        .contains(DIALED, "weir-operator", "weir-operator.weir", "weir-operator.weir.svc.cluster.local");
+        .contains(
+            DIALED, "weir-operator", "weir-operator.weir", "weir-operator.weir.svc.cluster.local");
   }
 
   @Test
-  void generatedCertificatesCompleteTheControlChannelHandshakeOnlyForTheOperatorName() throws Exception {
+  void generatedCertificatesCompleteTheControlChannelHandshakeOnlyForTheOperatorName()
+      throws Exception {
     RenderedChart chart = RenderedChart.render();
-    Path operatorDir = ControlChannelHandshake.tlsDir(tmp, "operator",
-        pemFiles(chart.get(Secret.class, "weir-operator-control-tls")));
-    Path dataplaneDir = ControlChannelHandshake.tlsDir(tmp, "dataplane",
-        pemFiles(chart.get(Secret.class, "weir-dataplane-control-tls")));
+    Path operatorDir =
+        ControlChannelHandshake.tlsDir(
+            tmp, "operator", pemFiles(chart.get(Secret.class, "weir-operator-control-tls")));
+    Path dataplaneDir =
+        ControlChannelHandshake.tlsDir(
+            tmp, "dataplane", pemFiles(chart.get(Secret.class, "weir-dataplane-control-tls")));
 
     assertThat(ControlChannelHandshake.handshake(operatorDir, dataplaneDir, DIALED)).isNull();
-    assertThat(ControlChannelHandshake.handshake(operatorDir, dataplaneDir, "weir-operator.elsewhere.svc"))
+    assertThat(
+            ControlChannelHandshake.handshake(
+                operatorDir, dataplaneDir, "weir-operator.elsewhere.svc"))
         .isInstanceOf(SSLHandshakeException.class);
   }
 
@@ -73,7 +77,11 @@ class ControlTlsTest {
     assertThat(installed).hasSize(2);
     try {
       for (Secret secret : installed) {
-        MockCluster.client().secrets().inNamespace(RenderedChart.NAMESPACE).resource(secret).create();
+        MockCluster.client()
+            .secrets()
+            .inNamespace(RenderedChart.NAMESPACE)
+            .resource(secret)
+            .create();
       }
 
       RenderedChart upgrade = RenderedChart.render("fullnameOverride", "kept");
@@ -84,12 +92,17 @@ class ControlTlsTest {
       }
       // Without the Secrets in the cluster (first install, or a rotation) Helm generates new ones.
       assertThat(RenderedChart.render("fullnameOverride", "other").all(Secret.class))
-          .allSatisfy(s -> assertThat(s.getData().get("ca.crt"))
-              .isNotEqualTo(installed.get(0).getData().get("ca.crt")));
+          .allSatisfy(
+              s ->
+                  assertThat(s.getData().get("ca.crt"))
+                      .isNotEqualTo(installed.get(0).getData().get("ca.crt")));
     } finally {
       for (Secret secret : installed) {
-        MockCluster.client().secrets().inNamespace(RenderedChart.NAMESPACE)
-            .withName(secret.getMetadata().getName()).delete();
+        MockCluster.client()
+            .secrets()
+            .inNamespace(RenderedChart.NAMESPACE)
+            .withName(secret.getMetadata().getName())
+            .delete();
       }
     }
   }
@@ -100,30 +113,34 @@ class ControlTlsTest {
     RenderedChart chart = RenderedChart.render("controlTls.source", "cert-manager");
 
     assertThat(chart.all(Secret.class)).isEmpty();
-    assertThat(chart.ofKind("Issuer")).extracting(o -> o.getMetadata().getName())
+    assertThat(chart.ofKind("Issuer"))
+        .extracting(o -> o.getMetadata().getName())
         .containsExactlyInAnyOrder("weir-control-selfsigned", "weir-control-ca");
     Map<String, Object> ca = spec(chart.get("Certificate", "weir-control-ca"));
     assertThat(ca).containsEntry("isCA", true);
 
     Map<String, Object> server = spec(chart.get("Certificate", "weir-operator-control"));
     assertThat(server).containsEntry("secretName", "weir-operator-control-tls");
-    assertThat((List<Object>) server.get("dnsNames")).contains(DIALED, "weir-operator.weir.svc.cluster.local");
+    assertThat((List<Object>) server.get("dnsNames"))
+        .contains(DIALED, "weir-operator.weir.svc.cluster.local");
     assertThat((List<Object>) server.get("usages")).contains("server auth");
-    assertThat(server.get("issuerRef")).isEqualTo(Map.of("name", "weir-control-ca", "kind", "Issuer",
-        "group", "cert-manager.io"));
+    assertThat(server.get("issuerRef"))
+        .isEqualTo(Map.of("name", "weir-control-ca", "kind", "Issuer", "group", "cert-manager.io"));
 
     Map<String, Object> client = spec(chart.get("Certificate", "weir-dataplane-control"));
     assertThat(client).containsEntry("secretName", "weir-dataplane-control-tls");
     assertThat((List<Object>) client.get("usages")).contains("client auth");
     assertThat(client.get("issuerRef")).isEqualTo(server.get("issuerRef"));
     // The pods mount the Secrets cert-manager writes.
-    assertThat(WiringTest.volumeSecret(chart.operatorPod(), "control-tls")).contains("weir-operator-control-tls");
-    assertThat(WiringTest.volumeSecret(chart.dataplanePod(), "control-tls")).contains("weir-dataplane-control-tls");
+    assertThat(WiringTest.volumeSecret(chart.operatorPod(), "control-tls"))
+        .contains("weir-operator-control-tls");
+    assertThat(WiringTest.volumeSecret(chart.dataplanePod(), "control-tls"))
+        .contains("weir-dataplane-control-tls");
     // The Secrets cert-manager writes (the CA's holds its key) carry the label the operator
     // refuses to serve to clients.
     for (Map<String, Object> certificate : List.of(ca, server, client)) {
-      assertThat(certificate.get("secretTemplate")).isEqualTo(
-          Map.of("labels", Map.of(CONTROL_CHANNEL_LABEL, "true")));
+      assertThat(certificate.get("secretTemplate"))
+          .isEqualTo(Map.of("labels", Map.of(CONTROL_CHANNEL_LABEL, "true")));
     }
   }
 
@@ -141,12 +158,18 @@ class ControlTlsTest {
 
   @Test
   void certManagerWithAGivenIssuerCreatesNoIssuerOfItsOwn() {
-    RenderedChart chart = RenderedChart.render("controlTls.source", "cert-manager",
-        "controlTls.certManager.issuerRef.name", "corp-ca",
-        "controlTls.certManager.issuerRef.kind", "ClusterIssuer");
+    RenderedChart chart =
+        RenderedChart.render(
+            "controlTls.source",
+            "cert-manager",
+            "controlTls.certManager.issuerRef.name",
+            "corp-ca",
+            "controlTls.certManager.issuerRef.kind",
+            "ClusterIssuer");
 
     assertThat(chart.ofKind("Issuer")).isEmpty();
-    assertThat(chart.ofKind("Certificate")).extracting(o -> o.getMetadata().getName())
+    assertThat(chart.ofKind("Certificate"))
+        .extracting(o -> o.getMetadata().getName())
         .containsExactlyInAnyOrder("weir-operator-control", "weir-dataplane-control");
     assertThat(spec(chart.get("Certificate", "weir-operator-control")).get("issuerRef"))
         .isEqualTo(Map.of("name", "corp-ca", "kind", "ClusterIssuer"));
@@ -154,8 +177,14 @@ class ControlTlsTest {
 
   @Test
   void existingModeRendersNoCertificatesAndMountsTheNamedSecrets() {
-    RenderedChart chart = RenderedChart.render("controlTls.source", "existing",
-        "controlTls.existing.operatorSecret", "op-tls", "controlTls.existing.dataplaneSecret", "dp-tls");
+    RenderedChart chart =
+        RenderedChart.render(
+            "controlTls.source",
+            "existing",
+            "controlTls.existing.operatorSecret",
+            "op-tls",
+            "controlTls.existing.dataplaneSecret",
+            "dp-tls");
 
     assertThat(chart.all(Secret.class)).isEmpty();
     assertThat(chart.ofKind("Certificate")).isEmpty();
@@ -182,8 +211,9 @@ class ControlTlsTest {
   }
 
   static X509Certificate certificate(String pem) throws Exception {
-    return (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
   }
 
   static List<String> dnsNames(X509Certificate certificate) throws Exception {
@@ -195,6 +225,7 @@ class ControlTlsTest {
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> spec(HasMetadata object) {
-    return (Map<String, Object>) ((GenericKubernetesResource) object).getAdditionalProperties().get("spec");
+    return (Map<String, Object>)
+        ((GenericKubernetesResource) object).getAdditionalProperties().get("spec");
   }
 }

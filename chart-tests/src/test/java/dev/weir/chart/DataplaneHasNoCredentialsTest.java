@@ -19,7 +19,8 @@ class DataplaneHasNoCredentialsTest {
   @ParameterizedTest
   @ValueSource(strings = {"Deployment", "DaemonSet"})
   void dataplanePodMountsNoServiceAccountToken(String kind) {
-    RenderedChart chart = RenderedChart.render("dataplane.kind", kind, "watchNamespaces[0]", "apps");
+    RenderedChart chart =
+        RenderedChart.render("dataplane.kind", kind, "watchNamespaces[0]", "apps");
     PodSpec pod = chart.dataplanePod();
 
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
@@ -41,16 +42,19 @@ class DataplaneHasNoCredentialsTest {
   @ParameterizedTest
   @ValueSource(strings = {"all-namespaces", "listed-namespaces"})
   void noRoleOrClusterRoleIsBoundToTheDataplane(String scope) {
-    RenderedChart chart = scope.equals("all-namespaces")
-        ? RenderedChart.render()
-        : RenderedChart.render("watchNamespaces[0]", "apps", "watchNamespaces[1]", "shop");
+    RenderedChart chart =
+        scope.equals("all-namespaces")
+            ? RenderedChart.render()
+            : RenderedChart.render("watchNamespaces[0]", "apps", "watchNamespaces[1]", "shop");
 
-    List<Subject> subjects = Stream.concat(
-            chart.all(RoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()),
-            chart.all(ClusterRoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()))
-        .toList();
+    List<Subject> subjects =
+        Stream.concat(
+                chart.all(RoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()),
+                chart.all(ClusterRoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()))
+            .toList();
 
-    assertThat(subjects).isNotEmpty()
+    assertThat(subjects)
+        .isNotEmpty()
         .allSatisfy(s -> assertThat(s.getName()).isEqualTo("weir-operator"));
   }
 }

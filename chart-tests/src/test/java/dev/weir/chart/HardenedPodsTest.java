@@ -27,7 +27,8 @@ class HardenedPodsTest {
     for (PodSpec pod : pods) {
       assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
       assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
-      assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+      assertThat(pod.getSecurityContext().getSeccompProfile().getType())
+          .isEqualTo("RuntimeDefault");
       assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
       List<Container> containers = new ArrayList<>(pod.getContainers());
       if (pod.getInitContainers() != null) {
@@ -42,7 +43,8 @@ class HardenedPodsTest {
         assertThat(sc.getCapabilities().getAdd()).as(container.getName()).isNullOrEmpty();
         assertThat(sc.getRunAsUser()).as(container.getName()).isNotEqualTo(Long.valueOf(0));
         // A read-only root needs a writable /tmp for the JVM and Netty's native libraries.
-        assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+        assertThat(container.getVolumeMounts())
+            .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(container.getResources().getLimits()).containsKey("memory");
       }

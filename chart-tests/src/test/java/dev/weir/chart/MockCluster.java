@@ -20,10 +20,11 @@ import java.util.Queue;
 
 /**
  * The API server Helm's {@code lookup} reaches while the tests render: fabric8's mock server in
- * CRUD mode (plus the discovery answers Helm needs), one per test JVM. helm-java's template runs Helm's install in dry-run mode with its
- * dry-run option set to "none", which lets {@code lookup} call the cluster of the kubeconfig in
- * $KUBECONFIG (set by surefire to the file written here). An empty mock cluster is a first
- * install; Secrets created in it stand for an earlier release's (an upgrade).
+ * CRUD mode (plus the discovery answers Helm needs), one per test JVM. helm-java's template runs
+ * Helm's install in dry-run mode with its dry-run option set to "none", which lets {@code lookup}
+ * call the cluster of the kubeconfig in $KUBECONFIG (set by surefire to the file written here). An
+ * empty mock cluster is a first install; Secrets created in it stand for an earlier release's (an
+ * upgrade).
  */
 final class MockCluster {
   private static KubernetesMockServer server;
@@ -40,20 +41,42 @@ final class MockCluster {
 
   private static void start() {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
-        new KubernetesMixedDispatcher(expectations), false);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
+            false);
     server.init();
     // Helm maps Secret to its resource through discovery, which the CRUD dispatcher does not serve
     // (client-go adds its default ?timeout=32s).
-    server.expect().get().withPath("/api?timeout=32s").andReturn(200,
-        new APIVersionsBuilder().withVersions("v1").build()).always();
-    server.expect().get().withPath("/api/v1?timeout=32s").andReturn(200, new APIResourceListBuilder()
-        .withGroupVersion("v1")
-        .addToResources(new APIResourceBuilder().withName("secrets").withKind("Secret")
-            .withNamespaced(true).withVerbs("get", "list").build())
-        .build()).always();
+    server
+        .expect()
+        .get()
+        .withPath("/api?timeout=32s")
+        .andReturn(200, new APIVersionsBuilder().withVersions("v1").build())
+        .always();
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1?timeout=32s")
+        .andReturn(
+            200,
+            new APIResourceListBuilder()
+                .withGroupVersion("v1")
+                .addToResources(
+                    new APIResourceBuilder()
+                        .withName("secrets")
+                        .withKind("Secret")
+                        .withNamespaced(true)
+                        .withVerbs("get", "list")
+                        .build())
+                .build())
+        .always();
     client = server.createClient();
-    String kubeconfig = """
+    String kubeconfig =
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -71,17 +94,22 @@ final class MockCluster {
           - name: mock
             user:
               token: not-a-secret
-        """.formatted(server.getHostName(), server.getPort(), RenderedChart.NAMESPACE);
-    Path file = Path.of(System.getProperty("weir.chart.kubeconfig", "target/mock-cluster.kubeconfig"));
+        """
+            .formatted(server.getHostName(), server.getPort(), RenderedChart.NAMESPACE);
+    Path file =
+        Path.of(System.getProperty("weir.chart.kubeconfig", "target/mock-cluster.kubeconfig"));
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, kubeconfig);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      client.close();
-      server.destroy();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  client.close();
+                  server.destroy();
+                }));
   }
 }

@@ -17,24 +17,37 @@ import org.junit.jupiter.api.Test;
  * the verb-by-call reasoning), flattened to "group/resource[names]:verb" so any extra grant shows.
  */
 class OperatorRbacTest {
-  private static final Set<String> NAMESPACED = Set.of(
-      "networking.k8s.io/ingresses:get", "networking.k8s.io/ingresses:list",
-      "networking.k8s.io/ingresses:watch",
-      "networking.k8s.io/ingresses/status:update", "networking.k8s.io/ingresses/status:patch",
-      "/services:get", "/services:list", "/services:watch",
-      "/secrets:get", "/secrets:list", "/secrets:watch",
-      "discovery.k8s.io/endpointslices:get", "discovery.k8s.io/endpointslices:list",
-      "discovery.k8s.io/endpointslices:watch",
-      "/events:create", "/events:get", "/events:patch");
-  private static final Set<String> CLUSTER_SCOPED = Set.of(
-      "networking.k8s.io/ingressclasses:get", "networking.k8s.io/ingressclasses:list",
-      "networking.k8s.io/ingressclasses:watch");
-  private static final Set<String> LEADER_ELECTION = Set.of(
-      "coordination.k8s.io/leases:create",
-      "coordination.k8s.io/leases[weir-operator-leader]:get",
-      "coordination.k8s.io/leases[weir-operator-leader]:update",
-      "coordination.k8s.io/leases[weir-operator-leader]:patch",
-      "/services[weir-dataplane]:get");
+  private static final Set<String> NAMESPACED =
+      Set.of(
+          "networking.k8s.io/ingresses:get",
+          "networking.k8s.io/ingresses:list",
+          "networking.k8s.io/ingresses:watch",
+          "networking.k8s.io/ingresses/status:update",
+          "networking.k8s.io/ingresses/status:patch",
+          "/services:get",
+          "/services:list",
+          "/services:watch",
+          "/secrets:get",
+          "/secrets:list",
+          "/secrets:watch",
+          "discovery.k8s.io/endpointslices:get",
+          "discovery.k8s.io/endpointslices:list",
+          "discovery.k8s.io/endpointslices:watch",
+          "/events:create",
+          "/events:get",
+          "/events:patch");
+  private static final Set<String> CLUSTER_SCOPED =
+      Set.of(
+          "networking.k8s.io/ingressclasses:get",
+          "networking.k8s.io/ingressclasses:list",
+          "networking.k8s.io/ingressclasses:watch");
+  private static final Set<String> LEADER_ELECTION =
+      Set.of(
+          "coordination.k8s.io/leases:create",
+          "coordination.k8s.io/leases[weir-operator-leader]:get",
+          "coordination.k8s.io/leases[weir-operator-leader]:update",
+          "coordination.k8s.io/leases[weir-operator-leader]:patch",
+          "/services[weir-dataplane]:get");
 
   @Test
   void clusterRoleGrantsExactlyTheWatchedKindsStatusAndEvents() {
@@ -46,11 +59,14 @@ class OperatorRbacTest {
         .containsExactlyInAnyOrderElementsOf(expected);
     ClusterRoleBinding binding = chart.get(ClusterRoleBinding.class, "weir-operator");
     assertThat(binding.getRoleRef().getName()).isEqualTo("weir-operator");
-    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
-      assertThat(s.getKind()).isEqualTo("ServiceAccount");
-      assertThat(s.getName()).isEqualTo("weir-operator");
-      assertThat(s.getNamespace()).isEqualTo("weir");
-    });
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo("weir-operator");
+              assertThat(s.getNamespace()).isEqualTo("weir");
+            });
   }
 
   @Test
@@ -62,24 +78,31 @@ class OperatorRbacTest {
     assertThat(grants(role.getRules())).containsExactlyInAnyOrderElementsOf(LEADER_ELECTION);
     RoleBinding binding = chart.get(RoleBinding.class, "weir-operator-leader-election");
     assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
-    assertThat(binding.getSubjects()).singleElement()
+    assertThat(binding.getSubjects())
+        .singleElement()
         .satisfies(s -> assertThat(s.getName()).isEqualTo("weir-operator"));
   }
 
   @Test
   void watchedNamespacesGetRolesAndTheClusterRoleKeepsOnlyIngressClasses() {
-    RenderedChart chart = RenderedChart.render("watchNamespaces[0]", "apps", "watchNamespaces[1]", "shop");
+    RenderedChart chart =
+        RenderedChart.render("watchNamespaces[0]", "apps", "watchNamespaces[1]", "shop");
 
     assertThat(grants(chart.get(ClusterRole.class, "weir-operator").getRules()))
         .containsExactlyInAnyOrderElementsOf(CLUSTER_SCOPED);
-    List<Role> roles = chart.all(Role.class).stream()
-        .filter(r -> r.getMetadata().getName().equals("weir-operator")).toList();
-    assertThat(roles).extracting(r -> r.getMetadata().getNamespace())
+    List<Role> roles =
+        chart.all(Role.class).stream()
+            .filter(r -> r.getMetadata().getName().equals("weir-operator"))
+            .toList();
+    assertThat(roles)
+        .extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("apps", "shop");
-    assertThat(roles).allSatisfy(r ->
-        assertThat(grants(r.getRules())).containsExactlyInAnyOrderElementsOf(NAMESPACED));
-    assertThat(chart.all(RoleBinding.class).stream()
-        .filter(b -> b.getMetadata().getName().equals("weir-operator")))
+    assertThat(roles)
+        .allSatisfy(
+            r -> assertThat(grants(r.getRules())).containsExactlyInAnyOrderElementsOf(NAMESPACED));
+    assertThat(
+            chart.all(RoleBinding.class).stream()
+                .filter(b -> b.getMetadata().getName().equals("weir-operator")))
         .extracting(b -> b.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("apps", "shop");
   }
@@ -90,8 +113,10 @@ class OperatorRbacTest {
       assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {
-          String names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
-              ? "" : rule.getResourceNames().toString().replace(" ", "");
+          String names =
+              rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                  ? ""
+                  : rule.getResourceNames().toString().replace(" ", "");
           for (String verb : rule.getVerbs()) {
             assertThat(verb).isNotEqualTo("*");
             grants.add(group + "/" + resource + names + ":" + verb);

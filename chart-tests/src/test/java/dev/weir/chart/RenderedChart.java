@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -22,14 +23,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * charts/weir rendered by Helm (helm-java: Helm's own Go code, as a native library) and parsed
- * into fabric8's typed model; custom resources come back as GenericKubernetesResource.
+ * charts/weir rendered by Helm (helm-java: Helm's own Go code, as a native library) and parsed into
+ * fabric8's typed model; custom resources come back as GenericKubernetesResource.
  */
 final class RenderedChart {
   static final Path REPO = findRepo();
   static final Path CHART = REPO.resolve("charts/weir");
   static final String RELEASE = "weir";
   static final String NAMESPACE = "weir";
+
   /** Helm's built-in default (v1.20) is older than the chart's kubeVersion floor. */
   static final String KUBE_VERSION = "1.30.0";
 
@@ -54,8 +56,12 @@ final class RenderedChart {
 
   static String template(Path valuesFile, String... keyValues) {
     MockCluster.client();
-    TemplateCommand command = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
-        .withKubeVersion(KUBE_VERSION);
+    TemplateCommand command =
+        new Helm(CHART)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBE_VERSION);
     if (valuesFile != null) {
       command = command.withValuesFile(valuesFile);
     }
@@ -90,13 +96,24 @@ final class RenderedChart {
   }
 
   <T extends HasMetadata> T get(Class<T> type, String name) {
-    return find(type, name).orElseThrow(() -> new AssertionError(
-        "no " + type.getSimpleName() + " named " + name + " in the rendered chart; objects: "
-            + objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList()));
+    return find(type, name)
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no "
+                        + type.getSimpleName()
+                        + " named "
+                        + name
+                        + " in the rendered chart; objects: "
+                        + objects.stream()
+                            .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+                            .toList()));
   }
 
   HasMetadata get(String kind, String name) {
-    return ofKind(kind).stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst()
+    return ofKind(kind).stream()
+        .filter(o -> name.equals(o.getMetadata().getName()))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
   }
 
@@ -121,7 +138,7 @@ final class RenderedChart {
   static String secretEntry(Secret secret, String key) {
     String encoded = secret.getData().get(key);
     assertThat(encoded).as("%s in Secret %s", key, secret.getMetadata().getName()).isNotBlank();
-    return new String(Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(Base64.getDecoder().decode(encoded), StandardCharsets.US_ASCII);
   }
 
   private static Map<String, String> pairs(String... keyValues) {
@@ -141,7 +158,8 @@ final class RenderedChart {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("charts/weir not found above " + Paths.get("").toAbsolutePath());
+      throw new IllegalStateException(
+          "charts/weir not found above " + Paths.get("").toAbsolutePath());
     }
     return dir;
   }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class StaticManifestTest {
   static final Path MANIFEST = RenderedChart.REPO.resolve("deploy/weir.yaml");
-  static final String HEADER = """
+  static final String HEADER =
+      """
       # Weir, rendered from charts/weir with its default values except controlTls.source=existing
       # (release "weir", namespace "weir"). Generated: do not edit. Regenerate with
       #   ./mvnw -q -pl chart-tests test -Dtest=StaticManifestTest -Dweir.regenerate=true

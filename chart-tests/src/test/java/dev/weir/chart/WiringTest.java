@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
@@ -34,10 +35,13 @@ class WiringTest {
     assertThat(published.getSpec().getType()).isEqualTo("LoadBalancer");
 
     assertThat(arg(operator, "--control-tls-dir")).isEqualTo("/etc/weir/control");
-    assertThat(operator.getVolumeMounts()).anySatisfy(m -> {
-      assertThat(m.getMountPath()).isEqualTo("/etc/weir/control");
-      assertThat(volumeSecret(chart.operatorPod(), m.getName())).contains("weir-operator-control-tls");
-    });
+    assertThat(operator.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/etc/weir/control");
+              assertThat(volumeSecret(chart.operatorPod(), m.getName()))
+                  .contains("weir-operator-control-tls");
+            });
     assertThat(arg(operator, "--election-lease")).isEqualTo("weir-operator-leader");
   }
 
@@ -51,10 +55,17 @@ class WiringTest {
     assertThat(arg(defaults, "--upstream-idle-timeout")).isEqualTo("60s");
     assertThat(arg(defaults, "--upstream-max-connections")).isEqualTo("256");
 
-    Container set = RenderedChart.render("dataplane.listener.clientIdleTimeout", "2m",
-        "dataplane.listener.maxHeaderBytes", "65536",
-        "dataplane.listener.upstreamMaxConnections", "1000")
-        .operatorPod().getContainers().get(0);
+    Container set =
+        RenderedChart.render(
+                "dataplane.listener.clientIdleTimeout",
+                "2m",
+                "dataplane.listener.maxHeaderBytes",
+                "65536",
+                "dataplane.listener.upstreamMaxConnections",
+                "1000")
+            .operatorPod()
+            .getContainers()
+            .get(0);
     assertThat(arg(set, "--client-idle-timeout")).isEqualTo("2m");
     assertThat(arg(set, "--max-header-bytes")).isEqualTo("65536");
     assertThat(arg(set, "--upstream-max-connections")).isEqualTo("1000");
@@ -65,12 +76,14 @@ class WiringTest {
   void listenerSettingsTheOperatorWouldRefuseAreRefusedByTheChart() {
     assertThatThrownBy(() -> RenderedChart.render("dataplane.listener.clientIdleTimeout", "60"))
         .hasMessageContaining("clientIdleTimeout");
-    assertThatThrownBy(() -> RenderedChart.render("dataplane.listener.requestHeaderTimeout",
-        "1m30s")).hasMessageContaining("requestHeaderTimeout");
+    assertThatThrownBy(
+            () -> RenderedChart.render("dataplane.listener.requestHeaderTimeout", "1m30s"))
+        .hasMessageContaining("requestHeaderTimeout");
     assertThatThrownBy(() -> RenderedChart.render("dataplane.listener.maxHeaderBytes", "32Ki"))
         .hasMessageContaining("maxHeaderBytes");
     assertThatThrownBy(() -> RenderedChart.render("dataplane.listener.idleTimeout", "60s"))
-        .as("a misspelt key").hasMessageContaining("idleTimeout");
+        .as("a misspelt key")
+        .hasMessageContaining("idleTimeout");
   }
 
   @Test
@@ -80,14 +93,17 @@ class WiringTest {
     Service operatorService = chart.get(Service.class, "weir-operator");
     ServicePort control = port(operatorService, "control");
 
-    assertThat(arg(dataplane, "--operator")).isEqualTo("weir-operator.weir.svc:" + control.getPort());
+    assertThat(arg(dataplane, "--operator"))
+        .isEqualTo("weir-operator.weir.svc:" + control.getPort());
     assertThat(control.getPort()).isEqualTo(18000);
     assertThat(control.getTargetPort()).isEqualTo(new IntOrString("control"));
     Container operator = chart.operatorPod().getContainers().get(0);
-    assertThat(operator.getPorts()).anySatisfy(p -> {
-      assertThat(p.getName()).isEqualTo("control");
-      assertThat(p.getContainerPort()).isEqualTo(18000);
-    });
+    assertThat(operator.getPorts())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("control");
+              assertThat(p.getContainerPort()).isEqualTo(18000);
+            });
     assertThat(arg(operator, "--control-port")).isEqualTo("18000");
     assertThat(operatorService.getSpec().getSelector())
         .isEqualTo(chart.operator().getSpec().getSelector().getMatchLabels());
@@ -97,10 +113,22 @@ class WiringTest {
   @Test
   void renamedReleaseKeepsOperatorAddressAndPublishServiceConsistent() {
     RenderedChart chart = RenderedChart.render("fullnameOverride", "edge");
-    Container dataplane = chart.get(Deployment.class, "edge-dataplane")
-        .getSpec().getTemplate().getSpec().getContainers().get(0);
-    Container operator = chart.get(Deployment.class, "edge-operator")
-        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container dataplane =
+        chart
+            .get(Deployment.class, "edge-dataplane")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    Container operator =
+        chart
+            .get(Deployment.class, "edge-operator")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
 
     assertThat(arg(dataplane, "--operator")).isEqualTo("edge-operator.weir.svc:18000");
     assertThat(chart.find(Service.class, "edge-operator")).isPresent();
@@ -118,24 +146,31 @@ class WiringTest {
     assertThat(port(service, "http").getTargetPort()).isEqualTo(new IntOrString("http"));
     assertThat(port(service, "https").getPort()).isEqualTo(443);
     assertThat(port(service, "https").getTargetPort()).isEqualTo(new IntOrString("https"));
-    assertThat(dataplane.getPorts()).anySatisfy(p -> {
-      assertThat(p.getName()).isEqualTo("http");
-      assertThat(p.getContainerPort()).isEqualTo(8080);
-    }).anySatisfy(p -> {
-      assertThat(p.getName()).isEqualTo("https");
-      assertThat(p.getContainerPort()).isEqualTo(8443);
-    });
+    assertThat(dataplane.getPorts())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(8080);
+            })
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("https");
+              assertThat(p.getContainerPort()).isEqualTo(8443);
+            });
     assertThat(arg(dataplane, "--http-port")).isEqualTo("8080");
     assertThat(arg(dataplane, "--https-port")).isEqualTo("8443");
     // The admin port (metrics) is never on the public Service.
-    assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName)
+    assertThat(service.getSpec().getPorts())
+        .extracting(ServicePort::getName)
         .containsExactlyInAnyOrder("http", "https");
     assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
     assertThat(service.getSpec().getSelector())
-        .isEqualTo(chart.get(Deployment.class, "weir-dataplane").getSpec().getSelector().getMatchLabels());
+        .isEqualTo(
+            chart.get(Deployment.class, "weir-dataplane").getSpec().getSelector().getMatchLabels());
 
-    Service cluster = RenderedChart.render("dataplane.service.externalTrafficPolicy", "Cluster")
-        .get(Service.class, "weir-dataplane");
+    Service cluster =
+        RenderedChart.render("dataplane.service.externalTrafficPolicy", "Cluster")
+            .get(Service.class, "weir-dataplane");
     assertThat(cluster.getSpec().getExternalTrafficPolicy()).isEqualTo("Cluster");
   }
 
@@ -169,8 +204,9 @@ class WiringTest {
 
   @Test
   void gracePeriodCoversPreStopSleepAndDrainTimeout() {
-    RenderedChart chart = RenderedChart.render(
-        "dataplane.drainTimeoutSeconds", "60", "dataplane.preStopSleepSeconds", "15");
+    RenderedChart chart =
+        RenderedChart.render(
+            "dataplane.drainTimeoutSeconds", "60", "dataplane.preStopSleepSeconds", "15");
     PodSpec pod = chart.dataplanePod();
     Container dataplane = pod.getContainers().get(0);
 
@@ -191,29 +227,41 @@ class WiringTest {
     assertThat(arg(operator, "--ingress-class")).isEqualTo("weir");
     assertThat(ingressClass.getMetadata().getAnnotations()).isNullOrEmpty();
 
-    IngressClass defaultClass = RenderedChart.render("ingressClass.default", "true")
-        .get(IngressClass.class, "weir");
+    IngressClass defaultClass =
+        RenderedChart.render("ingressClass.default", "true").get(IngressClass.class, "weir");
     assertThat(defaultClass.getMetadata().getAnnotations())
         .containsEntry("ingressclass.kubernetes.io/is-default-class", "true");
   }
 
   @Test
   void valuesBecomeOperatorArgumentsAndEnvironment() {
-    RenderedChart chart = RenderedChart.render(
-        "watchNamespaces[0]", "apps", "watchNamespaces[1]", "shop",
-        "watchIngressWithoutClass", "true",
-        "logLevel", "DEBUG",
-        "operator.extraArgs[0]", "--status-resync=30s");
+    RenderedChart chart =
+        RenderedChart.render(
+            "watchNamespaces[0]",
+            "apps",
+            "watchNamespaces[1]",
+            "shop",
+            "watchIngressWithoutClass",
+            "true",
+            "logLevel",
+            "DEBUG",
+            "operator.extraArgs[0]",
+            "--status-resync=30s");
     Container operator = chart.operatorPod().getContainers().get(0);
 
-    assertThat(operator.getArgs()).contains("--namespace=apps", "--namespace=shop",
-        "--watch-ingress-without-class", "--status-resync=30s");
+    assertThat(operator.getArgs())
+        .contains(
+            "--namespace=apps",
+            "--namespace=shop",
+            "--watch-ingress-without-class",
+            "--status-resync=30s");
     assertThat(env(operator, "WEIR_LOG_LEVEL").getValue()).isEqualTo("DEBUG");
     assertThat(env(chart.dataplanePod().getContainers().get(0), "WEIR_LOG_LEVEL").getValue())
         .isEqualTo("DEBUG");
 
     Container plain = RenderedChart.render().operatorPod().getContainers().get(0);
-    assertThat(plain.getArgs()).noneMatch(a -> a.startsWith("--namespace"))
+    assertThat(plain.getArgs())
+        .noneMatch(a -> a.startsWith("--namespace"))
         .doesNotContain("--watch-ingress-without-class");
   }
 
@@ -221,8 +269,14 @@ class WiringTest {
   void imageDefaultsToTheChartAppVersionAndCanBeOverridden() {
     assertThat(RenderedChart.render().operatorPod().getContainers().get(0).getImage())
         .isEqualTo("weir:0.1.0");
-    RenderedChart chart = RenderedChart.render(
-        "image.repository", "registry.example/weir", "image.tag", "abc123", "image.pullPolicy", "Always");
+    RenderedChart chart =
+        RenderedChart.render(
+            "image.repository",
+            "registry.example/weir",
+            "image.tag",
+            "abc123",
+            "image.pullPolicy",
+            "Always");
     for (PodSpec pod : List.of(chart.operatorPod(), chart.dataplanePod())) {
       assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example/weir:abc123");
       assertThat(pod.getContainers().get(0).getImagePullPolicy()).isEqualTo("Always");
@@ -232,16 +286,26 @@ class WiringTest {
   @Test
   void dataplaneSpreadsAcrossNodesSoftlyByDefaultAndHardOnRequest() {
     PodSpec soft = RenderedChart.render().dataplanePod();
-    assertThat(soft.getAffinity().getPodAntiAffinity()
-        .getPreferredDuringSchedulingIgnoredDuringExecution()).singleElement()
-        .satisfies(t -> assertThat(t.getPodAffinityTerm().getTopologyKey())
-            .isEqualTo("kubernetes.io/hostname"));
+    assertThat(
+            soft.getAffinity()
+                .getPodAntiAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution())
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(t.getPodAffinityTerm().getTopologyKey())
+                    .isEqualTo("kubernetes.io/hostname"));
 
     PodSpec hard = RenderedChart.render("dataplane.antiAffinity", "hard").dataplanePod();
-    assertThat(hard.getAffinity().getPodAntiAffinity()
-        .getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement()
-        .satisfies(t -> assertThat(t.getLabelSelector().getMatchLabels())
-            .containsEntry("app.kubernetes.io/component", "dataplane"));
+    assertThat(
+            hard.getAffinity()
+                .getPodAntiAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution())
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(t.getLabelSelector().getMatchLabels())
+                    .containsEntry("app.kubernetes.io/component", "dataplane"));
   }
 
   @Test
@@ -268,8 +332,9 @@ class WiringTest {
 
   @Test
   void autoscalingTargetsTheDataplaneDeploymentAndLeavesReplicasToIt() {
-    RenderedChart chart = RenderedChart.render(
-        "dataplane.autoscaling.enabled", "true", "dataplane.autoscaling.maxReplicas", "7");
+    RenderedChart chart =
+        RenderedChart.render(
+            "dataplane.autoscaling.enabled", "true", "dataplane.autoscaling.maxReplicas", "7");
 
     HorizontalPodAutoscaler hpa = chart.get(HorizontalPodAutoscaler.class, "weir-dataplane");
     assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
@@ -289,46 +354,59 @@ class WiringTest {
     assertThat(port(dataplaneAdmin, "admin").getPort()).isEqualTo(9090);
     for (var monitor : chart.ofKind("ServiceMonitor")) {
       @SuppressWarnings("unchecked")
-      Map<String, Object> spec = (Map<String, Object>) ((io.fabric8.kubernetes.api.model.GenericKubernetesResource) monitor)
-          .getAdditionalProperties().get("spec");
+      Map<String, Object> spec =
+          (Map<String, Object>)
+              ((GenericKubernetesResource) monitor).getAdditionalProperties().get("spec");
       @SuppressWarnings("unchecked")
-      Map<String, String> labels = (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
+      Map<String, String> labels =
+          (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
       // Exactly one Service per monitor carries an "admin" port and matches its selector.
-      List<Service> matched = chart.all(Service.class).stream()
-          .filter(s -> s.getMetadata().getLabels().entrySet().containsAll(labels.entrySet()))
-          .toList();
-      assertThat(matched).singleElement()
-          .satisfies(s -> assertThat(port(s, "admin")).isNotNull());
+      List<Service> matched =
+          chart.all(Service.class).stream()
+              .filter(s -> s.getMetadata().getLabels().entrySet().containsAll(labels.entrySet()))
+              .toList();
+      assertThat(matched).singleElement().satisfies(s -> assertThat(port(s, "admin")).isNotNull());
     }
     assertThat(RenderedChart.render().ofKind("ServiceMonitor")).isEmpty();
   }
 
   static String arg(Container container, String flag) {
-    List<String> values = container.getArgs().stream()
-        .filter(a -> a.startsWith(flag + "="))
-        .map(a -> a.substring(flag.length() + 1))
-        .toList();
+    List<String> values =
+        container.getArgs().stream()
+            .filter(a -> a.startsWith(flag + "="))
+            .map(a -> a.substring(flag.length() + 1))
+            .toList();
     assertThat(values).as("%s in %s", flag, container.getArgs()).hasSize(1);
     return values.get(0);
   }
 
   static EnvVar env(Container container, String name) {
-    return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+    return container.getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no env " + name + " in " + container.getName()));
   }
 
   static ServicePort port(Service service, String name) {
-    return service.getSpec().getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
-        .orElseThrow(() -> new AssertionError("no port " + name + " on " + service.getMetadata().getName()));
+    return service.getSpec().getPorts().stream()
+        .filter(p -> name.equals(p.getName()))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no port " + name + " on " + service.getMetadata().getName()));
   }
 
   static int containerPort(Container container, String name) {
-    return container.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
-        .orElseThrow().getContainerPort();
+    return container.getPorts().stream()
+        .filter(p -> name.equals(p.getName()))
+        .findFirst()
+        .orElseThrow()
+        .getContainerPort();
   }
 
   static Optional<String> volumeSecret(PodSpec pod, String volumeName) {
-    return pod.getVolumes().stream().filter(v -> v.getName().equals(volumeName)).findFirst()
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(volumeName))
+        .findFirst()
         .map(v -> v.getSecret() == null ? null : v.getSecret().getSecretName());
   }
 }

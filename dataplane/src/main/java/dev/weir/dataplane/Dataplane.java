@@ -1,6 +1,10 @@
 package dev.weir.dataplane;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.SnapshotValidator;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.ClientConnections;
 import dev.weir.dataplane.proxy.CompiledSnapshot;
 import dev.weir.dataplane.proxy.ListenerContext;
@@ -8,10 +12,6 @@ import dev.weir.dataplane.proxy.PlainListenerInitializer;
 import dev.weir.dataplane.proxy.TlsListenerInitializer;
 import dev.weir.dataplane.proxy.Transport;
 import dev.weir.dataplane.proxy.UpstreamPools;
-import dev.weir.dataplane.snapshot.InvalidSnapshotException;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.SnapshotDelta;
-import dev.weir.dataplane.snapshot.SnapshotValidator;
 import dev.weir.dataplane.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The data plane server: an HTTP and an HTTPS listener proxying to the backends of the current
- * snapshot. {@link #apply} compiles a snapshot and swaps it in with one volatile write; requests
- * in flight finish on the snapshot they started with. What a snapshot shares with the current one
+ * snapshot. {@link #apply} compiles a snapshot and swaps it in with one volatile write; requests in
+ * flight finish on the snapshot they started with. What a snapshot shares with the current one
  * (same instances: a snapshot made from a delta, or by the operator's publisher) is neither
  * validated nor compiled again, so applying a one-host change costs about one host.
  */
@@ -48,8 +48,8 @@ public final class Dataplane implements AutoCloseable {
    * @param ioThreads event loops; each accepts, serves its client connections and keeps its own
    *     upstream pools
    */
-  public record Options(String bindAddress, int httpPort, int httpsPort, Duration drainTimeout,
-      int ioThreads) {
+  public record Options(
+      String bindAddress, int httpPort, int httpsPort, Duration drainTimeout, int ioThreads) {
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -69,7 +69,9 @@ public final class Dataplane implements AutoCloseable {
     }
   }
 
-  /** Turns a snapshot's certificates into the SNI mapping; {@link ServerTls#compile} in production. */
+  /**
+   * Turns a snapshot's certificates into the SNI mapping; {@link ServerTls#compile} in production.
+   */
   interface SniCompiler {
     Mapping<String, SslContext> compile(Snapshot snapshot) throws InvalidSnapshotException;
 
@@ -98,16 +100,21 @@ public final class Dataplane implements AutoCloseable {
   private Channel httpsChannel;
   private boolean shutDown;
 
-  private Dataplane(Options options, DataplaneMetrics metrics, SniCompiler sni, ServerTls ownTls,
-      Transport transport, CompiledSnapshot initial) {
+  private Dataplane(
+      Options options,
+      DataplaneMetrics metrics,
+      SniCompiler sni,
+      ServerTls ownTls,
+      Transport transport,
+      CompiledSnapshot initial) {
     this.options = options;
     this.metrics = metrics;
     this.sni = sni;
     this.tls = ownTls;
     this.current = initial;
     try {
-      this.validated = SnapshotValidator.validate(initial.snapshot(),
-          (SnapshotValidator.Validated) null);
+      this.validated =
+          SnapshotValidator.validate(initial.snapshot(), (SnapshotValidator.Validated) null);
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot is not valid", e);
     }
@@ -120,19 +127,20 @@ public final class Dataplane implements AutoCloseable {
   public static Dataplane start(Options options, DataplaneMetrics metrics)
       throws InterruptedException {
     ServerTls tls = ServerTls.create();
-    SniCompiler sni = new SniCompiler() {
-      @Override
-      public Mapping<String, SslContext> compile(Snapshot snapshot)
-          throws InvalidSnapshotException {
-        return tls.compile(snapshot);
-      }
+    SniCompiler sni =
+        new SniCompiler() {
+          @Override
+          public Mapping<String, SslContext> compile(Snapshot snapshot)
+              throws InvalidSnapshotException {
+            return tls.compile(snapshot);
+          }
 
-      @Override
-      public Mapping<String, SslContext> compile(Snapshot snapshot, SnapshotDelta delta)
-          throws InvalidSnapshotException {
-        return tls.compile(snapshot, delta);
-      }
-    };
+          @Override
+          public Mapping<String, SslContext> compile(Snapshot snapshot, SnapshotDelta delta)
+              throws InvalidSnapshotException {
+            return tls.compile(snapshot, delta);
+          }
+        };
     try {
       return start(options, metrics, sni, tls);
     } catch (InterruptedException | RuntimeException e) {
@@ -146,13 +154,16 @@ public final class Dataplane implements AutoCloseable {
     return start(options, metrics, sni, null);
   }
 
-  private static Dataplane start(Options options, DataplaneMetrics metrics, SniCompiler sni,
-      ServerTls ownTls) throws InterruptedException {
+  private static Dataplane start(
+      Options options, DataplaneMetrics metrics, SniCompiler sni, ServerTls ownTls)
+      throws InterruptedException {
     Transport transport = Transport.best();
     if (Transport.epollUnavailabilityCause() == null) {
       log.info("event=transport name={} io_threads={}", transport.name(), options.ioThreads());
     } else {
-      log.info("event=transport name={} io_threads={} epoll_unavailable=\"{}\"", transport.name(),
+      log.info(
+          "event=transport name={} io_threads={} epoll_unavailable=\"{}\"",
+          transport.name(),
           options.ioThreads(),
           Transport.epollUnavailabilityCause().toString().replace('"', '\''));
     }
@@ -180,8 +191,11 @@ public final class Dataplane implements AutoCloseable {
     }
     if (options.httpsPort() >= 0) {
       ListenerContext ctx = new ListenerContext(true, metrics, () -> current, pools, connections);
-      httpsChannel = bind(transport, options.httpsPort(),
-          new TlsListenerInitializer(ctx, options.drainTimeout()));
+      httpsChannel =
+          bind(
+              transport,
+              options.httpsPort(),
+              new TlsListenerInitializer(ctx, options.drainTimeout()));
       log.info("event=listening listener=https address={}", httpsChannel.localAddress());
     }
   }
@@ -226,14 +240,17 @@ public final class Dataplane implements AutoCloseable {
       SnapshotDelta delta = SnapshotDelta.between(previous.snapshot(), snapshot).orElse(null);
       if (delta != null) {
         valid = SnapshotValidator.validate(snapshot, validated, delta);
-        compiled = CompiledSnapshot.compile(snapshot, sni.compile(snapshot, delta), previous, delta);
+        compiled =
+            CompiledSnapshot.compile(snapshot, sni.compile(snapshot, delta), previous, delta);
       } else {
         valid = SnapshotValidator.validate(snapshot, validated);
         compiled = CompiledSnapshot.compile(snapshot, sni.compile(snapshot), previous);
       }
     } catch (InvalidSnapshotException e) {
       metrics.snapshotRejected();
-      log.warn("event=snapshot_rejected version={} problems=\"{}\"", snapshot.version(),
+      log.warn(
+          "event=snapshot_rejected version={} problems=\"{}\"",
+          snapshot.version(),
           e.getMessage().replace('"', '\''));
       throw e;
     }
@@ -242,8 +259,11 @@ public final class Dataplane implements AutoCloseable {
     applied = true;
     pools.retainEndpointsOf(snapshot);
     metrics.snapshotApplied(snapshot.version());
-    log.info("event=snapshot_applied version={} virtual_hosts={} backends={}", snapshot.version(),
-        snapshot.virtualHosts().size(), snapshot.backends().size());
+    log.info(
+        "event=snapshot_applied version={} virtual_hosts={} backends={}",
+        snapshot.version(),
+        snapshot.virtualHosts().size(),
+        snapshot.backends().size());
   }
 
   public Snapshot current() {
@@ -283,8 +303,8 @@ public final class Dataplane implements AutoCloseable {
       }
     }
     int draining = connections.openCount();
-    log.info("event=draining connections={} timeout_ms={}", draining,
-        options.drainTimeout().toMillis());
+    log.info(
+        "event=draining connections={} timeout_ms={}", draining, options.drainTimeout().toMillis());
     connections.drainAll();
     while (connections.openCount() > 0 && System.nanoTime() < deadline) {
       try {

@@ -1,9 +1,12 @@
 package dev.weir.dataplane;
 
-import dev.weir.dataplane.admin.AdminServer;
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.contract.admin.AdminServer;
+import dev.weir.contract.cli.DurationConverter;
+import dev.weir.contract.cli.ListenerPorts;
+import dev.weir.contract.cli.Shutdown;
 import dev.weir.dataplane.control.OperatorClient;
 import dev.weir.dataplane.control.SnapshotFileSource;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,23 +21,30 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar weir-dataplane.jar}: the data plane as a process. */
-@Command(name = "weir-dataplane", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "weir-dataplane",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description =
         "Weir's data plane: terminates TLS and proxies HTTP/1.1 and HTTP/2 by host and path. It "
-        + "serves snapshots from the operator (--operator, mutually authenticated TLS 1.3) or from "
-        + "a file (--snapshot-file, re-read when it changes). A new snapshot is swapped in "
-        + "atomically; an invalid one is refused and the previous one keeps serving. /readyz turns "
-        + "ready once the first snapshot is applied. SIGTERM drains: listeners stop accepting, "
-        + "in-flight requests finish (up to --drain-timeout), then the process exits.")
+            + "serves snapshots from the operator (--operator, mutually authenticated TLS 1.3) or from "
+            + "a file (--snapshot-file, re-read when it changes). A new snapshot is swapped in "
+            + "atomically; an invalid one is refused and the previous one keeps serving. /readyz turns "
+            + "ready once the first snapshot is applied. SIGTERM drains: listeners stop accepting, "
+            + "in-flight requests finish (up to --drain-timeout), then the process exits.")
 public final class DataplaneMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(DataplaneMain.class);
 
   static final class Source {
-    @Option(names = "--snapshot-file", paramLabel = "FILE",
+    @Option(
+        names = "--snapshot-file",
+        paramLabel = "FILE",
         description = "Snapshot JSON to serve (docs/snapshot.md); followed when it changes.")
     Path snapshotFile;
 
-    @Option(names = "--operator", paramLabel = "HOST:PORT",
+    @Option(
+        names = "--operator",
+        paramLabel = "HOST:PORT",
         description = "The operator's control port to dial for snapshots.")
     String operator;
   }
@@ -42,31 +52,45 @@ public final class DataplaneMain implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(names = "--tls-dir", paramLabel = "DIR",
-      description = "With --operator: tls.crt, tls.key (this data plane's client certificate) and "
-          + "ca.crt (the installation's CA).")
+  @Option(
+      names = "--tls-dir",
+      paramLabel = "DIR",
+      description =
+          "With --operator: tls.crt, tls.key (this data plane's client certificate) and "
+              + "ca.crt (the installation's CA).")
   Path tlsDir;
 
-  @Option(names = "--node-name", paramLabel = "NAME",
+  @Option(
+      names = "--node-name",
+      paramLabel = "NAME",
       description = "Name reported to the operator; default: $POD_NAME, else $HOSTNAME.")
   String nodeName;
 
-  @Mixin
-  ListenerPorts ports = new ListenerPorts();
+  @Mixin ListenerPorts ports = new ListenerPorts();
 
-  @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR",
+  @Option(
+      names = "--bind",
+      defaultValue = "0.0.0.0",
+      paramLabel = "ADDR",
       description = "Address every listener binds to. Default: ${DEFAULT-VALUE}.")
   String bind;
 
-  @Option(names = "--drain-timeout", defaultValue = "30s", paramLabel = "DURATION",
+  @Option(
+      names = "--drain-timeout",
+      defaultValue = "30s",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "How long in-flight requests may take to finish on SIGTERM, e.g. 30s, 500ms. "
-          + "Default: 30s.")
+      description =
+          "How long in-flight requests may take to finish on SIGTERM, e.g. 30s, 500ms. "
+              + "Default: 30s.")
   Duration drainTimeout;
 
-  @Option(names = "--io-threads", paramLabel = "N",
-      description = "Event-loop threads serving connections (each also accepts and keeps its own "
-          + "upstream pools). Default: the processors available to the JVM.")
+  @Option(
+      names = "--io-threads",
+      paramLabel = "N",
+      description =
+          "Event-loop threads serving connections (each also accepts and keeps its own "
+              + "upstream pools). Default: the processors available to the JVM.")
   Integer ioThreads;
 
   public static void main(String[] args) {
@@ -85,62 +109,79 @@ public final class DataplaneMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (source.operator != null && tlsDir == null) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
           "--operator needs --tls-dir (the control channel is always mutually authenticated)");
     }
     if (ioThreads != null && ioThreads < 1) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--io-threads must be at least 1");
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--io-threads must be at least 1");
     }
     DataplaneMetrics metrics = new DataplaneMetrics();
-    Dataplane dataplane = Dataplane.start(new Dataplane.Options(bind, ports.http, ports.https,
-        drainTimeout, ioThreads != null ? ioThreads : Dataplane.Options.defaultIoThreads()),
-        metrics);
+    Dataplane dataplane =
+        Dataplane.start(
+            new Dataplane.Options(
+                bind,
+                ports.http,
+                ports.https,
+                drainTimeout,
+                ioThreads != null ? ioThreads : Dataplane.Options.defaultIoThreads()),
+            metrics);
     AtomicBoolean draining = new AtomicBoolean();
     AutoCloseable snapshots;
     AdminServer admin = null;
     try {
-      snapshots = source.snapshotFile != null
-          ? SnapshotFileSource.start(source.snapshotFile, dataplane::apply, metrics)
-          : new OperatorClient(operatorHost(), operatorPort(), tlsDir, nodeName(), dataplane::apply,
-              metrics).start();
+      snapshots =
+          source.snapshotFile != null
+              ? SnapshotFileSource.start(source.snapshotFile, dataplane::apply, metrics)
+              : new OperatorClient(
+                      operatorHost(), operatorPort(), tlsDir, nodeName(), dataplane::apply, metrics)
+                  .start();
       if (ports.admin >= 0) {
-        admin = AdminServer.start(bind, ports.admin, metrics::scrape,
-            () -> dataplane.hasSnapshot() && !draining.get());
+        admin =
+            AdminServer.start(
+                bind,
+                ports.admin,
+                metrics::scrape,
+                () -> dataplane.hasSnapshot() && !draining.get());
       }
     } catch (Exception e) {
       dataplane.shutdown();
       throw e;
     }
-    log.info("event=started http_port={} https_port={} admin_port={} source={} ready={}",
-        dataplane.httpPort(), dataplane.httpsPort(), admin == null ? -1 : admin.port(),
+    log.info(
+        "event=started http_port={} https_port={} admin_port={} source={} ready={}",
+        dataplane.httpPort(),
+        dataplane.httpsPort(),
+        admin == null ? -1 : admin.port(),
         source.snapshotFile != null ? "file:" + source.snapshotFile : "operator:" + source.operator,
         dataplane.hasSnapshot());
 
     AdminServer runningAdmin = admin;
-    Shutdown.awaitThenRun(() -> {
-      // Readiness goes first, so a load balancer stops sending while connections drain.
-      draining.set(true);
-      log.info("event=draining timeout_ms={}", drainTimeout.toMillis());
-      try {
-        snapshots.close();
-      } catch (Exception e) {
-        log.warn("event=snapshot_source_close_failed reason=\"{}\"", e.toString());
-      }
-      dataplane.shutdown();
-      if (runningAdmin != null) {
-        runningAdmin.close();
-      }
-      log.info("event=stopped");
-    });
+    Shutdown.awaitThenRun(
+        () -> {
+          // Readiness goes first, so a load balancer stops sending while connections drain.
+          draining.set(true);
+          log.info("event=draining timeout_ms={}", drainTimeout.toMillis());
+          try {
+            snapshots.close();
+          } catch (Exception e) {
+            log.warn("event=snapshot_source_close_failed reason=\"{}\"", e.toString());
+          }
+          dataplane.shutdown();
+          if (runningAdmin != null) {
+            runningAdmin.close();
+          }
+          log.info("event=stopped");
+        });
     return 0;
   }
 
   private String operatorHost() {
     int colon = source.operator.lastIndexOf(':');
     if (colon <= 0) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--operator: '" + source.operator + "' is not HOST:PORT");
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--operator: '" + source.operator + "' is not HOST:PORT");
     }
     String host = source.operator.substring(0, colon);
     return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
@@ -150,8 +191,8 @@ public final class DataplaneMain implements Callable<Integer> {
     try {
       return Integer.parseInt(source.operator.substring(source.operator.lastIndexOf(':') + 1));
     } catch (NumberFormatException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--operator: '" + source.operator + "' is not HOST:PORT");
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--operator: '" + source.operator + "' is not HOST:PORT");
     }
   }
 

@@ -2,7 +2,7 @@ package dev.weir.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.snapshot.Settings;
+import dev.weir.contract.snapshot.Settings;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp;
 import org.junit.jupiter.api.AfterAll;

@@ -4,9 +4,9 @@ import static dev.weir.dataplane.TestSnapshots.LOOPBACK;
 import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
-import dev.weir.dataplane.snapshot.Settings;
-import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.contract.snapshot.Settings;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import java.time.Duration;
 
@@ -23,27 +23,33 @@ final class EchoProxy implements AutoCloseable {
     this.dataplane = dataplane;
   }
 
-  /** HTTP and HTTPS with the data plane's own certificate handling (no certificates: its default). */
+  /**
+   * HTTP and HTTPS with the data plane's own certificate handling (no certificates: its default).
+   */
   static EchoProxy start(Settings settings) throws Exception {
     return start(settings, null);
   }
 
   /**
-   * As {@link #start(Settings)}, with {@code tls} served for every name if not null; null
-   * {@code settings} leave the snapshot's settings out (the defaults).
+   * As {@link #start(Settings)}, with {@code tls} served for every name if not null; null {@code
+   * settings} leave the snapshot's settings out (the defaults).
    */
   static EchoProxy start(Settings settings, LocalhostTls tls) throws Exception {
     return start(settings, tls, Duration.ZERO);
   }
 
-  /** As {@link #start(Settings, LocalhostTls)}, the backend waiting {@code delay} before each answer. */
+  /**
+   * As {@link #start(Settings, LocalhostTls)}, the backend waiting {@code delay} before each
+   * answer.
+   */
   static EchoProxy start(Settings settings, LocalhostTls tls, Duration delay) throws Exception {
     EchoBackend backend = EchoBackend.start("backend", "127.0.0.1", EchoBackend.Mode.JSON, delay);
     Dataplane dataplane = null;
     try {
-      dataplane = tls == null
-          ? Dataplane.start(LOOPBACK, new DataplaneMetrics())
-          : Dataplane.start(LOOPBACK, new DataplaneMetrics(), tls.everyName());
+      dataplane =
+          tls == null
+              ? Dataplane.start(LOOPBACK, new DataplaneMetrics())
+              : Dataplane.start(LOOPBACK, new DataplaneMetrics(), tls.everyName());
       Snapshot snapshot = everythingTo(1, backend("backend", backend.endpoint()));
       dataplane.apply(settings == null ? snapshot : TestSnapshots.withSettings(snapshot, settings));
       return new EchoProxy(backend, dataplane);

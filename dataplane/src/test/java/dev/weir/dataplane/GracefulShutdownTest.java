@@ -5,7 +5,7 @@ import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
 import dev.weir.dataplane.testing.RawHttp;
@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 class GracefulShutdownTest {
   @Test
   void inFlightRequestCompletesWhileNewConnectionsAreRefused() throws Exception {
-    try (EchoBackend slow = EchoBackend.start("slow", "127.0.0.1", EchoBackend.Mode.JSON,
-        Duration.ofMillis(1500))) {
-      Dataplane dataplane = Dataplane.start(
-          new Dataplane.Options("127.0.0.1", 0, -1, Duration.ofSeconds(10)),
-          new DataplaneMetrics());
+    try (EchoBackend slow =
+        EchoBackend.start("slow", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ofMillis(1500))) {
+      Dataplane dataplane =
+          Dataplane.start(
+              new Dataplane.Options("127.0.0.1", 0, -1, Duration.ofSeconds(10)),
+              new DataplaneMetrics());
       dataplane.apply(everythingTo(1, backend("slow", slow.endpoint())));
       int port = dataplane.httpPort();
       RawHttp idle = new RawHttp("127.0.0.1", port);

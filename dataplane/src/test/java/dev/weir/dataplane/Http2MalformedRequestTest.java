@@ -21,14 +21,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * HTTP/2 requests RFC 9113 calls malformed (§8.1.1, §8.2, §8.3), sent as hand-built frames over
- * TLS with ALPN h2: each ends its stream with RST_STREAM(PROTOCOL_ERROR) or a 400, and the backend
+ * HTTP/2 requests RFC 9113 calls malformed (§8.1.1, §8.2, §8.3), sent as hand-built frames over TLS
+ * with ALPN h2: each ends its stream with RST_STREAM(PROTOCOL_ERROR) or a 400, and the backend
  * never sees the request.
  *
- * <p>A content-length the DATA frames contradict can only be found out while the body streams:
- * by then the request head may already be upstream. What must hold there is that the backend
- * never receives a <em>complete</em> request: the upstream connection is cut before the announced
- * length is reached or before the request ends.
+ * <p>A content-length the DATA frames contradict can only be found out while the body streams: by
+ * then the request head may already be upstream. What must hold there is that the backend never
+ * receives a <em>complete</em> request: the upstream connection is cut before the announced length
+ * is reached or before the request ends.
  */
 class Http2MalformedRequestTest {
   static EchoProxy proxy;
@@ -88,39 +88,84 @@ class Http2MalformedRequestTest {
         Arguments.of("CR in value", getWith("x-v", "a\rb")),
         Arguments.of("LF in value", getWith("x-v", "a\nx-injected: 1")),
         Arguments.of("leading space in value", getWith("x-v", " a")),
-        Arguments.of("missing :method",
-            fields(":scheme", "https", ":authority", "a.test", ":path", "/")),
-        Arguments.of("missing :scheme",
-            fields(":method", "GET", ":authority", "a.test", ":path", "/")),
-        Arguments.of("missing :path",
-            fields(":method", "GET", ":scheme", "https", ":authority", "a.test")),
-        Arguments.of("duplicate :path",
-            fields(":method", "GET", ":scheme", "https", ":authority", "a.test", ":path", "/",
-                ":path", "/other")),
-        Arguments.of("duplicate :method",
-            fields(":method", "GET", ":method", "POST", ":scheme", "https", ":authority", "a.test",
-                ":path", "/")),
+        Arguments.of(
+            "missing :method", fields(":scheme", "https", ":authority", "a.test", ":path", "/")),
+        Arguments.of(
+            "missing :scheme", fields(":method", "GET", ":authority", "a.test", ":path", "/")),
+        Arguments.of(
+            "missing :path", fields(":method", "GET", ":scheme", "https", ":authority", "a.test")),
+        Arguments.of(
+            "duplicate :path",
+            fields(
+                ":method",
+                "GET",
+                ":scheme",
+                "https",
+                ":authority",
+                "a.test",
+                ":path",
+                "/",
+                ":path",
+                "/other")),
+        Arguments.of(
+            "duplicate :method",
+            fields(
+                ":method",
+                "GET",
+                ":method",
+                "POST",
+                ":scheme",
+                "https",
+                ":authority",
+                "a.test",
+                ":path",
+                "/")),
         Arguments.of("unknown pseudo-header", getWith(":foo", "bar")),
         Arguments.of("response pseudo-header in a request", getWith(":status", "200")),
-        Arguments.of("pseudo-header after a regular header",
-            fields(":method", "GET", ":scheme", "https", ":authority", "a.test", "x-a", "1",
-                ":path", "/")),
-        Arguments.of("empty :path",
+        Arguments.of(
+            "pseudo-header after a regular header",
+            fields(
+                ":method",
+                "GET",
+                ":scheme",
+                "https",
+                ":authority",
+                "a.test",
+                "x-a",
+                "1",
+                ":path",
+                "/")),
+        Arguments.of(
+            "empty :path",
             fields(":method", "GET", ":scheme", "https", ":authority", "a.test", ":path", "")),
-        Arguments.of(":path not starting with /",
+        Arguments.of(
+            ":path not starting with /",
             fields(":method", "GET", ":scheme", "https", ":authority", "a.test", ":path", "x/y")),
-        Arguments.of(":path * with GET",
+        Arguments.of(
+            ":path * with GET",
             fields(":method", "GET", ":scheme", "https", ":authority", "a.test", ":path", "*")),
         Arguments.of("host differing from :authority", getWith("host", "b.test")),
-        Arguments.of("two content-lengths",
-            fields(":method", "GET", ":scheme", "https", ":authority", "a.test", ":path", "/",
-                "content-length", "0", "content-length", "1")));
+        Arguments.of(
+            "two content-lengths",
+            fields(
+                ":method",
+                "GET",
+                ":scheme",
+                "https",
+                ":authority",
+                "a.test",
+                ":path",
+                "/",
+                "content-length",
+                "0",
+                "content-length",
+                "1")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformedHeaderBlocks")
-  void malformedHeaderBlockIsRefusedAndNeverReachesTheBackend(String name,
-      List<Map.Entry<String, String>> headerBlock) throws Exception {
+  void malformedHeaderBlockIsRefusedAndNeverReachesTheBackend(
+      String name, List<Map.Entry<String, String>> headerBlock) throws Exception {
     try (RawHttp2 h2 = new RawHttp2(clientTls, dataplane.httpsPort())) {
       h2.headers(1, headerBlock, true);
       assertRefused(h2.await(1));
@@ -166,36 +211,57 @@ class Http2MalformedRequestTest {
   void wellFormedRequestsStillPass() throws Exception {
     try (RawHttp2 h2 = new RawHttp2(clientTls, dataplane.httpsPort())) {
       h2.headers(1, getWith("te", "trailers"), true);
-      assertThat(h2.await(1)).isInstanceOf(Answered.class)
-          .extracting(o -> ((Answered) o).status()).isEqualTo(200);
+      assertThat(h2.await(1))
+          .isInstanceOf(Answered.class)
+          .extracting(o -> ((Answered) o).status())
+          .isEqualTo(200);
       h2.headers(3, post("3"), false);
       h2.data(3, "abc", false);
       h2.data(3, "", true);
-      assertThat(h2.await(3)).isInstanceOf(Answered.class)
-          .extracting(o -> ((Answered) o).status()).isEqualTo(200);
-      h2.headers(5, fields(":method", "OPTIONS", ":scheme", "https", ":authority", "a.test",
-          ":path", "*"), true);
-      assertThat(h2.await(5)).isInstanceOf(Answered.class)
-          .extracting(o -> ((Answered) o).status()).isEqualTo(200);
+      assertThat(h2.await(3))
+          .isInstanceOf(Answered.class)
+          .extracting(o -> ((Answered) o).status())
+          .isEqualTo(200);
+      h2.headers(
+          5,
+          fields(":method", "OPTIONS", ":scheme", "https", ":authority", "a.test", ":path", "*"),
+          true);
+      assertThat(h2.await(5))
+          .isInstanceOf(Answered.class)
+          .extracting(o -> ((Answered) o).status())
+          .isEqualTo(200);
     }
     assertThat(backend.completeRequestCount()).isEqualTo(completeBefore + 3);
   }
 
   static List<Map.Entry<String, String>> post(String contentLength) {
-    return fields(":method", "POST", ":scheme", "https", ":authority", "a.test", ":path", "/up",
-        "content-length", contentLength);
+    return fields(
+        ":method",
+        "POST",
+        ":scheme",
+        "https",
+        ":authority",
+        "a.test",
+        ":path",
+        "/up",
+        "content-length",
+        contentLength);
   }
 
   static void assertRefused(Outcome outcome) {
-    assertThat(outcome).satisfiesAnyOf(
-        o -> assertThat(o).isEqualTo(new Reset(RawHttp2.PROTOCOL_ERROR)),
-        o -> assertThat(o).isInstanceOf(Answered.class)
-            .extracting(a -> ((Answered) a).status()).isEqualTo(400));
+    assertThat(outcome)
+        .satisfiesAnyOf(
+            o -> assertThat(o).isEqualTo(new Reset(RawHttp2.PROTOCOL_ERROR)),
+            o ->
+                assertThat(o)
+                    .isInstanceOf(Answered.class)
+                    .extracting(a -> ((Answered) a).status())
+                    .isEqualTo(400));
   }
 
   /**
-   * A valid request after the refused one, answered through the same backend: anything the
-   * refused stream had sent upstream has arrived by the time the sentinel's answer is back.
+   * A valid request after the refused one, answered through the same backend: anything the refused
+   * stream had sent upstream has arrived by the time the sentinel's answer is back.
    */
   void sentinel() throws Exception {
     try (RawHttp2 h2 = new RawHttp2(clientTls, dataplane.httpsPort())) {

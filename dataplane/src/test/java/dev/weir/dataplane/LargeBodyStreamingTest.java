@@ -4,10 +4,11 @@ import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.snapshot.SnapshotCodec;
+import dev.weir.contract.snapshot.SnapshotCodec;
 import dev.weir.dataplane.testing.DataplaneFromFile;
 import dev.weir.dataplane.testing.EchoBackend;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -35,39 +36,49 @@ class LargeBodyStreamingTest {
 
   @Test
   void hundredMegabyteBodyIsStreamedBothWaysInBoundedMemory(@TempDir Path dir) throws Exception {
-    try (EchoBackend echo = EchoBackend.start("stream", "127.0.0.1",
-        EchoBackend.Mode.STREAM_BODY, Duration.ZERO)) {
+    try (EchoBackend echo =
+        EchoBackend.start("stream", "127.0.0.1", EchoBackend.Mode.STREAM_BODY, Duration.ZERO)) {
       Path snapshot = dir.resolve("snapshot.json");
-      Files.write(snapshot, SnapshotCodec.encode(
-          everythingTo(1, backend("stream", echo.endpoint()))));
-      Process child = new ProcessBuilder(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx96m", "-cp", System.getProperty("java.class.path"),
-          DataplaneFromFile.class.getName(), snapshot.toString()))
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
+      Files.write(
+          snapshot, SnapshotCodec.encode(everythingTo(1, backend("stream", echo.endpoint()))));
+      Process child =
+          new ProcessBuilder(
+                  List.of(
+                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                      "-Xmx96m",
+                      "-cp",
+                      System.getProperty("java.class.path"),
+                      DataplaneFromFile.class.getName(),
+                      snapshot.toString()))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
       try {
         int port = readPort(child);
         try (Socket socket = new Socket("127.0.0.1", port)) {
           socket.setSoTimeout(60_000);
           MessageDigest sent = MessageDigest.getInstance("SHA-256");
-          CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-            try {
-              OutputStream out = socket.getOutputStream();
-              out.write(("POST /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: " + BODY_BYTES
-                  + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-              Random random = new Random(42);
-              byte[] chunk = new byte[64 * 1024];
-              for (long written = 0; written < BODY_BYTES; written += chunk.length) {
-                random.nextBytes(chunk);
-                sent.update(chunk);
-                out.write(chunk);
-              }
-              out.flush();
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          });
+          CompletableFuture<Void> upload =
+              CompletableFuture.runAsync(
+                  () -> {
+                    try {
+                      OutputStream out = socket.getOutputStream();
+                      out.write(
+                          ("POST /upload HTTP/1.1\r\nHost: a.test\r\nContent-Length: "
+                                  + BODY_BYTES
+                                  + "\r\n\r\n")
+                              .getBytes(StandardCharsets.US_ASCII));
+                      Random random = new Random(42);
+                      byte[] chunk = new byte[64 * 1024];
+                      for (long written = 0; written < BODY_BYTES; written += chunk.length) {
+                        random.nextBytes(chunk);
+                        sent.update(chunk);
+                        out.write(chunk);
+                      }
+                      out.flush();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
 
           InputStream in = socket.getInputStream();
           String head = readHead(in);
@@ -100,8 +111,8 @@ class LargeBodyStreamingTest {
   }
 
   private static int readPort(Process child) throws Exception {
-    BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     for (int i = 0; i < 200; i++) {
       String line = out.readLine();
       if (line != null && !line.startsWith("http_port=")) {
@@ -112,19 +123,22 @@ class LargeBodyStreamingTest {
       }
       if (line.startsWith("http_port=")) {
         int port = Integer.parseInt(line.substring("http_port=".length()));
-      // Keep draining the child's log output, or a full pipe would block its event loops.
-      Thread drain = new Thread(() -> {
-        try {
-          while (out.readLine() != null) {
-            // discard
-          }
-        } catch (java.io.IOException ignored) {
-          // child gone
-        }
-      }, "child-stdout");
-      drain.setDaemon(true);
-      drain.start();
-      return port;
+        // Keep draining the child's log output, or a full pipe would block its event loops.
+        Thread drain =
+            new Thread(
+                () -> {
+                  try {
+                    while (out.readLine() != null) {
+                      // discard
+                    }
+                  } catch (IOException ignored) {
+                    // child gone
+                  }
+                },
+                "child-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        return port;
       }
     }
     throw new AssertionError("the data plane child printed no port");

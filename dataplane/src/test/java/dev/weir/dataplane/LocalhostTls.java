@@ -15,18 +15,28 @@ import javax.net.ssl.SSLContext;
  */
 record LocalhostTls(SslContext server, SSLContext client) {
   static LocalhostTls create() throws Exception {
-    X509Bundle ca = new CertificateBuilder().subject("CN=Weir test CA")
-        .setIsCertificateAuthority(true).ecp256().buildSelfSigned();
-    X509Bundle leaf = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
-        .ecp256().buildIssuedBy(ca);
-    SslContext server = SslContextBuilder
-        .forServer(leaf.getKeyPair().getPrivate(), leaf.getCertificatePath())
-        .applicationProtocolConfig(new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-        .build();
+    X509Bundle ca =
+        new CertificateBuilder()
+            .subject("CN=Weir test CA")
+            .setIsCertificateAuthority(true)
+            .ecp256()
+            .buildSelfSigned();
+    X509Bundle leaf =
+        new CertificateBuilder()
+            .subject("CN=localhost")
+            .addSanDnsName("localhost")
+            .ecp256()
+            .buildIssuedBy(ca);
+    SslContext server =
+        SslContextBuilder.forServer(leaf.getKeyPair().getPrivate(), leaf.getCertificatePath())
+            .applicationProtocolConfig(
+                new ApplicationProtocolConfig(
+                    ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2,
+                    ApplicationProtocolNames.HTTP_1_1))
+            .build();
     SSLContext client = SSLContext.getInstance("TLS");
     client.init(null, ca.toTrustManagerFactory().getTrustManagers(), null);
     return new LocalhostTls(server, client);

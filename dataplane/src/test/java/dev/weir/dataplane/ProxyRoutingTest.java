@@ -6,9 +6,9 @@ import static dev.weir.dataplane.TestSnapshots.host;
 import static dev.weir.dataplane.TestSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
-import dev.weir.dataplane.snapshot.Route;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
 import dev.weir.dataplane.testing.RawHttp;
@@ -33,18 +33,27 @@ class ProxyRoutingTest {
     app = EchoBackend.start("app", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO);
     api = EchoBackend.start("api", "127.0.0.2", EchoBackend.Mode.JSON, Duration.ZERO);
     wild = EchoBackend.start("wild", "127.0.0.3", EchoBackend.Mode.JSON, Duration.ZERO);
-    hostDefault = EchoBackend.start("host-default", "127.0.0.4", EchoBackend.Mode.JSON,
-        Duration.ZERO);
+    hostDefault =
+        EchoBackend.start("host-default", "127.0.0.4", EchoBackend.Mode.JSON, Duration.ZERO);
     global = EchoBackend.start("global", "127.0.0.5", EchoBackend.Mode.JSON, Duration.ZERO);
     dataplane = Dataplane.start(LOOPBACK, metrics);
-    dataplane.apply(snapshot(1, List.of(
-            new VirtualHost("app.example.test", null, List.of(
-                Route.prefix("/app", "app"), Route.exact("/exact", "api")), "host-default"),
-            host("*.wild.test", Route.prefix("/", "wild")),
-            host("nodefault.test", Route.prefix("/only", "app"))),
-        List.of(backend("app", app.endpoint()), backend("api", api.endpoint()),
-            backend("wild", wild.endpoint()), backend("host-default", hostDefault.endpoint()),
-            backend("global", global.endpoint()))));
+    dataplane.apply(
+        snapshot(
+            1,
+            List.of(
+                new VirtualHost(
+                    "app.example.test",
+                    null,
+                    List.of(Route.prefix("/app", "app"), Route.exact("/exact", "api")),
+                    "host-default"),
+                host("*.wild.test", Route.prefix("/", "wild")),
+                host("nodefault.test", Route.prefix("/only", "app"))),
+            List.of(
+                backend("app", app.endpoint()),
+                backend("api", api.endpoint()),
+                backend("wild", wild.endpoint()),
+                backend("host-default", hostDefault.endpoint()),
+                backend("global", global.endpoint()))));
   }
 
   @AfterAll
@@ -56,7 +65,8 @@ class ProxyRoutingTest {
   }
 
   static RawHttp.Response get(String host, String target) throws Exception {
-    return RawHttp.exchange(dataplane.httpPort(),
+    return RawHttp.exchange(
+        dataplane.httpPort(),
         "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
   }
 
@@ -77,8 +87,7 @@ class ProxyRoutingTest {
   void prefixRouteMatchesElementWiseOnly() throws Exception {
     assertThat(echo(get("app.example.test", "/app")).instance()).isEqualTo("app");
     assertThat(echo(get("app.example.test", "/app/")).instance()).isEqualTo("app");
-    assertThat(echo(get("app.example.test", "/application")).instance())
-        .isEqualTo("host-default");
+    assertThat(echo(get("app.example.test", "/application")).instance()).isEqualTo("host-default");
   }
 
   @Test
@@ -113,9 +122,11 @@ class ProxyRoutingTest {
 
   @Test
   void forwardingHeadersDescribeTheClientAndReplaceClientClaims() throws Exception {
-    RawHttp.Response response = RawHttp.exchange(dataplane.httpPort(),
-        "GET /app/h HTTP/1.1\r\nHost: app.example.test\r\nX-Forwarded-For: 6.6.6.6\r\n"
-            + "X-Request-ID: abc-123\r\nConnection: close\r\n\r\n");
+    RawHttp.Response response =
+        RawHttp.exchange(
+            dataplane.httpPort(),
+            "GET /app/h HTTP/1.1\r\nHost: app.example.test\r\nX-Forwarded-For: 6.6.6.6\r\n"
+                + "X-Request-ID: abc-123\r\nConnection: close\r\n\r\n");
     Echo echo = echo(response);
     assertThat(echo.header("x-forwarded-for")).isEqualTo("127.0.0.1");
     assertThat(echo.header("x-forwarded-proto")).isEqualTo("http");
@@ -126,20 +137,27 @@ class ProxyRoutingTest {
 
   @Test
   void insaneRequestIdIsReplacedWithAGeneratedOne() throws Exception {
-    Echo echo = echo(RawHttp.exchange(dataplane.httpPort(),
-        "GET /app/h HTTP/1.1\r\nHost: app.example.test\r\nX-Request-ID: " + "x".repeat(129)
-            + "\r\nConnection: close\r\n\r\n"));
+    Echo echo =
+        echo(
+            RawHttp.exchange(
+                dataplane.httpPort(),
+                "GET /app/h HTTP/1.1\r\nHost: app.example.test\r\nX-Request-ID: "
+                    + "x".repeat(129)
+                    + "\r\nConnection: close\r\n\r\n"));
     assertThat(echo.header("x-request-id")).matches("[0-9a-f]{32}");
   }
 
   @Test
   void hopByHopHeadersAreNotForwarded() throws Exception {
-    Echo echo = echo(RawHttp.exchange(dataplane.httpPort(),
-        "GET /app/h HTTP/1.1\r\nHost: app.example.test\r\nConnection: x-secret, keep-alive\r\n"
-            + "X-Secret: 1\r\nKeep-Alive: timeout=5\r\nProxy-Connection: keep-alive\r\n"
-            + "TE: trailers\r\nUpgrade: h2c\r\nX-Kept: yes\r\n\r\n"));
-    assertThat(echo.headers()).doesNotContainKeys("x-secret", "keep-alive", "proxy-connection",
-        "te", "upgrade");
+    Echo echo =
+        echo(
+            RawHttp.exchange(
+                dataplane.httpPort(),
+                "GET /app/h HTTP/1.1\r\nHost: app.example.test\r\nConnection: x-secret, keep-alive\r\n"
+                    + "X-Secret: 1\r\nKeep-Alive: timeout=5\r\nProxy-Connection: keep-alive\r\n"
+                    + "TE: trailers\r\nUpgrade: h2c\r\nX-Kept: yes\r\n\r\n"));
+    assertThat(echo.headers())
+        .doesNotContainKeys("x-secret", "keep-alive", "proxy-connection", "te", "upgrade");
     assertThat(echo.header("x-kept")).isEqualTo("yes");
   }
 
@@ -147,8 +165,9 @@ class ProxyRoutingTest {
   void keepAliveConnectionServesSeveralRequestsInOrder() throws Exception {
     try (RawHttp http = new RawHttp("127.0.0.1", dataplane.httpPort())) {
       // Pipelined: both requests in one write.
-      http.send("GET /app/1 HTTP/1.1\r\nHost: app.example.test\r\n\r\n"
-          + "GET /exact HTTP/1.1\r\nHost: app.example.test\r\n\r\n");
+      http.send(
+          "GET /app/1 HTTP/1.1\r\nHost: app.example.test\r\n\r\n"
+              + "GET /exact HTTP/1.1\r\nHost: app.example.test\r\n\r\n");
       assertThat(echo(http.readResponse(false)).uri()).isEqualTo("/app/1");
       assertThat(echo(http.readResponse(false)).instance()).isEqualTo("api");
       http.send("HEAD /app/3 HTTP/1.1\r\nHost: app.example.test\r\n\r\n");
@@ -167,22 +186,29 @@ class ProxyRoutingTest {
   void globalDefaultBackendServesUnroutedRequests() throws Exception {
     try (EchoBackend own = EchoBackend.start("own");
         Dataplane other = Dataplane.start(LOOPBACK, new DataplaneMetrics())) {
-      other.apply(TestSnapshots.withDefaultBackend(
-          snapshot(1, List.of(host("x.test", Route.prefix("/x", "own"))),
-              List.of(backend("own", own.endpoint()))), "own"));
-      RawHttp.Response response = RawHttp.exchange(other.httpPort(),
-          "GET /anything HTTP/1.1\r\nHost: whatever.test\r\nConnection: close\r\n\r\n");
+      other.apply(
+          TestSnapshots.withDefaultBackend(
+              snapshot(
+                  1,
+                  List.of(host("x.test", Route.prefix("/x", "own"))),
+                  List.of(backend("own", own.endpoint()))),
+              "own"));
+      RawHttp.Response response =
+          RawHttp.exchange(
+              other.httpPort(),
+              "GET /anything HTTP/1.1\r\nHost: whatever.test\r\nConnection: close\r\n\r\n");
       assertThat(echo(response).instance()).isEqualTo("own");
     }
   }
 
   @Test
   void http10RequestWithoutHostIsForwardedWithTheListenerAddressAsHost() throws Exception {
-    try (EchoBackend own = EchoBackend.start("own", "127.0.0.1", EchoBackend.Mode.JSON,
-            Duration.ZERO);
+    try (EchoBackend own =
+            EchoBackend.start("own", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO);
         Dataplane other = Dataplane.start(LOOPBACK, new DataplaneMetrics())) {
-      other.apply(TestSnapshots.withDefaultBackend(
-          snapshot(1, List.of(), List.of(backend("own", own.endpoint()))), "own"));
+      other.apply(
+          TestSnapshots.withDefaultBackend(
+              snapshot(1, List.of(), List.of(backend("own", own.endpoint()))), "own"));
       Echo echo = echo(RawHttp.exchange(other.httpPort(), "GET /old HTTP/1.0\r\n\r\n"));
       assertThat(echo.header("host")).isEqualTo("127.0.0.1:" + other.httpPort());
       assertThat(echo.header("x-forwarded-host")).isNull();
@@ -193,8 +219,12 @@ class ProxyRoutingTest {
   void emptySnapshotBeforeFirstApplyAnswers404() throws Exception {
     try (Dataplane fresh = Dataplane.start(LOOPBACK, new DataplaneMetrics())) {
       assertThat(fresh.hasSnapshot()).isFalse();
-      assertThat(RawHttp.exchange(fresh.httpPort(),
-          "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n").status()).isEqualTo(404);
+      assertThat(
+              RawHttp.exchange(
+                      fresh.httpPort(),
+                      "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n")
+                  .status())
+          .isEqualTo(404);
     }
   }
 

@@ -2,7 +2,7 @@ package dev.weir.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.snapshot.Settings;
+import dev.weir.contract.snapshot.Settings;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp;
 import java.io.IOException;
@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Clients that trickle their request head (slowloris) or TLS handshake: each byte comes well
- * within the idle timeout, but the head as a whole is bounded by {@code requestHeaderMillis}.
+ * Clients that trickle their request head (slowloris) or TLS handshake: each byte comes well within
+ * the idle timeout, but the head as a whole is bounded by {@code requestHeaderMillis}.
  */
 class SlowClientTest {
   static final long HEADER_MILLIS = 500;
@@ -36,16 +36,19 @@ class SlowClientTest {
 
   /** Sends {@code bytes} one at a time, {@code gapMillis} apart, until done or the socket fails. */
   static Thread trickle(RawHttp http, String bytes, long gapMillis) {
-    Thread writer = new Thread(() -> {
-      try {
-        for (byte b : bytes.getBytes(StandardCharsets.ISO_8859_1)) {
-          http.send(new byte[] {b});
-          Thread.sleep(gapMillis);
-        }
-      } catch (IOException | InterruptedException stopped) {
-        // The server closed the connection, or the test is over.
-      }
-    }, "slow-client");
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (byte b : bytes.getBytes(StandardCharsets.ISO_8859_1)) {
+                  http.send(new byte[] {b});
+                  Thread.sleep(gapMillis);
+                }
+              } catch (IOException | InterruptedException stopped) {
+                // The server closed the connection, or the test is over.
+              }
+            },
+            "slow-client");
     writer.setDaemon(true);
     writer.start();
     return writer;
@@ -57,11 +60,12 @@ class SlowClientTest {
     try (RawHttp slow = new RawHttp("127.0.0.1", dataplane.httpPort())) {
       long start = System.nanoTime();
       // 40 bytes, 50 ms apart: 2 s for the head, each byte far within the 60 s idle timeout.
-      Thread writer = trickle(slow, "GET / HTTP/1.1\r\nHost: a.test\r\nX-Slow: 0123456789\r\n\r\n",
-          50);
+      Thread writer =
+          trickle(slow, "GET / HTTP/1.1\r\nHost: a.test\r\nX-Slow: 0123456789\r\n\r\n", 50);
       // Served meanwhile on the same listener.
-      RawHttp.Response normal = RawHttp.exchange(dataplane.httpPort(),
-          "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
+      RawHttp.Response normal =
+          RawHttp.exchange(
+              dataplane.httpPort(), "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n");
       assertThat(normal.status()).isEqualTo(200);
 
       RawHttp.Response response = slow.readResponse(false);
@@ -77,7 +81,8 @@ class SlowClientTest {
   @Test
   void slowBodyIsNotAHeaderTimeout() throws Exception {
     try (RawHttp http = new RawHttp("127.0.0.1", dataplane.httpPort())) {
-      http.send("POST / HTTP/1.1\r\nHost: a.test\r\nContent-Length: 4\r\nConnection: close\r\n\r\n");
+      http.send(
+          "POST / HTTP/1.1\r\nHost: a.test\r\nContent-Length: 4\r\nConnection: close\r\n\r\n");
       Thread writer = trickle(http, "abcd", 250);
       writer.join(5_000);
       RawHttp.Response response = http.readResponse(false);

@@ -5,7 +5,7 @@ import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,34 +43,46 @@ class SnapshotSwapUnderLoadTest {
 
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
       List<Future<?>> tasks = new ArrayList<>();
-      tasks.add(pool.submit(() -> {
-        long version = 2;
-        while (System.nanoTime() < deadline) {
-          dataplane.apply(version % 2 == 0
-              ? everythingTo(version, backend("two", a.endpoint(), b.endpoint()))
-              : everythingTo(version, backend("one", a.endpoint())));
-          version++;
-          Thread.sleep(50);
-        }
-        return null;
-      }));
+      tasks.add(
+          pool.submit(
+              () -> {
+                long version = 2;
+                while (System.nanoTime() < deadline) {
+                  dataplane.apply(
+                      version % 2 == 0
+                          ? everythingTo(version, backend("two", a.endpoint(), b.endpoint()))
+                          : everythingTo(version, backend("one", a.endpoint())));
+                  version++;
+                  Thread.sleep(50);
+                }
+                return null;
+              }));
       for (int c = 0; c < CLIENTS; c++) {
-        tasks.add(pool.submit(() -> {
-          HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(5)).build();
-          while (System.nanoTime() < deadline) {
-            try {
-              HttpResponse<String> response = client.send(
-                  HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-              statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
-                  .incrementAndGet();
-            } catch (Exception e) {
-              failures.computeIfAbsent(e.toString(), s -> new AtomicInteger()).incrementAndGet();
-            }
-          }
-          return null;
-        }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  HttpClient client =
+                      HttpClient.newBuilder()
+                          .version(HttpClient.Version.HTTP_1_1)
+                          .connectTimeout(Duration.ofSeconds(5))
+                          .build();
+                  while (System.nanoTime() < deadline) {
+                    try {
+                      HttpResponse<String> response =
+                          client.send(
+                              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                              HttpResponse.BodyHandlers.ofString());
+                      statuses
+                          .computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
+                          .incrementAndGet();
+                    } catch (Exception e) {
+                      failures
+                          .computeIfAbsent(e.toString(), s -> new AtomicInteger())
+                          .incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> task : tasks) {
         task.get(LOAD.toSeconds() + 20, TimeUnit.SECONDS);

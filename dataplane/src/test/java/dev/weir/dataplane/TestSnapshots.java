@@ -1,12 +1,12 @@
 package dev.weir.dataplane;
 
-import dev.weir.dataplane.snapshot.Backend;
-import dev.weir.dataplane.snapshot.Endpoint;
-import dev.weir.dataplane.snapshot.Route;
-import dev.weir.dataplane.snapshot.Settings;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.Timeouts;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.Settings;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.contract.snapshot.VirtualHost;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,23 +18,40 @@ final class TestSnapshots {
   private TestSnapshots() {}
 
   static Snapshot snapshot(long version, List<VirtualHost> hosts, List<Backend> backends) {
-    return new Snapshot(Snapshot.SCHEMA_VERSION, version, null, hosts, backends, null, null, null,
-        null);
+    return new Snapshot(
+        Snapshot.SCHEMA_VERSION, version, null, hosts, backends, null, null, null, null);
   }
 
   static Snapshot withSettings(Snapshot s, Settings settings) {
-    return new Snapshot(s.schemaVersion(), s.version(), settings, s.virtualHosts(), s.backends(),
-        s.certificates(), s.ticketKeys(), s.defaultBackend(), s.defaultCertificate());
+    return new Snapshot(
+        s.schemaVersion(),
+        s.version(),
+        settings,
+        s.virtualHosts(),
+        s.backends(),
+        s.certificates(),
+        s.ticketKeys(),
+        s.defaultBackend(),
+        s.defaultCertificate());
   }
 
   static Snapshot withDefaultBackend(Snapshot s, String backend) {
-    return new Snapshot(s.schemaVersion(), s.version(), s.settings(), s.virtualHosts(),
-        s.backends(), s.certificates(), s.ticketKeys(), backend, s.defaultCertificate());
+    return new Snapshot(
+        s.schemaVersion(),
+        s.version(),
+        s.settings(),
+        s.virtualHosts(),
+        s.backends(),
+        s.certificates(),
+        s.ticketKeys(),
+        backend,
+        s.defaultCertificate());
   }
 
   /** Every host and path to one backend. */
   static Snapshot everythingTo(long version, Backend backend) {
-    return snapshot(version,
+    return snapshot(
+        version,
         List.of(new VirtualHost("*", null, List.of(Route.prefix("/", backend.id())), null)),
         List.of(backend));
   }
@@ -47,9 +64,9 @@ final class TestSnapshots {
     return Backend.of(id, List.of(endpoints));
   }
 
-  static Backend backend(String id, long connectMillis, long readMillis, int retries,
-      Endpoint... endpoints) {
-    return new Backend(id, List.of(endpoints), null, new Timeouts(connectMillis, readMillis),
-        retries);
+  static Backend backend(
+      String id, long connectMillis, long readMillis, int retries, Endpoint... endpoints) {
+    return new Backend(
+        id, List.of(endpoints), null, new Timeouts(connectMillis, readMillis), retries);
   }
 }

@@ -5,13 +5,14 @@ import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
-import dev.weir.dataplane.snapshot.Endpoint;
-import dev.weir.dataplane.snapshot.EndpointState;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.EndpointState;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
 import dev.weir.dataplane.testing.RawHttp;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,13 +46,14 @@ class UpstreamFailuresTest {
   }
 
   RawHttp.Response request(String method) throws IOException {
-    return RawHttp.exchange(dataplane.httpPort(), method
-        + " /x HTTP/1.1\r\nHost: a.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    return RawHttp.exchange(
+        dataplane.httpPort(),
+        method + " /x HTTP/1.1\r\nHost: a.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   }
 
   /** A port on which nothing listens: bound, then released. */
   static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
     }
   }
@@ -79,8 +81,13 @@ class UpstreamFailuresTest {
     for (int i = 0; i < 4; i++) {
       assertThat(Echo.parse(request("GET").bodyText()).instance()).isEqualTo("ready");
     }
-    dataplane.apply(everythingTo(2, backend("pool", terminating,
-        new Endpoint(ready.address(), ready.port(), EndpointState.NOT_READY))));
+    dataplane.apply(
+        everythingTo(
+            2,
+            backend(
+                "pool",
+                terminating,
+                new Endpoint(ready.address(), ready.port(), EndpointState.NOT_READY))));
     assertThat(Echo.parse(request("GET").bodyText()).instance()).isEqualTo("leaving");
   }
 
@@ -99,8 +106,8 @@ class UpstreamFailuresTest {
   @Test
   void idempotentRequestIsRetriedOnAnotherEndpointWhenOneIsDown() throws Exception {
     EchoBackend up = backendOn("up", "127.0.0.2", Duration.ZERO);
-    dataplane.apply(everythingTo(1,
-        backend("half", Endpoint.ready("127.0.0.1", closedPort()), up.endpoint())));
+    dataplane.apply(
+        everythingTo(1, backend("half", Endpoint.ready("127.0.0.1", closedPort()), up.endpoint())));
     for (int i = 0; i < 6; i++) {
       RawHttp.Response response = request("GET");
       assertThat(response.status()).isEqualTo(200);
@@ -111,8 +118,8 @@ class UpstreamFailuresTest {
   @Test
   void nonIdempotentRequestIsNotRetriedAfterAConnectFailure() throws Exception {
     EchoBackend up = backendOn("up", "127.0.0.2", Duration.ZERO);
-    dataplane.apply(everythingTo(1,
-        backend("half", Endpoint.ready("127.0.0.1", closedPort()), up.endpoint())));
+    dataplane.apply(
+        everythingTo(1, backend("half", Endpoint.ready("127.0.0.1", closedPort()), up.endpoint())));
     List<Integer> statuses = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       statuses.add(request("POST").status());
@@ -167,12 +174,16 @@ class UpstreamFailuresTest {
 
   @Test
   void idempotentRequestOnAConnectionClosedAsItArrivesIsRetriedOnAFreshOne() throws Exception {
-    EchoBackend racy = EchoBackend.start("racy", "127.0.0.1",
-        EchoBackend.Mode.CLOSE_ON_SECOND_REQUEST, Duration.ZERO);
+    EchoBackend racy =
+        EchoBackend.start(
+            "racy", "127.0.0.1", EchoBackend.Mode.CLOSE_ON_SECOND_REQUEST, Duration.ZERO);
     backends.add(racy);
     dataplane.apply(everythingTo(1, backend("racy", racy.endpoint())));
-    List<RawHttp.Response> responses = twoRequests(dataplane.httpPort(),
-        "GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\n", "GET /2 HTTP/1.1\r\nHost: a.test\r\n\r\n");
+    List<RawHttp.Response> responses =
+        twoRequests(
+            dataplane.httpPort(),
+            "GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\n",
+            "GET /2 HTTP/1.1\r\nHost: a.test\r\n\r\n");
     assertThat(responses).extracting(RawHttp.Response::status).containsExactly(200, 200);
     assertThat(Echo.parse(responses.get(1).bodyText()).uri()).isEqualTo("/2");
     // /1, /2 on the reused connection (dropped), /2 again on a fresh one.
@@ -181,13 +192,16 @@ class UpstreamFailuresTest {
 
   @Test
   void requestWhoseBodyWasSentIsNotRetriedWhenTheReusedConnectionCloses() throws Exception {
-    EchoBackend racy = EchoBackend.start("racy", "127.0.0.1",
-        EchoBackend.Mode.CLOSE_ON_SECOND_REQUEST, Duration.ZERO);
+    EchoBackend racy =
+        EchoBackend.start(
+            "racy", "127.0.0.1", EchoBackend.Mode.CLOSE_ON_SECOND_REQUEST, Duration.ZERO);
     backends.add(racy);
     dataplane.apply(everythingTo(1, backend("racy", racy.endpoint())));
-    List<RawHttp.Response> responses = twoRequests(dataplane.httpPort(),
-        "GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\n",
-        "PUT /2 HTTP/1.1\r\nHost: a.test\r\nContent-Length: 3\r\n\r\nabc");
+    List<RawHttp.Response> responses =
+        twoRequests(
+            dataplane.httpPort(),
+            "GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\n",
+            "PUT /2 HTTP/1.1\r\nHost: a.test\r\nContent-Length: 3\r\n\r\nabc");
     // PUT is idempotent, but its body is gone: it cannot be sent again.
     assertThat(responses).extracting(RawHttp.Response::status).containsExactly(200, 502);
     assertThat(racy.requestCount()).isEqualTo(2);
@@ -195,13 +209,16 @@ class UpstreamFailuresTest {
 
   @Test
   void nonIdempotentRequestIsNotRetriedWhenTheReusedConnectionCloses() throws Exception {
-    EchoBackend racy = EchoBackend.start("racy", "127.0.0.1",
-        EchoBackend.Mode.CLOSE_ON_SECOND_REQUEST, Duration.ZERO);
+    EchoBackend racy =
+        EchoBackend.start(
+            "racy", "127.0.0.1", EchoBackend.Mode.CLOSE_ON_SECOND_REQUEST, Duration.ZERO);
     backends.add(racy);
     dataplane.apply(everythingTo(1, backend("racy", racy.endpoint())));
-    List<RawHttp.Response> responses = twoRequests(dataplane.httpPort(),
-        "GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\n",
-        "POST /2 HTTP/1.1\r\nHost: a.test\r\nContent-Length: 0\r\n\r\n");
+    List<RawHttp.Response> responses =
+        twoRequests(
+            dataplane.httpPort(),
+            "GET /1 HTTP/1.1\r\nHost: a.test\r\n\r\n",
+            "POST /2 HTTP/1.1\r\nHost: a.test\r\nContent-Length: 0\r\n\r\n");
     // The backend read the whole POST before closing: it may have acted on it (RFC 9110 §9.2.2).
     assertThat(responses).extracting(RawHttp.Response::status).containsExactly(200, 502);
     assertThat(racy.requestCount()).isEqualTo(2);

@@ -5,7 +5,7 @@ import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp;
 import java.io.InputStream;
@@ -17,14 +17,15 @@ import org.junit.jupiter.api.Test;
 class WebSocketProxyTest {
   @Test
   void upgradeIsForwardedAndBytesAreRelayedBothWays() throws Exception {
-    try (EchoBackend ws = EchoBackend.start("ws", "127.0.0.1", EchoBackend.Mode.WEBSOCKET,
-            Duration.ZERO);
+    try (EchoBackend ws =
+            EchoBackend.start("ws", "127.0.0.1", EchoBackend.Mode.WEBSOCKET, Duration.ZERO);
         Dataplane dataplane = Dataplane.start(LOOPBACK, new DataplaneMetrics());
         RawHttp http = new RawHttp("127.0.0.1", dataplane.httpPort())) {
       dataplane.apply(everythingTo(1, backend("ws", ws.endpoint())));
-      http.send("GET /chat HTTP/1.1\r\nHost: a.test\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-          + "Sec-WebSocket-Version: 13\r\n\r\n");
+      http.send(
+          "GET /chat HTTP/1.1\r\nHost: a.test\r\nUpgrade: websocket\r\n"
+              + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+              + "Sec-WebSocket-Version: 13\r\n\r\n");
       RawHttp.Response switching = http.readResponse(false);
       assertThat(switching.status()).isEqualTo(101);
       assertThat(switching.header("upgrade")).isEqualToIgnoringCase("websocket");
@@ -34,7 +35,8 @@ class WebSocketProxyTest {
 
       InputStream in = http.socket().getInputStream();
       for (int round = 0; round < 3; round++) {
-        byte[] frame = ("frame-" + round + "-" + "z".repeat(5000)).getBytes(StandardCharsets.US_ASCII);
+        byte[] frame =
+            ("frame-" + round + "-" + "z".repeat(5000)).getBytes(StandardCharsets.US_ASCII);
         http.send(frame);
         byte[] echoed = in.readNBytes(frame.length);
         assertThat(echoed).isEqualTo(frame);

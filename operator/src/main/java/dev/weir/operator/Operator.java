@@ -1,7 +1,7 @@
 package dev.weir.operator;
 
-import dev.weir.dataplane.admin.AdminServer;
-import dev.weir.dataplane.control.ControlFrameCodec;
+import dev.weir.contract.admin.AdminServer;
+import dev.weir.contract.control.ControlFrameCodec;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.publish.ControlServer;
 import dev.weir.operator.publish.TranslationLoop;
@@ -56,8 +56,13 @@ public final class Operator implements AutoCloseable {
   private final LeaderElection election;
   private final AdminServer admin;
 
-  private Operator(KubernetesSource source, ControlServer control, TranslationLoop loop,
-      StatusReconciler status, LeaderElection election, AdminServer admin) {
+  private Operator(
+      KubernetesSource source,
+      ControlServer control,
+      TranslationLoop loop,
+      StatusReconciler status,
+      LeaderElection election,
+      AdminServer admin) {
     this.source = source;
     this.control = control;
     this.loop = loop;
@@ -67,40 +72,63 @@ public final class Operator implements AutoCloseable {
   }
 
   public static Operator start(KubernetesClient client, Config config) throws Exception {
-    ControlServer control = ControlServer.start(config.bindAddress(), config.controlPort(),
-        config.controlTlsDir());
-    OperatorMetrics metrics = new OperatorMetrics(() -> control.dataPlanes().stream()
-        .map(d -> new OperatorMetrics.DataPlane(d.node(), d.appliedVersion())).toList());
+    ControlServer control =
+        ControlServer.start(config.bindAddress(), config.controlPort(), config.controlTlsDir());
+    OperatorMetrics metrics =
+        new OperatorMetrics(
+            () ->
+                control.dataPlanes().stream()
+                    .map(d -> new OperatorMetrics.DataPlane(d.node(), d.appliedVersion()))
+                    .toList());
     KubernetesSource source = new KubernetesSource(client, config.namespaces());
     metrics.watch(() -> source.state().counts());
 
-    PublishAddresses addresses = config.publishService() != null
-        ? PublishAddresses.ofService(client, namespaceOf(config.publishService()),
-            nameOf(config.publishService()))
-        : PublishAddresses.fixed(config.publishAddresses());
+    PublishAddresses addresses =
+        config.publishService() != null
+            ? PublishAddresses.ofService(
+                client, namespaceOf(config.publishService()), nameOf(config.publishService()))
+            : PublishAddresses.fixed(config.publishAddresses());
     Clock clock = Clock.systemUTC();
     LeaderElection[] election = new LeaderElection[1];
-    StatusReconciler status = new StatusReconciler(source,
-        new IngressStatusWriter(client, addresses),
-        new EventRecorder(client, config.identity(), clock, Duration.ofMinutes(10), 5, 50),
-        () -> election[0] != null && election[0].isLeader(), config.statusResync());
+    StatusReconciler status =
+        new StatusReconciler(
+            source,
+            new IngressStatusWriter(client, addresses),
+            new EventRecorder(client, config.identity(), clock, Duration.ofMinutes(10), 5, 50),
+            () -> election[0] != null && election[0].isLeader(),
+            config.statusResync());
     DiagnosticLog diagnosticLog = new DiagnosticLog();
-    TranslationLoop loop = new TranslationLoop(source, state -> config.translate(),
-        List.of(snapshot -> {
-          control.publish(snapshot);
-          metrics.published(snapshot.version(), control::latestFrameBytes,
-              control.latestDeltaBytes());
-        }),
-        List.of(t -> diagnosticLog.update(t.diagnostics()), status),
-        metrics, clock);
-    election[0] = new LeaderElection(client, config.electionNamespace(), config.electionLease(),
-        config.identity(), config.electionTiming(), status::resync);
+    TranslationLoop loop =
+        new TranslationLoop(
+            source,
+            state -> config.translate(),
+            List.of(
+                snapshot -> {
+                  control.publish(snapshot);
+                  metrics.published(
+                      snapshot.version(), control::latestFrameBytes, control.latestDeltaBytes());
+                }),
+            List.of(t -> diagnosticLog.update(t.diagnostics()), status),
+            metrics,
+            clock);
+    election[0] =
+        new LeaderElection(
+            client,
+            config.electionNamespace(),
+            config.electionLease(),
+            config.identity(),
+            config.electionTiming(),
+            status::resync);
 
     AdminServer admin = null;
     try {
       if (config.adminPort() >= 0) {
-        admin = AdminServer.start(config.bindAddress(), config.adminPort(), metrics::scrape,
-            () -> loop.lastPublished() != null);
+        admin =
+            AdminServer.start(
+                config.bindAddress(),
+                config.adminPort(),
+                metrics::scrape,
+                () -> loop.lastPublished() != null);
       }
       loop.start(Duration.ofMinutes(2));
       election[0].start();
@@ -113,9 +141,12 @@ public final class Operator implements AutoCloseable {
       }
       throw e;
     }
-    log.info("event=operator_started identity={} namespaces={} control_port={} max_frame_bytes={}",
-        config.identity(), config.namespaces().isEmpty() ? "all" : config.namespaces(),
-        control.port(), ControlFrameCodec.MAX_FRAME_BYTES);
+    log.info(
+        "event=operator_started identity={} namespaces={} control_port={} max_frame_bytes={}",
+        config.identity(),
+        config.namespaces().isEmpty() ? "all" : config.namespaces(),
+        control.port(),
+        ControlFrameCodec.MAX_FRAME_BYTES);
     return new Operator(source, control, loop, status, election[0], admin);
   }
 

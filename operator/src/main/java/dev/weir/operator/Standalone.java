@@ -1,11 +1,9 @@
 package dev.weir.operator;
 
-import dev.weir.dataplane.Dataplane;
-import dev.weir.dataplane.admin.AdminServer;
-import dev.weir.dataplane.admin.DataplaneMetrics;
-import dev.weir.dataplane.demo.DemoBackends;
-import dev.weir.dataplane.snapshot.InvalidSnapshotException;
-import dev.weir.dataplane.snapshot.Settings;
+import dev.weir.contract.local.LocalDataplane;
+import dev.weir.contract.local.LocalDataplane.DemoPod;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.Settings;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.ManifestSource;
@@ -35,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * Standalone mode, wired: a {@link ManifestSource} on a directory, the operator's translation, and
  * an in-process data plane that applies each snapshot; optionally the demo backends the quickstart
  * routes to, and the data plane's admin port. {@code standalone} runs one until the process ends.
+ * The data plane is found on the class path ({@link LocalDataplane#factory()}): the operator module
+ * itself does not depend on it.
  */
 public final class Standalone implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Standalone.class);
@@ -49,8 +49,15 @@ public final class Standalone implements AutoCloseable {
    *     start)
    * @param settings the data plane's listener-wide limits and timeouts
    */
-  public record Options(Path manifests, String bindAddress, int httpPort, int httpsPort,
-      int adminPort, Duration drainTimeout, boolean demoBackends, Settings settings) {
+  public record Options(
+      Path manifests,
+      String bindAddress,
+      int httpPort,
+      int httpsPort,
+      int adminPort,
+      Duration drainTimeout,
+      boolean demoBackends,
+      Settings settings) {
     public Options {
       Objects.requireNonNull(settings, "settings");
       Objects.requireNonNull(manifests, "manifests");
@@ -59,56 +66,59 @@ public final class Standalone implements AutoCloseable {
     }
   }
 
-  private final Dataplane dataplane;
+  private final LocalDataplane dataplane;
   private final TranslationLoop loop;
-  private final DemoBackends demo;
-  private final AdminServer admin;
+  private final AutoCloseable demo;
 
-  private Standalone(Dataplane dataplane, TranslationLoop loop, DemoBackends demo,
-      AdminServer admin) {
+  private Standalone(LocalDataplane dataplane, TranslationLoop loop, AutoCloseable demo) {
     this.dataplane = dataplane;
     this.loop = loop;
     this.demo = demo;
-    this.admin = admin;
   }
 
   /** Binds the listeners, serves the manifests' first snapshot, and follows their changes. */
   public static Standalone start(Options options) throws Exception {
-    DataplaneMetrics dataplaneMetrics = new DataplaneMetrics();
-    Dataplane dataplane = Dataplane.start(new Dataplane.Options(options.bindAddress(),
-        options.httpPort(), options.httpsPort(), options.drainTimeout()), dataplaneMetrics);
+    LocalDataplane.Factory factory = LocalDataplane.factory();
+    LocalDataplane dataplane =
+        factory.start(
+            new LocalDataplane.Options(
+                options.bindAddress(),
+                options.httpPort(),
+                options.httpsPort(),
+                options.adminPort(),
+                options.drainTimeout()));
     TranslationLoop loop = null;
-    DemoBackends demo = null;
     try {
       ManifestSource source = new ManifestSource(options.manifests());
       DiagnosticLog diagnosticLog = new DiagnosticLog();
-      loop = new TranslationLoop(source,
-          state -> translateOptions(state).withSettings(options.settings()),
-          List.of(snapshot -> {
-            try {
-              dataplane.apply(snapshot);
-            } catch (InvalidSnapshotException e) {
-              // Logged and counted by the data plane; a translation should never produce this.
-              log.error("event=translation_produced_invalid_snapshot version={}",
-                  snapshot.version());
-            }
-          }),
-          List.of(t -> diagnosticLog.update(t.diagnostics())),
-          new OperatorMetrics(List::of), Clock.systemUTC());
+      loop =
+          new TranslationLoop(
+              source,
+              state -> translateOptions(state).withSettings(options.settings()),
+              List.of(
+                  snapshot -> {
+                    try {
+                      dataplane.apply(snapshot);
+                    } catch (InvalidSnapshotException e) {
+                      // Logged and counted by the data plane; a translation should never produce
+                      // this.
+                      log.error(
+                          "event=translation_produced_invalid_snapshot version={}",
+                          snapshot.version());
+                    }
+                  }),
+              List.of(t -> diagnosticLog.update(t.diagnostics())),
+              new OperatorMetrics(List::of),
+              Clock.systemUTC());
       loop.start(Duration.ofSeconds(10));
-      demo = options.demoBackends() ? DemoBackends.start(demoPods(source.state())) : null;
-      AdminServer admin = options.adminPort() < 0 ? null
-          : AdminServer.start(options.bindAddress(), options.adminPort(), dataplaneMetrics::scrape,
-              dataplane::hasSnapshot);
-      return new Standalone(dataplane, loop, demo, admin);
+      AutoCloseable demo =
+          options.demoBackends() ? factory.startDemoBackends(demoPods(source.state())) : null;
+      return new Standalone(dataplane, loop, demo);
     } catch (Exception e) {
       if (loop != null) {
         loop.close();
       }
-      if (demo != null) {
-        demo.close();
-      }
-      dataplane.shutdown();
+      dataplane.close();
       throw e;
     }
   }
@@ -123,19 +133,20 @@ public final class Standalone implements AutoCloseable {
 
   /** The admin port, or -1 when there is none. */
   public int adminPort() {
-    return admin == null ? -1 : admin.port();
+    return dataplane.adminPort();
   }
 
-  /** Stops following the manifests, drains and stops the data plane, then the rest. */
+  /** Stops following the manifests, drains and stops the data plane, then the demo backends. */
   @Override
   public void close() {
     loop.close();
-    dataplane.shutdown();
-    if (admin != null) {
-      admin.close();
-    }
+    dataplane.close();
     if (demo != null) {
-      demo.close();
+      try {
+        demo.close();
+      } catch (Exception e) {
+        log.warn("event=demo_backends_close_failed error=\"{}\"", e.toString());
+      }
     }
   }
 
@@ -144,17 +155,20 @@ public final class Standalone implements AutoCloseable {
    * the usual rules (class name, default-class annotation) decide.
    */
   static TranslateOptions translateOptions(ClusterState state) {
-    boolean hasOurClass = state.ingressClasses().stream()
-        .anyMatch(c -> c.getSpec() != null
-            && TranslateOptions.CONTROLLER_NAME.equals(c.getSpec().getController()));
+    boolean hasOurClass =
+        state.ingressClasses().stream()
+            .anyMatch(
+                c ->
+                    c.getSpec() != null
+                        && TranslateOptions.CONTROLLER_NAME.equals(c.getSpec().getController()));
     return TranslateOptions.defaults()
         .withWatchIngressWithoutClass(!hasOurClass)
         .withAllowLocalEndpoints(true);
   }
 
   /** Every loopback endpoint an Ingress routes to, named after its pod. */
-  static List<DemoBackends.Pod> demoPods(ClusterState state) {
-    Map<String, DemoBackends.Pod> pods = new LinkedHashMap<>();
+  static List<DemoPod> demoPods(ClusterState state) {
+    Map<String, DemoPod> pods = new LinkedHashMap<>();
     for (Ingress ingress : state.ingresses()) {
       String namespace = ingress.getMetadata().getNamespace();
       List<IngressBackend> backends = new ArrayList<>();
@@ -164,8 +178,10 @@ public final class Standalone implements AutoCloseable {
       if (ingress.getSpec().getDefaultBackend() != null) {
         backends.add(ingress.getSpec().getDefaultBackend());
       }
-      for (IngressRule rule : ingress.getSpec().getRules() == null ? List.<IngressRule>of()
-          : ingress.getSpec().getRules()) {
+      for (IngressRule rule :
+          ingress.getSpec().getRules() == null
+              ? List.<IngressRule>of()
+              : ingress.getSpec().getRules()) {
         if (rule.getHttp() != null && rule.getHttp().getPaths() != null) {
           for (HTTPIngressPath path : rule.getHttp().getPaths()) {
             backends.add(path.getBackend());
@@ -176,7 +192,8 @@ public final class Standalone implements AutoCloseable {
         if (backend == null || backend.getService() == null) {
           continue;
         }
-        for (EndpointSlice slice : state.endpointSlices(namespace, backend.getService().getName())) {
+        for (EndpointSlice slice :
+            state.endpointSlices(namespace, backend.getService().getName())) {
           addPods(slice, pods);
         }
       }
@@ -184,21 +201,23 @@ public final class Standalone implements AutoCloseable {
     return new ArrayList<>(pods.values());
   }
 
-  private static void addPods(EndpointSlice slice, Map<String, DemoBackends.Pod> pods) {
+  private static void addPods(EndpointSlice slice, Map<String, DemoPod> pods) {
     if (slice.getEndpoints() == null || slice.getPorts() == null) {
       return;
     }
     for (var endpoint : slice.getEndpoints()) {
-      String name = endpoint.getTargetRef() != null && endpoint.getTargetRef().getName() != null
-          ? endpoint.getTargetRef().getName() : slice.getMetadata().getName();
+      String name =
+          endpoint.getTargetRef() != null && endpoint.getTargetRef().getName() != null
+              ? endpoint.getTargetRef().getName()
+              : slice.getMetadata().getName();
       for (String address : endpoint.getAddresses()) {
         if (!isLoopback(address)) {
           continue;
         }
         for (EndpointPort port : slice.getPorts()) {
           if (port.getPort() != null) {
-            pods.putIfAbsent(address + ":" + port.getPort(),
-                new DemoBackends.Pod(name, address, port.getPort()));
+            pods.putIfAbsent(
+                address + ":" + port.getPort(), new DemoPod(name, address, port.getPort()));
           }
         }
       }

@@ -31,8 +31,8 @@ final class Await {
         last = e.toString();
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not within " + timeout.toMillis() + " ms; last observed: "
-            + last);
+        throw new AssertionError(
+            what + ": not within " + timeout.toMillis() + " ms; last observed: " + last);
       }
       Thread.sleep(25);
     }

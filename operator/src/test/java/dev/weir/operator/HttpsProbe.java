@@ -20,11 +20,11 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * One HTTPS/1.1 GET on a new connection to a loopback port, as a browser would send it to
- * {@code host}: SNI and Host header {@code host}, the server's chain verified against one CA and
- * its name against {@code host}. Every request makes a full handshake (a fresh client context, so
- * no session is resumed: a resumed session reports the certificate of the session it resumes, not
- * the one the server would serve now).
+ * One HTTPS/1.1 GET on a new connection to a loopback port, as a browser would send it to {@code
+ * host}: SNI and Host header {@code host}, the server's chain verified against one CA and its name
+ * against {@code host}. Every request makes a full handshake (a fresh client context, so no session
+ * is resumed: a resumed session reports the certificate of the session it resumes, not the one the
+ * server would serve now).
  */
 final class HttpsProbe {
   /** A response read to its end; {@code served} is the leaf the server presented. */
@@ -35,8 +35,11 @@ final class HttpsProbe {
 
     @Override
     public String toString() {
-      return status + " from " + subject() + ": " + (body.length() > 200 ? body.substring(0, 200)
-          + "..." : body);
+      return status
+          + " from "
+          + subject()
+          + ": "
+          + (body.length() > 200 ? body.substring(0, 200) + "..." : body);
     }
   }
 
@@ -58,7 +61,8 @@ final class HttpsProbe {
     for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
       store.setCertificateEntry("ca-" + i++, certificate);
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     for (TrustManager tm : tmf.getTrustManagers()) {
       if (tm instanceof X509TrustManager x509) {
@@ -74,16 +78,18 @@ final class HttpsProbe {
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
       plain.setSoTimeout(5_000);
-      try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port,
-          false)) {
+      try (SSLSocket tls =
+          (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, false)) {
         SSLParameters params = tls.getSSLParameters();
         params.setServerNames(List.of(new SNIHostName(host)));
         params.setEndpointIdentificationAlgorithm("HTTPS");
         tls.setSSLParameters(params);
         tls.startHandshake();
         X509Certificate served = (X509Certificate) tls.getSession().getPeerCertificates()[0];
-        tls.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
-            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        tls.getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         tls.getOutputStream().flush();
         return parse(tls.getInputStream().readAllBytes(), served);
       }
@@ -106,7 +112,8 @@ final class HttpsProbe {
       int cl = head.indexOf("\r\ncontent-length:");
       if (cl >= 0) {
         int end = head.indexOf("\r\n", cl + 2);
-        int length = Integer.parseInt(head.substring(cl + 17, end < 0 ? head.length() : end).trim());
+        int length =
+            Integer.parseInt(head.substring(cl + 17, end < 0 ? head.length() : end).trim());
         if (rest.length() < length) {
           throw new IOException("body cut short: " + rest.length() + " of " + length + " bytes");
         }
@@ -115,8 +122,10 @@ final class HttpsProbe {
         body = rest;
       }
     }
-    return new Response(status,
-        new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8), served);
+    return new Response(
+        status,
+        new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
+        served);
   }
 
   private static String dechunk(String chunked) throws IOException {
@@ -131,8 +140,8 @@ final class HttpsProbe {
       if (size == 0) {
         return out.toString(StandardCharsets.ISO_8859_1);
       }
-      out.writeBytes(chunked.substring(lineEnd + 2, lineEnd + 2 + size)
-          .getBytes(StandardCharsets.ISO_8859_1));
+      out.writeBytes(
+          chunked.substring(lineEnd + 2, lineEnd + 2 + size).getBytes(StandardCharsets.ISO_8859_1));
       at = lineEnd + 2 + size + 2;
     }
   }

@@ -1,12 +1,12 @@
 package dev.weir.dataplane.balance;
 
-import dev.weir.dataplane.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Endpoint;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Set;
 
 /**
- * Chooses the endpoint of a backend that receives a request. One instance per backend per
- * snapshot; called from any event loop, so implementations are thread-safe without locks.
+ * Chooses the endpoint of a backend that receives a request. One instance per backend per snapshot;
+ * called from any event loop, so implementations are thread-safe without locks.
  *
  * <p>The request headers are passed so that a policy can pin a client to an endpoint (cookie
  * affinity reads its cookie here); round robin ignores them.

@@ -1,6 +1,6 @@
 package dev.weir.dataplane.balance;
 
-import dev.weir.dataplane.snapshot.Backend;
+import dev.weir.contract.snapshot.Backend;
 
 /** The selector a backend's policy asks for. */
 public final class EndpointSelectors {

@@ -1,7 +1,7 @@
 package dev.weir.dataplane.balance;
 
-import dev.weir.dataplane.snapshot.Endpoint;
-import dev.weir.dataplane.snapshot.EndpointState;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.EndpointState;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,13 @@
 package dev.weir.dataplane.control;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
-import dev.weir.dataplane.snapshot.InvalidSnapshotException;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.SnapshotDelta;
+import dev.weir.contract.control.ControlFrame;
+import dev.weir.contract.control.ControlFrameCodec;
+import dev.weir.contract.control.ControlTls;
+import dev.weir.contract.control.SnapshotSink;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -49,7 +53,8 @@ public final class OperatorClient implements AutoCloseable {
   private final String node;
   private final SnapshotSink sink;
   private final DataplaneMetrics metrics;
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final AtomicLong appliedVersion = new AtomicLong(-1);
   // The snapshot last applied from the operator: the base its deltas apply to. Event loop only.
   private Snapshot held;
@@ -57,7 +62,12 @@ public final class OperatorClient implements AutoCloseable {
   private volatile Channel channel;
   private long backoffMillis = MIN_BACKOFF_MILLIS;
 
-  public OperatorClient(String host, int port, Path tlsDir, String node, SnapshotSink sink,
+  public OperatorClient(
+      String host,
+      int port,
+      Path tlsDir,
+      String node,
+      SnapshotSink sink,
       DataplaneMetrics metrics) {
     this.host = host;
     this.port = port;
@@ -93,42 +103,58 @@ public final class OperatorClient implements AutoCloseable {
       // Re-read at every dial, so rotated channel certificates are picked up on reconnect.
       ssl = ControlTls.clientContext(tlsDir);
     } catch (IOException e) {
-      log.warn("event=control_tls_unavailable operator={}:{} reason=\"{}\"", host, port, e.getMessage());
+      log.warn(
+          "event=control_tls_unavailable operator={}:{} reason=\"{}\"", host, port, e.getMessage());
       scheduleReconnect();
       return;
     }
-    ChannelFuture dial = new Bootstrap()
-        .group(group)
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
-            ch.pipeline().addLast(tls);
-            // The operator sends nothing while nothing changes; TCP keepalive and this read-idle
-            // probe (a status frame) keep a dead peer from going unnoticed for long.
-            ch.pipeline().addLast(new IdleStateHandler(0, 30, 0, TimeUnit.SECONDS));
-            ControlFrameCodec.addTo(ch.pipeline());
-            ch.pipeline().addLast(new SnapshotReceiver());
+    ChannelFuture dial =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+            .option(ChannelOption.SO_KEEPALIVE, true)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
+                    ch.pipeline().addLast(tls);
+                    // The operator sends nothing while nothing changes; TCP keepalive and this
+                    // read-idle
+                    // probe (a status frame) keep a dead peer from going unnoticed for long.
+                    ch.pipeline().addLast(new IdleStateHandler(0, 30, 0, TimeUnit.SECONDS));
+                    ControlFrameCodec.addTo(ch.pipeline());
+                    ch.pipeline().addLast(new SnapshotReceiver());
+                  }
+                })
+            .connect(host, port);
+    dial.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            log.warn(
+                "event=control_connect_failed operator={}:{} reason=\"{}\" retry_in_ms={}",
+                host,
+                port,
+                f.cause().toString(),
+                backoffMillis);
+            scheduleReconnect();
+            return;
           }
-        })
-        .connect(host, port);
-    dial.addListener(f -> {
-      if (!f.isSuccess()) {
-        log.warn("event=control_connect_failed operator={}:{} reason=\"{}\" retry_in_ms={}", host,
-            port, f.cause().toString(), backoffMillis);
-        scheduleReconnect();
-        return;
-      }
-      channel = dial.channel();
-      dial.channel().closeFuture().addListener(c -> {
-        log.warn("event=control_disconnected operator={}:{} action=keep_serving_last_snapshot "
-            + "applied_version={}", host, port, appliedVersion.get());
-        scheduleReconnect();
-      });
-    });
+          channel = dial.channel();
+          dial.channel()
+              .closeFuture()
+              .addListener(
+                  c -> {
+                    log.warn(
+                        "event=control_disconnected operator={}:{} action=keep_serving_last_snapshot "
+                            + "applied_version={}",
+                        host,
+                        port,
+                        appliedVersion.get());
+                    scheduleReconnect();
+                  });
+        });
   }
 
   private void scheduleReconnect() {
@@ -146,11 +172,17 @@ public final class OperatorClient implements AutoCloseable {
       if (evt instanceof SslHandshakeCompletionEvent done) {
         if (done.isSuccess()) {
           backoffMillis = MIN_BACKOFF_MILLIS;
-          log.info("event=control_connected operator={}:{} applied_version={}", host, port,
+          log.info(
+              "event=control_connected operator={}:{} applied_version={}",
+              host,
+              port,
               appliedVersion.get());
           ctx.writeAndFlush(new ControlFrame.StatusFrame(node, appliedVersion.get(), null));
         } else {
-          log.warn("event=control_handshake_failed operator={}:{} reason=\"{}\"", host, port,
+          log.warn(
+              "event=control_handshake_failed operator={}:{} reason=\"{}\"",
+              host,
+              port,
               done.cause().toString());
           ctx.close();
         }
@@ -173,15 +205,19 @@ public final class OperatorClient implements AutoCloseable {
       Snapshot next;
       try {
         if (held == null) {
-          throw new InvalidSnapshotException("baseVersion", "is " + delta.baseVersion()
-              + ", the data plane holds no snapshot from the operator");
+          throw new InvalidSnapshotException(
+              "baseVersion",
+              "is " + delta.baseVersion() + ", the data plane holds no snapshot from the operator");
         }
         next = delta.applyTo(held);
       } catch (InvalidSnapshotException e) {
         // The operator answers an error after a delta with the full snapshot.
         metrics.snapshotRejected();
-        log.warn("event=delta_rejected base_version={} version={} reason=\"{}\" "
-            + "action=keep_serving_previous", delta.baseVersion(), delta.version(),
+        log.warn(
+            "event=delta_rejected base_version={} version={} reason=\"{}\" "
+                + "action=keep_serving_previous",
+            delta.baseVersion(),
+            delta.version(),
             e.getMessage().replace('"', '\''));
         ctx.writeAndFlush(new ControlFrame.StatusFrame(node, appliedVersion.get(), e.getMessage()));
         return;
@@ -204,15 +240,18 @@ public final class OperatorClient implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (cause instanceof DecoderException && cause.getCause() instanceof InvalidSnapshotException e) {
+      if (cause instanceof DecoderException
+          && cause.getCause() instanceof InvalidSnapshotException e) {
         // A snapshot this data plane cannot read: say so, keep the connection and the old snapshot.
         metrics.snapshotRejected();
-        log.warn("event=snapshot_rejected source=operator reason=\"{}\" action=keep_serving_previous",
+        log.warn(
+            "event=snapshot_rejected source=operator reason=\"{}\" action=keep_serving_previous",
             e.getMessage());
         ctx.writeAndFlush(new ControlFrame.StatusFrame(node, appliedVersion.get(), e.getMessage()));
         return;
       }
-      log.warn("event=control_channel_error operator={}:{} reason=\"{}\"", host, port, cause.toString());
+      log.warn(
+          "event=control_channel_error operator={}:{} reason=\"{}\"", host, port, cause.toString());
       ctx.close();
     }
   }

@@ -1,9 +1,10 @@
 package dev.weir.dataplane.control;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
-import dev.weir.dataplane.snapshot.InvalidSnapshotException;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.SnapshotCodec;
+import dev.weir.contract.control.SnapshotSink;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotCodec;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,12 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>The file is polled (every {@link #POLL_MILLIS} ms) rather than watched with a WatchService:
  * polling also sees a Kubernetes ConfigMap volume's symlink swap and edits on file systems that
  * send no events. A poll reads the file's attributes (size, modification time, inode, following
- * symlinks) and reads and digests the content only when they changed, or every
- * {@link #FULL_READ_EVERY} polls in case an edit kept all three: at 10,000 hosts the file is
- * 12 MB, and reading and hashing it four times a second meant 48 MB/s of reads, SHA-256 and
- * garbage on the data plane's CPUs with nothing changing. Writers should replace the file
- * atomically (write elsewhere, rename); a half-written file is refused, then applied once
- * complete.
+ * symlinks) and reads and digests the content only when they changed, or every {@link
+ * #FULL_READ_EVERY} polls in case an edit kept all three: at 10,000 hosts the file is 12 MB, and
+ * reading and hashing it four times a second meant 48 MB/s of reads, SHA-256 and garbage on the
+ * data plane's CPUs with nothing changing. Writers should replace the file atomically (write
+ * elsewhere, rename); a half-written file is refused, then applied once complete.
  */
 public final class SnapshotFileSource implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotFileSource.class);
@@ -54,24 +54,26 @@ public final class SnapshotFileSource implements AutoCloseable {
     this.file = file;
     this.sink = sink;
     this.metrics = metrics;
-    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-snapshot-file");
-      t.setDaemon(true);
-      return t;
-    });
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-snapshot-file");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * Reads the file once, synchronously (so the caller knows whether the first snapshot is
-   * served), then follows it.
+   * Reads the file once, synchronously (so the caller knows whether the first snapshot is served),
+   * then follows it.
    *
    * @return the source; {@link #close()} stops following
    */
   public static SnapshotFileSource start(Path file, SnapshotSink sink, DataplaneMetrics metrics) {
     SnapshotFileSource source = new SnapshotFileSource(file, sink, metrics);
     source.poll();
-    source.poller.scheduleWithFixedDelay(source::poll, POLL_MILLIS, POLL_MILLIS,
-        TimeUnit.MILLISECONDS);
+    source.poller.scheduleWithFixedDelay(
+        source::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     return source;
   }
 
@@ -80,8 +82,8 @@ public final class SnapshotFileSource implements AutoCloseable {
     byte[] content;
     try {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      FileStamp stamp = new FileStamp(attributes.size(), attributes.lastModifiedTime(),
-          attributes.fileKey());
+      FileStamp stamp =
+          new FileStamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
       if (stamp.equals(lastStamp) && ++pollsSinceRead < FULL_READ_EVERY) {
         return;
       }
@@ -96,7 +98,9 @@ public final class SnapshotFileSource implements AutoCloseable {
       }
       return;
     } catch (IOException e) {
-      log.warn("event=snapshot_file_unreadable file={} reason=\"{}\" action=keep_serving", file,
+      log.warn(
+          "event=snapshot_file_unreadable file={} reason=\"{}\" action=keep_serving",
+          file,
           e.toString());
       return;
     } catch (RuntimeException e) {
@@ -114,8 +118,10 @@ public final class SnapshotFileSource implements AutoCloseable {
       snapshot = SnapshotCodec.decode(content);
     } catch (InvalidSnapshotException e) {
       metrics.snapshotRejected();
-      log.warn("event=snapshot_rejected source=file file={} reason=\"{}\" action=keep_serving_previous",
-          file, e.getMessage());
+      log.warn(
+          "event=snapshot_rejected source=file file={} reason=\"{}\" action=keep_serving_previous",
+          file,
+          e.getMessage());
       return;
     }
     try {
@@ -125,8 +131,11 @@ public final class SnapshotFileSource implements AutoCloseable {
       log.debug("event=snapshot_refused_by_dataplane source=file file={}", file);
     } catch (RuntimeException e) {
       metrics.snapshotRejected();
-      log.error("event=snapshot_apply_failed source=file file={} reason=\"{}\" "
-          + "action=keep_serving_previous", file, e.toString());
+      log.error(
+          "event=snapshot_apply_failed source=file file={} reason=\"{}\" "
+              + "action=keep_serving_previous",
+          file,
+          e.toString());
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.weir.dataplane.demo;
 
-import dev.weir.dataplane.Shutdown;
+import dev.weir.contract.cli.Shutdown;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Tiny HTTP servers standing in for pods in the examples: each answers every request with one line
@@ -43,7 +44,9 @@ public final class DemoBackends implements AutoCloseable {
       if (eq <= 0 || colon <= eq + 1) {
         throw new IllegalArgumentException("'" + spec + "' is not NAME=ADDRESS:PORT");
       }
-      return new Pod(spec.substring(0, eq), spec.substring(eq + 1, colon),
+      return new Pod(
+          spec.substring(0, eq),
+          spec.substring(eq + 1, colon),
           Integer.parseInt(spec.substring(colon + 1)));
     }
   }
@@ -61,18 +64,23 @@ public final class DemoBackends implements AutoCloseable {
     List<Channel> channels = new ArrayList<>();
     try {
       for (Pod pod : pods) {
-        channels.add(new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-              @Override
-              protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpServerCodec())
-                    .addLast(new HttpObjectAggregator(1024 * 1024))
-                    .addLast(new Answer(pod.name()));
-              }
-            })
-            .bind(pod.address(), pod.port()).sync().channel());
+        channels.add(
+            new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(
+                    new ChannelInitializer<SocketChannel>() {
+                      @Override
+                      protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                            .addLast(new HttpServerCodec())
+                            .addLast(new HttpObjectAggregator(1024 * 1024))
+                            .addLast(new Answer(pod.name()));
+                      }
+                    })
+                .bind(pod.address(), pod.port())
+                .sync()
+                .channel());
       }
     } catch (RuntimeException | InterruptedException e) {
       group.shutdownGracefully();
@@ -85,7 +93,7 @@ public final class DemoBackends implements AutoCloseable {
   public void close() {
     channels.forEach(c -> c.close().syncUninterruptibly());
     // Nothing is in flight that needs Netty's default two-second quiet period.
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -98,7 +106,8 @@ public final class DemoBackends implements AutoCloseable {
       pods.add(Pod.parse(arg));
     }
     DemoBackends backends = start(pods);
-    pods.forEach(p -> System.out.println("demo pod " + p.name() + " on " + p.address() + ":" + p.port()));
+    pods.forEach(
+        p -> System.out.println("demo pod " + p.name() + " on " + p.address() + ":" + p.port()));
     Shutdown.awaitThenRun(backends::close);
   }
 
@@ -111,13 +120,28 @@ public final class DemoBackends implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-      String body = "pod=" + name + " method=" + request.method() + " host="
-          + request.headers().get(HttpHeaderNames.HOST) + " path=" + request.uri()
-          + " x-forwarded-for=" + request.headers().get("x-forwarded-for")
-          + " x-forwarded-proto=" + request.headers().get("x-forwarded-proto") + "\n";
-      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-          HttpResponseStatus.OK, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+      String body =
+          "pod="
+              + name
+              + " method="
+              + request.method()
+              + " host="
+              + request.headers().get(HttpHeaderNames.HOST)
+              + " path="
+              + request.uri()
+              + " x-forwarded-for="
+              + request.headers().get("x-forwarded-for")
+              + " x-forwarded-proto="
+              + request.headers().get("x-forwarded-proto")
+              + "\n";
+      FullHttpResponse response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.OK,
+              Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+      response
+          .headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
           .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
           .set("x-demo-pod", name);
       boolean keepAlive = HttpUtil.isKeepAlive(request);

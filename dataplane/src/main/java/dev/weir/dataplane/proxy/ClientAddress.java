@@ -1,6 +1,7 @@
 package dev.weir.dataplane.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ServerChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
@@ -11,8 +12,8 @@ import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLSession;
 
 /**
- * The client's IP address, and what the client reached (Weir's listener port, the name it asked
- * TLS for), for a connection or an HTTP/2 stream.
+ * The client's IP address, and what the client reached (Weir's listener port, the name it asked TLS
+ * for), for a connection or an HTTP/2 stream.
  */
 final class ClientAddress {
   private ClientAddress() {}
@@ -31,9 +32,9 @@ final class ClientAddress {
   }
 
   /**
-   * The authority a client reached when its request names none (HTTP/1.0 may omit Host): the
-   * server name it sent in TLS SNI, else the listener's address and port. An HTTP/1.1 backend
-   * needs a Host, and many answer a request without one with 400 and a closed connection.
+   * The authority a client reached when its request names none (HTTP/1.0 may omit Host): the server
+   * name it sent in TLS SNI, else the listener's address and port. An HTTP/1.1 backend needs a
+   * Host, and many answer a request without one with 400 and a closed connection.
    */
   static String reachedAuthority(Channel channel) {
     Channel c = connection(channel);
@@ -57,7 +58,7 @@ final class ClientAddress {
 
   private static Channel connection(Channel channel) {
     Channel c = channel;
-    while (c.parent() != null && !(c.parent() instanceof io.netty.channel.ServerChannel)) {
+    while (c.parent() != null && !(c.parent() instanceof ServerChannel)) {
       c = c.parent();
     }
     return c;

@@ -1,9 +1,9 @@
 package dev.weir.dataplane.proxy;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -27,9 +27,9 @@ public final class ClientConnections {
   }
 
   /**
-   * The first handler of every client connection: counts it while it is open, and closes it when
-   * it has been idle (nothing read, nothing flushed) for about {@code idleMillis}; see
-   * {@link Tracker}.
+   * The first handler of every client connection: counts it while it is open, and closes it when it
+   * has been idle (nothing read, nothing flushed) for about {@code idleMillis}; see {@link
+   * Tracker}.
    */
   ChannelHandler tracker(boolean tls, long idleMillis) {
     return new Tracker(tls, idleMillis);
@@ -38,8 +38,8 @@ public final class ClientConnections {
   /**
    * For an HTTP/2 connection: from now on only its streams count as activity (each one's start and
    * end, {@link #streamActivity}), not every read and flush. Otherwise PINGs, SETTINGS,
-   * WINDOW_UPDATEs or a header block trickled a byte at a time would keep a connection that
-   * carries no request open forever; this way it closes the idle time after its last stream.
+   * WINDOW_UPDATEs or a header block trickled a byte at a time would keep a connection that carries
+   * no request open forever; this way it closes the idle time after its last stream.
    */
   static void countStreamsOnly(Channel ch) {
     Tracker t = ch.attr(TRACKER).get();
@@ -64,14 +64,16 @@ public final class ClientConnections {
   /** Asks every connection to finish its in-flight work and close. */
   public void drainAll() {
     for (Channel ch : open) {
-      ch.eventLoop().execute(() -> {
-        Drainable d = ch.attr(Drainable.KEY).get();
-        if (d == null) {
-          ch.close();
-        } else {
-          d.drain();
-        }
-      });
+      ch.eventLoop()
+          .execute(
+              () -> {
+                Drainable d = ch.attr(Drainable.KEY).get();
+                if (d == null) {
+                  ch.close();
+                } else {
+                  d.drain();
+                }
+              });
     }
   }
 
@@ -84,12 +86,12 @@ public final class ClientConnections {
   /**
    * Counts the connection, and closes it when idle. Not Netty's IdleStateHandler: that one reads
    * the clock on every read and adds a listener to every write's promise, which on a keep-alive
-   * connection is a measurable part of each request. Here a read or a flush bumps a counter, and
-   * a check every quarter of the idle time looks whether it moved: a connection is closed once
-   * four checks in a row saw no activity, that is between 1 and 1.25 times the idle time after
-   * its last read or flush. For HTTP/2 the activity is that of streams instead
-   * ({@link #countStreamsOnly}); a connection with open streams is only asked to close
-   * ({@link Drainable#idle}) and stays while they last.
+   * connection is a measurable part of each request. Here a read or a flush bumps a counter, and a
+   * check every quarter of the idle time looks whether it moved: a connection is closed once four
+   * checks in a row saw no activity, that is between 1 and 1.25 times the idle time after its last
+   * read or flush. For HTTP/2 the activity is that of streams instead ({@link #countStreamsOnly});
+   * a connection with open streams is only asked to close ({@link Drainable#idle}) and stays while
+   * they last.
    */
   private final class Tracker extends ChannelDuplexHandler {
     private static final int QUIET_CHECKS = 4;

@@ -1,9 +1,9 @@
 package dev.weir.dataplane.proxy;
 
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.dataplane.balance.EndpointSelector;
 import dev.weir.dataplane.balance.EndpointSelectors;
-import dev.weir.dataplane.snapshot.Backend;
-import dev.weir.dataplane.snapshot.Timeouts;
 
 /**
  * A snapshot backend ready for the request path: its selector is built once per backend version.
@@ -11,11 +11,15 @@ import dev.weir.dataplane.snapshot.Timeouts;
  * @param source the backend compiled: a next snapshot holding this very instance reuses this
  *     object, selector state (round-robin position) included
  */
-public record CompiledBackend(String id, Timeouts timeouts, int connectRetries,
-    EndpointSelector selector, Backend source) {
+public record CompiledBackend(
+    String id, Timeouts timeouts, int connectRetries, EndpointSelector selector, Backend source) {
 
   public static CompiledBackend compile(Backend backend) {
-    return new CompiledBackend(backend.id(), backend.timeouts(), backend.connectRetries(),
-        EndpointSelectors.forBackend(backend), backend);
+    return new CompiledBackend(
+        backend.id(),
+        backend.timeouts(),
+        backend.connectRetries(),
+        EndpointSelectors.forBackend(backend),
+        backend);
   }
 }

@@ -3,9 +3,9 @@ package dev.weir.dataplane.proxy;
 import io.netty.util.AttributeKey;
 
 /**
- * How a client connection winds down; set on the connection's channel by whichever protocol
- * handler owns it. A connection without one (still in its TLS handshake) is simply closed.
- * Called on the connection's event loop.
+ * How a client connection winds down; set on the connection's channel by whichever protocol handler
+ * owns it. A connection without one (still in its TLS handshake) is simply closed. Called on the
+ * connection's event loop.
  */
 interface Drainable {
   AttributeKey<Drainable> KEY = AttributeKey.valueOf(Drainable.class, "drainable");

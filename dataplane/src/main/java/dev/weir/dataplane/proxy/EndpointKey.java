@@ -1,6 +1,6 @@
 package dev.weir.dataplane.proxy;
 
-import dev.weir.dataplane.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Endpoint;
 
 /** What upstream connections are pooled by: an endpoint's address and port, not its state. */
 record EndpointKey(String address, int port) {

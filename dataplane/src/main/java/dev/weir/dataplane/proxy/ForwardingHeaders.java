@@ -34,9 +34,9 @@ final class ForwardingHeaders {
   private ForwardingHeaders() {}
 
   /**
-   * Removes hop-by-hop headers: Connection and every header it names, Keep-Alive,
-   * Proxy-Connection, TE, Trailer, Transfer-Encoding (the message is re-framed) and, unless
-   * {@code keepUpgrade}, Upgrade.
+   * Removes hop-by-hop headers: Connection and every header it names, Keep-Alive, Proxy-Connection,
+   * TE, Trailer, Transfer-Encoding (the message is re-framed) and, unless {@code keepUpgrade},
+   * Upgrade.
    */
   static void removeHopByHop(HttpHeaders headers, boolean keepUpgrade) {
     // Nearly every message has one Connection header, "keep-alive" or "close": walk its tokens in
@@ -49,7 +49,8 @@ final class ForwardingHeaders {
           int end = comma < 0 ? value.length() : comma;
           String name = token(value, start, end);
           // keep-alive goes below in any case. getAll returned a copy, so removing is safe here.
-          if (name != null && name != KEEP_ALIVE_NAME
+          if (name != null
+              && name != KEEP_ALIVE_NAME
               && !(keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
             headers.remove(name);
           }
@@ -105,8 +106,8 @@ final class ForwardingHeaders {
     for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         it.hasNext(); ) {
       CharSequence name = it.next().getKey();
-      if (AsciiString.regionMatches(name, true, 0, HTTP2_EXTENSION_PREFIX, 0,
-          HTTP2_EXTENSION_PREFIX.length())) {
+      if (AsciiString.regionMatches(
+          name, true, 0, HTTP2_EXTENSION_PREFIX, 0, HTTP2_EXTENSION_PREFIX.length())) {
         if (names == null) {
           names = new ArrayList<>();
         }
@@ -119,12 +120,16 @@ final class ForwardingHeaders {
   }
 
   /**
-   * Sets the forwarding headers. X-Forwarded-For is replaced, not appended to: Weir is the edge,
-   * so whatever a client claims there is unverifiable and would let it spoof its address to the
+   * Sets the forwarding headers. X-Forwarded-For is replaced, not appended to: Weir is the edge, so
+   * whatever a client claims there is unverifiable and would let it spoof its address to the
    * backend. For the same reason a client's {@code Forwarded} header is dropped.
    */
-  static void setForwarded(HttpHeaders headers, String clientAddress, boolean https,
-      String originalHost, int listenerPort) {
+  static void setForwarded(
+      HttpHeaders headers,
+      String clientAddress,
+      boolean https,
+      String originalHost,
+      int listenerPort) {
     headers.remove(FORWARDED);
     headers.set(X_FORWARDED_FOR, clientAddress);
     headers.set(X_FORWARDED_PROTO, https ? "https" : "http");

@@ -25,9 +25,23 @@ final class HostHeader {
     } else {
       for (; i < n && authority.charAt(i) != ':'; i++) {
         char c = authority.charAt(i);
-        if (!(Character.isLetterOrDigit(c) && c < 0x80 || c == '-' || c == '.' || c == '_'
-            || c == '~' || c == '%' || c == '!' || c == '$' || c == '&' || c == '\''
-            || c == '(' || c == ')' || c == '*' || c == '+' || c == ',' || c == ';' || c == '=')) {
+        if (!(Character.isLetterOrDigit(c) && c < 0x80
+            || c == '-'
+            || c == '.'
+            || c == '_'
+            || c == '~'
+            || c == '%'
+            || c == '!'
+            || c == '$'
+            || c == '&'
+            || c == '\''
+            || c == '('
+            || c == ')'
+            || c == '*'
+            || c == '+'
+            || c == ','
+            || c == ';'
+            || c == '=')) {
           return false;
         }
       }

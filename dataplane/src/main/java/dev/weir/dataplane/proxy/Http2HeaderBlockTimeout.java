@@ -13,15 +13,15 @@ import org.slf4j.LoggerFactory;
  * The HTTP/2 side of the slowloris bound that {@link RequestHeaderTimeout} is for HTTP/1.1: a
  * header block, from the first byte of its HEADERS frame to the end of the frame that carries
  * END_HEADERS (CONTINUATIONs included), must arrive within {@code requestHeaderMillis}, or the
- * connection is closed. A block is not a stream until it is whole, so nothing after the frame
- * codec could see one being trickled.
+ * connection is closed. A block is not a stream until it is whole, so nothing after the frame codec
+ * could see one being trickled.
  *
  * <p>It sits before the codec and only follows the frame boundaries of the bytes going by (9-byte
  * frame headers, payloads skipped by length); it neither copies nor changes them, and leaves
  * checking the frames to the codec. The clock is read once per header block, and when a read ends
  * inside a frame header that might begin one. On time-out the connection is closed with GOAWAY
- * (ENHANCE_YOUR_CALM) without letting open streams finish: whoever trickles a header block gets
- * the connection cut.
+ * (ENHANCE_YOUR_CALM) without letting open streams finish: whoever trickles a header block gets the
+ * connection cut.
  */
 final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(Http2HeaderBlockTimeout.class);
@@ -76,15 +76,19 @@ final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
           frameEnded();
         }
       } else if (frameHeaderFilled == 0 && end - i >= FRAME_HEADER_BYTES) {
-        frameHeader(buf.getUnsignedMedium(i), buf.getUnsignedByte(i + 3),
-            buf.getUnsignedByte(i + 4));
+        frameHeader(
+            buf.getUnsignedMedium(i), buf.getUnsignedByte(i + 3), buf.getUnsignedByte(i + 4));
         i += FRAME_HEADER_BYTES;
       } else {
         frameHeader[frameHeaderFilled++] = buf.getByte(i++);
         if (frameHeaderFilled == FRAME_HEADER_BYTES) {
           frameHeaderFilled = 0;
-          frameHeader((frameHeader[0] & 0xff) << 16 | (frameHeader[1] & 0xff) << 8
-              | (frameHeader[2] & 0xff), frameHeader[3] & 0xff, frameHeader[4] & 0xff);
+          frameHeader(
+              (frameHeader[0] & 0xff) << 16
+                  | (frameHeader[1] & 0xff) << 8
+                  | (frameHeader[2] & 0xff),
+              frameHeader[3] & 0xff,
+              frameHeader[4] & 0xff);
         }
       }
     }
@@ -110,8 +114,8 @@ final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
       deadline.disarm(); // the frame header that was cut short does not begin a block
     }
     // Any other frame inside a block is a protocol error the codec answers with GOAWAY.
-    frameEndsBlock = inBlock && (flags & END_HEADERS) != 0
-        && (type == HEADERS || type == CONTINUATION);
+    frameEndsBlock =
+        inBlock && (flags & END_HEADERS) != 0 && (type == HEADERS || type == CONTINUATION);
     payloadLeft = length;
     if (length == 0) {
       frameEnded();
@@ -136,14 +140,18 @@ final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
     }
     long suppressed = LogLimiter.FAILURES.admit("h2 header block timeout");
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.info("event=connection_closed protocol=h2 reason=request_header_timeout timeout_ms={}"
-          + " client={} suppressed={}", timeoutMillis, ClientAddress.of(ctx.channel()),
+      log.info(
+          "event=connection_closed protocol=h2 reason=request_header_timeout timeout_ms={}"
+              + " client={} suppressed={}",
+          timeoutMillis,
+          ClientAddress.of(ctx.channel()),
           suppressed);
     }
     // A connection error makes the codec (right after this handler) send GOAWAY and close at
     // once, without waiting for open streams.
-    ctx.fireExceptionCaught(Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM,
-        "header block not complete within %d ms", timeoutMillis));
+    ctx.fireExceptionCaught(
+        Http2Exception.connectionError(
+            Http2Error.ENHANCE_YOUR_CALM, "header block not complete within %d ms", timeoutMillis));
   }
 
   @Override

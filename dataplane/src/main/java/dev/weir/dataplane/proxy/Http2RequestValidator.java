@@ -19,16 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of an HTTP/2 stream: refuses what RFC 9113 calls a malformed request (§8.1.1)
- * with RST_STREAM(PROTOCOL_ERROR), before it is converted to HttpObjects, so nothing of it
- * reaches routing or a backend. Netty's header validation already refuses upper-case or invalid
- * names, connection-specific fields, a pseudo-header after a regular one, and DATA beyond the
+ * First handler of an HTTP/2 stream: refuses what RFC 9113 calls a malformed request (§8.1.1) with
+ * RST_STREAM(PROTOCOL_ERROR), before it is converted to HttpObjects, so nothing of it reaches
+ * routing or a backend. Netty's header validation already refuses upper-case or invalid names,
+ * connection-specific fields, a pseudo-header after a regular one, and DATA beyond the
  * content-length; this handler does not rely on it for what a proxy cannot afford to get wrong:
  *
  * <ul>
  *   <li>pseudo-headers: exactly one {@code :method}, {@code :scheme} and {@code :path} (§8.3.1),
- *       none unknown or response-only; {@code :path} not empty and starting with {@code /}
- *       ({@code *} only for OPTIONS);
+ *       none unknown or response-only; {@code :path} not empty and starting with {@code /} ({@code
+ *       *} only for OPTIONS);
  *   <li>connection-specific fields and {@code te} other than {@code trailers} (§8.2.2);
  *   <li>NUL, CR, LF, or leading/trailing whitespace in a value (§8.2.1): HTTP/1.1 upstream would
  *       read CR/LF as the end of a field;
@@ -39,19 +39,23 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A body is streamed, so a wrong content-length is found out while the head may already be
- * upstream. To never hand a backend a <em>complete</em> request that turns out malformed, the
- * DATA frame that reaches the announced length without END_STREAM is held back until the stream
- * ends: a reset then cuts the upstream request one frame short of its length.
+ * upstream. To never hand a backend a <em>complete</em> request that turns out malformed, the DATA
+ * frame that reaches the announced length without END_STREAM is held back until the stream ends: a
+ * reset then cuts the upstream request one frame short of its length.
  *
- * <p>Stream errors Netty raises (an Http2Exception fired into the stream) are answered the same way, with their
- * own error code; otherwise the stream channel's close would send CANCEL.
+ * <p>Stream errors Netty raises (an Http2Exception fired into the stream) are answered the same
+ * way, with their own error code; otherwise the stream channel's close would send CANCEL.
  */
 final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(Http2RequestValidator.class);
 
-  private static final List<AsciiString> CONNECTION_SPECIFIC = List.of(
-      HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
-      HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+  private static final List<AsciiString> CONNECTION_SPECIFIC =
+      List.of(
+          HttpHeaderNames.CONNECTION,
+          HttpHeaderNames.KEEP_ALIVE,
+          HttpHeaderNames.PROXY_CONNECTION,
+          HttpHeaderNames.TRANSFER_ENCODING,
+          HttpHeaderNames.UPGRADE);
 
   private boolean headReceived;
   private long declaredLength = -1;
@@ -127,7 +131,8 @@ final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
 
   private String lengthAtEnd() {
     return declaredLength >= 0 && receivedLength != declaredLength
-        ? "data shorter than content-length" : null;
+        ? "data shorter than content-length"
+        : null;
   }
 
   private void releaseHeld(ChannelHandlerContext ctx) {
@@ -172,8 +177,10 @@ final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
       return "missing or repeated pseudo-header";
     }
     CharSequence path = headers.path();
-    if (path != null && !(path.length() > 0 && path.charAt(0) == '/')
-        && !(AsciiString.contentEquals(path, "*") && AsciiString.contentEquals(method, "OPTIONS"))) {
+    if (path != null
+        && !(path.length() > 0 && path.charAt(0) == '/')
+        && !(AsciiString.contentEquals(path, "*")
+            && AsciiString.contentEquals(method, "OPTIONS"))) {
       return "invalid :path";
     }
     String problem = fieldProblems(headers);
@@ -182,8 +189,10 @@ final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
     }
     List<CharSequence> hosts = headers.getAll(HttpHeaderNames.HOST);
     CharSequence authority = headers.authority();
-    if (hosts.size() > 1 || !hosts.isEmpty() && authority != null
-        && !AsciiString.contentEqualsIgnoreCase(hosts.get(0), authority)) {
+    if (hosts.size() > 1
+        || !hosts.isEmpty()
+            && authority != null
+            && !AsciiString.contentEqualsIgnoreCase(hosts.get(0), authority)) {
       return "host differs from :authority";
     }
     List<CharSequence> lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
@@ -281,8 +290,12 @@ final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
     // Never the field itself: a value may be a credential.
     long suppressed = LogLimiter.FAILURES.admit("refused h2 " + error);
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.info("event=request_refused protocol=h2 error={} reason=\"{}\" client={} suppressed={}",
-          error, reason, ClientAddress.of(ctx.channel()), suppressed);
+      log.info(
+          "event=request_refused protocol=h2 error={} reason=\"{}\" client={} suppressed={}",
+          error,
+          reason,
+          ClientAddress.of(ctx.channel()),
+          suppressed);
     }
     ctx.writeAndFlush(new DefaultHttp2ResetFrame(error));
     ctx.close();

@@ -1,6 +1,6 @@
 package dev.weir.dataplane.proxy;
 
-import dev.weir.dataplane.snapshot.Settings;
+import dev.weir.contract.snapshot.Settings;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>An HTTP/2 connection is idle when it has had no stream for the idle time, whatever other
  * frames it carries; see {@link ClientConnections#countStreamsOnly}.
  *
- * Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
+ * <p>Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
  */
 final class HttpPipelines {
   private static final Logger log = LoggerFactory.getLogger(HttpPipelines.class);
@@ -56,7 +56,8 @@ final class HttpPipelines {
     RequestHeaderTimeout headerTimeout =
         new RequestHeaderTimeout(settings.requestHeaderMillis(), listener.metrics());
     p.addLast(RequestHeaderTimeout.BYTES, headerTimeout.bytes());
-    p.addLast(REQUEST_DECODER,
+    p.addLast(
+        REQUEST_DECODER,
         new StrictHttpRequestDecoder(settings.maxRequestLineBytes(), settings.maxHeaderBytes()));
     p.addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
     p.addLast(RequestHeaderTimeout.HEADS, headerTimeout.heads());
@@ -66,11 +67,11 @@ final class HttpPipelines {
   }
 
   /**
-   * Sits right above TLS (or TCP): a response head and body, or the frames of many HTTP/2
-   * streams, each flushed on its own, become one TLS record and one write() when they are
-   * produced in the same event-loop turn. Flushes made while this connection reads wait for the
-   * end of the read; the others (a response relayed while an upstream connection reads) for the
-   * end of the current turn.
+   * Sits right above TLS (or TCP): a response head and body, or the frames of many HTTP/2 streams,
+   * each flushed on its own, become one TLS record and one write() when they are produced in the
+   * same event-loop turn. Flushes made while this connection reads wait for the end of the read;
+   * the others (a response relayed while an upstream connection reads) for the end of the current
+   * turn.
    */
   private static FlushConsolidationHandler newFlushConsolidation() {
     return new FlushConsolidationHandler(MAX_CONSOLIDATED_FLUSHES, true);
@@ -78,59 +79,75 @@ final class HttpPipelines {
 
   static void configureHttp2(Channel ch, ListenerContext listener, Duration drainTimeout) {
     Settings settings = listener.snapshot().get().snapshot().settings();
-    Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
-        .initialSettings(Http2Settings.defaultSettings()
-            .maxHeaderListSize(settings.maxHeaderBytes())
-            .maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
-        .validateHeaders(true)
-        // Closing the connection sends GOAWAY and lets open streams finish for this long.
-        .gracefulShutdownTimeoutMillis(drainTimeout.toMillis())
-        .build();
+    Http2FrameCodec codec =
+        Http2FrameCodecBuilder.forServer()
+            .initialSettings(
+                Http2Settings.defaultSettings()
+                    .maxHeaderListSize(settings.maxHeaderBytes())
+                    .maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
+            .validateHeaders(true)
+            // Closing the connection sends GOAWAY and lets open streams finish for this long.
+            .gracefulShutdownTimeoutMillis(drainTimeout.toMillis())
+            .build();
     ch.pipeline().addLast(FLUSH_CONSOLIDATION, newFlushConsolidation());
-    ch.pipeline().addLast("h2-header-timeout",
-        new Http2HeaderBlockTimeout(settings.requestHeaderMillis()));
+    ch.pipeline()
+        .addLast("h2-header-timeout", new Http2HeaderBlockTimeout(settings.requestHeaderMillis()));
     ch.pipeline().addLast("h2-codec", codec);
     ClientConnections.countStreamsOnly(ch);
-    ch.pipeline().addLast("h2-multiplex", new Http2MultiplexHandler(
-        new ChannelInitializer<Http2StreamChannel>() {
-          @Override
-          protected void initChannel(Http2StreamChannel stream) {
-            ClientConnections.streamActivity(ch);
-            stream.closeFuture().addListener(f -> ClientConnections.streamActivity(ch));
-            stream.config().setAutoRead(false);
-            stream.pipeline().addLast("h2-validator", new Http2RequestValidator());
-            stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
-            stream.pipeline().addLast("flow-control", new FlowControlHandler());
-            stream.pipeline().addLast("validator", new RequestValidator(true, listener.metrics()));
-            stream.pipeline().addLast("proxy", new ProxyHandler(listener, true));
-          }
-        }));
+    ch.pipeline()
+        .addLast(
+            "h2-multiplex",
+            new Http2MultiplexHandler(
+                new ChannelInitializer<Http2StreamChannel>() {
+                  @Override
+                  protected void initChannel(Http2StreamChannel stream) {
+                    ClientConnections.streamActivity(ch);
+                    stream.closeFuture().addListener(f -> ClientConnections.streamActivity(ch));
+                    stream.config().setAutoRead(false);
+                    stream.pipeline().addLast("h2-validator", new Http2RequestValidator());
+                    stream
+                        .pipeline()
+                        .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
+                    stream.pipeline().addLast("flow-control", new FlowControlHandler());
+                    stream
+                        .pipeline()
+                        .addLast("validator", new RequestValidator(true, listener.metrics()));
+                    stream.pipeline().addLast("proxy", new ProxyHandler(listener, true));
+                  }
+                }));
     // The codec answers an HTTP/2 error of the connection itself (GOAWAY, then close: a client's
     // protocol error, a header block timeout) and then passes it on to the end of the pipeline,
     // where Netty would log it with a warning and a stack trace, as often as any client likes.
     // Closing here too would cut the GOAWAY short; any other error closes the connection.
-    ch.pipeline().addLast("h2-errors", new ChannelInboundHandlerAdapter() {
-      @Override
-      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("event=h2_connection_error client={} error={}", ClientAddress.of(ctx.channel()),
-            cause.toString());
-        if (!(cause instanceof Http2Exception)) {
-          ctx.close();
-        }
-      }
-    });
-    ch.attr(Drainable.KEY).set(new Drainable() {
-      @Override
-      public void drain() {
-        ch.close();
-      }
+    ch.pipeline()
+        .addLast(
+            "h2-errors",
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                log.debug(
+                    "event=h2_connection_error client={} error={}",
+                    ClientAddress.of(ctx.channel()),
+                    cause.toString());
+                if (!(cause instanceof Http2Exception)) {
+                  ctx.close();
+                }
+              }
+            });
+    ch.attr(Drainable.KEY)
+        .set(
+            new Drainable() {
+              @Override
+              public void drain() {
+                ch.close();
+              }
 
-      @Override
-      public void idle() {
-        if (codec.connection().numActiveStreams() == 0) {
-          ch.close();
-        }
-      }
-    });
+              @Override
+              public void idle() {
+                if (codec.connection().numActiveStreams() == 0) {
+                  ch.close();
+                }
+              }
+            });
   }
 }

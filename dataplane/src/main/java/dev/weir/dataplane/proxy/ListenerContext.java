@@ -1,8 +1,12 @@
 package dev.weir.dataplane.proxy;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import java.util.function.Supplier;
 
 /** What every connection of one listener shares. */
-public record ListenerContext(boolean https, DataplaneMetrics metrics,
-    Supplier<CompiledSnapshot> snapshot, UpstreamPools pools, ClientConnections connections) {}
+public record ListenerContext(
+    boolean https,
+    DataplaneMetrics metrics,
+    Supplier<CompiledSnapshot> snapshot,
+    UpstreamPools pools,
+    ClientConnections connections) {}

@@ -15,12 +15,12 @@ final class LocalResponses {
   private LocalResponses() {}
 
   static FullHttpResponse text(ByteBufAllocator alloc, HttpResponseStatus status, boolean close) {
-    byte[] body = (status.code() + " " + status.reasonPhrase() + "\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] body =
+        (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
     ByteBuf content = alloc.buffer(body.length).writeBytes(body);
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-    response.headers()
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     if (close) {

@@ -1,7 +1,7 @@
 package dev.weir.dataplane.proxy;
 
+import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.dataplane.routing.RoutingTable;
-import dev.weir.dataplane.snapshot.Endpoint;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,20 +30,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Proxies the requests of one client connection (HTTP/1.1) or one stream (HTTP/2) to backends,
- * one exchange at a time: route, pick an endpoint, take a pooled upstream connection on this
- * event loop, then stream the request body up and the response down.
+ * Proxies the requests of one client connection (HTTP/1.1) or one stream (HTTP/2) to backends, one
+ * exchange at a time: route, pick an endpoint, take a pooled upstream connection on this event
+ * loop, then stream the request body up and the response down.
  *
  * <p>The client channel does not auto-read: a {@code FlowControlHandler} before this handler
  * delivers one message per {@code read()}, and this handler asks for the next one only when the
- * upstream connection can take it. The response side toggles the upstream connection's auto-read
- * on the client channel's writability. So neither body is ever held in memory beyond one read.
+ * upstream connection can take it. The response side toggles the upstream connection's auto-read on
+ * the client channel's writability. So neither body is ever held in memory beyond one read.
  *
- * <p>Nothing of the body is read before an upstream connection is established, which is what
- * makes a connect failure retryable: no byte of the request has been consumed yet.
+ * <p>Nothing of the body is read before an upstream connection is established, which is what makes
+ * a connect failure retryable: no byte of the request has been consumed yet.
  */
-final class ProxyHandler extends ChannelInboundHandlerAdapter implements UpstreamListener,
-    Drainable {
+final class ProxyHandler extends ChannelInboundHandlerAdapter
+    implements UpstreamListener, Drainable {
   private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
 
   private enum State {
@@ -181,8 +181,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     } else if (http2) {
       requestBodyExpected = true;
     } else {
-      requestBodyExpected = HttpUtil.isTransferEncodingChunked(request)
-          || HttpUtil.getContentLength(request, 0L) > 0;
+      requestBodyExpected =
+          HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     }
 
     if (match == null) {
@@ -195,8 +195,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     if (!backend.selector().hasEndpoints()) {
       long suppressed = LogLimiter.FAILURES.admit("no_endpoints " + backend.id());
       if (suppressed != LogLimiter.SUPPRESS) {
-        log.warn("event=upstream_failure reason=no_endpoints backend={} host={} suppressed={}",
-            backend.id(), virtualHost, suppressed);
+        log.warn(
+            "event=upstream_failure reason=no_endpoints backend={} host={} suppressed={}",
+            backend.id(),
+            virtualHost,
+            suppressed);
       }
       respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE);
       return;
@@ -222,11 +225,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     if (validated.host() == null) {
       headers.set(HttpHeaderNames.HOST, ClientAddress.reachedAuthority(ctx.channel()));
     }
-    ForwardingHeaders.setForwarded(headers, ClientAddress.of(ctx.channel()), listener.https(),
-        validated.host(), ClientAddress.listenerPort(ctx.channel()));
+    ForwardingHeaders.setForwarded(
+        headers,
+        ClientAddress.of(ctx.channel()),
+        listener.https(),
+        validated.host(),
+        ClientAddress.listenerPort(ctx.channel()));
     ForwardingHeaders.ensureRequestId(headers);
-    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(),
-        validated.target().originForm(), headers);
+    return new DefaultHttpRequest(
+        HttpVersion.HTTP_1_1, request.method(), validated.target().originForm(), headers);
   }
 
   private void requestContent(HttpContent content) {
@@ -300,7 +307,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     }
     endpoint = e;
     Endpoint target = e;
-    listener.pools().acquire(ctx.channel().eventLoop(), e, backend.timeouts().connectMillis(), fresh)
+    listener
+        .pools()
+        .acquire(ctx.channel().eventLoop(), e, backend.timeouts().connectMillis(), fresh)
         .addListener((Future<UpstreamConnection> f) -> connected(target, f));
   }
 
@@ -527,8 +536,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
   }
 
   private void maybeFinish() {
-    if (responseComplete && requestComplete && state != State.CLOSED
-        && state != State.UPGRADED && !closeAfterResponse) {
+    if (responseComplete
+        && requestComplete
+        && state != State.CLOSED
+        && state != State.UPGRADED
+        && !closeAfterResponse) {
       endExchange();
     }
   }
@@ -629,8 +641,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
   private void abort(HttpResponseStatus answer, String reason) {
     long suppressed = LogLimiter.FAILURES.admit("refused " + answer.code() + " " + reason);
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.info("event=request_refused status={} reason={} client={} suppressed={}", answer.code(),
-          reason, ClientAddress.of(ctx.channel()), suppressed);
+      log.info(
+          "event=request_refused status={} reason={} client={} suppressed={}",
+          answer.code(),
+          reason,
+          ClientAddress.of(ctx.channel()),
+          suppressed);
     }
     closeUpstream();
     if (responseStarted) {
@@ -658,8 +674,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
       cancelReadTimer();
       return;
     }
-    readDeadline.arm(ctx.channel().eventLoop(), backend.timeouts().readMillis(),
-        TimeUnit.MILLISECONDS);
+    readDeadline.arm(
+        ctx.channel().eventLoop(), backend.timeouts().readMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Disarms the read timeout; a pending task stays and finds nothing to do. */
@@ -678,9 +694,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     }
     long suppressed = LogLimiter.FAILURES.admit("read_timeout " + backend.id());
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.warn("event=upstream_failure reason=read_timeout backend={} endpoint={} timeout_ms={}"
-          + " response_started={} suppressed={}", backend.id(), EndpointKey.of(endpoint),
-          backend.timeouts().readMillis(), responseStarted, suppressed);
+      log.warn(
+          "event=upstream_failure reason=read_timeout backend={} endpoint={} timeout_ms={}"
+              + " response_started={} suppressed={}",
+          backend.id(),
+          EndpointKey.of(endpoint),
+          backend.timeouts().readMillis(),
+          responseStarted,
+          suppressed);
     }
     UpstreamConnection c = upstream;
     upstream = null;
@@ -699,16 +720,25 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
     if (suppressed == LogLimiter.SUPPRESS) {
       return;
     }
-    log.warn("event=upstream_failure reason={} backend={} endpoint={} attempt={} error={}"
-        + " suppressed={}", reason, backendId, e == null ? null : EndpointKey.of(e),
-        connectAttempts, cause == null ? "-" : cause.getClass().getSimpleName()
-            + (cause.getMessage() == null ? "" : ":" + cause.getMessage().replace(' ', '_')),
+    log.warn(
+        "event=upstream_failure reason={} backend={} endpoint={} attempt={} error={}"
+            + " suppressed={}",
+        reason,
+        backendId,
+        e == null ? null : EndpointKey.of(e),
+        connectAttempts,
+        cause == null
+            ? "-"
+            : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ":" + cause.getMessage().replace(' ', '_')),
         suppressed);
   }
 
   private void record() {
     if (status != 0) {
-      listener.metrics().route(virtualHost, backend == null ? null : backend.id())
+      listener
+          .metrics()
+          .route(virtualHost, backend == null ? null : backend.id())
           .completed(status, System.nanoTime() - startNanos);
       status = 0;
     }
@@ -801,7 +831,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("event=client_error client={} error={}", ClientAddress.of(ctx.channel()),
+    log.debug(
+        "event=client_error client={} error={}",
+        ClientAddress.of(ctx.channel()),
         cause.getClass().getSimpleName());
     close();
   }
@@ -817,8 +849,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements Upstrea
   }
 
   private static boolean isIdempotent(HttpMethod method) {
-    return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
-        || HttpMethod.OPTIONS.equals(method) || HttpMethod.TRACE.equals(method)
-        || HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method);
+    return HttpMethod.GET.equals(method)
+        || HttpMethod.HEAD.equals(method)
+        || HttpMethod.OPTIONS.equals(method)
+        || HttpMethod.TRACE.equals(method)
+        || HttpMethod.PUT.equals(method)
+        || HttpMethod.DELETE.equals(method);
   }
 }

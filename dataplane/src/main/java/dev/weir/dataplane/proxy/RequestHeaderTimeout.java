@@ -1,6 +1,6 @@
 package dev.weir.dataplane.proxy;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -60,8 +60,12 @@ final class RequestHeaderTimeout {
     awaitingHead = false;
     long suppressed = LogLimiter.FAILURES.admit("refused 408");
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.info("event=request_refused status=408 reason=request_header_timeout timeout_ms={}"
-          + " client={} suppressed={}", timeoutMillis, ClientAddress.of(ctx.channel()), suppressed);
+      log.info(
+          "event=request_refused status=408 reason=request_header_timeout timeout_ms={}"
+              + " client={} suppressed={}",
+          timeoutMillis,
+          ClientAddress.of(ctx.channel()),
+          suppressed);
     }
     metrics.route(null, null).completed(HttpResponseStatus.REQUEST_TIMEOUT.code(), 0);
     ctx.writeAndFlush(LocalResponses.text(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, true))

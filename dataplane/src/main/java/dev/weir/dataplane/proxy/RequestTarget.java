@@ -40,7 +40,8 @@ record RequestTarget(String path, String originForm, String authority) {
       }
       int authorityStart = schemeEnd + 3;
       int pathStart = authorityStart;
-      while (pathStart < uri.length() && uri.charAt(pathStart) != '/'
+      while (pathStart < uri.length()
+          && uri.charAt(pathStart) != '/'
           && uri.charAt(pathStart) != '?') {
         pathStart++;
       }

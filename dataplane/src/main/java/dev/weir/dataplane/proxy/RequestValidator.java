@@ -1,6 +1,6 @@
 package dev.weir.dataplane.proxy;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,13 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns every request head into a {@link ValidatedRequest} or refuses it, so that nothing
- * ambiguous reaches routing or a backend. A refused HTTP/1.1 request is answered (400, 414, 431,
- * 501) with {@code Connection: close} and the connection closed, since after a framing error the
- * rest of the byte stream cannot be trusted. On HTTP/2 only the stream is answered and closed.
+ * Turns every request head into a {@link ValidatedRequest} or refuses it, so that nothing ambiguous
+ * reaches routing or a backend. A refused HTTP/1.1 request is answered (400, 414, 431, 501) with
+ * {@code Connection: close} and the connection closed, since after a framing error the rest of the
+ * byte stream cannot be trusted. On HTTP/2 only the stream is answered and closed.
  *
- * <p>Body content passes through untouched; a framing error inside a body is the proxy handler's
- * to handle, as part of the request it belongs to.
+ * <p>Body content passes through untouched; a framing error inside a body is the proxy handler's to
+ * handle, as part of the request it belongs to.
  */
 final class RequestValidator extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RequestValidator.class);
@@ -123,8 +123,12 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
     // Keyed by status only: the decoder's reason may quote what the client sent.
     long suppressed = LogLimiter.FAILURES.admit("refused " + status.code());
     if (suppressed != LogLimiter.SUPPRESS) {
-      log.info("event=request_refused status={} reason=\"{}\" client={} suppressed={}",
-          status.code(), reason(result), ClientAddress.of(ctx.channel()), suppressed);
+      log.info(
+          "event=request_refused status={} reason=\"{}\" client={} suppressed={}",
+          status.code(),
+          reason(result),
+          ClientAddress.of(ctx.channel()),
+          suppressed);
     }
     metrics.route(null, null).completed(status.code(), 0);
     ctx.writeAndFlush(LocalResponses.text(ctx.alloc(), status, true))

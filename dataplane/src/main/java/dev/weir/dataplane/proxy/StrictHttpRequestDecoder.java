@@ -27,8 +27,8 @@ import java.util.List;
  *       colon) are refused through strict line parsing and header validation.
  * </ul>
  *
- * A refused request surfaces as an {@link HttpRequest} whose decoder result is a failure; the
- * rest of the connection's input is discarded.
+ * A refused request surfaces as an {@link HttpRequest} whose decoder result is a failure; the rest
+ * of the connection's input is discarded.
  */
 final class StrictHttpRequestDecoder extends HttpRequestDecoder {
   /** Raised for a folded header line. */
@@ -38,7 +38,13 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
     }
   }
 
-  private enum Scan { REQUEST_LINE_START, IN_LINE, LINE_START, CR_AT_LINE_START, BODY }
+  private enum Scan {
+    REQUEST_LINE_START,
+    IN_LINE,
+    LINE_START,
+    CR_AT_LINE_START,
+    BODY
+  }
 
   private Scan scan = Scan.REQUEST_LINE_START;
   // Bytes past the reader index already scanned for obs-fold.
@@ -46,16 +52,21 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
   private boolean rejected;
 
   StrictHttpRequestDecoder(int maxRequestLineBytes, int maxHeaderBytes) {
-    super(new HttpDecoderConfig()
-        .setMaxInitialLineLength(maxRequestLineBytes)
-        .setMaxHeaderSize(maxHeaderBytes)
-        .setStrictLineParsing(true)
-        .setAllowDuplicateContentLengths(false)
-        .setUseRfc9112TransferEncoding(true)
-        .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory()
-            .withNameValidation(true).withValueValidation(true))
-        .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory()
-            .withNameValidation(true).withValueValidation(true)));
+    super(
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(maxRequestLineBytes)
+            .setMaxHeaderSize(maxHeaderBytes)
+            .setStrictLineParsing(true)
+            .setAllowDuplicateContentLengths(false)
+            .setUseRfc9112TransferEncoding(true)
+            .setHeadersFactory(
+                DefaultHttpHeadersFactory.headersFactory()
+                    .withNameValidation(true)
+                    .withValueValidation(true))
+            .setTrailersFactory(
+                DefaultHttpHeadersFactory.trailersFactory()
+                    .withNameValidation(true)
+                    .withValueValidation(true)));
   }
 
   @Override

@@ -1,12 +1,12 @@
 package dev.weir.dataplane.proxy;
 
+import dev.weir.contract.snapshot.Settings;
+import dev.weir.dataplane.tls.HandshakeRecorder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
-import dev.weir.dataplane.snapshot.Settings;
-import dev.weir.dataplane.tls.HandshakeRecorder;
 import io.netty.handler.ssl.SniHandler;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -41,8 +41,8 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
     long idleMillis = settings.clientIdleMillis();
     long handshakeMillis = Math.min(MAX_HANDSHAKE_TIMEOUT_MILLIS, settings.requestHeaderMillis());
     ch.pipeline().addLast("tracker", listener.connections().tracker(true, idleMillis));
-    ch.pipeline().addLast("sni",
-        new SniHandler(current.sni(), MAX_CLIENT_HELLO_BYTES, handshakeMillis));
+    ch.pipeline()
+        .addLast("sni", new SniHandler(current.sni(), MAX_CLIENT_HELLO_BYTES, handshakeMillis));
     // SniHandler replaces itself with the SslHandler; the recorder then sits right after it.
     ch.pipeline().addLast("handshake", new HandshakeRecorder(listener.metrics()));
     ch.pipeline().addLast("alpn", new ProtocolSelector());
@@ -67,8 +67,10 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("event=tls_handshake_failed client={} error={}",
-          ClientAddress.of(ctx.channel()), cause.getClass().getSimpleName());
+      log.debug(
+          "event=tls_handshake_failed client={} error={}",
+          ClientAddress.of(ctx.channel()),
+          cause.getClass().getSimpleName());
       ctx.close();
     }
   }

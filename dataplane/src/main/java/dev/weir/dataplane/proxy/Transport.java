@@ -22,15 +22,18 @@ public record Transport(
 
   public static Transport best() {
     if (Epoll.isAvailable()) {
-      return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+      return new Transport(
+          "epoll",
+          EpollIoHandler.newFactory(),
+          EpollServerSocketChannel.class,
           EpollSocketChannel.class);
     }
     return nio();
   }
 
   public static Transport nio() {
-    return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
-        NioSocketChannel.class);
+    return new Transport(
+        "nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
   }
 
   /** Why epoll is not used, or null when it is available. */

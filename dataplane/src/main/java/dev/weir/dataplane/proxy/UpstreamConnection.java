@@ -7,15 +7,21 @@ import java.util.concurrent.ScheduledFuture;
 final class UpstreamConnection {
   final Channel channel;
   final EndpointKey endpoint;
+
   /** False for a connection opened for the current request, true once it came from the pool. */
   boolean reused;
+
   UpstreamListener listener;
+
   /** True while it waits in its pool. */
   boolean pooled;
+
   /** When it last went back to the pool (System.nanoTime()). */
   long idleSinceNanos;
+
   /** The pending idle check, if any; it outlives reuses (see UpstreamPools#release). */
   ScheduledFuture<?> idleCheck;
+
   Throwable failure;
 
   UpstreamConnection(Channel channel, EndpointKey endpoint) {

@@ -5,9 +5,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Last handler of an upstream connection: hands what arrives to the exchange using the
- * connection. A pooled, idle connection expects nothing: anything it receives (or its closing)
- * takes it out of service.
+ * Last handler of an upstream connection: hands what arrives to the exchange using the connection.
+ * A pooled, idle connection expects nothing: anything it receives (or its closing) takes it out of
+ * service.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private final UpstreamConnection connection;

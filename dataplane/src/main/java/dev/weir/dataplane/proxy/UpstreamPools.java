@@ -1,9 +1,9 @@
 package dev.weir.dataplane.proxy;
 
-import dev.weir.dataplane.snapshot.Backend;
-import dev.weir.dataplane.snapshot.Endpoint;
-import dev.weir.dataplane.snapshot.Settings;
-import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Settings;
+import dev.weir.contract.snapshot.Snapshot;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -32,23 +32,27 @@ import java.util.function.Supplier;
 
 /**
  * Keep-alive connections to endpoints, pooled per event loop and per endpoint, so a request is
- * proxied on its client connection's event loop without a thread hop. Pools are keyed by
- * address and port, not by snapshot: an endpoint that stays in the next snapshot keeps its warm
+ * proxied on its client connection's event loop without a thread hop. Pools are keyed by address
+ * and port, not by snapshot: an endpoint that stays in the next snapshot keeps its warm
  * connections; idle connections to endpoints that left are closed.
  *
  * <p>The bound {@code settings.upstreamMaxConnectionsPerEndpoint} counts every open connection to
- * an endpoint across event loops. When it is reached, {@link #acquire} fails at once with
- * {@link PoolExhaustedException} (answered 503) instead of queueing: the bound exists to protect
- * the pod, a queue in the proxy would only hide its overload behind growing latency, and a waiter
- * on one event loop could not take a connection freed on another without a thread hop.
+ * an endpoint across event loops. When it is reached, {@link #acquire} fails at once with {@link
+ * PoolExhaustedException} (answered 503) instead of queueing: the bound exists to protect the pod,
+ * a queue in the proxy would only hide its overload behind growing latency, and a waiter on one
+ * event loop could not take a connection freed on another without a thread hop.
  *
- * <p>Every method except {@link #retainEndpointsOf} and {@link #closeAll} runs on the event loop passed.
+ * <p>Every method except {@link #retainEndpointsOf} and {@link #closeAll} runs on the event loop
+ * passed.
  */
 public final class UpstreamPools {
   /** The endpoint already has as many connections as the settings allow. */
   static final class PoolExhaustedException extends Exception {
     PoolExhaustedException(EndpointKey endpoint, int max) {
-      super("pool of " + endpoint + " is at its bound of " + max + " connections", null, false,
+      super(
+          "pool of " + endpoint + " is at its bound of " + max + " connections",
+          null,
+          false,
           false);
     }
   }
@@ -73,8 +77,8 @@ public final class UpstreamPools {
    * A connection to {@code endpoint} on {@code loop}: the most recently released idle one unless
    * {@code fresh}, else a new one.
    */
-  Future<UpstreamConnection> acquire(EventLoop loop, Endpoint endpoint, long connectMillis,
-      boolean fresh) {
+  Future<UpstreamConnection> acquire(
+      EventLoop loop, Endpoint endpoint, long connectMillis, boolean fresh) {
     EndpointKey key = EndpointKey.of(endpoint);
     Promise<UpstreamConnection> promise = loop.newPromise();
     if (!fresh) {
@@ -100,30 +104,40 @@ public final class UpstreamPools {
       unreserve(key);
       return promise.setFailure(e);
     }
-    ChannelFuture connect = new Bootstrap()
-        .group(loop)
-        .channel(transport.clientChannel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(connectMillis, Integer.MAX_VALUE))
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            UpstreamConnection c = new UpstreamConnection(ch, key);
-            ch.pipeline().addLast("http-codec", new HttpClientCodec(new HttpDecoderConfig()
-                    .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES), false, false));
-            ch.pipeline().addLast("upstream", new UpstreamHandler(c));
-          }
-        })
-        .connect(address);
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(loop)
+            .channel(transport.clientChannel())
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(connectMillis, Integer.MAX_VALUE))
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    UpstreamConnection c = new UpstreamConnection(ch, key);
+                    ch.pipeline()
+                        .addLast(
+                            "http-codec",
+                            new HttpClientCodec(
+                                new HttpDecoderConfig().setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES),
+                                false,
+                                false));
+                    ch.pipeline().addLast("upstream", new UpstreamHandler(c));
+                  }
+                })
+            .connect(address);
     Channel ch = connect.channel();
     ch.closeFuture().addListener(f -> unreserve(key));
-    connect.addListener((ChannelFuture f) -> {
-      if (f.isSuccess()) {
-        promise.setSuccess(((UpstreamHandler) ch.pipeline().get("upstream")).connection());
-      } else {
-        promise.setFailure(f.cause());
-      }
-    });
+    connect.addListener(
+        (ChannelFuture f) -> {
+          if (f.isSuccess()) {
+            promise.setSuccess(((UpstreamHandler) ch.pipeline().get("upstream")).connection());
+          } else {
+            promise.setFailure(f.cause());
+          }
+        });
     return promise;
   }
 
@@ -152,8 +166,8 @@ public final class UpstreamPools {
   }
 
   private void scheduleIdleCheck(UpstreamConnection c, long delayMillis) {
-    c.idleCheck = c.channel.eventLoop().schedule(() -> idleCheck(c), delayMillis,
-        TimeUnit.MILLISECONDS);
+    c.idleCheck =
+        c.channel.eventLoop().schedule(() -> idleCheck(c), delayMillis, TimeUnit.MILLISECONDS);
   }
 
   private void idleCheck(UpstreamConnection c) {
@@ -207,18 +221,22 @@ public final class UpstreamPools {
 
   private void retainOnly(Set<EndpointKey> endpoints) {
     liveEndpoints = Set.copyOf(endpoints);
-    idleByLoop.forEach((loop, pools) -> loop.execute(() -> {
-      for (Iterator<Map.Entry<EndpointKey, ArrayDeque<UpstreamConnection>>> it =
-          pools.entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<EndpointKey, ArrayDeque<UpstreamConnection>> e = it.next();
-        if (!liveEndpoints.contains(e.getKey())) {
-          for (UpstreamConnection c : e.getValue().toArray(new UpstreamConnection[0])) {
-            c.channel.close();
-          }
-          it.remove();
-        }
-      }
-    }));
+    idleByLoop.forEach(
+        (loop, pools) ->
+            loop.execute(
+                () -> {
+                  for (Iterator<Map.Entry<EndpointKey, ArrayDeque<UpstreamConnection>>> it =
+                          pools.entrySet().iterator();
+                      it.hasNext(); ) {
+                    Map.Entry<EndpointKey, ArrayDeque<UpstreamConnection>> e = it.next();
+                    if (!liveEndpoints.contains(e.getKey())) {
+                      for (UpstreamConnection c : e.getValue().toArray(new UpstreamConnection[0])) {
+                        c.channel.close();
+                      }
+                      it.remove();
+                    }
+                  }
+                }));
   }
 
   /** Closes every idle connection (at shutdown, after the client connections drained). */
@@ -238,14 +256,16 @@ public final class UpstreamPools {
 
   private boolean reserve(EndpointKey key, int max) {
     boolean[] reserved = new boolean[1];
-    openCounts.compute(key, (k, n) -> {
-      int open = n == null ? 0 : n;
-      if (open >= max) {
-        return n;
-      }
-      reserved[0] = true;
-      return open + 1;
-    });
+    openCounts.compute(
+        key,
+        (k, n) -> {
+          int open = n == null ? 0 : n;
+          if (open >= max) {
+            return n;
+          }
+          reserved[0] = true;
+          return open + 1;
+        });
     return reserved[0];
   }
 

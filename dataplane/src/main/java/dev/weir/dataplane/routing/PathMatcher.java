@@ -1,7 +1,7 @@
 package dev.weir.dataplane.routing;
 
-import dev.weir.dataplane.snapshot.PathType;
-import dev.weir.dataplane.snapshot.Route;
+import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.Route;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +62,8 @@ final class PathMatcher<B> {
     }
   }
 
-  // The Ingress specification ignores a trailing slash in a Prefix rule: /foo/ and /foo are one rule.
+  // The Ingress specification ignores a trailing slash in a Prefix rule: /foo/ and /foo are one
+  // rule.
   private static String prefixKey(String rulePath) {
     int end = rulePath.length();
     while (end > 0 && rulePath.charAt(end - 1) == '/') {

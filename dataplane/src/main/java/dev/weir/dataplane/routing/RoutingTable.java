@@ -1,7 +1,7 @@
 package dev.weir.dataplane.routing;
 
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.VirtualHost;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -25,25 +25,31 @@ public final class RoutingTable<B> {
   private final B defaultBackend;
 
   /**
-   * One virtual host compiled. Routes lead to backend ids, resolved per request through the
-   * table's backends (one hash lookup): a backend that changes recompiles no host.
+   * One virtual host compiled. Routes lead to backend ids, resolved per request through the table's
+   * backends (one hash lookup): a backend that changes recompiles no host.
    *
    * @param source the virtual host compiled, for the next compile to reuse
    */
-  private record HostRoutes(String name, PathMatcher<String> paths, String defaultBackend,
-      VirtualHost source) {
+  private record HostRoutes(
+      String name, PathMatcher<String> paths, String defaultBackend, VirtualHost source) {
     static HostRoutes compile(String name, VirtualHost vhost) {
-      return new HostRoutes(name, PathMatcher.compile(vhost.routes(), Function.identity()),
-          vhost.defaultBackend(), vhost);
+      return new HostRoutes(
+          name,
+          PathMatcher.compile(vhost.routes(), Function.identity()),
+          vhost.defaultBackend(),
+          vhost);
     }
   }
 
   /** What a request was routed to. {@code virtualHost} is the matched rule's host, or null. */
   public record Match<B>(String virtualHost, B backend) {}
 
-  private RoutingTable(Map<String, HostRoutes> exactHosts,
-      Map<String, HostRoutes> wildcardHostsByParent, HostRoutes anyHost,
-      Function<String, B> backends, B defaultBackend) {
+  private RoutingTable(
+      Map<String, HostRoutes> exactHosts,
+      Map<String, HostRoutes> wildcardHostsByParent,
+      HostRoutes anyHost,
+      Function<String, B> backends,
+      B defaultBackend) {
     this.exactHosts = exactHosts;
     this.wildcardHostsByParent = wildcardHostsByParent;
     this.anyHost = anyHost;
@@ -54,24 +60,24 @@ public final class RoutingTable<B> {
   /**
    * Compiles a validated snapshot.
    *
-   * @param backends resolves a backend id of the snapshot to the caller's backend object; kept
-   *     and asked per request, so it must be a fixed, thread-safe lookup (an unmodified map's)
+   * @param backends resolves a backend id of the snapshot to the caller's backend object; kept and
+   *     asked per request, so it must be a fixed, thread-safe lookup (an unmodified map's)
    */
   public static <B> RoutingTable<B> compile(Snapshot snapshot, Function<String, B> backends) {
     return compile(snapshot, backends, null);
   }
 
   /**
-   * Compiles a validated snapshot, reusing the compiled routes of each virtual host of
-   * {@code previous} that is the same instance in {@code snapshot}: the cost is a hash insert per
-   * host plus the routes of the hosts that changed.
+   * Compiles a validated snapshot, reusing the compiled routes of each virtual host of {@code
+   * previous} that is the same instance in {@code snapshot}: the cost is a hash insert per host
+   * plus the routes of the hosts that changed.
    *
    * @param previous the table compiled before, or null
    */
-  public static <B> RoutingTable<B> compile(Snapshot snapshot, Function<String, B> backends,
-      RoutingTable<?> previous) {
-    HostTables tables = new HostTables(new HashMap<>(snapshot.virtualHosts().size() * 2),
-        new HashMap<>(), null);
+  public static <B> RoutingTable<B> compile(
+      Snapshot snapshot, Function<String, B> backends, RoutingTable<?> previous) {
+    HostTables tables =
+        new HostTables(new HashMap<>(snapshot.virtualHosts().size() * 2), new HashMap<>(), null);
     for (VirtualHost vhost : snapshot.virtualHosts()) {
       String name = vhost.host().toLowerCase(Locale.ROOT);
       HostRoutes routes = previous == null ? null : previous.routesNamed(name);
@@ -89,10 +95,13 @@ public final class RoutingTable<B> {
    * backend {@code defaultBackendId}: what a snapshot delta changes, at the cost of a copy of the
    * host table plus the changed hosts.
    */
-  public RoutingTable<B> with(List<VirtualHost> upserted, List<String> removed,
-      Function<String, B> backends, String defaultBackendId) {
-    HostTables tables = new HostTables(new HashMap<>(exactHosts),
-        new HashMap<>(wildcardHostsByParent), anyHost);
+  public RoutingTable<B> with(
+      List<VirtualHost> upserted,
+      List<String> removed,
+      Function<String, B> backends,
+      String defaultBackendId) {
+    HostTables tables =
+        new HostTables(new HashMap<>(exactHosts), new HashMap<>(wildcardHostsByParent), anyHost);
     for (String host : removed) {
       tables.remove(host.toLowerCase(Locale.ROOT));
     }
@@ -105,8 +114,8 @@ public final class RoutingTable<B> {
 
   /** This table's hosts over other backends and default backend: nothing is compiled again. */
   public RoutingTable<B> withBackends(Function<String, B> backends, String defaultBackendId) {
-    return new RoutingTable<>(exactHosts, wildcardHostsByParent, anyHost, backends,
-        resolve(backends, defaultBackendId));
+    return new RoutingTable<>(
+        exactHosts, wildcardHostsByParent, anyHost, backends, resolve(backends, defaultBackendId));
   }
 
   private static <B> B resolve(Function<String, B> backends, String id) {
@@ -122,14 +131,16 @@ public final class RoutingTable<B> {
     private final Map<String, HostRoutes> wildcardByParent;
     private HostRoutes any;
 
-    HostTables(Map<String, HostRoutes> exact, Map<String, HostRoutes> wildcardByParent,
-        HostRoutes any) {
+    HostTables(
+        Map<String, HostRoutes> exact, Map<String, HostRoutes> wildcardByParent, HostRoutes any) {
       this.exact = exact;
       this.wildcardByParent = wildcardByParent;
       this.any = any;
     }
 
-    /** @param name a virtual host name, lower case */
+    /**
+     * @param name a virtual host name, lower case
+     */
     void put(String name, HostRoutes routes) {
       if (name.equals(VirtualHost.ANY_HOST)) {
         any = routes;
@@ -140,7 +151,9 @@ public final class RoutingTable<B> {
       }
     }
 
-    /** @param name a virtual host name, lower case */
+    /**
+     * @param name a virtual host name, lower case
+     */
     void remove(String name) {
       if (name.equals(VirtualHost.ANY_HOST)) {
         any = null;
@@ -152,8 +165,12 @@ public final class RoutingTable<B> {
     }
 
     <B> RoutingTable<B> build(Function<String, B> backends, String defaultBackendId) {
-      return new RoutingTable<>(Collections.unmodifiableMap(exact), Map.copyOf(wildcardByParent),
-          any, backends, resolve(backends, defaultBackendId));
+      return new RoutingTable<>(
+          Collections.unmodifiableMap(exact),
+          Map.copyOf(wildcardByParent),
+          any,
+          backends,
+          resolve(backends, defaultBackendId));
     }
   }
 
@@ -161,7 +178,9 @@ public final class RoutingTable<B> {
     if (name.equals(VirtualHost.ANY_HOST)) {
       return anyHost;
     }
-    return name.startsWith("*.") ? wildcardHostsByParent.get(name.substring(2)) : exactHosts.get(name);
+    return name.startsWith("*.")
+        ? wildcardHostsByParent.get(name.substring(2))
+        : exactHosts.get(name);
   }
 
   /**
@@ -186,7 +205,9 @@ public final class RoutingTable<B> {
     return defaultBackend == null ? null : new Match<>(null, defaultBackend);
   }
 
-  /** The virtual host name that serves {@code host} (exact, then wildcard, then {@code *}), or null. */
+  /**
+   * The virtual host name that serves {@code host} (exact, then wildcard, then {@code *}), or null.
+   */
   public String virtualHostOf(String host) {
     HostRoutes routes = hostRoutes(normalizeHost(host));
     return routes == null ? null : routes.name();

@@ -1,6 +1,6 @@
 package dev.weir.dataplane.tls;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
@@ -12,9 +12,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 
 /**
- * Counts the outcome of a connection's TLS handshake (full, resumed or failed) in
- * {@link DataplaneMetrics}, then leaves the pipeline. Place it right after the {@code SniHandler}
- * (which becomes the {@link SslHandler}); one instance per channel.
+ * Counts the outcome of a connection's TLS handshake (full, resumed or failed) in {@link
+ * DataplaneMetrics}, then leaves the pipeline. Place it right after the {@code SniHandler} (which
+ * becomes the {@link SslHandler}); one instance per channel.
  */
 public final class HandshakeRecorder extends ChannelInboundHandlerAdapter {
   private final DataplaneMetrics metrics;
@@ -53,8 +53,8 @@ public final class HandshakeRecorder extends ChannelInboundHandlerAdapter {
 
   /**
    * Whether {@code engine}'s finished handshake resumed an earlier session. BoringSSL says so
-   * directly. The JDK engine has no such API: a resumed session was created before this
-   * connection started, a full handshake creates its session during it.
+   * directly. The JDK engine has no such API: a resumed session was created before this connection
+   * started, a full handshake creates its session during it.
    */
   public static boolean isResumed(SSLEngine engine, long connectionStartedMillis) {
     if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.tls;
 
+import dev.weir.contract.tls.LoadedCertificate;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -24,9 +25,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The certificate served when no configured one fits: ECDSA P-256, self-signed, made fresh at
- * every start so no private key ships with Weir. Clients are not meant to trust it; it lets a
- * handshake finish so a client sees a certificate error rather than a reset connection.
+ * The certificate served when no configured one fits: ECDSA P-256, self-signed, made fresh at every
+ * start so no private key ships with Weir. Clients are not meant to trust it; it lets a handshake
+ * finish so a client sees a certificate error rather than a reset connection.
  */
 final class SelfSignedCertificate {
   static final String NAME = "weir-default.invalid";
@@ -39,16 +40,28 @@ final class SelfSignedCertificate {
       generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
       KeyPair keys = generator.generateKeyPair();
       X500Principal subject = new X500Principal("CN=" + NAME + ", O=Weir");
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-          new BigInteger(64, new SecureRandom()),
-          Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))),
-          subject, keys.getPublic());
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              subject,
+              new BigInteger(64, new SecureRandom()),
+              Date.from(now.minus(Duration.ofDays(1))),
+              Date.from(now.plus(Duration.ofDays(3650))),
+              subject,
+              keys.getPublic());
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(Extension.subjectAlternativeName, false,
+      builder.addExtension(
+          Extension.subjectAlternativeName,
+          false,
           new GeneralNames(new GeneralName(GeneralName.dNSName, NAME)));
-      X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
-      return new LoadedCertificate(new X509Certificate[] {cert}, keys.getPrivate(), List.of(NAME),
+      X509Certificate cert =
+          new JcaX509CertificateConverter()
+              .getCertificate(
+                  builder.build(
+                      new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+      return new LoadedCertificate(
+          new X509Certificate[] {cert},
+          keys.getPrivate(),
+          List.of(NAME),
           cert.getNotAfter().toInstant());
     } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
       throw new IllegalStateException("cannot generate the default certificate", e);

@@ -1,10 +1,13 @@
 package dev.weir.dataplane.tls;
 
-import dev.weir.dataplane.snapshot.Certificate;
-import dev.weir.dataplane.snapshot.InvalidSnapshotException;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.SnapshotDelta;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Certificate;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.contract.tls.CertificateCheck;
+import dev.weir.contract.tls.LoadedCertificate;
+import dev.weir.contract.tls.SniNames;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -22,13 +25,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,15 +59,16 @@ import org.slf4j.LoggerFactory;
  * context keep it until they close (contexts are garbage collected, not reference counted).
  *
  * <p>A virtual host with {@code retainCertificate} keeps the snapshot certificate the previous
- * store served it (same context, kept in the cache although no certificate entry names it, its
- * DNS names still used for SAN fallback after the snapshot's own certificates); a host the previous
+ * store served it (same context, kept in the cache although no certificate entry names it, its DNS
+ * names still used for SAN fallback after the snapshot's own certificates); a host the previous
  * store served the default keeps the default. The operator asks for this when a host's Secret is
  * unusable and it has no good copy, typically after its own restart: this process has been serving
  * the good certificate all along and is the only one that still holds it.
  *
- * <p>The shared context (with the JDK, every context) gets the ticket keys: the snapshot's when it has some, so every replica
- * resumes every other replica's sessions; otherwise keys generated once at start. Rotating keys is
- * the operator's job (publish a new list, old keys last); this class applies whatever list arrives.
+ * <p>The shared context (with the JDK, every context) gets the ticket keys: the snapshot's when it
+ * has some, so every replica resumes every other replica's sessions; otherwise keys generated once
+ * at start. Rotating keys is the operator's job (publish a new list, old keys last); this class
+ * applies whatever list arrives.
  */
 public final class ServerTls implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
@@ -66,11 +76,13 @@ public final class ServerTls implements AutoCloseable {
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
   // Server preference decides: h2 first, then http/1.1. A client offering neither still completes
   // the handshake (NO_ADVERTISE/ACCEPT) and is served HTTP/1.1.
-  private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
-      ApplicationProtocolConfig.Protocol.ALPN,
-      ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-      ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-      ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+  private static final ApplicationProtocolConfig ALPN =
+      new ApplicationProtocolConfig(
+          ApplicationProtocolConfig.Protocol.ALPN,
+          ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+          ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_2,
+          ApplicationProtocolNames.HTTP_1_1);
 
   // Certificates whose chain and key BoringSSL keeps parsed (OpenSSL only), by alias. Without
   // the cache, Netty keeps only the last one served, so a handshake for another host than the
@@ -101,7 +113,7 @@ public final class ServerTls implements AutoCloseable {
   private Snapshot lastCompiled;
   private SniCertificateStore lastStore;
   // Certificate ids already reported as expired, so each expiry is logged once, not per snapshot.
-  private final java.util.Set<String> expiredWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> expiredWarned = ConcurrentHashMap.newKeySet();
   private TicketKeys ticketKeys;
   private boolean closed;
   private long contextsBuilt;
@@ -110,14 +122,14 @@ public final class ServerTls implements AutoCloseable {
   /**
    * Tunables of {@link ServerTls}.
    *
-   * @param provider {@link SslProvider#OPENSSL} or {@link SslProvider#JDK}; null picks OpenSSL
-   *     when netty-tcnative loads, the JDK otherwise
+   * @param provider {@link SslProvider#OPENSSL} or {@link SslProvider#JDK}; null picks OpenSSL when
+   *     netty-tcnative loads, the JDK otherwise
    * @param sessionCacheSize server-side session cache entries per context (session ids)
    * @param sessionTimeout lifetime of a session and of the tickets issued for it
    * @param clock tells whether a certificate has expired
    */
-  public record Options(SslProvider provider, long sessionCacheSize, Duration sessionTimeout,
-      Clock clock) {
+  public record Options(
+      SslProvider provider, long sessionCacheSize, Duration sessionTimeout, Clock clock) {
     public Options {
       if (provider != null && provider != SslProvider.OPENSSL && provider != SslProvider.JDK) {
         throw new IllegalArgumentException("provider must be OPENSSL or JDK, not " + provider);
@@ -151,9 +163,13 @@ public final class ServerTls implements AutoCloseable {
     try {
       if (provider == SslProvider.OPENSSL) {
         this.keyManager = new SharedKeyManager();
-        this.sharedContext = configure(SslContextBuilder.forServer(
-            new OpenSslCachingX509KeyManagerFactory(new KeyManagerFactoryWrapper(keyManager),
-                NATIVE_KEY_MATERIAL_CACHE_SIZE))).build();
+        this.sharedContext =
+            configure(
+                    SslContextBuilder.forServer(
+                        new OpenSslCachingX509KeyManagerFactory(
+                            new KeyManagerFactoryWrapper(keyManager),
+                            NATIVE_KEY_MATERIAL_CACHE_SIZE)))
+                .build();
       } else {
         this.keyManager = null;
         this.sharedContext = null;
@@ -174,8 +190,10 @@ public final class ServerTls implements AutoCloseable {
     SslProvider provider = chooseProvider(options.provider());
     ServerTls tls = new ServerTls(options, provider);
     if (provider == SslProvider.OPENSSL) {
-      log.info("event=tls_provider provider=OPENSSL library=\"{}\" alpn={}",
-          OpenSsl.versionString(), SslProvider.isAlpnSupported(provider));
+      log.info(
+          "event=tls_provider provider=OPENSSL library=\"{}\" alpn={}",
+          OpenSsl.versionString(),
+          SslProvider.isAlpnSupported(provider));
     } else {
       log.info("event=tls_provider provider=JDK session_tickets=per_replica");
     }
@@ -190,11 +208,13 @@ public final class ServerTls implements AutoCloseable {
       return SslProvider.OPENSSL;
     }
     if (requested == SslProvider.OPENSSL) {
-      throw new IllegalStateException("OpenSSL provider requested but netty-tcnative cannot load",
+      throw new IllegalStateException(
+          "OpenSSL provider requested but netty-tcnative cannot load",
           OpenSsl.unavailabilityCause());
     }
     Throwable cause = OpenSsl.unavailabilityCause();
-    log.warn("event=tls_provider_fallback provider=JDK reason=\"{}\"",
+    log.warn(
+        "event=tls_provider_fallback provider=JDK reason=\"{}\"",
         cause == null ? "unknown" : String.valueOf(cause).replace('"', '\''));
     return SslProvider.JDK;
   }
@@ -208,8 +228,8 @@ public final class ServerTls implements AutoCloseable {
    * Builds the store for {@code snapshot}, reusing the contexts of unchanged certificates. On
    * failure nothing changes: the cache stays as the last good snapshot left it.
    *
-   * @throws InvalidSnapshotException naming every certificate that cannot be served as
-   *     {@code certificates[i]}, its id and the reason; never key material
+   * @throws InvalidSnapshotException naming every certificate that cannot be served as {@code
+   *     certificates[i]}, its id and the reason; never key material
    */
   public SniCertificateStore compile(Snapshot snapshot) throws InvalidSnapshotException {
     long started = System.nanoTime();
@@ -243,25 +263,27 @@ public final class ServerTls implements AutoCloseable {
         byte[] digest = cached != null && cached.source == c ? cached.digest : digest(c);
         if (cached != null && Arrays.equals(cached.digest, digest)) {
           cached = cached.source == c ? cached : cached.withSource(c);
-          warnIfExpired(c.id(), cached.notAfter, now);
+          warnIfExpired(c.id(), cached.notAfter(), now);
           next.put(c.id(), cached);
-          dnsNamesById.put(c.id(), cached.dnsNames);
+          dnsNamesById.put(c.id(), cached.dnsNames());
           continue;
         }
         try {
-          LoadedCertificate loaded = CertificateCheck.load(c.certificateChain(),
-              c.privateKey() == null ? null : c.privateKey().reveal());
-          warnIfExpired(c.id(), loaded.notAfter, now);
+          LoadedCertificate loaded =
+              CertificateCheck.load(
+                  c.certificateChain(), c.privateKey() == null ? null : c.privateKey().reveal());
+          warnIfExpired(c.id(), loaded.notAfter(), now);
           SslContext context = newContext(c.id(), loaded);
           built.add(context);
-          next.put(c.id(), new CachedContext(c, digest, context, loaded.dnsNames, loaded.notAfter));
-          dnsNamesById.put(c.id(), loaded.dnsNames);
+          next.put(
+              c.id(), new CachedContext(c, digest, context, loaded.dnsNames(), loaded.notAfter()));
+          dnsNamesById.put(c.id(), loaded.dnsNames());
         } catch (CertificateCheck.Refusal p) {
           problems.add(where + ": " + p.getMessage());
         } catch (SSLException | RuntimeException e) {
           // Netty's message may quote input; keep only the exception type.
-          problems.add(where + ": cannot build a TLS context (" + e.getClass().getSimpleName() + ")");
-
+          problems.add(
+              where + ": cannot build a TLS context (" + e.getClass().getSimpleName() + ")");
         }
       }
       if (!problems.isEmpty()) {
@@ -289,7 +311,7 @@ public final class ServerTls implements AutoCloseable {
         // An id this snapshot reuses for other content (hand-written files only; the operator's
         // ids are content hashes) has replaced the old context: nothing left to retain.
         if (previous != null && (sameId == null || sameId == previous)) {
-          warnIfExpired(id, previous.notAfter, now);
+          warnIfExpired(id, previous.notAfter(), now);
           next.put(id, previous);
           retainedByHost.put(host, previous);
           nextIdByHost.put(host, id);
@@ -298,11 +320,15 @@ public final class ServerTls implements AutoCloseable {
         nextRetentionLogged.put(host, kept);
         if (!kept.equals(retentionLogged.get(host))) {
           if (kept.isEmpty()) {
-            log.warn("event=certificate_retain_unavailable host={} action=serve_default "
-                + "reason=\"no certificate served for this host before\"", host);
+            log.warn(
+                "event=certificate_retain_unavailable host={} action=serve_default "
+                    + "reason=\"no certificate served for this host before\"",
+                host);
           } else {
-            log.warn("event=certificate_retained host={} certificate={} action=serve_previous",
-                host, kept);
+            log.warn(
+                "event=certificate_retained host={} certificate={} action=serve_previous",
+                host,
+                kept);
           }
         }
       }
@@ -341,18 +367,25 @@ public final class ServerTls implements AutoCloseable {
       SniCertificateStore store = buildStore(snapshot, next, dnsNamesById, retainedByHost);
       lastCompiled = snapshot;
       lastStore = store;
-      log.info("event=tls_compiled snapshot_version={} certificates={} built={} reused={} "
+      log.info(
+          "event=tls_compiled snapshot_version={} certificates={} built={} reused={} "
               + "evicted={} retained={} ticket_keys={} ticket_key_count={} millis={}",
-          snapshot.version(), next.size(), built.size(), next.size() - built.size(), evicted,
-          retainedByHost.size(), keys.source(), keys.count(),
+          snapshot.version(),
+          next.size(),
+          built.size(),
+          next.size() - built.size(),
+          evicted,
+          retainedByHost.size(),
+          keys.source(),
+          keys.count(),
           (System.nanoTime() - started) / 1_000_000);
       return store;
     }
   }
 
   /**
-   * Frees the native server context (with OpenSSL). Connections still open keep it alive until
-   * they close: each engine holds a reference. Stores compiled before must not be used for new
+   * Frees the native server context (with OpenSSL). Connections still open keep it alive until they
+   * close: each engine holds a reference. Stores compiled before must not be used for new
    * connections after this.
    */
   @Override
@@ -367,23 +400,23 @@ public final class ServerTls implements AutoCloseable {
   }
 
   /**
-   * The store for a snapshot that shares its certificates list, ticket keys and default
-   * certificate with the last one compiled, when no virtual host retains a certificate, before or
-   * now, and the {@code *} host (a default candidate) is unchanged: then contexts, certificate
-   * names and the default are the last store's, and only the hosts that are not the same
-   * instances change their entries. A one-host change at 10,000 certificates then costs set
-   * operations on the hosts instead of a pass over every certificate. Null when not applicable
-   * (the full compile runs). Expiry warnings wait for the next full compile.
+   * The store for a snapshot that shares its certificates list, ticket keys and default certificate
+   * with the last one compiled, when no virtual host retains a certificate, before or now, and the
+   * {@code *} host (a default candidate) is unchanged: then contexts, certificate names and the
+   * default are the last store's, and only the hosts that are not the same instances change their
+   * entries. A one-host change at 10,000 certificates then costs set operations on the hosts
+   * instead of a pass over every certificate. Null when not applicable (the full compile runs).
+   * Expiry warnings wait for the next full compile.
    */
   private SniCertificateStore compileHosts(Snapshot snapshot) {
     if (!keepsCertificates(snapshot)) {
       return null;
     }
-    java.util.Set<VirtualHost> before = identitySet(lastCompiled.virtualHosts());
-    java.util.Set<VirtualHost> after = identitySet(snapshot.virtualHosts());
-    java.util.Set<VirtualHost> removed = identitySet(lastCompiled.virtualHosts());
+    Set<VirtualHost> before = identitySet(lastCompiled.virtualHosts());
+    Set<VirtualHost> after = identitySet(snapshot.virtualHosts());
+    Set<VirtualHost> removed = identitySet(lastCompiled.virtualHosts());
     removed.removeAll(after);
-    java.util.Set<VirtualHost> added = after;
+    Set<VirtualHost> added = after;
     added.removeAll(before);
     List<String> removedHosts = new ArrayList<>();
     for (VirtualHost v : removed) {
@@ -403,11 +436,10 @@ public final class ServerTls implements AutoCloseable {
   }
 
   /**
-   * The last store with the hosts {@code removed} (names) and {@code added}; null when one of
-   * them is {@code *}, retains, or names a certificate the last snapshot did not have.
+   * The last store with the hosts {@code removed} (names) and {@code added}; null when one of them
+   * is {@code *}, retains, or names a certificate the last snapshot did not have.
    */
-  private SniCertificateStore compileHosts(List<String> removed,
-      java.util.Collection<VirtualHost> added) {
+  private SniCertificateStore compileHosts(List<String> removed, Collection<VirtualHost> added) {
     Map<String, String> idByHost = new HashMap<>(certificateIdByHost);
     for (String host : removed) {
       if (VirtualHost.ANY_HOST.equals(host)) {
@@ -433,24 +465,24 @@ public final class ServerTls implements AutoCloseable {
     return lastStore.withVirtualHosts(removed, addedHosts);
   }
 
-  private static java.util.Set<VirtualHost> identitySet(List<VirtualHost> hosts) {
-    java.util.Set<VirtualHost> set =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>(hosts.size()));
+  private static Set<VirtualHost> identitySet(List<VirtualHost> hosts) {
+    Set<VirtualHost> set = Collections.newSetFromMap(new IdentityHashMap<>(hosts.size()));
     set.addAll(hosts);
     return set;
   }
 
   /**
    * As {@link #compile(Snapshot)} for {@code snapshot}, which {@code delta} made of the last
-   * snapshot compiled: when it keeps the certificates, only the delta's hosts change entries
-   * (no pass over the hosts either).
+   * snapshot compiled: when it keeps the certificates, only the delta's hosts change entries (no
+   * pass over the hosts either).
    */
   public SniCertificateStore compile(Snapshot snapshot, SnapshotDelta delta)
       throws InvalidSnapshotException {
     long started = System.nanoTime();
     synchronized (lock) {
       requireOpen();
-      if (lastStore != null && delta.baseVersion() == lastCompiled.version()
+      if (lastStore != null
+          && delta.baseVersion() == lastCompiled.version()
           && keepsCertificates(snapshot)) {
         List<String> removed = new ArrayList<>(delta.removeVirtualHosts());
         // An upserted host replaces the entry of its name, whatever the old one served.
@@ -465,13 +497,18 @@ public final class ServerTls implements AutoCloseable {
   }
 
   // Guarded by lock. A store that changed only host entries becomes the last one compiled.
-  private SniCertificateStore hostsCompiled(Snapshot snapshot, SniCertificateStore store,
-      String detail, long startedNanos) {
+  private SniCertificateStore hostsCompiled(
+      Snapshot snapshot, SniCertificateStore store, String detail, long startedNanos) {
     lastCompiled = snapshot;
     lastStore = store;
-    log.info("event=tls_compiled snapshot_version={} certificates={} built=0 reused={} "
-            + "evicted=0 retained=0 {} millis={}", snapshot.version(), contextsById.size(),
-        contextsById.size(), detail, (System.nanoTime() - startedNanos) / 1_000_000);
+    log.info(
+        "event=tls_compiled snapshot_version={} certificates={} built=0 reused={} "
+            + "evicted=0 retained=0 {} millis={}",
+        snapshot.version(),
+        contextsById.size(),
+        contextsById.size(),
+        detail,
+        (System.nanoTime() - startedNanos) / 1_000_000);
     return store;
   }
 
@@ -497,15 +534,21 @@ public final class ServerTls implements AutoCloseable {
     return keyManager == null ? 0 : keyManager.liveAliases();
   }
 
-  private SniCertificateStore buildStore(Snapshot snapshot, Map<String, CachedContext> byId,
-      Map<String, List<String>> dnsNamesById, Map<String, CachedContext> retainedByHost) {
+  private SniCertificateStore buildStore(
+      Snapshot snapshot,
+      Map<String, CachedContext> byId,
+      Map<String, List<String>> dnsNamesById,
+      Map<String, CachedContext> retainedByHost) {
     SslContext fallback = selfSignedContext;
     String defaultId = snapshot.defaultCertificate();
     if (defaultId == null) {
       // A host-less rule with a certificate (Ingress "*") is the natural default for unknown names.
-      defaultId = snapshot.virtualHosts().stream()
-          .filter(v -> VirtualHost.ANY_HOST.equals(v.host()) && v.certificate() != null)
-          .map(VirtualHost::certificate).findFirst().orElse(null);
+      defaultId =
+          snapshot.virtualHosts().stream()
+              .filter(v -> VirtualHost.ANY_HOST.equals(v.host()) && v.certificate() != null)
+              .map(VirtualHost::certificate)
+              .findFirst()
+              .orElse(null);
     }
     if (defaultId != null && byId.containsKey(defaultId)) {
       fallback = byId.get(defaultId).context;
@@ -515,8 +558,10 @@ public final class ServerTls implements AutoCloseable {
       if (VirtualHost.ANY_HOST.equals(v.host())) {
         continue;
       }
-      CachedContext cc = v.certificate() != null ? byId.get(v.certificate())
-          : retainedByHost.get(SniNames.normalise(v.host()));
+      CachedContext cc =
+          v.certificate() != null
+              ? byId.get(v.certificate())
+              : retainedByHost.get(SniNames.normalise(v.host()));
       builder.virtualHost(v.host(), cc == null ? fallback : cc.context);
     }
     for (Certificate c : snapshot.certificates()) {
@@ -537,12 +582,12 @@ public final class ServerTls implements AutoCloseable {
    */
   private SslContext newContext(String id, LoadedCertificate certificate) throws SSLException {
     if (sharedContext == null) {
-      return configure(SslContextBuilder.forServer(certificate.key, certificate.chain)).build();
+      return configure(SslContextBuilder.forServer(certificate.key(), certificate.chain())).build();
     }
     // The shared context parses a key only at handshake time; CertificateCheck.load has already
     // refused the curves BoringSSL lacks.
-    return new CertificateContext(sharedContext, keyManager,
-        keyManager.register(id, certificate.chain, certificate.key));
+    return new CertificateContext(
+        sharedContext, keyManager, keyManager.register(id, certificate.chain(), certificate.key()));
   }
 
   private SslContextBuilder configure(SslContextBuilder builder) {
@@ -567,8 +612,10 @@ public final class ServerTls implements AutoCloseable {
       session.setSessionCacheEnabled(true);
     } else if (!ticketKeysWarned && keys != generatedTicketKeys) {
       ticketKeysWarned = true;
-      log.warn("event=tls_ticket_keys_ignored provider={} reason=\"the JDK provider cannot take "
-          + "ticket keys; sessions resume only on the replica that issued them\"", provider);
+      log.warn(
+          "event=tls_ticket_keys_ignored provider={} reason=\"the JDK provider cannot take "
+              + "ticket keys; sessions resume only on the replica that issued them\"",
+          provider);
     }
   }
 
@@ -594,9 +641,11 @@ public final class ServerTls implements AutoCloseable {
   // Ids are content hashes when the operator makes them, but a hand-written snapshot file may
   // reuse an id for new content; the digest makes reuse safe either way.
   // Served anyway (see CertificateCheck.load); clients will see the expiry, operators the log.
-  private void warnIfExpired(String id, java.time.Instant notAfter, java.time.Instant now) {
+  private void warnIfExpired(String id, Instant notAfter, Instant now) {
     if (notAfter.isBefore(now) && expiredWarned.add(id)) {
-      log.warn("event=certificate_expired certificate={} not_after={} action=serve_anyway", id,
+      log.warn(
+          "event=certificate_expired certificate={} not_after={} action=serve_anyway",
+          id,
           notAfter);
     }
   }
@@ -615,9 +664,15 @@ public final class ServerTls implements AutoCloseable {
     }
   }
 
-  /** @param source the certificate the context was built from or last matched */
-  private record CachedContext(Certificate source, byte[] digest, SslContext context,
-      List<String> dnsNames, java.time.Instant notAfter) {
+  /**
+   * @param source the certificate the context was built from or last matched
+   */
+  private record CachedContext(
+      Certificate source,
+      byte[] digest,
+      SslContext context,
+      List<String> dnsNames,
+      Instant notAfter) {
     CachedContext withSource(Certificate c) {
       return new CachedContext(c, digest, context, dnsNames, notAfter);
     }

@@ -15,20 +15,20 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The key manager of the one BoringSSL server context: Netty calls it from BoringSSL's certificate
- * callback, once per full handshake, and it answers with the certificate the connection's
- * {@link CertificateContext} bound to the engine ({@link #bind}) when the {@code SniHandler} picked
- * it. The binding is a weak-keyed map, not a session value: Netty clears an engine's session
- * values when its handshake starts, and an engine abandoned before its certificate callback
- * (a client that hangs up after its ClientHello) must not leave anything behind.
+ * callback, once per full handshake, and it answers with the certificate the connection's {@link
+ * CertificateContext} bound to the engine ({@link #bind}) when the {@code SniHandler} picked it.
+ * The binding is a weak-keyed map, not a session value: Netty clears an engine's session values
+ * when its handshake starts, and an engine abandoned before its certificate callback (a client that
+ * hangs up after its ClientHello) must not leave anything behind.
  *
  * <p>Why the binding and not a fresh SNI lookup here: the connection must be served by the store
  * current when it was accepted (the proxy reads its snapshot once per connection, and a compiled
  * store is not yet a published one), and {@link SniCertificateStore} has already made the choice;
  * doing it twice could only make the two disagree.
  *
- * <p>Netty asks for an alias per key type the server's cipher list allows ({@code "RSA"},
- * {@code "EC"}, ...) until one answers; a host has one certificate, so only its own key type
- * answers and BoringSSL then negotiates within what the client offered for that key.
+ * <p>Netty asks for an alias per key type the server's cipher list allows ({@code "RSA"}, {@code
+ * "EC"}, ...) until one answers; a host has one certificate, so only its own key type answers and
+ * BoringSSL then negotiates within what the client offered for that key.
  *
  * <p>{@link #getCertificateChain} and {@link #getPrivateKey} get only the alias, so aliases are
  * looked up in a registry of weak references: an entry lives while a store, a cached context or a
@@ -36,7 +36,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * compiled away since. Nothing here logs or prints key material.
  */
 final class SharedKeyManager extends X509ExtendedKeyManager {
-  private final ConcurrentHashMap<String, WeakReference<Served>> byAlias = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, WeakReference<Served>> byAlias =
+      new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   // Engine to the certificate it is to serve. Identity keys (engines do not override equals);
   // entries go when the engine is collected. Touched once per connection and once per key type

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.tls;
 
+import dev.weir.contract.tls.SniNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import java.util.Objects;
  * store. Never answers null.
  *
  * <p>Order, after lower-casing the name and dropping a trailing dot:
+ *
  * <ol>
  *   <li>a virtual host with exactly that name;
  *   <li>a single-label wildcard virtual host ({@code *.foo.com} covers {@code bar.foo.com}, not
@@ -22,8 +24,9 @@ import java.util.Objects;
  *   <li>the default: the snapshot's {@code defaultCertificate}, else the certificate of the
  *       host-less virtual host ({@code *}), else the self-signed one.
  * </ol>
- * A virtual host without a certificate still claims its name and gets the default. Each step is
- * one hash lookup, so the cost does not depend on the number of hosts or certificates.
+ *
+ * A virtual host without a certificate still claims its name and gets the default. Each step is one
+ * hash lookup, so the cost does not depend on the number of hosts or certificates.
  */
 public final class SniCertificateStore implements Mapping<String, SslContext> {
   private final Map<String, SslContext> exactHosts;
@@ -33,13 +36,20 @@ public final class SniCertificateStore implements Mapping<String, SslContext> {
   private final SslContext defaultContext;
 
   private SniCertificateStore(Builder b) {
-    this(Map.copyOf(b.exactHosts), Map.copyOf(b.wildcardHosts), Map.copyOf(b.exactNames),
-        Map.copyOf(b.wildcardNames), b.defaultContext);
+    this(
+        Map.copyOf(b.exactHosts),
+        Map.copyOf(b.wildcardHosts),
+        Map.copyOf(b.exactNames),
+        Map.copyOf(b.wildcardNames),
+        b.defaultContext);
   }
 
-  private SniCertificateStore(Map<String, SslContext> exactHosts,
-      Map<String, SslContext> wildcardHosts, Map<String, SslContext> exactNames,
-      Map<String, SslContext> wildcardNames, SslContext defaultContext) {
+  private SniCertificateStore(
+      Map<String, SslContext> exactHosts,
+      Map<String, SslContext> wildcardHosts,
+      Map<String, SslContext> exactNames,
+      Map<String, SslContext> wildcardNames,
+      SslContext defaultContext) {
     this.exactHosts = exactHosts;
     this.wildcardHosts = wildcardHosts;
     this.exactNames = exactNames;
@@ -77,8 +87,8 @@ public final class SniCertificateStore implements Mapping<String, SslContext> {
   /**
    * This store with the virtual hosts {@code removed} (names) taken out and {@code added} (name to
    * context) put in, in that order; certificate names and the default stay. The host maps are
-   * copied, the rest shared: a host change costs a copy of a hash table, not a rebuild of
-   * every entry from the snapshot.
+   * copied, the rest shared: a host change costs a copy of a hash table, not a rebuild of every
+   * entry from the snapshot.
    */
   SniCertificateStore withVirtualHosts(List<String> removed, Map<String, SslContext> added) {
     Map<String, SslContext> exact = new HashMap<>(exactHosts);
@@ -104,9 +114,12 @@ public final class SniCertificateStore implements Mapping<String, SslContext> {
         exact.put(name, e.getValue());
       }
     }
-    return new SniCertificateStore(Collections.unmodifiableMap(exact),
-        wildcardChanged ? Collections.unmodifiableMap(wildcard) : wildcard, exactNames,
-        wildcardNames, defaultContext);
+    return new SniCertificateStore(
+        Collections.unmodifiableMap(exact),
+        wildcardChanged ? Collections.unmodifiableMap(wildcard) : wildcard,
+        exactNames,
+        wildcardNames,
+        defaultContext);
   }
 
   /** The context served for unknown or missing names. */
@@ -116,8 +129,12 @@ public final class SniCertificateStore implements Mapping<String, SslContext> {
 
   @Override
   public String toString() {
-    return "SniCertificateStore[hosts=" + exactHosts.size() + ", wildcardHosts="
-        + wildcardHosts.size() + ", certificateNames=" + (exactNames.size() + wildcardNames.size())
+    return "SniCertificateStore[hosts="
+        + exactHosts.size()
+        + ", wildcardHosts="
+        + wildcardHosts.size()
+        + ", certificateNames="
+        + (exactNames.size() + wildcardNames.size())
         + "]";
   }
 

@@ -1,6 +1,6 @@
 package dev.weir.dataplane.tls;
 
-import dev.weir.dataplane.snapshot.TicketKey;
+import dev.weir.contract.snapshot.TicketKey;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -52,7 +52,8 @@ final class TicketKeys {
   private static OpenSslSessionTicketKey split(byte[] bytes) {
     int name = OpenSslSessionTicketKey.NAME_SIZE;
     int hmac = OpenSslSessionTicketKey.HMAC_KEY_SIZE;
-    return new OpenSslSessionTicketKey(Arrays.copyOfRange(bytes, 0, name),
+    return new OpenSslSessionTicketKey(
+        Arrays.copyOfRange(bytes, 0, name),
         Arrays.copyOfRange(bytes, name, name + hmac),
         Arrays.copyOfRange(bytes, name + hmac, bytes.length));
   }

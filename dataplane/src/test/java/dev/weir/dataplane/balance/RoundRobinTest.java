@@ -2,8 +2,8 @@ package dev.weir.dataplane.balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.snapshot.Endpoint;
-import dev.weir.dataplane.snapshot.EndpointState;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.EndpointState;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import java.util.ArrayList;
 import java.util.List;

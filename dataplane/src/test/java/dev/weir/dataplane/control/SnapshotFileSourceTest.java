@@ -2,10 +2,11 @@ package dev.weir.dataplane.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
-import dev.weir.dataplane.snapshot.InvalidSnapshotException;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.SnapshotCodec;
+import dev.weir.contract.control.SnapshotSink;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotCodec;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -54,12 +55,13 @@ class SnapshotFileSourceTest {
   void refusalBySinkKeepsFollowing() throws Exception {
     Path file = dir.resolve("snapshot.json");
     write(file, Snapshot.empty().withVersion(1));
-    SnapshotSink refuseOdd = s -> {
-      if (s.version() % 2 == 1) {
-        throw new InvalidSnapshotException("certificates[0]", "cannot be loaded");
-      }
-      applied.add(s.version());
-    };
+    SnapshotSink refuseOdd =
+        s -> {
+          if (s.version() % 2 == 1) {
+            throw new InvalidSnapshotException("certificates[0]", "cannot be loaded");
+          }
+          applied.add(s.version());
+        };
 
     try (SnapshotFileSource source = SnapshotFileSource.start(file, refuseOdd, metrics)) {
       write(file, Snapshot.empty().withVersion(2));

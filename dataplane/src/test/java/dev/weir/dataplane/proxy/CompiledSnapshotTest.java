@@ -2,13 +2,16 @@ package dev.weir.dataplane.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.snapshot.Backend;
-import dev.weir.dataplane.snapshot.Endpoint;
-import dev.weir.dataplane.snapshot.Route;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.VirtualHost;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Compiling against the previous compiled snapshot reuses what is shared, and only that. */
@@ -30,10 +33,13 @@ class CompiledSnapshotTest {
 
   @Test
   void aBackendThatIsTheSameInstanceKeepsItsCompiledFormAndBalancingState() {
-    CompiledSnapshot first = CompiledSnapshot.compile(snapshot(List.of(SHOP, BLOG), List.of(WEB, API)), null);
-    VirtualHost added = new VirtualHost("new.example.com", null, List.of(Route.prefix("/", "web")), null);
-    CompiledSnapshot second = CompiledSnapshot.compile(
-        snapshot(List.of(added, SHOP, BLOG), List.of(WEB, API)), null, first);
+    CompiledSnapshot first =
+        CompiledSnapshot.compile(snapshot(List.of(SHOP, BLOG), List.of(WEB, API)), null);
+    VirtualHost added =
+        new VirtualHost("new.example.com", null, List.of(Route.prefix("/", "web")), null);
+    CompiledSnapshot second =
+        CompiledSnapshot.compile(
+            snapshot(List.of(added, SHOP, BLOG), List.of(WEB, API)), null, first);
 
     assertThat(second.backends().get("web")).isSameAs(first.backends().get("web"));
     assertThat(route(second, "shop.example.com")).isSameAs(route(first, "shop.example.com"));
@@ -43,10 +49,12 @@ class CompiledSnapshotTest {
 
   @Test
   void anUnchangedHostFollowsABackendThatChanged() {
-    CompiledSnapshot first = CompiledSnapshot.compile(snapshot(List.of(SHOP, BLOG), List.of(WEB, API)), null);
+    CompiledSnapshot first =
+        CompiledSnapshot.compile(snapshot(List.of(SHOP, BLOG), List.of(WEB, API)), null);
     Backend movedWeb = Backend.of("web", List.of(Endpoint.ready("10.0.0.9", 80)));
-    CompiledSnapshot second = CompiledSnapshot.compile(
-        snapshot(List.of(SHOP, BLOG), List.of(movedWeb, API)), null, first);
+    CompiledSnapshot second =
+        CompiledSnapshot.compile(
+            snapshot(List.of(SHOP, BLOG), List.of(movedWeb, API)), null, first);
 
     assertThat(second.backends().get("web")).isNotSameAs(first.backends().get("web"));
     assertThat(route(second, "shop.example.com").source()).isSameAs(movedWeb);
@@ -55,24 +63,27 @@ class CompiledSnapshotTest {
 
   @Test
   void aHostThatChangedIsCompiledAgainAndARemovedOneIsGone() {
-    CompiledSnapshot first = CompiledSnapshot.compile(snapshot(List.of(SHOP, BLOG), List.of(WEB, API)), null);
-    VirtualHost shopToApi = new VirtualHost("shop.example.com", null, List.of(Route.prefix("/", "api")), null);
-    CompiledSnapshot second = CompiledSnapshot.compile(
-        snapshot(new ArrayList<>(List.of(shopToApi)), List.of(WEB, API)), null, first);
+    CompiledSnapshot first =
+        CompiledSnapshot.compile(snapshot(List.of(SHOP, BLOG), List.of(WEB, API)), null);
+    VirtualHost shopToApi =
+        new VirtualHost("shop.example.com", null, List.of(Route.prefix("/", "api")), null);
+    CompiledSnapshot second =
+        CompiledSnapshot.compile(
+            snapshot(new ArrayList<>(List.of(shopToApi)), List.of(WEB, API)), null, first);
 
     assertThat(route(second, "shop.example.com").id()).isEqualTo("api");
     assertThat(second.routes().match("a.blog.example.com", "/")).isNull();
   }
 
   /**
-   * Random sorted edits compiled by delta from the last compiled snapshot route every host and
-   * path as a compile from scratch does.
+   * Random sorted edits compiled by delta from the last compiled snapshot route every host and path
+   * as a compile from scratch does.
    */
   @Test
   void compilingByDeltaRoutesAsACompileFromScratch() throws Exception {
-    java.util.Random random = new java.util.Random(9);
-    java.util.TreeMap<String, VirtualHost> hosts = new java.util.TreeMap<>();
-    java.util.TreeMap<String, Backend> backends = new java.util.TreeMap<>();
+    Random random = new Random(9);
+    TreeMap<String, VirtualHost> hosts = new TreeMap<>();
+    TreeMap<String, Backend> backends = new TreeMap<>();
     for (int i = 0; i < 4; i++) {
       backends.put("b" + i, Backend.of("b" + i, List.of(Endpoint.ready("10.0.0." + (i + 1), 80))));
     }
@@ -84,26 +95,44 @@ class CompiledSnapshotTest {
       String backend = "b" + random.nextInt(4);
       switch (random.nextInt(4)) {
         case 0 -> hosts.remove(name);
-        case 1 -> backends.put(backend, Backend.of(backend,
-            List.of(Endpoint.ready("10.1.0." + random.nextInt(9), 80))));
-        default -> hosts.put(name, new VirtualHost(name, null, List.of(Route.prefix("/", backend),
-            Route.exact("/x", "b" + random.nextInt(4))), random.nextBoolean() ? backend : null));
+        case 1 ->
+            backends.put(
+                backend,
+                Backend.of(backend, List.of(Endpoint.ready("10.1.0." + random.nextInt(9), 80))));
+        default ->
+            hosts.put(
+                name,
+                new VirtualHost(
+                    name,
+                    null,
+                    List.of(Route.prefix("/", backend), Route.exact("/x", "b" + random.nextInt(4))),
+                    random.nextBoolean() ? backend : null));
       }
-      Snapshot next = new Snapshot(Snapshot.SCHEMA_VERSION, round + 2, null,
-          List.copyOf(hosts.values()), List.copyOf(backends.values()), null, null,
-          random.nextInt(3) == 0 ? "b" + random.nextInt(4) : snapshot.defaultBackend(), null);
-      dev.weir.dataplane.snapshot.SnapshotDelta delta =
-          dev.weir.dataplane.snapshot.SnapshotDelta.between(snapshot, next).orElseThrow();
+      Snapshot next =
+          new Snapshot(
+              Snapshot.SCHEMA_VERSION,
+              round + 2,
+              null,
+              List.copyOf(hosts.values()),
+              List.copyOf(backends.values()),
+              null,
+              null,
+              random.nextInt(3) == 0 ? "b" + random.nextInt(4) : snapshot.defaultBackend(),
+              null);
+      SnapshotDelta delta = SnapshotDelta.between(snapshot, next).orElseThrow();
       compiled = CompiledSnapshot.compile(next, null, compiled, delta);
       CompiledSnapshot fresh = CompiledSnapshot.compile(next, null);
       for (String host : List.of("a.example.com", "b.example.com", "x.w.example.com", "other")) {
         for (String path : List.of("/", "/x", "/y")) {
           var byDelta = compiled.routes().match(host, path);
           var expected = fresh.routes().match(host, path);
-          assertThat(byDelta == null ? null : byDelta.virtualHost() + " " + byDelta.backend().source())
+          assertThat(
+                  byDelta == null ? null : byDelta.virtualHost() + " " + byDelta.backend().source())
               .as("round %d %s%s", round, host, path)
-              .isEqualTo(expected == null ? null
-                  : expected.virtualHost() + " " + expected.backend().source());
+              .isEqualTo(
+                  expected == null
+                      ? null
+                      : expected.virtualHost() + " " + expected.backend().source());
         }
       }
       snapshot = next;

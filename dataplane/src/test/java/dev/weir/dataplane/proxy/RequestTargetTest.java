@@ -11,15 +11,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestTargetTest {
   @ParameterizedTest
   @CsvSource({
-      "/a/b?x=1,           /a/b,   /a/b?x=1,   ",
-      "/,                  /,      /,          ",
-      "http://h.test/p?q,  /p,     /p?q,       h.test",
-      "http://h.test:81,   /,      /,          h.test:81",
-      "https://h.test?q,   /,      /?q,        h.test",
-      "/a..b/.c/..d,       /a..b/.c/..d, /a..b/.c/..d, ",
+    "/a/b?x=1,           /a/b,   /a/b?x=1,   ",
+    "/,                  /,      /,          ",
+    "http://h.test/p?q,  /p,     /p?q,       h.test",
+    "http://h.test:81,   /,      /,          h.test:81",
+    "https://h.test?q,   /,      /?q,        h.test",
+    "/a..b/.c/..d,       /a..b/.c/..d, /a..b/.c/..d, ",
   })
-  void acceptedTargetsAreSplitForRoutingAndForwarding(String uri, String path, String origin,
-      String authority) throws Exception {
+  void acceptedTargetsAreSplitForRoutingAndForwarding(
+      String uri, String path, String origin, String authority) throws Exception {
     RequestTarget target = RequestTarget.parse(HttpMethod.GET, uri);
     assertThat(target.path()).isEqualTo(path);
     assertThat(target.originForm()).isEqualTo(origin);
@@ -27,8 +27,23 @@ class RequestTargetTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/.", "/..", "/a/./b", "/a/../b", "/a/.", "/%2e/", "/%2E%2e", "a/b",
-      "*", "ftp://h/", "http://u@h/", "/a#f", "/a b", "http:///x"})
+  @ValueSource(
+      strings = {
+        "/.",
+        "/..",
+        "/a/./b",
+        "/a/../b",
+        "/a/.",
+        "/%2e/",
+        "/%2E%2e",
+        "a/b",
+        "*",
+        "ftp://h/",
+        "http://u@h/",
+        "/a#f",
+        "/a b",
+        "http:///x"
+      })
   void ambiguousTargetsAreRefused(String uri) {
     assertThatThrownBy(() -> RequestTarget.parse(HttpMethod.GET, uri))
         .isInstanceOf(RequestTarget.InvalidTargetException.class);

@@ -2,10 +2,10 @@ package dev.weir.dataplane.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.snapshot.Backend;
-import dev.weir.dataplane.snapshot.Route;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.VirtualHost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -15,21 +15,30 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The Ingress specification's host and path semantics, as a table: host, path, expected backend. */
+/**
+ * The Ingress specification's host and path semantics, as a table: host, path, expected backend.
+ */
 class RoutingTableTest {
-  private static final RoutingTable<String> TABLE = RoutingTable.compile(snapshot(
-      new VirtualHost("foo.com", null, List.of(
-          Route.prefix("/", "foo-root"),
-          Route.prefix("/app", "foo-app"),
-          Route.prefix("/app/api/", "foo-app-api"),
-          Route.exact("/app/exact", "foo-exact"),
-          Route.exact("/CaSe", "foo-case"),
-          Route.prefix("/app/exact", "foo-exact-prefix")), null),
-      new VirtualHost("*.foo.com", null, List.of(Route.prefix("/", "wild-foo")), null),
-      new VirtualHost("bar.com", null, List.of(Route.exact("/only", "bar-only")), "bar-default"),
-      new VirtualHost("baz.com", null, List.of(Route.prefix("/x", "baz-x")), null),
-      new VirtualHost("*", null, List.of(Route.prefix("/any", "any-host")), null)),
-      Function.identity());
+  private static final RoutingTable<String> TABLE =
+      RoutingTable.compile(
+          snapshot(
+              new VirtualHost(
+                  "foo.com",
+                  null,
+                  List.of(
+                      Route.prefix("/", "foo-root"),
+                      Route.prefix("/app", "foo-app"),
+                      Route.prefix("/app/api/", "foo-app-api"),
+                      Route.exact("/app/exact", "foo-exact"),
+                      Route.exact("/CaSe", "foo-case"),
+                      Route.prefix("/app/exact", "foo-exact-prefix")),
+                  null),
+              new VirtualHost("*.foo.com", null, List.of(Route.prefix("/", "wild-foo")), null),
+              new VirtualHost(
+                  "bar.com", null, List.of(Route.exact("/only", "bar-only")), "bar-default"),
+              new VirtualHost("baz.com", null, List.of(Route.prefix("/x", "baz-x")), null),
+              new VirtualHost("*", null, List.of(Route.prefix("/any", "any-host")), null)),
+          Function.identity());
 
   static Stream<Arguments> routes() {
     return Stream.of(
@@ -87,10 +96,19 @@ class RoutingTableTest {
 
   @Test
   void globalDefaultBackendTakesWhatNothingElseRoutes() {
-    RoutingTable<String> table = RoutingTable.compile(new Snapshot(Snapshot.SCHEMA_VERSION, 1, null,
-        List.of(new VirtualHost("a.com", null, List.of(Route.exact("/a", "a")), null)),
-        List.of(Backend.of("a", List.of()), Backend.of("fallback", List.of())),
-        null, null, "fallback", null), Function.identity());
+    RoutingTable<String> table =
+        RoutingTable.compile(
+            new Snapshot(
+                Snapshot.SCHEMA_VERSION,
+                1,
+                null,
+                List.of(new VirtualHost("a.com", null, List.of(Route.exact("/a", "a")), null)),
+                List.of(Backend.of("a", List.of()), Backend.of("fallback", List.of())),
+                null,
+                null,
+                "fallback",
+                null),
+            Function.identity());
 
     assertThat(table.match("a.com", "/a").backend()).isEqualTo("a");
     assertThat(table.match("a.com", "/b").backend()).isEqualTo("fallback");
@@ -100,9 +118,10 @@ class RoutingTableTest {
 
   @Test
   void rootPrefixMatchesEveryPath() {
-    RoutingTable<String> table = RoutingTable.compile(snapshot(
-        new VirtualHost("a.com", null, List.of(Route.prefix("/", "root")), null)),
-        Function.identity());
+    RoutingTable<String> table =
+        RoutingTable.compile(
+            snapshot(new VirtualHost("a.com", null, List.of(Route.prefix("/", "root")), null)),
+            Function.identity());
 
     assertThat(table.match("a.com", "/").backend()).isEqualTo("root");
     assertThat(table.match("a.com", "/x/y/z").backend()).isEqualTo("root");
@@ -112,11 +131,12 @@ class RoutingTableTest {
   void lookupWorksTheSameWithTenThousandHosts() {
     List<VirtualHost> hosts = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
-      hosts.add(new VirtualHost("h" + i + ".example.com", null,
-          List.of(Route.prefix("/", "b" + i)), null));
+      hosts.add(
+          new VirtualHost(
+              "h" + i + ".example.com", null, List.of(Route.prefix("/", "b" + i)), null));
     }
-    RoutingTable<String> table = RoutingTable.compile(snapshot(hosts.toArray(VirtualHost[]::new)),
-        Function.identity());
+    RoutingTable<String> table =
+        RoutingTable.compile(snapshot(hosts.toArray(VirtualHost[]::new)), Function.identity());
 
     assertThat(table.match("h0.example.com", "/").backend()).isEqualTo("b0");
     assertThat(table.match("h9999.example.com", "/x").backend()).isEqualTo("b9999");
@@ -139,7 +159,7 @@ class RoutingTableTest {
         backends.add(Backend.of(host.defaultBackend(), List.of()));
       }
     }
-    return new Snapshot(Snapshot.SCHEMA_VERSION, 1, null, List.of(hosts), backends, null, null,
-        null, null);
+    return new Snapshot(
+        Snapshot.SCHEMA_VERSION, 1, null, List.of(hosts), backends, null, null, null, null);
   }
 }

@@ -1,8 +1,8 @@
 package dev.weir.dataplane.testing;
 
+import dev.weir.contract.snapshot.SnapshotCodec;
 import dev.weir.dataplane.Dataplane;
-import dev.weir.dataplane.admin.DataplaneMetrics;
-import dev.weir.dataplane.snapshot.SnapshotCodec;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +15,10 @@ public final class DataplaneFromFile {
   private DataplaneFromFile() {}
 
   public static void main(String[] args) throws Exception {
-    Dataplane dataplane = Dataplane.start(
-        new Dataplane.Options("127.0.0.1", 0, -1, Duration.ofSeconds(1)), new DataplaneMetrics());
+    Dataplane dataplane =
+        Dataplane.start(
+            new Dataplane.Options("127.0.0.1", 0, -1, Duration.ofSeconds(1)),
+            new DataplaneMetrics());
     dataplane.apply(SnapshotCodec.decode(Files.readAllBytes(Path.of(args[0]))));
     System.out.println("http_port=" + dataplane.httpPort());
     System.out.flush();

@@ -2,8 +2,9 @@ package dev.weir.dataplane.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.weir.dataplane.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Endpoint;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -45,10 +46,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test backend: an HTTP/1.1 server on a loopback address that tells who answered and what it
- * received. In {@link Mode#JSON} it answers every request with an {@link Echo} as JSON; in
- * {@link Mode#STREAM_BODY} it streams the request body back as the response body; in
- * {@link Mode#WEBSOCKET} it accepts a WebSocket upgrade with 101 and then echoes raw bytes.
- * {@link #start(String, String, Mode, Duration)} adds a delay before each response head (JSON and
+ * received. In {@link Mode#JSON} it answers every request with an {@link Echo} as JSON; in {@link
+ * Mode#STREAM_BODY} it streams the request body back as the response body; in {@link
+ * Mode#WEBSOCKET} it accepts a WebSocket upgrade with 101 and then echoes raw bytes. {@link
+ * #start(String, String, Mode, Duration)} adds a delay before each response head (JSON and
  * WebSocket modes).
  */
 public final class EchoBackend implements AutoCloseable {
@@ -70,7 +71,11 @@ public final class EchoBackend implements AutoCloseable {
    *
    * @param headers header names in lower case, values in arrival order
    */
-  public record Echo(String instance, String method, String uri, Map<String, List<String>> headers,
+  public record Echo(
+      String instance,
+      String method,
+      String uri,
+      Map<String, List<String>> headers,
       long bodyLength) {
     public static Echo parse(String json) {
       try {
@@ -110,19 +115,21 @@ public final class EchoBackend implements AutoCloseable {
     this.mode = mode;
     this.delay = delay;
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    this.server = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast("codec", new HttpServerCodec());
-            ch.pipeline().addLast("echo", new EchoHandler());
-          }
-        })
-        .bind(address, port)
-        .sync()
-        .channel();
+    this.server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast("codec", new HttpServerCodec());
+                    ch.pipeline().addLast("echo", new EchoHandler());
+                  }
+                })
+            .bind(address, port)
+            .sync()
+            .channel();
   }
 
   /** A JSON echo backend on 127.0.0.1. */
@@ -168,8 +175,8 @@ public final class EchoBackend implements AutoCloseable {
   }
 
   /**
-   * Requests received to their end as framed (Content-Length reached, last chunk read); a body
-   * cut short by a closed connection does not count.
+   * Requests received to their end as framed (Content-Length reached, last chunk read); a body cut
+   * short by a closed connection does not count.
    */
   public int completeRequestCount() {
     return completeRequests.get();
@@ -214,7 +221,8 @@ public final class EchoBackend implements AutoCloseable {
             ctx.channel().config().setAutoRead(false);
           }
         } else if (content instanceof LastHttpContent
-            && mode == Mode.CLOSE_ON_SECOND_REQUEST && requestsOnConnection == 2) {
+            && mode == Mode.CLOSE_ON_SECOND_REQUEST
+            && requestsOnConnection == 2) {
           ctx.close();
         } else if (content instanceof LastHttpContent) {
           HttpRequest r = request;
@@ -242,18 +250,23 @@ public final class EchoBackend implements AutoCloseable {
 
     private void answerJson(ChannelHandlerContext ctx, HttpRequest r, long length) {
       Map<String, List<String>> headers = new LinkedHashMap<>();
-      r.headers().forEach(e -> headers
-          .computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-          .add(e.getValue()));
+      r.headers()
+          .forEach(
+              e ->
+                  headers
+                      .computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                      .add(e.getValue()));
       byte[] body;
       try {
         body = MAPPER.writeValueAsBytes(new Echo(id, r.method().name(), r.uri(), headers, length));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
-      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-          HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-      response.headers()
+      FullHttpResponse response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+      response
+          .headers()
           .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
           .set("x-echo-instance", id)
           .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -280,33 +293,40 @@ public final class EchoBackend implements AutoCloseable {
 
     private void acceptWebSocket(ChannelHandlerContext ctx, HttpRequest r) {
       String key = r.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY, "");
-      HttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-          HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
-      response.headers()
+      HttpResponse response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+      response
+          .headers()
           .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
           .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
           .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, acceptKey(key));
       ctx.writeAndFlush(response);
       // From here on: raw bytes, echoed.
       ctx.pipeline().remove("codec");
-      ctx.pipeline().replace(this, "bytes", new ChannelInboundHandlerAdapter() {
-        @Override
-        public void channelRead(ChannelHandlerContext c, Object msg) {
-          if (msg instanceof io.netty.buffer.ByteBuf) {
-            c.writeAndFlush(msg);
-          } else {
-            // The removed codec's end-of-request marker.
-            ReferenceCountUtil.release(msg);
-          }
-        }
-      });
+      ctx.pipeline()
+          .replace(
+              this,
+              "bytes",
+              new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext c, Object msg) {
+                  if (msg instanceof ByteBuf) {
+                    c.writeAndFlush(msg);
+                  } else {
+                    // The removed codec's end-of-request marker.
+                    ReferenceCountUtil.release(msg);
+                  }
+                }
+              });
     }
   }
 
   private static String acceptKey(String key) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-1")
-          .digest((key + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-1")
+              .digest((key + WEBSOCKET_GUID).getBytes(StandardCharsets.US_ASCII));
       return Base64.getEncoder().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -74,8 +74,10 @@ public final class RawHttp implements AutoCloseable {
     Map<String, List<String>> headers = new TreeMap<>();
     for (String line = readLine(); !line.isEmpty(); line = readLine()) {
       int colon = line.indexOf(':');
-      headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-          k -> new ArrayList<>()).add(line.substring(colon + 1).trim());
+      headers
+          .computeIfAbsent(
+              line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .add(line.substring(colon + 1).trim());
     }
     Response head = new Response(status, headers, new byte[0]);
     if (headRequest || status == 204 || status == 304 || status / 100 == 1) {
@@ -110,7 +112,9 @@ public final class RawHttp implements AutoCloseable {
     while (true) {
       String sizeLine = readLine();
       int semicolon = sizeLine.indexOf(';');
-      int size = Integer.parseInt(semicolon < 0 ? sizeLine.trim() : sizeLine.substring(0, semicolon).trim(), 16);
+      int size =
+          Integer.parseInt(
+              semicolon < 0 ? sizeLine.trim() : sizeLine.substring(0, semicolon).trim(), 16);
       if (size == 0) {
         while (!readLine().isEmpty()) {
           // trailers

@@ -22,8 +22,8 @@ import javax.net.ssl.SSLSocket;
  * An HTTP/2 client over TLS (ALPN h2) that writes frames byte by byte as the test builds them:
  * header blocks are HPACK literals without indexing, in the order and spelling given, so it can
  * send what RFC 9113 forbids (upper-case names, misplaced or unknown pseudo-headers, connection
- * headers, control characters in values) and no library normalises it away. Responses are read
- * with Netty's HPACK decoder, without validation.
+ * headers, control characters in values) and no library normalises it away. Responses are read with
+ * Netty's HPACK decoder, without validation.
  */
 public final class RawHttp2 implements AutoCloseable {
   /** How the server ended a stream. */
@@ -93,8 +93,11 @@ public final class RawHttp2 implements AutoCloseable {
 
   /** The usual request pseudo-headers for a GET of {@code path}, in order. */
   public static List<Map.Entry<String, String>> get(String path) {
-    return List.of(Map.entry(":method", "GET"), Map.entry(":scheme", "https"),
-        Map.entry(":authority", "a.test"), Map.entry(":path", path));
+    return List.of(
+        Map.entry(":method", "GET"),
+        Map.entry(":scheme", "https"),
+        Map.entry(":authority", "a.test"),
+        Map.entry(":path", path));
   }
 
   public void headers(int streamId, List<Map.Entry<String, String>> fields, boolean endStream)
@@ -132,14 +135,14 @@ public final class RawHttp2 implements AutoCloseable {
   }
 
   public void data(int streamId, String content, boolean endStream) throws IOException {
-    frame(DATA, endStream ? END_STREAM : 0, streamId,
-        content.getBytes(StandardCharsets.ISO_8859_1));
+    frame(
+        DATA, endStream ? END_STREAM : 0, streamId, content.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
   /**
-   * Reads frames until {@code streamId} is answered (a response head, then its body to
-   * END_STREAM), reset, or the connection is gone away.
+   * Reads frames until {@code streamId} is answered (a response head, then its body to END_STREAM),
+   * reset, or the connection is gone away.
    */
   public Outcome await(int streamId) throws IOException {
     Integer status = null;
@@ -233,8 +236,8 @@ public final class RawHttp2 implements AutoCloseable {
   private record Frame(int type, int flags, int stream, byte[] payload) {}
 
   private Frame readFrame() throws IOException {
-    int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8)
-        | in.readUnsignedByte();
+    int length =
+        (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
     int type = in.readUnsignedByte();
     int flags = in.readUnsignedByte();
     int stream = in.readInt() & 0x7fffffff;
@@ -265,9 +268,16 @@ public final class RawHttp2 implements AutoCloseable {
 
   private static byte[] frameHeader(int length, int type, int flags, int streamId) {
     return new byte[] {
-        (byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
-        (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8),
-        (byte) streamId};
+      (byte) (length >>> 16),
+      (byte) (length >>> 8),
+      (byte) length,
+      (byte) type,
+      (byte) flags,
+      (byte) (streamId >>> 24),
+      (byte) (streamId >>> 16),
+      (byte) (streamId >>> 8),
+      (byte) streamId
+    };
   }
 
   // RFC 7541 §5.2, H = 0, with the §5.1 integer encoding of the length on a 7-bit prefix.
@@ -288,8 +298,10 @@ public final class RawHttp2 implements AutoCloseable {
   }
 
   private static long uint32(byte[] payload, int offset) {
-    return ((payload[offset] & 0xffL) << 24) | ((payload[offset + 1] & 0xffL) << 16)
-        | ((payload[offset + 2] & 0xffL) << 8) | (payload[offset + 3] & 0xffL);
+    return ((payload[offset] & 0xffL) << 24)
+        | ((payload[offset + 1] & 0xffL) << 16)
+        | ((payload[offset + 2] & 0xffL) << 8)
+        | (payload[offset + 3] & 0xffL);
   }
 
   @Override

@@ -5,14 +5,17 @@ import static dev.weir.dataplane.tls.Snapshots.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weir.dataplane.snapshot.Certificate;
-import dev.weir.dataplane.snapshot.InvalidSnapshotException;
-import dev.weir.dataplane.snapshot.SecretValue;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.VirtualHost;
-import dev.weir.dataplane.testing.TestPki;
-import dev.weir.dataplane.testing.TestPki.KeyFormat;
-import dev.weir.dataplane.testing.TestPki.KeyType;
+import dev.weir.contract.snapshot.Certificate;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.SecretValue;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.TicketKey;
+import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.contract.testing.TestPki;
+import dev.weir.contract.testing.TestPki.KeyFormat;
+import dev.weir.contract.testing.TestPki.KeyType;
+import dev.weir.contract.tls.CertificateCheck;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +41,16 @@ class CompileTest {
 
   @Test
   void acceptsPkcs8Pkcs1AndSec1Keys() throws Exception {
-    List<Certificate> certs = List.of(
-        pki.issue(KeyType.RSA_2048, KeyFormat.TRADITIONAL, "rsa1.example.com").toCertificate("pkcs1"),
-        pki.issue(KeyType.RSA_2048, KeyFormat.PKCS8, "rsa8.example.com").toCertificate("rsa-pkcs8"),
-        pki.issue(KeyType.EC_P256, KeyFormat.TRADITIONAL, "ec1.example.com").toCertificate("sec1"),
-        pki.issue(KeyType.EC_P256, KeyFormat.PKCS8, "ec8.example.com").toCertificate("ec-pkcs8"));
+    List<Certificate> certs =
+        List.of(
+            pki.issue(KeyType.RSA_2048, KeyFormat.TRADITIONAL, "rsa1.example.com")
+                .toCertificate("pkcs1"),
+            pki.issue(KeyType.RSA_2048, KeyFormat.PKCS8, "rsa8.example.com")
+                .toCertificate("rsa-pkcs8"),
+            pki.issue(KeyType.EC_P256, KeyFormat.TRADITIONAL, "ec1.example.com")
+                .toCertificate("sec1"),
+            pki.issue(KeyType.EC_P256, KeyFormat.PKCS8, "ec8.example.com")
+                .toCertificate("ec-pkcs8"));
     SniCertificateStore store = tls.compile(tls(List.of(), certs));
     for (String name : List.of("rsa1", "rsa8", "ec1", "ec8")) {
       assertThat(store.map(name + ".example.com")).isNotSameAs(store.defaultContext());
@@ -52,19 +60,25 @@ class CompileTest {
   @Test
   void rsaPkcs1CertificateServesARealHandshake() throws Exception {
     TestPki.Leaf rsa = pki.issue(KeyType.RSA_2048, KeyFormat.TRADITIONAL, "rsa.example.com");
-    try (TlsTestServer server = new TlsTestServer(tls.compile(
-        tls(List.of(host("rsa.example.com", "rsa")), List.of(rsa.toCertificate("rsa")))))) {
-      assertThat(TlsTestClient.trusting(pki.trustManager()).connect(server.port(), "rsa.example.com",
-          List.of("TLSv1.2"), List.of("h2"), true).served()).isEqualTo(rsa.certificate());
+    try (TlsTestServer server =
+        new TlsTestServer(
+            tls.compile(
+                tls(List.of(host("rsa.example.com", "rsa")), List.of(rsa.toCertificate("rsa")))))) {
+      assertThat(
+              TlsTestClient.trusting(pki.trustManager())
+                  .connect(
+                      server.port(), "rsa.example.com", List.of("TLSv1.2"), List.of("h2"), true)
+                  .served())
+          .isEqualTo(rsa.certificate());
     }
   }
 
   @Test
   void mismatchedKeyIsRefusedNamingTheCertificateWithoutKeyMaterial() {
-    Certificate mismatched = new Certificate("cert-mismatch", good.chainPem(),
-        new SecretValue(other.keyPem()));
-    assertThatThrownBy(() -> tls.compile(tls(List.of(),
-        List.of(other.toCertificate("fine"), mismatched))))
+    Certificate mismatched =
+        new Certificate("cert-mismatch", good.chainPem(), new SecretValue(other.keyPem()));
+    assertThatThrownBy(
+            () -> tls.compile(tls(List.of(), List.of(other.toCertificate("fine"), mismatched))))
         .isInstanceOf(InvalidSnapshotException.class)
         .hasMessageContaining("certificates[1]")
         .hasMessageContaining("cert-mismatch")
@@ -77,8 +91,13 @@ class CompileTest {
   void rsaKeyOfAnotherCertificateIsRefused() {
     TestPki.Leaf a = pki.issue(KeyType.RSA_2048, KeyFormat.TRADITIONAL, "a.example.com");
     TestPki.Leaf b = pki.issue(KeyType.RSA_2048, KeyFormat.TRADITIONAL, "b.example.com");
-    assertThatThrownBy(() -> tls.compile(tls(List.of(),
-        List.of(new Certificate("rsa-x", a.chainPem(), new SecretValue(b.keyPem()))))))
+    assertThatThrownBy(
+            () ->
+                tls.compile(
+                    tls(
+                        List.of(),
+                        List.of(
+                            new Certificate("rsa-x", a.chainPem(), new SecretValue(b.keyPem()))))))
         .hasMessageContaining("certificates[0] (id 'rsa-x'): private key does not match");
   }
 
@@ -93,22 +112,41 @@ class CompileTest {
 
   @Test
   void unparsablePemIsRefusedNamingTheCertificate() {
-    String brokenChain = "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n";
+    String brokenChain =
+        "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n";
     String brokenKey = "-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----\n";
-    assertThatThrownBy(() -> tls.compile(tls(List.of(), List.of(
-        new Certificate("bad-chain", brokenChain, new SecretValue(good.keyPem())),
-        new Certificate("bad-key", good.chainPem(), new SecretValue(brokenKey))))))
+    assertThatThrownBy(
+            () ->
+                tls.compile(
+                    tls(
+                        List.of(),
+                        List.of(
+                            new Certificate(
+                                "bad-chain", brokenChain, new SecretValue(good.keyPem())),
+                            new Certificate(
+                                "bad-key", good.chainPem(), new SecretValue(brokenKey))))))
         .isInstanceOf(InvalidSnapshotException.class)
-        .satisfies(e -> assertThat(((InvalidSnapshotException) e).problems()).containsExactly(
-            "certificates[0] (id 'bad-chain'): certificate chain is not valid PEM/X.509",
-            "certificates[1] (id 'bad-key'): private key is not valid PEM"))
+        .satisfies(
+            e ->
+                assertThat(((InvalidSnapshotException) e).problems())
+                    .containsExactly(
+                        "certificates[0] (id 'bad-chain'): certificate chain is not valid PEM/X.509",
+                        "certificates[1] (id 'bad-key'): private key is not valid PEM"))
         .hasMessageNotContaining(keyBody(good.keyPem()));
   }
 
   @Test
   void privateKeyPastedIntoTheChainIsRefusedWithoutEchoingIt() {
-    assertThatThrownBy(() -> tls.compile(tls(List.of(), List.of(new Certificate("swapped",
-        good.chainPem() + good.keyPem(), new SecretValue(good.keyPem()))))))
+    assertThatThrownBy(
+            () ->
+                tls.compile(
+                    tls(
+                        List.of(),
+                        List.of(
+                            new Certificate(
+                                "swapped",
+                                good.chainPem() + good.keyPem(),
+                                new SecretValue(good.keyPem()))))))
         .hasMessageContaining("certificates[0] (id 'swapped'): certificate chain holds a PEM block")
         .hasMessageNotContaining(keyBody(good.keyPem()));
   }
@@ -118,9 +156,9 @@ class CompileTest {
     // Expiry is the operator's policy; a certificate that expires between translation and compile
     // must not make a data plane refuse every other update in the snapshot.
     TestPki.Leaf expired = pki.issueExpired("old.example.com");
-    SniCertificateStore store = tls.compile(tls(
-        List.of(host("old.example.com", "old")),
-        List.of(expired.toCertificate("old"))));
+    SniCertificateStore store =
+        tls.compile(
+            tls(List.of(host("old.example.com", "old")), List.of(expired.toCertificate("old"))));
     assertThat(store.map("old.example.com")).isNotSameAs(store.defaultContext());
   }
 
@@ -128,8 +166,15 @@ class CompileTest {
   void failedCompileKeepsTheCacheOfTheLastGoodSnapshot() throws Exception {
     SniCertificateStore first = tls.compile(tls(List.of(), List.of(good.toCertificate("good"))));
     long built = tls.contextsBuilt();
-    assertThatThrownBy(() -> tls.compile(tls(List.of(), List.of(good.toCertificate("good"),
-        new Certificate("broken", good.chainPem(), new SecretValue(other.keyPem()))))))
+    assertThatThrownBy(
+            () ->
+                tls.compile(
+                    tls(
+                        List.of(),
+                        List.of(
+                            good.toCertificate("good"),
+                            new Certificate(
+                                "broken", good.chainPem(), new SecretValue(other.keyPem()))))))
         .isInstanceOf(InvalidSnapshotException.class);
     SniCertificateStore again = tls.compile(tls(List.of(), List.of(good.toCertificate("good"))));
     assertThat(again.map("good.example.com")).isSameAs(first.map("good.example.com"));
@@ -138,13 +183,19 @@ class CompileTest {
 
   @Test
   void unchangedCertificateIdsReuseTheirContextAcrossCompiles() throws Exception {
-    SniCertificateStore first = tls.compile(tls(List.of(host("good.example.com", "g")),
-        List.of(good.toCertificate("g"), other.toCertificate("o"))));
+    SniCertificateStore first =
+        tls.compile(
+            tls(
+                List.of(host("good.example.com", "g")),
+                List.of(good.toCertificate("g"), other.toCertificate("o"))));
     assertThat(tls.contextsBuilt()).isEqualTo(2);
 
     TestPki.Leaf renewed = pki.issue("other.example.com");
-    SniCertificateStore second = tls.compile(tls(List.of(host("good.example.com", "g")),
-        List.of(good.toCertificate("g"), renewed.toCertificate("o2"))));
+    SniCertificateStore second =
+        tls.compile(
+            tls(
+                List.of(host("good.example.com", "g")),
+                List.of(good.toCertificate("g"), renewed.toCertificate("o2"))));
 
     assertThat(second.map("good.example.com")).isSameAs(first.map("good.example.com"));
     assertThat(second.map("other.example.com")).isNotSameAs(first.map("other.example.com"));
@@ -158,7 +209,8 @@ class CompileTest {
   @Test
   void sameIdWithNewContentIsRebuiltNotReused() throws Exception {
     SniCertificateStore first = tls.compile(tls(List.of(), List.of(good.toCertificate("same-id"))));
-    SniCertificateStore second = tls.compile(tls(List.of(), List.of(other.toCertificate("same-id"))));
+    SniCertificateStore second =
+        tls.compile(tls(List.of(), List.of(other.toCertificate("same-id"))));
     assertThat(second.map("other.example.com")).isNotSameAs(first.map("good.example.com"));
     assertThat(second.map("good.example.com")).isSameAs(second.defaultContext());
   }
@@ -168,25 +220,46 @@ class CompileTest {
       throws Exception {
     List<Certificate> certs = List.of(good.toCertificate("g"), other.toCertificate("o"));
     VirtualHost a = host("a.example.com", "g");
-    tls.compile(tls(List.of(a, host("b.example.com", "o"), host("c.example.com", null),
-        host("*.w.example.com", "g")), certs));
+    tls.compile(
+        tls(
+            List.of(
+                a,
+                host("b.example.com", "o"),
+                host("c.example.com", null),
+                host("*.w.example.com", "g")),
+            certs));
     long built = tls.contextsBuilt();
 
     // The same certificates list: a's instance kept, b changed, c and the wildcard removed, d, e
     // and another wildcard added.
-    List<VirtualHost> hosts = List.of(a, host("b.example.com", "g"), host("d.example.com", "o"),
-        host("e.example.com", null), host("*.v.example.com", "o"));
+    List<VirtualHost> hosts =
+        List.of(
+            a,
+            host("b.example.com", "g"),
+            host("d.example.com", "o"),
+            host("e.example.com", null),
+            host("*.v.example.com", "o"));
     SniCertificateStore hostsOnly = tls.compile(tls(hosts, certs));
     SniCertificateStore full = tls.compile(tls(hosts, new ArrayList<>(certs)));
 
     assertThat(tls.contextsBuilt()).isEqualTo(built);
-    for (String name : List.of("a.example.com", "b.example.com", "c.example.com", "d.example.com",
-        "e.example.com", "x.w.example.com", "x.v.example.com", "good.example.com",
-        "other.example.com", "unknown.example.com")) {
+    for (String name :
+        List.of(
+            "a.example.com",
+            "b.example.com",
+            "c.example.com",
+            "d.example.com",
+            "e.example.com",
+            "x.w.example.com",
+            "x.v.example.com",
+            "good.example.com",
+            "other.example.com",
+            "unknown.example.com")) {
       assertThat(hostsOnly.map(name)).as(name).isSameAs(full.map(name));
     }
     assertThat(hostsOnly.map("b.example.com")).isSameAs(hostsOnly.map("good.example.com"));
-    assertThat(hostsOnly.map("c.example.com")).as("removed, and no certificate names it")
+    assertThat(hostsOnly.map("c.example.com"))
+        .as("removed, and no certificate names it")
         .isSameAs(hostsOnly.defaultContext());
   }
 
@@ -194,20 +267,41 @@ class CompileTest {
   void compilingByDeltaServesWhatAFullCompileServes() throws Exception {
     List<Certificate> certs = List.of(good.toCertificate("g"), other.toCertificate("o"));
     // Sorted by host, as the operator publishes (what a delta needs).
-    Snapshot first = tls(List.of(host("*.w.example.com", "g"), host("a.example.com", "g"),
-        host("b.example.com", "o"), host("c.example.com", null)), certs);
+    Snapshot first =
+        tls(
+            List.of(
+                host("*.w.example.com", "g"),
+                host("a.example.com", "g"),
+                host("b.example.com", "o"),
+                host("c.example.com", null)),
+            certs);
     tls.compile(first);
-    Snapshot second = tls(List.of(host("*.v.example.com", "o"), first.virtualHosts().get(1),
-        host("b.example.com", "g"), host("d.example.com", "o"), host("e.example.com", null)), certs);
-    dev.weir.dataplane.snapshot.SnapshotDelta delta =
-        dev.weir.dataplane.snapshot.SnapshotDelta.between(first, second).orElseThrow();
+    Snapshot second =
+        tls(
+            List.of(
+                host("*.v.example.com", "o"),
+                first.virtualHosts().get(1),
+                host("b.example.com", "g"),
+                host("d.example.com", "o"),
+                host("e.example.com", null)),
+            certs);
+    SnapshotDelta delta = SnapshotDelta.between(first, second).orElseThrow();
 
     SniCertificateStore byDelta = tls.compile(second, delta);
     SniCertificateStore full = tls.compile(tls(second.virtualHosts(), new ArrayList<>(certs)));
 
-    for (String name : List.of("a.example.com", "b.example.com", "c.example.com", "d.example.com",
-        "e.example.com", "x.w.example.com", "x.v.example.com", "good.example.com",
-        "other.example.com", "unknown.example.com")) {
+    for (String name :
+        List.of(
+            "a.example.com",
+            "b.example.com",
+            "c.example.com",
+            "d.example.com",
+            "e.example.com",
+            "x.w.example.com",
+            "x.v.example.com",
+            "good.example.com",
+            "other.example.com",
+            "unknown.example.com")) {
       assertThat(byDelta.map(name)).as(name).isSameAs(full.map(name));
     }
   }
@@ -230,8 +324,12 @@ class CompileTest {
   @Test
   void certificateAndSnapshotToStringShowNoKey() {
     Certificate c = good.toCertificate("g");
-    Snapshot s = tls(List.of(host("good.example.com", "g")), List.of(c),
-        Snapshots.randomTicketKeys(1), null);
+    Snapshot s =
+        tls(
+            List.of(host("good.example.com", "g")),
+            List.of(c),
+            Snapshots.randomTicketKeys(1),
+            null);
     String ticketKey = s.ticketKeys().get(0).key().reveal();
     assertThat(c.toString()).doesNotContain(keyBody(good.keyPem())).doesNotContain("PRIVATE KEY");
     assertThat(s.toString()).doesNotContain(keyBody(good.keyPem())).doesNotContain(ticketKey);
@@ -239,8 +337,8 @@ class CompileTest {
 
   @Test
   void malformedTicketKeyIsRefusedByIndexOnly() {
-    Snapshot s = tls(List.of(), List.of(), List.of(
-        new dev.weir.dataplane.snapshot.TicketKey(new SecretValue("c2hvcnQ="))), null);
+    Snapshot s =
+        tls(List.of(), List.of(), List.of(new TicketKey(new SecretValue("c2hvcnQ="))), null);
     assertThatThrownBy(() -> tls.compile(s))
         .hasMessage("ticketKeys[0].key: must be 48 bytes")
         .hasMessageNotContaining("c2hvcnQ=");
@@ -259,8 +357,11 @@ class CompileTest {
     assertThat(mismatch.message()).isEqualTo("private key does not match the certificate");
     assertThat(mismatch.dnsNames()).containsExactly("good.example.com");
 
-    var later = CertificateCheck.inspect(good.chainPem(), good.keyPem(),
-        good.certificate().getNotAfter().toInstant().plusSeconds(1));
+    var later =
+        CertificateCheck.inspect(
+            good.chainPem(),
+            good.keyPem(),
+            good.certificate().getNotAfter().toInstant().plusSeconds(1));
     assertThat(later.problem()).isEqualTo(CertificateCheck.Problem.EXPIRED);
     assertThat(later.message()).startsWith("certificate expired at");
 

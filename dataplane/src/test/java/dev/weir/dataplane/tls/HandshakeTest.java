@@ -5,9 +5,9 @@ import static dev.weir.dataplane.tls.Snapshots.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.TicketKey;
-import dev.weir.dataplane.testing.TestPki;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.TicketKey;
+import dev.weir.contract.testing.TestPki;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -25,15 +25,15 @@ import io.netty.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.params.ParameterizedTest;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /** Protocol versions, ALPN, session resumption and handshake metrics over real handshakes. */
 class HandshakeTest {
@@ -41,8 +41,8 @@ class HandshakeTest {
   private static final TestPki.Leaf leaf = pki.issue("a.example.com");
 
   private static Snapshot snapshot(List<TicketKey> ticketKeys) {
-    return tls(List.of(host("a.example.com", "a")), List.of(leaf.toCertificate("a")), ticketKeys,
-        null);
+    return tls(
+        List.of(host("a.example.com", "a")), List.of(leaf.toCertificate("a")), ticketKeys, null);
   }
 
   // Every ServerTls a test makes, closed after it (with OpenSSL each holds a native context).
@@ -60,17 +60,28 @@ class HandshakeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
+  @EnumSource(
+      value = SslProvider.class,
+      names = {"OPENSSL", "JDK"})
   void alpnSelectsH2WhenOfferedAndHttp11Otherwise(SslProvider provider) throws Exception {
     ServerTls tls = serverTls(provider);
     assertThat(tls.provider()).isEqualTo(provider);
     try (TlsTestServer server = new TlsTestServer(tls.compile(snapshot(null)))) {
       TlsTestClient client = TlsTestClient.trusting(pki.trustManager());
       // Client lists http/1.1 first: the server's preference (h2) decides.
-      assertThat(client.connect(server.port(), "a.example.com", List.of("TLSv1.3"),
-          List.of("http/1.1", "h2"), true).alpn()).isEqualTo("h2");
-      var http11 = client.connect(server.port(), "a.example.com", List.of("TLSv1.3"),
-          List.of("http/1.1"), true);
+      assertThat(
+              client
+                  .connect(
+                      server.port(),
+                      "a.example.com",
+                      List.of("TLSv1.3"),
+                      List.of("http/1.1", "h2"),
+                      true)
+                  .alpn())
+          .isEqualTo("h2");
+      var http11 =
+          client.connect(
+              server.port(), "a.example.com", List.of("TLSv1.3"), List.of("http/1.1"), true);
       assertThat(http11.alpn()).isEqualTo("http/1.1");
       assertThat(http11.serverLine()).contains("alpn=http/1.1");
     }
@@ -80,8 +91,9 @@ class HandshakeTest {
   @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
   void negotiatesTls12AndTls13(String version) throws Exception {
     try (TlsTestServer server = new TlsTestServer(serverTls(null).compile(snapshot(null)))) {
-      var c = TlsTestClient.trusting(pki.trustManager())
-          .connect(server.port(), "a.example.com", List.of(version), List.of("h2"), true);
+      var c =
+          TlsTestClient.trusting(pki.trustManager())
+              .connect(server.port(), "a.example.com", List.of(version), List.of("h2"), true);
       assertThat(c.protocol()).isEqualTo(version);
       assertThat(c.serverLine()).contains("protocol=" + version).contains("alpn=h2");
     }
@@ -91,8 +103,8 @@ class HandshakeTest {
   void tls12UsesOnlyEcdheAeadSuites() throws Throwable {
     try (TlsTestServer server = new TlsTestServer(serverTls(null).compile(snapshot(null)))) {
       // A TLS 1.2 client offering only a CBC suite must not find a common cipher.
-      assertThatThrownBy(() -> handshakeWithOpenSslClient(server.port(), "TLSv1.2",
-          "ECDHE-ECDSA-AES128-SHA"))
+      assertThatThrownBy(
+              () -> handshakeWithOpenSslClient(server.port(), "TLSv1.2", "ECDHE-ECDSA-AES128-SHA"))
           .isInstanceOf(SSLHandshakeException.class);
       handshakeWithOpenSslClient(server.port(), "TLSv1.2", "ECDHE-ECDSA-AES128-GCM-SHA256");
     }
@@ -114,8 +126,10 @@ class HandshakeTest {
   void secondConnectionResumesAndMetricsCountFullAndResumed(String version) throws Exception {
     try (TlsTestServer server = new TlsTestServer(serverTls(null).compile(snapshot(null)))) {
       TlsTestClient client = TlsTestClient.trusting(pki.trustManager());
-      var first = client.connect(server.port(), "a.example.com", List.of(version), List.of("h2"), true);
-      var second = client.connect(server.port(), "a.example.com", List.of(version), List.of("h2"), true);
+      var first =
+          client.connect(server.port(), "a.example.com", List.of(version), List.of("h2"), true);
+      var second =
+          client.connect(server.port(), "a.example.com", List.of(version), List.of("h2"), true);
 
       assertThat(first.resumed()).isFalse();
       assertThat(second.resumed()).as(second.serverLine()).isTrue();
@@ -129,7 +143,8 @@ class HandshakeTest {
 
   @Test
   void jdkProviderAlsoResumesAndRecordsIt() throws Exception {
-    try (TlsTestServer server = new TlsTestServer(serverTls(SslProvider.JDK).compile(snapshot(null)))) {
+    try (TlsTestServer server =
+        new TlsTestServer(serverTls(SslProvider.JDK).compile(snapshot(null)))) {
       TlsTestClient client = TlsTestClient.trusting(pki.trustManager());
       var first = client.connect(server.port(), "a.example.com");
       Thread.sleep(5); // the JDK check compares millisecond creation times
@@ -144,13 +159,20 @@ class HandshakeTest {
 
   static Stream<Arguments> replicaClients() {
     // BoringSSL's client (as Netty configures it) only uses tickets with TLS 1.3.
-    return Stream.of(Arguments.of(SslProvider.JDK, "TLSv1.2"), Arguments.of(SslProvider.JDK, "TLSv1.3"),
+    return Stream.of(
+        Arguments.of(SslProvider.JDK, "TLSv1.2"),
+        Arguments.of(SslProvider.JDK, "TLSv1.3"),
         Arguments.of(SslProvider.OPENSSL, "TLSv1.3"));
   }
 
-  private static NettyTlsClient replicaClient(SslProvider provider, String version) throws Exception {
-    return new NettyTlsClient(SslContextBuilder.forClient().sslProvider(provider).protocols(version)
-        .trustManager(pki.trustManager()).build());
+  private static NettyTlsClient replicaClient(SslProvider provider, String version)
+      throws Exception {
+    return new NettyTlsClient(
+        SslContextBuilder.forClient()
+            .sslProvider(provider)
+            .protocols(version)
+            .trustManager(pki.trustManager())
+            .build());
   }
 
   @ParameterizedTest
@@ -159,8 +181,8 @@ class HandshakeTest {
       throws Throwable {
     List<TicketKey> keys = Snapshots.randomTicketKeys(2);
     try (TlsTestServer replicaA = new TlsTestServer(serverTls(null).compile(snapshot(keys)));
-         TlsTestServer replicaB = new TlsTestServer(serverTls(null).compile(snapshot(keys)));
-         NettyTlsClient c = replicaClient(client, version)) {
+        TlsTestServer replicaB = new TlsTestServer(serverTls(null).compile(snapshot(keys)));
+        NettyTlsClient c = replicaClient(client, version)) {
       String first = c.connect(replicaA.port(), "a.example.com");
       String second = c.connect(replicaB.port(), "a.example.com");
 
@@ -174,8 +196,8 @@ class HandshakeTest {
   @Test
   void replicasWithTheirOwnGeneratedKeysDoNotResumeEachOther() throws Throwable {
     try (TlsTestServer replicaA = new TlsTestServer(serverTls(null).compile(snapshot(null)));
-         TlsTestServer replicaB = new TlsTestServer(serverTls(null).compile(snapshot(null)));
-         NettyTlsClient c = replicaClient(SslProvider.JDK, "TLSv1.3")) {
+        TlsTestServer replicaB = new TlsTestServer(serverTls(null).compile(snapshot(null)));
+        NettyTlsClient c = replicaClient(SslProvider.JDK, "TLSv1.3")) {
       c.connect(replicaA.port(), "a.example.com");
       assertThat(c.connect(replicaB.port(), "a.example.com")).contains("resumed=false");
     }
@@ -186,13 +208,14 @@ class HandshakeTest {
     List<TicketKey> old = Snapshots.randomTicketKeys(1);
     List<TicketKey> rotated = List.of(Snapshots.randomTicketKeys(1).get(0), old.get(0));
     ServerTls replicaBTls = serverTls(null);
-    SniCertificateStore beforeRotation = replicaBTls.compile(snapshot(Snapshots.randomTicketKeys(1)));
+    SniCertificateStore beforeRotation =
+        replicaBTls.compile(snapshot(Snapshots.randomTicketKeys(1)));
     SniCertificateStore afterRotation = replicaBTls.compile(snapshot(rotated));
     // Same certificate id in both compiles: the context is reused, so the new keys must reach it.
     assertThat(afterRotation.map("a.example.com")).isSameAs(beforeRotation.map("a.example.com"));
     try (TlsTestServer replicaA = new TlsTestServer(serverTls(null).compile(snapshot(old)));
-         TlsTestServer replicaB = new TlsTestServer(afterRotation);
-         NettyTlsClient c = replicaClient(SslProvider.JDK, "TLSv1.3")) {
+        TlsTestServer replicaB = new TlsTestServer(afterRotation);
+        NettyTlsClient c = replicaClient(SslProvider.JDK, "TLSv1.3")) {
       c.connect(replicaA.port(), "a.example.com");
       assertThat(c.connect(replicaB.port(), "a.example.com")).contains("resumed=true");
     }
@@ -200,10 +223,11 @@ class HandshakeTest {
 
   private static void handshakeWithOpenSslClient(int port, String protocol, String cipher)
       throws Throwable {
-    SslContextBuilder builder = SslContextBuilder.forClient()
-        .sslProvider(SslProvider.OPENSSL)
-        .trustManager(InsecureTrustManagerFactory.INSTANCE)
-        .protocols(protocol);
+    SslContextBuilder builder =
+        SslContextBuilder.forClient()
+            .sslProvider(SslProvider.OPENSSL)
+            .trustManager(InsecureTrustManagerFactory.INSTANCE)
+            .protocols(protocol);
     if (cipher != null) {
       builder.ciphers(List.of(cipher));
     }
@@ -213,15 +237,21 @@ class HandshakeTest {
     // may empty its pipeline before a lookup there could find the handler.
     SslHandler[] tls = new SslHandler[1];
     try {
-      Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel c) {
-              tls[0] = client.newHandler(c.alloc(), "a.example.com", port);
-              c.pipeline().addLast(tls[0]);
-            }
-          })
-          .connect("127.0.0.1", port).sync().channel();
+      Channel ch =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .handler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                      tls[0] = client.newHandler(c.alloc(), "a.example.com", port);
+                      c.pipeline().addLast(tls[0]);
+                    }
+                  })
+              .connect("127.0.0.1", port)
+              .sync()
+              .channel();
       Future<Channel> handshake = tls[0].handshakeFuture();
       if (!handshake.await(5, TimeUnit.SECONDS)) {
         throw new AssertionError("handshake did not finish within 5s");

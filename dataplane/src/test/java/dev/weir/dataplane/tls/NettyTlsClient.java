@@ -28,7 +28,8 @@ import java.util.concurrent.TimeoutException;
  * socket's real port, so it cannot play this client.)
  */
 final class NettyTlsClient implements AutoCloseable {
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final SslContext context;
 
   NettyTlsClient(SslContext context) {
@@ -41,32 +42,41 @@ final class NettyTlsClient implements AutoCloseable {
     // Kept from the initializer: a refused handshake may close the channel and empty its pipeline
     // before a lookup there could find the handler.
     SslHandler[] tls = new SslHandler[1];
-    Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel c) {
-            tls[0] = context.newHandler(c.alloc(), sni, 443);
-            c.pipeline().addLast(tls[0]);
-            c.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
-              private final StringBuilder received = new StringBuilder();
+    Channel ch =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel c) {
+                    tls[0] = context.newHandler(c.alloc(), sni, 443);
+                    c.pipeline().addLast(tls[0]);
+                    c.pipeline()
+                        .addLast(
+                            new SimpleChannelInboundHandler<ByteBuf>() {
+                              private final StringBuilder received = new StringBuilder();
 
-              @Override
-              protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                received.append(msg.toString(StandardCharsets.US_ASCII));
-                int end = received.indexOf("\n");
-                if (end >= 0) {
-                  line.complete(received.substring(0, end));
-                }
-              }
+                              @Override
+                              protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                                received.append(msg.toString(StandardCharsets.US_ASCII));
+                                int end = received.indexOf("\n");
+                                if (end >= 0) {
+                                  line.complete(received.substring(0, end));
+                                }
+                              }
 
-              @Override
-              public void channelInactive(ChannelHandlerContext ctx) {
-                line.completeExceptionally(new IllegalStateException("closed before a report"));
-              }
-            });
-          }
-        })
-        .connect("127.0.0.1", port).sync().channel();
+                              @Override
+                              public void channelInactive(ChannelHandlerContext ctx) {
+                                line.completeExceptionally(
+                                    new IllegalStateException("closed before a report"));
+                              }
+                            });
+                  }
+                })
+            .connect("127.0.0.1", port)
+            .sync()
+            .channel();
     try {
       Future<Channel> handshake = tls[0].handshakeFuture();
       if (!handshake.await(5, TimeUnit.SECONDS)) {

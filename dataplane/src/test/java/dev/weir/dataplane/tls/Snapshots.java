@@ -1,13 +1,14 @@
 package dev.weir.dataplane.tls;
 
-import dev.weir.dataplane.snapshot.Certificate;
-import dev.weir.dataplane.snapshot.SecretValue;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.TicketKey;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Certificate;
+import dev.weir.contract.snapshot.SecretValue;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.TicketKey;
+import dev.weir.contract.snapshot.VirtualHost;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** Snapshots that exercise TLS only: virtual hosts with certificates, no routes or backends. */
 final class Snapshots {
@@ -21,18 +22,32 @@ final class Snapshots {
     return tls(hosts, certificates, null, null);
   }
 
-  static Snapshot tls(List<VirtualHost> hosts, List<Certificate> certificates,
-      List<TicketKey> ticketKeys, String defaultCertificate) {
-    return new Snapshot(Snapshot.SCHEMA_VERSION, 1, null, hosts, null, certificates, ticketKeys,
-        null, defaultCertificate);
+  static Snapshot tls(
+      List<VirtualHost> hosts,
+      List<Certificate> certificates,
+      List<TicketKey> ticketKeys,
+      String defaultCertificate) {
+    return new Snapshot(
+        Snapshot.SCHEMA_VERSION,
+        1,
+        null,
+        hosts,
+        null,
+        certificates,
+        ticketKeys,
+        null,
+        defaultCertificate);
   }
 
   static List<TicketKey> randomTicketKeys(int count) {
     SecureRandom random = new SecureRandom();
-    return java.util.stream.IntStream.range(0, count).mapToObj(i -> {
-      byte[] bytes = new byte[TicketKey.LENGTH_BYTES];
-      random.nextBytes(bytes);
-      return new TicketKey(new SecretValue(Base64.getEncoder().encodeToString(bytes)));
-    }).toList();
+    return IntStream.range(0, count)
+        .mapToObj(
+            i -> {
+              byte[] bytes = new byte[TicketKey.LENGTH_BYTES];
+              random.nextBytes(bytes);
+              return new TicketKey(new SecretValue(Base64.getEncoder().encodeToString(bytes)));
+            })
+        .toList();
   }
 }

@@ -4,7 +4,7 @@ import static dev.weir.dataplane.tls.Snapshots.host;
 import static dev.weir.dataplane.tls.Snapshots.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.testing.TestPki;
+import dev.weir.contract.testing.TestPki;
 import io.netty.handler.ssl.SslProvider;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -30,15 +30,22 @@ class SniSelectionTest {
   @BeforeAll
   static void start() throws Exception {
     tls = ServerTls.create();
-    server = new TlsTestServer(tls.compile(tls(
-        List.of(host("a.example.com", "exact"),
-            host("*.wild.example.com", "wildcard"),
-            host("x.wild.example.com", "exact-under-wildcard"),
-            host("claimed.example.com", null)),
-        List.of(exact.toCertificate("exact"), wildcard.toCertificate("wildcard"),
-            exactUnderWildcard.toCertificate("exact-under-wildcard"),
-            sanOnly.toCertificate("san-only"), sanShadowed.toCertificate("san-shadowed"),
-            fallback.toCertificate("fallback")))));
+    server =
+        new TlsTestServer(
+            tls.compile(
+                tls(
+                    List.of(
+                        host("a.example.com", "exact"),
+                        host("*.wild.example.com", "wildcard"),
+                        host("x.wild.example.com", "exact-under-wildcard"),
+                        host("claimed.example.com", null)),
+                    List.of(
+                        exact.toCertificate("exact"),
+                        wildcard.toCertificate("wildcard"),
+                        exactUnderWildcard.toCertificate("exact-under-wildcard"),
+                        sanOnly.toCertificate("san-only"),
+                        sanShadowed.toCertificate("san-shadowed"),
+                        fallback.toCertificate("fallback")))));
   }
 
   @AfterAll
@@ -62,7 +69,8 @@ class SniSelectionTest {
 
   @Test
   void exactVirtualHostGetsItsCertificateAndItVerifies() throws Exception {
-    var c = trusting.connect(server.port(), "a.example.com", List.of("TLSv1.3"), List.of("h2"), true);
+    var c =
+        trusting.connect(server.port(), "a.example.com", List.of("TLSv1.3"), List.of("h2"), true);
     assertThat(c.served()).isEqualTo(exact.certificate());
   }
 
@@ -109,9 +117,13 @@ class SniSelectionTest {
 
   @Test
   void snapshotDefaultCertificateReplacesSelfSignedForUnknownAndMissingSni() throws Exception {
-    SniCertificateStore withDefault = tls.compile(tls(List.of(host("a.example.com", "exact")),
-        List.of(exact.toCertificate("exact"), fallback.toCertificate("fallback")), null,
-        "fallback"));
+    SniCertificateStore withDefault =
+        tls.compile(
+            tls(
+                List.of(host("a.example.com", "exact")),
+                List.of(exact.toCertificate("exact"), fallback.toCertificate("fallback")),
+                null,
+                "fallback"));
     try (TlsTestServer other = new TlsTestServer(withDefault)) {
       assertThat(anyCert.connect(other.port(), "nobody.example.org").served())
           .isEqualTo(fallback.certificate());
@@ -123,8 +135,9 @@ class SniSelectionTest {
 
   @Test
   void storeNormalisesCaseAndTrailingDotWithoutSockets() throws Exception {
-    SniCertificateStore store = tls.compile(tls(List.of(host("a.example.com", "exact")),
-        List.of(exact.toCertificate("exact"))));
+    SniCertificateStore store =
+        tls.compile(
+            tls(List.of(host("a.example.com", "exact")), List.of(exact.toCertificate("exact"))));
     assertThat(store.map("A.EXAMPLE.com.")).isSameAs(store.map("a.example.com"));
     assertThat(store.map("a.example.com")).isNotSameAs(store.defaultContext());
     assertThat(store.map(null)).isSameAs(store.defaultContext());

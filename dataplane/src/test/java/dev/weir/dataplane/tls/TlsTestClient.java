@@ -52,18 +52,19 @@ final class TlsTestClient {
 
   /** Accepts any chain: for tests that inspect which certificate was served, not trust it. */
   static TlsTestClient acceptingAnyCertificate() {
-    return trusting(new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+    return trusting(
+        new X509TrustManager() {
+          @Override
+          public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+          @Override
+          public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    });
+          @Override
+          public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+          }
+        });
   }
 
   record Connection(X509Certificate served, String serverLine, String protocol, String alpn) {
@@ -77,14 +78,15 @@ final class TlsTestClient {
     return connect(port, sni, List.of("TLSv1.3", "TLSv1.2"), List.of("http/1.1", "h2"), false);
   }
 
-  Connection connect(int port, String sni, List<String> protocols, List<String> alpn,
-      boolean verifyHostname) throws Exception {
+  Connection connect(
+      int port, String sni, List<String> protocols, List<String> alpn, boolean verifyHostname)
+      throws Exception {
     String sessionHost = sni == null ? "no-sni.test" : sni;
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       plain.setSoTimeout(5_000);
-      try (SSLSocket tls = (SSLSocket) context.getSocketFactory()
-          .createSocket(plain, sessionHost, 443, false)) {
+      try (SSLSocket tls =
+          (SSLSocket) context.getSocketFactory().createSocket(plain, sessionHost, 443, false)) {
         SSLParameters params = tls.getSSLParameters();
         params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
         params.setProtocols(protocols.toArray(String[]::new));
@@ -98,16 +100,20 @@ final class TlsTestClient {
         }
         tls.setSSLParameters(params);
         tls.startHandshake();
-        BufferedReader in = new BufferedReader(
-            new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));
         String line;
         try {
           line = in.readLine();
         } catch (SocketTimeoutException e) {
           throw new AssertionError("server wrote no handshake report within 5s", e);
         }
-        return new Connection((X509Certificate) tls.getSession().getPeerCertificates()[0],
-            line, tls.getSession().getProtocol(), tls.getApplicationProtocol());
+        return new Connection(
+            (X509Certificate) tls.getSession().getPeerCertificates()[0],
+            line,
+            tls.getSession().getProtocol(),
+            tls.getApplicationProtocol());
       }
     }
   }

@@ -1,6 +1,6 @@
 package dev.weir.dataplane.tls;
 
-import dev.weir.dataplane.admin.DataplaneMetrics;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -27,25 +27,30 @@ import java.util.concurrent.atomic.AtomicReference;
  * writes one line, {@code alpn=<protocol> resumed=<true|false> protocol=<TLS version>}.
  */
 final class TlsTestServer implements AutoCloseable {
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final AtomicReference<SniCertificateStore> store;
   private final DataplaneMetrics metrics = new DataplaneMetrics();
   private final Channel channel;
 
   TlsTestServer(SniCertificateStore initial) throws InterruptedException {
     this.store = new AtomicReference<>(initial);
-    this.channel = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new SniHandler(name -> store.get().map(name)));
-            ch.pipeline().addLast(new HandshakeRecorder(metrics));
-            ch.pipeline().addLast(new Reporter());
-          }
-        })
-        .bind("127.0.0.1", 0).sync().channel();
+    this.channel =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new SniHandler(name -> store.get().map(name)));
+                    ch.pipeline().addLast(new HandshakeRecorder(metrics));
+                    ch.pipeline().addLast(new Reporter());
+                  }
+                })
+            .bind("127.0.0.1", 0)
+            .sync()
+            .channel();
   }
 
   int port() {
@@ -91,9 +96,14 @@ final class TlsTestServer implements AutoCloseable {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess()) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        String line = "alpn=" + ssl.applicationProtocol()
-            + " resumed=" + HandshakeRecorder.isResumed(ssl.engine(), startedMillis)
-            + " protocol=" + ssl.engine().getSession().getProtocol() + "\n";
+        String line =
+            "alpn="
+                + ssl.applicationProtocol()
+                + " resumed="
+                + HandshakeRecorder.isResumed(ssl.engine(), startedMillis)
+                + " protocol="
+                + ssl.engine().getSession().getProtocol()
+                + "\n";
         ctx.writeAndFlush(Unpooled.copiedBuffer(line, StandardCharsets.US_ASCII));
       }
       ctx.fireUserEventTriggered(evt);

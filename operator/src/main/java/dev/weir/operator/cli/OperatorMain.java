@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar weir-operator.jar}: the operator's commands. */
-@Command(name = "weir-operator", mixinStandardHelpOptions = true,
+@Command(
+    name = "weir-operator",
+    mixinStandardHelpOptions = true,
     description = "Weir's operator: watches Ingresses and serves routing snapshots to data planes.",
     subcommands = {RunCommand.class, StandaloneCommand.class})
 public final class OperatorMain implements Runnable {

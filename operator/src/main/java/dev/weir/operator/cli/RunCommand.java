@@ -1,8 +1,8 @@
 package dev.weir.operator.cli;
 
-import dev.weir.dataplane.DurationConverter;
-import dev.weir.dataplane.Shutdown;
-import dev.weir.dataplane.snapshot.Settings;
+import dev.weir.contract.cli.DurationConverter;
+import dev.weir.contract.cli.Shutdown;
+import dev.weir.contract.snapshot.Settings;
 import dev.weir.operator.Operator;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.translate.TranslateOptions;
@@ -22,101 +22,163 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: the operator against a Kubernetes API server. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description =
         "Watches Ingress, IngressClass, Service, EndpointSlice and TLS Secret objects, translates "
-        + "them into snapshots and serves those to data planes on the control port (TLS 1.3, client "
-        + "certificates required). The elected leader writes Ingress status and Events.")
+            + "them into snapshots and serves those to data planes on the control port (TLS 1.3, client "
+            + "certificates required). The elected leader writes Ingress status and Events.")
 final class RunCommand implements Callable<Integer> {
-  @Option(names = "--kubeconfig", paramLabel = "FILE",
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
       description = "Kubeconfig to use; default: in-cluster service account, else ~/.kube/config.")
   Path kubeconfig;
 
-  @Option(names = "--namespace", paramLabel = "NS",
+  @Option(
+      names = "--namespace",
+      paramLabel = "NS",
       description = "Namespace to watch (repeatable); default: all namespaces.")
   List<String> namespaces = new ArrayList<>();
 
-  @Option(names = "--ingress-class", defaultValue = TranslateOptions.DEFAULT_CLASS_NAME,
+  @Option(
+      names = "--ingress-class",
+      defaultValue = TranslateOptions.DEFAULT_CLASS_NAME,
       paramLabel = "NAME",
-      description = "Class name matched by the legacy kubernetes.io/ingress.class annotation. "
-          + "Default: ${DEFAULT-VALUE}.")
+      description =
+          "Class name matched by the legacy kubernetes.io/ingress.class annotation. "
+              + "Default: ${DEFAULT-VALUE}.")
   String ingressClass;
 
-  @Option(names = "--controller-name", defaultValue = TranslateOptions.CONTROLLER_NAME,
+  @Option(
+      names = "--controller-name",
+      defaultValue = TranslateOptions.CONTROLLER_NAME,
       paramLabel = "NAME",
-      description = "spec.controller of the IngressClasses that are ours. Default: ${DEFAULT-VALUE}.")
+      description =
+          "spec.controller of the IngressClasses that are ours. Default: ${DEFAULT-VALUE}.")
   String controllerName;
 
-  @Option(names = "--watch-ingress-without-class",
+  @Option(
+      names = "--watch-ingress-without-class",
       description = "Also serve Ingresses that name no class.")
   boolean watchIngressWithoutClass;
 
-  @Option(names = "--publish-service", paramLabel = "NS/NAME",
-      description = "Service whose load balancer (else cluster IP) is written into our Ingresses' "
-          + "status.loadBalancer.")
+  @Option(
+      names = "--publish-service",
+      paramLabel = "NS/NAME",
+      description =
+          "Service whose load balancer (else cluster IP) is written into our Ingresses' "
+              + "status.loadBalancer.")
   String publishService;
 
-  @Option(names = "--publish-status-address", paramLabel = "ADDR",
-      description = "Fixed address written into status (repeatable); used without --publish-service.")
+  @Option(
+      names = "--publish-status-address",
+      paramLabel = "ADDR",
+      description =
+          "Fixed address written into status (repeatable); used without --publish-service.")
   List<String> publishStatusAddresses = new ArrayList<>();
 
-  @Option(names = "--control-port", defaultValue = "18000", paramLabel = "PORT",
+  @Option(
+      names = "--control-port",
+      defaultValue = "18000",
+      paramLabel = "PORT",
       description = "Port data planes dial for snapshots. Default: ${DEFAULT-VALUE}.")
   int controlPort;
 
-  @Option(names = "--control-tls-dir", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--control-tls-dir",
+      required = true,
+      paramLabel = "DIR",
       description = "tls.crt, tls.key and ca.crt of the control channel (the chart mounts them).")
   Path controlTlsDir;
 
-  @Option(names = "--admin-port", defaultValue = "9091", paramLabel = "PORT",
+  @Option(
+      names = "--admin-port",
+      defaultValue = "9091",
+      paramLabel = "PORT",
       description = "/healthz, /readyz and /metrics (-1: off). Default: ${DEFAULT-VALUE}.")
   int adminPort;
 
-  @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR",
+  @Option(
+      names = "--bind",
+      defaultValue = "0.0.0.0",
+      paramLabel = "ADDR",
       description = "Address the control and admin ports bind to. Default: ${DEFAULT-VALUE}.")
   String bind;
 
-  @Option(names = "--election-namespace", paramLabel = "NS",
-      description = "Namespace of the leader-election Lease; default: $POD_NAMESPACE, else default.")
+  @Option(
+      names = "--election-namespace",
+      paramLabel = "NS",
+      description =
+          "Namespace of the leader-election Lease; default: $POD_NAMESPACE, else default.")
   String electionNamespace;
 
-  @Option(names = "--election-lease", defaultValue = "weir-operator-leader", paramLabel = "NAME",
+  @Option(
+      names = "--election-lease",
+      defaultValue = "weir-operator-leader",
+      paramLabel = "NAME",
       description = "Name of the leader-election Lease. Default: ${DEFAULT-VALUE}.")
   String electionLease;
 
-  @Option(names = "--status-resync", defaultValue = "60s", paramLabel = "DURATION",
+  @Option(
+      names = "--status-resync",
+      defaultValue = "60s",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "How often the leader re-checks status and Events. Default: 60s.")
   Duration statusResync;
 
-  @Option(names = "--allow-local-endpoints",
-      description = "Accept loopback and link-local endpoint addresses (development only: in a "
-          + "cluster they would let an EndpointSlice point the proxy at itself or the node).")
+  @Option(
+      names = "--allow-local-endpoints",
+      description =
+          "Accept loopback and link-local endpoint addresses (development only: in a "
+              + "cluster they would let an EndpointSlice point the proxy at itself or the node).")
   boolean allowLocalEndpoints;
 
-  @Mixin
-  ListenerSettingsOptions listener = new ListenerSettingsOptions();
+  @Mixin ListenerSettingsOptions listener = new ListenerSettingsOptions();
 
   @Override
   public Integer call() throws Exception {
     Settings settings = listener.settings();
-    Config config = kubeconfig == null ? Config.autoConfigure(null)
-        : Config.fromKubeconfig(Files.readString(kubeconfig));
-    String identity = firstNonBlank(System.getenv("POD_NAME"), System.getenv("HOSTNAME"),
-        "weir-operator-" + UUID.randomUUID().toString().substring(0, 8));
-    String leaseNamespace = firstNonBlank(electionNamespace, System.getenv("POD_NAMESPACE"),
-        "default");
-    TranslateOptions translate = new TranslateOptions(controllerName, ingressClass,
-        watchIngressWithoutClass, allowLocalEndpoints, settings);
+    Config config =
+        kubeconfig == null
+            ? Config.autoConfigure(null)
+            : Config.fromKubeconfig(Files.readString(kubeconfig));
+    String identity =
+        firstNonBlank(
+            System.getenv("POD_NAME"),
+            System.getenv("HOSTNAME"),
+            "weir-operator-" + UUID.randomUUID().toString().substring(0, 8));
+    String leaseNamespace =
+        firstNonBlank(electionNamespace, System.getenv("POD_NAMESPACE"), "default");
+    TranslateOptions translate =
+        new TranslateOptions(
+            controllerName, ingressClass, watchIngressWithoutClass, allowLocalEndpoints, settings);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    Operator operator = Operator.start(client, new Operator.Config(
-        new LinkedHashSet<>(namespaces), translate, publishService, publishStatusAddresses, bind,
-        controlPort, controlTlsDir, adminPort, leaseNamespace, electionLease, identity,
-        LeaderElection.Timing.DEFAULT, statusResync));
-    Shutdown.awaitThenRun(() -> {
-      operator.close();
-      client.close();
-    });
+    Operator operator =
+        Operator.start(
+            client,
+            new Operator.Config(
+                new LinkedHashSet<>(namespaces),
+                translate,
+                publishService,
+                publishStatusAddresses,
+                bind,
+                controlPort,
+                controlTlsDir,
+                adminPort,
+                leaseNamespace,
+                electionLease,
+                identity,
+                LeaderElection.Timing.DEFAULT,
+                statusResync));
+    Shutdown.awaitThenRun(
+        () -> {
+          operator.close();
+          client.close();
+        });
     return 0;
   }
 

@@ -1,59 +1,83 @@
 package dev.weir.operator.cli;
 
-import dev.weir.dataplane.DurationConverter;
+import dev.weir.contract.cli.DurationConverter;
+import dev.weir.contract.cli.ListenerPorts;
+import dev.weir.contract.cli.Shutdown;
 import dev.weir.operator.Standalone;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import dev.weir.dataplane.ListenerPorts;
-import dev.weir.dataplane.Shutdown;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code standalone}: translation and an in-process data plane, fed from a manifest directory. */
-@Command(name = "standalone", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "standalone",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description =
         "Runs Weir without a cluster: reads Ingress, IngressClass, Service, EndpointSlice and TLS "
-        + "Secret manifests (*.yaml, *.yml, *.json) from a directory, serves them with an "
-        + "in-process data plane, and applies a changed file within a second. Ingresses without a "
-        + "class are served unless the directory holds an IngressClass with controller "
-        + "weir.dev/ingress-controller (then the usual class rules apply). Endpoint addresses on "
-        + "loopback are accepted.")
+            + "Secret manifests (*.yaml, *.yml, *.json) from a directory, serves them with an "
+            + "in-process data plane, and applies a changed file within a second. Ingresses without a "
+            + "class are served unless the directory holds an IngressClass with controller "
+            + "weir.dev/ingress-controller (then the usual class rules apply). Endpoint addresses on "
+            + "loopback are accepted.")
 final class StandaloneCommand implements Callable<Integer> {
-  @Option(names = "--manifests", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--manifests",
+      required = true,
+      paramLabel = "DIR",
       description = "Directory of Kubernetes manifests to serve, watched for changes.")
   Path manifests;
 
-  @Mixin
-  ListenerPorts ports = new ListenerPorts();
+  @Mixin ListenerPorts ports = new ListenerPorts();
 
-  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
-      description = "Address every listener binds to. Default: ${DEFAULT-VALUE} (this machine "
-          + "only; use 0.0.0.0 to accept connections from elsewhere).")
+  @Option(
+      names = "--bind",
+      defaultValue = "127.0.0.1",
+      paramLabel = "ADDR",
+      description =
+          "Address every listener binds to. Default: ${DEFAULT-VALUE} (this machine "
+              + "only; use 0.0.0.0 to accept connections from elsewhere).")
   String bind;
 
-  @Option(names = "--drain-timeout", defaultValue = "10s", paramLabel = "DURATION",
+  @Option(
+      names = "--drain-timeout",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "How long in-flight requests may take to finish on shutdown. Default: 10s.")
   Duration drainTimeout;
 
-  @Mixin
-  ListenerSettingsOptions listener = new ListenerSettingsOptions();
+  @Mixin ListenerSettingsOptions listener = new ListenerSettingsOptions();
 
-  @Option(names = "--demo-backends",
-      description = "Start a small demo HTTP server for every loopback endpoint the Ingresses "
-          + "route to (as found at start), answering with its pod name: for the quickstart.")
+  @Option(
+      names = "--demo-backends",
+      description =
+          "Start a small demo HTTP server for every loopback endpoint the Ingresses "
+              + "route to (as found at start), answering with its pod name: for the quickstart.")
   boolean demoBackends;
 
   @Override
   public Integer call() throws Exception {
-    if (!java.nio.file.Files.isDirectory(manifests)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+    if (!Files.isDirectory(manifests)) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this),
           "--manifests: " + manifests.toAbsolutePath() + " is not a directory");
     }
-    Standalone standalone = Standalone.start(new Standalone.Options(manifests, bind, ports.http,
-        ports.https, ports.admin, drainTimeout, demoBackends, listener.settings()));
+    Standalone standalone =
+        Standalone.start(
+            new Standalone.Options(
+                manifests,
+                bind,
+                ports.http,
+                ports.https,
+                ports.admin,
+                drainTimeout,
+                demoBackends,
+                listener.settings()));
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);
@@ -62,9 +86,14 @@ final class StandaloneCommand implements Callable<Integer> {
 
   private void printWhatToTry(Standalone standalone) {
     int https = standalone.httpsPort();
-    String resolve = "--resolve shop.weir.test:" + https + ":127.0.0.1 --resolve blog.apps.weir.test:"
-        + https + ":127.0.0.1";
-    System.out.println("""
+    String resolve =
+        "--resolve shop.weir.test:"
+            + https
+            + ":127.0.0.1 --resolve blog.apps.weir.test:"
+            + https
+            + ":127.0.0.1";
+    System.out.println(
+        """
 
         Weir is serving the manifests in %s (HTTP %d, HTTPS %d, admin %d).
         If this is the quickstart (examples/quickstart), try:
@@ -80,8 +109,20 @@ final class StandaloneCommand implements Callable<Integer> {
         examples/tls/shop-v2.crt and shop-v2.key, then within a second
           openssl s_client -connect 127.0.0.1:%d -servername shop.weir.test </dev/null 2>/dev/null | grep subject
         shows "demo v2". Ctrl-C stops Weir (in-flight requests finish first).
-        """.formatted(manifests, standalone.httpPort(), https, standalone.adminPort(),
-        resolve, https, resolve, https, resolve, https, standalone.httpPort(),
-        standalone.adminPort(), https));
+        """
+            .formatted(
+                manifests,
+                standalone.httpPort(),
+                https,
+                standalone.adminPort(),
+                resolve,
+                https,
+                resolve,
+                https,
+                resolve,
+                https,
+                standalone.httpPort(),
+                standalone.adminPort(),
+                https));
   }
 }

@@ -26,7 +26,8 @@ public final class OperatorMetrics {
   /** A connected data plane as the metrics see it. */
   public record DataPlane(String node, long appliedVersion) {}
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer translation;
   private final AtomicLong snapshotVersion = new AtomicLong(-1);
   private final AtomicReference<LongSupplier> snapshotBytes = new AtomicReference<>(() -> 0);
@@ -39,22 +40,25 @@ public final class OperatorMetrics {
 
   public OperatorMetrics(Supplier<List<DataPlane>> dataPlaneSource) {
     this.dataPlaneSource = dataPlaneSource;
-    this.translation = Timer.builder("weir.operator.translation")
-        .description("Time to translate the cluster state into a snapshot")
-        .publishPercentiles(0.5, 0.99)
-        .register(registry);
+    this.translation =
+        Timer.builder("weir.operator.translation")
+            .description("Time to translate the cluster state into a snapshot")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
     Gauge.builder("weir.operator.snapshot.version", snapshotVersion, AtomicLong::get)
         .description("Version of the latest published snapshot (-1 before the first)")
         .register(registry);
     // Read at scrape time: the full frame of a large snapshot is encoded only when asked for.
     Gauge.builder("weir.operator.snapshot.bytes", snapshotBytes, s -> s.get().getAsLong())
-        .description("Size of the latest published snapshot as a full frame (gzipped JSON), as "
-            + "sent on connect")
+        .description(
+            "Size of the latest published snapshot as a full frame (gzipped JSON), as "
+                + "sent on connect")
         .baseUnit("bytes")
         .register(registry);
     Gauge.builder("weir.operator.snapshot.delta.bytes", deltaBytes, AtomicLong::get)
-        .description("Size of the latest published snapshot's delta frame against the previous "
-            + "one (gzipped JSON), as sent to data planes that hold the previous one; -1: none")
+        .description(
+            "Size of the latest published snapshot's delta frame against the previous "
+                + "one (gzipped JSON), as sent to data planes that hold the previous one; -1: none")
         .baseUnit("bytes")
         .register(registry);
     for (Reason reason : Reason.values()) {
@@ -66,15 +70,16 @@ public final class OperatorMetrics {
           .register(registry);
     }
     for (String kind : List.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Secret")) {
-      Gauge.builder("weir.operator.objects.watched", counts,
-              c -> c.get().get().getOrDefault(kind, 0))
+      Gauge.builder(
+              "weir.operator.objects.watched", counts, c -> c.get().get().getOrDefault(kind, 0))
           .description("Objects of each kind in the watched cluster state")
           .tag("kind", kind)
           .register(registry);
     }
-    this.dataPlanes = MultiGauge.builder("weir.operator.dataplane.applied.version")
-        .description("Snapshot version each connected data plane reports it serves")
-        .register(registry);
+    this.dataPlanes =
+        MultiGauge.builder("weir.operator.dataplane.applied.version")
+            .description("Snapshot version each connected data plane reports it serves")
+            .register(registry);
     Gauge.builder("weir.operator.dataplanes.connected", () -> dataPlaneSource.get().size())
         .description("Data planes connected to this operator")
         .register(registry);

@@ -1,10 +1,10 @@
 package dev.weir.operator.publish;
 
-import dev.weir.dataplane.control.ControlFrame;
-import dev.weir.dataplane.control.ControlFrameCodec;
-import dev.weir.dataplane.control.ControlTls;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.SnapshotDelta;
+import dev.weir.contract.control.ControlFrame;
+import dev.weir.contract.control.ControlFrameCodec;
+import dev.weir.contract.control.ControlTls;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotDelta;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -33,17 +33,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator's end of the control channel. Every data plane that connects with a client
- * certificate from the installation's CA gets the latest snapshot at once, then each newer one.
- * A data plane that reads slowly is never queued more than one snapshot: while its channel is not
+ * certificate from the installation's CA gets the latest snapshot at once, then each newer one. A
+ * data plane that reads slowly is never queued more than one snapshot: while its channel is not
  * writable newer snapshots replace the pending one, and the latest goes out when it drains.
  *
  * <p>A newer snapshot goes out as a delta against the previous one when the data plane holds, or
  * will hold once it reads what was sent, that previous one: the last frame sent to it was that
  * version and it has reported no refusal since (frames are ordered on one TLS stream, so waiting
- * for its acknowledgement would only turn deltas into full snapshots during bursts). Otherwise,
- * on connect, after a skipped version, and after the data plane refused something, the full
- * snapshot. The data plane checks the delta's base itself, so this choice can cost bytes, never
- * correctness.
+ * for its acknowledgement would only turn deltas into full snapshots during bursts). Otherwise, on
+ * connect, after a skipped version, and after the data plane refused something, the full snapshot.
+ * The data plane checks the delta's base itself, so this choice can cost bytes, never correctness.
  */
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
@@ -79,8 +78,8 @@ public final class ControlServer implements AutoCloseable {
   public record Sent(long fullFrames, long fullBytes, long deltaFrames, long deltaBytes) {}
 
   /** What the operator knows of one connected data plane. */
-  public record DataPlaneStatus(String node, String remoteAddress, long appliedVersion,
-      String lastError) {}
+  public record DataPlaneStatus(
+      String node, String remoteAddress, long appliedVersion, String lastError) {}
 
   private final EventLoopGroup group;
   private final Channel serverChannel;
@@ -107,22 +106,29 @@ public final class ControlServer implements AutoCloseable {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     ControlServer[] self = new ControlServer[1];
     try {
-      Channel channel = new ServerBootstrap()
-          .group(group)
-          .channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(ssl.current().newHandler(ch.alloc()));
-              // Data planes send a status at least every 30 s; silence past 95 s is a dead peer.
-              ch.pipeline().addLast(new ReadTimeoutHandler(95, TimeUnit.SECONDS));
-              ControlFrameCodec.addTo(ch.pipeline());
-              ch.pipeline().addLast(self[0].new DataPlaneConnection());
-            }
-          })
-          .bind(bindAddress, port).sync().channel();
+      Channel channel =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline().addLast(ssl.current().newHandler(ch.alloc()));
+                      // Data planes send a status at least every 30 s; silence past 95 s is a dead
+                      // peer.
+                      ch.pipeline().addLast(new ReadTimeoutHandler(95, TimeUnit.SECONDS));
+                      ControlFrameCodec.addTo(ch.pipeline());
+                      ch.pipeline().addLast(self[0].new DataPlaneConnection());
+                    }
+                  })
+              .bind(bindAddress, port)
+              .sync()
+              .channel();
       self[0] = new ControlServer(group, channel);
-      log.info("event=control_listening address={} port={}", bindAddress,
+      log.info(
+          "event=control_listening address={} port={}",
+          bindAddress,
           ((InetSocketAddress) channel.localAddress()).getPort());
       return self[0];
     } catch (RuntimeException | InterruptedException e) {
@@ -138,8 +144,8 @@ public final class ControlServer implements AutoCloseable {
   /** Sends {@code snapshot} to every connected data plane, and to every one that connects later. */
   public void publish(Snapshot snapshot) {
     Encoded previous = latest;
-    SnapshotDelta delta = previous == null ? null
-        : SnapshotDelta.between(previous.snapshot, snapshot).orElse(null);
+    SnapshotDelta delta =
+        previous == null ? null : SnapshotDelta.between(previous.snapshot, snapshot).orElse(null);
     Encoded encoded = new Encoded(snapshot, previous == null ? null : previous.snapshot, delta);
     latest = encoded;
     for (DataPlaneConnection connection : connections.values()) {
@@ -200,15 +206,18 @@ public final class ControlServer implements AutoCloseable {
     private boolean inSync;
 
     DataPlaneStatus status() {
-      return new DataPlaneStatus(node, String.valueOf(channel.remoteAddress()), appliedVersion,
-          lastError);
+      return new DataPlaneStatus(
+          node, String.valueOf(channel.remoteAddress()), appliedVersion, lastError);
     }
 
     void offer(Encoded encoded) {
-      channel.eventLoop().execute(() -> {
-        pending = encoded;
-        flushPending();
-      });
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                pending = encoded;
+                flushPending();
+              });
     }
 
     private void flushPending() {
@@ -256,7 +265,9 @@ public final class ControlServer implements AutoCloseable {
             flushPending();
           }
         } else {
-          log.warn("event=control_peer_refused remote={} reason=\"{}\"", ctx.channel().remoteAddress(),
+          log.warn(
+              "event=control_peer_refused remote={} reason=\"{}\"",
+              ctx.channel().remoteAddress(),
               done.cause().getMessage());
           ctx.close();
         }
@@ -272,12 +283,18 @@ public final class ControlServer implements AutoCloseable {
         appliedVersion = s.appliedVersion();
         lastError = s.error();
         if (first) {
-          log.info("event=dataplane_connected node={} remote={} applied_version={}", node,
-              ctx.channel().remoteAddress(), appliedVersion);
+          log.info(
+              "event=dataplane_connected node={} remote={} applied_version={}",
+              node,
+              ctx.channel().remoteAddress(),
+              appliedVersion);
         }
         if (s.error() != null) {
-          log.warn("event=dataplane_refused_snapshot node={} applied_version={} reason=\"{}\"", node,
-              appliedVersion, s.error());
+          log.warn(
+              "event=dataplane_refused_snapshot node={} applied_version={} reason=\"{}\"",
+              node,
+              appliedVersion,
+              s.error());
           refused(s.appliedVersion());
         }
       }
@@ -292,15 +309,20 @@ public final class ControlServer implements AutoCloseable {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       if (connections.remove(ctx.channel()) != null) {
-        log.info("event=dataplane_disconnected node={} remote={} applied_version={}", node,
-            ctx.channel().remoteAddress(), appliedVersion);
+        log.info(
+            "event=dataplane_disconnected node={} remote={} applied_version={}",
+            node,
+            ctx.channel().remoteAddress(),
+            appliedVersion);
       }
       ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("event=control_channel_error remote={} reason=\"{}\"", ctx.channel().remoteAddress(),
+      log.debug(
+          "event=control_channel_error remote={} reason=\"{}\"",
+          ctx.channel().remoteAddress(),
           cause.toString());
       ctx.close();
     }

@@ -1,12 +1,13 @@
 package dev.weir.operator.publish;
 
-import dev.weir.dataplane.snapshot.InvalidSnapshotException;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotDelta;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,15 +20,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a stream of "something changed" signals into few snapshots. A lone change (nothing
  * translated during the last {@code quiet}) is translated at once: waiting would only add latency
- * to the common case of one edit. A change that follows a translation closer than {@code quiet}
- * is part of a burst: it waits for {@code quiet} without further changes, but never longer than
- * {@code maxDelay} after the first unpublished one. So a rollout that touches 1,000 endpoints in a
- * second produces a handful of snapshots (the first change's at once, then the coalesced rest),
- * and translations are never closer than {@code quiet} while a burst lasts.
+ * to the common case of one edit. A change that follows a translation closer than {@code quiet} is
+ * part of a burst: it waits for {@code quiet} without further changes, but never longer than {@code
+ * maxDelay} after the first unpublished one. So a rollout that touches 1,000 endpoints in a second
+ * produces a handful of snapshots (the first change's at once, then the coalesced rest), and
+ * translations are never closer than {@code quiet} while a burst lasts.
  *
  * <p>Versions are wall-clock milliseconds, made strictly increasing: comparable across operator
- * replicas and restarts, so a data plane's reported version says how fresh its configuration is.
- * A translation equal to the last published one (but for its version) is not published again.
+ * replicas and restarts, so a data plane's reported version says how fresh its configuration is. A
+ * translation equal to the last published one (but for its version) is not published again.
  */
 public final class SnapshotPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
@@ -49,18 +50,24 @@ public final class SnapshotPublisher implements AutoCloseable {
    * @param translate builds a snapshot from the current cluster state (its version is replaced)
    * @param publish receives each new snapshot, on the publisher's thread
    */
-  public SnapshotPublisher(Supplier<Snapshot> translate, Consumer<Snapshot> publish,
-      Duration quiet, Duration maxDelay, Clock clock) {
+  public SnapshotPublisher(
+      Supplier<Snapshot> translate,
+      Consumer<Snapshot> publish,
+      Duration quiet,
+      Duration maxDelay,
+      Clock clock) {
     this.translate = translate;
     this.publish = publish;
     this.quietNanos = quiet.toNanos();
     this.maxDelayNanos = maxDelay.toNanos();
     this.clock = clock;
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "weir-publisher");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-publisher");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Signals a change of the cluster state; cheap, callable from any thread. */
@@ -75,7 +82,7 @@ public final class SnapshotPublisher implements AutoCloseable {
       executor.submit(this::run).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("publishing failed", e.getCause());
     }
   }
@@ -87,13 +94,14 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
     long now = System.nanoTime();
     boolean idle = scheduled == null && (!ranOnce || now - lastRunEndNanos >= quietNanos);
-    long deadline = idle ? now
-        : Math.min(signalNanos + quietNanos, firstPendingNanos + maxDelayNanos);
+    long deadline =
+        idle ? now : Math.min(signalNanos + quietNanos, firstPendingNanos + maxDelayNanos);
     if (scheduled != null) {
       scheduled.cancel(false);
     }
-    scheduled = executor.schedule(this::run, Math.max(0, deadline - System.nanoTime()),
-        TimeUnit.NANOSECONDS);
+    scheduled =
+        executor.schedule(
+            this::run, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   // On the executor.
@@ -116,7 +124,8 @@ public final class SnapshotPublisher implements AutoCloseable {
       // megabytes and pause in young collections for longer than the translation itself took.
       Optional<SnapshotDelta> delta =
           SnapshotDelta.between(lastPublished, next.withVersion(lastPublished.version()));
-      if (delta.isPresent() ? delta.get().isEmpty()
+      if (delta.isPresent()
+          ? delta.get().isEmpty()
           : Objects.equals(next.withVersion(0), lastPublished.withVersion(0))) {
         markRunEnd();
         return;
@@ -135,9 +144,14 @@ public final class SnapshotPublisher implements AutoCloseable {
     lastPublished = versioned;
     lastVersion = version;
     markRunEnd();
-    log.info("event=snapshot_published version={} virtual_hosts={} backends={} certificates={} "
-        + "took_ms={}", version, versioned.virtualHosts().size(), versioned.backends().size(),
-        versioned.certificates().size(), (System.nanoTime() - started) / 1_000_000);
+    log.info(
+        "event=snapshot_published version={} virtual_hosts={} backends={} certificates={} "
+            + "took_ms={}",
+        version,
+        versioned.virtualHosts().size(),
+        versioned.backends().size(),
+        versioned.certificates().size(),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   private void markRunEnd() {
@@ -152,7 +166,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     }
   }

@@ -1,6 +1,6 @@
 package dev.weir.operator.publish;
 
-import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.source.ClusterSource;
 import dev.weir.operator.state.ClusterState;
@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Source, translation and publishing, wired: every change the source signals leads (coalesced by
- * a {@link SnapshotPublisher}) to a translation of the cluster state (incremental: only what changed
- * is translated again, see {@link IncrementalTranslator}); each translation goes to
- * the observers (status, diagnostics), each changed snapshot to the sinks (control server, an
- * in-process data plane). Nothing is published before the source has synced, so a starting
- * operator never serves a partial view that would drop routes.
+ * Source, translation and publishing, wired: every change the source signals leads (coalesced by a
+ * {@link SnapshotPublisher}) to a translation of the cluster state (incremental: only what changed
+ * is translated again, see {@link IncrementalTranslator}); each translation goes to the observers
+ * (status, diagnostics), each changed snapshot to the sinks (control server, an in-process data
+ * plane). Nothing is published before the source has synced, so a starting operator never serves a
+ * partial view that would drop routes.
  */
 public final class TranslationLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TranslationLoop.class);
@@ -44,36 +44,47 @@ public final class TranslationLoop implements AutoCloseable {
    * @param sinks receive each new snapshot, versioned
    * @param observers receive every translation, changed or not
    */
-  public TranslationLoop(ClusterSource source, Function<ClusterState, TranslateOptions> options,
-      List<Consumer<Snapshot>> sinks, List<Consumer<Translation>> observers,
-      OperatorMetrics metrics, Clock clock) {
+  public TranslationLoop(
+      ClusterSource source,
+      Function<ClusterState, TranslateOptions> options,
+      List<Consumer<Snapshot>> sinks,
+      List<Consumer<Translation>> observers,
+      OperatorMetrics metrics,
+      Clock clock) {
     this.source = source;
     this.options = options;
     this.observers = List.copyOf(observers);
     this.metrics = metrics;
     this.clock = clock;
     List<Consumer<Snapshot>> allSinks = List.copyOf(sinks);
-    this.publisher = new SnapshotPublisher(this::translate,
-        snapshot -> allSinks.forEach(sink -> sink.accept(snapshot)), QUIET, MAX_DELAY, clock);
+    this.publisher =
+        new SnapshotPublisher(
+            this::translate,
+            snapshot -> allSinks.forEach(sink -> sink.accept(snapshot)),
+            QUIET,
+            MAX_DELAY,
+            clock);
   }
 
   /**
-   * Starts the source, waits until it has synced (at most {@code syncTimeout}), publishes the
-   * first snapshot, then follows changes.
+   * Starts the source, waits until it has synced (at most {@code syncTimeout}), publishes the first
+   * snapshot, then follows changes.
    *
    * @return false when the source did not sync in time (the loop still publishes once it does)
    */
   public boolean start(Duration syncTimeout) throws InterruptedException {
-    source.addListener(() -> {
-      if (source.hasSynced()) {
-        publisher.changed();
-      }
-    });
+    source.addListener(
+        () -> {
+          if (source.hasSynced()) {
+            publisher.changed();
+          }
+        });
     source.start();
     long deadline = System.nanoTime() + syncTimeout.toNanos();
     while (!source.hasSynced()) {
       if (System.nanoTime() > deadline) {
-        log.warn("event=source_not_synced waited_ms={} action=publish_when_synced",
+        log.warn(
+            "event=source_not_synced waited_ms={} action=publish_when_synced",
             syncTimeout.toMillis());
         return false;
       }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,15 +23,17 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Cluster state from the API server through fabric8 SharedInformers: Ingresses, IngressClasses,
- * Services, EndpointSlices and Secrets of type {@code kubernetes.io/tls} (selected by the API server,
- * so other Secrets never reach this process), either cluster-wide or for a list of namespaces (one
- * informer per namespace and kind; IngressClasses are cluster-scoped). Lookups go through informer
- * indexers: EndpointSlices by {@code kubernetes.io/service-name}, Ingresses by referenced Secret.
+ * Services, EndpointSlices and Secrets of type {@code kubernetes.io/tls} (selected by the API
+ * server, so other Secrets never reach this process), either cluster-wide or for a list of
+ * namespaces (one informer per namespace and kind; IngressClasses are cluster-scoped). Lookups go
+ * through informer indexers: EndpointSlices by {@code kubernetes.io/service-name}, Ingresses by
+ * referenced Secret.
  */
 public final class KubernetesSource implements ClusterSource {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
@@ -61,44 +64,69 @@ public final class KubernetesSource implements ClusterSource {
     if (!started.compareAndSet(false, true)) {
       return;
     }
-    ingresses = namespaced("Ingress",
-        ns -> ns == null
-            ? client.network().v1().ingresses().inAnyNamespace().runnableInformer(0)
-            : client.network().v1().ingresses().inNamespace(ns).runnableInformer(0),
-        Map.of(ClusterIndexes.BY_SECRET, ClusterIndexes::ingressSecrets));
-    Map<String, SharedIndexInformer<IngressClass>> clusterScoped = new java.util.HashMap<>();
+    ingresses =
+        namespaced(
+            "Ingress",
+            ns ->
+                ns == null
+                    ? client.network().v1().ingresses().inAnyNamespace().runnableInformer(0)
+                    : client.network().v1().ingresses().inNamespace(ns).runnableInformer(0),
+            Map.of(ClusterIndexes.BY_SECRET, ClusterIndexes::ingressSecrets));
+    Map<String, SharedIndexInformer<IngressClass>> clusterScoped = new HashMap<>();
     clusterScoped.put(null, client.network().v1().ingressClasses().runnableInformer(0));
     ingressClasses = new Informers<>("IngressClass", null, clusterScoped, Map.of());
-    services = namespaced("Service",
-        ns -> ns == null
-            ? client.services().inAnyNamespace().runnableInformer(0)
-            : client.services().inNamespace(ns).runnableInformer(0),
-        Map.of());
-    endpointSlices = namespaced("EndpointSlice",
-        ns -> ns == null
-            ? client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0)
-            : client.discovery().v1().endpointSlices().inNamespace(ns).runnableInformer(0),
-        Map.of(ClusterIndexes.BY_SERVICE, ClusterIndexes::endpointSliceService));
-    secrets = namespaced("Secret",
-        ns -> ns == null
-            ? client.secrets().inAnyNamespace()
-                .withField("type", ClusterIndexes.TLS_SECRET_TYPE).runnableInformer(0)
-            : client.secrets().inNamespace(ns)
-                .withField("type", ClusterIndexes.TLS_SECRET_TYPE).runnableInformer(0),
-        Map.of());
+    services =
+        namespaced(
+            "Service",
+            ns ->
+                ns == null
+                    ? client.services().inAnyNamespace().runnableInformer(0)
+                    : client.services().inNamespace(ns).runnableInformer(0),
+            Map.of());
+    endpointSlices =
+        namespaced(
+            "EndpointSlice",
+            ns ->
+                ns == null
+                    ? client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0)
+                    : client.discovery().v1().endpointSlices().inNamespace(ns).runnableInformer(0),
+            Map.of(ClusterIndexes.BY_SERVICE, ClusterIndexes::endpointSliceService));
+    secrets =
+        namespaced(
+            "Secret",
+            ns ->
+                ns == null
+                    ? client
+                        .secrets()
+                        .inAnyNamespace()
+                        .withField("type", ClusterIndexes.TLS_SECRET_TYPE)
+                        .runnableInformer(0)
+                    : client
+                        .secrets()
+                        .inNamespace(ns)
+                        .withField("type", ClusterIndexes.TLS_SECRET_TYPE)
+                        .runnableInformer(0),
+            Map.of());
 
     ingresses.addHandler(new Changes<>("Ingress", o -> true));
     ingressClasses.addHandler(new Changes<>("IngressClass", o -> true));
     services.addHandler(new Changes<>("Service", o -> true));
     endpointSlices.addHandler(new Changes<>("EndpointSlice", o -> true));
     // A Secret no Ingress names cannot change a snapshot; cert-manager churns many of them.
-    secrets.addHandler(new Changes<>("Secret", s -> !view.ingressesReferencingSecret(
-        s.getMetadata().getNamespace(), s.getMetadata().getName()).isEmpty()));
+    secrets.addHandler(
+        new Changes<>(
+            "Secret",
+            s ->
+                !view.ingressesReferencingSecret(
+                        s.getMetadata().getNamespace(), s.getMetadata().getName())
+                    .isEmpty()));
 
-    for (Informers<?> informers : List.of(ingresses, ingressClasses, services, endpointSlices, secrets)) {
+    for (Informers<?> informers :
+        List.of(ingresses, ingressClasses, services, endpointSlices, secrets)) {
       informers.start();
     }
-    LOG.info("event=source_started source=kubernetes namespaces={}",
+    LOG.info(
+        "event=source_started source=kubernetes namespaces={}",
         namespaces.isEmpty() ? "*" : String.join(",", namespaces));
   }
 
@@ -107,8 +135,11 @@ public final class KubernetesSource implements ClusterSource {
     if (!started.get() || closed.get()) {
       return false;
     }
-    return ingresses.hasSynced() && ingressClasses.hasSynced() && services.hasSynced()
-        && endpointSlices.hasSynced() && secrets.hasSynced();
+    return ingresses.hasSynced()
+        && ingressClasses.hasSynced()
+        && services.hasSynced()
+        && endpointSlices.hasSynced()
+        && secrets.hasSynced();
   }
 
   @Override
@@ -126,16 +157,18 @@ public final class KubernetesSource implements ClusterSource {
     if (!started.get() || !closed.compareAndSet(false, true)) {
       return;
     }
-    for (Informers<?> informers : List.of(ingresses, ingressClasses, services, endpointSlices, secrets)) {
+    for (Informers<?> informers :
+        List.of(ingresses, ingressClasses, services, endpointSlices, secrets)) {
       informers.stop();
     }
     LOG.info("event=source_stopped source=kubernetes");
   }
 
-  private <T extends HasMetadata> Informers<T> namespaced(String kind,
+  private <T extends HasMetadata> Informers<T> namespaced(
+      String kind,
       Function<String, SharedIndexInformer<T>> factory,
       Map<String, Function<T, List<String>>> indexers) {
-    Map<String, SharedIndexInformer<T>> byNamespace = new java.util.HashMap<>();
+    Map<String, SharedIndexInformer<T>> byNamespace = new HashMap<>();
     if (namespaces.isEmpty()) {
       byNamespace.put(null, factory.apply(null));
     } else {
@@ -148,8 +181,12 @@ public final class KubernetesSource implements ClusterSource {
 
   private void fire(String kind, String action, HasMetadata object) {
     if (LOG.isDebugEnabled()) {
-      LOG.debug("event=object_{} kind={} namespace={} name={}", action, kind,
-          object.getMetadata().getNamespace(), object.getMetadata().getName());
+      LOG.debug(
+          "event=object_{} kind={} namespace={} name={}",
+          action,
+          kind,
+          object.getMetadata().getNamespace(),
+          object.getMetadata().getName());
     }
     for (ClusterChangeListener listener : listeners) {
       try {
@@ -160,12 +197,14 @@ public final class KubernetesSource implements ClusterSource {
     }
   }
 
-  /** Tells listeners about adds, real updates (not resyncs) and deletes that pass {@code relevant}. */
+  /**
+   * Tells listeners about adds, real updates (not resyncs) and deletes that pass {@code relevant}.
+   */
   private final class Changes<T extends HasMetadata> implements ResourceEventHandler<T> {
     private final String kind;
-    private final java.util.function.Predicate<T> relevant;
+    private final Predicate<T> relevant;
 
-    Changes(String kind, java.util.function.Predicate<T> relevant) {
+    Changes(String kind, Predicate<T> relevant) {
       this.kind = kind;
       this.relevant = relevant;
     }
@@ -179,7 +218,8 @@ public final class KubernetesSource implements ClusterSource {
 
     @Override
     public void onUpdate(T oldObject, T newObject) {
-      if (Objects.equals(oldObject.getMetadata().getResourceVersion(),
+      if (Objects.equals(
+          oldObject.getMetadata().getResourceVersion(),
           newObject.getMetadata().getResourceVersion())) {
         return;
       }
@@ -205,11 +245,14 @@ public final class KubernetesSource implements ClusterSource {
     private final Set<String> namespaces;
     private final Map<String, SharedIndexInformer<T>> byNamespace;
 
-    Informers(String kind, Set<String> namespaces, Map<String, SharedIndexInformer<T>> byNamespace,
+    Informers(
+        String kind,
+        Set<String> namespaces,
+        Map<String, SharedIndexInformer<T>> byNamespace,
         Map<String, Function<T, List<String>>> indexers) {
       this.kind = kind;
       this.namespaces = namespaces;
-      this.byNamespace = new java.util.HashMap<>(byNamespace);
+      this.byNamespace = new HashMap<>(byNamespace);
       if (!indexers.isEmpty()) {
         for (SharedIndexInformer<T> informer : this.byNamespace.values()) {
           informer.addIndexers(indexers);
@@ -222,17 +265,28 @@ public final class KubernetesSource implements ClusterSource {
     }
 
     void start() {
-      byNamespace.forEach((ns, informer) -> informer.start().whenComplete((ok, error) -> {
-        if (error != null && closed.get()) {
-          LOG.debug("event=informer_start_abandoned kind={} reason=closed", kind);
-        } else if (error != null) {
-          LOG.warn("event=informer_start_failed kind={} namespace={} error={}", kind,
-              ns == null ? "*" : ns, error.toString());
-        } else {
-          LOG.info("event=informer_synced kind={} namespace={} objects={}", kind,
-              ns == null ? "*" : ns, informer.getStore().list().size());
-        }
-      }));
+      byNamespace.forEach(
+          (ns, informer) ->
+              informer
+                  .start()
+                  .whenComplete(
+                      (ok, error) -> {
+                        if (error != null && closed.get()) {
+                          LOG.debug("event=informer_start_abandoned kind={} reason=closed", kind);
+                        } else if (error != null) {
+                          LOG.warn(
+                              "event=informer_start_failed kind={} namespace={} error={}",
+                              kind,
+                              ns == null ? "*" : ns,
+                              error.toString());
+                        } else {
+                          LOG.info(
+                              "event=informer_synced kind={} namespace={} objects={}",
+                              kind,
+                              ns == null ? "*" : ns,
+                              informer.getStore().list().size());
+                        }
+                      }));
     }
 
     void stop() {
@@ -295,27 +349,32 @@ public final class KubernetesSource implements ClusterSource {
 
     @Override
     public List<EndpointSlice> endpointSlices(String namespace, String service) {
-      return endpointSlices == null ? List.of() : endpointSlices.byIndex(ClusterIndexes.BY_SERVICE,
-          namespace, ClusterIndexes.key(namespace, service));
+      return endpointSlices == null
+          ? List.of()
+          : endpointSlices.byIndex(
+              ClusterIndexes.BY_SERVICE, namespace, ClusterIndexes.key(namespace, service));
     }
 
     @Override
     public Optional<Secret> tlsSecret(String namespace, String name) {
       // The field selector already limits the informers to TLS Secrets; checking again costs
       // nothing and keeps the contract if a server ignores the selector.
-      return secrets == null ? Optional.empty()
+      return secrets == null
+          ? Optional.empty()
           : secrets.get(namespace, name).filter(ClusterIndexes::isTlsSecret);
     }
 
     @Override
     public List<Ingress> ingressesReferencingSecret(String namespace, String name) {
-      return ingresses == null ? List.of() : ingresses.byIndex(ClusterIndexes.BY_SECRET, namespace,
-          ClusterIndexes.key(namespace, name));
+      return ingresses == null
+          ? List.of()
+          : ingresses.byIndex(
+              ClusterIndexes.BY_SECRET, namespace, ClusterIndexes.key(namespace, name));
     }
 
     @Override
-    public java.util.Map<String, Integer> counts() {
-      return java.util.Map.of(
+    public Map<String, Integer> counts() {
+      return Map.of(
           "Ingress", ingresses().size(),
           "IngressClass", ingressClasses().size(),
           "Service", services == null ? 0 : services.list().size(),

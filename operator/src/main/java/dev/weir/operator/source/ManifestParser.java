@@ -1,11 +1,13 @@
 package dev.weir.operator.source;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.List;
 final class ManifestParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
   /** Bounds the nesting of List kinds, so a hostile file cannot recurse without end. */
   private static final int MAX_LIST_DEPTH = 4;
 
@@ -63,11 +66,12 @@ final class ManifestParser {
       }
       return;
     }
-    Object object = SERIALIZATION.convertValue(node, io.fabric8.kubernetes.api.model.KubernetesResource.class);
+    Object object = SERIALIZATION.convertValue(node, KubernetesResource.class);
     if (!(object instanceof HasMetadata resource)) {
       throw new ManifestException("document " + document + ": " + kind + " is not an object");
     }
-    if (resource.getMetadata() == null || resource.getMetadata().getName() == null
+    if (resource.getMetadata() == null
+        || resource.getMetadata().getName() == null
         || resource.getMetadata().getName().isEmpty()) {
       throw new ManifestException("document " + document + ": " + kind + " has no metadata.name");
     }
@@ -82,10 +86,16 @@ final class ManifestParser {
   private static String describe(Exception e) {
     Throwable t = e;
     while (t != null) {
-      if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+      if (t instanceof JsonProcessingException j
+          && j.getLocation() != null
           && j.getLocation().getLineNr() > 0) {
-        return "cannot parse at line " + j.getLocation().getLineNr() + ", column "
-            + j.getLocation().getColumnNr() + " (" + t.getClass().getSimpleName() + ")";
+        return "cannot parse at line "
+            + j.getLocation().getLineNr()
+            + ", column "
+            + j.getLocation().getColumnNr()
+            + " ("
+            + t.getClass().getSimpleName()
+            + ")";
       }
       t = t.getCause();
     }

@@ -25,8 +25,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +42,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster state from a directory of manifests: every {@code *.yaml}, {@code *.yml} and
- * {@code *.json} file directly in it (not in subdirectories; files whose name starts with a dot
- * are skipped, which leaves out editor swap files and the {@code ..data} links of a mounted
- * ConfigMap). Files are watched: a WatchService wakes the scan at once where the platform delivers
- * events, and a poll every {@code pollInterval} catches what it misses (network file systems,
- * macOS, replaced symlinks), so a change is reflected within about that interval.
+ * Cluster state from a directory of manifests: every {@code *.yaml}, {@code *.yml} and {@code
+ * *.json} file directly in it (not in subdirectories; files whose name starts with a dot are
+ * skipped, which leaves out editor swap files and the {@code ..data} links of a mounted ConfigMap).
+ * Files are watched: a WatchService wakes the scan at once where the platform delivers events, and
+ * a poll every {@code pollInterval} catches what it misses (network file systems, macOS, replaced
+ * symlinks), so a change is reflected within about that interval.
  *
  * <p>A file that cannot be parsed is reported once per content (one log line naming the file and
  * the reason) and its objects from its last good version are kept. Kinds other than the five Weir
@@ -55,15 +57,19 @@ import org.slf4j.LoggerFactory;
 public final class ManifestSource implements ClusterSource {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestSource.class);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(300);
+
   /**
    * A file modified this recently is re-read even if its time and size look unchanged: file times
    * can be as coarse as a second, so a same-size edit within that second would otherwise be missed
    * (git calls this the racy-clean problem).
    */
   private static final Duration RACY_WINDOW = Duration.ofSeconds(2);
+
   private static final Duration SETTLE = Duration.ofMillis(50);
+
   /** Below this size a file is one write for any common writer: see {@link #completeness}. */
   static final int ONE_WRITE = 4096;
+
   private static final Set<Class<?>> KINDS =
       Set.of(Ingress.class, IngressClass.class, Service.class, EndpointSlice.class, Secret.class);
 
@@ -108,18 +114,26 @@ public final class ManifestSource implements ClusterSource {
       synced = true;
       try {
         watchService = directory.getFileSystem().newWatchService();
-        directory.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
-            StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        directory.register(
+            watchService,
+            StandardWatchEventKinds.ENTRY_CREATE,
+            StandardWatchEventKinds.ENTRY_MODIFY,
+            StandardWatchEventKinds.ENTRY_DELETE);
       } catch (IOException | UnsupportedOperationException e) {
-        LOG.info("event=manifest_watch_unavailable directory={} reason=\"{}\" fallback=poll",
-            directory, e.toString());
+        LOG.info(
+            "event=manifest_watch_unavailable directory={} reason=\"{}\" fallback=poll",
+            directory,
+            e.toString());
         watchService = null;
       }
       watcher = new Thread(this::watchLoop, "weir-manifests");
       watcher.setDaemon(true);
       watcher.start();
-      LOG.info("event=source_started source=manifests directory={} poll_ms={} objects={}",
-          directory, pollInterval.toMillis(), state.counts());
+      LOG.info(
+          "event=source_started source=manifests directory={} poll_ms={} objects={}",
+          directory,
+          pollInterval.toMillis(),
+          state.counts());
     }
   }
 
@@ -196,14 +210,18 @@ public final class ManifestSource implements ClusterSource {
     Map<Path, FileStamp> present = list();
     // The objects whose definition may have changed: those of removed and reloaded files.
     Set<ObjectRef> affected = new HashSet<>();
-    boolean changed = files.entrySet().removeIf(entry -> {
-      if (!present.containsKey(entry.getKey())) {
-        LOG.info("event=manifest_removed file={}", entry.getKey());
-        affected.addAll(entry.getValue().byRef().keySet());
-        return true;
-      }
-      return false;
-    });
+    boolean changed =
+        files
+            .entrySet()
+            .removeIf(
+                entry -> {
+                  if (!present.containsKey(entry.getKey())) {
+                    LOG.info("event=manifest_removed file={}", entry.getKey());
+                    affected.addAll(entry.getValue().byRef().keySet());
+                    return true;
+                  }
+                  return false;
+                });
     long now = System.currentTimeMillis();
     Map<Path, byte[]> unsettled = new TreeMap<>();
     for (Map.Entry<Path, FileStamp> entry : present.entrySet()) {
@@ -224,8 +242,7 @@ public final class ManifestSource implements ClusterSource {
       }
       Completeness completeness = completeness(content, !racy);
       if (completeness != Completeness.UNKNOWN) {
-        Loaded loaded =
-            load(path, stamp, content, completeness == Completeness.SETTLED, affected);
+        Loaded loaded = load(path, stamp, content, completeness == Completeness.SETTLED, affected);
         if (loaded != Loaded.NOT_YET) {
           changed |= loaded == Loaded.CHANGED;
           continue;
@@ -239,7 +256,7 @@ public final class ManifestSource implements ClusterSource {
     for (Map.Entry<Path, byte[]> candidate : unsettled.entrySet()) {
       Path path = candidate.getKey();
       byte[] content = read(path);
-      if (content == null || !java.util.Arrays.equals(content, candidate.getValue())) {
+      if (content == null || !Arrays.equals(content, candidate.getValue())) {
         continue; // still being written: the next scan takes it
       }
       changed |= load(path, present.get(path), content, true, affected) == Loaded.CHANGED;
@@ -249,20 +266,24 @@ public final class ManifestSource implements ClusterSource {
     }
   }
 
-  private enum Loaded { CHANGED, KEPT, NOT_YET }
+  private enum Loaded {
+    CHANGED,
+    KEPT,
+    NOT_YET
+  }
 
   /**
-   * Reads {@code content} as the file's new version: CHANGED when its objects changed; a file
-   * that does not parse keeps the objects of its last good version (KEPT), or, when it may still
-   * be being written ({@code settled} false), is left for the settle pause (NOT_YET).
+   * Reads {@code content} as the file's new version: CHANGED when its objects changed; a file that
+   * does not parse keeps the objects of its last good version (KEPT), or, when it may still be
+   * being written ({@code settled} false), is left for the settle pause (NOT_YET).
    */
-  private Loaded load(Path path, FileStamp stamp, byte[] content, boolean settled,
-      Set<ObjectRef> affected) {
+  private Loaded load(
+      Path path, FileStamp stamp, byte[] content, boolean settled, Set<ObjectRef> affected) {
     LoadedFile previous = files.get(path);
     String digest = sha256(content);
     try {
-      List<HasMetadata> objects = keep(path,
-          ManifestParser.parse(new String(content, StandardCharsets.UTF_8)));
+      List<HasMetadata> objects =
+          keep(path, ManifestParser.parse(new String(content, StandardCharsets.UTF_8)));
       LoadedFile loaded = LoadedFile.of(stamp, digest, objects);
       if (previous != null) {
         affected.addAll(previous.byRef().keySet());
@@ -277,10 +298,16 @@ public final class ManifestSource implements ClusterSource {
       }
       // Remember this content, so the same broken version is reported only once.
       List<HasMetadata> lastGood = previous == null ? List.of() : previous.objects();
-      files.put(path, previous == null ? LoadedFile.of(stamp, digest, lastGood)
-          : previous.withStampAndDigest(stamp, digest));
-      LOG.warn("event=manifest_invalid file={} reason=\"{}\" kept_objects={}", path,
-          e.getMessage(), lastGood.size());
+      files.put(
+          path,
+          previous == null
+              ? LoadedFile.of(stamp, digest, lastGood)
+              : previous.withStampAndDigest(stamp, digest));
+      LOG.warn(
+          "event=manifest_invalid file={} reason=\"{}\" kept_objects={}",
+          path,
+          e.getMessage(),
+          lastGood.size());
       return Loaded.KEPT;
     }
   }
@@ -298,11 +325,11 @@ public final class ManifestSource implements ClusterSource {
   /**
    * Whether {@code content} can be taken without the settle pause. A file is whole when it is
    * shorter than {@link #ONE_WRITE}, not empty and ends with a line break: writers flush whole
-   * buffers of at least that size, so a shorter file was put there by one write, and a reader
-   * sees all of an appending write or none of it (the file's size grows after the copy); the
-   * empty file a truncating writer ({@code >}) shows before it writes has no line break. That is
-   * the common case of a manifest renamed into place (the atomic pattern, a complete file) or
-   * written at once, and it costs no pause; anything else pays it.
+   * buffers of at least that size, so a shorter file was put there by one write, and a reader sees
+   * all of an appending write or none of it (the file's size grows after the copy); the empty file
+   * a truncating writer ({@code >}) shows before it writes has no line break. That is the common
+   * case of a manifest renamed into place (the atomic pattern, a complete file) or written at once,
+   * and it costs no pause; anything else pays it.
    *
    * @param settled the file's modification time is older than {@link #RACY_WINDOW}
    */
@@ -346,8 +373,8 @@ public final class ManifestSource implements ClusterSource {
     try (Stream<Path> entries = Files.list(directory)) {
       for (Path path : (Iterable<Path>) entries::iterator) {
         String name = path.getFileName().toString();
-        if (name.startsWith(".") || !(name.endsWith(".yaml") || name.endsWith(".yml")
-            || name.endsWith(".json"))) {
+        if (name.startsWith(".")
+            || !(name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"))) {
           continue;
         }
         try {
@@ -359,7 +386,9 @@ public final class ManifestSource implements ClusterSource {
         }
       }
     } catch (IOException e) {
-      LOG.warn("event=manifest_directory_unreadable directory={} reason=\"{}\"", directory,
+      LOG.warn(
+          "event=manifest_directory_unreadable directory={} reason=\"{}\"",
+          directory,
           e.toString());
       // Keep everything we have rather than dropping every object on a transient error.
       Map<Path, FileStamp> unchanged = new TreeMap<>();
@@ -373,11 +402,16 @@ public final class ManifestSource implements ClusterSource {
     List<HasMetadata> kept = new ArrayList<>();
     for (HasMetadata object : parsed) {
       if (!KINDS.contains(object.getClass())) {
-        LOG.debug("event=manifest_object_ignored file={} kind={} name={} reason=unknown_kind",
-            path, object.getKind(), object.getMetadata().getName());
+        LOG.debug(
+            "event=manifest_object_ignored file={} kind={} name={} reason=unknown_kind",
+            path,
+            object.getKind(),
+            object.getMetadata().getName());
       } else if (object instanceof Secret s && !ClusterIndexes.isTlsSecret(s)) {
-        LOG.debug("event=manifest_object_ignored file={} kind=Secret name={} reason=not_tls",
-            path, object.getMetadata().getName());
+        LOG.debug(
+            "event=manifest_object_ignored file={} kind=Secret name={} reason=not_tls",
+            path,
+            object.getMetadata().getName());
       } else {
         kept.add(object);
       }
@@ -440,7 +474,7 @@ public final class ManifestSource implements ClusterSource {
 
   private static String sha256(byte[] content) {
     try {
-      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -448,8 +482,13 @@ public final class ManifestSource implements ClusterSource {
 
   private record FileStamp(FileTime modified, long size) {}
 
-  /** @param byRef the file's objects by name; within a file, too, the later one wins */
-  private record LoadedFile(FileStamp stamp, String digest, List<HasMetadata> objects,
+  /**
+   * @param byRef the file's objects by name; within a file, too, the later one wins
+   */
+  private record LoadedFile(
+      FileStamp stamp,
+      String digest,
+      List<HasMetadata> objects,
       Map<ObjectRef, HasMetadata> byRef) {
     static LoadedFile of(FileStamp stamp, String digest, List<HasMetadata> objects) {
       Map<ObjectRef, HasMetadata> byRef = new HashMap<>();

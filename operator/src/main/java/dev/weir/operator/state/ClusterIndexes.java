@@ -15,6 +15,7 @@ import java.util.Map;
 public final class ClusterIndexes {
   /** Label that ties an EndpointSlice to its Service. */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
   public static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
 
   public static final String BY_SERVICE = "byService";

@@ -27,7 +27,9 @@ public interface ClusterState {
 
   Optional<Service> service(String namespace, String name);
 
-  /** Every EndpointSlice of {@code namespace} labelled {@code kubernetes.io/service-name=service}. */
+  /**
+   * Every EndpointSlice of {@code namespace} labelled {@code kubernetes.io/service-name=service}.
+   */
   List<EndpointSlice> endpointSlices(String namespace, String service);
 
   /** A Secret of type {@code kubernetes.io/tls}, or empty. */
@@ -37,10 +39,10 @@ public interface ClusterState {
   List<Ingress> ingressesReferencingSecret(String namespace, String name);
 
   /**
-   * A value that stays the same instance for as long as no object of {@code kind} ({@code
-   * Ingress}, {@code IngressClass}, {@code Service}, {@code EndpointSlice}, {@code Secret})
-   * changes, so a reader can skip in one comparison what depends only on that kind. A state that
-   * cannot tell answers a new object every time, which only costs the reader its shortcut.
+   * A value that stays the same instance for as long as no object of {@code kind} ({@code Ingress},
+   * {@code IngressClass}, {@code Service}, {@code EndpointSlice}, {@code Secret}) changes, so a
+   * reader can skip in one comparison what depends only on that kind. A state that cannot tell
+   * answers a new object every time, which only costs the reader its shortcut.
    */
   default Object version(String kind) {
     return new Object();

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An immutable {@link ClusterState} built from a collection of objects, indexed once. The manifest
@@ -43,8 +45,8 @@ public final class InMemoryClusterState implements ClusterState {
     Map<String, EndpointSlice> slices = new LinkedHashMap<>();
     Map<String, Secret> secrets = new LinkedHashMap<>();
     for (HasMetadata object : objects) {
-      String key = ClusterIndexes.key(object.getMetadata().getNamespace(),
-          object.getMetadata().getName());
+      String key =
+          ClusterIndexes.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
       if (object instanceof Ingress i) {
         ingresses.put(key, i);
       } else if (object instanceof IngressClass c) {
@@ -80,9 +82,12 @@ public final class InMemoryClusterState implements ClusterState {
     this.ingressesBySecret = bySecret;
   }
 
-  private InMemoryClusterState(Map<String, Ingress> ingresses,
-      Map<String, IngressClass> ingressClasses, Map<String, Service> services,
-      Map<String, EndpointSlice> endpointSlices, Map<String, Secret> secrets,
+  private InMemoryClusterState(
+      Map<String, Ingress> ingresses,
+      Map<String, IngressClass> ingressClasses,
+      Map<String, Service> services,
+      Map<String, EndpointSlice> endpointSlices,
+      Map<String, Secret> secrets,
       Map<String, List<EndpointSlice>> slicesByService,
       Map<String, List<Ingress>> ingressesBySecret) {
     this.ingresses = ingresses;
@@ -95,14 +100,14 @@ public final class InMemoryClusterState implements ClusterState {
   }
 
   /**
-   * This state with {@code changed} objects put in (replacing those of the same kind, namespace
-   * and name) and the objects named by {@code removed} taken out; the same as {@link #of} over
-   * the resulting objects. Kinds without a change keep their maps (and so their {@link #version}):
-   * a change of one Ingress at 10,000 copies one hash table, not five, and re-indexes nothing but
-   * the Secrets that Ingress names.
+   * This state with {@code changed} objects put in (replacing those of the same kind, namespace and
+   * name) and the objects named by {@code removed} taken out; the same as {@link #of} over the
+   * resulting objects. Kinds without a change keep their maps (and so their {@link #version}): a
+   * change of one Ingress at 10,000 copies one hash table, not five, and re-indexes nothing but the
+   * Secrets that Ingress names.
    */
-  public InMemoryClusterState with(Collection<? extends HasMetadata> changed,
-      Collection<ObjectRef> removed) {
+  public InMemoryClusterState with(
+      Collection<? extends HasMetadata> changed, Collection<ObjectRef> removed) {
     Changes<Ingress> ingressChanges = new Changes<>(ingresses);
     Changes<IngressClass> classChanges = new Changes<>(ingressClasses);
     Changes<Service> serviceChanges = new Changes<>(services);
@@ -116,44 +121,49 @@ public final class InMemoryClusterState implements ClusterState {
       String key = ClusterIndexes.key(ref.namespace(), ref.name());
       switch (ref.kind()) {
         case "Ingress" -> ingressChanges.remove(key, secretIndex::remove);
-        case "IngressClass" -> classChanges.remove(ref.name(), c -> { });
-        case "Service" -> serviceChanges.remove(key, x -> { });
+        case "IngressClass" -> classChanges.remove(ref.name(), c -> {});
+        case "Service" -> serviceChanges.remove(key, x -> {});
         case "EndpointSlice" -> sliceChanges.remove(key, sliceIndex::remove);
-        case "Secret" -> secretChanges.remove(key, x -> { });
-        default -> { }
+        case "Secret" -> secretChanges.remove(key, x -> {});
+        default -> {}
       }
     }
     for (HasMetadata object : changed) {
-      String key = ClusterIndexes.key(object.getMetadata().getNamespace(),
-          object.getMetadata().getName());
+      String key =
+          ClusterIndexes.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
       if (object instanceof Ingress i) {
         ingressChanges.put(key, i, secretIndex::remove);
         secretIndex.add(i);
       } else if (object instanceof IngressClass c) {
-        classChanges.put(c.getMetadata().getName(), c, x -> { });
+        classChanges.put(c.getMetadata().getName(), c, x -> {});
       } else if (object instanceof Service x) {
-        serviceChanges.put(key, x, old -> { });
+        serviceChanges.put(key, x, old -> {});
       } else if (object instanceof EndpointSlice e) {
         sliceChanges.put(key, e, sliceIndex::remove);
         sliceIndex.add(e);
       } else if (object instanceof Secret x && ClusterIndexes.isTlsSecret(x)) {
-        secretChanges.put(key, x, old -> { });
+        secretChanges.put(key, x, old -> {});
       } else if (object instanceof Secret) {
-        secretChanges.remove(key, old -> { }); // no longer of type kubernetes.io/tls
+        secretChanges.remove(key, old -> {}); // no longer of type kubernetes.io/tls
       }
     }
-    return new InMemoryClusterState(ingressChanges.result(), classChanges.result(),
-        serviceChanges.result(), sliceChanges.result(), secretChanges.result(),
-        sliceIndex.result(), secretIndex.result());
+    return new InMemoryClusterState(
+        ingressChanges.result(),
+        classChanges.result(),
+        serviceChanges.result(),
+        sliceChanges.result(),
+        secretChanges.result(),
+        sliceIndex.result(),
+        secretIndex.result());
   }
 
   /** Edits of an index (key to objects), applied to copies of the lists they touch. */
   private static final class IndexEdits<T> {
     private final Map<String, List<T>> original;
-    private final java.util.function.Function<T, List<String>> keysOf;
+    private final Function<T, List<String>> keysOf;
     private final Map<String, List<T>> edited = new HashMap<>();
 
-    IndexEdits(Map<String, List<T>> original, java.util.function.Function<T, List<String>> keysOf) {
+    IndexEdits(Map<String, List<T>> original, Function<T, List<String>> keysOf) {
       this.original = original;
       this.keysOf = keysOf;
     }
@@ -179,13 +189,14 @@ public final class InMemoryClusterState implements ClusterState {
         return original;
       }
       Map<String, List<T>> next = new HashMap<>(original);
-      edited.forEach((k, list) -> {
-        if (list.isEmpty()) {
-          next.remove(k);
-        } else {
-          next.put(k, List.copyOf(list));
-        }
-      });
+      edited.forEach(
+          (k, list) -> {
+            if (list.isEmpty()) {
+              next.remove(k);
+            } else {
+              next.put(k, List.copyOf(list));
+            }
+          });
       return next;
     }
   }
@@ -199,14 +210,14 @@ public final class InMemoryClusterState implements ClusterState {
       this.original = original;
     }
 
-    void put(String key, T object, java.util.function.Consumer<T> replaced) {
+    void put(String key, T object, Consumer<T> replaced) {
       T old = map().put(key, object);
       if (old != null) {
         replaced.accept(old);
       }
     }
 
-    void remove(String key, java.util.function.Consumer<T> removed) {
+    void remove(String key, Consumer<T> removed) {
       if (!map().containsKey(key)) {
         return;
       }
@@ -225,9 +236,7 @@ public final class InMemoryClusterState implements ClusterState {
     }
   }
 
-  /**
-   * The map of {@code kind}'s objects: the same instance for as long as none of them changes.
-   */
+  /** The map of {@code kind}'s objects: the same instance for as long as none of them changes. */
   @Override
   public Object version(String kind) {
     return switch (kind) {
@@ -254,8 +263,17 @@ public final class InMemoryClusterState implements ClusterState {
 
   @Override
   public Map<String, Integer> counts() {
-    return Map.of("Ingress", ingresses.size(), "IngressClass", ingressClasses.size(),
-        "Service", services.size(), "EndpointSlice", endpointSlices.size(), "Secret", secrets.size());
+    return Map.of(
+        "Ingress",
+        ingresses.size(),
+        "IngressClass",
+        ingressClasses.size(),
+        "Service",
+        services.size(),
+        "EndpointSlice",
+        endpointSlices.size(),
+        "Secret",
+        secrets.size());
   }
 
   @Override

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One log line per diagnostic when it appears and one when it is resolved, not one per
- * translation: a broken Secret is reported once, not every time an endpoint changes.
+ * One log line per diagnostic when it appears and one when it is resolved, not one per translation:
+ * a broken Secret is reported once, not every time an endpoint changes.
  */
 public final class DiagnosticLog {
   private static final Logger log = LoggerFactory.getLogger(DiagnosticLog.class);
@@ -20,13 +20,18 @@ public final class DiagnosticLog {
     Set<Diagnostic> now = new HashSet<>(diagnostics);
     for (Diagnostic d : diagnostics) {
       if (!active.contains(d)) {
-        log.warn("event=diagnostic object=\"{}\" reason={} message=\"{}\"", d.object(),
-            d.reason().camelCase(), d.message());
+        log.warn(
+            "event=diagnostic object=\"{}\" reason={} message=\"{}\"",
+            d.object(),
+            d.reason().camelCase(),
+            d.message());
       }
     }
     for (Diagnostic d : active) {
       if (!now.contains(d)) {
-        log.info("event=diagnostic_resolved object=\"{}\" reason={}", d.object(),
+        log.info(
+            "event=diagnostic_resolved object=\"{}\" reason={}",
+            d.object(),
             d.reason().camelCase());
       }
     }

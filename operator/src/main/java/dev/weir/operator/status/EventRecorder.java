@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,13 @@ public final class EventRecorder {
 
   private record Recorded(String eventName, String namespace, int count, Instant lastWritten) {}
 
-  public EventRecorder(KubernetesClient client, String instance, Clock clock,
-      Duration repeatInterval, double ratePerSecond, int burst) {
+  public EventRecorder(
+      KubernetesClient client,
+      String instance,
+      Clock clock,
+      Duration repeatInterval,
+      double ratePerSecond,
+      int burst) {
     this.client = client;
     this.instance = instance;
     this.clock = clock;
@@ -61,7 +67,8 @@ public final class EventRecorder {
     Instant now = clock.instant();
     Key key = new Key(object, reason, message);
     Recorded previous = recorded.get(key);
-    if (previous != null && Duration.between(previous.lastWritten(), now).compareTo(repeatInterval) < 0) {
+    if (previous != null
+        && Duration.between(previous.lastWritten(), now).compareTo(repeatInterval) < 0) {
       return false;
     }
     if (!takeToken(now)) {
@@ -72,56 +79,78 @@ public final class EventRecorder {
       return false;
     }
     try {
-      recorded.put(key, previous == null ? create(object, reason, message, now)
-          : bump(previous, object, reason, message, now));
+      recorded.put(
+          key,
+          previous == null
+              ? create(object, reason, message, now)
+              : bump(previous, object, reason, message, now));
       return true;
     } catch (KubernetesClientException e) {
-      log.warn("event=event_write_failed object=\"{}\" reason={} code={} error=\"{}\"", object, reason,
-          e.getCode(), e.getMessage());
+      log.warn(
+          "event=event_write_failed object=\"{}\" reason={} code={} error=\"{}\"",
+          object,
+          reason,
+          e.getCode(),
+          e.getMessage());
       return false;
     }
   }
 
   /** Forgets diagnostics that are gone, so a problem that comes back is reported anew. */
-  public synchronized void retainOnly(java.util.Set<ObjectRef> objectsWithProblems) {
+  public synchronized void retainOnly(Set<ObjectRef> objectsWithProblems) {
     recorded.keySet().removeIf(k -> !objectsWithProblems.contains(k.object()));
   }
 
   private Recorded create(ObjectRef object, String reason, String message, Instant now) {
     String namespace = object.namespace() == null ? "default" : object.namespace();
-    String name = object.name() + "." + Long.toHexString(now.toEpochMilli())
-        + Long.toHexString(System.nanoTime() & 0xffff);
+    String name =
+        object.name()
+            + "."
+            + Long.toHexString(now.toEpochMilli())
+            + Long.toHexString(System.nanoTime() & 0xffff);
     String timestamp = DateTimeFormatter.ISO_INSTANT.format(now);
-    Event event = new EventBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-        .withNewInvolvedObject()
-            .withKind(object.kind()).withNamespace(object.namespace()).withName(object.name())
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withKind(object.kind())
+            .withNamespace(object.namespace())
+            .withName(object.name())
             .withApiVersion(apiVersion(object.kind()))
             .withUid(uid(object))
-        .endInvolvedObject()
-        .withType("Warning")
-        .withReason(reason)
-        .withMessage(message)
-        .withCount(1)
-        .withFirstTimestamp(timestamp)
-        .withLastTimestamp(timestamp)
-        .withEventTime(new MicroTime(timestamp))
-        .withAction("Translate")
-        .withNewSource().withComponent(COMPONENT).endSource()
-        .withReportingComponent("weir.dev/ingress-controller")
-        .withReportingInstance(instance)
-        .build();
+            .endInvolvedObject()
+            .withType("Warning")
+            .withReason(reason)
+            .withMessage(message)
+            .withCount(1)
+            .withFirstTimestamp(timestamp)
+            .withLastTimestamp(timestamp)
+            .withEventTime(new MicroTime(timestamp))
+            .withAction("Translate")
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .withReportingComponent("weir.dev/ingress-controller")
+            .withReportingInstance(instance)
+            .build();
     client.v1().events().inNamespace(namespace).resource(event).create();
     return new Recorded(name, namespace, 1, now);
   }
 
-  private Recorded bump(Recorded previous, ObjectRef object, String reason, String message,
-      Instant now) {
+  private Recorded bump(
+      Recorded previous, ObjectRef object, String reason, String message, Instant now) {
     int count = previous.count() + 1;
     String timestamp = DateTimeFormatter.ISO_INSTANT.format(now);
-    Event updated = client.v1().events().inNamespace(previous.namespace())
-        .withName(previous.eventName())
-        .edit(e -> new EventBuilder(e).withCount(count).withLastTimestamp(timestamp).build());
+    Event updated =
+        client
+            .v1()
+            .events()
+            .inNamespace(previous.namespace())
+            .withName(previous.eventName())
+            .edit(e -> new EventBuilder(e).withCount(count).withLastTimestamp(timestamp).build());
     if (updated == null) {
       return create(object, reason, message, now);
     }
@@ -130,13 +159,22 @@ public final class EventRecorder {
 
   private String uid(ObjectRef object) {
     try {
-      var resource = switch (object.kind()) {
-        case "Ingress" -> client.network().v1().ingresses().inNamespace(object.namespace())
-            .withName(object.name()).get();
-        case "Secret" -> client.secrets().inNamespace(object.namespace()).withName(object.name()).get();
-        case "Service" -> client.services().inNamespace(object.namespace()).withName(object.name()).get();
-        default -> null;
-      };
+      var resource =
+          switch (object.kind()) {
+            case "Ingress" ->
+                client
+                    .network()
+                    .v1()
+                    .ingresses()
+                    .inNamespace(object.namespace())
+                    .withName(object.name())
+                    .get();
+            case "Secret" ->
+                client.secrets().inNamespace(object.namespace()).withName(object.name()).get();
+            case "Service" ->
+                client.services().inNamespace(object.namespace()).withName(object.name()).get();
+            default -> null;
+          };
       return resource == null ? null : resource.getMetadata().getUid();
     } catch (KubernetesClientException e) {
       return null;

@@ -55,7 +55,8 @@ public final class IngressStatusWriter {
   }
 
   static List<IngressLoadBalancerIngress> currentStatus(Ingress ingress) {
-    if (ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
+    if (ingress.getStatus() == null
+        || ingress.getStatus().getLoadBalancer() == null
         || ingress.getStatus().getLoadBalancer().getIngress() == null) {
       return List.of();
     }
@@ -69,18 +70,35 @@ public final class IngressStatusWriter {
     String namespace = ingress.getMetadata().getNamespace();
     String name = ingress.getMetadata().getName();
     try {
-      client.network().v1().ingresses().inNamespace(namespace).withName(name)
-          .editStatus(latest -> new IngressBuilder(latest)
-              .editOrNewStatus().editOrNewLoadBalancer().withIngress(status).endLoadBalancer()
-              .endStatus()
-              .build());
-      log.info("event=ingress_status_written ingress={}/{} addresses={}", namespace, name,
+      client
+          .network()
+          .v1()
+          .ingresses()
+          .inNamespace(namespace)
+          .withName(name)
+          .editStatus(
+              latest ->
+                  new IngressBuilder(latest)
+                      .editOrNewStatus()
+                      .editOrNewLoadBalancer()
+                      .withIngress(status)
+                      .endLoadBalancer()
+                      .endStatus()
+                      .build());
+      log.info(
+          "event=ingress_status_written ingress={}/{} addresses={}",
+          namespace,
+          name,
           describe(status));
       return true;
     } catch (KubernetesClientException e) {
       // Deleted meanwhile, or a conflict: the next reconcile sees the new state and retries.
-      log.warn("event=ingress_status_failed ingress={}/{} code={} reason=\"{}\"", namespace, name,
-          e.getCode(), e.getMessage());
+      log.warn(
+          "event=ingress_status_failed ingress={}/{} code={} reason=\"{}\"",
+          namespace,
+          name,
+          e.getCode(),
+          e.getMessage());
       return false;
     }
   }

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Elects one operator replica as the writer of Ingress status and Events, on a
- * {@code coordination.k8s.io} Lease. Every replica translates and serves snapshots; only the leader
- * writes to the API. A replica that loses the lease stops writing at once and campaigns again.
+ * Elects one operator replica as the writer of Ingress status and Events, on a {@code
+ * coordination.k8s.io} Lease. Every replica translates and serves snapshots; only the leader writes
+ * to the API. A replica that loses the lease stops writing at once and campaigns again.
  */
 public final class LeaderElection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
@@ -38,8 +38,13 @@ public final class LeaderElection implements AutoCloseable {
   /**
    * @param onStartLeading run (on the elector's thread) each time this replica becomes leader
    */
-  public LeaderElection(KubernetesClient client, String namespace, String leaseName, String identity,
-      Timing timing, Runnable onStartLeading) {
+  public LeaderElection(
+      KubernetesClient client,
+      String namespace,
+      String leaseName,
+      String identity,
+      Timing timing,
+      Runnable onStartLeading) {
     this.timing = timing;
     this.client = client;
     this.namespace = namespace;
@@ -65,38 +70,54 @@ public final class LeaderElection implements AutoCloseable {
     if (closed) {
       return;
     }
-    running = client.leaderElector()
-        .withConfig(new LeaderElectionConfigBuilder()
-            .withName("weir-operator")
-            .withLock(new LeaseLock(namespace, leaseName, identity))
-            .withLeaseDuration(timing.leaseDuration())
-            .withRenewDeadline(timing.renewDeadline())
-            .withRetryPeriod(timing.retryPeriod())
-            .withReleaseOnCancel(true)
-            .withLeaderCallbacks(new LeaderCallbacks(
-                () -> {
-                  leader.set(true);
-                  log.info("event=leader_elected identity={} lease={}/{}", identity, namespace,
-                      leaseName);
-                  onStartLeading.run();
-                },
-                () -> {
-                  leader.set(false);
-                  log.info("event=leader_lost identity={} lease={}/{}", identity, namespace, leaseName);
-                },
-                newLeader -> log.info("event=leader_observed leader={} lease={}/{}", newLeader,
-                    namespace, leaseName)))
-            .build())
-        .build()
-        .start();
+    running =
+        client
+            .leaderElector()
+            .withConfig(
+                new LeaderElectionConfigBuilder()
+                    .withName("weir-operator")
+                    .withLock(new LeaseLock(namespace, leaseName, identity))
+                    .withLeaseDuration(timing.leaseDuration())
+                    .withRenewDeadline(timing.renewDeadline())
+                    .withRetryPeriod(timing.retryPeriod())
+                    .withReleaseOnCancel(true)
+                    .withLeaderCallbacks(
+                        new LeaderCallbacks(
+                            () -> {
+                              leader.set(true);
+                              log.info(
+                                  "event=leader_elected identity={} lease={}/{}",
+                                  identity,
+                                  namespace,
+                                  leaseName);
+                              onStartLeading.run();
+                            },
+                            () -> {
+                              leader.set(false);
+                              log.info(
+                                  "event=leader_lost identity={} lease={}/{}",
+                                  identity,
+                                  namespace,
+                                  leaseName);
+                            },
+                            newLeader ->
+                                log.info(
+                                    "event=leader_observed leader={} lease={}/{}",
+                                    newLeader,
+                                    namespace,
+                                    leaseName)))
+                    .build())
+            .build()
+            .start();
     // The elector's future completes when leadership is lost or the lease can't be renewed;
     // campaign again so a replica that lost the lease may lead later.
-    running.whenComplete((ok, error) -> {
-      leader.set(false);
-      if (!closed) {
-        campaign();
-      }
-    });
+    running.whenComplete(
+        (ok, error) -> {
+          leader.set(false);
+          if (!closed) {
+            campaign();
+          }
+        });
   }
 
   @Override

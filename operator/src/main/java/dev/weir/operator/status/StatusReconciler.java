@@ -31,20 +31,26 @@ public final class StatusReconciler implements Consumer<Translation>, AutoClosea
   private final BooleanSupplier leader;
   private final AtomicReference<Translation> pending = new AtomicReference<>();
   private final AtomicReference<Translation> latest = new AtomicReference<>();
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "weir-status");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "weir-status");
+            t.setDaemon(true);
+            return t;
+          });
 
-  public StatusReconciler(ClusterSource source, IngressStatusWriter statusWriter,
-      EventRecorder events, BooleanSupplier leader, Duration resync) {
+  public StatusReconciler(
+      ClusterSource source,
+      IngressStatusWriter statusWriter,
+      EventRecorder events,
+      BooleanSupplier leader,
+      Duration resync) {
     this.source = source;
     this.statusWriter = statusWriter;
     this.events = events;
     this.leader = leader;
-    executor.scheduleWithFixedDelay(this::resync, resync.toMillis(), resync.toMillis(),
-        TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        this::resync, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Takes a translation; reconciles it soon, on the status thread. */

@@ -1,8 +1,9 @@
 package dev.weir.operator.translate;
 
-import dev.weir.dataplane.snapshot.Backend;
-import dev.weir.dataplane.snapshot.Endpoint;
-import dev.weir.dataplane.snapshot.EndpointState;
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.EndpointState;
+import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.ObjectRef;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,13 +14,13 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
-import dev.weir.dataplane.snapshot.SnapshotValidator;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -30,9 +31,9 @@ import java.util.function.Consumer;
  * EndpointSlice port of the same name (which is how a Service's targetPort, named or numbered,
  * reaches us already resolved per pod), then the endpoints of every slice of the Service.
  *
- * <p>A backend that cannot be resolved still becomes a backend, with no endpoints: its routes
- * then answer 503 instead of vanishing, which would hand their requests to a shorter Prefix rule
- * and another Service (the Gateway API requires the same for invalid backend references).
+ * <p>A backend that cannot be resolved still becomes a backend, with no endpoints: its routes then
+ * answer 503 instead of vanishing, which would hand their requests to a shorter Prefix rule and
+ * another Service (the Gateway API requires the same for invalid backend references).
  */
 final class BackendResolver {
   private static final Comparator<Endpoint> ENDPOINT_ORDER =
@@ -59,7 +60,9 @@ final class BackendResolver {
       return null;
     }
     IngressServiceBackend service = backend.getService();
-    if (service != null && service.getName() != null && !service.getName().isEmpty()
+    if (service != null
+        && service.getName() != null
+        && !service.getName().isEmpty()
         && service.getPort() != null) {
       if (service.getPort().getNumber() != null && service.getPort().getNumber() > 0) {
         return namespace + "/" + service.getName() + ":" + service.getPort().getNumber();
@@ -70,7 +73,10 @@ final class BackendResolver {
       return null;
     }
     TypedLocalObjectReference resource = backend.getResource();
-    if (service == null && resource != null && resource.getKind() != null && resource.getName() != null) {
+    if (service == null
+        && resource != null
+        && resource.getKind() != null
+        && resource.getName() != null) {
       // Two slashes: cannot collide with a service id, whose name part is a DNS label.
       return namespace + "/" + resource.getKind() + "/" + resource.getName();
     }
@@ -95,12 +101,19 @@ final class BackendResolver {
    */
   record Resolution(Backend backend, List<Problem> problems, List<Diagnostic> sliceDiagnostics) {}
 
-  static Resolution resolveOne(ClusterState state, TranslateOptions options, String namespace,
-      IngressBackend backend, String id) {
+  static Resolution resolveOne(
+      ClusterState state,
+      TranslateOptions options,
+      String namespace,
+      IngressBackend backend,
+      String id) {
     List<Diagnostic> sliceDiagnostics = new ArrayList<>();
     List<Problem> found = new ArrayList<>();
-    Backend resolved = Backend.of(id,
-        new BackendResolver(state, options, sliceDiagnostics::add).resolve(namespace, backend, found));
+    Backend resolved =
+        Backend.of(
+            id,
+            new BackendResolver(state, options, sliceDiagnostics::add)
+                .resolve(namespace, backend, found));
     return new Resolution(resolved, List.copyOf(found), List.copyOf(sliceDiagnostics));
   }
 
@@ -112,28 +125,56 @@ final class BackendResolver {
   private List<Endpoint> resolve(String namespace, IngressBackend backend, List<Problem> found) {
     if (backend.getService() == null) {
       TypedLocalObjectReference r = backend.getResource();
-      found.add(new Problem(Reason.UNSUPPORTED_BACKEND, "resource backend " + r.getKind() + " "
-          + r.getName() + " is not supported; its paths answer 503"));
+      found.add(
+          new Problem(
+              Reason.UNSUPPORTED_BACKEND,
+              "resource backend "
+                  + r.getKind()
+                  + " "
+                  + r.getName()
+                  + " is not supported; its paths answer 503"));
       return List.of();
     }
     IngressServiceBackend ref = backend.getService();
     Service service = state.service(namespace, ref.getName()).orElse(null);
     if (service == null) {
-      found.add(new Problem(Reason.SERVICE_NOT_FOUND, "Service " + namespace + "/" + ref.getName()
-          + " does not exist; its paths answer 503"));
+      found.add(
+          new Problem(
+              Reason.SERVICE_NOT_FOUND,
+              "Service "
+                  + namespace
+                  + "/"
+                  + ref.getName()
+                  + " does not exist; its paths answer 503"));
       return List.of();
     }
     if (service.getSpec() != null && "ExternalName".equals(service.getSpec().getType())) {
-      found.add(new Problem(Reason.UNSUPPORTED_BACKEND, "Service " + namespace + "/" + ref.getName()
-          + " is of type ExternalName, which is not supported; its paths answer 503"));
+      found.add(
+          new Problem(
+              Reason.UNSUPPORTED_BACKEND,
+              "Service "
+                  + namespace
+                  + "/"
+                  + ref.getName()
+                  + " is of type ExternalName, which is not supported; its paths answer 503"));
       return List.of();
     }
     ServicePort port = servicePort(service, ref);
     if (port == null) {
-      String wanted = ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0
-          ? "port " + ref.getPort().getNumber() : "a port named " + ref.getPort().getName();
-      found.add(new Problem(Reason.SERVICE_PORT_NOT_FOUND, "Service " + namespace + "/"
-          + ref.getName() + " has no " + wanted + "; its paths answer 503"));
+      String wanted =
+          ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0
+              ? "port " + ref.getPort().getNumber()
+              : "a port named " + ref.getPort().getName();
+      found.add(
+          new Problem(
+              Reason.SERVICE_PORT_NOT_FOUND,
+              "Service "
+                  + namespace
+                  + "/"
+                  + ref.getName()
+                  + " has no "
+                  + wanted
+                  + "; its paths answer 503"));
       return List.of();
     }
     return endpoints(namespace, ref.getName(), blankToNull(port.getName()));
@@ -143,10 +184,14 @@ final class BackendResolver {
     if (service.getSpec() == null || service.getSpec().getPorts() == null) {
       return null;
     }
-    Integer number = ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0
-        ? ref.getPort().getNumber() : null;
+    Integer number =
+        ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0
+            ? ref.getPort().getNumber()
+            : null;
     for (ServicePort p : service.getSpec().getPorts()) {
-      if (number != null ? number.equals(p.getPort()) : ref.getPort().getName().equals(p.getName())) {
+      if (number != null
+          ? number.equals(p.getPort())
+          : ref.getPort().getName().equals(p.getName())) {
         return p;
       }
     }
@@ -169,18 +214,29 @@ final class BackendResolver {
           if (!SnapshotValidator.isIpLiteral(address)) {
             // FQDN slices (and anything else no data plane accepts) would make it refuse the
             // whole snapshot; skip the address and say why.
-            diagnostics.accept(new Diagnostic(ObjectRef.of(slice),
-                Reason.UNSUPPORTED_ENDPOINT_ADDRESS, "endpoint address " + address
-                + " is not an IP address (FQDN EndpointSlices are not supported); ignored"));
+            diagnostics.accept(
+                new Diagnostic(
+                    ObjectRef.of(slice),
+                    Reason.UNSUPPORTED_ENDPOINT_ADDRESS,
+                    "endpoint address "
+                        + address
+                        + " is not an IP address (FQDN EndpointSlices are not supported); ignored"));
             continue;
           }
           if (!options.allowLocalEndpoints() && isLocal(address)) {
-            diagnostics.accept(new Diagnostic(ObjectRef.of(slice), Reason.FORBIDDEN_ENDPOINT_ADDRESS,
-                "endpoint address " + address + " is loopback, link-local or unspecified; ignored"));
+            diagnostics.accept(
+                new Diagnostic(
+                    ObjectRef.of(slice),
+                    Reason.FORBIDDEN_ENDPOINT_ADDRESS,
+                    "endpoint address "
+                        + address
+                        + " is loopback, link-local or unspecified; ignored"));
             continue;
           }
           // The same endpoint may sit in two slices while they are rebalanced: keep its best state.
-          best.merge(address + " " + port, new Endpoint(address, port, endpointState),
+          best.merge(
+              address + " " + port,
+              new Endpoint(address, port, endpointState),
               (a, b) -> a.state().compareTo(b.state()) <= 0 ? a : b);
         }
       }
@@ -213,9 +269,9 @@ final class BackendResolver {
   }
 
   /**
-   * Per the EndpointSlice API, an absent {@code ready} or {@code serving} means ready, and
-   * {@code ready} is false while terminating (except for Services that publish not-ready
-   * addresses, where it is always true, and which then want the traffic).
+   * Per the EndpointSlice API, an absent {@code ready} or {@code serving} means ready, and {@code
+   * ready} is false while terminating (except for Services that publish not-ready addresses, where
+   * it is always true, and which then want the traffic).
    */
   private static EndpointState state(EndpointConditions c) {
     boolean ready = c == null || c.getReady() == null || c.getReady();
@@ -228,11 +284,13 @@ final class BackendResolver {
   }
 
   private static boolean isLocal(String address) {
-    if (address.equalsIgnoreCase("localhost") || address.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")) {
+    if (address.equalsIgnoreCase("localhost")
+        || address.toLowerCase(Locale.ROOT).endsWith(".localhost")) {
       return true;
     }
     InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
-    return ip != null && (ip.isLoopbackAddress() || ip.isLinkLocalAddress() || ip.isAnyLocalAddress());
+    return ip != null
+        && (ip.isLoopbackAddress() || ip.isLinkLocalAddress() || ip.isAnyLocalAddress());
   }
 
   private static String blankToNull(String s) {

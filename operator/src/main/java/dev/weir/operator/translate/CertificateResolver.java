@@ -1,8 +1,8 @@
 package dev.weir.operator.translate;
 
-import dev.weir.dataplane.snapshot.Certificate;
-import dev.weir.dataplane.snapshot.SecretValue;
-import dev.weir.dataplane.tls.CertificateCheck;
+import dev.weir.contract.snapshot.Certificate;
+import dev.weir.contract.snapshot.SecretValue;
+import dev.weir.contract.tls.CertificateCheck;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -34,6 +34,7 @@ import java.util.Map;
 final class CertificateResolver {
   static final String CERTIFICATE_KEY = "tls.crt";
   static final String PRIVATE_KEY_KEY = "tls.key";
+
   /**
    * Marks the control channel's own Secrets (the chart sets it). Their keys authenticate operator
    * and data planes to each other; served to clients they would sit on every internet-facing data
@@ -53,8 +54,8 @@ final class CertificateResolver {
     this(state, previous, CheckedSecrets.empty(), now);
   }
 
-  CertificateResolver(ClusterState state, LastGoodCertificates previous, CheckedSecrets checked,
-      Instant now) {
+  CertificateResolver(
+      ClusterState state, LastGoodCertificates previous, CheckedSecrets checked, Instant now) {
     this.state = state;
     this.previous = previous;
     this.checked = checked;
@@ -63,17 +64,19 @@ final class CertificateResolver {
 
   /**
    * @param certificate what to serve, or null
-   * @param retain without a certificate: whether data planes should keep the one they serve
-   *     ({@code VirtualHost.retainCertificate}) rather than switch to the default
+   * @param retain without a certificate: whether data planes should keep the one they serve ({@code
+   *     VirtualHost.retainCertificate}) rather than switch to the default
    * @param problem null when the Secret is usable
    */
   record Outcome(Certificate certificate, boolean retain, Reason problem, String message) {}
 
-  private static final String RETAIN = "data planes keep serving its hosts the certificate they"
-      + " serve now (one that serves them none: the default)";
+  private static final String RETAIN =
+      "data planes keep serving its hosts the certificate they"
+          + " serve now (one that serves them none: the default)";
 
   Outcome resolve(String namespace, String name) {
-    return outcomes.computeIfAbsent(ClusterIndexes.key(namespace, name), key -> load(key, namespace, name));
+    return outcomes.computeIfAbsent(
+        ClusterIndexes.key(namespace, name), key -> load(key, namespace, name));
   }
 
   LastGoodCertificates lastGood() {
@@ -86,8 +89,13 @@ final class CertificateResolver {
   }
 
   private Outcome load(String key, String namespace, String name) {
-    Resolved resolved = resolve(key, state.tlsSecret(namespace, name).orElse(null),
-        previous.entry(key), checked.entry(key), now);
+    Resolved resolved =
+        resolve(
+            key,
+            state.tlsSecret(namespace, name).orElse(null),
+            previous.entry(key),
+            checked.entry(key),
+            now);
     if (resolved.lastGood() != null) {
       next.put(key, resolved.lastGood());
     }
@@ -101,8 +109,8 @@ final class CertificateResolver {
    * One Secret's outcome and what the next translation needs of it: the last good certificate to
    * remember (null: none) and the check to remember (null: none).
    */
-  record Resolved(Outcome outcome, LastGoodCertificates.Entry lastGood,
-      CheckedSecrets.Entry checked) {}
+  record Resolved(
+      Outcome outcome, LastGoodCertificates.Entry lastGood, CheckedSecrets.Entry checked) {}
 
   /**
    * The outcome of Secret {@code key} on its own, the single definition both the full and the
@@ -110,25 +118,48 @@ final class CertificateResolver {
    *
    * @param secret the Secret, null when it does not exist
    * @param previous its last good certificate as of the previous translation, or null
-   * @param checked its check as of the previous translation, or null; used only if it was made
-   *     from the same field values
+   * @param checked its check as of the previous translation, or null; used only if it was made from
+   *     the same field values
    */
-  static Resolved resolve(String key, Secret secret, LastGoodCertificates.Entry previous,
-      CheckedSecrets.Entry checked, Instant now) {
+  static Resolved resolve(
+      String key,
+      Secret secret,
+      LastGoodCertificates.Entry previous,
+      CheckedSecrets.Entry checked,
+      Instant now) {
     if (secret == null) {
-      return new Resolved(new Outcome(null, true, Reason.SECRET_NOT_FOUND, "Secret " + key
-          + " of type " + ClusterIndexes.TLS_SECRET_TYPE + " does not exist; " + RETAIN),
-          null, null);
+      return new Resolved(
+          new Outcome(
+              null,
+              true,
+              Reason.SECRET_NOT_FOUND,
+              "Secret "
+                  + key
+                  + " of type "
+                  + ClusterIndexes.TLS_SECRET_TYPE
+                  + " does not exist; "
+                  + RETAIN),
+          null,
+          null);
     }
     if (secret.getMetadata().getLabels() != null
         && "true".equals(secret.getMetadata().getLabels().get(CONTROL_CHANNEL_LABEL))) {
-      return new Resolved(new Outcome(null, false, Reason.FORBIDDEN_SECRET, "Secret " + key
-          + " is a Weir control-channel Secret (label " + CONTROL_CHANNEL_LABEL
-          + "=true) and is never served to clients; its hosts get the default certificate"),
-          null, null);
+      return new Resolved(
+          new Outcome(
+              null,
+              false,
+              Reason.FORBIDDEN_SECRET,
+              "Secret "
+                  + key
+                  + " is a Weir control-channel Secret (label "
+                  + CONTROL_CHANNEL_LABEL
+                  + "=true) and is never served to clients; its hosts get the default certificate"),
+          null,
+          null);
     }
     CheckedSecrets.Fields fields = fields(secret);
-    CheckedSecrets.Entry entry = checked != null && checked.fields().equals(fields) ? checked : null;
+    CheckedSecrets.Entry entry =
+        checked != null && checked.fields().equals(fields) ? checked : null;
     CertificateCheck.Result result = entry == null ? null : entry.resultAt(now);
     Certificate certificate;
     CheckedSecrets.Entry nextChecked;
@@ -145,8 +176,13 @@ final class CertificateResolver {
         return invalid(key, previous, now, Reason.INVALID_CERTIFICATE, e.getMessage(), null);
       }
       if (chain == null || privateKey == null) {
-        return invalid(key, previous, now, Reason.INVALID_CERTIFICATE,
-            "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY), null);
+        return invalid(
+            key,
+            previous,
+            now,
+            Reason.INVALID_CERTIFICATE,
+            "has no " + (chain == null ? CERTIFICATE_KEY : PRIVATE_KEY_KEY),
+            null);
       }
       result = CertificateCheck.inspect(chain, privateKey, now);
       SecretValue keyValue = new SecretValue(privateKey);
@@ -158,8 +194,10 @@ final class CertificateResolver {
     }
     // The chain's earliest expiry, not the leaf's: an expired intermediate makes the data plane
     // refuse the pair, so it must also end its life as a last good certificate.
-    return new Resolved(new Outcome(certificate, false, null, null),
-        new LastGoodCertificates.Entry(certificate, result.chainNotAfter()), nextChecked);
+    return new Resolved(
+        new Outcome(certificate, false, null, null),
+        new LastGoodCertificates.Entry(certificate, result.chainNotAfter()),
+        nextChecked);
   }
 
   /** The diagnostic reason for a problem; exhaustive, so a new kind cannot go unmapped. */
@@ -172,14 +210,29 @@ final class CertificateResolver {
     };
   }
 
-  private static Resolved invalid(String key, LastGoodCertificates.Entry previous, Instant now,
-      Reason reason, String detail, CheckedSecrets.Entry checked) {
+  private static Resolved invalid(
+      String key,
+      LastGoodCertificates.Entry previous,
+      Instant now,
+      Reason reason,
+      String detail,
+      CheckedSecrets.Entry checked) {
     LastGoodCertificates.Entry kept =
         previous == null || previous.notAfter().isBefore(now) ? null : previous;
     Certificate lastGood = kept == null ? null : kept.certificate();
-    return new Resolved(new Outcome(lastGood, lastGood == null, reason, "Secret " + key + ": "
-        + detail + "; " + (lastGood != null ? "its hosts keep the last good certificate" : RETAIN)),
-        kept, checked);
+    return new Resolved(
+        new Outcome(
+            lastGood,
+            lastGood == null,
+            reason,
+            "Secret "
+                + key
+                + ": "
+                + detail
+                + "; "
+                + (lastGood != null ? "its hosts keep the last good certificate" : RETAIN)),
+        kept,
+        checked);
   }
 
   /**

@@ -1,18 +1,18 @@
 package dev.weir.operator.translate;
 
-import dev.weir.dataplane.snapshot.Certificate;
-import dev.weir.dataplane.tls.CertificateCheck;
+import dev.weir.contract.snapshot.Certificate;
+import dev.weir.contract.tls.CertificateCheck;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * TLS Secrets as earlier translations decoded and checked them, keyed by {@code namespace/name}
- * and valid only for the exact field values they were made from. Checking a Secret means parsing
- * its chain and key and an ECDSA sign-and-verify round trip: about 3 ms, so 10 s per translation at
+ * TLS Secrets as earlier translations decoded and checked them, keyed by {@code namespace/name} and
+ * valid only for the exact field values they were made from. Checking a Secret means parsing its
+ * chain and key and an ECDSA sign-and-verify round trip: about 3 ms, so 10 s per translation at
  * 10,000 Secrets, while a change touches one. A translation takes the previous one and returns the
- * next, holding only the Secrets it used (so deleted or changed ones are evicted), as with
- * {@link LastGoodCertificates}: translation stays a pure function of what it is given.
+ * next, holding only the Secrets it used (so deleted or changed ones are evicted), as with {@link
+ * LastGoodCertificates}: translation stays a pure function of what it is given.
  *
  * <p>A hit is decided by the Secret's raw field values ({@code data} base64 or {@code stringData}),
  * compared with {@code equals}: an unchanged Secret object from the same source shares those
@@ -37,8 +37,8 @@ public final class CheckedSecrets {
   }
 
   /**
-   * What a Secret's fields held: each as its raw string and whether it came from
-   * {@code stringData} (then PEM) or {@code data} (then base64).
+   * What a Secret's fields held: each as its raw string and whether it came from {@code stringData}
+   * (then PEM) or {@code data} (then base64).
    */
   record Fields(String chain, boolean chainIsText, String key, boolean keyIsText) {}
 
@@ -46,8 +46,8 @@ public final class CheckedSecrets {
    * A Secret's check: its decoded PEM, the certificate made of it when it passed (null when not),
    * and the check's result as of {@code checkedAt}.
    */
-  record Entry(Fields fields, Certificate certificate, CertificateCheck.Result result,
-      Instant checkedAt) {
+  record Entry(
+      Fields fields, Certificate certificate, CertificateCheck.Result result, Instant checkedAt) {
 
     /**
      * The result {@link CertificateCheck#inspect} gives at {@code now}, when it is sure to be the

@@ -10,10 +10,10 @@ import java.util.Objects;
  */
 public record Diagnostic(ObjectRef object, Reason reason, String message)
     implements Comparable<Diagnostic> {
-  private static final Comparator<Diagnostic> ORDER = Comparator
-      .comparing(Diagnostic::object)
-      .thenComparing(Diagnostic::reason)
-      .thenComparing(Diagnostic::message);
+  private static final Comparator<Diagnostic> ORDER =
+      Comparator.comparing(Diagnostic::object)
+          .thenComparing(Diagnostic::reason)
+          .thenComparing(Diagnostic::message);
 
   public Diagnostic {
     Objects.requireNonNull(object, "object");

@@ -2,13 +2,12 @@ package dev.weir.operator.translate;
 
 import static dev.weir.operator.translate.IngressSyntax.DEFAULT_CERTIFICATE;
 
-import dev.weir.dataplane.snapshot.Backend;
-import dev.weir.dataplane.snapshot.Certificate;
-import dev.weir.dataplane.snapshot.PathType;
-import dev.weir.dataplane.snapshot.Route;
-import dev.weir.dataplane.snapshot.Settings;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Certificate;
+import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.ObjectRef;
@@ -45,6 +44,7 @@ import java.util.TreeSet;
  * <p>Why this is exact: Ingresses only compete within a host (routes and certificates are claimed
  * per host, oldest Ingress first) and for the default backend, so the snapshot splits into parts
  * that each depend on a few inputs:
+ *
  * <ul>
  *   <li>an Ingress's own reading (hosts, paths, TLS entries, syntax diagnostics): on that Ingress
  *       alone, redone when the object instance changes (sources hand out a new instance per
@@ -52,10 +52,11 @@ import java.util.TreeSet;
  *   <li>a host's virtual host, conflicts and certificate: on the Ingresses claiming it, in age
  *       order, and the outcome of the Secret that wins it;
  *   <li>a backend: on its Service and EndpointSlices (by instance), whoever uses it;
- *   <li>a Secret's outcome: on the Secret (by instance), its last good certificate, and time
- *       (only up to the expiry the outcome was decided against, see {@link SecretMemo});
+ *   <li>a Secret's outcome: on the Secret (by instance), its last good certificate, and time (only
+ *       up to the expiry the outcome was decided against, see {@link SecretMemo});
  *   <li>the default backend: on the Ingresses that set one, in age order.
  * </ul>
+ *
  * Finding what changed is one identity comparison per object of a kind that changed, none for a
  * kind the state reports unchanged ({@link ClusterState#version}), so a change at 10,000 Ingresses
  * costs about a millisecond of look-ups plus the translation of what it touches; unchanged virtual
@@ -65,10 +66,10 @@ import java.util.TreeSet;
  * <p>Not thread-safe: one instance per translation loop, called on one thread.
  */
 public final class IncrementalTranslator {
-  private static final Comparator<ParsedIngress> AGE = Comparator
-      .comparing(ParsedIngress::created, Comparator.nullsLast(Comparator.naturalOrder()))
-      .thenComparing((ParsedIngress p) -> p.ref().namespace())
-      .thenComparing((ParsedIngress p) -> p.ref().name());
+  private static final Comparator<ParsedIngress> AGE =
+      Comparator.comparing(ParsedIngress::created, Comparator.nullsLast(Comparator.naturalOrder()))
+          .thenComparing((ParsedIngress p) -> p.ref().namespace())
+          .thenComparing((ParsedIngress p) -> p.ref().name());
 
   private TranslateOptions options;
   private Set<IngressClass> classes = Set.of();
@@ -241,14 +242,20 @@ public final class IncrementalTranslator {
     return defaultDirty;
   }
 
-  private static void claim(Map<String, TreeSet<ParsedIngress>> index, String host,
-      ParsedIngress p, Set<String> dirtyHosts) {
+  private static void claim(
+      Map<String, TreeSet<ParsedIngress>> index,
+      String host,
+      ParsedIngress p,
+      Set<String> dirtyHosts) {
     index.computeIfAbsent(host, h -> new TreeSet<>(AGE)).add(p);
     dirtyHosts.add(host);
   }
 
-  private static void unclaim(Map<String, TreeSet<ParsedIngress>> index, String host,
-      ParsedIngress p, Set<String> dirtyHosts) {
+  private static void unclaim(
+      Map<String, TreeSet<ParsedIngress>> index,
+      String host,
+      ParsedIngress p,
+      Set<String> dirtyHosts) {
     TreeSet<ParsedIngress> set = index.get(host);
     if (set != null) {
       set.remove(p);
@@ -264,8 +271,8 @@ public final class IncrementalTranslator {
   /**
    * One Secret's outcome, reused while the Secret is the same instance and {@code now} is not past
    * {@code validUntil}: the earliest expiry the outcome was decided against (the chain's, or the
-   * carried last good certificate's), after which the full translation would decide differently.
-   * An expired chain is checked again every time, as the full translation does (which chain
+   * carried last good certificate's), after which the full translation would decide differently. An
+   * expired chain is checked again every time, as the full translation does (which chain
    * certificate its message names depends on the time).
    */
   private static final class SecretMemo {
@@ -312,8 +319,9 @@ public final class IncrementalTranslator {
         earliest = m.validUntil.isBefore(earliest) ? m.validUntil : earliest;
         continue;
       }
-      CertificateResolver.Resolved r = CertificateResolver.resolve(m.key, current,
-          m.resolved.lastGood(), m.resolved.checked(), now);
+      CertificateResolver.Resolved r =
+          CertificateResolver.resolve(
+              m.key, current, m.resolved.lastGood(), m.resolved.checked(), now);
       if (!r.outcome().equals(m.resolved.outcome())) {
         dirtyHosts.addAll(m.hosts);
       }
@@ -349,8 +357,12 @@ public final class IncrementalTranslator {
    * certificate it uses (for {@code ""}: the default certificate), the Secret that won it, its
    * diagnostics and the backends its routes use.
    */
-  private record HostResult(VirtualHost virtualHost, Certificate certificate, String secretKey,
-      List<Diagnostic> diagnostics, List<Use> uses) {
+  private record HostResult(
+      VirtualHost virtualHost,
+      Certificate certificate,
+      String secretKey,
+      List<Diagnostic> diagnostics,
+      List<Use> uses) {
     String certificateId() {
       return certificate == null ? null : certificate.id();
     }
@@ -359,8 +371,8 @@ public final class IncrementalTranslator {
   /** A backend id used by an Ingress; namespace and backend say how to resolve the id. */
   private record Use(ObjectRef user, String id, String namespace, IngressBackend backend) {}
 
-  private void recomputeHost(String host, ClusterState state, Instant now,
-      Set<String> dirtyBackends) {
+  private void recomputeHost(
+      String host, ClusterState state, Instant now, Set<String> dirtyBackends) {
     HostResult old = hosts.get(host);
     TreeSet<ParsedIngress> ruled = ruleClaimants.get(host);
     TreeSet<ParsedIngress> tlsNamed = tlsClaimants.get(host);
@@ -375,11 +387,20 @@ public final class IncrementalTranslator {
             IngressTranslator.Claim existing = routes.get(c.key());
             if (existing != null) {
               if (!existing.backend().equals(c.id())) {
-                found.add(new Diagnostic(p.ref(), Reason.CONFLICTING_PATH, "host " + host + " "
-                    + IngressTranslator.label(c.key().type()) + " path " + c.key().path()
-                    + " is ignored: " + (existing.owner().equals(p.ref())
-                        ? "this Ingress lists it before with another backend"
-                        : existing.owner() + " routes it and is older")));
+                found.add(
+                    new Diagnostic(
+                        p.ref(),
+                        Reason.CONFLICTING_PATH,
+                        "host "
+                            + host
+                            + " "
+                            + IngressTranslator.label(c.key().type())
+                            + " path "
+                            + c.key().path()
+                            + " is ignored: "
+                            + (existing.owner().equals(p.ref())
+                                ? "this Ingress lists it before with another backend"
+                                : existing.owner() + " routes it and is older")));
               }
               continue;
             }
@@ -396,11 +417,22 @@ public final class IncrementalTranslator {
               winner = new IngressTranslator.Claim(p.ref(), secretName);
             } else if (!winner.owner().namespace().equals(p.ref().namespace())
                 || !winner.backend().equals(secretName)) {
-              found.add(new Diagnostic(p.ref(), Reason.CONFLICTING_CERTIFICATE, (host.isEmpty()
-                  ? "the default certificate" : "the certificate of host " + host)
-                  + " comes from Secret " + winner.owner().namespace() + "/" + winner.backend()
-                  + " of " + winner.owner() + ", which is older; Secret " + secretName
-                  + " is not used for it"));
+              found.add(
+                  new Diagnostic(
+                      p.ref(),
+                      Reason.CONFLICTING_CERTIFICATE,
+                      (host.isEmpty()
+                              ? "the default certificate"
+                              : "the certificate of host " + host)
+                          + " comes from Secret "
+                          + winner.owner().namespace()
+                          + "/"
+                          + winner.backend()
+                          + " of "
+                          + winner.owner()
+                          + ", which is older; Secret "
+                          + secretName
+                          + " is not used for it"));
             }
           }
         }
@@ -416,21 +448,27 @@ public final class IncrementalTranslator {
           found.add(new Diagnostic(winner.owner(), outcome.problem(), outcome.message()));
         }
         certificate = outcome.certificate();
-        retain = certificate == null && outcome.retain() && !host.equals(DEFAULT_CERTIFICATE)
-            && !host.equals(VirtualHost.ANY_HOST);
+        retain =
+            certificate == null
+                && outcome.retain()
+                && !host.equals(DEFAULT_CERTIFICATE)
+                && !host.equals(VirtualHost.ANY_HOST);
       }
       VirtualHost virtualHost = null;
       if (ruled != null) {
         List<Route> list = new ArrayList<>(routes.size());
         routes.forEach((k, claim) -> list.add(new Route(k.type(), k.path(), claim.backend())));
-        virtualHost = retain ? VirtualHost.retainingCertificate(host, list, null)
-            : new VirtualHost(host, certificate == null ? null : certificate.id(), list, null);
+        virtualHost =
+            retain
+                ? VirtualHost.retainingCertificate(host, list, null)
+                : new VirtualHost(host, certificate == null ? null : certificate.id(), list, null);
         if (old != null && virtualHost.equals(old.virtualHost())) {
           virtualHost = old.virtualHost(); // the same instance: cheap to compare and to compile
         }
       }
-      next = new HostResult(virtualHost, certificate, secretKey, List.copyOf(found),
-          List.copyOf(uses));
+      next =
+          new HostResult(
+              virtualHost, certificate, secretKey, List.copyOf(found), List.copyOf(uses));
     }
 
     if (old != null) {
@@ -466,8 +504,10 @@ public final class IncrementalTranslator {
     } else {
       hosts.remove(host);
     }
-    VirtualHost before = next != null && next.virtualHost() != null
-        ? virtualHosts.put(host, next.virtualHost()) : virtualHosts.remove(host);
+    VirtualHost before =
+        next != null && next.virtualHost() != null
+            ? virtualHosts.put(host, next.virtualHost())
+            : virtualHosts.remove(host);
     hostsChanged |= before != (next == null ? null : next.virtualHost());
   }
 
@@ -504,15 +544,28 @@ public final class IncrementalTranslator {
       if (winner == null) {
         winner = p;
       } else if (!winner.defaultBackend().id().equals(p.defaultBackend().id())) {
-        found.add(new Diagnostic(p.ref(), Reason.CONFLICTING_DEFAULT_BACKEND,
-            "spec.defaultBackend is ignored: " + winner.ref() + " sets the default backend"
-                + " and is older"));
+        found.add(
+            new Diagnostic(
+                p.ref(),
+                Reason.CONFLICTING_DEFAULT_BACKEND,
+                "spec.defaultBackend is ignored: "
+                    + winner.ref()
+                    + " sets the default backend"
+                    + " and is older"));
       }
     }
-    DefaultResult next = winner == null ? DefaultResult.NONE
-        : new DefaultResult(winner.defaultBackend().id(), List.copyOf(found),
-            List.of(new Use(winner.ref(), winner.defaultBackend().id(), winner.ref().namespace(),
-                winner.defaultBackend().backend())));
+    DefaultResult next =
+        winner == null
+            ? DefaultResult.NONE
+            : new DefaultResult(
+                winner.defaultBackend().id(),
+                List.copyOf(found),
+                List.of(
+                    new Use(
+                        winner.ref(),
+                        winner.defaultBackend().id(),
+                        winner.ref().namespace(),
+                        winner.defaultBackend().backend())));
     count(old.diagnostics(), -1);
     old.uses().forEach(u -> unuse(u, dirtyBackends));
     count(next.diagnostics(), 1);
@@ -536,12 +589,17 @@ public final class IncrementalTranslator {
   }
 
   /** A resolved backend and the Service and EndpointSlice instances it was resolved from. */
-  private record BackendMemo(Service service, List<EndpointSlice> slices,
-      BackendResolver.Resolution resolution, List<Diagnostic> diagnostics) {}
+  private record BackendMemo(
+      Service service,
+      List<EndpointSlice> slices,
+      BackendResolver.Resolution resolution,
+      List<Diagnostic> diagnostics) {}
 
   private void use(Use u) {
-    backendUsers.computeIfAbsent(u.id(), id -> new BackendUsers(u.namespace(), u.backend()))
-        .users.merge(u.user(), 1, Integer::sum);
+    backendUsers
+        .computeIfAbsent(u.id(), id -> new BackendUsers(u.namespace(), u.backend()))
+        .users
+        .merge(u.user(), 1, Integer::sum);
   }
 
   private void unuse(Use u, Set<String> dirtyBackends) {
@@ -555,12 +613,14 @@ public final class IncrementalTranslator {
     dirtyBackends.add(u.id());
   }
 
-  /** @param inputsMayDiffer some Service or EndpointSlice may have changed */
-  private void refreshBackends(ClusterState state, Set<String> dirtyBackends,
-      boolean inputsMayDiffer) {
+  /**
+   * @param inputsMayDiffer some Service or EndpointSlice may have changed
+   */
+  private void refreshBackends(
+      ClusterState state, Set<String> dirtyBackends, boolean inputsMayDiffer) {
     // Services and EndpointSlices are not listed by the state: ask for each backend's own.
-    for (Map.Entry<String, BackendMemo> e : inputsMayDiffer ? backends.entrySet()
-        : Set.<Map.Entry<String, BackendMemo>>of()) {
+    for (Map.Entry<String, BackendMemo> e :
+        inputsMayDiffer ? backends.entrySet() : Set.<Map.Entry<String, BackendMemo>>of()) {
       BackendUsers b = backendUsers.get(e.getKey());
       if (b == null || !sameInputs(state, b, e.getValue())) {
         dirtyBackends.add(e.getKey());
@@ -592,8 +652,9 @@ public final class IncrementalTranslator {
         }
         resolution = BackendResolver.resolveOne(state, options, b.namespace, b.backend, id);
         if (old != null && resolution.backend().equals(old.resolution().backend())) {
-          resolution = new BackendResolver.Resolution(old.resolution().backend(),
-              resolution.problems(), resolution.sliceDiagnostics());
+          resolution =
+              new BackendResolver.Resolution(
+                  old.resolution().backend(), resolution.problems(), resolution.sliceDiagnostics());
         }
       }
       List<Diagnostic> found = new ArrayList<>(resolution.sliceDiagnostics());
@@ -635,8 +696,10 @@ public final class IncrementalTranslator {
 
   private Translation assemble() {
     Snapshot previous = last == null ? null : last.snapshot();
-    List<VirtualHost> vhosts = hostsChanged || previous == null
-        ? List.copyOf(virtualHosts.values()) : previous.virtualHosts();
+    List<VirtualHost> vhosts =
+        hostsChanged || previous == null
+            ? List.copyOf(virtualHosts.values())
+            : previous.virtualHosts();
     List<Backend> used;
     if (backendsChanged || previous == null) {
       List<Backend> list = new ArrayList<>(backends.size());
@@ -647,14 +710,24 @@ public final class IncrementalTranslator {
     } else {
       used = previous.backends();
     }
-    List<Certificate> certificateList = certificatesChanged || previous == null
-        ? List.copyOf(certificates.values()) : previous.certificates();
+    List<Certificate> certificateList =
+        certificatesChanged || previous == null
+            ? List.copyOf(certificates.values())
+            : previous.certificates();
     HostResult defaultCertificateHost = hosts.get(DEFAULT_CERTIFICATE);
-    Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, 0, options.settings(), vhosts, used,
-        certificateList, null, defaultBackend.backend(),
-        defaultCertificateHost == null ? null : defaultCertificateHost.certificateId());
-    List<Diagnostic> diagnosticList = diagnosticsChanged || last == null
-        ? List.copyOf(diagnostics.keySet()) : last.diagnostics();
+    Snapshot snapshot =
+        new Snapshot(
+            Snapshot.SCHEMA_VERSION,
+            0,
+            options.settings(),
+            vhosts,
+            used,
+            certificateList,
+            null,
+            defaultBackend.backend(),
+            defaultCertificateHost == null ? null : defaultCertificateHost.certificateId());
+    List<Diagnostic> diagnosticList =
+        diagnosticsChanged || last == null ? List.copyOf(diagnostics.keySet()) : last.diagnostics();
     List<ObjectRef> ourList = oursChanged || last == null ? List.copyOf(ours) : last.ingresses();
     hostsChanged = backendsChanged = certificatesChanged = diagnosticsChanged = oursChanged = false;
     LastGoodCertificates lastGood;
@@ -700,12 +773,16 @@ public final class IncrementalTranslator {
   private record DefaultClaim(String id, IngressBackend backend) {}
 
   /**
-   * What one Ingress claims, read from it alone: path rules per host (in spec order; a rule
-   * without paths still claims its host), TLS Secret names per TLS host ({@code ""}: the default
+   * What one Ingress claims, read from it alone: path rules per host (in spec order; a rule without
+   * paths still claims its host), TLS Secret names per TLS host ({@code ""}: the default
    * certificate), the default backend, and the diagnostics that need no other object.
    */
-  private record ParsedIngress(ObjectRef ref, Instant created, DefaultClaim defaultBackend,
-      Map<String, List<PathClaim>> rules, Map<String, List<String>> tls,
+  private record ParsedIngress(
+      ObjectRef ref,
+      Instant created,
+      DefaultClaim defaultBackend,
+      Map<String, List<PathClaim>> rules,
+      Map<String, List<String>> tls,
       List<Diagnostic> diagnostics) {
 
     static ParsedIngress of(Ingress ingress, ObjectRef ref) {
@@ -720,8 +797,11 @@ public final class IncrementalTranslator {
       if (spec.getDefaultBackend() != null) {
         String id = BackendResolver.id(namespace, spec.getDefaultBackend());
         if (id == null) {
-          found.add(new Diagnostic(ref, Reason.UNSUPPORTED_BACKEND,
-              "spec.defaultBackend names neither a Service port nor a resource"));
+          found.add(
+              new Diagnostic(
+                  ref,
+                  Reason.UNSUPPORTED_BACKEND,
+                  "spec.defaultBackend names neither a Service port nor a resource"));
         } else {
           defaultClaim = new DefaultClaim(id, spec.getDefaultBackend());
         }
@@ -734,8 +814,13 @@ public final class IncrementalTranslator {
           }
           String host = IngressSyntax.host(rule.getHost());
           if (host == null) {
-            found.add(new Diagnostic(ref, Reason.INVALID_HOST, "host '" + rule.getHost()
-                + "' is not a DNS name or a '*.' wildcard of one; its rule is ignored"));
+            found.add(
+                new Diagnostic(
+                    ref,
+                    Reason.INVALID_HOST,
+                    "host '"
+                        + rule.getHost()
+                        + "' is not a DNS name or a '*.' wildcard of one; its rule is ignored"));
             continue;
           }
           List<PathClaim> claims = rules.computeIfAbsent(host, h -> new ArrayList<>());
@@ -764,29 +849,59 @@ public final class IncrementalTranslator {
       }
       rules.replaceAll((h, l) -> List.copyOf(l));
       tls.replaceAll((h, l) -> List.copyOf(l));
-      return new ParsedIngress(ref, created, defaultClaim, Collections.unmodifiableMap(rules),
-          Collections.unmodifiableMap(tls), List.copyOf(found));
+      return new ParsedIngress(
+          ref,
+          created,
+          defaultClaim,
+          Collections.unmodifiableMap(rules),
+          Collections.unmodifiableMap(tls),
+          List.copyOf(found));
     }
 
-    private static PathClaim path(ObjectRef ref, String namespace, String host,
-        HTTPIngressPath path, List<Diagnostic> found) {
+    private static PathClaim path(
+        ObjectRef ref,
+        String namespace,
+        String host,
+        HTTPIngressPath path,
+        List<Diagnostic> found) {
       PathType type = IngressSyntax.pathType(path.getPathType());
       if (type == null) {
-        found.add(new Diagnostic(ref, Reason.INVALID_PATH, "host " + host + ": pathType '"
-            + path.getPathType() + "' is not Exact, Prefix or ImplementationSpecific"));
+        found.add(
+            new Diagnostic(
+                ref,
+                Reason.INVALID_PATH,
+                "host "
+                    + host
+                    + ": pathType '"
+                    + path.getPathType()
+                    + "' is not Exact, Prefix or ImplementationSpecific"));
         return null;
       }
       String canonical = IngressSyntax.path(path.getPath(), path.getPathType(), type);
       if (canonical == null) {
-        found.add(new Diagnostic(ref, Reason.INVALID_PATH, "host " + host + ": path '"
-            + path.getPath() + "' is not a valid absolute path (no regular expressions, empty or"
-            + " dot segments, or encoded slashes); ignored"));
+        found.add(
+            new Diagnostic(
+                ref,
+                Reason.INVALID_PATH,
+                "host "
+                    + host
+                    + ": path '"
+                    + path.getPath()
+                    + "' is not a valid absolute path (no regular expressions, empty or"
+                    + " dot segments, or encoded slashes); ignored"));
         return null;
       }
       String id = BackendResolver.id(namespace, path.getBackend());
       if (id == null) {
-        found.add(new Diagnostic(ref, Reason.UNSUPPORTED_BACKEND, "host " + host + " path "
-            + canonical + ": the backend names neither a Service port nor a resource; ignored"));
+        found.add(
+            new Diagnostic(
+                ref,
+                Reason.UNSUPPORTED_BACKEND,
+                "host "
+                    + host
+                    + " path "
+                    + canonical
+                    + ": the backend names neither a Service port nor a resource; ignored"));
         return null;
       }
       return new PathClaim(new IngressTranslator.RouteKey(canonical, type), id, path.getBackend());

@@ -11,6 +11,7 @@ import java.util.Map;
  */
 final class IngressClassFilter {
   static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+
   /** Deprecated since Kubernetes 1.18, still common in charts written for ingress-nginx. */
   static final String LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
@@ -21,16 +22,23 @@ final class IngressClassFilter {
   IngressClassFilter(ClusterState state, TranslateOptions options) {
     this.state = state;
     this.options = options;
-    this.weAreDefault = state.ingressClasses().stream()
-        .anyMatch(c -> isOurs(c) && "true".equals(annotation(c.getMetadata().getAnnotations(),
-            DEFAULT_CLASS_ANNOTATION)));
+    this.weAreDefault =
+        state.ingressClasses().stream()
+            .anyMatch(
+                c ->
+                    isOurs(c)
+                        && "true"
+                            .equals(
+                                annotation(
+                                    c.getMetadata().getAnnotations(), DEFAULT_CLASS_ANNOTATION)));
   }
 
   boolean isOurs(Ingress ingress) {
-    String className = ingress.getSpec() == null ? null : blankToNull(ingress.getSpec().getIngressClassName());
+    String className =
+        ingress.getSpec() == null ? null : blankToNull(ingress.getSpec().getIngressClassName());
     if (className == null) {
-      String legacy = blankToNull(annotation(ingress.getMetadata().getAnnotations(),
-          LEGACY_CLASS_ANNOTATION));
+      String legacy =
+          blankToNull(annotation(ingress.getMetadata().getAnnotations(), LEGACY_CLASS_ANNOTATION));
       if (legacy != null && legacy.equals(options.ingressClassName())) {
         return true;
       }

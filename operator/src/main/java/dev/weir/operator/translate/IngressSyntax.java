@@ -1,8 +1,8 @@
 package dev.weir.operator.translate;
 
-import dev.weir.dataplane.snapshot.PathType;
-import dev.weir.dataplane.snapshot.SnapshotValidator;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.SnapshotValidator;
+import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.operator.state.ObjectRef;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import java.util.Collection;
@@ -22,8 +22,10 @@ final class IngressSyntax {
    */
   static final String DEFAULT_CERTIFICATE = "";
 
-  // RFC 3986 path characters; anything else (spaces, '|', '{', regex syntax) cannot be a literal path.
-  private static final Pattern PATH = Pattern.compile("/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*");
+  // RFC 3986 path characters; anything else (spaces, '|', '{', regex syntax) cannot be a literal
+  // path.
+  private static final Pattern PATH =
+      Pattern.compile("/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*");
   private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+){3}");
 
   private IngressSyntax() {}
@@ -33,26 +35,35 @@ final class IngressSyntax {
    * SNI alone, with the default certificate) and for a Secret of another namespace, which is
    * refused with a diagnostic added to {@code diagnostics}.
    */
-  static String tlsSecret(IngressTLS entry, ObjectRef ref,
-      Collection<Diagnostic> diagnostics) {
+  static String tlsSecret(IngressTLS entry, ObjectRef ref, Collection<Diagnostic> diagnostics) {
     if (entry == null || entry.getSecretName() == null || entry.getSecretName().isEmpty()) {
       return null;
     }
     if (entry.getSecretName().contains("/")) {
-      diagnostics.add(new Diagnostic(ref, Reason.CROSS_NAMESPACE_SECRET, "Secret '"
-          + entry.getSecretName() + "' is refused: an Ingress may only use Secrets of its own"
-          + " namespace " + ref.namespace()));
+      diagnostics.add(
+          new Diagnostic(
+              ref,
+              Reason.CROSS_NAMESPACE_SECRET,
+              "Secret '"
+                  + entry.getSecretName()
+                  + "' is refused: an Ingress may only use Secrets of its own"
+                  + " namespace "
+                  + ref.namespace()));
       return null;
     }
     return entry.getSecretName();
   }
 
-  /** The hosts a TLS entry covers, lower case; {@link #DEFAULT_CERTIFICATE} alone if it has none. */
+  /**
+   * The hosts a TLS entry covers, lower case; {@link #DEFAULT_CERTIFICATE} alone if it has none.
+   */
   static List<String> tlsHosts(IngressTLS entry) {
     return entry.getHosts() == null || entry.getHosts().isEmpty()
         ? List.of(DEFAULT_CERTIFICATE)
-        : entry.getHosts().stream().filter(Objects::nonNull)
-            .map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        : entry.getHosts().stream()
+            .filter(Objects::nonNull)
+            .map(h -> h.toLowerCase(Locale.ROOT))
+            .toList();
   }
 
   /** A rule's host as a virtual host name: lower case, {@code *} for none; null when invalid. */
@@ -61,7 +72,8 @@ final class IngressSyntax {
       return VirtualHost.ANY_HOST;
     }
     String name = host.toLowerCase(Locale.ROOT);
-    if (name.equals(VirtualHost.ANY_HOST) || IPV4.matcher(name).matches()
+    if (name.equals(VirtualHost.ANY_HOST)
+        || IPV4.matcher(name).matches()
         || SnapshotValidator.hostProblem(name) != null) {
       return null;
     }
@@ -71,11 +83,13 @@ final class IngressSyntax {
   /**
    * The route type for an Ingress {@code pathType}. ImplementationSpecific (and an absent type,
    * which manifests written for old API versions have) is Prefix: it is what users of other
-   * controllers most often mean by it, and Weir has no other matching to offer. Null for an
-   * unknown type.
+   * controllers most often mean by it, and Weir has no other matching to offer. Null for an unknown
+   * type.
    */
   static PathType pathType(String pathType) {
-    if (pathType == null || pathType.equals("ImplementationSpecific") || pathType.equals("Prefix")) {
+    if (pathType == null
+        || pathType.equals("ImplementationSpecific")
+        || pathType.equals("Prefix")) {
       return PathType.PREFIX;
     }
     if (pathType.equals("Exact")) {
@@ -92,11 +106,16 @@ final class IngressSyntax {
    */
   static String path(String path, String rawPathType, PathType type) {
     if (path == null || path.isEmpty()) {
-      boolean implementationSpecific = rawPathType == null || rawPathType.equals("ImplementationSpecific");
+      boolean implementationSpecific =
+          rawPathType == null || rawPathType.equals("ImplementationSpecific");
       return implementationSpecific ? "/" : null;
     }
-    if (!PATH.matcher(path).matches() || path.contains("//") || path.contains("/./")
-        || path.contains("/../") || path.endsWith("/.") || path.endsWith("/..")
+    if (!PATH.matcher(path).matches()
+        || path.contains("//")
+        || path.contains("/./")
+        || path.contains("/../")
+        || path.endsWith("/.")
+        || path.endsWith("/..")
         || path.toLowerCase(Locale.ROOT).contains("%2f")) {
       return null;
     }

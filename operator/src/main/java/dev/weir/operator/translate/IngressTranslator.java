@@ -2,12 +2,11 @@ package dev.weir.operator.translate;
 
 import static dev.weir.operator.translate.IngressSyntax.DEFAULT_CERTIFICATE;
 
-import dev.weir.dataplane.snapshot.Certificate;
-import dev.weir.dataplane.snapshot.PathType;
-import dev.weir.dataplane.snapshot.Route;
-import dev.weir.dataplane.snapshot.Settings;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Certificate;
+import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.ObjectRef;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
@@ -29,8 +28,8 @@ import java.util.TreeSet;
 
 /**
  * Cluster state to {@link Snapshot}: a pure function. It reads only the state, the options, the
- * last good certificates and the clock value passed in, and returns problems as diagnostics
- * instead of logging or writing them, so it can be tested with tables and run anywhere.
+ * last good certificates and the clock value passed in, and returns problems as diagnostics instead
+ * of logging or writing them, so it can be tested with tables and run anywhere.
  *
  * <p>Where Ingresses disagree (the same host, path and path type; the default backend; the
  * certificate of a host) the oldest Ingress wins, then the lower {@code namespace/name}; the others
@@ -42,15 +41,15 @@ import java.util.TreeSet;
 public final class IngressTranslator {
   // On the parsed creation time, parsed once per Ingress: a comparator that parsed it per
   // comparison would parse 280,000 timestamps to sort 10,000 Ingresses.
-  private static final Comparator<Aged> AGE = Comparator
-      .comparing(Aged::created, Comparator.nullsLast(Comparator.naturalOrder()))
-      .thenComparing((Aged a) -> a.ingress().getMetadata().getNamespace())
-      .thenComparing((Aged a) -> a.ingress().getMetadata().getName());
+  private static final Comparator<Aged> AGE =
+      Comparator.comparing(Aged::created, Comparator.nullsLast(Comparator.naturalOrder()))
+          .thenComparing((Aged a) -> a.ingress().getMetadata().getNamespace())
+          .thenComparing((Aged a) -> a.ingress().getMetadata().getName());
 
   private record Aged(Ingress ingress, Instant created) {}
 
-  public Translation translate(ClusterState state, TranslateOptions options,
-      LastGoodCertificates previous, Instant now) {
+  public Translation translate(
+      ClusterState state, TranslateOptions options, LastGoodCertificates previous, Instant now) {
     return translate(state, options, previous, CheckedSecrets.empty(), now);
   }
 
@@ -58,8 +57,12 @@ public final class IngressTranslator {
    * @param checked the Secrets the previous translation checked ({@link
    *     Translation#checkedSecrets()}); the same outcome as without them, only faster
    */
-  public Translation translate(ClusterState state, TranslateOptions options,
-      LastGoodCertificates previous, CheckedSecrets checked, Instant now) {
+  public Translation translate(
+      ClusterState state,
+      TranslateOptions options,
+      LastGoodCertificates previous,
+      CheckedSecrets checked,
+      Instant now) {
     return new Run(state, options, previous, checked, now).translate();
   }
 
@@ -75,8 +78,12 @@ public final class IngressTranslator {
     private final Set<String> retainingHosts = new TreeSet<>();
     private Claim defaultBackend;
 
-    Run(ClusterState state, TranslateOptions options, LastGoodCertificates previous,
-        CheckedSecrets checked, Instant now) {
+    Run(
+        ClusterState state,
+        TranslateOptions options,
+        LastGoodCertificates previous,
+        CheckedSecrets checked,
+        Instant now) {
       this.state = state;
       this.options = options;
       this.backends = new BackendResolver(state, options, diagnostics::add);
@@ -85,12 +92,13 @@ public final class IngressTranslator {
 
     Translation translate() {
       IngressClassFilter filter = new IngressClassFilter(state, options);
-      List<Ingress> ours = state.ingresses().stream()
-          .filter(i -> i.getMetadata() != null && filter.isOurs(i))
-          .map(i -> new Aged(i, created(i)))
-          .sorted(AGE)
-          .map(Aged::ingress)
-          .toList();
+      List<Ingress> ours =
+          state.ingresses().stream()
+              .filter(i -> i.getMetadata() != null && filter.isOurs(i))
+              .map(i -> new Aged(i, created(i)))
+              .sorted(AGE)
+              .map(Aged::ingress)
+              .toList();
       for (Ingress ingress : ours) {
         if (ingress.getSpec() != null) {
           addDefaultBackend(ingress);
@@ -100,19 +108,35 @@ public final class IngressTranslator {
       Map<String, String> certificateOf = resolveCertificates(ours);
 
       List<VirtualHost> virtualHosts = new ArrayList<>();
-      hosts.forEach((host, routes) -> {
-        List<Route> list = routes.entrySet().stream()
-            .map(e -> new Route(e.getKey().type(), e.getKey().path(), e.getValue().backend()))
-            .toList();
-        virtualHosts.add(retainingHosts.contains(host)
-            ? VirtualHost.retainingCertificate(host, list, null)
-            : new VirtualHost(host, certificateOf.get(host), list, null));
-      });
+      hosts.forEach(
+          (host, routes) -> {
+            List<Route> list =
+                routes.entrySet().stream()
+                    .map(
+                        e ->
+                            new Route(e.getKey().type(), e.getKey().path(), e.getValue().backend()))
+                    .toList();
+            virtualHosts.add(
+                retainingHosts.contains(host)
+                    ? VirtualHost.retainingCertificate(host, list, null)
+                    : new VirtualHost(host, certificateOf.get(host), list, null));
+          });
       String defaultCertificate = certificateOf.get(DEFAULT_CERTIFICATE);
-      Snapshot snapshot = new Snapshot(Snapshot.SCHEMA_VERSION, 0, options.settings(), virtualHosts,
-          backends.backends(), usedCertificates(virtualHosts, defaultCertificate), null,
-          defaultBackend == null ? null : defaultBackend.backend(), defaultCertificate);
-      return new Translation(snapshot, List.copyOf(diagnostics), certificates.lastGood(),
+      Snapshot snapshot =
+          new Snapshot(
+              Snapshot.SCHEMA_VERSION,
+              0,
+              options.settings(),
+              virtualHosts,
+              backends.backends(),
+              usedCertificates(virtualHosts, defaultCertificate),
+              null,
+              defaultBackend == null ? null : defaultBackend.backend(),
+              defaultCertificate);
+      return new Translation(
+          snapshot,
+          List.copyOf(diagnostics),
+          certificates.lastGood(),
           ours.stream().map(IngressTranslator::ref).sorted().toList(),
           certificates.checkedSecrets());
     }
@@ -126,15 +150,23 @@ public final class IngressTranslator {
       String namespace = ingress.getMetadata().getNamespace();
       String id = BackendResolver.id(namespace, backend);
       if (id == null) {
-        diagnostics.add(new Diagnostic(ref, Reason.UNSUPPORTED_BACKEND,
-            "spec.defaultBackend names neither a Service port nor a resource"));
+        diagnostics.add(
+            new Diagnostic(
+                ref,
+                Reason.UNSUPPORTED_BACKEND,
+                "spec.defaultBackend names neither a Service port nor a resource"));
         return;
       }
       if (defaultBackend != null) {
         if (!defaultBackend.backend().equals(id)) {
-          diagnostics.add(new Diagnostic(ref, Reason.CONFLICTING_DEFAULT_BACKEND,
-              "spec.defaultBackend is ignored: " + defaultBackend.owner() + " sets the default backend"
-                  + " and is older"));
+          diagnostics.add(
+              new Diagnostic(
+                  ref,
+                  Reason.CONFLICTING_DEFAULT_BACKEND,
+                  "spec.defaultBackend is ignored: "
+                      + defaultBackend.owner()
+                      + " sets the default backend"
+                      + " and is older"));
         }
         return;
       }
@@ -155,11 +187,17 @@ public final class IngressTranslator {
         }
         String host = IngressSyntax.host(rule.getHost());
         if (host == null) {
-          diagnostics.add(new Diagnostic(ref, Reason.INVALID_HOST, "host '" + rule.getHost()
-              + "' is not a DNS name or a '*.' wildcard of one; its rule is ignored"));
+          diagnostics.add(
+              new Diagnostic(
+                  ref,
+                  Reason.INVALID_HOST,
+                  "host '"
+                      + rule.getHost()
+                      + "' is not a DNS name or a '*.' wildcard of one; its rule is ignored"));
           continue;
         }
-        // A rule without paths still claims its host, whose requests then go to the default backend.
+        // A rule without paths still claims its host, whose requests then go to the default
+        // backend.
         Map<RouteKey, Claim> routes = hosts.computeIfAbsent(host, h -> new TreeMap<>());
         if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
           continue;
@@ -170,35 +208,70 @@ public final class IngressTranslator {
       }
     }
 
-    private void addPath(ObjectRef ref, String namespace, String host, Map<RouteKey, Claim> routes,
+    private void addPath(
+        ObjectRef ref,
+        String namespace,
+        String host,
+        Map<RouteKey, Claim> routes,
         HTTPIngressPath path) {
       PathType type = IngressSyntax.pathType(path.getPathType());
       if (type == null) {
-        diagnostics.add(new Diagnostic(ref, Reason.INVALID_PATH, "host " + host + ": pathType '"
-            + path.getPathType() + "' is not Exact, Prefix or ImplementationSpecific"));
+        diagnostics.add(
+            new Diagnostic(
+                ref,
+                Reason.INVALID_PATH,
+                "host "
+                    + host
+                    + ": pathType '"
+                    + path.getPathType()
+                    + "' is not Exact, Prefix or ImplementationSpecific"));
         return;
       }
       String canonical = IngressSyntax.path(path.getPath(), path.getPathType(), type);
       if (canonical == null) {
-        diagnostics.add(new Diagnostic(ref, Reason.INVALID_PATH, "host " + host + ": path '"
-            + path.getPath() + "' is not a valid absolute path (no regular expressions, empty or"
-            + " dot segments, or encoded slashes); ignored"));
+        diagnostics.add(
+            new Diagnostic(
+                ref,
+                Reason.INVALID_PATH,
+                "host "
+                    + host
+                    + ": path '"
+                    + path.getPath()
+                    + "' is not a valid absolute path (no regular expressions, empty or"
+                    + " dot segments, or encoded slashes); ignored"));
         return;
       }
       String id = BackendResolver.id(namespace, path.getBackend());
       if (id == null) {
-        diagnostics.add(new Diagnostic(ref, Reason.UNSUPPORTED_BACKEND, "host " + host + " path "
-            + canonical + ": the backend names neither a Service port nor a resource; ignored"));
+        diagnostics.add(
+            new Diagnostic(
+                ref,
+                Reason.UNSUPPORTED_BACKEND,
+                "host "
+                    + host
+                    + " path "
+                    + canonical
+                    + ": the backend names neither a Service port nor a resource; ignored"));
         return;
       }
       RouteKey key = new RouteKey(canonical, type);
       Claim existing = routes.get(key);
       if (existing != null) {
         if (!existing.backend().equals(id)) {
-          diagnostics.add(new Diagnostic(ref, Reason.CONFLICTING_PATH, "host " + host + " "
-              + label(type) + " path " + canonical + " is ignored: "
-              + (existing.owner().equals(ref) ? "this Ingress lists it before with another backend"
-                  : existing.owner() + " routes it and is older")));
+          diagnostics.add(
+              new Diagnostic(
+                  ref,
+                  Reason.CONFLICTING_PATH,
+                  "host "
+                      + host
+                      + " "
+                      + label(type)
+                      + " path "
+                      + canonical
+                      + " is ignored: "
+                      + (existing.owner().equals(ref)
+                          ? "this Ingress lists it before with another backend"
+                          : existing.owner() + " routes it and is older")));
         }
         return;
       }
@@ -207,8 +280,8 @@ public final class IngressTranslator {
     }
 
     /**
-     * Host (or {@link IngressSyntax#DEFAULT_CERTIFICATE}) to certificate id, for the hosts that have one; the
-     * hosts whose Secret cannot give one now go to {@link #retainingHosts}.
+     * Host (or {@link IngressSyntax#DEFAULT_CERTIFICATE}) to certificate id, for the hosts that
+     * have one; the hosts whose Secret cannot give one now go to {@link #retainingHosts}.
      */
     private Map<String, String> resolveCertificates(List<Ingress> ours) {
       Map<String, Claim> claims = new TreeMap<>();
@@ -228,37 +301,55 @@ public final class IngressTranslator {
               claims.put(host, new Claim(ref, secret));
             } else if (!existing.owner().namespace().equals(ref.namespace())
                 || !existing.backend().equals(secret)) {
-              diagnostics.add(new Diagnostic(ref, Reason.CONFLICTING_CERTIFICATE, (host.isEmpty()
-                  ? "the default certificate" : "the certificate of host " + host)
-                  + " comes from Secret " + existing.owner().namespace() + "/" + existing.backend()
-                  + " of " + existing.owner() + ", which is older; Secret " + secret
-                  + " is not used for it"));
+              diagnostics.add(
+                  new Diagnostic(
+                      ref,
+                      Reason.CONFLICTING_CERTIFICATE,
+                      (host.isEmpty()
+                              ? "the default certificate"
+                              : "the certificate of host " + host)
+                          + " comes from Secret "
+                          + existing.owner().namespace()
+                          + "/"
+                          + existing.backend()
+                          + " of "
+                          + existing.owner()
+                          + ", which is older; Secret "
+                          + secret
+                          + " is not used for it"));
             }
           }
         }
       }
       Map<String, String> ids = new TreeMap<>();
-      claims.forEach((host, claim) -> {
-        CertificateResolver.Outcome outcome =
-            certificates.resolve(claim.owner().namespace(), claim.backend());
-        if (outcome.problem() != null) {
-          diagnostics.add(new Diagnostic(claim.owner(), outcome.problem(), outcome.message()));
-        }
-        if (outcome.certificate() != null) {
-          ids.put(host, outcome.certificate().id());
-          certificateBodies.put(outcome.certificate().id(), outcome.certificate());
-        } else if (outcome.retain() && !host.equals(DEFAULT_CERTIFICATE)
-            && !host.equals(VirtualHost.ANY_HOST)) {
-          // The default certificate (and "*", which stands in for it) has no way to say "retain"
-          // in a snapshot: it falls back to the data plane's own default.
-          retainingHosts.add(host);
-        }
-      });
+      claims.forEach(
+          (host, claim) -> {
+            CertificateResolver.Outcome outcome =
+                certificates.resolve(claim.owner().namespace(), claim.backend());
+            if (outcome.problem() != null) {
+              diagnostics.add(new Diagnostic(claim.owner(), outcome.problem(), outcome.message()));
+            }
+            if (outcome.certificate() != null) {
+              ids.put(host, outcome.certificate().id());
+              certificateBodies.put(outcome.certificate().id(), outcome.certificate());
+            } else if (outcome.retain()
+                && !host.equals(DEFAULT_CERTIFICATE)
+                && !host.equals(VirtualHost.ANY_HOST)) {
+              // The default certificate (and "*", which stands in for it) has no way to say
+              // "retain"
+              // in a snapshot: it falls back to the data plane's own default.
+              retainingHosts.add(host);
+            }
+          });
       return ids;
     }
 
-    /** The certificates a virtual host or the default uses, by id; a TLS host without rules has none. */
-    private List<Certificate> usedCertificates(List<VirtualHost> virtualHosts, String defaultCertificate) {
+    /**
+     * The certificates a virtual host or the default uses, by id; a TLS host without rules has
+     * none.
+     */
+    private List<Certificate> usedCertificates(
+        List<VirtualHost> virtualHosts, String defaultCertificate) {
       Map<String, Certificate> used = new TreeMap<>();
       for (VirtualHost v : virtualHosts) {
         if (v.certificate() != null) {
@@ -277,7 +368,8 @@ public final class IngressTranslator {
   }
 
   static ObjectRef ref(Ingress ingress) {
-    return new ObjectRef("Ingress", ingress.getMetadata().getNamespace(), ingress.getMetadata().getName());
+    return new ObjectRef(
+        "Ingress", ingress.getMetadata().getNamespace(), ingress.getMetadata().getName());
   }
 
   static Instant created(Ingress ingress) {

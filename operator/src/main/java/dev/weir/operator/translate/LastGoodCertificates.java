@@ -1,6 +1,6 @@
 package dev.weir.operator.translate;
 
-import dev.weir.dataplane.snapshot.Certificate;
+import dev.weir.contract.snapshot.Certificate;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +25,10 @@ public final class LastGoodCertificates {
     return EMPTY;
   }
 
-  /** The last good certificate of Secret {@code namespace/name}, unless it has expired by {@code now}. */
+  /**
+   * The last good certificate of Secret {@code namespace/name}, unless it has expired by {@code
+   * now}.
+   */
   public Optional<Certificate> get(String secretKey, Instant now) {
     Entry entry = bySecret.get(secretKey);
     if (entry == null || entry.notAfter().isBefore(now)) {

@@ -1,6 +1,6 @@
 package dev.weir.operator.translate;
 
-import dev.weir.dataplane.snapshot.Settings;
+import dev.weir.contract.snapshot.Settings;
 import java.util.Objects;
 
 /**
@@ -32,22 +32,22 @@ public record TranslateOptions(
   }
 
   public static TranslateOptions defaults() {
-    return new TranslateOptions(CONTROLLER_NAME, DEFAULT_CLASS_NAME, false, false,
-        Settings.DEFAULTS);
+    return new TranslateOptions(
+        CONTROLLER_NAME, DEFAULT_CLASS_NAME, false, false, Settings.DEFAULTS);
   }
 
   public TranslateOptions withWatchIngressWithoutClass(boolean value) {
-    return new TranslateOptions(controllerName, ingressClassName, value, allowLocalEndpoints,
-        settings);
+    return new TranslateOptions(
+        controllerName, ingressClassName, value, allowLocalEndpoints, settings);
   }
 
   public TranslateOptions withAllowLocalEndpoints(boolean value) {
-    return new TranslateOptions(controllerName, ingressClassName, watchIngressWithoutClass, value,
-        settings);
+    return new TranslateOptions(
+        controllerName, ingressClassName, watchIngressWithoutClass, value, settings);
   }
 
   public TranslateOptions withSettings(Settings value) {
-    return new TranslateOptions(controllerName, ingressClassName, watchIngressWithoutClass,
-        allowLocalEndpoints, value);
+    return new TranslateOptions(
+        controllerName, ingressClassName, watchIngressWithoutClass, allowLocalEndpoints, value);
   }
 }

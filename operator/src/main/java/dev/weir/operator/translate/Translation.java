@@ -1,6 +1,6 @@
 package dev.weir.operator.translate;
 
-import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.operator.state.ObjectRef;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.weir.operator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weir.dataplane.snapshot.Settings;
+import dev.weir.contract.snapshot.Settings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
@@ -40,9 +40,20 @@ class ListenerSettingsOptionsTest {
   @Test
   void everyOptionSetsItsSetting() {
     Settings expected = new Settings(1024, 4096, 5_000, 16, 90_000, 1_500);
-    String[] args = {"--client-idle-timeout", "5s", "--request-header-timeout", "1500ms",
-        "--max-request-line-bytes", "1024", "--max-header-bytes", "4096",
-        "--upstream-idle-timeout", "90s", "--upstream-max-connections", "16"};
+    String[] args = {
+      "--client-idle-timeout",
+      "5s",
+      "--request-header-timeout",
+      "1500ms",
+      "--max-request-line-bytes",
+      "1024",
+      "--max-header-bytes",
+      "4096",
+      "--upstream-idle-timeout",
+      "90s",
+      "--upstream-max-connections",
+      "16"
+    };
     assertThat(standalone(args)).isEqualTo(expected);
     assertThat(run(args)).isEqualTo(expected);
   }
@@ -51,7 +62,8 @@ class ListenerSettingsOptionsTest {
   void outOfRangeValuesAreUsageErrorsNamingTheOption() {
     assertThatThrownBy(() -> standalone("--client-idle-timeout", "0s"))
         .isInstanceOf(ParameterException.class)
-        .hasMessageContaining("--client-idle-timeout").hasMessageContaining("PT0S");
+        .hasMessageContaining("--client-idle-timeout")
+        .hasMessageContaining("PT0S");
     assertThatThrownBy(() -> standalone("--request-header-timeout", "500ms"))
         .isInstanceOf(ParameterException.class)
         .hasMessageContaining("--request-header-timeout: must be between 1s and 24h");
@@ -72,8 +84,10 @@ class ListenerSettingsOptionsTest {
   @Test
   void aBadValueStopsTheCommandWithExitCode2AndTheReason() {
     StringWriter err = new StringWriter();
-    int exit = new CommandLine(new OperatorMain()).setErr(new PrintWriter(err))
-        .execute("standalone", "--manifests", ".", "--max-request-line-bytes", "10");
+    int exit =
+        new CommandLine(new OperatorMain())
+            .setErr(new PrintWriter(err))
+            .execute("standalone", "--manifests", ".", "--max-request-line-bytes", "10");
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("--max-request-line-bytes: must be at least 256, not 10");
   }

@@ -2,9 +2,9 @@ package dev.weir.operator.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.snapshot.Backend;
-import dev.weir.dataplane.snapshot.Endpoint;
-import dev.weir.dataplane.snapshot.Snapshot;
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Snapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,14 +22,27 @@ class SnapshotPublisherTest {
     for (int i = 0; i < endpoints.get(); i++) {
       list.add(Endpoint.ready("10.0.0." + (i % 250 + 1), 8000 + i));
     }
-    return new Snapshot(Snapshot.SCHEMA_VERSION, 0, null, null,
-        List.of(Backend.of("ns/svc:80", list)), null, null, null, null);
+    return new Snapshot(
+        Snapshot.SCHEMA_VERSION,
+        0,
+        null,
+        null,
+        List.of(Backend.of("ns/svc:80", list)),
+        null,
+        null,
+        null,
+        null);
   }
 
   @Test
   void aThousandChangesWithinASecondProduceAHandfulOfSnapshots() throws Exception {
-    try (SnapshotPublisher publisher = new SnapshotPublisher(this::translate, published::add,
-        Duration.ofMillis(100), Duration.ofSeconds(1), Clock.systemUTC())) {
+    try (SnapshotPublisher publisher =
+        new SnapshotPublisher(
+            this::translate,
+            published::add,
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1),
+            Clock.systemUTC())) {
       for (int i = 1; i <= 1_000; i++) {
         endpoints.set(i);
         publisher.changed();
@@ -43,8 +56,13 @@ class SnapshotPublisherTest {
 
   @Test
   void aLoneChangeIsPublishedWithoutWaitingForTheQuietPeriod() throws Exception {
-    try (SnapshotPublisher publisher = new SnapshotPublisher(this::translate, published::add,
-        Duration.ofSeconds(1), Duration.ofSeconds(5), Clock.systemUTC())) {
+    try (SnapshotPublisher publisher =
+        new SnapshotPublisher(
+            this::translate,
+            published::add,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Clock.systemUTC())) {
       endpoints.set(1);
       long start = System.nanoTime();
       publisher.changed();
@@ -59,8 +77,13 @@ class SnapshotPublisherTest {
 
   @Test
   void aChangeRightAfterATranslationWaitsForTheQuietPeriod() throws Exception {
-    try (SnapshotPublisher publisher = new SnapshotPublisher(this::translate, published::add,
-        Duration.ofMillis(300), Duration.ofSeconds(5), Clock.systemUTC())) {
+    try (SnapshotPublisher publisher =
+        new SnapshotPublisher(
+            this::translate,
+            published::add,
+            Duration.ofMillis(300),
+            Duration.ofSeconds(5),
+            Clock.systemUTC())) {
       endpoints.set(1);
       publisher.changed();
       long start = System.nanoTime();
@@ -82,13 +105,29 @@ class SnapshotPublisherTest {
   @Test
   void aPublishedSnapshotSharesWhatDidNotChangeWithThePreviousOne() {
     List<Snapshot> translations = new CopyOnWriteArrayList<>();
-    try (SnapshotPublisher publisher = new SnapshotPublisher(() -> {
-      Snapshot s = new Snapshot(Snapshot.SCHEMA_VERSION, 0, null, null,
-          List.of(Backend.of("ns/fixed:80", List.of(Endpoint.ready("10.0.0.1", 80))),
-              translate().backends().get(0)), null, null, null, null);
-      translations.add(s);
-      return s;
-    }, published::add, Duration.ofMillis(10), Duration.ofMillis(100), Clock.systemUTC())) {
+    try (SnapshotPublisher publisher =
+        new SnapshotPublisher(
+            () -> {
+              Snapshot s =
+                  new Snapshot(
+                      Snapshot.SCHEMA_VERSION,
+                      0,
+                      null,
+                      null,
+                      List.of(
+                          Backend.of("ns/fixed:80", List.of(Endpoint.ready("10.0.0.1", 80))),
+                          translate().backends().get(0)),
+                      null,
+                      null,
+                      null,
+                      null);
+              translations.add(s);
+              return s;
+            },
+            published::add,
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Clock.systemUTC())) {
       endpoints.set(1);
       publisher.publishNow();
       endpoints.set(2);
@@ -98,15 +137,21 @@ class SnapshotPublisherTest {
     Snapshot second = published.get(1);
     // Equal to what was translated, but the unchanged backend is the first snapshot's object.
     assertThat(second.withVersion(0)).isEqualTo(translations.get(1));
-    assertThat(second.backends().get(0)).isSameAs(published.get(0).backends().get(0))
+    assertThat(second.backends().get(0))
+        .isSameAs(published.get(0).backends().get(0))
         .isNotSameAs(translations.get(1).backends().get(0));
     assertThat(second.backends().get(1)).isSameAs(translations.get(1).backends().get(1));
   }
 
   @Test
   void versionsIncreaseAndUnchangedTranslationsAreNotRepublished() {
-    try (SnapshotPublisher publisher = new SnapshotPublisher(this::translate, published::add,
-        Duration.ofMillis(10), Duration.ofMillis(100), Clock.systemUTC())) {
+    try (SnapshotPublisher publisher =
+        new SnapshotPublisher(
+            this::translate,
+            published::add,
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Clock.systemUTC())) {
       endpoints.set(1);
       publisher.publishNow();
       publisher.publishNow();

@@ -1,8 +1,8 @@
 package dev.weir.operator.source;
 
-import dev.weir.operator.testing.MockApiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.operator.testing.MockApiServer;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
@@ -36,12 +36,37 @@ class KubernetesSourceTest {
 
   @Test
   void seesObjectsCreatedThroughTheApiAndTheirChanges() {
-    client.network().v1().ingressClasses().resource(new IngressClassBuilder()
-        .withNewMetadata().withName("weir").endMetadata()
-        .withNewSpec().withController("weir.dev/ingress-controller").endSpec().build()).create();
-    client.services().inNamespace("shop").resource(new ServiceBuilder()
-        .withNewMetadata().withName("web").withNamespace("shop").endMetadata()
-        .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
+    client
+        .network()
+        .v1()
+        .ingressClasses()
+        .resource(
+            new IngressClassBuilder()
+                .withNewMetadata()
+                .withName("weir")
+                .endMetadata()
+                .withNewSpec()
+                .withController("weir.dev/ingress-controller")
+                .endSpec()
+                .build())
+        .create();
+    client
+        .services()
+        .inNamespace("shop")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace("shop")
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
 
     try (KubernetesSource source = new KubernetesSource(client, Set.of())) {
       AtomicInteger changes = new AtomicInteger();
@@ -51,33 +76,79 @@ class KubernetesSourceTest {
       assertThat(source.state().ingressClass("weir")).isPresent();
       assertThat(source.state().service("shop", "web")).isPresent();
 
-      client.discovery().v1().endpointSlices().inNamespace("shop").resource(new EndpointSliceBuilder()
-          .withNewMetadata().withName("web-abc").withNamespace("shop")
-          .withLabels(Map.of("kubernetes.io/service-name", "web")).endMetadata()
-          .withAddressType("IPv4")
-          .addNewEndpoint().withAddresses("10.0.0.1").endEndpoint()
-          .addNewPort().withName("http").withPort(8080).endPort().build()).create();
-      client.network().v1().ingresses().inNamespace("shop").resource(new IngressBuilder()
-          .withNewMetadata().withName("web").withNamespace("shop").endMetadata()
-          .withNewSpec().withIngressClassName("weir")
-          .addNewTl().withSecretName("web-tls").withHosts("shop.example.com").endTl()
-          .endSpec().build()).create();
-      client.secrets().inNamespace("shop").resource(new SecretBuilder()
-          .withNewMetadata().withName("web-tls").withNamespace("shop").endMetadata()
-          .withType("kubernetes.io/tls").withData(Map.of("tls.crt", "", "tls.key", "")).build())
+      client
+          .discovery()
+          .v1()
+          .endpointSlices()
+          .inNamespace("shop")
+          .resource(
+              new EndpointSliceBuilder()
+                  .withNewMetadata()
+                  .withName("web-abc")
+                  .withNamespace("shop")
+                  .withLabels(Map.of("kubernetes.io/service-name", "web"))
+                  .endMetadata()
+                  .withAddressType("IPv4")
+                  .addNewEndpoint()
+                  .withAddresses("10.0.0.1")
+                  .endEndpoint()
+                  .addNewPort()
+                  .withName("http")
+                  .withPort(8080)
+                  .endPort()
+                  .build())
+          .create();
+      client
+          .network()
+          .v1()
+          .ingresses()
+          .inNamespace("shop")
+          .resource(
+              new IngressBuilder()
+                  .withNewMetadata()
+                  .withName("web")
+                  .withNamespace("shop")
+                  .endMetadata()
+                  .withNewSpec()
+                  .withIngressClassName("weir")
+                  .addNewTl()
+                  .withSecretName("web-tls")
+                  .withHosts("shop.example.com")
+                  .endTl()
+                  .endSpec()
+                  .build())
+          .create();
+      client
+          .secrets()
+          .inNamespace("shop")
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("web-tls")
+                  .withNamespace("shop")
+                  .endMetadata()
+                  .withType("kubernetes.io/tls")
+                  .withData(Map.of("tls.crt", "", "tls.key", ""))
+                  .build())
           .create();
 
-      await(() -> source.state().endpointSlices("shop", "web").size() == 1
-          && source.state().ingresses().size() == 1
-          && source.state().tlsSecret("shop", "web-tls").isPresent());
+      await(
+          () ->
+              source.state().endpointSlices("shop", "web").size() == 1
+                  && source.state().ingresses().size() == 1
+                  && source.state().tlsSecret("shop", "web-tls").isPresent());
       assertThat(source.state().ingressesReferencingSecret("shop", "web-tls"))
-          .extracting(i -> i.getMetadata().getName()).containsExactly("web");
+          .extracting(i -> i.getMetadata().getName())
+          .containsExactly("web");
       // Two initial adds, the slice, the Ingress. The Secret's add may come before the Ingress is
       // indexed and then rightly counts for nothing: the Ingress's own add follows it.
       assertThat(changes.get()).isGreaterThanOrEqualTo(4);
 
       int beforeUpdate = changes.get();
-      client.secrets().inNamespace("shop").withName("web-tls")
+      client
+          .secrets()
+          .inNamespace("shop")
+          .withName("web-tls")
           .edit(s -> new SecretBuilder(s).addToData("tls.crt", "Cg==").build());
       await(() -> changes.get() > beforeUpdate);
 
@@ -88,12 +159,32 @@ class KubernetesSourceTest {
 
   @Test
   void ignoresSecretsThatAreNotTls() {
-    client.secrets().inNamespace("shop").resource(new SecretBuilder()
-        .withNewMetadata().withName("password").withNamespace("shop").endMetadata()
-        .withType("Opaque").withStringData(Map.of("password", "hunter2")).build()).create();
-    client.secrets().inNamespace("shop").resource(new SecretBuilder()
-        .withNewMetadata().withName("cert").withNamespace("shop").endMetadata()
-        .withType("kubernetes.io/tls").withData(Map.of("tls.crt", "", "tls.key", "")).build()).create();
+    client
+        .secrets()
+        .inNamespace("shop")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("password")
+                .withNamespace("shop")
+                .endMetadata()
+                .withType("Opaque")
+                .withStringData(Map.of("password", "hunter2"))
+                .build())
+        .create();
+    client
+        .secrets()
+        .inNamespace("shop")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("cert")
+                .withNamespace("shop")
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .withData(Map.of("tls.crt", "", "tls.key", ""))
+                .build())
+        .create();
 
     try (KubernetesSource source = new KubernetesSource(client, Set.of())) {
       source.start();
@@ -106,9 +197,22 @@ class KubernetesSourceTest {
   @Test
   void watchesOnlyTheNamespacesItIsGiven() {
     for (String ns : new String[] {"shop", "blog"}) {
-      client.services().inNamespace(ns).resource(new ServiceBuilder()
-          .withNewMetadata().withName("web").withNamespace(ns).endMetadata()
-          .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
+      client
+          .services()
+          .inNamespace(ns)
+          .resource(
+              new ServiceBuilder()
+                  .withNewMetadata()
+                  .withName("web")
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewPort()
+                  .withPort(80)
+                  .endPort()
+                  .endSpec()
+                  .build())
+          .create();
     }
     try (KubernetesSource source = new KubernetesSource(client, Set.of("shop"))) {
       source.start();

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManifestSourceTest {
-  private static final String SERVICE_AND_SLICE = """
+  private static final String SERVICE_AND_SLICE =
+      """
       apiVersion: v1
       kind: Service
       metadata: {name: web, namespace: shop}
@@ -37,7 +38,9 @@ class ManifestSourceTest {
   @Test
   void loadsEveryManifestFileWithMultipleDocumentsListsAndJson() throws IOException {
     Files.writeString(dir.resolve("a.yaml"), SERVICE_AND_SLICE);
-    Files.writeString(dir.resolve("b.yml"), """
+    Files.writeString(
+        dir.resolve("b.yml"),
+        """
         apiVersion: v1
         kind: List
         items:
@@ -51,7 +54,9 @@ class ManifestSourceTest {
           spec:
             rules: [{host: shop.example.com}]
         """);
-    Files.writeString(dir.resolve("c.json"), """
+    Files.writeString(
+        dir.resolve("c.json"),
+        """
         {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
          "metadata": {"name": "web-tls", "namespace": "shop"},
          "data": {"tls.crt": "", "tls.key": ""}}
@@ -65,15 +70,22 @@ class ManifestSourceTest {
       assertThat(state.service("shop", "web")).isPresent();
       assertThat(state.endpointSlices("shop", "web")).hasSize(1);
       assertThat(state.ingressClass("weir")).isPresent();
-      assertThat(state.ingresses()).singleElement()
-          .satisfies(i -> assertThat(i.getMetadata().getNamespace()).as("kubectl's default").isEqualTo("default"));
+      assertThat(state.ingresses())
+          .singleElement()
+          .satisfies(
+              i ->
+                  assertThat(i.getMetadata().getNamespace())
+                      .as("kubectl's default")
+                      .isEqualTo("default"));
       assertThat(state.tlsSecret("shop", "web-tls")).isPresent();
     }
   }
 
   @Test
   void ignoresUnknownKindsAndSecretsThatAreNotTls() throws IOException {
-    Files.writeString(dir.resolve("misc.yaml"), """
+    Files.writeString(
+        dir.resolve("misc.yaml"),
+        """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web, namespace: shop}
@@ -111,8 +123,17 @@ class ManifestSourceTest {
 
       Files.writeString(file, SERVICE_AND_SLICE.replace("10.0.0.1", "10.0.0.2"));
       long started = System.nanoTime();
-      awaitState(source, s -> s.endpointSlices("shop", "web").get(0).getEndpoints().get(0)
-          .getAddresses().get(0).equals("10.0.0.2"), Duration.ofSeconds(1));
+      awaitState(
+          source,
+          s ->
+              s.endpointSlices("shop", "web")
+                  .get(0)
+                  .getEndpoints()
+                  .get(0)
+                  .getAddresses()
+                  .get(0)
+                  .equals("10.0.0.2"),
+          Duration.ofSeconds(1));
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
       assertThat(changes.get()).isGreaterThan(before);
 
@@ -130,7 +151,9 @@ class ManifestSourceTest {
       assertThat(source.state().service("shop", "web")).isPresent();
 
       Files.writeString(file, "apiVersion: v1\nkind: Service\nmetadata: {name: [unclosed\n");
-      Files.writeString(dir.resolve("other.yaml"), """
+      Files.writeString(
+          dir.resolve("other.yaml"),
+          """
           apiVersion: v1
           kind: Service
           metadata: {name: api, namespace: shop}
@@ -139,7 +162,9 @@ class ManifestSourceTest {
       assertThat(source.state().service("shop", "web")).as("last good version kept").isPresent();
       assertThat(source.state().endpointSlices("shop", "web")).hasSize(1);
 
-      Files.writeString(file, """
+      Files.writeString(
+          file,
+          """
           apiVersion: v1
           kind: Service
           metadata: {name: web2, namespace: shop}
@@ -170,13 +195,16 @@ class ManifestSourceTest {
   @Test
   void whatMayBeHalfWrittenWaitsForTheSettlePause() {
     assertThat(ManifestSource.completeness(new byte[0], false))
-        .as("truncated, not yet written").isEqualTo(ManifestSource.Completeness.UNKNOWN);
+        .as("truncated, not yet written")
+        .isEqualTo(ManifestSource.Completeness.UNKNOWN);
     assertThat(ManifestSource.completeness("apiVersion: v1\nkind: Serv".getBytes(), false))
-        .as("cut in the middle of a line").isEqualTo(ManifestSource.Completeness.UNKNOWN);
+        .as("cut in the middle of a line")
+        .isEqualTo(ManifestSource.Completeness.UNKNOWN);
     byte[] oneBuffer = ("# " + "x".repeat(ManifestSource.ONE_WRITE - 3) + "\n").getBytes();
     assertThat(oneBuffer).hasSize(ManifestSource.ONE_WRITE);
     assertThat(ManifestSource.completeness(oneBuffer, false))
-        .as("a writer's first full buffer").isEqualTo(ManifestSource.Completeness.UNKNOWN);
+        .as("a writer's first full buffer")
+        .isEqualTo(ManifestSource.Completeness.UNKNOWN);
   }
 
   @Test
@@ -200,8 +228,9 @@ class ManifestSourceTest {
 
   @Test
   void aDuplicateDefinedInALaterFileWinsAndTheEarlierComesBackWhenItGoes() throws IOException {
-    String service = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
-        + "spec: {ports: [{port: PORT}]}\n";
+    String service =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
+            + "spec: {ports: [{port: PORT}]}\n";
     Files.writeString(dir.resolve("a.yaml"), service.replace("PORT", "80"));
     try (ManifestSource source = new ManifestSource(dir, Duration.ofMillis(50))) {
       source.start();
@@ -216,16 +245,22 @@ class ManifestSourceTest {
       Files.delete(dir.resolve("a.yaml"));
       awaitState(source, s -> port(s) == 80, Duration.ofSeconds(5));
       Files.delete(dir.resolve("0.yaml"));
-      awaitState(source, s -> s.service("shop", "web").isEmpty()
-          && s.endpointSlices("shop", "web").isEmpty(), Duration.ofSeconds(5));
+      awaitState(
+          source,
+          s -> s.service("shop", "web").isEmpty() && s.endpointSlices("shop", "web").isEmpty(),
+          Duration.ofSeconds(5));
     }
   }
 
   private static int port(ClusterState state) {
-    return state.service("shop", "web").map(s -> s.getSpec().getPorts().get(0).getPort()).orElse(-1);
+    return state
+        .service("shop", "web")
+        .map(s -> s.getSpec().getPorts().get(0).getPort())
+        .orElse(-1);
   }
 
-  private static void awaitState(ManifestSource source, Predicate<ClusterState> condition, Duration within) {
+  private static void awaitState(
+      ManifestSource source, Predicate<ClusterState> condition, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.test(source.state())) {
       assertThat(System.nanoTime()).as("condition within " + within).isLessThan(deadline);

@@ -18,20 +18,49 @@ class InMemoryClusterStateTest {
 
   private static HasMetadata randomObject(Random r, int i) {
     String ns = r.nextBoolean() ? "a" : "b";
-    String yaml = switch (r.nextInt(5)) {
-      case 0 -> "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i" + r.nextInt(4)
-          + ", namespace: " + ns + "}\nspec:\n  tls: [{secretName: " + SECRETS[r.nextInt(2)]
-          + "}, {secretName: " + SECRETS[r.nextInt(2)] + "}]\n";
-      case 1 -> "apiVersion: v1\nkind: Service\nmetadata: {name: " + SERVICES[r.nextInt(2)]
-          + ", namespace: " + ns + "}\nspec: {ports: [{port: " + (80 + i) + "}]}\n";
-      case 2 -> "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: e"
-          + r.nextInt(4) + "\n  namespace: " + ns + "\n  labels: {kubernetes.io/service-name: "
-          + SERVICES[r.nextInt(2)] + "}\naddressType: IPv4\nendpoints: []\n";
-      case 3 -> "apiVersion: v1\nkind: Secret\ntype: " + (r.nextInt(4) == 0 ? "Opaque" : "kubernetes.io/tls")
-          + "\nmetadata: {name: " + SECRETS[r.nextInt(2)] + ", namespace: " + ns + "}\n";
-      default -> "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: c"
-          + r.nextInt(2) + "}\nspec: {controller: x/" + i + "}\n";
-    };
+    String yaml =
+        switch (r.nextInt(5)) {
+          case 0 ->
+              "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i"
+                  + r.nextInt(4)
+                  + ", namespace: "
+                  + ns
+                  + "}\nspec:\n  tls: [{secretName: "
+                  + SECRETS[r.nextInt(2)]
+                  + "}, {secretName: "
+                  + SECRETS[r.nextInt(2)]
+                  + "}]\n";
+          case 1 ->
+              "apiVersion: v1\nkind: Service\nmetadata: {name: "
+                  + SERVICES[r.nextInt(2)]
+                  + ", namespace: "
+                  + ns
+                  + "}\nspec: {ports: [{port: "
+                  + (80 + i)
+                  + "}]}\n";
+          case 2 ->
+              "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: e"
+                  + r.nextInt(4)
+                  + "\n  namespace: "
+                  + ns
+                  + "\n  labels: {kubernetes.io/service-name: "
+                  + SERVICES[r.nextInt(2)]
+                  + "}\naddressType: IPv4\nendpoints: []\n";
+          case 3 ->
+              "apiVersion: v1\nkind: Secret\ntype: "
+                  + (r.nextInt(4) == 0 ? "Opaque" : "kubernetes.io/tls")
+                  + "\nmetadata: {name: "
+                  + SECRETS[r.nextInt(2)]
+                  + ", namespace: "
+                  + ns
+                  + "}\n";
+          default ->
+              "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: c"
+                  + r.nextInt(2)
+                  + "}\nspec: {controller: x/"
+                  + i
+                  + "}\n";
+        };
     return Serialization.unmarshal(yaml);
   }
 
@@ -59,10 +88,13 @@ class InMemoryClusterStateTest {
       InMemoryClusterState expected = InMemoryClusterState.of(objects.values());
       assertSameAnswers(next, expected, "step " + step);
       for (String kind : List.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Secret")) {
-        boolean touched = changed.stream().anyMatch(c -> c.getKind().equals(kind))
-            || removed.stream().anyMatch(r -> r.kind().equals(kind));
+        boolean touched =
+            changed.stream().anyMatch(c -> c.getKind().equals(kind))
+                || removed.stream().anyMatch(r -> r.kind().equals(kind));
         if (!touched) {
-          assertThat(next.version(kind)).as("%s at step %d", kind, step).isSameAs(state.version(kind));
+          assertThat(next.version(kind))
+              .as("%s at step %d", kind, step)
+              .isSameAs(state.version(kind));
         }
       }
       state = next;
@@ -71,18 +103,23 @@ class InMemoryClusterStateTest {
 
   private static void assertSameAnswers(ClusterState actual, ClusterState expected, String when) {
     assertThat(actual.counts()).as(when).isEqualTo(expected.counts());
-    assertThat(actual.ingresses()).as(when).containsExactlyInAnyOrderElementsOf(expected.ingresses());
-    assertThat(actual.ingressClasses()).as(when)
+    assertThat(actual.ingresses())
+        .as(when)
+        .containsExactlyInAnyOrderElementsOf(expected.ingresses());
+    assertThat(actual.ingressClasses())
+        .as(when)
         .containsExactlyInAnyOrderElementsOf(expected.ingressClasses());
     for (String ns : List.of("a", "b")) {
       for (String service : SERVICES) {
         assertThat(actual.service(ns, service)).as(when).isEqualTo(expected.service(ns, service));
-        assertThat(actual.endpointSlices(ns, service)).as(when)
+        assertThat(actual.endpointSlices(ns, service))
+            .as(when)
             .containsExactlyInAnyOrderElementsOf(expected.endpointSlices(ns, service));
       }
       for (String secret : SECRETS) {
         assertThat(actual.tlsSecret(ns, secret)).as(when).isEqualTo(expected.tlsSecret(ns, secret));
-        assertThat(actual.ingressesReferencingSecret(ns, secret)).as(when)
+        assertThat(actual.ingressesReferencingSecret(ns, secret))
+            .as(when)
             .containsExactlyInAnyOrderElementsOf(expected.ingressesReferencingSecret(ns, secret));
       }
     }

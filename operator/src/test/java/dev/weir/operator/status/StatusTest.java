@@ -1,9 +1,9 @@
 package dev.weir.operator.status;
 
-import dev.weir.operator.testing.MockApiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.operator.state.ObjectRef;
+import dev.weir.operator.testing.MockApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
@@ -63,16 +64,39 @@ class StatusTest {
 
   @Test
   void publishServiceGivesItsLoadBalancerAddressElseItsClusterIp() {
-    client.services().inNamespace("weir").resource(new ServiceBuilder()
-        .withNewMetadata().withName("dataplane").withNamespace("weir").endMetadata()
-        .withNewSpec().withClusterIP("10.96.0.50").withClusterIPs("10.96.0.50").endSpec()
-        .build()).create();
+    client
+        .services()
+        .inNamespace("weir")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("dataplane")
+                .withNamespace("weir")
+                .endMetadata()
+                .withNewSpec()
+                .withClusterIP("10.96.0.50")
+                .withClusterIPs("10.96.0.50")
+                .endSpec()
+                .build())
+        .create();
     PublishAddresses addresses = PublishAddresses.ofService(client, "weir", "dataplane");
     assertThat(addresses.current()).extracting(a -> a.getIp()).containsExactly("10.96.0.50");
 
-    client.services().inNamespace("weir").withName("dataplane").editStatus(s -> new ServiceBuilder(s)
-        .withNewStatus().withNewLoadBalancer().addNewIngress().withIp("203.0.113.9").endIngress()
-        .endLoadBalancer().endStatus().build());
+    client
+        .services()
+        .inNamespace("weir")
+        .withName("dataplane")
+        .editStatus(
+            s ->
+                new ServiceBuilder(s)
+                    .withNewStatus()
+                    .withNewLoadBalancer()
+                    .addNewIngress()
+                    .withIp("203.0.113.9")
+                    .endIngress()
+                    .endLoadBalancer()
+                    .endStatus()
+                    .build());
     assertThat(addresses.current()).extracting(a -> a.getIp()).containsExactly("203.0.113.9");
 
     assertThat(PublishAddresses.ofService(client, "weir", "missing").current()).isEmpty();
@@ -114,21 +138,28 @@ class StatusTest {
 
     int written = 0;
     for (int i = 0; i < 10; i++) {
-      written += events.warn(ref("ing-" + i), "ServiceNotFound", "Service shop/x" + i + " does not exist") ? 1 : 0;
+      written +=
+          events.warn(ref("ing-" + i), "ServiceNotFound", "Service shop/x" + i + " does not exist")
+              ? 1
+              : 0;
     }
     assertThat(written).isEqualTo(3);
     assertThat(events.dropped()).isEqualTo(7);
 
     clock.advance(Duration.ofSeconds(2));
-    assertThat(events.warn(ref("ing-9"), "ServiceNotFound", "Service shop/x9 does not exist")).isTrue();
+    assertThat(events.warn(ref("ing-9"), "ServiceNotFound", "Service shop/x9 does not exist"))
+        .isTrue();
   }
 
   @Test
   void exactlyOneReplicaLeadsAndAnotherTakesOverWhenItLeaves() throws Exception {
-    LeaderElection.Timing fast = new LeaderElection.Timing(Duration.ofSeconds(2),
-        Duration.ofMillis(1500), Duration.ofMillis(200));
-    LeaderElection first = new LeaderElection(client, "weir", "weir-operator", "op-1", fast, () -> {});
-    LeaderElection second = new LeaderElection(client, "weir", "weir-operator", "op-2", fast, () -> {});
+    LeaderElection.Timing fast =
+        new LeaderElection.Timing(
+            Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200));
+    LeaderElection first =
+        new LeaderElection(client, "weir", "weir-operator", "op-1", fast, () -> {});
+    LeaderElection second =
+        new LeaderElection(client, "weir", "weir-operator", "op-2", fast, () -> {});
     try {
       first.start();
       await(first::isLeader);
@@ -146,9 +177,15 @@ class StatusTest {
   }
 
   private void create(Ingress ingress) {
-    Ingress created = client.network().v1().ingresses().inNamespace("shop").resource(ingress).create();
+    Ingress created =
+        client.network().v1().ingresses().inNamespace("shop").resource(ingress).create();
     if (ingress.getStatus() != null) {
-      client.network().v1().ingresses().inNamespace("shop").withName(created.getMetadata().getName())
+      client
+          .network()
+          .v1()
+          .ingresses()
+          .inNamespace("shop")
+          .withName(created.getMetadata().getName())
           .editStatus(i -> new IngressBuilder(i).withStatus(ingress.getStatus()).build());
     }
   }
@@ -160,7 +197,8 @@ class StatusTest {
   private List<String> status(String name) {
     Ingress ingress = client.network().v1().ingresses().inNamespace("shop").withName(name).get();
     return IngressStatusWriter.currentStatus(ingress).stream()
-        .map(a -> a.getIp() != null ? a.getIp() : a.getHostname()).toList();
+        .map(a -> a.getIp() != null ? a.getIp() : a.getHostname())
+        .toList();
   }
 
   private static ObjectRef ref(String name) {
@@ -168,15 +206,29 @@ class StatusTest {
   }
 
   private static Ingress ingress(String name, List<String> status) {
-    IngressBuilder builder = new IngressBuilder()
-        .withNewMetadata().withName(name).withNamespace("shop").endMetadata()
-        .withNewSpec().withIngressClassName("weir").endSpec();
+    IngressBuilder builder =
+        new IngressBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace("shop")
+            .endMetadata()
+            .withNewSpec()
+            .withIngressClassName("weir")
+            .endSpec();
     if (!status.isEmpty()) {
-      builder.withNewStatus().withNewLoadBalancer().withIngress(status.stream()
-          .map(a -> Character.isDigit(a.charAt(0))
-              ? new IngressLoadBalancerIngressBuilder().withIp(a).build()
-              : new IngressLoadBalancerIngressBuilder().withHostname(a).build())
-          .toList()).endLoadBalancer().endStatus();
+      builder
+          .withNewStatus()
+          .withNewLoadBalancer()
+          .withIngress(
+              status.stream()
+                  .map(
+                      a ->
+                          Character.isDigit(a.charAt(0))
+                              ? new IngressLoadBalancerIngressBuilder().withIp(a).build()
+                              : new IngressLoadBalancerIngressBuilder().withHostname(a).build())
+                  .toList())
+          .endLoadBalancer()
+          .endStatus();
     }
     return builder.build();
   }
@@ -204,7 +256,7 @@ class StatusTest {
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 

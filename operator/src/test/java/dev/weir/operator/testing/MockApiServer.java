@@ -17,8 +17,13 @@ public final class MockApiServer implements AutoCloseable {
   private final KubernetesClient client;
 
   public MockApiServer() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), true);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            true);
     server.init();
     client = server.createClient();
   }
@@ -31,8 +36,8 @@ public final class MockApiServer implements AutoCloseable {
    * Closes the client, then the server. The server's own shutdown waits at most 10 s for its
    * listening socket to close and throws if that does not happen; on a loaded CI machine it once
    * did, after every assertion of the test had passed. A test is about what it asserts, not about
-   * how fast a third-party mock lets go of its port, so that case is reported on standard error
-   * and does not fail the test. Any other exception still does.
+   * how fast a third-party mock lets go of its port, so that case is reported on standard error and
+   * does not fail the test. Any other exception still does.
    */
   @Override
   public void close() {
@@ -43,8 +48,10 @@ public final class MockApiServer implements AutoCloseable {
       if (!String.valueOf(e.getMessage()).startsWith("Unable to close")) {
         throw e;
       }
-      System.err.println("MockApiServer: the mock API server did not close cleanly: " + e
-          + (e.getCause() == null ? "" : " (cause: " + e.getCause() + ")"));
+      System.err.println(
+          "MockApiServer: the mock API server did not close cleanly: "
+              + e
+              + (e.getCause() == null ? "" : " (cause: " + e.getCause() + ")"));
     }
   }
 }

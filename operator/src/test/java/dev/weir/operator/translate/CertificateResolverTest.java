@@ -1,9 +1,9 @@
 package dev.weir.operator.translate;
 
-import dev.weir.dataplane.testing.TestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.tls.CertificateCheck;
+import dev.weir.contract.testing.TestPki;
+import dev.weir.contract.tls.CertificateCheck;
 import dev.weir.operator.state.InMemoryClusterState;
 import io.netty.pkitesting.X509Bundle;
 import java.time.Duration;
@@ -20,8 +20,10 @@ class CertificateResolverTest {
   private static final X509Bundle RSA = TestCertificates.rsa("a.example.com", BEFORE, LATER);
 
   private static CertificateResolver resolver(String chainPem, String keyPem, Instant now) {
-    return new CertificateResolver(InMemoryClusterState.of(Fixtures.objects(
-        TestCertificates.secret("shop", "tls", chainPem, keyPem))), LastGoodCertificates.empty(),
+    return new CertificateResolver(
+        InMemoryClusterState.of(
+            Fixtures.objects(TestCertificates.secret("shop", "tls", chainPem, keyPem))),
+        LastGoodCertificates.empty(),
         now);
   }
 
@@ -36,8 +38,9 @@ class CertificateResolverTest {
     assertThat(outcome.problem()).isNull();
     assertThat(outcome.certificate().certificateChain()).isEqualTo(RSA.getCertificatePEM());
     assertThat(outcome.certificate().privateKey().reveal()).isEqualTo(pkcs1);
-    assertThat(outcome.certificate().id()).isEqualTo(
-        CertificateResolver.id(RSA.getCertificatePEM(), outcome.certificate().privateKey()));
+    assertThat(outcome.certificate().id())
+        .isEqualTo(
+            CertificateResolver.id(RSA.getCertificatePEM(), outcome.certificate().privateKey()));
   }
 
   @Test
@@ -66,8 +69,8 @@ class CertificateResolverTest {
     X509Bundle old = TestCertificates.ec("old.example.com", NOW.minus(Duration.ofDays(90)), BEFORE);
     assertThat(resolve(old.getCertificatePEM(), old.getPrivateKeyPEM()).problem())
         .isEqualTo(Reason.CERTIFICATE_EXPIRED);
-    var expiredIntermediate = resolve(EC.getCertificatePEM() + old.getCertificatePEM(),
-        EC.getPrivateKeyPEM());
+    var expiredIntermediate =
+        resolve(EC.getCertificatePEM() + old.getCertificatePEM(), EC.getPrivateKeyPEM());
     assertThat(expiredIntermediate.problem()).isEqualTo(Reason.CERTIFICATE_EXPIRED);
     assertThat(expiredIntermediate.certificate()).isNull();
   }
@@ -88,17 +91,19 @@ class CertificateResolverTest {
 
   @Test
   void everyProblemOfTheCheckHasItsReason() {
-    Map<CertificateCheck.Problem, Reason> expected = Map.of(
-        CertificateCheck.Problem.UNPARSABLE_CERTIFICATE, Reason.INVALID_CERTIFICATE,
-        CertificateCheck.Problem.UNPARSABLE_KEY, Reason.INVALID_CERTIFICATE,
-        CertificateCheck.Problem.ENCRYPTED_KEY, Reason.INVALID_CERTIFICATE,
-        CertificateCheck.Problem.UNSUPPORTED_KEY, Reason.INVALID_CERTIFICATE,
-        CertificateCheck.Problem.KEY_MISMATCH, Reason.KEY_MISMATCH,
-        CertificateCheck.Problem.BROKEN_CHAIN, Reason.INVALID_CERTIFICATE,
-        CertificateCheck.Problem.EXPIRED, Reason.CERTIFICATE_EXPIRED);
+    Map<CertificateCheck.Problem, Reason> expected =
+        Map.of(
+            CertificateCheck.Problem.UNPARSABLE_CERTIFICATE, Reason.INVALID_CERTIFICATE,
+            CertificateCheck.Problem.UNPARSABLE_KEY, Reason.INVALID_CERTIFICATE,
+            CertificateCheck.Problem.ENCRYPTED_KEY, Reason.INVALID_CERTIFICATE,
+            CertificateCheck.Problem.UNSUPPORTED_KEY, Reason.INVALID_CERTIFICATE,
+            CertificateCheck.Problem.KEY_MISMATCH, Reason.KEY_MISMATCH,
+            CertificateCheck.Problem.BROKEN_CHAIN, Reason.INVALID_CERTIFICATE,
+            CertificateCheck.Problem.EXPIRED, Reason.CERTIFICATE_EXPIRED);
     assertThat(expected).hasSize(CertificateCheck.Problem.values().length);
-    expected.forEach((problem, reason) ->
-        assertThat(CertificateResolver.reason(problem)).as(problem.name()).isEqualTo(reason));
+    expected.forEach(
+        (problem, reason) ->
+            assertThat(CertificateResolver.reason(problem)).as(problem.name()).isEqualTo(reason));
   }
 
   @Test
@@ -106,8 +111,8 @@ class CertificateResolverTest {
     Instant intermediateEnds = NOW.plus(Duration.ofDays(10));
     TestPki intermediate = TestPki.create(BEFORE, intermediateEnds);
     TestPki.Leaf leaf = intermediate.issue("shop.example.com");
-    CertificateResolver resolver = resolver(leaf.chainPem() + intermediate.caPem(), leaf.keyPem(),
-        NOW);
+    CertificateResolver resolver =
+        resolver(leaf.chainPem() + intermediate.caPem(), leaf.keyPem(), NOW);
     assertThat(resolver.resolve("shop", "tls").problem()).isNull();
     LastGoodCertificates lastGood = resolver.lastGood();
 

@@ -19,13 +19,19 @@ class CheckedSecretsTest {
   private static final X509Bundle BLOG =
       TestCertificates.ec("blog.example.com", NOW.minus(Duration.ofDays(1)), LATER);
 
-  private static final String SERVICE = """
+  private static final String SERVICE =
+      """
       apiVersion: v1
       kind: Service
       metadata: {name: web, namespace: shop}
       spec: {ports: [{name: http, port: 80}]}
       """;
-  private static final String INGRESS = ingress("shop", "web", null, """
+  private static final String INGRESS =
+      ingress(
+          "shop",
+          "web",
+          null,
+          """
       tls:
       - {hosts: [shop.example.com], secretName: shop-tls}
       - {hosts: [blog.example.com], secretName: blog-tls}
@@ -39,16 +45,23 @@ class CheckedSecretsTest {
   private final IngressTranslator translator = new IngressTranslator();
 
   private Translation translate(Translation previous, Instant now, String... yaml) {
-    return translator.translate(InMemoryClusterState.of(Fixtures.objects(yaml)),
+    return translator.translate(
+        InMemoryClusterState.of(Fixtures.objects(yaml)),
         TranslateOptions.defaults(),
         previous == null ? LastGoodCertificates.empty() : previous.lastGoodCertificates(),
-        previous == null ? CheckedSecrets.empty() : previous.checkedSecrets(), now);
+        previous == null ? CheckedSecrets.empty() : previous.checkedSecrets(),
+        now);
   }
 
   @Test
   void unchangedSecretsAreNotCheckedAgainAndTheTranslationIsTheSame() {
-    String[] objects = {OUR_CLASS, SERVICE, TestCertificates.secret("shop", "shop-tls", SHOP),
-        TestCertificates.secret("shop", "blog-tls", BLOG), INGRESS};
+    String[] objects = {
+      OUR_CLASS,
+      SERVICE,
+      TestCertificates.secret("shop", "shop-tls", SHOP),
+      TestCertificates.secret("shop", "blog-tls", BLOG),
+      INGRESS
+    };
     Translation first = translate(null, NOW, objects);
     Translation second = translate(first, NOW.plusSeconds(1), objects);
 
@@ -64,37 +77,68 @@ class CheckedSecretsTest {
 
   @Test
   void aChangedSecretIsCheckedAgain() {
-    Translation first = translate(null, NOW, OUR_CLASS, SERVICE,
-        TestCertificates.secret("shop", "shop-tls", SHOP),
-        TestCertificates.secret("shop", "blog-tls", BLOG), INGRESS);
+    Translation first =
+        translate(
+            null,
+            NOW,
+            OUR_CLASS,
+            SERVICE,
+            TestCertificates.secret("shop", "shop-tls", SHOP),
+            TestCertificates.secret("shop", "blog-tls", BLOG),
+            INGRESS);
     // blog-tls now pairs blog's certificate with shop's key.
-    Translation second = translate(first, NOW, OUR_CLASS, SERVICE,
-        TestCertificates.secret("shop", "shop-tls", SHOP),
-        TestCertificates.secret("shop", "blog-tls", BLOG.getCertificatePEM(),
-            SHOP.getPrivateKeyPEM()), INGRESS);
+    Translation second =
+        translate(
+            first,
+            NOW,
+            OUR_CLASS,
+            SERVICE,
+            TestCertificates.secret("shop", "shop-tls", SHOP),
+            TestCertificates.secret(
+                "shop", "blog-tls", BLOG.getCertificatePEM(), SHOP.getPrivateKeyPEM()),
+            INGRESS);
 
-    assertThat(second.diagnostics()).extracting(Diagnostic::reason)
+    assertThat(second.diagnostics())
+        .extracting(Diagnostic::reason)
         .containsExactly(Reason.KEY_MISMATCH);
   }
 
   @Test
   void aCheckedCertificateThatHasSinceExpiredIsRefused() {
-    String[] objects = {OUR_CLASS, SERVICE, TestCertificates.secret("shop", "shop-tls", SHOP),
-        TestCertificates.secret("shop", "blog-tls", BLOG), INGRESS};
+    String[] objects = {
+      OUR_CLASS,
+      SERVICE,
+      TestCertificates.secret("shop", "shop-tls", SHOP),
+      TestCertificates.secret("shop", "blog-tls", BLOG),
+      INGRESS
+    };
     Translation first = translate(null, NOW, objects);
     Translation expired = translate(first, LATER.plusSeconds(1), objects);
 
-    assertThat(expired.diagnostics()).extracting(Diagnostic::reason)
+    assertThat(expired.diagnostics())
+        .extracting(Diagnostic::reason)
         .containsExactly(Reason.CERTIFICATE_EXPIRED, Reason.CERTIFICATE_EXPIRED);
   }
 
   @Test
   void secretsNoLongerUsedAreEvicted() {
-    Translation first = translate(null, NOW, OUR_CLASS, SERVICE,
-        TestCertificates.secret("shop", "shop-tls", SHOP),
-        TestCertificates.secret("shop", "blog-tls", BLOG), INGRESS);
-    Translation second = translate(first, NOW, OUR_CLASS, SERVICE,
-        TestCertificates.secret("shop", "shop-tls", SHOP), INGRESS);
+    Translation first =
+        translate(
+            null,
+            NOW,
+            OUR_CLASS,
+            SERVICE,
+            TestCertificates.secret("shop", "shop-tls", SHOP),
+            TestCertificates.secret("shop", "blog-tls", BLOG),
+            INGRESS);
+    Translation second =
+        translate(
+            first,
+            NOW,
+            OUR_CLASS,
+            SERVICE,
+            TestCertificates.secret("shop", "shop-tls", SHOP),
+            INGRESS);
 
     assertThat(first.checkedSecrets().size()).isEqualTo(2);
     assertThat(second.checkedSecrets().size()).isEqualTo(1);

@@ -1,32 +1,39 @@
 package dev.weir.operator.translate;
 
-import dev.weir.dataplane.snapshot.Endpoint;
-import dev.weir.dataplane.snapshot.EndpointState;
-import dev.weir.dataplane.snapshot.Route;
-import dev.weir.dataplane.snapshot.Snapshot;
-import dev.weir.dataplane.snapshot.VirtualHost;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.EndpointState;
+import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.VirtualHost;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Short YAML for test objects, and a one-line-per-fact rendering of what a translation produced. */
+/**
+ * Short YAML for test objects, and a one-line-per-fact rendering of what a translation produced.
+ */
 final class Fixtures {
-  static final String OUR_CLASS = """
+  static final String OUR_CLASS =
+      """
       apiVersion: networking.k8s.io/v1
       kind: IngressClass
       metadata: {name: weir}
       spec: {controller: weir.dev/ingress-controller}
       """;
-  static final String OTHER_CLASS = """
+  static final String OTHER_CLASS =
+      """
       apiVersion: networking.k8s.io/v1
       kind: IngressClass
       metadata: {name: nginx}
       spec: {controller: k8s.io/ingress-nginx}
       """;
+
   /** Service shop/web: port 80 named http (pods listen on 8080), port 9000 unnamed (pods: 9090). */
-  static final String WEB_SERVICE = """
+  static final String WEB_SERVICE =
+      """
       apiVersion: v1
       kind: Service
       metadata: {name: web, namespace: shop}
@@ -56,20 +63,27 @@ final class Fixtures {
    * {@code created} may be null.
    */
   static String ingress(String namespace, String name, String created, String spec) {
-    return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name
-        + "\n  namespace: " + namespace
+    return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: "
+        + name
+        + "\n  namespace: "
+        + namespace
         + (created == null ? "" : "\n  creationTimestamp: \"" + created + "\"")
-        + "\nspec:\n" + (spec.contains("ingressClassName:") ? "" : "  ingressClassName: weir\n")
+        + "\nspec:\n"
+        + (spec.contains("ingressClassName:") ? "" : "  ingressClassName: weir\n")
         + spec.stripTrailing().indent(2);
   }
 
   /** An EndpointSlice of shop/web; {@code body} is YAML (addressType, endpoints, ports). */
   static String slice(String name, String body) {
-    return "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: " + name
-        + "\n  namespace: shop\n  labels: {kubernetes.io/service-name: web}\n" + body;
+    return "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: "
+        + name
+        + "\n  namespace: shop\n  labels: {kubernetes.io/service-name: web}\n"
+        + body;
   }
 
-  /** {@code host Type path -> backend} per route, {@code host (no routes)}, {@code default -> id}. */
+  /**
+   * {@code host Type path -> backend} per route, {@code host (no routes)}, {@code default -> id}.
+   */
   static List<String> routes(Snapshot s) {
     List<String> lines = new ArrayList<>();
     for (VirtualHost v : s.virtualHosts()) {
@@ -77,8 +91,14 @@ final class Fixtures {
         lines.add(v.host() + " (no routes)");
       }
       for (Route r : v.routes()) {
-        lines.add(v.host() + " " + (r.pathType() == dev.weir.dataplane.snapshot.PathType.EXACT
-            ? "Exact" : "Prefix") + " " + r.path() + " -> " + r.backend());
+        lines.add(
+            v.host()
+                + " "
+                + (r.pathType() == PathType.EXACT ? "Exact" : "Prefix")
+                + " "
+                + r.path()
+                + " -> "
+                + r.backend());
       }
     }
     if (s.defaultBackend() != null) {
@@ -89,8 +109,15 @@ final class Fixtures {
 
   /** {@code id: address:port, ...}, a non-ready state after a slash. */
   static List<String> backends(Snapshot s) {
-    return s.backends().stream().map(b -> (b.id() + " " + b.endpoints().stream()
-        .map(Fixtures::endpoint).collect(Collectors.joining(","))).stripTrailing())
+    return s.backends().stream()
+        .map(
+            b ->
+                (b.id()
+                        + " "
+                        + b.endpoints().stream()
+                            .map(Fixtures::endpoint)
+                            .collect(Collectors.joining(",")))
+                    .stripTrailing())
         .toList();
   }
 
@@ -99,25 +126,37 @@ final class Fixtures {
   }
 
   /**
-   * {@code host id}, {@code host (default)} or {@code host (retain)} per virtual host, then
-   * {@code default certificate id} or {@code default certificate (none)}.
+   * {@code host id}, {@code host (default)} or {@code host (retain)} per virtual host, then {@code
+   * default certificate id} or {@code default certificate (none)}.
    */
   static List<String> certificates(Snapshot s) {
     List<String> lines = new ArrayList<>();
     for (VirtualHost v : s.virtualHosts()) {
-      lines.add(v.host() + " " + (v.retainCertificate() ? "(retain)"
-          : v.certificate() == null ? "(default)" : v.certificate()));
+      lines.add(
+          v.host()
+              + " "
+              + (v.retainCertificate()
+                  ? "(retain)"
+                  : v.certificate() == null ? "(default)" : v.certificate()));
     }
-    lines.add("default certificate " + (s.defaultCertificate() == null ? "(none)"
-        : s.defaultCertificate()));
+    lines.add(
+        "default certificate "
+            + (s.defaultCertificate() == null ? "(none)" : s.defaultCertificate()));
     return lines;
   }
 
   /** {@code Kind namespace/name Reason}. */
   static List<String> diagnostics(Translation t) {
     return t.diagnostics().stream()
-        .map(d -> d.object().kind() + " " + d.object().namespace() + "/" + d.object().name() + " "
-            + d.reason().camelCase())
+        .map(
+            d ->
+                d.object().kind()
+                    + " "
+                    + d.object().namespace()
+                    + "/"
+                    + d.object().name()
+                    + " "
+                    + d.reason().camelCase())
         .toList();
   }
 }

@@ -2,62 +2,87 @@ package dev.weir.operator.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.dataplane.snapshot.VirtualHost;
-import dev.weir.dataplane.snapshot.Settings;
+import dev.weir.contract.snapshot.Settings;
+import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.operator.state.InMemoryClusterState;
+import dev.weir.operator.state.ObjectRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.netty.pkitesting.X509Bundle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The incremental translator gives exactly what the full one gives, whatever the sequence of
- * states that led to the current one: the full translator is the specification.
+ * The incremental translator gives exactly what the full one gives, whatever the sequence of states
+ * that led to the current one: the full translator is the specification.
  */
 class IncrementalTranslatorTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant BEFORE = NOW.minus(Duration.ofDays(30));
-  private static final X509Bundle ONE = TestCertificates.ec("h1.test", BEFORE, NOW.plus(Duration.ofDays(400)));
-  private static final X509Bundle TWO = TestCertificates.ec("h2.test", BEFORE, NOW.plus(Duration.ofDays(400)));
+  private static final X509Bundle ONE =
+      TestCertificates.ec("h1.test", BEFORE, NOW.plus(Duration.ofDays(400)));
+  private static final X509Bundle TWO =
+      TestCertificates.ec("h2.test", BEFORE, NOW.plus(Duration.ofDays(400)));
+
   /** Expires while a sequence runs: outcomes must change with time alone. */
-  private static final X509Bundle SHORT = TestCertificates.ec("h1.test", BEFORE, NOW.plus(Duration.ofDays(10)));
+  private static final X509Bundle SHORT =
+      TestCertificates.ec("h1.test", BEFORE, NOW.plus(Duration.ofDays(10)));
 
   /** Runs both translators over a sequence of states and compares every step. */
   private static final class Both {
     final IncrementalTranslator incremental = new IncrementalTranslator();
     final IngressTranslator full = new IngressTranslator();
     Translation lastFull;
-    /** What the compared translations held, so a test can show its sequences exercised it. */
-    final java.util.Set<String> seen = new java.util.TreeSet<>();
 
-    Translation step(InMemoryClusterState state, TranslateOptions options, Instant now, String what) {
-      Translation expected = full.translate(state, options,
-          lastFull == null ? LastGoodCertificates.empty() : lastFull.lastGoodCertificates(),
-          lastFull == null ? CheckedSecrets.empty() : lastFull.checkedSecrets(), now);
+    /** What the compared translations held, so a test can show its sequences exercised it. */
+    final Set<String> seen = new TreeSet<>();
+
+    Translation step(
+        InMemoryClusterState state, TranslateOptions options, Instant now, String what) {
+      Translation expected =
+          full.translate(
+              state,
+              options,
+              lastFull == null ? LastGoodCertificates.empty() : lastFull.lastGoodCertificates(),
+              lastFull == null ? CheckedSecrets.empty() : lastFull.checkedSecrets(),
+              now);
       Translation actual = incremental.translate(state, options, now);
       assertThat(actual.snapshot()).as("snapshot after %s", what).isEqualTo(expected.snapshot());
-      assertThat(actual.diagnostics()).as("diagnostics after %s", what)
+      assertThat(actual.diagnostics())
+          .as("diagnostics after %s", what)
           .containsExactlyElementsOf(expected.diagnostics());
-      assertThat(actual.ingresses()).as("ingresses after %s", what)
+      assertThat(actual.ingresses())
+          .as("ingresses after %s", what)
           .containsExactlyElementsOf(expected.ingresses());
-      assertThat(actual.lastGoodCertificates()).as("last good certificates after %s", what)
+      assertThat(actual.lastGoodCertificates())
+          .as("last good certificates after %s", what)
           .hasToString(expected.lastGoodCertificates().toString());
       lastFull = expected;
       actual.diagnostics().forEach(d -> seen.add(d.reason().camelCase()));
-      actual.snapshot().virtualHosts().forEach(v -> {
-        seen.add(v.certificate() != null ? "host with certificate" : "host without certificate");
-        if (v.retainCertificate()) {
-          seen.add("host retaining");
-        }
-      });
+      actual
+          .snapshot()
+          .virtualHosts()
+          .forEach(
+              v -> {
+                seen.add(
+                    v.certificate() != null ? "host with certificate" : "host without certificate");
+                if (v.retainCertificate()) {
+                  seen.add("host retaining");
+                }
+              });
       if (actual.snapshot().defaultBackend() != null) {
         seen.add("default backend");
       }
@@ -74,7 +99,8 @@ class IncrementalTranslatorTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("tableCases")
-  void agreesWithTheFullTranslationOnEveryTableCaseBuiltUpAndTornDown(IngressTranslatorTableTest.Case c) {
+  void agreesWithTheFullTranslationOnEveryTableCaseBuiltUpAndTornDown(
+      IngressTranslatorTableTest.Case c) {
     List<HasMetadata> objects = Fixtures.objects(c.yaml().toArray(String[]::new));
     Both both = new Both();
     // Object by object, then away again in the same order: every intermediate state as well.
@@ -82,7 +108,10 @@ class IncrementalTranslatorTest {
       both.step(InMemoryClusterState.of(objects.subList(0, i)), c.options(), NOW, i + " objects");
     }
     for (int i = 1; i <= objects.size(); i++) {
-      both.step(InMemoryClusterState.of(objects.subList(i, objects.size())), c.options(), NOW,
+      both.step(
+          InMemoryClusterState.of(objects.subList(i, objects.size())),
+          c.options(),
+          NOW,
           "removing " + i + " objects");
     }
   }
@@ -91,31 +120,40 @@ class IncrementalTranslatorTest {
   void listenerSettingsOfTheOptionsGoIntoEverySnapshot() {
     Settings settings = new Settings(512, 4096, 5_000, 8, 20_000, 2_000);
     TranslateOptions options = TranslateOptions.defaults().withSettings(settings);
-    List<HasMetadata> objects = Fixtures.objects(Fixtures.OUR_CLASS, Fixtures.WEB_SERVICE,
-        ingress("a", "one", null, rule("h1.test", "/", "web", "80")));
+    List<HasMetadata> objects =
+        Fixtures.objects(
+            Fixtures.OUR_CLASS,
+            Fixtures.WEB_SERVICE,
+            ingress("a", "one", null, rule("h1.test", "/", "web", "80")));
     Both both = new Both();
     Translation first = both.step(InMemoryClusterState.of(objects), options, NOW, "first");
     assertThat(first.snapshot().settings()).isEqualTo(settings);
-    Translation back = both.step(InMemoryClusterState.of(objects), TranslateOptions.defaults(),
-        NOW, "defaults again");
+    Translation back =
+        both.step(
+            InMemoryClusterState.of(objects), TranslateOptions.defaults(), NOW, "defaults again");
     assertThat(back.snapshot().settings()).isEqualTo(Settings.DEFAULTS);
   }
 
   @Test
   void unchangedHostsAndBackendsKeepTheirInstances() {
     IncrementalTranslator translator = new IncrementalTranslator();
-    List<HasMetadata> objects = new ArrayList<>(Fixtures.objects(Fixtures.OUR_CLASS,
-        Fixtures.WEB_SERVICE, ingress("a", "one", null, rule("h1.test", "/", "web", "80"))));
-    Translation first = translator.translate(InMemoryClusterState.of(objects),
-        TranslateOptions.defaults(), NOW);
+    List<HasMetadata> objects =
+        new ArrayList<>(
+            Fixtures.objects(
+                Fixtures.OUR_CLASS,
+                Fixtures.WEB_SERVICE,
+                ingress("a", "one", null, rule("h1.test", "/", "web", "80"))));
+    Translation first =
+        translator.translate(InMemoryClusterState.of(objects), TranslateOptions.defaults(), NOW);
     objects.addAll(Fixtures.objects(ingress("a", "two", null, rule("h2.test", "/", "web", "80"))));
-    Translation second = translator.translate(InMemoryClusterState.of(objects),
-        TranslateOptions.defaults(), NOW);
+    Translation second =
+        translator.translate(InMemoryClusterState.of(objects), TranslateOptions.defaults(), NOW);
 
     VirtualHost h1 = first.snapshot().virtualHosts().get(0);
     assertThat(second.snapshot().virtualHosts()).hasSize(2);
     assertThat(second.snapshot().virtualHosts().get(0)).isSameAs(h1);
-    assertThat(second.snapshot().backends()).as("no backend changed: the same list")
+    assertThat(second.snapshot().backends())
+        .as("no backend changed: the same list")
         .isSameAs(first.snapshot().backends());
     assertThat(second.snapshot().certificates()).isSameAs(first.snapshot().certificates());
   }
@@ -123,13 +161,21 @@ class IncrementalTranslatorTest {
   @Test
   void aCertificateThatExpiresIsRefusedOnceTimePassesThoughNoObjectChanged() {
     Both both = new Both();
-    InMemoryClusterState state = InMemoryClusterState.of(Fixtures.objects(Fixtures.OUR_CLASS,
-        Fixtures.WEB_SERVICE, TestCertificates.secret("a", "s1", SHORT),
-        ingress("a", "one", null, "tls: [{hosts: [h1.test], secretName: s1}]\n"
-            + rule("h1.test", "/", "web", "80"))));
+    InMemoryClusterState state =
+        InMemoryClusterState.of(
+            Fixtures.objects(
+                Fixtures.OUR_CLASS,
+                Fixtures.WEB_SERVICE,
+                TestCertificates.secret("a", "s1", SHORT),
+                ingress(
+                    "a",
+                    "one",
+                    null,
+                    "tls: [{hosts: [h1.test], secretName: s1}]\n"
+                        + rule("h1.test", "/", "web", "80"))));
     Translation before = both.step(state, TranslateOptions.defaults(), NOW, "start");
-    Translation after = both.step(state, TranslateOptions.defaults(), NOW.plus(Duration.ofDays(11)),
-        "expiry");
+    Translation after =
+        both.step(state, TranslateOptions.defaults(), NOW.plus(Duration.ofDays(11)), "expiry");
 
     assertThat(before.snapshot().virtualHosts().get(0).certificate()).isNotNull();
     // Its last good copy expires with it: data planes are asked to keep what they serve.
@@ -146,7 +192,7 @@ class IncrementalTranslatorTest {
    */
   @Test
   void agreesWithTheFullTranslationOverRandomSequencesOfChanges() {
-    java.util.Set<String> seen = new java.util.TreeSet<>();
+    Set<String> seen = new TreeSet<>();
     for (long seed = 1; seed <= 6; seed++) {
       Random random = new Random(seed);
       Map<String, String> cluster = new TreeMap<>();
@@ -176,34 +222,50 @@ class IncrementalTranslatorTest {
       }
       seen.addAll(both.seen);
     }
-    assertThat(seen).contains("host with certificate", "host without certificate",
-        "host retaining", "default backend", "default certificate", "ConflictingPath",
-        "ConflictingCertificate", "ConflictingDefaultBackend", "InvalidHost", "InvalidPath",
-        "UnsupportedBackend", "ServiceNotFound", "ServicePortNotFound", "SecretNotFound",
-        "InvalidCertificate", "KeyMismatch", "CertificateExpired", "ForbiddenSecret",
-        "CrossNamespaceSecret", "ForbiddenEndpointAddress");
+    assertThat(seen)
+        .contains(
+            "host with certificate",
+            "host without certificate",
+            "host retaining",
+            "default backend",
+            "default certificate",
+            "ConflictingPath",
+            "ConflictingCertificate",
+            "ConflictingDefaultBackend",
+            "InvalidHost",
+            "InvalidPath",
+            "UnsupportedBackend",
+            "ServiceNotFound",
+            "ServicePortNotFound",
+            "SecretNotFound",
+            "InvalidCertificate",
+            "KeyMismatch",
+            "CertificateExpired",
+            "ForbiddenSecret",
+            "CrossNamespaceSecret",
+            "ForbiddenEndpointAddress");
   }
 
-  private static InMemoryClusterState next(InMemoryClusterState state, List<HasMetadata> before,
-      List<HasMetadata> after) {
-    java.util.Set<HasMetadata> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  private static InMemoryClusterState next(
+      InMemoryClusterState state, List<HasMetadata> before, List<HasMetadata> after) {
+    Set<HasMetadata> kept = Collections.newSetFromMap(new IdentityHashMap<>());
     kept.addAll(before);
-    java.util.Set<dev.weir.operator.state.ObjectRef> present = new java.util.HashSet<>();
+    Set<ObjectRef> present = new HashSet<>();
     List<HasMetadata> changed = new ArrayList<>();
     for (HasMetadata o : after) {
-      present.add(dev.weir.operator.state.ObjectRef.of(o));
+      present.add(ObjectRef.of(o));
       if (!kept.contains(o)) {
         changed.add(o);
       }
     }
-    List<dev.weir.operator.state.ObjectRef> removed = before.stream()
-        .map(dev.weir.operator.state.ObjectRef::of).filter(r -> !present.contains(r)).toList();
+    List<ObjectRef> removed =
+        before.stream().map(ObjectRef::of).filter(r -> !present.contains(r)).toList();
     return state.with(changed, removed);
   }
 
   // Unchanged YAML parses to the same instances, as a source hands out the same object until it
   // changes; a changed one to new instances.
-  private final Map<String, List<HasMetadata>> parsedCache = new java.util.HashMap<>();
+  private final Map<String, List<HasMetadata>> parsedCache = new HashMap<>();
 
   private List<HasMetadata> parsed(String yaml) {
     return parsedCache.computeIfAbsent(yaml, y -> Fixtures.objects(y));
@@ -234,9 +296,16 @@ class IncrementalTranslatorTest {
           return "delete " + key;
         }
         String type = r.nextInt(6) == 0 ? "ExternalName" : "ClusterIP";
-        cluster.put(key, "apiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: "
-            + ns + "}\nspec:\n  type: " + type + "\n  ports:\n  - {name: http, port: 80}\n"
-            + (r.nextBoolean() ? "  - {name: admin, port: 9000}\n" : ""));
+        cluster.put(
+            key,
+            "apiVersion: v1\nkind: Service\nmetadata: {name: "
+                + name
+                + ", namespace: "
+                + ns
+                + "}\nspec:\n  type: "
+                + type
+                + "\n  ports:\n  - {name: http, port: 80}\n"
+                + (r.nextBoolean() ? "  - {name: admin, port: 9000}\n" : ""));
         return "put " + key;
       }
       case 5, 6 -> {
@@ -249,34 +318,56 @@ class IncrementalTranslatorTest {
         }
         StringBuilder endpoints = new StringBuilder();
         for (int i = 0; i < 1 + r.nextInt(3); i++) {
-          String address = r.nextInt(8) == 0 ? "127.0.0.1" : "10.0." + r.nextInt(2) + "." + r.nextInt(3);
-          String conditions = switch (r.nextInt(3)) {
-            case 0 -> "{ready: true}";
-            case 1 -> "{ready: false, serving: true, terminating: true}";
-            default -> "{ready: false}";
-          };
-          endpoints.append("- addresses: [").append(address).append("]\n  conditions: ")
-              .append(conditions).append('\n');
+          String address =
+              r.nextInt(8) == 0 ? "127.0.0.1" : "10.0." + r.nextInt(2) + "." + r.nextInt(3);
+          String conditions =
+              switch (r.nextInt(3)) {
+                case 0 -> "{ready: true}";
+                case 1 -> "{ready: false, serving: true, terminating: true}";
+                default -> "{ready: false}";
+              };
+          endpoints
+              .append("- addresses: [")
+              .append(address)
+              .append("]\n  conditions: ")
+              .append(conditions)
+              .append('\n');
         }
-        cluster.put(key, "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: "
-            + name + "\n  namespace: " + ns + "\n  labels: {kubernetes.io/service-name: " + service
-            + "}\naddressType: IPv4\nendpoints:\n" + endpoints + "ports:\n- {name: http, port: "
-            + (8080 + r.nextInt(2)) + "}\n");
+        cluster.put(
+            key,
+            "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: "
+                + name
+                + "\n  namespace: "
+                + ns
+                + "\n  labels: {kubernetes.io/service-name: "
+                + service
+                + "}\naddressType: IPv4\nendpoints:\n"
+                + endpoints
+                + "ports:\n- {name: http, port: "
+                + (8080 + r.nextInt(2))
+                + "}\n");
         return "put " + key;
       }
       case 7, 8 -> {
         String name = "s" + r.nextInt(3);
         String key = "secret/" + ns + "/" + name;
-        String yaml = switch (r.nextInt(7)) {
-          case 0 -> null;
-          case 1 -> TestCertificates.secret(ns, name, ONE);
-          case 2 -> TestCertificates.secret(ns, name, TWO);
-          case 3 -> TestCertificates.secret(ns, name, SHORT);
-          case 4 -> TestCertificates.secret(ns, name, "not a certificate", ONE.getPrivateKeyPEM());
-          case 5 -> TestCertificates.secret(ns, name, ONE.getCertificatePEM(), TWO.getPrivateKeyPEM());
-          default -> TestCertificates.secret(ns, name, TWO).replace("metadata: {",
-              "metadata: {labels: {weir.dev/control-channel: \"true\"}, ");
-        };
+        String yaml =
+            switch (r.nextInt(7)) {
+              case 0 -> null;
+              case 1 -> TestCertificates.secret(ns, name, ONE);
+              case 2 -> TestCertificates.secret(ns, name, TWO);
+              case 3 -> TestCertificates.secret(ns, name, SHORT);
+              case 4 ->
+                  TestCertificates.secret(ns, name, "not a certificate", ONE.getPrivateKeyPEM());
+              case 5 ->
+                  TestCertificates.secret(
+                      ns, name, ONE.getCertificatePEM(), TWO.getPrivateKeyPEM());
+              default ->
+                  TestCertificates.secret(ns, name, TWO)
+                      .replace(
+                          "metadata: {",
+                          "metadata: {labels: {weir.dev/control-channel: \"true\"}, ");
+            };
         if (yaml == null) {
           cluster.remove(key);
           return "delete " + key;
@@ -288,8 +379,12 @@ class IncrementalTranslatorTest {
         switch (r.nextInt(3)) {
           case 0 -> cluster.remove("class/weir");
           case 1 -> cluster.put("class/weir", Fixtures.OUR_CLASS);
-          default -> cluster.put("class/weir", Fixtures.OUR_CLASS.replace("metadata: {",
-              "metadata: {annotations: {ingressclass.kubernetes.io/is-default-class: \"true\"}, "));
+          default ->
+              cluster.put(
+                  "class/weir",
+                  Fixtures.OUR_CLASS.replace(
+                      "metadata: {",
+                      "metadata: {annotations: {ingressclass.kubernetes.io/is-default-class: \"true\"}, "));
         }
         return "class";
       }
@@ -302,26 +397,29 @@ class IncrementalTranslatorTest {
     switch (r.nextInt(5)) {
       case 0 -> spec.append("ingressClassName: nginx\n");
       case 1 -> spec.append("ingressClassName: \"\"\n");
-      default -> { } // Fixtures.ingress names our class
+      default -> {} // Fixtures.ingress names our class
     }
     if (r.nextInt(5) == 0) {
-      spec.append("defaultBackend: {service: {name: ").append(SERVICES[r.nextInt(3)])
+      spec.append("defaultBackend: {service: {name: ")
+          .append(SERVICES[r.nextInt(3)])
           .append(", port: {number: 80}}}\n");
     }
     if (r.nextBoolean()) {
       spec.append("tls:\n");
       for (int i = 0; i < 1 + r.nextInt(2); i++) {
-        String secret = switch (r.nextInt(6)) {
-          case 0 -> "other/s1";
-          case 1 -> "\"\"";
-          default -> "s" + r.nextInt(3);
-        };
-        String hosts = switch (r.nextInt(4)) {
-          case 0 -> "";
-          case 1 -> "hosts: [H1.test], ";
-          case 2 -> "hosts: [h2.test, \"*.w.test\"], ";
-          default -> "hosts: [h1.test], ";
-        };
+        String secret =
+            switch (r.nextInt(6)) {
+              case 0 -> "other/s1";
+              case 1 -> "\"\"";
+              default -> "s" + r.nextInt(3);
+            };
+        String hosts =
+            switch (r.nextInt(4)) {
+              case 0 -> "";
+              case 1 -> "hosts: [H1.test], ";
+              case 2 -> "hosts: [h2.test, \"*.w.test\"], ";
+              default -> "hosts: [h1.test], ";
+            };
         spec.append("- {").append(hosts).append("secretName: ").append(secret).append("}\n");
       }
     }
@@ -336,12 +434,23 @@ class IncrementalTranslatorTest {
       spec.append("http:\n    paths:\n");
       for (int j = 0; j < 1 + r.nextInt(2); j++) {
         String path = new String[] {"/", "/x", "/x/", "//bad"}[r.nextInt(4)];
-        String type = new String[] {"Prefix", "Exact", "ImplementationSpecific", "Regex"}[r.nextInt(4)];
-        String port = r.nextInt(4) == 0 ? "{name: http}" : r.nextInt(3) == 0 ? "{number: 9999}" : "{number: 80}";
-        String backend = r.nextInt(12) == 0 ? "{resource: {apiGroup: x.io, kind: Bucket, name: b}}"
-            : "{service: {name: " + SERVICES[r.nextInt(3)] + ", port: " + port + "}}";
-        spec.append("    - {path: \"").append(path).append("\", pathType: ").append(type)
-            .append(", backend: ").append(backend).append("}\n");
+        String type =
+            new String[] {"Prefix", "Exact", "ImplementationSpecific", "Regex"}[r.nextInt(4)];
+        String port =
+            r.nextInt(4) == 0
+                ? "{name: http}"
+                : r.nextInt(3) == 0 ? "{number: 9999}" : "{number: 80}";
+        String backend =
+            r.nextInt(12) == 0
+                ? "{resource: {apiGroup: x.io, kind: Bucket, name: b}}"
+                : "{service: {name: " + SERVICES[r.nextInt(3)] + ", port: " + port + "}}";
+        spec.append("    - {path: \"")
+            .append(path)
+            .append("\", pathType: ")
+            .append(type)
+            .append(", backend: ")
+            .append(backend)
+            .append("}\n");
       }
     }
     if (spec.toString().endsWith("rules:\n")) {
@@ -355,8 +464,14 @@ class IncrementalTranslatorTest {
   }
 
   private static String rule(String host, String path, String service, String port) {
-    return "rules:\n- host: " + host + "\n  http:\n    paths:\n    - {path: " + path
-        + ", pathType: Prefix, backend: {service: {name: " + service + ", port: {number: " + port
+    return "rules:\n- host: "
+        + host
+        + "\n  http:\n    paths:\n    - {path: "
+        + path
+        + ", pathType: Prefix, backend: {service: {name: "
+        + service
+        + ", port: {number: "
+        + port
         + "}}}}\n";
   }
 }

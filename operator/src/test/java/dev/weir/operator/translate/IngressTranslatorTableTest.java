@@ -15,16 +15,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Ingress semantics, one row per rule: input objects (YAML), expected routes, backends,
- * diagnostics and, for TLS Secrets that yield no certificate, what each host is served. Certificates
- * that load have their own tests (they need generated key pairs).
+ * Ingress semantics, one row per rule: input objects (YAML), expected routes, backends, diagnostics
+ * and, for TLS Secrets that yield no certificate, what each host is served. Certificates that load
+ * have their own tests (they need generated key pairs).
  */
 class IngressTranslatorTableTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
   private static final TranslateOptions DEFAULTS = TranslateOptions.defaults();
 
   /** A slice of shop/web with one ready pod per port. */
-  private static final String WEB_SLICE = slice("web-a", """
+  private static final String WEB_SLICE =
+      slice(
+          "web-a",
+          """
       addressType: IPv4
       endpoints:
       - addresses: [10.0.0.1]
@@ -34,7 +37,8 @@ class IngressTranslatorTableTest {
       - {port: 9090}
       """);
 
-  private static final String SIMPLE_RULE = """
+  private static final String SIMPLE_RULE =
+      """
       rules:
       - host: shop.example.com
         http:
@@ -44,13 +48,24 @@ class IngressTranslatorTableTest {
 
   /**
    * @param backends null when the case does not look at backends
-   * @param certificates per virtual host, then the default certificate
-   *     ({@link Fixtures#certificates}); null when the case does not look at them
+   * @param certificates per virtual host, then the default certificate ({@link
+   *     Fixtures#certificates}); null when the case does not look at them
    */
-  record Case(String name, List<String> yaml, TranslateOptions options, List<String> routes,
-      List<String> backends, List<String> diagnostics, List<String> certificates) {
-    Case(String name, List<String> yaml, TranslateOptions options, List<String> routes,
-        List<String> backends, List<String> diagnostics) {
+  record Case(
+      String name,
+      List<String> yaml,
+      TranslateOptions options,
+      List<String> routes,
+      List<String> backends,
+      List<String> diagnostics,
+      List<String> certificates) {
+    Case(
+        String name,
+        List<String> yaml,
+        TranslateOptions options,
+        List<String> routes,
+        List<String> backends,
+        List<String> diagnostics) {
       this(name, yaml, options, routes, backends, diagnostics, null);
     }
 
@@ -63,59 +78,135 @@ class IngressTranslatorTableTest {
   static Stream<Case> cases() {
     return Stream.of(
         // IngressClass selection
-        new Case("an Ingress naming our IngressClass is ours",
+        new Case(
+            "an Ingress naming our IngressClass is ours",
             List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, SIMPLE_RULE)),
             DEFAULTS,
             List.of("shop.example.com Prefix / -> shop/web:http"),
             List.of("shop/web:http 10.0.0.1:8080"),
             List.of()),
-        new Case("an Ingress of another controller's class is ignored without diagnostics",
-            List.of(OUR_CLASS, OTHER_CLASS, ingress("shop", "web", null,
-                "ingressClassName: nginx\n" + SIMPLE_RULE)),
-            DEFAULTS, List.of(), List.of(), List.of()),
-        new Case("an Ingress naming a class that does not exist is ignored",
-            List.of(OUR_CLASS, ingress("shop", "web", null, "ingressClassName: missing\n" + SIMPLE_RULE)),
-            DEFAULTS, List.of(), List.of(), List.of()),
-        new Case("an Ingress without a class is not ours by default",
-            List.of(OUR_CLASS, WEB_SERVICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
-            DEFAULTS, List.of(), List.of(), List.of()),
-        new Case("an Ingress without a class is ours when our IngressClass is the default",
-            List.of(OUR_CLASS.replace("metadata: {name: weir}", """
+        new Case(
+            "an Ingress of another controller's class is ignored without diagnostics",
+            List.of(
+                OUR_CLASS,
+                OTHER_CLASS,
+                ingress("shop", "web", null, "ingressClassName: nginx\n" + SIMPLE_RULE)),
+            DEFAULTS,
+            List.of(),
+            List.of(),
+            List.of()),
+        new Case(
+            "an Ingress naming a class that does not exist is ignored",
+            List.of(
+                OUR_CLASS,
+                ingress("shop", "web", null, "ingressClassName: missing\n" + SIMPLE_RULE)),
+            DEFAULTS,
+            List.of(),
+            List.of(),
+            List.of()),
+        new Case(
+            "an Ingress without a class is not ours by default",
+            List.of(
+                OUR_CLASS, WEB_SERVICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
+            DEFAULTS,
+            List.of(),
+            List.of(),
+            List.of()),
+        new Case(
+            "an Ingress without a class is ours when our IngressClass is the default",
+            List.of(
+                OUR_CLASS.replace(
+                    "metadata: {name: weir}",
+                    """
                 metadata:
                   name: weir
                   annotations: {ingressclass.kubernetes.io/is-default-class: "true"}"""),
-                WEB_SERVICE, WEB_SLICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
-            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:http"), null, List.of()),
-        new Case("another controller's default class does not make class-less Ingresses ours",
-            List.of(OUR_CLASS, OTHER_CLASS.replace("metadata: {name: nginx}", """
+                WEB_SERVICE,
+                WEB_SLICE,
+                withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of()),
+        new Case(
+            "another controller's default class does not make class-less Ingresses ours",
+            List.of(
+                OUR_CLASS,
+                OTHER_CLASS.replace(
+                    "metadata: {name: nginx}",
+                    """
                 metadata:
                   name: nginx
                   annotations: {ingressclass.kubernetes.io/is-default-class: "true"}"""),
-                WEB_SERVICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
-            DEFAULTS, List.of(), List.of(), List.of()),
-        new Case("watchIngressWithoutClass takes Ingresses without a class",
-            List.of(WEB_SERVICE, WEB_SLICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
+                WEB_SERVICE,
+                withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
+            DEFAULTS,
+            List.of(),
+            List.of(),
+            List.of()),
+        new Case(
+            "watchIngressWithoutClass takes Ingresses without a class",
+            List.of(
+                WEB_SERVICE, WEB_SLICE, withoutClass(ingress("shop", "web", null, SIMPLE_RULE))),
             DEFAULTS.withWatchIngressWithoutClass(true),
-            List.of("shop.example.com Prefix / -> shop/web:http"), null, List.of()),
-        new Case("watchIngressWithoutClass does not take an Ingress naming another class",
-            List.of(OTHER_CLASS, WEB_SERVICE, ingress("shop", "web", null,
-                "ingressClassName: nginx\n" + SIMPLE_RULE)),
-            DEFAULTS.withWatchIngressWithoutClass(true), List.of(), List.of(), List.of()),
-        new Case("the legacy class annotation naming our IngressClass selects us",
-            List.of(OUR_CLASS.replace("name: weir", "name: edge"), WEB_SERVICE, WEB_SLICE,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of()),
+        new Case(
+            "watchIngressWithoutClass does not take an Ingress naming another class",
+            List.of(
+                OTHER_CLASS,
+                WEB_SERVICE,
+                ingress("shop", "web", null, "ingressClassName: nginx\n" + SIMPLE_RULE)),
+            DEFAULTS.withWatchIngressWithoutClass(true),
+            List.of(),
+            List.of(),
+            List.of()),
+        new Case(
+            "the legacy class annotation naming our IngressClass selects us",
+            List.of(
+                OUR_CLASS.replace("name: weir", "name: edge"),
+                WEB_SERVICE,
+                WEB_SLICE,
                 legacyClass(ingress("shop", "web", null, SIMPLE_RULE), "edge")),
-            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:http"), null, List.of()),
-        new Case("the legacy class annotation with our class name needs no IngressClass object",
-            List.of(WEB_SERVICE, WEB_SLICE, legacyClass(ingress("shop", "web", null, SIMPLE_RULE), "weir")),
-            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:http"), null, List.of()),
-        new Case("the legacy class annotation naming another class is ignored",
-            List.of(OUR_CLASS, OTHER_CLASS, WEB_SERVICE,
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of()),
+        new Case(
+            "the legacy class annotation with our class name needs no IngressClass object",
+            List.of(
+                WEB_SERVICE,
+                WEB_SLICE,
+                legacyClass(ingress("shop", "web", null, SIMPLE_RULE), "weir")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of()),
+        new Case(
+            "the legacy class annotation naming another class is ignored",
+            List.of(
+                OUR_CLASS,
+                OTHER_CLASS,
+                WEB_SERVICE,
                 legacyClass(ingress("shop", "web", null, SIMPLE_RULE), "nginx")),
-            DEFAULTS.withWatchIngressWithoutClass(true), List.of(), List.of(), List.of()),
+            DEFAULTS.withWatchIngressWithoutClass(true),
+            List.of(),
+            List.of(),
+            List.of()),
 
         // Hosts
-        new Case("hosts are lower-cased, wildcards kept, a rule without host is '*'",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+        new Case(
+            "hosts are lower-cased, wildcards kept, a rule without host is '*'",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    """
                 rules:
                 - host: Shop.Example.COM
                   http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
@@ -124,12 +215,23 @@ class IngressTranslatorTableTest {
                 - http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
                 """)),
             DEFAULTS,
-            List.of("* Prefix / -> shop/web:80", "*.example.com Prefix / -> shop/web:80",
+            List.of(
+                "* Prefix / -> shop/web:80",
+                "*.example.com Prefix / -> shop/web:80",
                 "shop.example.com Prefix / -> shop/web:80"),
             List.of("shop/web:80 10.0.0.1:8080"),
             List.of()),
-        new Case("invalid hosts are diagnosed and their rules skipped; other rules stay",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+        new Case(
+            "invalid hosts are diagnosed and their rules skipped; other rules stay",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    """
                 rules:
                 - host: "under_score.example.com"
                   http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
@@ -140,16 +242,33 @@ class IngressTranslatorTableTest {
                 - host: ok.example.com
                   http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
                 """)),
-            DEFAULTS, List.of("ok.example.com Prefix / -> shop/web:80"), null,
-            List.of("Ingress shop/web InvalidHost", "Ingress shop/web InvalidHost",
+            DEFAULTS,
+            List.of("ok.example.com Prefix / -> shop/web:80"),
+            null,
+            List.of(
+                "Ingress shop/web InvalidHost",
+                "Ingress shop/web InvalidHost",
                 "Ingress shop/web InvalidHost")),
-        new Case("a rule with a host and no paths still claims its host",
+        new Case(
+            "a rule with a host and no paths still claims its host",
             List.of(OUR_CLASS, ingress("shop", "web", null, "rules: [{host: quiet.example.com}]")),
-            DEFAULTS, List.of("quiet.example.com (no routes)"), List.of(), List.of()),
+            DEFAULTS,
+            List.of("quiet.example.com (no routes)"),
+            List.of(),
+            List.of()),
 
         // Paths
-        new Case("Exact and Prefix are kept, ImplementationSpecific is Prefix, Prefix loses trailing slashes",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+        new Case(
+            "Exact and Prefix are kept, ImplementationSpecific is Prefix, Prefix loses trailing slashes",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    """
                 rules:
                 - host: shop.example.com
                   http:
@@ -161,14 +280,25 @@ class IngressTranslatorTableTest {
                     - {pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
                 """)),
             DEFAULTS,
-            List.of("shop.example.com Prefix / -> shop/web:80",
+            List.of(
+                "shop.example.com Prefix / -> shop/web:80",
                 "shop.example.com Exact /exact -> shop/web:80",
                 "shop.example.com Exact /exact/ -> shop/web:80",
                 "shop.example.com Prefix /impl -> shop/web:80",
                 "shop.example.com Prefix /prefix -> shop/web:80"),
-            null, List.of()),
-        new Case("regular expressions, dot segments, encoded slashes and relative paths are invalid",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+            null,
+            List.of()),
+        new Case(
+            "regular expressions, dot segments, encoded slashes and relative paths are invalid",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    """
                 rules:
                 - host: shop.example.com
                   http:
@@ -180,89 +310,212 @@ class IngressTranslatorTableTest {
                     - {path: /x, pathType: Regex, backend: {service: {name: web, port: {number: 80}}}}
                     - {path: /ok, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
                 """)),
-            DEFAULTS, List.of("shop.example.com Prefix /ok -> shop/web:80"), null,
-            List.of("Ingress shop/web InvalidPath", "Ingress shop/web InvalidPath",
-                "Ingress shop/web InvalidPath", "Ingress shop/web InvalidPath",
+            DEFAULTS,
+            List.of("shop.example.com Prefix /ok -> shop/web:80"),
+            null,
+            List.of(
+                "Ingress shop/web InvalidPath",
+                "Ingress shop/web InvalidPath",
+                "Ingress shop/web InvalidPath",
+                "Ingress shop/web InvalidPath",
                 "Ingress shop/web InvalidPath")),
 
         // Merging and conflicts
-        new Case("several Ingresses contribute paths to one host",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
+        new Case(
+            "several Ingresses contribute paths to one host",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
                 ingress("shop", "a", null, path("shop.example.com", "/a", "Prefix", "web", "80")),
                 ingress("shop", "b", null, path("shop.example.com", "/b", "Exact", "web", "http"))),
             DEFAULTS,
-            List.of("shop.example.com Prefix /a -> shop/web:80", "shop.example.com Exact /b -> shop/web:http"),
+            List.of(
+                "shop.example.com Prefix /a -> shop/web:80",
+                "shop.example.com Exact /b -> shop/web:http"),
             List.of("shop/web:80 10.0.0.1:8080", "shop/web:http 10.0.0.1:8080"),
             List.of()),
-        new Case("the same host, path and type in two Ingresses: the oldest wins",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
-                ingress("shop", "young", "2025-06-01T00:00:00Z", path("shop.example.com", "/", "Prefix", "web", "http")),
-                ingress("shop", "old", "2025-01-01T00:00:00Z", path("shop.example.com", "/", "Prefix", "web", "80"))),
-            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:80"),
+        new Case(
+            "the same host, path and type in two Ingresses: the oldest wins",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "young",
+                    "2025-06-01T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "http")),
+                ingress(
+                    "shop",
+                    "old",
+                    "2025-01-01T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "80"))),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:80"),
             List.of("shop/web:80 10.0.0.1:8080"),
             List.of("Ingress shop/young ConflictingPath")),
-        new Case("equal ages: namespace, then name decides",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
-                ingress("shop", "b", "2025-01-01T00:00:00Z", path("shop.example.com", "/", "Prefix", "web", "http")),
-                ingress("shop", "a", "2025-01-01T00:00:00Z", path("shop.example.com", "/", "Prefix", "web", "80"))),
-            DEFAULTS, List.of("shop.example.com Prefix / -> shop/web:80"), null,
-            List.of("Ingress shop/b ConflictingPath")),
-        new Case("Exact and Prefix on the same path do not conflict; /x and /x/ Prefix do",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
-                ingress("shop", "a", "2025-01-01T00:00:00Z", path("shop.example.com", "/x", "Prefix", "web", "80")),
-                ingress("shop", "b", "2025-02-01T00:00:00Z", path("shop.example.com", "/x", "Exact", "web", "http")),
-                ingress("shop", "c", "2025-03-01T00:00:00Z", path("shop.example.com", "/x/", "Prefix", "web", "http"))),
+        new Case(
+            "equal ages: namespace, then name decides",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "b",
+                    "2025-01-01T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "http")),
+                ingress(
+                    "shop",
+                    "a",
+                    "2025-01-01T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "80"))),
             DEFAULTS,
-            List.of("shop.example.com Exact /x -> shop/web:http", "shop.example.com Prefix /x -> shop/web:80"),
-            null, List.of("Ingress shop/c ConflictingPath")),
-        new Case("spec.defaultBackend becomes the default backend; the oldest wins",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
-                ingress("shop", "young", "2025-06-01T00:00:00Z",
+            List.of("shop.example.com Prefix / -> shop/web:80"),
+            null,
+            List.of("Ingress shop/b ConflictingPath")),
+        new Case(
+            "Exact and Prefix on the same path do not conflict; /x and /x/ Prefix do",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "a",
+                    "2025-01-01T00:00:00Z",
+                    path("shop.example.com", "/x", "Prefix", "web", "80")),
+                ingress(
+                    "shop",
+                    "b",
+                    "2025-02-01T00:00:00Z",
+                    path("shop.example.com", "/x", "Exact", "web", "http")),
+                ingress(
+                    "shop",
+                    "c",
+                    "2025-03-01T00:00:00Z",
+                    path("shop.example.com", "/x/", "Prefix", "web", "http"))),
+            DEFAULTS,
+            List.of(
+                "shop.example.com Exact /x -> shop/web:http",
+                "shop.example.com Prefix /x -> shop/web:80"),
+            null,
+            List.of("Ingress shop/c ConflictingPath")),
+        new Case(
+            "spec.defaultBackend becomes the default backend; the oldest wins",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "young",
+                    "2025-06-01T00:00:00Z",
                     "defaultBackend: {service: {name: web, port: {number: 9000}}}"),
-                ingress("shop", "old", "2025-01-01T00:00:00Z",
+                ingress(
+                    "shop",
+                    "old",
+                    "2025-01-01T00:00:00Z",
                     "defaultBackend: {service: {name: web, port: {name: http}}}")),
-            DEFAULTS, List.of("default -> shop/web:http"), List.of("shop/web:http 10.0.0.1:8080"),
+            DEFAULTS,
+            List.of("default -> shop/web:http"),
+            List.of("shop/web:http 10.0.0.1:8080"),
             List.of("Ingress shop/young ConflictingDefaultBackend")),
 
         // Backends and endpoints
-        new Case("a numbered port without a name maps to the slice port without a name",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
-                ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "9000"))),
-            DEFAULTS, null, List.of("shop/web:9000 10.0.0.1:9090"), List.of()),
-        new Case("endpoints come from every slice of the Service, each listed once",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, slice("web-b", """
+        new Case(
+            "a numbered port without a name maps to the slice port without a name",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "9000"))),
+            DEFAULTS,
+            null,
+            List.of("shop/web:9000 10.0.0.1:9090"),
+            List.of()),
+        new Case(
+            "endpoints come from every slice of the Service, each listed once",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                slice(
+                    "web-b",
+                    """
                 addressType: IPv4
                 endpoints:
                 - addresses: [10.0.0.2, 10.0.0.1]
                 ports: [{name: http, port: 8080}]
-                """), slice("other", """
+                """),
+                slice(
+                        "other",
+                        """
                 addressType: IPv4
                 endpoints: [{addresses: [10.9.9.9]}]
                 ports: [{name: http, port: 8080}]
-                """).replace("kubernetes.io/service-name: web", "kubernetes.io/service-name: api"),
-                ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
-            DEFAULTS, null, List.of("shop/web:http 10.0.0.1:8080,10.0.0.2:8080"), List.of()),
-        new Case("only ready endpoints while any is ready; not-ready ones never",
-            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+                """)
+                    .replace("kubernetes.io/service-name: web", "kubernetes.io/service-name: api"),
+                ingress(
+                    "shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS,
+            null,
+            List.of("shop/web:http 10.0.0.1:8080,10.0.0.2:8080"),
+            List.of()),
+        new Case(
+            "only ready endpoints while any is ready; not-ready ones never",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                slice(
+                    "web-a",
+                    """
                 addressType: IPv4
                 endpoints:
                 - {addresses: [10.0.0.1], conditions: {ready: true}}
                 - {addresses: [10.0.0.2], conditions: {ready: false, serving: true, terminating: true}}
                 - {addresses: [10.0.0.3], conditions: {ready: false, serving: false}}
                 ports: [{name: http, port: 8080}]
-                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
-            DEFAULTS, null, List.of("shop/web:http 10.0.0.1:8080"), List.of()),
-        new Case("serving-but-terminating endpoints when none is ready",
-            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+                """),
+                ingress(
+                    "shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS,
+            null,
+            List.of("shop/web:http 10.0.0.1:8080"),
+            List.of()),
+        new Case(
+            "serving-but-terminating endpoints when none is ready",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                slice(
+                    "web-a",
+                    """
                 addressType: IPv4
                 endpoints:
                 - {addresses: [10.0.0.2], conditions: {ready: false, serving: true, terminating: true}}
                 - {addresses: [10.0.0.3], conditions: {ready: false, serving: false, terminating: true}}
                 ports: [{name: http, port: 8080}]
-                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
-            DEFAULTS, null, List.of("shop/web:http 10.0.0.2:8080/TERMINATING"), List.of()),
-        new Case("a missing Service keeps the route on an empty backend (503, not a shorter prefix)",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+                """),
+                ingress(
+                    "shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS,
+            null,
+            List.of("shop/web:http 10.0.0.2:8080/TERMINATING"),
+            List.of()),
+        new Case(
+            "a missing Service keeps the route on an empty backend (503, not a shorter prefix)",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    """
                 rules:
                 - host: shop.example.com
                   http:
@@ -271,22 +524,39 @@ class IngressTranslatorTableTest {
                     - {path: /admin, pathType: Prefix, backend: {service: {name: admin, port: {number: 80}}}}
                 """)),
             DEFAULTS,
-            List.of("shop.example.com Prefix / -> shop/web:80", "shop.example.com Prefix /admin -> shop/admin:80"),
+            List.of(
+                "shop.example.com Prefix / -> shop/web:80",
+                "shop.example.com Prefix /admin -> shop/admin:80"),
             List.of("shop/admin:80", "shop/web:80 10.0.0.1:8080"),
             List.of("Ingress shop/web ServiceNotFound")),
-        new Case("a Service port that does not exist, by number or by name",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE,
+        new Case(
+            "a Service port that does not exist, by number or by name",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
                 ingress("shop", "a", null, path("shop.example.com", "/a", "Prefix", "web", "81")),
-                ingress("shop", "b", null, path("shop.example.com", "/b", "Prefix", "web", "https"))),
-            DEFAULTS, null, List.of("shop/web:81", "shop/web:https"),
+                ingress(
+                    "shop", "b", null, path("shop.example.com", "/b", "Prefix", "web", "https"))),
+            DEFAULTS,
+            null,
+            List.of("shop/web:81", "shop/web:https"),
             List.of("Ingress shop/a ServicePortNotFound", "Ingress shop/b ServicePortNotFound")),
-        new Case("ExternalName Services and resource backends are unsupported",
-            List.of(OUR_CLASS, """
+        new Case(
+            "ExternalName Services and resource backends are unsupported",
+            List.of(
+                OUR_CLASS,
+                """
                 apiVersion: v1
                 kind: Service
                 metadata: {name: ext, namespace: shop}
                 spec: {type: ExternalName, externalName: example.org}
-                """, ingress("shop", "web", null, """
+                """,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    """
                 rules:
                 - host: shop.example.com
                   http:
@@ -296,74 +566,172 @@ class IngressTranslatorTableTest {
                       pathType: Prefix
                       backend: {resource: {apiGroup: k8s.example.com, kind: StorageBucket, name: assets}}
                 """)),
-            DEFAULTS, null, List.of("shop/StorageBucket/assets", "shop/ext:80"),
+            DEFAULTS,
+            null,
+            List.of("shop/StorageBucket/assets", "shop/ext:80"),
             List.of("Ingress shop/web UnsupportedBackend", "Ingress shop/web UnsupportedBackend")),
-        new Case("loopback and link-local endpoints are refused in a cluster",
-            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+        new Case(
+            "loopback and link-local endpoints are refused in a cluster",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                slice(
+                    "web-a",
+                    """
                 addressType: IPv4
                 endpoints: [{addresses: [127.0.0.1, 169.254.169.254, 10.0.0.1]}]
                 ports: [{name: http, port: 8080}]
-                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
-            DEFAULTS, null, List.of("shop/web:http 10.0.0.1:8080"),
-            List.of("EndpointSlice shop/web-a ForbiddenEndpointAddress",
+                """),
+                ingress(
+                    "shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS,
+            null,
+            List.of("shop/web:http 10.0.0.1:8080"),
+            List.of(
+                "EndpointSlice shop/web-a ForbiddenEndpointAddress",
                 "EndpointSlice shop/web-a ForbiddenEndpointAddress")),
-        new Case("host-name endpoints (FQDN slices) are skipped: no data plane resolves names",
-            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+        new Case(
+            "host-name endpoints (FQDN slices) are skipped: no data plane resolves names",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                slice(
+                    "web-a",
+                    """
                 addressType: FQDN
                 endpoints: [{addresses: [pod.example.internal]}]
                 ports: [{name: http, port: 8080}]
-                """), slice("web-b", """
+                """),
+                slice(
+                    "web-b",
+                    """
                 addressType: IPv6
                 endpoints: [{addresses: ["fd00::1"]}]
                 ports: [{name: http, port: 8080}]
-                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
-            DEFAULTS, null, List.of("shop/web:http fd00::1:8080"),
+                """),
+                ingress(
+                    "shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS,
+            null,
+            List.of("shop/web:http fd00::1:8080"),
             List.of("EndpointSlice shop/web-a UnsupportedEndpointAddress")),
-        new Case("loopback endpoints are accepted when local endpoints are allowed (standalone)",
-            List.of(OUR_CLASS, WEB_SERVICE, slice("web-a", """
+        new Case(
+            "loopback endpoints are accepted when local endpoints are allowed (standalone)",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                slice(
+                    "web-a",
+                    """
                 addressType: IPv4
                 endpoints: [{addresses: [127.0.0.1]}]
                 ports: [{name: http, port: 8080}]
-                """), ingress("shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
-            DEFAULTS.withAllowLocalEndpoints(true), null, List.of("shop/web:http 127.0.0.1:8080"),
+                """),
+                ingress(
+                    "shop", "web", null, path("shop.example.com", "/", "Prefix", "web", "http"))),
+            DEFAULTS.withAllowLocalEndpoints(true),
+            null,
+            List.of("shop/web:http 127.0.0.1:8080"),
             List.of()),
 
         // TLS Secrets that give no certificate (certificates that load have their own tests)
-        new Case("a missing Secret makes its hosts retain the certificate data planes serve",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null,
-                "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n" + SIMPLE_RULE)),
-            DEFAULTS, null, null, List.of("Ingress shop/web SecretNotFound"),
+        new Case(
+            "a missing Secret makes its hosts retain the certificate data planes serve",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n" + SIMPLE_RULE)),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/web SecretNotFound"),
             List.of("shop.example.com (retain)", "default certificate (none)")),
-        new Case("an invalid Secret without a last good certificate makes its hosts retain",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, TestCertificates.secret("shop", "shop-tls",
-                "not a certificate", "not a key"), ingress("shop", "web", null,
-                "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n" + SIMPLE_RULE)),
-            DEFAULTS, null, null, List.of("Ingress shop/web InvalidCertificate"),
+        new Case(
+            "an invalid Secret without a last good certificate makes its hosts retain",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.secret("shop", "shop-tls", "not a certificate", "not a key"),
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n" + SIMPLE_RULE)),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/web InvalidCertificate"),
             List.of("shop.example.com (retain)", "default certificate (none)")),
-        new Case("a control-channel Secret is never served, even when valid",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, TestCertificates.secret("shop", "control-tls",
-                    TestCertificates.ec("shop.example.com", NOW.minusSeconds(86_400), NOW.plusSeconds(86_400 * 30))).replace(
-                    "metadata: {name: control-tls, namespace: shop}",
-                    "metadata: {name: control-tls, namespace: shop, labels: "
-                        + "{weir.dev/control-channel: \"true\"}}"),
-                ingress("shop", "web", null,
-                "tls: [{hosts: [shop.example.com], secretName: control-tls}]\n" + SIMPLE_RULE)),
-            DEFAULTS, null, null, List.of("Ingress shop/web ForbiddenSecret"),
+        new Case(
+            "a control-channel Secret is never served, even when valid",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.secret(
+                        "shop",
+                        "control-tls",
+                        TestCertificates.ec(
+                            "shop.example.com",
+                            NOW.minusSeconds(86_400),
+                            NOW.plusSeconds(86_400 * 30)))
+                    .replace(
+                        "metadata: {name: control-tls, namespace: shop}",
+                        "metadata: {name: control-tls, namespace: shop, labels: "
+                            + "{weir.dev/control-channel: \"true\"}}"),
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    "tls: [{hosts: [shop.example.com], secretName: control-tls}]\n" + SIMPLE_RULE)),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/web ForbiddenSecret"),
             List.of("shop.example.com (default)", "default certificate (none)")),
-        new Case("a refused Secret reference gives the default certificate, not retain",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null,
-                "tls: [{hosts: [shop.example.com], secretName: other/shop-tls}]\n" + SIMPLE_RULE)),
-            DEFAULTS, null, null, List.of("Ingress shop/web CrossNamespaceSecret"),
+        new Case(
+            "a refused Secret reference gives the default certificate, not retain",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    "tls: [{hosts: [shop.example.com], secretName: other/shop-tls}]\n"
+                        + SIMPLE_RULE)),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/web CrossNamespaceSecret"),
             List.of("shop.example.com (default)", "default certificate (none)")),
-        new Case("a missing Secret for the default certificate or host '*' cannot retain",
-            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, ingress("shop", "web", null, """
+        new Case(
+            "a missing Secret for the default certificate or host '*' cannot retain",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    """
                 tls:
                 - {secretName: default-tls}
                 - {hosts: ["*"], secretName: any-tls}
                 rules:
                 - http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
                 """)),
-            DEFAULTS, null, null,
+            DEFAULTS,
+            null,
+            null,
             List.of("Ingress shop/web SecretNotFound", "Ingress shop/web SecretNotFound"),
             List.of("* (default)", "default certificate (none)")));
   }
@@ -371,27 +739,46 @@ class IngressTranslatorTableTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void translates(Case c) {
-    Translation t = new IngressTranslator().translate(
-        InMemoryClusterState.of(Fixtures.objects(c.yaml().toArray(String[]::new))), c.options(),
-        LastGoodCertificates.empty(), NOW);
+    Translation t =
+        new IngressTranslator()
+            .translate(
+                InMemoryClusterState.of(Fixtures.objects(c.yaml().toArray(String[]::new))),
+                c.options(),
+                LastGoodCertificates.empty(),
+                NOW);
 
     if (c.routes() != null) {
       assertThat(Fixtures.routes(t.snapshot())).as("routes").containsExactlyElementsOf(c.routes());
     }
     if (c.backends() != null) {
-      assertThat(Fixtures.backends(t.snapshot())).as("backends").containsExactlyElementsOf(c.backends());
+      assertThat(Fixtures.backends(t.snapshot()))
+          .as("backends")
+          .containsExactlyElementsOf(c.backends());
     }
-    assertThat(Fixtures.diagnostics(t)).as("diagnostics").containsExactlyElementsOf(c.diagnostics());
+    assertThat(Fixtures.diagnostics(t))
+        .as("diagnostics")
+        .containsExactlyElementsOf(c.diagnostics());
     if (c.certificates() != null) {
-      assertThat(Fixtures.certificates(t.snapshot())).as("certificates")
+      assertThat(Fixtures.certificates(t.snapshot()))
+          .as("certificates")
           .containsExactlyElementsOf(c.certificates());
     }
   }
 
   private static String path(String host, String path, String type, String service, String port) {
-    String portField = port.chars().allMatch(Character::isDigit) ? "number: " + port : "name: " + port;
-    return "rules:\n- host: " + host + "\n  http:\n    paths:\n    - {path: " + path + ", pathType: "
-        + type + ", backend: {service: {name: " + service + ", port: {" + portField + "}}}}\n";
+    String portField =
+        port.chars().allMatch(Character::isDigit) ? "number: " + port : "name: " + port;
+    return "rules:\n- host: "
+        + host
+        + "\n  http:\n    paths:\n    - {path: "
+        + path
+        + ", pathType: "
+        + type
+        + ", backend: {service: {name: "
+        + service
+        + ", port: {"
+        + portField
+        + "}}}}\n";
   }
 
   private static String withoutClass(String ingressYaml) {
@@ -399,7 +786,9 @@ class IngressTranslatorTableTest {
   }
 
   private static String legacyClass(String ingressYaml, String className) {
-    return withoutClass(ingressYaml).replace("metadata:\n",
-        "metadata:\n  annotations: {kubernetes.io/ingress.class: " + className + "}\n");
+    return withoutClass(ingressYaml)
+        .replace(
+            "metadata:\n",
+            "metadata:\n  annotations: {kubernetes.io/ingress.class: " + className + "}\n");
   }
 }

@@ -2,9 +2,12 @@ package dev.weir.operator.translate;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
+import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Base64;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /** Generated key pairs and the TLS Secrets that carry them. */
@@ -13,8 +16,12 @@ final class TestCertificates {
 
   static {
     try {
-      CA = new CertificateBuilder().subject("CN=Weir Test CA").setIsCertificateAuthority(true)
-          .ecp256().buildSelfSigned();
+      CA =
+          new CertificateBuilder()
+              .subject("CN=Weir Test CA")
+              .setIsCertificateAuthority(true)
+              .ecp256()
+              .buildSelfSigned();
     } catch (Exception e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -30,9 +37,14 @@ final class TestCertificates {
     return build(new CertificateBuilder().rsa2048(), host, notBefore, notAfter);
   }
 
-  private static X509Bundle build(CertificateBuilder builder, String host, Instant notBefore, Instant notAfter) {
+  private static X509Bundle build(
+      CertificateBuilder builder, String host, Instant notBefore, Instant notAfter) {
     try {
-      return builder.subject("CN=" + host).addSanDnsName(host).notBefore(notBefore).notAfter(notAfter)
+      return builder
+          .subject("CN=" + host)
+          .addSanDnsName(host)
+          .notBefore(notBefore)
+          .notAfter(notAfter)
           .buildIssuedBy(CA);
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -47,7 +59,7 @@ final class TestCertificates {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       writer.writeObject(bundle.getKeyPair().getPrivate());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
     return out.toString();
@@ -59,15 +71,14 @@ final class TestCertificates {
    */
   private static String sec1(X509Bundle bundle) {
     try {
-      var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(
-          bundle.getKeyPair().getPrivate().getEncoded());
-      var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
-      var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(),
-          info.getPrivateKeyAlgorithm().getParameters());
+      var info = PrivateKeyInfo.getInstance(bundle.getKeyPair().getPrivate().getEncoded());
+      var inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+      var sec1 =
+          new ECPrivateKey(256, inner.getKey(), info.getPrivateKeyAlgorithm().getParameters());
       return "-----BEGIN EC PRIVATE KEY-----\n"
           + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(sec1.getEncoded())
           + "\n-----END EC PRIVATE KEY-----\n";
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -75,13 +86,18 @@ final class TestCertificates {
   /** A kubernetes.io/tls Secret as YAML, with base64 data. */
   static String secret(String namespace, String name, String certificatePem, String keyPem) {
     Base64.Encoder b64 = Base64.getEncoder();
-    return "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata: {name: " + name
-        + ", namespace: " + namespace + "}\ndata:\n  tls.crt: " + b64.encodeToString(certificatePem.getBytes())
-        + "\n  tls.key: " + b64.encodeToString(keyPem.getBytes()) + "\n";
+    return "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata: {name: "
+        + name
+        + ", namespace: "
+        + namespace
+        + "}\ndata:\n  tls.crt: "
+        + b64.encodeToString(certificatePem.getBytes())
+        + "\n  tls.key: "
+        + b64.encodeToString(keyPem.getBytes())
+        + "\n";
   }
 
   static String secret(String namespace, String name, X509Bundle bundle) {
     return secret(namespace, name, bundle.getCertificatePEM(), bundle.getPrivateKeyPEM());
   }
-
 }

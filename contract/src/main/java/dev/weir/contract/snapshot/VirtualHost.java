@@ -1,0 +1,50 @@
+package dev.weir.contract.snapshot;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The routes of one host name.
+ *
+ * @param host an exact name ({@code foo.example.com}), a single-label wildcard ({@code
+ *     *.example.com}: matches {@code a.example.com}, not {@code example.com} nor {@code
+ *     a.b.example.com}) or {@code *} for requests whose host no other virtual host claims (an
+ *     Ingress rule without a host)
+ * @param certificate id of the certificate served for this host over TLS; absent: the default one,
+ *     unless {@code retainCertificate}
+ * @param retainCertificate a certificate is configured for this host but cannot be served now (its
+ *     Secret is invalid or missing and the publisher has no good copy): keep serving the snapshot
+ *     certificate this data plane served the host before, or the default if it served none (a
+ *     freshly started data plane). Only without {@code certificate}, never on {@code *} (which has
+ *     no SNI name of its own). Absent: false. The operator sets it because data planes outlive
+ *     operator restarts, which lose the operator's in-memory last good certificates.
+ * @param routes path rules; order does not matter: Exact beats Prefix, the longest Prefix wins
+ * @param defaultBackend backend id for requests of this host that no route matches; absent: the
+ *     snapshot's default backend, else 404
+ */
+public record VirtualHost(
+    String host,
+    String certificate,
+    // A wrapper so that absent reads as false (FAIL_ON_NULL_FOR_PRIMITIVES refuses a missing
+    // primitive); left out of the JSON when false, so snapshots that never retain read as before.
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean retainCertificate,
+    List<Route> routes,
+    String defaultBackend) {
+  public static final String ANY_HOST = "*";
+
+  public VirtualHost {
+    retainCertificate = Boolean.TRUE.equals(retainCertificate);
+    routes = routes == null ? List.of() : List.copyOf(routes);
+  }
+
+  /** A virtual host that does not retain a certificate. */
+  public VirtualHost(String host, String certificate, List<Route> routes, String defaultBackend) {
+    this(host, certificate, false, routes, defaultBackend);
+  }
+
+  /** A virtual host whose configured certificate is unusable now: see {@code retainCertificate}. */
+  public static VirtualHost retainingCertificate(
+      String host, List<Route> routes, String defaultBackend) {
+    return new VirtualHost(host, null, true, routes, defaultBackend);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.weir.dataplane;
+
+import dev.weir.contract.admin.AdminServer;
+import dev.weir.contract.local.LocalDataplane;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.dataplane.demo.DemoBackends;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
+import java.util.List;
+
+/**
+ * The data plane as standalone mode runs it: listeners, and an admin port whose readiness follows
+ * the first applied snapshot. Registered in {@code META-INF/services}.
+ */
+public final class LocalDataplaneFactory implements LocalDataplane.Factory {
+
+  @Override
+  public LocalDataplane start(LocalDataplane.Options options) throws Exception {
+    DataplaneMetrics metrics = new DataplaneMetrics();
+    Dataplane dataplane =
+        Dataplane.start(
+            new Dataplane.Options(
+                options.bindAddress(),
+                options.httpPort(),
+                options.httpsPort(),
+                options.drainTimeout()),
+            metrics);
+    AdminServer admin;
+    try {
+      admin =
+          options.adminPort() < 0
+              ? null
+              : AdminServer.start(
+                  options.bindAddress(),
+                  options.adminPort(),
+                  metrics::scrape,
+                  dataplane::hasSnapshot);
+    } catch (Exception e) {
+      dataplane.shutdown();
+      throw e;
+    }
+    return new Local(dataplane, admin);
+  }
+
+  @Override
+  public AutoCloseable startDemoBackends(List<LocalDataplane.DemoPod> pods) throws Exception {
+    return DemoBackends.start(
+        pods.stream().map(p -> new DemoBackends.Pod(p.name(), p.address(), p.port())).toList());
+  }
+
+  private record Local(Dataplane dataplane, AdminServer admin) implements LocalDataplane {
+    @Override
+    public void apply(Snapshot snapshot) throws InvalidSnapshotException {
+      dataplane.apply(snapshot);
+    }
+
+    @Override
+    public int httpPort() {
+      return dataplane.httpPort();
+    }
+
+    @Override
+    public int httpsPort() {
+      return dataplane.httpsPort();
+    }
+
+    @Override
+    public int adminPort() {
+      return admin == null ? -1 : admin.port();
+    }
+
+    @Override
+    public void close() {
+      dataplane.shutdown();
+      if (admin != null) {
+        admin.close();
+      }
+    }
+  }
+}

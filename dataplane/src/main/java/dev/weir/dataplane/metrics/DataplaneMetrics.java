@@ -1,0 +1,177 @@
+package dev.weir.dataplane.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The data plane's meters. Meters are looked up once per (host, backend) and cached, so a request
+ * costs a map hit and a few atomic adds, not a registry lookup. Tags carry the matched virtual host
+ * (never the raw Host header, which a client controls) and backend ids; latency histograms use a
+ * fixed, short bucket list to keep the series count bounded at 10,000 hosts.
+ */
+public final class DataplaneMetrics {
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+    Duration.ofSeconds(10), Duration.ofSeconds(30)
+  };
+  private static final String NO_HOST = "_none";
+  private static final String NO_BACKEND = "_none";
+
+  private final PrometheusMeterRegistry registry;
+  private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
+  private final Timer downstreamLatency;
+  private final AtomicLong activeHttp = new AtomicLong();
+  private final AtomicLong activeHttps = new AtomicLong();
+  private final Counter fullHandshakes;
+  private final Counter resumedHandshakes;
+  private final Counter failedHandshakes;
+  private final AtomicLong snapshotVersion = new AtomicLong(-1);
+  private final Counter snapshotApplies;
+  private final Counter snapshotRejects;
+
+  public DataplaneMetrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.downstreamLatency =
+        Timer.builder("weir.downstream.latency")
+            .description(
+                "Time from a request's head arriving to its response's last byte being written")
+            .serviceLevelObjectives(LATENCY_BUCKETS)
+            .register(registry);
+    Gauge.builder("weir.connections.active", activeHttp, AtomicLong::get)
+        .description("Open client connections")
+        .tag("listener", "http")
+        .register(registry);
+    Gauge.builder("weir.connections.active", activeHttps, AtomicLong::get)
+        .description("Open client connections")
+        .tag("listener", "https")
+        .register(registry);
+    this.fullHandshakes = handshakeCounter("full");
+    this.resumedHandshakes = handshakeCounter("resumed");
+    this.failedHandshakes = handshakeCounter("failed");
+    Gauge.builder("weir.snapshot.version", snapshotVersion, AtomicLong::get)
+        .description("Version of the snapshot being served (-1 before the first)")
+        .register(registry);
+    this.snapshotApplies =
+        Counter.builder("weir.snapshot.applies")
+            .description("Snapshots applied")
+            .register(registry);
+    this.snapshotRejects =
+        Counter.builder("weir.snapshot.rejects")
+            .description("Snapshots refused as invalid; the previous one kept serving")
+            .register(registry);
+  }
+
+  private Counter handshakeCounter(String kind) {
+    return Counter.builder("weir.tls.handshakes")
+        .description("TLS handshakes on the HTTPS listener, by kind")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Meters of one (virtual host, backend) pair; either may be null for unrouted requests. */
+  public RouteMeters route(String virtualHost, String backend) {
+    RouteKey key =
+        new RouteKey(
+            virtualHost == null ? NO_HOST : virtualHost, backend == null ? NO_BACKEND : backend);
+    RouteMeters meters = routes.get(key);
+    return meters != null ? meters : routes.computeIfAbsent(key, this::newRouteMeters);
+  }
+
+  private RouteMeters newRouteMeters(RouteKey key) {
+    Counter[] byClass = new Counter[6];
+    for (int c = 1; c <= 5; c++) {
+      byClass[c] =
+          Counter.builder("weir.requests")
+              .description("Requests answered, by matched host, backend and status class")
+              .tag("host", key.host())
+              .tag("backend", key.backend())
+              .tag("status", c + "xx")
+              .register(registry);
+    }
+    return new RouteMeters(byClass, downstreamLatency);
+  }
+
+  /** Time an upstream took from request sent to response head received. */
+  public void upstreamLatency(String backend, long nanos) {
+    Timer timer = upstreamLatency.get(backend);
+    if (timer == null) {
+      timer =
+          upstreamLatency.computeIfAbsent(
+              backend,
+              b ->
+                  Timer.builder("weir.upstream.latency")
+                      .description(
+                          "Time from a request being sent upstream to the response head arriving")
+                      .tag("backend", b)
+                      .serviceLevelObjectives(LATENCY_BUCKETS)
+                      .register(registry));
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void connectionOpened(boolean tls) {
+    (tls ? activeHttps : activeHttp).incrementAndGet();
+  }
+
+  public void connectionClosed(boolean tls) {
+    (tls ? activeHttps : activeHttp).decrementAndGet();
+  }
+
+  public void handshake(boolean resumed) {
+    (resumed ? resumedHandshakes : fullHandshakes).increment();
+  }
+
+  public void handshakeFailed() {
+    failedHandshakes.increment();
+  }
+
+  public void snapshotApplied(long version) {
+    snapshotVersion.set(version);
+    snapshotApplies.increment();
+  }
+
+  public void snapshotRejected() {
+    snapshotRejects.increment();
+  }
+
+  private record RouteKey(String host, String backend) {}
+
+  /** Cached meters of one route; {@link #completed} is the only call on the request path. */
+  public static final class RouteMeters {
+    private final Counter[] byStatusClass;
+    private final Timer latency;
+
+    private RouteMeters(Counter[] byStatusClass, Timer latency) {
+      this.byStatusClass = byStatusClass;
+      this.latency = latency;
+    }
+
+    public void completed(int status, long durationNanos) {
+      int statusClass = status / 100;
+      if (statusClass >= 1 && statusClass <= 5) {
+        byStatusClass[statusClass].increment();
+      }
+      latency.record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+}

@@ -1,9 +1,0 @@
-package dev.weir.dataplane.snapshot;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
-
-/** How a backend spreads requests over its endpoints. */
-public enum BalancePolicy {
-  @JsonProperty("RoundRobin")
-  ROUND_ROBIN
-}

@@ -1,0 +1,397 @@
+package dev.weir.operator.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.InvalidSnapshotException;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotValidator;
+import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.control.OperatorClient;
+import dev.weir.dataplane.metrics.DataplaneMetrics;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Operator and data plane over the real mutually authenticated control channel on loopback. */
+class ControlChannelTest {
+  @TempDir static Path pki;
+  static Path operatorDir;
+  static Path dataplaneDir;
+  static Path strangerDir;
+  static X509Bundle ca;
+  static X509Bundle dataplaneBundle;
+
+  private final List<Snapshot> applied = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void issueCertificates() throws Exception {
+    ca =
+        new CertificateBuilder()
+            .subject("CN=weir-ca")
+            .ecp256()
+            .setIsCertificateAuthority(true)
+            .buildSelfSigned();
+    X509Bundle operator =
+        new CertificateBuilder()
+            .subject("CN=weir-operator")
+            .ecp256()
+            .addSanDnsName("localhost")
+            .addSanIpAddress("127.0.0.1")
+            .addExtendedKeyUsageServerAuth()
+            .buildIssuedBy(ca);
+    X509Bundle dataplane =
+        new CertificateBuilder()
+            .subject("CN=weir-dataplane")
+            .ecp256()
+            .addExtendedKeyUsageClientAuth()
+            .buildIssuedBy(ca);
+    X509Bundle otherCa =
+        new CertificateBuilder()
+            .subject("CN=other-ca")
+            .ecp256()
+            .setIsCertificateAuthority(true)
+            .buildSelfSigned();
+    X509Bundle stranger =
+        new CertificateBuilder()
+            .subject("CN=stranger")
+            .ecp256()
+            .addExtendedKeyUsageClientAuth()
+            .buildIssuedBy(otherCa);
+    dataplaneBundle = dataplane;
+    operatorDir = write("operator", operator, ca);
+    dataplaneDir = write("dataplane", dataplane, ca);
+    strangerDir = write("stranger", stranger, ca);
+  }
+
+  private static Path write(String name, X509Bundle bundle, X509Bundle trusted) throws Exception {
+    Path dir = Files.createDirectories(pki.resolve(name));
+    Files.writeString(dir.resolve("tls.crt"), bundle.getCertificatePEM());
+    Files.writeString(dir.resolve("tls.key"), bundle.getPrivateKeyPEM());
+    Files.writeString(dir.resolve("ca.crt"), trusted.getRootCertificatePEM());
+    return dir;
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+  }
+
+  @Test
+  void dataPlaneReceivesTheLatestSnapshotOnConnectThenEveryNewerOne() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    server.publish(snapshot(1));
+    OperatorClient client = track(client(server.port()));
+
+    await(() -> applied.size() == 1);
+    assertThat(applied.get(0).version()).isEqualTo(1);
+    await(
+        () -> server.dataPlanes().size() == 1 && server.dataPlanes().get(0).appliedVersion() == 1);
+    assertThat(server.dataPlanes().get(0).node()).isEqualTo("dp-0");
+
+    server.publish(snapshot(2));
+    await(() -> client.appliedVersion() == 2);
+    await(() -> server.dataPlanes().get(0).appliedVersion() == 2);
+    assertThat(applied).extracting(Snapshot::version).containsExactly(1L, 2L);
+    assertThat(applied.get(1).virtualHosts().get(0).host()).isEqualTo("v2.example.com");
+  }
+
+  @Test
+  void peerWithoutClientCertificateIsRefused() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    server.publish(snapshot(1));
+    SSLContext trustOnly = SSLContext.getInstance("TLSv1.3");
+    trustOnly.init(null, ca.toTrustManagerFactory().getTrustManagers(), null);
+
+    try (SSLSocket socket =
+        (SSLSocket) trustOnly.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5_000);
+      // TLS 1.3 reports the server's refusal of the missing certificate on the first read.
+      InputStream in = socket.getInputStream();
+      int read;
+      try {
+        read = in.read();
+      } catch (IOException refused) {
+        read = -1;
+      }
+      assertThat(read).isEqualTo(-1);
+    }
+    assertThat(server.dataPlanes()).isEmpty();
+  }
+
+  @Test
+  void peerWithCertificateFromAnotherCaIsRefused() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    server.publish(snapshot(1));
+    track(
+        new OperatorClient(
+                "127.0.0.1",
+                server.port(),
+                strangerDir,
+                "stranger",
+                applied::add,
+                new DataplaneMetrics())
+            .start());
+
+    Thread.sleep(1_000);
+    assertThat(applied).isEmpty();
+    assertThat(server.dataPlanes()).isEmpty();
+  }
+
+  @Test
+  void dataPlaneKeepsItsSnapshotWhileTheOperatorIsAwayAndResumesWhenItIsBack() throws Exception {
+    ControlServer first = ControlServer.start("127.0.0.1", 0, operatorDir);
+    int port = first.port();
+    first.publish(snapshot(1));
+    OperatorClient client = track(client(port));
+    await(() -> client.appliedVersion() == 1);
+
+    first.close();
+    await(() -> !client.connected());
+    assertThat(client.appliedVersion()).isEqualTo(1);
+
+    ControlServer second = track(ControlServer.start("127.0.0.1", port, operatorDir));
+    second.publish(snapshot(3));
+    await(() -> client.appliedVersion() == 3);
+    assertThat(applied).extracting(Snapshot::version).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void refusedSnapshotIsReportedAndThePreviousOneKept() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    server.publish(snapshot(1));
+    List<Snapshot> kept = new CopyOnWriteArrayList<>();
+    OperatorClient client =
+        track(
+            new OperatorClient(
+                    "127.0.0.1",
+                    server.port(),
+                    dataplaneDir,
+                    "dp-0",
+                    s -> {
+                      if (s.version() == 2) {
+                        throw new InvalidSnapshotException(
+                            "certificates[0]", "key does not match certificate");
+                      }
+                      kept.add(s);
+                    },
+                    new DataplaneMetrics())
+                .start());
+    await(() -> client.appliedVersion() == 1);
+
+    server.publish(snapshot(2));
+    await(() -> server.dataPlanes().get(0).lastError() != null);
+    assertThat(server.dataPlanes().get(0).lastError()).contains("key does not match");
+    assertThat(server.dataPlanes().get(0).appliedVersion()).isEqualTo(1);
+    assertThat(client.appliedVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void renewedOperatorCertificateIsServedToTheNextDataPlaneWithoutARestart() throws Exception {
+    Path dir = Files.createDirectories(pki.resolve("renewing"));
+    for (String f : List.of("tls.crt", "tls.key", "ca.crt")) {
+      Files.copy(operatorDir.resolve(f), dir.resolve(f));
+    }
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, dir));
+    assertThat(servedSubject(server.port())).contains("CN=weir-operator");
+
+    X509Bundle renewed =
+        new CertificateBuilder()
+            .subject("CN=weir-operator-renewed")
+            .ecp256()
+            .addSanDnsName("localhost")
+            .addSanIpAddress("127.0.0.1")
+            .addExtendedKeyUsageServerAuth()
+            .buildIssuedBy(ca);
+    Path staging = Files.createDirectories(pki.resolve("staging"));
+    write("staging", renewed, ca);
+    for (String f : List.of("tls.crt", "tls.key")) {
+      Files.move(staging.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    String subject = servedSubject(server.port());
+    while (!subject.contains("renewed") && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      subject = servedSubject(server.port());
+    }
+    assertThat(subject).contains("CN=weir-operator-renewed");
+  }
+
+  private static String servedSubject(int port) throws Exception {
+    SSLContext context = SSLContext.getInstance("TLSv1.3");
+    context.init(
+        dataplaneBundle.toKeyManagerFactory().getKeyManagers(),
+        ca.toTrustManagerFactory().getTrustManagers(),
+        null);
+    try (SSLSocket socket =
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      socket.startHandshake();
+      return ((X509Certificate) socket.getSession().getPeerCertificates()[0])
+          .getSubjectX500Principal()
+          .getName();
+    }
+  }
+
+  @Test
+  void slowReaderGetsOnlyTheLatestOfABurst() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    OperatorClient client = track(client(server.port()));
+    await(() -> server.dataPlanes().size() == 1);
+
+    for (int v = 1; v <= 200; v++) {
+      server.publish(snapshot(v));
+    }
+    await(() -> client.appliedVersion() == 200);
+    assertThat(applied.size()).isLessThanOrEqualTo(200);
+    assertThat(applied.get(applied.size() - 1).version()).isEqualTo(200);
+  }
+
+  @Test
+  void oneHostChangeReachesAConnectedDataPlaneAsADelta() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    Snapshot first = hosts(1, 2_000);
+    server.publish(first);
+    OperatorClient client = track(client(server.port()));
+    await(() -> client.appliedVersion() == 1);
+
+    Snapshot second = hosts(2, 2_001);
+    server.publish(second);
+    await(() -> client.appliedVersion() == 2);
+
+    assertThat(applied.get(1)).isEqualTo(second);
+    ControlServer.Sent sent = server.sent();
+    assertThat(sent.fullFrames()).isEqualTo(1);
+    assertThat(sent.deltaFrames()).isEqualTo(1);
+    assertThat(sent.deltaBytes()).isLessThan(1_024).isLessThan(sent.fullBytes() / 20);
+    assertThat(server.latestDeltaBytes()).isEqualTo(sent.deltaBytes());
+  }
+
+  @Test
+  void dataPlaneThatMissedAVersionGetsTheFullSnapshot() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    server.publish(hosts(1, 10));
+    // Refuses version 2 however it arrives, so it holds 1 when the delta from 2 to 3 comes.
+    OperatorClient client =
+        track(
+            new OperatorClient(
+                    "127.0.0.1",
+                    server.port(),
+                    dataplaneDir,
+                    "dp-0",
+                    s -> {
+                      if (s.version() == 2) {
+                        throw new InvalidSnapshotException(
+                            "virtualHosts[0]", "refused by this test");
+                      }
+                      applied.add(s);
+                    },
+                    new DataplaneMetrics())
+                .start());
+    await(() -> client.appliedVersion() == 1);
+
+    server.publish(hosts(2, 11));
+    await(() -> server.dataPlanes().get(0).lastError() != null);
+    Snapshot third = hosts(3, 12);
+    server.publish(third);
+    await(() -> client.appliedVersion() == 3);
+
+    assertThat(applied).extracting(Snapshot::version).containsExactly(1L, 3L);
+    assertThat(applied.get(1)).isEqualTo(third);
+    assertThat(server.sent().fullFrames()).isGreaterThanOrEqualTo(2);
+  }
+
+  private OperatorClient client(int port) {
+    return new OperatorClient(
+            "127.0.0.1", port, dataplaneDir, "dp-0", applied::add, new DataplaneMetrics())
+        .start();
+  }
+
+  private <T extends AutoCloseable> T track(T closeable) {
+    closeables.add(0, closeable);
+    return closeable;
+  }
+
+  private static Snapshot snapshot(long version) throws InvalidSnapshotException {
+    Snapshot s =
+        new Snapshot(
+            Snapshot.SCHEMA_VERSION,
+            version,
+            null,
+            List.of(
+                new VirtualHost(
+                    "v" + version + ".example.com",
+                    null,
+                    List.of(Route.prefix("/", "ns/svc:80")),
+                    null)),
+            List.of(Backend.of("ns/svc:80", List.of())),
+            null,
+            null,
+            null,
+            null);
+    SnapshotValidator.validate(s);
+    return s;
+  }
+
+  /** {@code count} hosts h-0 .. h-(count-1), each routed to its own backend, sorted. */
+  private static Snapshot hosts(long version, int count) throws InvalidSnapshotException {
+    TreeMap<String, VirtualHost> hosts = new TreeMap<>();
+    TreeMap<String, Backend> backends = new TreeMap<>();
+    for (int i = 0; i < count; i++) {
+      String backend = "ns/svc-" + i + ":80";
+      hosts.put(
+          "h-" + i + ".example.com",
+          new VirtualHost(
+              "h-" + i + ".example.com", null, List.of(Route.prefix("/", backend)), null));
+      backends.put(
+          backend,
+          Backend.of(
+              backend, List.of(Endpoint.ready("10.0." + (i / 250) + "." + (i % 250 + 1), 8080))));
+    }
+    Snapshot s =
+        new Snapshot(
+            Snapshot.SCHEMA_VERSION,
+            version,
+            null,
+            List.copyOf(hosts.values()),
+            List.copyOf(backends.values()),
+            null,
+            null,
+            null,
+            null);
+    SnapshotValidator.validate(s);
+    return s;
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+}
