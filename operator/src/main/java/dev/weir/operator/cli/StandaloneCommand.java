@@ -3,14 +3,17 @@ package dev.weir.operator.cli;
 import dev.weir.contract.cli.DurationConverter;
 import dev.weir.contract.cli.ListenerPorts;
 import dev.weir.contract.cli.Shutdown;
+import dev.weir.contract.local.LocalDataplane;
 import dev.weir.operator.Standalone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code standalone}: translation and an in-process data plane, fed from a manifest directory. */
 @Command(
@@ -63,9 +66,16 @@ final class StandaloneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(manifests)) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this),
+      throw new ParameterException(
+          new CommandLine(this),
           "--manifests: " + manifests.toAbsolutePath() + " is not a directory");
+    }
+    try {
+      LocalDataplane.factory();
+    } catch (IllegalStateException noDataplane) {
+      // weir-operator.jar is built without the data plane: say which jar has it, no stack trace.
+      System.err.println("standalone: " + noDataplane.getMessage());
+      return 2;
     }
     Standalone standalone =
         Standalone.start(
