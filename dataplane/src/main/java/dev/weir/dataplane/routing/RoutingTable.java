@@ -28,13 +28,10 @@ public final class RoutingTable<B> {
    * @param source the virtual host compiled, for the next compile to reuse
    */
   private record HostRoutes(
-      String name, PathMatcher<String> paths, String defaultBackend, VirtualHost source) {
+      String name, PathMatcher paths, String defaultBackend, VirtualHost source) {
     static HostRoutes compile(String name, VirtualHost vhost) {
       return new HostRoutes(
-          name,
-          PathMatcher.compile(vhost.routes(), Function.identity()),
-          vhost.defaultBackend(),
-          vhost);
+          name, PathMatcher.compile(vhost.routes()), vhost.defaultBackend(), vhost);
     }
   }
 
