@@ -2,7 +2,10 @@ package dev.weir.contract.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,6 +59,29 @@ class HostTableTest {
     HostTable<String> table = HostTable.<String>builder(2).put("a.com", "a").build();
     assertThat(table.match("a.com")).isEqualTo("a");
     assertThat(table.match("x.a.com")).isNull();
+  }
+
+  // Routing and SNI look up per request and per handshake: a normalised host found by its exact
+  // name costs no allocation, neither in HostName nor in the table.
+  @Test
+  void anExactLookupOfAnAlreadyNormalisedHostAllocatesNothing() {
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    assumeTrue(threads.isThreadAllocatedMemorySupported());
+    assumeTrue(threads.isThreadAllocatedMemoryEnabled());
+    long thread = Thread.currentThread().getId();
+    int lookups = 100_000;
+    int found = 0;
+    threads.getThreadAllocatedBytes(thread);
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < lookups; i++) {
+      if (TABLE.match(HostName.ofAuthority("x.foo.com")) != null) {
+        found++;
+      }
+    }
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+    assertThat(found).isEqualTo(lookups);
+    assertThat(allocated).as("bytes allocated by %d lookups", lookups).isLessThan(lookups);
   }
 
   @Test
