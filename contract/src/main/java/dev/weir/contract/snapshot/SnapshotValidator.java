@@ -1,5 +1,6 @@
 package dev.weir.contract.snapshot;
 
+import dev.weir.contract.host.HostName;
 import io.netty.util.NetUtil;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -8,19 +9,14 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks what JSON decoding cannot: required fields, references between ids, host and path syntax.
  * Certificates are only checked for presence here; the TLS layer parses them.
  */
 public final class SnapshotValidator {
-  // RFC 1123 labels, lower case; hosts are normalised to lower case before this check.
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-
   private SnapshotValidator() {}
 
   public static void validate(Snapshot s) throws InvalidSnapshotException {
@@ -29,7 +25,7 @@ public final class SnapshotValidator {
 
   /**
    * A snapshot that passed, with what a next validation by delta needs of it: its backend and
-   * certificate ids and its hosts (lower case to the host as written). Null indexes: not kept.
+   * certificate ids and its hosts (normalised to the host as written). Null indexes: not kept.
    */
   public record Validated(
       Snapshot snapshot,
@@ -91,12 +87,12 @@ public final class SnapshotValidator {
     if (!delta.upsertVirtualHosts().isEmpty() || !delta.removeVirtualHosts().isEmpty()) {
       hosts = new HashMap<>(hosts);
       for (String host : delta.removeVirtualHosts()) {
-        hosts.remove(host.toLowerCase(Locale.ROOT), host);
+        hosts.remove(HostName.normalise(host), host);
       }
       for (VirtualHost v : delta.upsertVirtualHosts()) {
         if (v.host() != null) {
           // The same host replaced is no duplicate of itself.
-          hosts.remove(v.host().toLowerCase(Locale.ROOT), v.host());
+          hosts.remove(HostName.normalise(v.host()), v.host());
         }
         checkVirtualHost(v, false, "virtualHosts", hosts, backendIds, certificateIds, problems);
       }
@@ -161,7 +157,7 @@ public final class SnapshotValidator {
       VirtualHost v = s.virtualHosts().get(i);
       boolean hostAdded = false;
       if (known.contains(v)) {
-        hostAdded = hosts.putIfAbsent(v.host().toLowerCase(Locale.ROOT), v.host()) == null;
+        hostAdded = hosts.putIfAbsent(HostName.normalise(v.host()), v.host()) == null;
         if (hostAdded && references(v, backendIds, certificateIds)) {
           continue;
         }
@@ -283,11 +279,10 @@ public final class SnapshotValidator {
       Set<String> backendIds,
       Set<String> certificateIds,
       List<String> problems) {
-    String hostProblem = hostProblem(v.host());
+    String hostProblem = HostName.problem(v.host());
     if (hostProblem != null) {
       problems.add(at + ".host: " + hostProblem);
-    } else if (!hostAdded
-        && hosts.putIfAbsent(v.host().toLowerCase(Locale.ROOT), v.host()) != null) {
+    } else if (!hostAdded && hosts.putIfAbsent(HostName.normalise(v.host()), v.host()) != null) {
       problems.add(at + ".host: duplicate host '" + v.host() + "'");
     }
     if (v.certificate() != null && !certificateIds.contains(v.certificate())) {
@@ -350,27 +345,12 @@ public final class SnapshotValidator {
     }
   }
 
-  /** Why {@code host} is not a valid virtual host name, or null when it is. */
+  /**
+   * Why {@code host} is not a valid virtual host name, or null when it is: {@link
+   * HostName#problem}, kept here for the operator until it calls that directly.
+   */
   public static String hostProblem(String host) {
-    if (isBlank(host)) {
-      return "is required";
-    }
-    if (host.equals(VirtualHost.ANY_HOST)) {
-      return null;
-    }
-    String name = host.toLowerCase(Locale.ROOT);
-    if (name.startsWith("*.")) {
-      name = name.substring(2);
-    }
-    if (name.length() > 253) {
-      return "'" + host + "' is longer than 253 characters";
-    }
-    for (String label : name.split("\\.", -1)) {
-      if (!LABEL.matcher(label).matches()) {
-        return "'" + host + "' is not a DNS name (a wildcard may only be a leading '*.')";
-      }
-    }
-    return null;
+    return HostName.problem(host);
   }
 
   private static void checkSettings(Settings t, List<String> problems) {

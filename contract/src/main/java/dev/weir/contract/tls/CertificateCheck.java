@@ -1,5 +1,6 @@
 package dev.weir.contract.tls;
 
+import dev.weir.contract.host.HostName;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;
@@ -323,7 +324,7 @@ public final class CertificateCheck {
           if (san.size() >= 2
               && Integer.valueOf(DNS_NAME).equals(san.get(0))
               && san.get(1) instanceof String name) {
-            names.add(SniNames.normalise(name));
+            names.add(HostName.normalise(name));
           }
         }
       }

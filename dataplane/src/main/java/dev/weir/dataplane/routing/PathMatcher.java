@@ -5,39 +5,37 @@ import dev.weir.contract.snapshot.Route;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The path rules of one virtual host, compiled for lookup. Exact rules are one hash lookup; Prefix
  * rules are found by looking up the request path cut at each of its {@code /} boundaries, longest
  * first, so the cost grows with the depth of the request path, not with the number of rules.
  */
-final class PathMatcher<B> {
-  private final Map<String, B> exact;
-  private final Map<String, B> prefixes;
+final class PathMatcher {
+  private final Map<String, String> exact;
+  private final Map<String, String> prefixes;
 
-  private PathMatcher(Map<String, B> exact, Map<String, B> prefixes) {
+  private PathMatcher(Map<String, String> exact, Map<String, String> prefixes) {
     this.exact = exact;
     this.prefixes = prefixes;
   }
 
-  static <B> PathMatcher<B> compile(List<Route> routes, Function<String, B> backends) {
-    Map<String, B> exact = new HashMap<>();
-    Map<String, B> prefixes = new HashMap<>();
+  static PathMatcher compile(List<Route> routes) {
+    Map<String, String> exact = new HashMap<>();
+    Map<String, String> prefixes = new HashMap<>();
     for (Route route : routes) {
-      B backend = backends.apply(route.backend());
       if (route.pathType() == PathType.EXACT) {
-        exact.putIfAbsent(route.path(), backend);
+        exact.putIfAbsent(route.path(), route.backend());
       } else {
-        prefixes.putIfAbsent(prefixKey(route.path()), backend);
+        prefixes.putIfAbsent(prefixKey(route.path()), route.backend());
       }
     }
-    return new PathMatcher<>(Map.copyOf(exact), Map.copyOf(prefixes));
+    return new PathMatcher(Map.copyOf(exact), Map.copyOf(prefixes));
   }
 
-  /** The backend of the best rule for {@code path}, or null. */
-  B match(String path) {
-    B found = exact.get(path);
+  /** The backend id of the best rule for {@code path}, or null. */
+  String match(String path) {
+    String found = exact.get(path);
     if (found != null || prefixes.isEmpty()) {
       return found;
     }

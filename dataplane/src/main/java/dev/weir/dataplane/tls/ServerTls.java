@@ -1,5 +1,6 @@
 package dev.weir.dataplane.tls;
 
+import dev.weir.contract.host.HostName;
 import dev.weir.contract.snapshot.Certificate;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Snapshot;
@@ -7,7 +8,6 @@ import dev.weir.contract.snapshot.SnapshotDelta;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.contract.tls.CertificateCheck;
 import dev.weir.contract.tls.LoadedCertificate;
-import dev.weir.contract.tls.SniNames;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -297,7 +297,7 @@ public final class ServerTls implements AutoCloseable {
         if (VirtualHost.ANY_HOST.equals(v.host())) {
           continue;
         }
-        String host = SniNames.normalise(v.host());
+        String host = HostName.normalise(v.host());
         if (v.certificate() != null) {
           nextIdByHost.put(host, v.certificate());
           continue;
@@ -445,7 +445,7 @@ public final class ServerTls implements AutoCloseable {
       if (VirtualHost.ANY_HOST.equals(host)) {
         return null;
       }
-      idByHost.remove(SniNames.normalise(host));
+      idByHost.remove(HostName.normalise(host));
     }
     Map<String, SslContext> addedHosts = new HashMap<>();
     for (VirtualHost v : added) {
@@ -458,7 +458,7 @@ public final class ServerTls implements AutoCloseable {
       }
       addedHosts.put(v.host(), cc == null ? lastStore.defaultContext() : cc.context);
       if (v.certificate() != null) {
-        idByHost.put(SniNames.normalise(v.host()), v.certificate());
+        idByHost.put(HostName.normalise(v.host()), v.certificate());
       }
     }
     certificateIdByHost = idByHost;
@@ -561,7 +561,7 @@ public final class ServerTls implements AutoCloseable {
       CachedContext cc =
           v.certificate() != null
               ? byId.get(v.certificate())
-              : retainedByHost.get(SniNames.normalise(v.host()));
+              : retainedByHost.get(HostName.normalise(v.host()));
       builder.virtualHost(v.host(), cc == null ? fallback : cc.context);
     }
     for (Certificate c : snapshot.certificates()) {

@@ -1,10 +1,9 @@
 package dev.weir.dataplane.tls;
 
-import dev.weir.contract.tls.SniNames;
+import dev.weir.contract.host.HostName;
+import dev.weir.contract.host.HostTable;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +12,7 @@ import java.util.Objects;
  * SNI name to server {@link SslContext} for one snapshot. Immutable; a new snapshot compiles a new
  * store. Never answers null.
  *
- * <p>Order, after lower-casing the name and dropping a trailing dot:
+ * <p>Order, after normalising the name ({@link HostName#normalise}):
  *
  * <ol>
  *   <li>a virtual host with exactly that name;
@@ -25,35 +24,23 @@ import java.util.Objects;
  *       host-less virtual host ({@code *}), else the self-signed one.
  * </ol>
  *
- * A virtual host without a certificate still claims its name and gets the default. Each step is one
- * hash lookup, so the cost does not depend on the number of hosts or certificates.
+ * A virtual host without a certificate still claims its name and gets the default. Virtual hosts
+ * and certificate names are two {@link HostTable}s (exact, then wildcard, each) asked in turn; each
+ * step is one hash lookup, so the cost does not depend on the number of hosts or certificates.
  */
 public final class SniCertificateStore implements Mapping<String, SslContext> {
-  private final Map<String, SslContext> exactHosts;
-  private final Map<String, SslContext> wildcardHosts;
-  private final Map<String, SslContext> exactNames;
-  private final Map<String, SslContext> wildcardNames;
+  // Virtual hosts other than "*": that one provides the default, which comes after the
+  // certificate names.
+  private final HostTable<SslContext> virtualHosts;
+  private final HostTable<SslContext> certificateNames;
   private final SslContext defaultContext;
 
-  private SniCertificateStore(Builder b) {
-    this(
-        Map.copyOf(b.exactHosts),
-        Map.copyOf(b.wildcardHosts),
-        Map.copyOf(b.exactNames),
-        Map.copyOf(b.wildcardNames),
-        b.defaultContext);
-  }
-
   private SniCertificateStore(
-      Map<String, SslContext> exactHosts,
-      Map<String, SslContext> wildcardHosts,
-      Map<String, SslContext> exactNames,
-      Map<String, SslContext> wildcardNames,
+      HostTable<SslContext> virtualHosts,
+      HostTable<SslContext> certificateNames,
       SslContext defaultContext) {
-    this.exactHosts = exactHosts;
-    this.wildcardHosts = wildcardHosts;
-    this.exactNames = exactNames;
-    this.wildcardNames = wildcardNames;
+    this.virtualHosts = virtualHosts;
+    this.certificateNames = certificateNames;
     this.defaultContext = defaultContext;
   }
 
@@ -66,60 +53,30 @@ public final class SniCertificateStore implements Mapping<String, SslContext> {
     if (sniHostname == null || sniHostname.isEmpty()) {
       return defaultContext;
     }
-    String name = SniNames.normalise(sniHostname);
-    SslContext context = exactHosts.get(name);
-    if (context != null) {
-      return context;
+    String name = HostName.normalise(sniHostname);
+    String parent = HostName.wildcardParent(name);
+    SslContext context = virtualHosts.match(name, parent);
+    if (context == null) {
+      context = certificateNames.match(name, parent);
     }
-    String parent = SniNames.wildcardParent(name);
-    if (parent != null && (context = wildcardHosts.get(parent)) != null) {
-      return context;
-    }
-    if ((context = exactNames.get(name)) != null) {
-      return context;
-    }
-    if (parent != null && (context = wildcardNames.get(parent)) != null) {
-      return context;
-    }
-    return defaultContext;
+    return context != null ? context : defaultContext;
   }
 
   /**
    * This store with the virtual hosts {@code removed} (names) taken out and {@code added} (name to
-   * context) put in, in that order; certificate names and the default stay. The host maps are
-   * copied, the rest shared: a host change costs a copy of a hash table, not a rebuild of every
+   * context) put in, in that order; certificate names and the default stay. The changed host table
+   * is copied, the rest shared: a host change costs a copy of a hash table, not a rebuild of every
    * entry from the snapshot.
    */
   SniCertificateStore withVirtualHosts(List<String> removed, Map<String, SslContext> added) {
-    Map<String, SslContext> exact = new HashMap<>(exactHosts);
-    Map<String, SslContext> wildcard = wildcardHosts;
-    boolean wildcardChanged = false;
+    HostTable.Builder<SslContext> hosts = virtualHosts.toBuilder();
     for (String host : removed) {
-      String name = SniNames.normalise(host);
-      if (name.startsWith("*.")) {
-        wildcard = wildcardChanged ? wildcard : new HashMap<>(wildcard);
-        wildcardChanged = true;
-        wildcard.remove(name.substring(2));
-      } else {
-        exact.remove(name);
-      }
+      hosts.remove(HostName.normalise(host));
     }
     for (Map.Entry<String, SslContext> e : added.entrySet()) {
-      String name = SniNames.normalise(e.getKey());
-      if (name.startsWith("*.")) {
-        wildcard = wildcardChanged ? wildcard : new HashMap<>(wildcard);
-        wildcardChanged = true;
-        wildcard.put(name.substring(2), e.getValue());
-      } else {
-        exact.put(name, e.getValue());
-      }
+      hosts.put(HostName.normalise(e.getKey()), e.getValue());
     }
-    return new SniCertificateStore(
-        Collections.unmodifiableMap(exact),
-        wildcardChanged ? Collections.unmodifiableMap(wildcard) : wildcard,
-        exactNames,
-        wildcardNames,
-        defaultContext);
+    return new SniCertificateStore(hosts.build(), certificateNames, defaultContext);
   }
 
   /** The context served for unknown or missing names. */
@@ -129,52 +86,46 @@ public final class SniCertificateStore implements Mapping<String, SslContext> {
 
   @Override
   public String toString() {
-    return "SniCertificateStore[hosts="
-        + exactHosts.size()
-        + ", wildcardHosts="
-        + wildcardHosts.size()
+    return "SniCertificateStore[virtualHosts="
+        + virtualHosts
         + ", certificateNames="
-        + (exactNames.size() + wildcardNames.size())
+        + certificateNames
         + "]";
   }
 
   static final class Builder {
-    private final Map<String, SslContext> exactHosts = new HashMap<>();
-    private final Map<String, SslContext> wildcardHosts = new HashMap<>();
-    private final Map<String, SslContext> exactNames = new HashMap<>();
-    private final Map<String, SslContext> wildcardNames = new HashMap<>();
+    private final HostTable.Builder<SslContext> virtualHosts = HostTable.builder();
+    private final HostTable.Builder<SslContext> certificateNames = HostTable.builder();
     private final SslContext defaultContext;
 
     private Builder(SslContext defaultContext) {
       this.defaultContext = Objects.requireNonNull(defaultContext, "defaultContext");
     }
 
-    /** A virtual host name ({@code foo.com} or {@code *.foo.com}) and the context it serves. */
+    /**
+     * A virtual host name ({@code foo.com} or {@code *.foo.com}, not {@code *}) and its context.
+     */
     Builder virtualHost(String host, SslContext context) {
-      String name = SniNames.normalise(host);
-      if (name.startsWith("*.")) {
-        wildcardHosts.put(name.substring(2), context);
-      } else {
-        exactHosts.put(name, context);
-      }
+      virtualHosts.put(HostName.normalise(host), context);
       return this;
     }
 
     /** A certificate's own DNS names; the first certificate to name a host keeps it. */
     Builder certificateNames(List<String> dnsNames, SslContext context) {
       for (String dnsName : dnsNames) {
-        String name = SniNames.normalise(dnsName);
-        if (name.startsWith("*.")) {
-          wildcardNames.putIfAbsent(name.substring(2), context);
-        } else if (!name.contains("*")) {
-          exactNames.putIfAbsent(name, context);
+        String name = HostName.normalise(dnsName);
+        // Only a leading "*." makes a wildcard here; a name with any other '*' is left out, and
+        // "*" alone must not become the catch-all, which would answer before the default.
+        if (HostName.isWildcard(name) || name.indexOf('*') < 0) {
+          certificateNames.putIfAbsent(name, context);
         }
       }
       return this;
     }
 
     SniCertificateStore build() {
-      return new SniCertificateStore(this);
+      return new SniCertificateStore(
+          virtualHosts.build(), certificateNames.build(), defaultContext);
     }
   }
 }

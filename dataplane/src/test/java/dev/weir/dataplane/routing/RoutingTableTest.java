@@ -144,11 +144,26 @@ class RoutingTableTest {
   }
 
   @Test
-  void normalizeHostStripsPortCaseAndTrailingDot() {
-    assertThat(RoutingTable.normalizeHost("Example.COM:80")).isEqualTo("example.com");
-    assertThat(RoutingTable.normalizeHost("example.com.")).isEqualTo("example.com");
-    assertThat(RoutingTable.normalizeHost("[::1]:443")).isEqualTo("[::1]");
-    assertThat(RoutingTable.normalizeHost("10.0.0.1")).isEqualTo("10.0.0.1");
+  void withRemovesAndReplacesExactWildcardAndCatchAllHostsLeavingTheOldTable() {
+    RoutingTable<String> changed =
+        TABLE.with(
+            List.of(
+                new VirtualHost("*.FOO.com", null, List.of(Route.prefix("/", "wild-foo-2")), null),
+                new VirtualHost("new.com", null, List.of(Route.prefix("/", "new")), null)),
+            List.of("Foo.com", "*", "*.foo.com"),
+            Function.identity(),
+            null);
+
+    assertThat(changed.match("foo.com", "/app")).isNull();
+    assertThat(changed.match("bar.foo.com", "/").backend()).isEqualTo("wild-foo-2");
+    assertThat(changed.match("bar.foo.com", "/").virtualHost()).isEqualTo("*.foo.com");
+    assertThat(changed.match("new.com", "/x").backend()).isEqualTo("new");
+    assertThat(changed.match("unknown.com", "/any")).isNull();
+    assertThat(changed.match("bar.com", "/only").backend()).isEqualTo("bar-only");
+
+    assertThat(TABLE.match("foo.com", "/app").backend()).isEqualTo("foo-app");
+    assertThat(TABLE.match("bar.foo.com", "/").backend()).isEqualTo("wild-foo");
+    assertThat(TABLE.match("new.com", "/any").backend()).isEqualTo("any-host");
   }
 
   private static Snapshot snapshot(VirtualHost... hosts) {
