@@ -18,34 +18,15 @@ final class TestSnapshots {
   private TestSnapshots() {}
 
   static Snapshot snapshot(long version, List<VirtualHost> hosts, List<Backend> backends) {
-    return new Snapshot(
-        Snapshot.SCHEMA_VERSION, version, null, hosts, backends, null, null, null, null);
+    return Snapshot.builder().version(version).virtualHosts(hosts).backends(backends).build();
   }
 
   static Snapshot withSettings(Snapshot s, Settings settings) {
-    return new Snapshot(
-        s.schemaVersion(),
-        s.version(),
-        settings,
-        s.virtualHosts(),
-        s.backends(),
-        s.certificates(),
-        s.ticketKeys(),
-        s.defaultBackend(),
-        s.defaultCertificate());
+    return s.toBuilder().settings(settings).build();
   }
 
   static Snapshot withDefaultBackend(Snapshot s, String backend) {
-    return new Snapshot(
-        s.schemaVersion(),
-        s.version(),
-        s.settings(),
-        s.virtualHosts(),
-        s.backends(),
-        s.certificates(),
-        s.ticketKeys(),
-        backend,
-        s.defaultCertificate());
+    return s.toBuilder().defaultBackend(backend).build();
   }
 
   /** Every host and path to one backend. */

@@ -122,7 +122,7 @@ class StandaloneTest {
                 0,
                 Duration.ofSeconds(1),
                 false,
-                new Settings(0, 1024, 0, 0, 0, 0)));
+                Settings.builder().maxHeaderBytes(1024).build()));
     String head = "GET / HTTP/1.1\r\nHost: nothing.example\r\nConnection: close\r\n";
     assertThat(RawHttp.exchange(standalone.httpPort(), head + "\r\n").status()).isEqualTo(404);
     assertThat(
