@@ -3,9 +3,9 @@ package dev.weir.operator.publish;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.SnapshotUpdate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -28,13 +28,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Versions are wall-clock milliseconds, made strictly increasing: comparable across operator
  * replicas and restarts, so a data plane's reported version says how fresh its configuration is. A
- * translation equal to the last published one (but for its version) is not published again.
+ * translation equal to the last published one (but for its version) is not published again. Each
+ * snapshot is published with its delta from the one published before it, computed here once for
+ * every receiver.
  */
 public final class SnapshotPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
 
   private final Supplier<Snapshot> translate;
-  private final Consumer<Snapshot> publish;
+  private final Consumer<SnapshotUpdate> publish;
   private final long quietNanos;
   private final long maxDelayNanos;
   private final Clock clock;
@@ -48,11 +50,12 @@ public final class SnapshotPublisher implements AutoCloseable {
 
   /**
    * @param translate builds a snapshot from the current cluster state (its version is replaced)
-   * @param publish receives each new snapshot, on the publisher's thread
+   * @param publish receives each new snapshot with its delta, on the publisher's thread
+   * @param clock the wall clock versions are read from
    */
   public SnapshotPublisher(
       Supplier<Snapshot> translate,
-      Consumer<Snapshot> publish,
+      Consumer<SnapshotUpdate> publish,
       Duration quiet,
       Duration maxDelay,
       Clock clock) {
@@ -117,41 +120,52 @@ public final class SnapshotPublisher implements AutoCloseable {
       markRunEnd();
       return;
     }
-    if (lastPublished != null) {
-      // Rebuilt on the last published snapshot: equal, but sharing its unchanged hosts, backends
-      // and certificates. The fresh translation then dies young, and what survives a change is
-      // the change: at 10,000 Ingresses, keeping every new copy made each one-host change promote
-      // megabytes and pause in young collections for longer than the translation itself took.
-      Optional<SnapshotDelta> delta =
-          SnapshotDelta.between(lastPublished, next.withVersion(lastPublished.version()));
-      if (delta.isPresent()
-          ? delta.get().isEmpty()
-          : Objects.equals(next.withVersion(0), lastPublished.withVersion(0))) {
-        markRunEnd();
-        return;
-      }
-      if (delta.isPresent()) {
-        try {
-          next = delta.get().applyTo(lastPublished);
-        } catch (InvalidSnapshotException e) {
-          throw new IllegalStateException("a delta between two snapshots did not apply", e);
-        }
-      }
-    }
     long version = Math.max(lastVersion + 1, clock.millis());
-    Snapshot versioned = next.withVersion(version);
-    publish.accept(versioned);
-    lastPublished = versioned;
+    SnapshotUpdate update =
+        lastPublished == null
+            ? SnapshotUpdate.full(next.withVersion(version))
+            : changeFromLast(next.withVersion(version));
+    if (update == null) {
+      markRunEnd();
+      return;
+    }
+    publish.accept(update);
+    lastPublished = update.snapshot();
     lastVersion = version;
     markRunEnd();
     log.info(
         "event=snapshot_published version={} virtual_hosts={} backends={} certificates={} "
             + "took_ms={}",
         version,
-        versioned.virtualHosts().size(),
-        versioned.backends().size(),
-        versioned.certificates().size(),
+        lastPublished.virtualHosts().size(),
+        lastPublished.backends().size(),
+        lastPublished.certificates().size(),
         (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * The update from the last published snapshot to {@code next}, or null when they are equal but
+   * for their versions.
+   */
+  private SnapshotUpdate changeFromLast(Snapshot next) {
+    Optional<SnapshotDelta> delta = SnapshotDelta.between(lastPublished, next);
+    if (delta.isEmpty()) {
+      return next.withVersion(0).equals(lastPublished.withVersion(0))
+          ? null
+          : SnapshotUpdate.full(next);
+    }
+    if (delta.get().isEmpty()) {
+      return null;
+    }
+    // Rebuilt on the last published snapshot: equal, but sharing its unchanged hosts, backends
+    // and certificates. The fresh translation then dies young, and what survives a change is
+    // the change: at 10,000 Ingresses, keeping every new copy made each one-host change promote
+    // megabytes and pause in young collections for longer than the translation itself took.
+    try {
+      return new SnapshotUpdate(delta.get().applyTo(lastPublished), delta.get());
+    } catch (InvalidSnapshotException e) {
+      throw new IllegalStateException("a delta between two snapshots did not apply", e);
+    }
   }
 
   private void markRunEnd() {

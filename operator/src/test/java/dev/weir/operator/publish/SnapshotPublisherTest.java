@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotUpdate;
+import dev.weir.contract.snapshot.VirtualHost;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,22 +18,19 @@ import org.junit.jupiter.api.Test;
 class SnapshotPublisherTest {
   private final AtomicInteger endpoints = new AtomicInteger();
   private final List<Snapshot> published = new CopyOnWriteArrayList<>();
+  private final List<SnapshotUpdate> updates = new CopyOnWriteArrayList<>();
+
+  private void record(SnapshotUpdate update) {
+    updates.add(update);
+    published.add(update.snapshot());
+  }
 
   private Snapshot translate() {
     List<Endpoint> list = new ArrayList<>();
     for (int i = 0; i < endpoints.get(); i++) {
       list.add(Endpoint.ready("10.0.0." + (i % 250 + 1), 8000 + i));
     }
-    return new Snapshot(
-        Snapshot.SCHEMA_VERSION,
-        0,
-        null,
-        null,
-        List.of(Backend.of("ns/svc:80", list)),
-        null,
-        null,
-        null,
-        null);
+    return Snapshot.builder().backends(List.of(Backend.of("ns/svc:80", list))).build();
   }
 
   @Test
@@ -39,7 +38,7 @@ class SnapshotPublisherTest {
     try (SnapshotPublisher publisher =
         new SnapshotPublisher(
             this::translate,
-            published::add,
+            this::record,
             Duration.ofMillis(100),
             Duration.ofSeconds(1),
             Clock.systemUTC())) {
@@ -59,7 +58,7 @@ class SnapshotPublisherTest {
     try (SnapshotPublisher publisher =
         new SnapshotPublisher(
             this::translate,
-            published::add,
+            this::record,
             Duration.ofSeconds(1),
             Duration.ofSeconds(5),
             Clock.systemUTC())) {
@@ -80,7 +79,7 @@ class SnapshotPublisherTest {
     try (SnapshotPublisher publisher =
         new SnapshotPublisher(
             this::translate,
-            published::add,
+            this::record,
             Duration.ofMillis(300),
             Duration.ofSeconds(5),
             Clock.systemUTC())) {
@@ -109,22 +108,16 @@ class SnapshotPublisherTest {
         new SnapshotPublisher(
             () -> {
               Snapshot s =
-                  new Snapshot(
-                      Snapshot.SCHEMA_VERSION,
-                      0,
-                      null,
-                      null,
-                      List.of(
-                          Backend.of("ns/fixed:80", List.of(Endpoint.ready("10.0.0.1", 80))),
-                          translate().backends().get(0)),
-                      null,
-                      null,
-                      null,
-                      null);
+                  Snapshot.builder()
+                      .backends(
+                          List.of(
+                              Backend.of("ns/fixed:80", List.of(Endpoint.ready("10.0.0.1", 80))),
+                              translate().backends().get(0)))
+                      .build();
               translations.add(s);
               return s;
             },
-            published::add,
+            this::record,
             Duration.ofMillis(10),
             Duration.ofMillis(100),
             Clock.systemUTC())) {
@@ -148,7 +141,7 @@ class SnapshotPublisherTest {
     try (SnapshotPublisher publisher =
         new SnapshotPublisher(
             this::translate,
-            published::add,
+            this::record,
             Duration.ofMillis(10),
             Duration.ofMillis(100),
             Clock.systemUTC())) {
@@ -160,5 +153,54 @@ class SnapshotPublisherTest {
     }
     assertThat(published).hasSize(2);
     assertThat(published.get(1).version()).isGreaterThan(published.get(0).version());
+  }
+
+  @Test
+  void eachSnapshotIsPublishedWithItsDeltaFromThePreviousOne() throws Exception {
+    try (SnapshotPublisher publisher =
+        new SnapshotPublisher(
+            this::translate,
+            this::record,
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Clock.systemUTC())) {
+      endpoints.set(1);
+      publisher.publishNow();
+      endpoints.set(2);
+      publisher.publishNow();
+    }
+
+    assertThat(updates.get(0).delta()).as("the first snapshot has nothing before it").isNull();
+    SnapshotUpdate second = updates.get(1);
+    assertThat(second.delta().baseVersion()).isEqualTo(published.get(0).version());
+    assertThat(second.delta().version()).isEqualTo(second.snapshot().version());
+    assertThat(second.delta().upsertBackends())
+        .containsExactly(second.snapshot().backends().get(0));
+    assertThat(second.delta().applyTo(published.get(0))).isEqualTo(second.snapshot());
+  }
+
+  @Test
+  void aChangeNoDeltaExpressesIsPublishedWhole() {
+    List<List<VirtualHost>> orders =
+        List.of(
+            List.of(VirtualHost.of("a.example", List.of()), VirtualHost.of("b.example", List.of())),
+            List.of(
+                VirtualHost.of("b.example", List.of()), VirtualHost.of("a.example", List.of())));
+    AtomicInteger next = new AtomicInteger();
+    try (SnapshotPublisher publisher =
+        new SnapshotPublisher(
+            () -> Snapshot.builder().virtualHosts(orders.get(next.getAndIncrement())).build(),
+            this::record,
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Clock.systemUTC())) {
+      publisher.publishNow();
+      publisher.publishNow();
+    }
+
+    // A merge keeps a sorted order; a reordering has no delta, and goes out whole.
+    assertThat(updates).hasSize(2);
+    assertThat(updates.get(1).delta()).isNull();
+    assertThat(published.get(1).virtualHosts()).isEqualTo(orders.get(1));
   }
 }
