@@ -7,11 +7,9 @@ import dev.weir.contract.snapshot.SnapshotUpdate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,8 +38,9 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final long quietNanos;
   private final long maxDelayNanos;
   private final Clock clock;
-  private final ScheduledExecutorService executor;
-  private ScheduledFuture<?> scheduled;
+  private final SerialScheduler scheduler;
+  // The fields below are touched on the scheduler only.
+  private Future<?> scheduled;
   private long firstPendingNanos = -1;
   private long lastRunEndNanos;
   private boolean ranOnce;
@@ -59,30 +58,35 @@ public final class SnapshotPublisher implements AutoCloseable {
       Duration quiet,
       Duration maxDelay,
       Clock clock) {
+    this(translate, publish, quiet, maxDelay, clock, SerialScheduler.onNewThread("weir-publisher"));
+  }
+
+  /** As the public constructor, translating and publishing on {@code scheduler}. */
+  SnapshotPublisher(
+      Supplier<Snapshot> translate,
+      Consumer<SnapshotUpdate> publish,
+      Duration quiet,
+      Duration maxDelay,
+      Clock clock,
+      SerialScheduler scheduler) {
     this.translate = translate;
     this.publish = publish;
     this.quietNanos = quiet.toNanos();
     this.maxDelayNanos = maxDelay.toNanos();
     this.clock = clock;
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "weir-publisher");
-              t.setDaemon(true);
-              return t;
-            });
+    this.scheduler = scheduler;
   }
 
   /** Signals a change of the cluster state; cheap, callable from any thread. */
   public void changed() {
-    long now = System.nanoTime();
-    executor.execute(() -> schedule(now));
+    long now = scheduler.nanoTime();
+    scheduler.execute(() -> schedule(now));
   }
 
   /** Translates and publishes now, on the caller's thread's behalf; returns when done. */
   public void publishNow() {
     try {
-      executor.submit(this::run).get();
+      CompletableFuture.runAsync(this::run, scheduler).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
@@ -90,28 +94,26 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
   }
 
-  // On the executor.
+  // On the scheduler.
   private void schedule(long signalNanos) {
     if (firstPendingNanos < 0) {
       firstPendingNanos = signalNanos;
     }
-    long now = System.nanoTime();
+    long now = scheduler.nanoTime();
     boolean idle = scheduled == null && (!ranOnce || now - lastRunEndNanos >= quietNanos);
     long deadline =
         idle ? now : Math.min(signalNanos + quietNanos, firstPendingNanos + maxDelayNanos);
     if (scheduled != null) {
       scheduled.cancel(false);
     }
-    scheduled =
-        executor.schedule(
-            this::run, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    scheduled = scheduler.schedule(this::run, Math.max(0, deadline - scheduler.nanoTime()));
   }
 
-  // On the executor.
+  // On the scheduler.
   private void run() {
     firstPendingNanos = -1;
     scheduled = null;
-    long started = System.nanoTime();
+    long started = scheduler.nanoTime();
     Snapshot next;
     try {
       next = translate.get();
@@ -140,7 +142,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         lastPublished.virtualHosts().size(),
         lastPublished.backends().size(),
         lastPublished.certificates().size(),
-        (System.nanoTime() - started) / 1_000_000);
+        (scheduler.nanoTime() - started) / 1_000_000);
   }
 
   /**
@@ -169,14 +171,14 @@ public final class SnapshotPublisher implements AutoCloseable {
   }
 
   private void markRunEnd() {
-    lastRunEndNanos = System.nanoTime();
+    lastRunEndNanos = scheduler.nanoTime();
     ranOnce = true;
   }
 
   /** The last snapshot published, or null. */
   public Snapshot lastPublished() {
     try {
-      return executor.submit(() -> lastPublished).get();
+      return CompletableFuture.supplyAsync(() -> lastPublished, scheduler).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
@@ -187,6 +189,6 @@ public final class SnapshotPublisher implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdownNow();
+    scheduler.close();
   }
 }
