@@ -89,6 +89,7 @@ public final class ControlServer implements AutoCloseable {
   private final AtomicLong fullBytes = new AtomicLong();
   private final AtomicLong deltaFrames = new AtomicLong();
   private final AtomicLong deltaBytes = new AtomicLong();
+  private final AtomicLong refusedHandshakes = new AtomicLong();
 
   private ControlServer(EventLoopGroup group, Channel serverChannel) {
     this.group = group;
@@ -171,6 +172,14 @@ public final class ControlServer implements AutoCloseable {
   /** What was sent so far. */
   public Sent sent() {
     return new Sent(fullFrames.get(), fullBytes.get(), deltaFrames.get(), deltaBytes.get());
+  }
+
+  /**
+   * TLS handshakes that failed since start: peers without a certificate from the installation's CA
+   * (or not speaking TLS 1.3).
+   */
+  public long refusedHandshakes() {
+    return refusedHandshakes.get();
   }
 
   /** The connected data planes (after their TLS handshake), sorted by node name. */
@@ -265,6 +274,7 @@ public final class ControlServer implements AutoCloseable {
             flushPending();
           }
         } else {
+          refusedHandshakes.incrementAndGet();
           log.warn(
               "event=control_peer_refused remote={} reason=\"{}\"",
               ctx.channel().remoteAddress(),

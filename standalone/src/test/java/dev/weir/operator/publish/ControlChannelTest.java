@@ -25,9 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -145,6 +145,7 @@ class ControlChannelTest {
       }
       assertThat(read).isEqualTo(-1);
     }
+    await(() -> server.refusedHandshakes() == 1);
     assertThat(server.dataPlanes()).isEmpty();
   }
 
@@ -162,7 +163,8 @@ class ControlChannelTest {
                 new DataplaneMetrics())
             .start());
 
-    Thread.sleep(1_000);
+    // Twice: the data plane redials after a refusal and is refused again.
+    await(() -> server.refusedHandshakes() >= 2);
     assertThat(applied).isEmpty();
     assertThat(server.dataPlanes()).isEmpty();
   }
@@ -238,13 +240,9 @@ class ControlChannelTest {
       Files.move(staging.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    String subject = servedSubject(server.port());
-    while (!subject.contains("renewed") && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      subject = servedSubject(server.port());
-    }
-    assertThat(subject).contains("CN=weir-operator-renewed");
+    // The operator looks at its files at most once a second.
+    await(Duration.ofSeconds(5), () -> servedSubject(server.port()).contains("renewed"));
+    assertThat(servedSubject(server.port())).contains("CN=weir-operator-renewed");
   }
 
   private static String servedSubject(int port) throws Exception {
@@ -414,11 +412,15 @@ class ControlChannelTest {
     return s;
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
+  private static void await(Callable<Boolean> condition) throws Exception {
+    await(Duration.ofSeconds(10), condition);
+  }
+
+  private static void await(Duration within, Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.call()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
+        throw new AssertionError("condition not met within " + within);
       }
       Thread.sleep(20);
     }
