@@ -184,7 +184,8 @@ class StandaloneTest {
     String text = Files.readString(shop);
     Files.writeString(shop, text.substring(0, text.length() / 2) + "\n  rules: [unclosed\n");
     // A change after the breakage (and after the source's 300 ms poll), to know the broken file has
-    // been read and translated around.
+    // been read and translated around. A sleep, since a broken file keeps its last good objects and
+    // shows only in the log: nothing observable to wait on.
     Thread.sleep(500);
     Files.writeString(
         manifests.resolve("extra.yaml"),
