@@ -33,12 +33,12 @@ final class TestSnapshots {
   static Snapshot everythingTo(long version, Backend backend) {
     return snapshot(
         version,
-        List.of(new VirtualHost("*", null, List.of(Route.prefix("/", backend.id())), null)),
+        List.of(VirtualHost.of(VirtualHost.ANY_HOST, List.of(Route.prefix("/", backend.id())))),
         List.of(backend));
   }
 
   static VirtualHost host(String name, Route... routes) {
-    return new VirtualHost(name, null, List.of(routes), null);
+    return VirtualHost.of(name, List.of(routes));
   }
 
   static Backend backend(String id, Endpoint... endpoints) {
@@ -47,7 +47,10 @@ final class TestSnapshots {
 
   static Backend backend(
       String id, long connectMillis, long readMillis, int retries, Endpoint... endpoints) {
-    return new Backend(
-        id, List.of(endpoints), null, new Timeouts(connectMillis, readMillis), retries);
+    return Backend.builder(id)
+        .endpoints(endpoints)
+        .timeouts(new Timeouts(connectMillis, readMillis))
+        .connectRetries(retries)
+        .build();
   }
 }
