@@ -38,9 +38,9 @@ public record SnapshotUpdate(Snapshot snapshot, SnapshotDelta delta) {
 
   /**
    * The delta, when it was made from {@code held}: its base version and schema are {@code held}'s.
-   * Versions identify snapshots on the channel (as {@link SnapshotDelta#applyTo} checks them), so
-   * the same version means the same snapshot. Empty when there is no delta or it was made from
-   * another snapshot (one the receiver refused or never got).
+   * The version is the check, as in {@link SnapshotDelta#applyTo}: one publisher never gives two
+   * snapshots the same version, and a receiver holds only what came from its one source. Empty when
+   * there is no delta or it was made from another snapshot (one the receiver refused or never got).
    */
   public Optional<SnapshotDelta> deltaFrom(Snapshot held) {
     return delta != null
