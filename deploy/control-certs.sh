@@ -4,7 +4,8 @@
 #   <name>-operator-control-tls   the operator's server certificate (SANs: its Service DNS names)
 #   <name>-dataplane-control-tls  the data planes' client certificate
 # Both carry tls.crt, tls.key and ca.crt from one new CA, whose key is thrown away: to rotate,
-# run this again, apply, and restart the operator (it reads its certificate at start).
+# run this again, apply, and restart both deployments: each run makes a new CA, which open control
+# connections do not learn of until they redial (see deploy/README.md).
 #
 # Usage: deploy/control-certs.sh [NAMESPACE] [NAME] [DAYS] | kubectl apply -f -
 #   NAMESPACE  where Weir runs (default weir); NAME  the chart's fullname (default weir);

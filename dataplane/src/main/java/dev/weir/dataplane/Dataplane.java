@@ -3,6 +3,7 @@ package dev.weir.dataplane;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.ClientConnections;
@@ -30,9 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The data plane server: an HTTP and an HTTPS listener proxying to the backends of the current
  * snapshot. {@link #apply} compiles a snapshot and swaps it in with one volatile write; requests in
- * flight finish on the snapshot they started with. What a snapshot shares with the current one
- * (same instances: a snapshot made from a delta, or by the operator's publisher) is neither
- * validated nor compiled again, so applying a one-host change costs about one host.
+ * flight finish on the snapshot they started with. Only what changed is validated and compiled
+ * again (the update's delta, or the difference from the current snapshot when it has none that
+ * applies), so applying a one-host change costs about one host.
  */
 public final class Dataplane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dataplane.class);
@@ -218,26 +219,39 @@ public final class Dataplane implements AutoCloseable {
   }
 
   /**
-   * Compiles {@code snapshot} (routing, certificates, backends) and serves it from now on. An
-   * invalid snapshot is refused with the reason and the current one keeps serving.
+   * Compiles {@code update.snapshot()} (routing, certificates, backends) and serves it from now on.
+   * An invalid snapshot is refused with the reason and the current one keeps serving. The update's
+   * delta, when it was made from the snapshot served now, is what gets validated and compiled.
    */
-  public void apply(Snapshot snapshot) throws InvalidSnapshotException {
+  public void apply(SnapshotUpdate update) throws InvalidSnapshotException {
     // A lock of its own, not this: shutdown() holds this while connections drain, and an apply
     // from an event loop must not wait that long.
     synchronized (applyLock) {
-      applyLocked(snapshot);
+      applyLocked(update);
     }
   }
 
-  private void applyLocked(Snapshot snapshot) throws InvalidSnapshotException {
+  /** As {@link #apply(SnapshotUpdate)} for a snapshot given without a delta. */
+  public void apply(Snapshot snapshot) throws InvalidSnapshotException {
+    apply(SnapshotUpdate.full(snapshot));
+  }
+
+  private void applyLocked(SnapshotUpdate update) throws InvalidSnapshotException {
+    Snapshot snapshot = update.snapshot();
     CompiledSnapshot previous = current;
     CompiledSnapshot compiled;
     SnapshotValidator.Validated valid;
     try {
-      // The current snapshot passed validation (or is the empty one). A new one that shares its
-      // objects (made from a delta, or by the operator's publisher) is compared with it in one
-      // walk, and only the difference is validated and compiled.
-      SnapshotDelta delta = SnapshotDelta.between(previous.snapshot(), snapshot).orElse(null);
+      // The current snapshot passed validation (or is the empty one), and only the difference is
+      // validated and compiled: the delta given, when it was made from the current snapshot. When
+      // none was given (a snapshot file, a full frame) or it was made from another one (this data
+      // plane refused that), the difference from the current snapshot: one walk when the new one
+      // shares its objects, an equality check of each when it was decoded whole.
+      SnapshotDelta delta =
+          update
+              .deltaFrom(previous.snapshot())
+              .or(() -> SnapshotDelta.between(previous.snapshot(), snapshot))
+              .orElse(null);
       if (delta != null) {
         valid = SnapshotValidator.validate(snapshot, validated, delta);
         compiled =

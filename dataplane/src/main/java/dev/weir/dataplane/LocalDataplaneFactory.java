@@ -3,7 +3,7 @@ package dev.weir.dataplane;
 import dev.weir.contract.admin.AdminServer;
 import dev.weir.contract.local.LocalDataplane;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
-import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.dataplane.demo.DemoBackends;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import java.util.List;
@@ -50,8 +50,8 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
 
   private record Local(Dataplane dataplane, AdminServer admin) implements LocalDataplane {
     @Override
-    public void apply(Snapshot snapshot) throws InvalidSnapshotException {
-      dataplane.apply(snapshot);
+    public void apply(SnapshotUpdate update) throws InvalidSnapshotException {
+      dataplane.apply(update);
     }
 
     @Override

@@ -18,7 +18,7 @@ class ClientIdleTimeoutTest {
 
   @BeforeAll
   static void start() throws Exception {
-    proxy = EchoProxy.start(new Settings(0, 0, IDLE_MILLIS, 0, 0, 0));
+    proxy = EchoProxy.start(Settings.builder().clientIdleMillis(IDLE_MILLIS).build());
     backend = proxy.backend;
     dataplane = proxy.dataplane;
   }

@@ -23,7 +23,8 @@ class Http2SlowClientTest {
   static final long HEADER_MILLIS = 500;
   static final long IDLE_MILLIS = 3_000;
   static final long ENHANCE_YOUR_CALM = 0xb;
-  static final Settings SETTINGS = new Settings(0, 0, IDLE_MILLIS, 0, 0, HEADER_MILLIS);
+  static final Settings SETTINGS =
+      Settings.builder().clientIdleMillis(IDLE_MILLIS).requestHeaderMillis(HEADER_MILLIS).build();
   static LocalhostTls tls;
   static EchoProxy proxy;
 
@@ -214,7 +215,8 @@ class Http2SlowClientTest {
 
   @Test
   void streamLongerThanTheIdleTimeIsAnswered() throws Exception {
-    Settings shortIdle = new Settings(0, 0, 400, 0, 0, HEADER_MILLIS);
+    Settings shortIdle =
+        Settings.builder().clientIdleMillis(400).requestHeaderMillis(HEADER_MILLIS).build();
     try (EchoProxy slowBackend = EchoProxy.start(shortIdle, tls, Duration.ofMillis(1_500));
         RawHttp2 h2 = new RawHttp2(tls.client(), slowBackend.dataplane.httpsPort())) {
       h2.headers(1, RawHttp2.get("/slow-answer"), true);

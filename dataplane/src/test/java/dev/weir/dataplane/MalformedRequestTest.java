@@ -26,7 +26,8 @@ class MalformedRequestTest {
 
   @BeforeAll
   static void start() throws Exception {
-    proxy = EchoProxy.start(new Settings(256, 1024, 0, 0, 0, 0));
+    proxy =
+        EchoProxy.start(Settings.builder().maxRequestLineBytes(256).maxHeaderBytes(1024).build());
     backend = proxy.backend;
     dataplane = proxy.dataplane;
   }

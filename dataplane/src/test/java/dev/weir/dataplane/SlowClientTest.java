@@ -24,7 +24,7 @@ class SlowClientTest {
 
   @BeforeAll
   static void start() throws Exception {
-    proxy = EchoProxy.start(new Settings(0, 0, 0, 0, 0, HEADER_MILLIS));
+    proxy = EchoProxy.start(Settings.builder().requestHeaderMillis(HEADER_MILLIS).build());
     backend = proxy.backend;
     dataplane = proxy.dataplane;
   }

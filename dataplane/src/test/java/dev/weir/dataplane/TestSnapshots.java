@@ -18,46 +18,27 @@ final class TestSnapshots {
   private TestSnapshots() {}
 
   static Snapshot snapshot(long version, List<VirtualHost> hosts, List<Backend> backends) {
-    return new Snapshot(
-        Snapshot.SCHEMA_VERSION, version, null, hosts, backends, null, null, null, null);
+    return Snapshot.builder().version(version).virtualHosts(hosts).backends(backends).build();
   }
 
   static Snapshot withSettings(Snapshot s, Settings settings) {
-    return new Snapshot(
-        s.schemaVersion(),
-        s.version(),
-        settings,
-        s.virtualHosts(),
-        s.backends(),
-        s.certificates(),
-        s.ticketKeys(),
-        s.defaultBackend(),
-        s.defaultCertificate());
+    return s.toBuilder().settings(settings).build();
   }
 
   static Snapshot withDefaultBackend(Snapshot s, String backend) {
-    return new Snapshot(
-        s.schemaVersion(),
-        s.version(),
-        s.settings(),
-        s.virtualHosts(),
-        s.backends(),
-        s.certificates(),
-        s.ticketKeys(),
-        backend,
-        s.defaultCertificate());
+    return s.toBuilder().defaultBackend(backend).build();
   }
 
   /** Every host and path to one backend. */
   static Snapshot everythingTo(long version, Backend backend) {
     return snapshot(
         version,
-        List.of(new VirtualHost("*", null, List.of(Route.prefix("/", backend.id())), null)),
+        List.of(VirtualHost.of(VirtualHost.ANY_HOST, List.of(Route.prefix("/", backend.id())))),
         List.of(backend));
   }
 
   static VirtualHost host(String name, Route... routes) {
-    return new VirtualHost(name, null, List.of(routes), null);
+    return VirtualHost.of(name, List.of(routes));
   }
 
   static Backend backend(String id, Endpoint... endpoints) {
@@ -66,7 +47,10 @@ final class TestSnapshots {
 
   static Backend backend(
       String id, long connectMillis, long readMillis, int retries, Endpoint... endpoints) {
-    return new Backend(
-        id, List.of(endpoints), null, new Timeouts(connectMillis, readMillis), retries);
+    return Backend.builder(id)
+        .endpoints(endpoints)
+        .timeouts(new Timeouts(connectMillis, readMillis))
+        .connectRetries(retries)
+        .build();
   }
 }

@@ -103,10 +103,12 @@ public final class Operator implements AutoCloseable {
             source,
             state -> config.translate(),
             List.of(
-                snapshot -> {
-                  control.publish(snapshot);
+                update -> {
+                  control.publish(update);
                   metrics.published(
-                      snapshot.version(), control::latestFrameBytes, control.latestDeltaBytes());
+                      update.snapshot().version(),
+                      control::latestFrameBytes,
+                      control.latestDeltaBytes());
                 }),
             List.of(t -> diagnosticLog.update(t.diagnostics()), status),
             metrics,

@@ -96,15 +96,15 @@ public final class Standalone implements AutoCloseable {
               source,
               state -> translateOptions(state).withSettings(options.settings()),
               List.of(
-                  snapshot -> {
+                  update -> {
                     try {
-                      dataplane.apply(snapshot);
+                      dataplane.apply(update);
                     } catch (InvalidSnapshotException e) {
                       // Logged and counted by the data plane; a translation should never produce
                       // this.
                       log.error(
                           "event=translation_produced_invalid_snapshot version={}",
-                          snapshot.version());
+                          update.snapshot().version());
                     }
                   }),
               List.of(t -> diagnosticLog.update(t.diagnostics())),

@@ -294,7 +294,8 @@ class OperatorEndToEndTest {
           });
     }
     try {
-      Thread.sleep(300);
+      // Requests are flowing before the Secret changes.
+      Await.until("the load is running", PROPAGATION, () -> succeeded.get() >= 20);
       long rotated = System.nanoTime();
       client
           .secrets()
@@ -305,7 +306,9 @@ class OperatorEndToEndTest {
           "the renewed certificate is served under load",
           Duration.ofSeconds(5),
           () -> v2FirstServedNanos.get() != 0);
-      Thread.sleep(300);
+      // And keep flowing after the switch, where a failure would show.
+      int atSwitch = succeeded.get();
+      Await.until("requests after the switch", PROPAGATION, () -> succeeded.get() >= atSwitch + 20);
       stop.set(true);
       load.shutdown();
       assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).as("load threads finished").isTrue();
@@ -477,6 +480,7 @@ class OperatorEndToEndTest {
       assertThat(instanceAt("restart.e2e.test"))
           .as("request %d without an operator", i)
           .isEqualTo("restart-before");
+      // Spread over half a second: serving on while the operator stays away is what is tested.
       Thread.sleep(50);
     }
 

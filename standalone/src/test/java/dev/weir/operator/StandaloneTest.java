@@ -122,7 +122,7 @@ class StandaloneTest {
                 0,
                 Duration.ofSeconds(1),
                 false,
-                new Settings(0, 1024, 0, 0, 0, 0)));
+                Settings.builder().maxHeaderBytes(1024).build()));
     String head = "GET / HTTP/1.1\r\nHost: nothing.example\r\nConnection: close\r\n";
     assertThat(RawHttp.exchange(standalone.httpPort(), head + "\r\n").status()).isEqualTo(404);
     assertThat(
@@ -184,7 +184,8 @@ class StandaloneTest {
     String text = Files.readString(shop);
     Files.writeString(shop, text.substring(0, text.length() / 2) + "\n  rules: [unclosed\n");
     // A change after the breakage (and after the source's 300 ms poll), to know the broken file has
-    // been read and translated around.
+    // been read and translated around. A sleep, since a broken file keeps its last good objects and
+    // shows only in the log: nothing observable to wait on.
     Thread.sleep(500);
     Files.writeString(
         manifests.resolve("extra.yaml"),

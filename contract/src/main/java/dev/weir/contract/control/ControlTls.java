@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,22 +69,29 @@ public final class ControlTls {
    * context and is logged.
    */
   public static final class ReloadingServerContext {
-    private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
+    static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
     private final Path dir;
+    private final LongSupplier nanoTime;
     private SslContext context;
     private String stamp;
     private long checkedAt;
 
     public ReloadingServerContext(Path dir) throws IOException {
+      this(dir, System::nanoTime);
+    }
+
+    /** As the public constructor, on a monotonic clock of the caller's (a test's). */
+    ReloadingServerContext(Path dir, LongSupplier nanoTime) throws IOException {
       this.dir = dir;
+      this.nanoTime = nanoTime;
       this.stamp = stamp(dir);
       this.context = serverContext(dir);
-      this.checkedAt = System.nanoTime();
+      this.checkedAt = nanoTime.getAsLong();
     }
 
     /** The current context; call from one thread (the control server's event loop). */
     public SslContext current() {
-      long now = System.nanoTime();
+      long now = nanoTime.getAsLong();
       if (now - checkedAt < CHECK_INTERVAL_NANOS) {
         return context;
       }

@@ -1,7 +1,10 @@
 package dev.weir.contract.snapshot;
 
 /**
- * Listener-wide limits and timeouts. Zero or absent fields take the defaults.
+ * Listener-wide limits and timeouts. {@link #DEFAULTS} holds the default of each; {@link
+ * #builder()} starts from them. In a snapshot's JSON, a field of 0 takes its default (the canonical
+ * constructor, which the decoder calls, makes that substitution), and so does an absent {@code
+ * settings}.
  *
  * @param maxRequestLineBytes longest request line (method, URI, version); past it 414
  * @param maxHeaderBytes largest request header block; past it 431
@@ -21,7 +24,22 @@ public record Settings(
     long upstreamIdleMillis,
     long requestHeaderMillis) {
 
-  public static final Settings DEFAULTS = new Settings(0, 0, 0, 0, 0, 0);
+  public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 8 * 1024;
+  public static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
+  public static final long DEFAULT_CLIENT_IDLE_MILLIS = 60_000;
+  public static final int DEFAULT_UPSTREAM_MAX_CONNECTIONS_PER_ENDPOINT = 256;
+  public static final long DEFAULT_UPSTREAM_IDLE_MILLIS = 60_000;
+  public static final long DEFAULT_REQUEST_HEADER_MILLIS = 30_000;
+
+  /** Every setting at its default. */
+  public static final Settings DEFAULTS =
+      new Settings(
+          DEFAULT_MAX_REQUEST_LINE_BYTES,
+          DEFAULT_MAX_HEADER_BYTES,
+          DEFAULT_CLIENT_IDLE_MILLIS,
+          DEFAULT_UPSTREAM_MAX_CONNECTIONS_PER_ENDPOINT,
+          DEFAULT_UPSTREAM_IDLE_MILLIS,
+          DEFAULT_REQUEST_HEADER_MILLIS);
 
   /** Smallest {@code maxRequestLineBytes} a snapshot may set. */
   public static final int MIN_REQUEST_LINE_BYTES = 256;
@@ -30,12 +48,86 @@ public record Settings(
   public static final int MIN_HEADER_BYTES = 1024;
 
   public Settings {
-    maxRequestLineBytes = maxRequestLineBytes == 0 ? 8 * 1024 : maxRequestLineBytes;
-    maxHeaderBytes = maxHeaderBytes == 0 ? 32 * 1024 : maxHeaderBytes;
-    clientIdleMillis = clientIdleMillis == 0 ? 60_000 : clientIdleMillis;
+    maxRequestLineBytes =
+        maxRequestLineBytes == 0 ? DEFAULT_MAX_REQUEST_LINE_BYTES : maxRequestLineBytes;
+    maxHeaderBytes = maxHeaderBytes == 0 ? DEFAULT_MAX_HEADER_BYTES : maxHeaderBytes;
+    clientIdleMillis = clientIdleMillis == 0 ? DEFAULT_CLIENT_IDLE_MILLIS : clientIdleMillis;
     upstreamMaxConnectionsPerEndpoint =
-        upstreamMaxConnectionsPerEndpoint == 0 ? 256 : upstreamMaxConnectionsPerEndpoint;
-    upstreamIdleMillis = upstreamIdleMillis == 0 ? 60_000 : upstreamIdleMillis;
-    requestHeaderMillis = requestHeaderMillis == 0 ? 30_000 : requestHeaderMillis;
+        upstreamMaxConnectionsPerEndpoint == 0
+            ? DEFAULT_UPSTREAM_MAX_CONNECTIONS_PER_ENDPOINT
+            : upstreamMaxConnectionsPerEndpoint;
+    upstreamIdleMillis =
+        upstreamIdleMillis == 0 ? DEFAULT_UPSTREAM_IDLE_MILLIS : upstreamIdleMillis;
+    requestHeaderMillis =
+        requestHeaderMillis == 0 ? DEFAULT_REQUEST_HEADER_MILLIS : requestHeaderMillis;
+  }
+
+  /** A builder starting from {@link #DEFAULTS}. */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
+  }
+
+  /** A builder starting from these settings. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds {@link Settings}; a setting not given keeps the value the builder started from. */
+  public static final class Builder {
+    private int maxRequestLineBytes;
+    private int maxHeaderBytes;
+    private long clientIdleMillis;
+    private int upstreamMaxConnectionsPerEndpoint;
+    private long upstreamIdleMillis;
+    private long requestHeaderMillis;
+
+    private Builder(Settings from) {
+      maxRequestLineBytes = from.maxRequestLineBytes;
+      maxHeaderBytes = from.maxHeaderBytes;
+      clientIdleMillis = from.clientIdleMillis;
+      upstreamMaxConnectionsPerEndpoint = from.upstreamMaxConnectionsPerEndpoint;
+      upstreamIdleMillis = from.upstreamIdleMillis;
+      requestHeaderMillis = from.requestHeaderMillis;
+    }
+
+    public Builder maxRequestLineBytes(int value) {
+      maxRequestLineBytes = value;
+      return this;
+    }
+
+    public Builder maxHeaderBytes(int value) {
+      maxHeaderBytes = value;
+      return this;
+    }
+
+    public Builder clientIdleMillis(long value) {
+      clientIdleMillis = value;
+      return this;
+    }
+
+    public Builder upstreamMaxConnectionsPerEndpoint(int value) {
+      upstreamMaxConnectionsPerEndpoint = value;
+      return this;
+    }
+
+    public Builder upstreamIdleMillis(long value) {
+      upstreamIdleMillis = value;
+      return this;
+    }
+
+    public Builder requestHeaderMillis(long value) {
+      requestHeaderMillis = value;
+      return this;
+    }
+
+    public Settings build() {
+      return new Settings(
+          maxRequestLineBytes,
+          maxHeaderBytes,
+          clientIdleMillis,
+          upstreamMaxConnectionsPerEndpoint,
+          upstreamIdleMillis,
+          requestHeaderMillis);
+    }
   }
 }

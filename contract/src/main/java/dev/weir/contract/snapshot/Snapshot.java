@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Everything a data plane needs to serve traffic, as one immutable value: the contract between the
  * operator (or a snapshot file) and the data plane. Ids tie the parts together: routes name
- * backends, virtual hosts name certificates.
+ * backends, virtual hosts name certificates. Made with {@link #builder()}; the canonical
+ * constructor is the JSON decoder's, where null is how an absent field reads.
  *
  * @param schemaVersion must be {@link #SCHEMA_VERSION}
  * @param version increases with every snapshot the operator publishes
@@ -38,19 +39,124 @@ public record Snapshot(
 
   /** A snapshot that routes nothing: what a data plane serves before it has received one. */
   public static Snapshot empty() {
-    return new Snapshot(SCHEMA_VERSION, 0, null, null, null, null, null, null, null);
+    return builder().build();
+  }
+
+  /**
+   * A builder of a snapshot of this schema version, version 0, default settings and nothing else:
+   * no virtual host, backend, certificate or ticket key, no default backend or certificate.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this snapshot's parts, to build one that differs in a few. */
+  public Builder toBuilder() {
+    return new Builder()
+        .schemaVersion(schemaVersion)
+        .version(version)
+        .settings(settings)
+        .virtualHosts(virtualHosts)
+        .backends(backends)
+        .certificates(certificates)
+        .ticketKeys(ticketKeys)
+        .defaultBackend(defaultBackend)
+        .defaultCertificate(defaultCertificate);
   }
 
   public Snapshot withVersion(long newVersion) {
-    return new Snapshot(
-        schemaVersion,
-        newVersion,
-        settings,
-        virtualHosts,
-        backends,
-        certificates,
-        ticketKeys,
-        defaultBackend,
-        defaultCertificate);
+    return toBuilder().version(newVersion).build();
+  }
+
+  /**
+   * Builds a {@link Snapshot}. Lists are kept as given when they are immutable (as {@link List#of}
+   * and {@link List#copyOf} make them), so a snapshot built from another shares its unchanged
+   * lists: the data plane recognises shared parts by identity and compiles only what changed.
+   */
+  public static final class Builder {
+    private int schemaVersion = SCHEMA_VERSION;
+    private long version;
+    private Settings settings = Settings.DEFAULTS;
+    private List<VirtualHost> virtualHosts = List.of();
+    private List<Backend> backends = List.of();
+    private List<Certificate> certificates = List.of();
+    private List<TicketKey> ticketKeys = List.of();
+    private String defaultBackend;
+    private String defaultCertificate;
+
+    private Builder() {}
+
+    /** Only to build what another schema version would send (a test of its refusal). */
+    public Builder schemaVersion(int value) {
+      schemaVersion = value;
+      return this;
+    }
+
+    public Builder version(long value) {
+      version = value;
+      return this;
+    }
+
+    public Builder settings(Settings value) {
+      settings = value;
+      return this;
+    }
+
+    public Builder virtualHosts(List<VirtualHost> value) {
+      virtualHosts = value;
+      return this;
+    }
+
+    public Builder virtualHosts(VirtualHost... value) {
+      return virtualHosts(List.of(value));
+    }
+
+    public Builder backends(List<Backend> value) {
+      backends = value;
+      return this;
+    }
+
+    public Builder backends(Backend... value) {
+      return backends(List.of(value));
+    }
+
+    public Builder certificates(List<Certificate> value) {
+      certificates = value;
+      return this;
+    }
+
+    public Builder certificates(Certificate... value) {
+      return certificates(List.of(value));
+    }
+
+    public Builder ticketKeys(List<TicketKey> value) {
+      ticketKeys = value;
+      return this;
+    }
+
+    /** Backend id for requests no virtual host routes; null: none (404). */
+    public Builder defaultBackend(String id) {
+      defaultBackend = id;
+      return this;
+    }
+
+    /** Certificate id for an unknown or missing SNI name; null: a self-signed one. */
+    public Builder defaultCertificate(String id) {
+      defaultCertificate = id;
+      return this;
+    }
+
+    public Snapshot build() {
+      return new Snapshot(
+          schemaVersion,
+          version,
+          settings,
+          virtualHosts,
+          backends,
+          certificates,
+          ticketKeys,
+          defaultBackend,
+          defaultCertificate);
+    }
   }
 }

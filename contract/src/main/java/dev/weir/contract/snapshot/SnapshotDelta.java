@@ -173,16 +173,17 @@ public record SnapshotDelta(
         defaults != null
             ? defaults
             : new Defaults(base.defaultBackend(), base.defaultCertificate());
-    return new Snapshot(
-        schemaVersion,
-        version,
-        settings != null ? settings : base.settings(),
-        hosts,
-        backends,
-        certificates,
-        ticketKeys != null ? ticketKeys : base.ticketKeys(),
-        d.backend(),
-        d.certificate());
+    return Snapshot.builder()
+        .schemaVersion(schemaVersion)
+        .version(version)
+        .settings(settings != null ? settings : base.settings())
+        .virtualHosts(hosts)
+        .backends(backends)
+        .certificates(certificates)
+        .ticketKeys(ticketKeys != null ? ticketKeys : base.ticketKeys())
+        .defaultBackend(d.backend())
+        .defaultCertificate(d.certificate())
+        .build();
   }
 
   private static <T> List<T> merge(

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * The routes of one host name.
+ * The routes of one host name. Made with {@link #of(String, List)}, {@link #builder(String)} or
+ * {@link #retainingCertificate}; the canonical constructor is the JSON decoder's, where null is how
+ * an absent field reads.
  *
  * @param host an exact name ({@code foo.example.com}), a single-label wildcard ({@code
  *     *.example.com}: matches {@code a.example.com}, not {@code example.com} nor {@code
@@ -42,9 +44,72 @@ public record VirtualHost(
     this(host, certificate, false, routes, defaultBackend);
   }
 
+  /** A host with these routes only: no certificate of its own, no default backend of its own. */
+  public static VirtualHost of(String host, List<Route> routes) {
+    return builder(host).routes(routes).build();
+  }
+
   /** A virtual host whose configured certificate is unusable now: see {@code retainCertificate}. */
   public static VirtualHost retainingCertificate(
       String host, List<Route> routes, String defaultBackend) {
     return new VirtualHost(host, null, true, routes, defaultBackend);
+  }
+
+  /** A builder of host {@code host}: no routes, certificate or default backend of its own. */
+  public static Builder builder(String host) {
+    return new Builder(host);
+  }
+
+  /** A builder holding this host's parts, to build one that differs in a few. */
+  public Builder toBuilder() {
+    return new Builder(host)
+        .certificate(certificate)
+        .retainCertificate(retainCertificate)
+        .routes(routes)
+        .defaultBackend(defaultBackend);
+  }
+
+  /** Builds a {@link VirtualHost}. */
+  public static final class Builder {
+    private final String host;
+    private String certificate;
+    private boolean retainCertificate;
+    private List<Route> routes = List.of();
+    private String defaultBackend;
+
+    private Builder(String host) {
+      this.host = host;
+    }
+
+    /** Id of the certificate served for this host; null: the default one. */
+    public Builder certificate(String id) {
+      certificate = id;
+      return this;
+    }
+
+    /** See {@code retainCertificate} of {@link VirtualHost}. */
+    public Builder retainCertificate(boolean value) {
+      retainCertificate = value;
+      return this;
+    }
+
+    public Builder routes(List<Route> value) {
+      routes = value;
+      return this;
+    }
+
+    public Builder routes(Route... value) {
+      return routes(List.of(value));
+    }
+
+    /** Backend id for this host's unmatched paths; null: the snapshot's default. */
+    public Builder defaultBackend(String id) {
+      defaultBackend = id;
+      return this;
+    }
+
+    public VirtualHost build() {
+      return new VirtualHost(host, certificate, retainCertificate, routes, defaultBackend);
+    }
   }
 }

@@ -20,27 +20,28 @@ class SnapshotCodecTest {
       "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
   private static Snapshot full() {
-    return new Snapshot(
-        Snapshot.SCHEMA_VERSION,
-        7,
-        null,
-        List.of(
-            new VirtualHost(
-                "foo.com",
-                "c1",
-                List.of(Route.exact("/a", "ns/a:80"), Route.prefix("/", "ns/b:http")),
-                null)),
-        List.of(
-            Backend.of(
-                "ns/a:80",
-                List.of(
-                    Endpoint.ready("10.0.0.1", 8080),
-                    new Endpoint("10.0.0.2", 8080, EndpointState.TERMINATING))),
-            Backend.of("ns/b:http", List.of())),
-        List.of(new Certificate("c1", CHAIN, new SecretValue(KEY))),
-        List.of(new TicketKey(new SecretValue(Base64.getEncoder().encodeToString(new byte[48])))),
-        "ns/b:http",
-        null);
+    return Snapshot.builder()
+        .version(7)
+        .virtualHosts(
+            List.of(
+                VirtualHost.builder("foo.com")
+                    .certificate("c1")
+                    .routes(List.of(Route.exact("/a", "ns/a:80"), Route.prefix("/", "ns/b:http")))
+                    .build()))
+        .backends(
+            List.of(
+                Backend.of(
+                    "ns/a:80",
+                    List.of(
+                        Endpoint.ready("10.0.0.1", 8080),
+                        new Endpoint("10.0.0.2", 8080, EndpointState.TERMINATING))),
+                Backend.of("ns/b:http", List.of())))
+        .certificates(List.of(new Certificate("c1", CHAIN, new SecretValue(KEY))))
+        .ticketKeys(
+            List.of(
+                new TicketKey(new SecretValue(Base64.getEncoder().encodeToString(new byte[48])))))
+        .defaultBackend("ns/b:http")
+        .build();
   }
 
   @Test
@@ -161,18 +162,13 @@ class SnapshotCodecTest {
   @Test
   void retainCertificateIsWrittenOnlyWhenTrue() throws Exception {
     Snapshot s =
-        new Snapshot(
-            Snapshot.SCHEMA_VERSION,
-            1,
-            null,
-            List.of(
-                VirtualHost.retainingCertificate("kept.com", null, null),
-                new VirtualHost("plain.com", null, null, null)),
-            null,
-            null,
-            null,
-            null,
-            null);
+        Snapshot.builder()
+            .version(1)
+            .virtualHosts(
+                List.of(
+                    VirtualHost.retainingCertificate("kept.com", null, null),
+                    VirtualHost.of("plain.com", List.of())))
+            .build();
     String json = new String(SnapshotCodec.encodeCompact(s), StandardCharsets.UTF_8);
     assertThat(json)
         .contains("{\"host\":\"kept.com\",\"retainCertificate\":true,")

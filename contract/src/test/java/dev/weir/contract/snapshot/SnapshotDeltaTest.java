@@ -31,27 +31,22 @@ class SnapshotDeltaTest {
     for (int i = 0; i < hosts; i++) {
       String name = String.format("app-%05d", i);
       virtualHosts.add(
-          new VirtualHost(
-              name + ".example.com",
-              "cert-" + name,
-              List.of(Route.prefix("/", "ns/" + name + ":80")),
-              null));
+          VirtualHost.builder(name + ".example.com")
+              .certificate("cert-" + name)
+              .routes(List.of(Route.prefix("/", "ns/" + name + ":80")))
+              .build());
       backends.add(
           Backend.of(
               "ns/" + name + ":80",
               List.of(Endpoint.ready("10.0.0.1", 8080), Endpoint.ready("10.0.0.2", 8080))));
       certificates.add(certificate("cert-" + name));
     }
-    return new Snapshot(
-        Snapshot.SCHEMA_VERSION,
-        version,
-        null,
-        virtualHosts,
-        backends,
-        certificates,
-        null,
-        null,
-        null);
+    return Snapshot.builder()
+        .version(version)
+        .virtualHosts(virtualHosts)
+        .backends(backends)
+        .certificates(certificates)
+        .build();
   }
 
   /** Random, so gzip cannot shrink 10,000 of them to nothing: sized like a P-256 pair's PEM. */
@@ -76,23 +71,18 @@ class SnapshotDeltaTest {
       UnaryOperator<List<VirtualHost>> hosts,
       UnaryOperator<List<Backend>> backends,
       UnaryOperator<List<Certificate>> certificates) {
-    return new Snapshot(
-        s.schemaVersion(),
-        s.version() + 1,
-        s.settings(),
-        hosts.apply(new ArrayList<>(s.virtualHosts())),
-        backends.apply(new ArrayList<>(s.backends())),
-        certificates.apply(new ArrayList<>(s.certificates())),
-        s.ticketKeys(),
-        s.defaultBackend(),
-        s.defaultCertificate());
+    return s.toBuilder()
+        .version(s.version() + 1)
+        .virtualHosts(hosts.apply(new ArrayList<>(s.virtualHosts())))
+        .backends(backends.apply(new ArrayList<>(s.backends())))
+        .certificates(certificates.apply(new ArrayList<>(s.certificates())))
+        .build();
   }
 
   static Stream<Arguments> changes() {
     Snapshot base = base(5, 7);
     VirtualHost added =
-        new VirtualHost(
-            "app-00002a.example.com", null, List.of(Route.prefix("/", "ns/app-00000:80")), null);
+        VirtualHost.of("app-00002a.example.com", List.of(Route.prefix("/", "ns/app-00000:80")));
     Certificate rotated = certificate("cert-rotated");
     return Stream.of(
         Arguments.of(
@@ -129,13 +119,13 @@ class SnapshotDeltaTest {
                   VirtualHost v = h.get(1);
                   h.set(
                       1,
-                      new VirtualHost(
-                          v.host(),
-                          v.certificate(),
-                          List.of(
-                              Route.prefix("/", "ns/app-00001:80"),
-                              Route.exact("/login", "ns/app-00000:80")),
-                          null));
+                      VirtualHost.builder(v.host())
+                          .certificate(v.certificate())
+                          .routes(
+                              List.of(
+                                  Route.prefix("/", "ns/app-00001:80"),
+                                  Route.exact("/login", "ns/app-00000:80")))
+                          .build());
                   return h;
                 },
                 b -> b,
@@ -162,7 +152,12 @@ class SnapshotDeltaTest {
                 base,
                 h -> {
                   VirtualHost v = h.get(0);
-                  h.set(0, new VirtualHost(v.host(), rotated.id(), v.routes(), null));
+                  h.set(
+                      0,
+                      VirtualHost.builder(v.host())
+                          .certificate(rotated.id())
+                          .routes(v.routes())
+                          .build());
                   return h;
                 },
                 b -> b,
@@ -173,30 +168,31 @@ class SnapshotDeltaTest {
                 })),
         Arguments.of(
             "change the settings",
-            new Snapshot(
-                base.schemaVersion(),
-                8,
-                new Settings(0, 0, 5_000, 16, 0, 0),
-                base.virtualHosts(),
-                base.backends(),
-                base.certificates(),
-                null,
-                null,
-                null)),
+            Snapshot.builder()
+                .version(8)
+                .settings(
+                    Settings.builder()
+                        .clientIdleMillis(5_000)
+                        .upstreamMaxConnectionsPerEndpoint(16)
+                        .build())
+                .virtualHosts(base.virtualHosts())
+                .backends(base.backends())
+                .certificates(base.certificates())
+                .build()),
         Arguments.of(
             "set ticket keys and defaults",
-            new Snapshot(
-                base.schemaVersion(),
-                8,
-                null,
-                base.virtualHosts(),
-                base.backends(),
-                base.certificates(),
-                List.of(
-                    new TicketKey(
-                        new SecretValue(Base64.getEncoder().encodeToString(new byte[48])))),
-                "ns/app-00000:80",
-                "cert-app-00001")),
+            Snapshot.builder()
+                .version(8)
+                .virtualHosts(base.virtualHosts())
+                .backends(base.backends())
+                .certificates(base.certificates())
+                .ticketKeys(
+                    List.of(
+                        new TicketKey(
+                            new SecretValue(Base64.getEncoder().encodeToString(new byte[48])))))
+                .defaultBackend("ns/app-00000:80")
+                .defaultCertificate("cert-app-00001")
+                .build()),
         Arguments.of("no change but the version", base.withVersion(8)));
   }
 
@@ -291,7 +287,7 @@ class SnapshotDeltaTest {
           case 0 -> { // a new host sorting right before 'near'
             String name = near.host().replace(".example.com", "") + "-" + round + k + ".example.co";
             if (hosts.stream().noneMatch(h -> h.host().equals(name))) {
-              hosts.add(hosts.indexOf(near), new VirtualHost(name, null, List.of(), null));
+              hosts.add(hosts.indexOf(near), VirtualHost.of(name, List.of()));
               changed.add(name);
             }
           }
@@ -304,13 +300,12 @@ class SnapshotDeltaTest {
           case 2 ->
               hosts.set(
                   hosts.indexOf(near),
-                  new VirtualHost(
-                      near.host(),
-                      near.certificate(),
-                      near.routes(),
-                      null)); // equal, another instance: no change
+                  VirtualHost.builder(near.host())
+                      .certificate(near.certificate())
+                      .routes(near.routes())
+                      .build()); // equal, another instance: no change
           default -> {
-            hosts.set(hosts.indexOf(near), new VirtualHost(near.host(), null, near.routes(), null));
+            hosts.set(hosts.indexOf(near), VirtualHost.of(near.host(), near.routes()));
             if (near.certificate() != null) {
               changed.add(near.host());
             }
@@ -319,16 +314,12 @@ class SnapshotDeltaTest {
       }
       hosts.sort(Comparator.comparing(VirtualHost::host));
       Snapshot target =
-          new Snapshot(
-              base.schemaVersion(),
-              base.version() + 1,
-              null,
-              hosts,
-              base.backends(),
-              base.certificates(),
-              null,
-              null,
-              null);
+          Snapshot.builder()
+              .version(base.version() + 1)
+              .virtualHosts(hosts)
+              .backends(base.backends())
+              .certificates(base.certificates())
+              .build();
 
       SnapshotDelta delta = SnapshotDelta.between(base, target).orElseThrow();
 
@@ -360,16 +351,12 @@ class SnapshotDeltaTest {
     List<VirtualHost> reversed = new ArrayList<>(base.virtualHosts());
     Collections.reverse(reversed);
     Snapshot target =
-        new Snapshot(
-            base.schemaVersion(),
-            8,
-            null,
-            reversed,
-            base.backends(),
-            base.certificates(),
-            null,
-            null,
-            null);
+        Snapshot.builder()
+            .version(8)
+            .virtualHosts(reversed)
+            .backends(base.backends())
+            .certificates(base.certificates())
+            .build();
 
     assertThat(SnapshotDelta.between(base, target)).isEmpty();
   }
@@ -382,11 +369,10 @@ class SnapshotDeltaTest {
             base,
             h -> {
               h.add(
-                  new VirtualHost(
-                      "zz-new.example.com",
-                      "cert-zz-new",
-                      List.of(Route.prefix("/", "ns/zz-new:80")),
-                      null));
+                  VirtualHost.builder("zz-new.example.com")
+                      .certificate("cert-zz-new")
+                      .routes(List.of(Route.prefix("/", "ns/zz-new:80")))
+                      .build());
               return h;
             },
             b -> {

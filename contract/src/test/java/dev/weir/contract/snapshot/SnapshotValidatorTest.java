@@ -26,16 +26,19 @@ class SnapshotValidatorTest {
     List<Certificate> certificates = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       hosts.add(
-          new VirtualHost(
-              "h" + i + ".example.com",
-              "c" + i,
-              List.of(Route.prefix("/", "b" + i), Route.exact("/x", "b" + i)),
-              null));
+          VirtualHost.builder("h" + i + ".example.com")
+              .certificate("c" + i)
+              .routes(List.of(Route.prefix("/", "b" + i), Route.exact("/x", "b" + i)))
+              .build());
       backends.add(Backend.of("b" + i, List.of(Endpoint.ready("10.0.0." + (i + 1), 8080))));
       certificates.add(certificate("c" + i));
     }
-    return new Snapshot(
-        Snapshot.SCHEMA_VERSION, 1, null, hosts, backends, certificates, null, null, null);
+    return Snapshot.builder()
+        .version(1)
+        .virtualHosts(hosts)
+        .backends(backends)
+        .certificates(certificates)
+        .build();
   }
 
   private static List<String> problems(Snapshot s, Snapshot previous) {
@@ -51,16 +54,12 @@ class SnapshotValidatorTest {
     List<Backend> backends = new ArrayList<>(previous.backends());
     backends.remove(1);
     Snapshot next =
-        new Snapshot(
-            Snapshot.SCHEMA_VERSION,
-            2,
-            null,
-            previous.virtualHosts(),
-            backends,
-            previous.certificates(),
-            null,
-            null,
-            null);
+        Snapshot.builder()
+            .version(2)
+            .virtualHosts(previous.virtualHosts())
+            .backends(backends)
+            .certificates(previous.certificates())
+            .build();
 
     assertThat(problems(next, previous)).isNotEmpty().isEqualTo(problems(next, null));
   }
@@ -69,18 +68,14 @@ class SnapshotValidatorTest {
   void aNewHostDuplicatingAKnownOneIsRefused() {
     Snapshot previous = valid(3);
     List<VirtualHost> hosts = new ArrayList<>(previous.virtualHosts());
-    hosts.add(new VirtualHost("H1.example.com", null, List.of(Route.prefix("/", "b0")), null));
+    hosts.add(VirtualHost.of("H1.example.com", List.of(Route.prefix("/", "b0"))));
     Snapshot next =
-        new Snapshot(
-            Snapshot.SCHEMA_VERSION,
-            2,
-            null,
-            hosts,
-            previous.backends(),
-            previous.certificates(),
-            null,
-            null,
-            null);
+        Snapshot.builder()
+            .version(2)
+            .virtualHosts(hosts)
+            .backends(previous.backends())
+            .certificates(previous.certificates())
+            .build();
 
     assertThat(problems(next, previous))
         .containsExactly("virtualHosts[3].host: duplicate host 'H1.example.com'");
@@ -137,35 +132,30 @@ class SnapshotValidatorTest {
           case 4 ->
               hosts.put(
                   "H" + i + ".example.com",
-                  new VirtualHost(
+                  VirtualHost.of(
                       "H" + i + ".example.com",
-                      null,
-                      List.of(Route.prefix("/", "b" + random.nextInt(12))),
-                      null));
+                      List.of(Route.prefix("/", "b" + random.nextInt(12)))));
           case 5 ->
               hosts.put(
                   "h" + i + ".example.com",
-                  new VirtualHost(
-                      "h" + i + ".example.com",
-                      random.nextBoolean() ? "c" + random.nextInt(12) : null,
-                      List.of(Route.prefix("/", "b" + random.nextInt(12))),
-                      null));
-          case 6 -> hosts.put("bad_" + i, new VirtualHost("bad_" + i, null, List.of(), null));
+                  VirtualHost.builder("h" + i + ".example.com")
+                      .certificate(random.nextBoolean() ? "c" + random.nextInt(12) : null)
+                      .routes(List.of(Route.prefix("/", "b" + random.nextInt(12))))
+                      .build());
+          case 6 -> hosts.put("bad_" + i, VirtualHost.of("bad_" + i, List.of()));
           case 7 -> certificates.remove("c" + i);
           default -> hosts.put("*", VirtualHost.retainingCertificate("*", List.of(), null));
         }
       }
       Snapshot next =
-          new Snapshot(
-              Snapshot.SCHEMA_VERSION,
-              2 + round,
-              null,
-              List.copyOf(hosts.values()),
-              List.copyOf(backends.values()),
-              List.copyOf(certificates.values()),
-              null,
-              random.nextInt(10) == 0 ? "b" + random.nextInt(12) : previous.defaultBackend(),
-              null);
+          Snapshot.builder()
+              .version(2 + round)
+              .virtualHosts(List.copyOf(hosts.values()))
+              .backends(List.copyOf(backends.values()))
+              .certificates(List.copyOf(certificates.values()))
+              .defaultBackend(
+                  random.nextInt(10) == 0 ? "b" + random.nextInt(12) : previous.defaultBackend())
+              .build();
       SnapshotDelta delta = SnapshotDelta.between(previous, next).orElseThrow();
       List<String> expected = problems(next, null);
       assertThat(problems(next, validated, delta)).as("round %d", round).isEqualTo(expected);
@@ -207,11 +197,9 @@ class SnapshotValidatorTest {
           case 2 ->
               hosts.add(
                   random.nextInt(hosts.size() + 1),
-                  new VirtualHost(
+                  VirtualHost.of(
                       random.nextBoolean() ? "h" + i + ".example.com" : "bad_host" + i,
-                      null,
-                      List.of(Route.prefix("/", "b" + i)),
-                      null));
+                      List.of(Route.prefix("/", "b" + i))));
           case 3 ->
               backends.add(
                   Backend.of(
@@ -228,25 +216,21 @@ class SnapshotValidatorTest {
           }
           case 6 ->
               hosts.add(
-                  new VirtualHost(
-                      "n" + i + ".example.com",
-                      "c" + i,
-                      List.of(Route.prefix("/", "b" + i), Route.prefix("/", "b" + i)),
-                      null));
+                  VirtualHost.builder("n" + i + ".example.com")
+                      .certificate("c" + i)
+                      .routes(List.of(Route.prefix("/", "b" + i), Route.prefix("/", "b" + i)))
+                      .build());
           default -> hosts.add(VirtualHost.retainingCertificate("*", List.of(), "b" + i));
         }
       }
       Snapshot next =
-          new Snapshot(
-              Snapshot.SCHEMA_VERSION,
-              2 + round,
-              null,
-              hosts,
-              backends,
-              certificates,
-              null,
-              random.nextInt(10) == 0 ? "missing" : null,
-              null);
+          Snapshot.builder()
+              .version(2 + round)
+              .virtualHosts(hosts)
+              .backends(backends)
+              .certificates(certificates)
+              .defaultBackend(random.nextInt(10) == 0 ? "missing" : null)
+              .build();
       List<String> expected = problems(next, null);
       assertThat(problems(next, previous)).as("round %d", round).isEqualTo(expected);
       if (expected.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.weir.contract.control.SnapshotSink;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -195,7 +196,7 @@ public final class OperatorClient implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ControlFrame frame) {
       if (frame instanceof ControlFrame.SnapshotFrame s) {
-        apply(ctx, s.snapshot());
+        apply(ctx, SnapshotUpdate.full(s.snapshot()));
       } else if (frame instanceof ControlFrame.DeltaFrame d) {
         applyDelta(ctx, d.delta());
       }
@@ -222,14 +223,16 @@ public final class OperatorClient implements AutoCloseable {
         ctx.writeAndFlush(new ControlFrame.StatusFrame(node, appliedVersion.get(), e.getMessage()));
         return;
       }
-      // Validated and compiled by the sink exactly as a full snapshot would be.
-      apply(ctx, next);
+      // Validated by the sink with the outcome of a full snapshot's validation; the delta tells
+      // it what to check and compile.
+      apply(ctx, new SnapshotUpdate(next, delta));
     }
 
-    private void apply(ChannelHandlerContext ctx, Snapshot snapshot) {
+    private void apply(ChannelHandlerContext ctx, SnapshotUpdate update) {
+      Snapshot snapshot = update.snapshot();
       try {
         // The data plane counts and logs what it applies or refuses; the operator hears of both.
-        sink.apply(snapshot);
+        sink.apply(update);
         held = snapshot;
         appliedVersion.set(snapshot.version());
         ctx.writeAndFlush(new ControlFrame.StatusFrame(node, snapshot.version(), null));

@@ -4,6 +4,7 @@ import dev.weir.contract.control.SnapshotSink;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.SnapshotCodec;
+import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,8 +126,9 @@ public final class SnapshotFileSource implements AutoCloseable {
       return;
     }
     try {
-      // The data plane counts and logs what it applies or refuses.
-      sink.apply(snapshot);
+      // The data plane counts and logs what it applies or refuses. A file holds no delta: the
+      // data plane finds the difference from what it serves.
+      sink.apply(SnapshotUpdate.full(snapshot));
     } catch (InvalidSnapshotException e) {
       log.debug("event=snapshot_refused_by_dataplane source=file file={}", file);
     } catch (RuntimeException e) {

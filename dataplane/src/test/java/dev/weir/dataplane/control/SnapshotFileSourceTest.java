@@ -6,6 +6,7 @@ import dev.weir.contract.control.SnapshotSink;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.SnapshotCodec;
+import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,11 +57,11 @@ class SnapshotFileSourceTest {
     Path file = dir.resolve("snapshot.json");
     write(file, Snapshot.empty().withVersion(1));
     SnapshotSink refuseOdd =
-        s -> {
-          if (s.version() % 2 == 1) {
+        update -> {
+          if (update.snapshot().version() % 2 == 1) {
             throw new InvalidSnapshotException("certificates[0]", "cannot be loaded");
           }
-          applied.add(s.version());
+          applied.add(update.snapshot().version());
         };
 
     try (SnapshotFileSource source = SnapshotFileSource.start(file, refuseOdd, metrics)) {
@@ -80,8 +81,9 @@ class SnapshotFileSourceTest {
     }
   }
 
-  private void record(Snapshot snapshot) {
-    applied.add(snapshot.version());
+  private void record(SnapshotUpdate update) {
+    assertThat(update.delta()).as("a file holds no delta").isNull();
+    applied.add(update.snapshot().version());
   }
 
   private void write(Path file, Snapshot snapshot) throws Exception {

@@ -24,7 +24,7 @@ class CompiledSnapshotTest {
   private static final Backend API = Backend.of("api", List.of(Endpoint.ready("10.0.0.2", 80)));
 
   private static Snapshot snapshot(List<VirtualHost> hosts, List<Backend> backends) {
-    return new Snapshot(Snapshot.SCHEMA_VERSION, 1, null, hosts, backends, null, null, null, null);
+    return Snapshot.builder().version(1).virtualHosts(hosts).backends(backends).build();
   }
 
   private static CompiledBackend route(CompiledSnapshot c, String host) {
@@ -109,16 +109,13 @@ class CompiledSnapshotTest {
                     random.nextBoolean() ? backend : null));
       }
       Snapshot next =
-          new Snapshot(
-              Snapshot.SCHEMA_VERSION,
-              round + 2,
-              null,
-              List.copyOf(hosts.values()),
-              List.copyOf(backends.values()),
-              null,
-              null,
-              random.nextInt(3) == 0 ? "b" + random.nextInt(4) : snapshot.defaultBackend(),
-              null);
+          Snapshot.builder()
+              .version(round + 2)
+              .virtualHosts(List.copyOf(hosts.values()))
+              .backends(List.copyOf(backends.values()))
+              .defaultBackend(
+                  random.nextInt(3) == 0 ? "b" + random.nextInt(4) : snapshot.defaultBackend())
+              .build();
       SnapshotDelta delta = SnapshotDelta.between(snapshot, next).orElseThrow();
       compiled = CompiledSnapshot.compile(next, null, compiled, delta);
       CompiledSnapshot fresh = CompiledSnapshot.compile(next, null);

@@ -98,16 +98,13 @@ class RoutingTableTest {
   void globalDefaultBackendTakesWhatNothingElseRoutes() {
     RoutingTable<String> table =
         RoutingTable.compile(
-            new Snapshot(
-                Snapshot.SCHEMA_VERSION,
-                1,
-                null,
-                List.of(new VirtualHost("a.com", null, List.of(Route.exact("/a", "a")), null)),
-                List.of(Backend.of("a", List.of()), Backend.of("fallback", List.of())),
-                null,
-                null,
-                "fallback",
-                null),
+            Snapshot.builder()
+                .version(1)
+                .virtualHosts(
+                    List.of(new VirtualHost("a.com", null, List.of(Route.exact("/a", "a")), null)))
+                .backends(List.of(Backend.of("a", List.of()), Backend.of("fallback", List.of())))
+                .defaultBackend("fallback")
+                .build(),
             Function.identity());
 
     assertThat(table.match("a.com", "/a").backend()).isEqualTo("a");
@@ -174,7 +171,6 @@ class RoutingTableTest {
         backends.add(Backend.of(host.defaultBackend(), List.of()));
       }
     }
-    return new Snapshot(
-        Snapshot.SCHEMA_VERSION, 1, null, List.of(hosts), backends, null, null, null, null);
+    return Snapshot.builder().version(1).virtualHosts(List.of(hosts)).backends(backends).build();
   }
 }

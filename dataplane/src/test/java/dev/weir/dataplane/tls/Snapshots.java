@@ -27,16 +27,13 @@ final class Snapshots {
       List<Certificate> certificates,
       List<TicketKey> ticketKeys,
       String defaultCertificate) {
-    return new Snapshot(
-        Snapshot.SCHEMA_VERSION,
-        1,
-        null,
-        hosts,
-        null,
-        certificates,
-        ticketKeys,
-        null,
-        defaultCertificate);
+    return Snapshot.builder()
+        .version(1)
+        .virtualHosts(hosts)
+        .certificates(certificates)
+        .ticketKeys(ticketKeys)
+        .defaultCertificate(defaultCertificate)
+        .build();
   }
 
   static List<TicketKey> randomTicketKeys(int count) {

@@ -85,13 +85,14 @@ final class ListenerSettingsOptions {
     atLeast("--max-request-line-bytes", maxRequestLineBytes, Settings.MIN_REQUEST_LINE_BYTES);
     atLeast("--max-header-bytes", maxHeaderBytes, Settings.MIN_HEADER_BYTES);
     atLeast("--upstream-max-connections", upstreamMaxConnections, 1);
-    return new Settings(
-        maxRequestLineBytes,
-        maxHeaderBytes,
-        clientIdleMillis,
-        upstreamMaxConnections,
-        upstreamIdleMillis,
-        requestHeaderMillis);
+    return Settings.builder()
+        .maxRequestLineBytes(maxRequestLineBytes)
+        .maxHeaderBytes(maxHeaderBytes)
+        .clientIdleMillis(clientIdleMillis)
+        .upstreamMaxConnectionsPerEndpoint(upstreamMaxConnections)
+        .upstreamIdleMillis(upstreamIdleMillis)
+        .requestHeaderMillis(requestHeaderMillis)
+        .build();
   }
 
   // Below a second, the idle check would run every few milliseconds on every connection and a

@@ -4,7 +4,7 @@ import dev.weir.contract.control.ControlFrame;
 import dev.weir.contract.control.ControlFrameCodec;
 import dev.weir.contract.control.ControlTls;
 import dev.weir.contract.snapshot.Snapshot;
-import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.SnapshotUpdate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -48,8 +48,8 @@ public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
   /**
-   * A published snapshot, encoded once for all data planes: its delta against the previous one
-   * (null when none), and its full frame, encoded when first needed (at 10,000 Ingresses that costs
+   * A published snapshot, encoded once for all data planes: the delta it was published with (null
+   * when none), and its full frame, encoded when first needed (at 10,000 Ingresses that costs
    * hundreds of milliseconds, which a data plane taking the delta should not wait for).
    */
   private static final class Encoded {
@@ -59,11 +59,11 @@ public final class ControlServer implements AutoCloseable {
     final byte[] delta;
     private byte[] full;
 
-    Encoded(Snapshot snapshot, Snapshot base, SnapshotDelta delta) {
-      this.version = snapshot.version();
-      this.snapshot = snapshot;
-      this.baseVersion = base == null ? -1 : base.version();
-      this.delta = delta == null ? null : ControlFrameCodec.encodeDelta(delta);
+    Encoded(SnapshotUpdate update) {
+      this.version = update.snapshot().version();
+      this.snapshot = update.snapshot();
+      this.baseVersion = update.delta() == null ? -1 : update.delta().baseVersion();
+      this.delta = update.delta() == null ? null : ControlFrameCodec.encodeDelta(update.delta());
     }
 
     synchronized byte[] full() {
@@ -89,6 +89,7 @@ public final class ControlServer implements AutoCloseable {
   private final AtomicLong fullBytes = new AtomicLong();
   private final AtomicLong deltaFrames = new AtomicLong();
   private final AtomicLong deltaBytes = new AtomicLong();
+  private final AtomicLong refusedHandshakes = new AtomicLong();
 
   private ControlServer(EventLoopGroup group, Channel serverChannel) {
     this.group = group;
@@ -141,12 +142,12 @@ public final class ControlServer implements AutoCloseable {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
-  /** Sends {@code snapshot} to every connected data plane, and to every one that connects later. */
-  public void publish(Snapshot snapshot) {
-    Encoded previous = latest;
-    SnapshotDelta delta =
-        previous == null ? null : SnapshotDelta.between(previous.snapshot, snapshot).orElse(null);
-    Encoded encoded = new Encoded(snapshot, previous == null ? null : previous.snapshot, delta);
+  /**
+   * Sends {@code update.snapshot()} to every connected data plane, and to every one that connects
+   * later: as the update's delta to a data plane that holds its base, else whole.
+   */
+  public void publish(SnapshotUpdate update) {
+    Encoded encoded = new Encoded(update);
     latest = encoded;
     for (DataPlaneConnection connection : connections.values()) {
       connection.offer(encoded);
@@ -160,8 +161,8 @@ public final class ControlServer implements AutoCloseable {
   }
 
   /**
-   * Size of the latest snapshot's delta frame against the one published before it, gzipped, in
-   * bytes; -1 when there is none (the first snapshot, or a change no delta expresses).
+   * Size of the latest snapshot's delta frame, gzipped, in bytes; -1 when it was published without
+   * a delta (the first snapshot, or a change no delta expresses).
    */
   public long latestDeltaBytes() {
     Encoded e = latest;
@@ -171,6 +172,14 @@ public final class ControlServer implements AutoCloseable {
   /** What was sent so far. */
   public Sent sent() {
     return new Sent(fullFrames.get(), fullBytes.get(), deltaFrames.get(), deltaBytes.get());
+  }
+
+  /**
+   * TLS handshakes that failed since start: peers without a certificate from the installation's CA
+   * (or not speaking TLS 1.3).
+   */
+  public long refusedHandshakes() {
+    return refusedHandshakes.get();
   }
 
   /** The connected data planes (after their TLS handshake), sorted by node name. */
@@ -265,6 +274,7 @@ public final class ControlServer implements AutoCloseable {
             flushPending();
           }
         } else {
+          refusedHandshakes.incrementAndGet();
           log.warn(
               "event=control_peer_refused remote={} reason=\"{}\"",
               ctx.channel().remoteAddress(),

@@ -1,6 +1,7 @@
 package dev.weir.operator.publish;
 
 import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.source.ClusterSource;
 import dev.weir.operator.state.ClusterState;
@@ -41,13 +42,13 @@ public final class TranslationLoop implements AutoCloseable {
   /**
    * @param options translation options, decided per translation (standalone mode's depend on
    *     whether the manifests hold an IngressClass of ours)
-   * @param sinks receive each new snapshot, versioned
+   * @param sinks receive each new snapshot, versioned, with its delta from the one before
    * @param observers receive every translation, changed or not
    */
   public TranslationLoop(
       ClusterSource source,
       Function<ClusterState, TranslateOptions> options,
-      List<Consumer<Snapshot>> sinks,
+      List<Consumer<SnapshotUpdate>> sinks,
       List<Consumer<Translation>> observers,
       OperatorMetrics metrics,
       Clock clock) {
@@ -56,11 +57,11 @@ public final class TranslationLoop implements AutoCloseable {
     this.observers = List.copyOf(observers);
     this.metrics = metrics;
     this.clock = clock;
-    List<Consumer<Snapshot>> allSinks = List.copyOf(sinks);
+    List<Consumer<SnapshotUpdate>> allSinks = List.copyOf(sinks);
     this.publisher =
         new SnapshotPublisher(
             this::translate,
-            snapshot -> allSinks.forEach(sink -> sink.accept(snapshot)),
+            update -> allSinks.forEach(sink -> sink.accept(update)),
             QUIET,
             MAX_DELAY,
             clock);

@@ -39,7 +39,15 @@ class ListenerSettingsOptionsTest {
 
   @Test
   void everyOptionSetsItsSetting() {
-    Settings expected = new Settings(1024, 4096, 5_000, 16, 90_000, 1_500);
+    Settings expected =
+        Settings.builder()
+            .maxRequestLineBytes(1024)
+            .maxHeaderBytes(4096)
+            .clientIdleMillis(5_000)
+            .upstreamMaxConnectionsPerEndpoint(16)
+            .upstreamIdleMillis(90_000)
+            .requestHeaderMillis(1_500)
+            .build();
     String[] args = {
       "--client-idle-timeout",
       "5s",

@@ -118,7 +118,15 @@ class IncrementalTranslatorTest {
 
   @Test
   void listenerSettingsOfTheOptionsGoIntoEverySnapshot() {
-    Settings settings = new Settings(512, 4096, 5_000, 8, 20_000, 2_000);
+    Settings settings =
+        Settings.builder()
+            .maxRequestLineBytes(512)
+            .maxHeaderBytes(4096)
+            .clientIdleMillis(5_000)
+            .upstreamMaxConnectionsPerEndpoint(8)
+            .upstreamIdleMillis(20_000)
+            .requestHeaderMillis(2_000)
+            .build();
     TranslateOptions options = TranslateOptions.defaults().withSettings(settings);
     List<HasMetadata> objects =
         Fixtures.objects(

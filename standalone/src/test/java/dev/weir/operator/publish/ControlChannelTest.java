@@ -7,6 +7,8 @@ import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotDelta;
+import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.dataplane.control.OperatorClient;
@@ -21,9 +23,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +45,10 @@ class ControlChannelTest {
   static X509Bundle dataplaneBundle;
 
   private final List<Snapshot> applied = new CopyOnWriteArrayList<>();
+  private final List<SnapshotUpdate> updates = new CopyOnWriteArrayList<>();
+  // What each server was last given, so that each publication carries its delta as the operator's
+  // publisher makes it.
+  private final Map<ControlServer, Snapshot> published = new ConcurrentHashMap<>();
   private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
 
   @BeforeAll
@@ -101,7 +109,7 @@ class ControlChannelTest {
   @Test
   void dataPlaneReceivesTheLatestSnapshotOnConnectThenEveryNewerOne() throws Exception {
     ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
-    server.publish(snapshot(1));
+    publish(server, snapshot(1));
     OperatorClient client = track(client(server.port()));
 
     await(() -> applied.size() == 1);
@@ -110,7 +118,7 @@ class ControlChannelTest {
         () -> server.dataPlanes().size() == 1 && server.dataPlanes().get(0).appliedVersion() == 1);
     assertThat(server.dataPlanes().get(0).node()).isEqualTo("dp-0");
 
-    server.publish(snapshot(2));
+    publish(server, snapshot(2));
     await(() -> client.appliedVersion() == 2);
     await(() -> server.dataPlanes().get(0).appliedVersion() == 2);
     assertThat(applied).extracting(Snapshot::version).containsExactly(1L, 2L);
@@ -120,7 +128,7 @@ class ControlChannelTest {
   @Test
   void peerWithoutClientCertificateIsRefused() throws Exception {
     ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
-    server.publish(snapshot(1));
+    publish(server, snapshot(1));
     SSLContext trustOnly = SSLContext.getInstance("TLSv1.3");
     trustOnly.init(null, ca.toTrustManagerFactory().getTrustManagers(), null);
 
@@ -137,24 +145,26 @@ class ControlChannelTest {
       }
       assertThat(read).isEqualTo(-1);
     }
+    await(() -> server.refusedHandshakes() == 1);
     assertThat(server.dataPlanes()).isEmpty();
   }
 
   @Test
   void peerWithCertificateFromAnotherCaIsRefused() throws Exception {
     ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
-    server.publish(snapshot(1));
+    publish(server, snapshot(1));
     track(
         new OperatorClient(
                 "127.0.0.1",
                 server.port(),
                 strangerDir,
                 "stranger",
-                applied::add,
+                this::record,
                 new DataplaneMetrics())
             .start());
 
-    Thread.sleep(1_000);
+    // Twice: the data plane redials after a refusal and is refused again.
+    await(() -> server.refusedHandshakes() >= 2);
     assertThat(applied).isEmpty();
     assertThat(server.dataPlanes()).isEmpty();
   }
@@ -163,7 +173,7 @@ class ControlChannelTest {
   void dataPlaneKeepsItsSnapshotWhileTheOperatorIsAwayAndResumesWhenItIsBack() throws Exception {
     ControlServer first = ControlServer.start("127.0.0.1", 0, operatorDir);
     int port = first.port();
-    first.publish(snapshot(1));
+    publish(first, snapshot(1));
     OperatorClient client = track(client(port));
     await(() -> client.appliedVersion() == 1);
 
@@ -172,7 +182,7 @@ class ControlChannelTest {
     assertThat(client.appliedVersion()).isEqualTo(1);
 
     ControlServer second = track(ControlServer.start("127.0.0.1", port, operatorDir));
-    second.publish(snapshot(3));
+    publish(second, snapshot(3));
     await(() -> client.appliedVersion() == 3);
     assertThat(applied).extracting(Snapshot::version).containsExactly(1L, 3L);
   }
@@ -180,7 +190,7 @@ class ControlChannelTest {
   @Test
   void refusedSnapshotIsReportedAndThePreviousOneKept() throws Exception {
     ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
-    server.publish(snapshot(1));
+    publish(server, snapshot(1));
     List<Snapshot> kept = new CopyOnWriteArrayList<>();
     OperatorClient client =
         track(
@@ -189,18 +199,18 @@ class ControlChannelTest {
                     server.port(),
                     dataplaneDir,
                     "dp-0",
-                    s -> {
-                      if (s.version() == 2) {
+                    update -> {
+                      if (update.snapshot().version() == 2) {
                         throw new InvalidSnapshotException(
                             "certificates[0]", "key does not match certificate");
                       }
-                      kept.add(s);
+                      kept.add(update.snapshot());
                     },
                     new DataplaneMetrics())
                 .start());
     await(() -> client.appliedVersion() == 1);
 
-    server.publish(snapshot(2));
+    publish(server, snapshot(2));
     await(() -> server.dataPlanes().get(0).lastError() != null);
     assertThat(server.dataPlanes().get(0).lastError()).contains("key does not match");
     assertThat(server.dataPlanes().get(0).appliedVersion()).isEqualTo(1);
@@ -230,13 +240,9 @@ class ControlChannelTest {
       Files.move(staging.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    String subject = servedSubject(server.port());
-    while (!subject.contains("renewed") && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      subject = servedSubject(server.port());
-    }
-    assertThat(subject).contains("CN=weir-operator-renewed");
+    // The operator looks at its files at most once a second.
+    await(Duration.ofSeconds(5), () -> servedSubject(server.port()).contains("renewed"));
+    assertThat(servedSubject(server.port())).contains("CN=weir-operator-renewed");
   }
 
   private static String servedSubject(int port) throws Exception {
@@ -262,7 +268,7 @@ class ControlChannelTest {
     await(() -> server.dataPlanes().size() == 1);
 
     for (int v = 1; v <= 200; v++) {
-      server.publish(snapshot(v));
+      publish(server, snapshot(v));
     }
     await(() -> client.appliedVersion() == 200);
     assertThat(applied.size()).isLessThanOrEqualTo(200);
@@ -273,15 +279,18 @@ class ControlChannelTest {
   void oneHostChangeReachesAConnectedDataPlaneAsADelta() throws Exception {
     ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
     Snapshot first = hosts(1, 2_000);
-    server.publish(first);
+    publish(server, first);
     OperatorClient client = track(client(server.port()));
     await(() -> client.appliedVersion() == 1);
 
     Snapshot second = hosts(2, 2_001);
-    server.publish(second);
+    publish(server, second);
     await(() -> client.appliedVersion() == 2);
 
     assertThat(applied.get(1)).isEqualTo(second);
+    // The data plane is handed the delta that was published, to validate and compile only it.
+    assertThat(updates.get(0).delta()).isNull();
+    assertThat(updates.get(1).delta()).isEqualTo(SnapshotDelta.between(first, second).get());
     ControlServer.Sent sent = server.sent();
     assertThat(sent.fullFrames()).isEqualTo(1);
     assertThat(sent.deltaFrames()).isEqualTo(1);
@@ -290,9 +299,27 @@ class ControlChannelTest {
   }
 
   @Test
+  void aSnapshotPublishedWithoutADeltaGoesOutWhole() throws Exception {
+    ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
+    server.publish(SnapshotUpdate.full(hosts(1, 20)));
+    OperatorClient client = track(client(server.port()));
+    await(() -> client.appliedVersion() == 1);
+
+    Snapshot second = hosts(2, 21);
+    server.publish(SnapshotUpdate.full(second));
+    await(() -> client.appliedVersion() == 2);
+
+    assertThat(applied.get(1)).isEqualTo(second);
+    assertThat(updates.get(1).delta()).isNull();
+    assertThat(server.sent().fullFrames()).isEqualTo(2);
+    assertThat(server.sent().deltaFrames()).isZero();
+    assertThat(server.latestDeltaBytes()).isEqualTo(-1);
+  }
+
+  @Test
   void dataPlaneThatMissedAVersionGetsTheFullSnapshot() throws Exception {
     ControlServer server = track(ControlServer.start("127.0.0.1", 0, operatorDir));
-    server.publish(hosts(1, 10));
+    publish(server, hosts(1, 10));
     // Refuses version 2 however it arrives, so it holds 1 when the delta from 2 to 3 comes.
     OperatorClient client =
         track(
@@ -301,21 +328,21 @@ class ControlChannelTest {
                     server.port(),
                     dataplaneDir,
                     "dp-0",
-                    s -> {
-                      if (s.version() == 2) {
+                    update -> {
+                      if (update.snapshot().version() == 2) {
                         throw new InvalidSnapshotException(
                             "virtualHosts[0]", "refused by this test");
                       }
-                      applied.add(s);
+                      record(update);
                     },
                     new DataplaneMetrics())
                 .start());
     await(() -> client.appliedVersion() == 1);
 
-    server.publish(hosts(2, 11));
+    publish(server, hosts(2, 11));
     await(() -> server.dataPlanes().get(0).lastError() != null);
     Snapshot third = hosts(3, 12);
-    server.publish(third);
+    publish(server, third);
     await(() -> client.appliedVersion() == 3);
 
     assertThat(applied).extracting(Snapshot::version).containsExactly(1L, 3L);
@@ -325,8 +352,21 @@ class ControlChannelTest {
 
   private OperatorClient client(int port) {
     return new OperatorClient(
-            "127.0.0.1", port, dataplaneDir, "dp-0", applied::add, new DataplaneMetrics())
+            "127.0.0.1", port, dataplaneDir, "dp-0", this::record, new DataplaneMetrics())
         .start();
+  }
+
+  private void record(SnapshotUpdate update) {
+    updates.add(update);
+    applied.add(update.snapshot());
+  }
+
+  /** Publishes {@code next} with its delta from what {@code server} was given before, if any. */
+  private void publish(ControlServer server, Snapshot next) {
+    Snapshot previous = published.put(server, next);
+    server.publish(
+        new SnapshotUpdate(
+            next, previous == null ? null : SnapshotDelta.between(previous, next).orElse(null)));
   }
 
   private <T extends AutoCloseable> T track(T closeable) {
@@ -336,21 +376,14 @@ class ControlChannelTest {
 
   private static Snapshot snapshot(long version) throws InvalidSnapshotException {
     Snapshot s =
-        new Snapshot(
-            Snapshot.SCHEMA_VERSION,
-            version,
-            null,
-            List.of(
-                new VirtualHost(
-                    "v" + version + ".example.com",
-                    null,
-                    List.of(Route.prefix("/", "ns/svc:80")),
-                    null)),
-            List.of(Backend.of("ns/svc:80", List.of())),
-            null,
-            null,
-            null,
-            null);
+        Snapshot.builder()
+            .version(version)
+            .virtualHosts(
+                List.of(
+                    VirtualHost.of(
+                        "v" + version + ".example.com", List.of(Route.prefix("/", "ns/svc:80")))))
+            .backends(List.of(Backend.of("ns/svc:80", List.of())))
+            .build();
     SnapshotValidator.validate(s);
     return s;
   }
@@ -363,33 +396,31 @@ class ControlChannelTest {
       String backend = "ns/svc-" + i + ":80";
       hosts.put(
           "h-" + i + ".example.com",
-          new VirtualHost(
-              "h-" + i + ".example.com", null, List.of(Route.prefix("/", backend)), null));
+          VirtualHost.of("h-" + i + ".example.com", List.of(Route.prefix("/", backend))));
       backends.put(
           backend,
           Backend.of(
               backend, List.of(Endpoint.ready("10.0." + (i / 250) + "." + (i % 250 + 1), 8080))));
     }
     Snapshot s =
-        new Snapshot(
-            Snapshot.SCHEMA_VERSION,
-            version,
-            null,
-            List.copyOf(hosts.values()),
-            List.copyOf(backends.values()),
-            null,
-            null,
-            null,
-            null);
+        Snapshot.builder()
+            .version(version)
+            .virtualHosts(List.copyOf(hosts.values()))
+            .backends(List.copyOf(backends.values()))
+            .build();
     SnapshotValidator.validate(s);
     return s;
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
+  private static void await(Callable<Boolean> condition) throws Exception {
+    await(Duration.ofSeconds(10), condition);
+  }
+
+  private static void await(Duration within, Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.call()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
+        throw new AssertionError("condition not met within " + within);
       }
       Thread.sleep(20);
     }

@@ -124,16 +124,12 @@ class CertificateAgreementTest {
 
   private static boolean dataPlaneServes(ServerTls tls, Pair pair) {
     Snapshot alone =
-        new Snapshot(
-            Snapshot.SCHEMA_VERSION,
-            1,
-            null,
-            List.of(new VirtualHost("a.example.com", "c", null, null)),
-            null,
-            List.of(new Certificate("c", pair.chainPem(), new SecretValue(pair.keyPem()))),
-            null,
-            null,
-            null);
+        Snapshot.builder()
+            .version(1)
+            .virtualHosts(List.of(VirtualHost.builder("a.example.com").certificate("c").build()))
+            .certificates(
+                List.of(new Certificate("c", pair.chainPem(), new SecretValue(pair.keyPem()))))
+            .build();
     try {
       SnapshotValidator.validate(alone);
       tls.compile(alone);
