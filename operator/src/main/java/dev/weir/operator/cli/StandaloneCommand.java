@@ -70,6 +70,8 @@ final class StandaloneCommand implements Callable<Integer> {
           new CommandLine(this),
           "--manifests: " + manifests.toAbsolutePath() + " is not a directory");
     }
+    // Usage errors first: a bad option is reported the same with or without the data plane.
+    var listenerSettings = listener.settings();
     try {
       LocalDataplane.factory();
     } catch (IllegalStateException noDataplane) {
@@ -87,7 +89,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 ports.admin,
                 drainTimeout,
                 demoBackends,
-                listener.settings()));
+                listenerSettings));
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);
