@@ -1,5 +1,6 @@
 package dev.weir.contract.snapshot;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,13 +14,23 @@ import java.util.Objects;
  * @param timeouts connect and read timeouts (absent: {@link Timeouts#DEFAULTS})
  * @param connectRetries how many other endpoints an idempotent request is tried on after a connect
  *     failure (absent: {@link #DEFAULT_CONNECT_RETRIES})
+ * @param protocol how endpoints are spoken to (absent: {@link UpstreamProtocol#HTTP}, left out of
+ *     the JSON)
+ * @param tls the upstream TLS of an HTTPS or GRPCS backend (absent: {@link UpstreamTls#UNVERIFIED}
+ *     for those, none for the others)
+ * @param hashBy the key of a consistent-hash policy, in ingress-nginx's variable syntax ({@code
+ *     $request_uri}, {@code $http_x_user}...; see {@link HashKey}); only with that policy
  */
 public record Backend(
     String id,
     List<Endpoint> endpoints,
     BalancePolicy policy,
     Timeouts timeouts,
-    Integer connectRetries) {
+    Integer connectRetries,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Backend.OmitHttp.class)
+        UpstreamProtocol protocol,
+    UpstreamTls tls,
+    String hashBy) {
 
   public static final BalancePolicy DEFAULT_POLICY = BalancePolicy.ROUND_ROBIN;
   public static final int DEFAULT_CONNECT_RETRIES = 1;
@@ -29,6 +40,33 @@ public record Backend(
     policy = Objects.requireNonNullElse(policy, DEFAULT_POLICY);
     timeouts = Objects.requireNonNullElse(timeouts, Timeouts.DEFAULTS);
     connectRetries = Objects.requireNonNullElse(connectRetries, DEFAULT_CONNECT_RETRIES);
+    protocol = Objects.requireNonNullElse(protocol, UpstreamProtocol.HTTP);
+    if (tls == null && protocol.tls()) {
+      tls = UpstreamTls.UNVERIFIED;
+    }
+  }
+
+  /** A backend of plain HTTP endpoints, as before protocols existed. */
+  public Backend(
+      String id,
+      List<Endpoint> endpoints,
+      BalancePolicy policy,
+      Timeouts timeouts,
+      Integer connectRetries) {
+    this(id, endpoints, policy, timeouts, connectRetries, null, null, null);
+  }
+
+  /** Jackson's filter: plain HTTP, the default, is left out of the JSON. */
+  static final class OmitHttp {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || value == UpstreamProtocol.HTTP;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
   }
 
   /** A backend of these endpoints with every option at its default. */
@@ -47,7 +85,10 @@ public record Backend(
         .endpoints(endpoints)
         .policy(policy)
         .timeouts(timeouts)
-        .connectRetries(connectRetries);
+        .connectRetries(connectRetries)
+        .protocol(protocol)
+        .tls(tls)
+        .hashBy(hashBy);
   }
 
   /** Builds a {@link Backend}. */
@@ -57,6 +98,9 @@ public record Backend(
     private BalancePolicy policy = DEFAULT_POLICY;
     private Timeouts timeouts = Timeouts.DEFAULTS;
     private int connectRetries = DEFAULT_CONNECT_RETRIES;
+    private UpstreamProtocol protocol = UpstreamProtocol.HTTP;
+    private UpstreamTls tls;
+    private String hashBy;
 
     private Builder(String id) {
       this.id = id;
@@ -86,8 +130,25 @@ public record Backend(
       return this;
     }
 
+    public Builder protocol(UpstreamProtocol value) {
+      protocol = value;
+      return this;
+    }
+
+    /** Upstream TLS of an HTTPS or GRPCS backend; null: unverified for those. */
+    public Builder tls(UpstreamTls value) {
+      tls = value;
+      return this;
+    }
+
+    /** The consistent-hash key; see {@link Backend#hashBy()}. */
+    public Builder hashBy(String value) {
+      hashBy = value;
+      return this;
+    }
+
     public Backend build() {
-      return new Backend(id, endpoints, policy, timeouts, connectRetries);
+      return new Backend(id, endpoints, policy, timeouts, connectRetries, protocol, tls, hashBy);
     }
   }
 }

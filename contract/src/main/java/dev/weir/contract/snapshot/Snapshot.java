@@ -9,7 +9,10 @@ import java.util.Objects;
  * backends, virtual hosts name certificates. Made with {@link #builder()}; the canonical
  * constructor is the JSON decoder's, where null is how an absent field reads.
  *
- * @param schemaVersion must be {@link #SCHEMA_VERSION}
+ * @param schemaVersion {@link #MIN_SCHEMA_VERSION} to {@link #SCHEMA_VERSION}; the builder writes
+ *     the lowest that holds the content, so a data plane that reads only version 1 keeps working
+ *     until a snapshot uses a version 2 field (route settings, HSTS, client authentication,
+ *     passthrough, upstream protocols, balancing policies, send timeouts)
  * @param version increases with every snapshot the operator publishes
  * @param defaultBackend backend id for requests no virtual host routes; absent: 404 from Weir
  * @param defaultCertificate certificate id served for an unknown or missing SNI name; absent: a
@@ -27,7 +30,11 @@ public record Snapshot(
     String defaultBackend,
     String defaultCertificate) {
 
-  public static final int SCHEMA_VERSION = 1;
+  /** The newest schema version: what this code reads and writes. */
+  public static final int SCHEMA_VERSION = 2;
+
+  /** The oldest schema version this code still reads. */
+  public static final int MIN_SCHEMA_VERSION = 1;
 
   public Snapshot {
     settings = Objects.requireNonNullElse(settings, Settings.DEFAULTS);
@@ -52,8 +59,8 @@ public record Snapshot(
 
   /** A builder holding this snapshot's parts, to build one that differs in a few. */
   public Builder toBuilder() {
+    // The schema version is not carried over: the builder writes what the content needs.
     return new Builder()
-        .schemaVersion(schemaVersion)
         .version(version)
         .settings(settings)
         .virtualHosts(virtualHosts)
@@ -74,7 +81,7 @@ public record Snapshot(
    * lists: the data plane recognises shared parts by identity and compiles only what changed.
    */
   public static final class Builder {
-    private int schemaVersion = SCHEMA_VERSION;
+    private int schemaVersion; // 0: the lowest that holds the content
     private long version;
     private Settings settings = Settings.DEFAULTS;
     private List<VirtualHost> virtualHosts = List.of();
@@ -86,7 +93,10 @@ public record Snapshot(
 
     private Builder() {}
 
-    /** Only to build what another schema version would send (a test of its refusal). */
+    /**
+     * Only to build what another schema version would send (a test of its refusal); by default the
+     * lowest version that holds the content is written.
+     */
     public Builder schemaVersion(int value) {
       schemaVersion = value;
       return this;
@@ -148,7 +158,7 @@ public record Snapshot(
 
     public Snapshot build() {
       return new Snapshot(
-          schemaVersion,
+          schemaVersion != 0 ? schemaVersion : SchemaVersions.required(virtualHosts, backends),
           version,
           settings,
           virtualHosts,

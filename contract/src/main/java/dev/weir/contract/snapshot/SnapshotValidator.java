@@ -56,8 +56,11 @@ public final class SnapshotValidator {
         || previous.backendIds() == null
         || !delta.removeBackends().isEmpty()
         || !delta.removeCertificates().isEmpty()
-        || s.schemaVersion() != Snapshot.SCHEMA_VERSION
-        || s.version() < 0) {
+        || !readable(s.schemaVersion())
+        || s.version() < 0
+        || (s.schemaVersion() < 2
+            && SchemaVersions.firstVersion2Field(delta.upsertVirtualHosts(), delta.upsertBackends())
+                != null)) {
       return validate(s, previous);
     }
     List<String> problems = new ArrayList<>();
@@ -100,6 +103,7 @@ public final class SnapshotValidator {
     if (delta.defaults() != null) {
       checkDefaults(s, backendIds, certificateIds, problems);
     }
+    checkClientCertificates(delta.upsertBackends(), "backends", certificateIds, problems);
     if (!problems.isEmpty()) {
       return validate(s, previous); // throws, naming positions
     }
@@ -118,12 +122,19 @@ public final class SnapshotValidator {
     Snapshot previousValid = previous == null ? null : previous.snapshot();
     Set<Object> known = previousValid == null ? Set.of() : known(s, previousValid);
     List<String> problems = new ArrayList<>();
-    if (s.schemaVersion() != Snapshot.SCHEMA_VERSION) {
+    if (!readable(s.schemaVersion())) {
       problems.add(
           "schemaVersion: is "
               + s.schemaVersion()
               + ", this data plane reads "
+              + Snapshot.MIN_SCHEMA_VERSION
+              + " to "
               + Snapshot.SCHEMA_VERSION);
+    } else if (s.schemaVersion() < 2) {
+      String field = SchemaVersions.firstVersion2Field(s.virtualHosts(), s.backends());
+      if (field != null) {
+        problems.add(field + ": needs schemaVersion 2, the snapshot says " + s.schemaVersion());
+      }
     }
     if (s.version() < 0) {
       problems.add("version: must not be negative");
@@ -151,6 +162,7 @@ public final class SnapshotValidator {
     }
 
     checkTicketKeys(s.ticketKeys(), problems);
+    checkClientCertificates(s.backends(), "backends", certificateIds, problems);
 
     Map<String, String> hosts = new HashMap<>();
     for (int i = 0; i < s.virtualHosts().size(); i++) {
@@ -230,6 +242,57 @@ public final class SnapshotValidator {
     if (b.connectRetries() < 0) {
       problems.add(at + ".connectRetries: must not be negative");
     }
+    if (b.timeouts().sendMillis() < 0) {
+      problems.add(at + ".timeouts: must not be negative");
+    }
+    if (b.hashBy() != null) {
+      problems.add(at + ".hashBy: only with policy ConsistentHash");
+    }
+    UpstreamTls tls = b.tls();
+    if (tls != null) {
+      if (!b.protocol().tls()) {
+        problems.add(at + ".tls: only for protocol HTTPS or GRPCS");
+      }
+      if (tls.verify() && !tls.unavailable() && !holdsPemCertificate(tls.caCertificates())) {
+        problems.add(at + ".tls.caCertificates: must hold a PEM CERTIFICATE block to verify");
+      }
+      if (tls.caCertificates() != null && !holdsPemCertificate(tls.caCertificates())) {
+        problems.add(at + ".tls.caCertificates: must hold a PEM CERTIFICATE block");
+      }
+      if (tls.verifyDepth() < 1) {
+        problems.add(at + ".tls.verifyDepth: must be at least 1");
+      }
+      if (tls.serverName() != null && HostName.problem(tls.serverName()) != null) {
+        problems.add(at + ".tls.serverName: " + HostName.problem(tls.serverName()));
+      }
+    }
+  }
+
+  /** Every client certificate an upstream TLS names exists. */
+  private static void checkClientCertificates(
+      List<Backend> backends, String at, Set<String> certificateIds, List<String> problems) {
+    for (int i = 0; i < backends.size(); i++) {
+      UpstreamTls tls = backends.get(i).tls();
+      if (tls != null
+          && tls.clientCertificate() != null
+          && !certificateIds.contains(tls.clientCertificate())) {
+        problems.add(
+            at
+                + "["
+                + i
+                + "].tls.clientCertificate: unknown certificate '"
+                + tls.clientCertificate()
+                + "'");
+      }
+    }
+  }
+
+  private static boolean holdsPemCertificate(String pem) {
+    return pem != null && pem.contains("-----BEGIN CERTIFICATE-----");
+  }
+
+  private static boolean readable(int schemaVersion) {
+    return schemaVersion >= Snapshot.MIN_SCHEMA_VERSION && schemaVersion <= Snapshot.SCHEMA_VERSION;
   }
 
   private static void checkCertificate(
@@ -257,6 +320,9 @@ public final class SnapshotValidator {
       return false;
     }
     if (v.defaultBackend() != null && !backendIds.contains(v.defaultBackend())) {
+      return false;
+    }
+    if (v.passthroughBackend() != null && !backendIds.contains(v.passthroughBackend())) {
       return false;
     }
     for (Route r : v.routes()) {
@@ -301,6 +367,7 @@ public final class SnapshotValidator {
     if (v.defaultBackend() != null && !backendIds.contains(v.defaultBackend())) {
       problems.add(at + ".defaultBackend: unknown backend '" + v.defaultBackend() + "'");
     }
+    checkHostSettings(v, at, backendIds, problems);
     Set<String> rules = new HashSet<>();
     for (int j = 0; j < v.routes().size(); j++) {
       Route r = v.routes().get(j);
@@ -315,6 +382,46 @@ public final class SnapshotValidator {
       }
       if (r.backend() == null || !backendIds.contains(r.backend())) {
         problems.add(rat + ".backend: unknown backend '" + r.backend() + "'");
+      }
+      if (!r.settings().isNone()) {
+        RouteSettingsCheck.check(r.settings(), rat + ".settings", problems);
+      }
+    }
+  }
+
+  private static void checkHostSettings(
+      VirtualHost v, String at, Set<String> backendIds, List<String> problems) {
+    if (v.hsts() != null && v.hsts().maxAgeSeconds() < 0) {
+      problems.add(at + ".hsts.maxAgeSeconds: must not be negative");
+    }
+    ClientAuth auth = v.clientAuth();
+    if (auth != null) {
+      if (!auth.unavailable()
+          && auth.verify() != ClientVerify.OFF
+          && !holdsPemCertificate(auth.caCertificates())) {
+        problems.add(at + ".clientAuth.caCertificates: must hold a PEM CERTIFICATE block");
+      }
+      if (auth.verifyDepth() < 1) {
+        problems.add(at + ".clientAuth.verifyDepth: must be at least 1");
+      }
+    }
+    if (v.passthroughBackend() != null) {
+      if (!backendIds.contains(v.passthroughBackend())) {
+        problems.add(at + ".passthroughBackend: unknown backend '" + v.passthroughBackend() + "'");
+      }
+      if (VirtualHost.ANY_HOST.equals(v.host())) {
+        problems.add(at + ".passthroughBackend: not for host '*' (passthrough needs an SNI name)");
+      }
+      if (v.certificate() != null
+          || v.retainCertificate()
+          || !v.routes().isEmpty()
+          || v.defaultBackend() != null
+          || v.hsts() != null
+          || v.clientAuth() != null) {
+        problems.add(
+            at
+                + ".passthroughBackend: a passthrough host has no certificate, routes, default"
+                + " backend, HSTS or client authentication (Weir never sees its requests)");
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.weir.contract.snapshot;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -23,6 +24,11 @@ import java.util.List;
  * @param routes path rules; order does not matter: Exact beats Prefix, the longest Prefix wins
  * @param defaultBackend backend id for requests of this host that no route matches; absent: the
  *     snapshot's default backend, else 404
+ * @param hsts the Strict-Transport-Security header of this host's HTTPS responses; absent: none
+ * @param clientAuth client-certificate authentication; absent: no client certificate is asked for
+ * @param passthroughBackend id of the backend TLS connections for this host are relayed to
+ *     untouched (chosen by the ClientHello's SNI, balanced per connection); such a host has no
+ *     certificate, routes or other settings of its own. Absent: TLS is terminated.
  */
 public record VirtualHost(
     String host,
@@ -31,7 +37,10 @@ public record VirtualHost(
     // primitive); left out of the JSON when false, so snapshots that never retain read as before.
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean retainCertificate,
     List<Route> routes,
-    String defaultBackend) {
+    String defaultBackend,
+    Hsts hsts,
+    ClientAuth clientAuth,
+    String passthroughBackend) {
   public static final String ANY_HOST = "*";
 
   public VirtualHost {
@@ -42,6 +51,22 @@ public record VirtualHost(
   /** A virtual host that does not retain a certificate. */
   public VirtualHost(String host, String certificate, List<Route> routes, String defaultBackend) {
     this(host, certificate, false, routes, defaultBackend);
+  }
+
+  /** A virtual host without HSTS, client authentication or passthrough. */
+  public VirtualHost(
+      String host,
+      String certificate,
+      Boolean retainCertificate,
+      List<Route> routes,
+      String defaultBackend) {
+    this(host, certificate, retainCertificate, routes, defaultBackend, null, null, null);
+  }
+
+  /** Whether TLS for this host is relayed to {@link #passthroughBackend()} untouched. */
+  @JsonIgnore
+  public boolean isPassthrough() {
+    return passthroughBackend != null;
   }
 
   /** A host with these routes only: no certificate of its own, no default backend of its own. */
@@ -66,7 +91,10 @@ public record VirtualHost(
         .certificate(certificate)
         .retainCertificate(retainCertificate)
         .routes(routes)
-        .defaultBackend(defaultBackend);
+        .defaultBackend(defaultBackend)
+        .hsts(hsts)
+        .clientAuth(clientAuth)
+        .passthroughBackend(passthroughBackend);
   }
 
   /** Builds a {@link VirtualHost}. */
@@ -76,6 +104,9 @@ public record VirtualHost(
     private boolean retainCertificate;
     private List<Route> routes = List.of();
     private String defaultBackend;
+    private Hsts hsts;
+    private ClientAuth clientAuth;
+    private String passthroughBackend;
 
     private Builder(String host) {
       this.host = host;
@@ -108,8 +139,34 @@ public record VirtualHost(
       return this;
     }
 
+    /** The Strict-Transport-Security of HTTPS responses; null: none. */
+    public Builder hsts(Hsts value) {
+      hsts = value;
+      return this;
+    }
+
+    /** Client-certificate authentication; null: none. */
+    public Builder clientAuth(ClientAuth value) {
+      clientAuth = value;
+      return this;
+    }
+
+    /** Backend id TLS connections are relayed to untouched; null: TLS is terminated. */
+    public Builder passthroughBackend(String id) {
+      passthroughBackend = id;
+      return this;
+    }
+
     public VirtualHost build() {
-      return new VirtualHost(host, certificate, retainCertificate, routes, defaultBackend);
+      return new VirtualHost(
+          host,
+          certificate,
+          retainCertificate,
+          routes,
+          defaultBackend,
+          hsts,
+          clientAuth,
+          passthroughBackend);
     }
   }
 }

@@ -83,7 +83,9 @@ class SnapshotCodecTest {
     return Stream.of(
         Arguments.of(
             "{\"schemaVersion\":1,\"version\":1,\"colour\":\"red\"}", "colour: unknown field"),
-        Arguments.of("{\"schemaVersion\":2,\"version\":1}", "schemaVersion: is 2"),
+        Arguments.of(
+            "{\"schemaVersion\":3,\"version\":1}",
+            "schemaVersion: is 3, this data plane reads 1 to 2"),
         Arguments.of("{\"schemaVersion\":1,\"version\":\"x\"}", "version: "),
         Arguments.of(
             "{\"schemaVersion\":1,\"version\":1,"

@@ -249,7 +249,7 @@ class SnapshotDeltaTest {
     Snapshot base = base(3, 7);
     SnapshotDelta delta =
         new SnapshotDelta(
-            Snapshot.SCHEMA_VERSION,
+            base.schemaVersion(),
             7,
             8,
             null,

@@ -1,0 +1,114 @@
+package dev.weir.contract.snapshot;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * What an Ingress's annotations set for one path: {@link #NONE} for a path without any, which is
+ * how most routes read and what a snapshot without them decodes to. Made with {@link #builder()};
+ * null components are how absent JSON fields read.
+ *
+ * @param affinity cookie session affinity; absent: none
+ * @param redirectToHttps a request on the plain HTTP listener gets a 308 to the same URL on https
+ *     (except ACME HTTP-01 challenges under {@code /.well-known/acme-challenge/})
+ * @param maxBodyBytes requests with a larger body get 413 before anything reaches the backend;
+ *     absent or 0: unlimited
+ * @param timeouts connect, read and send timeouts of this path's requests; absent: the backend's
+ * @param upstreamTries how many endpoints a request may be tried on (the first included) after
+ *     connection failures, 0 meaning every endpoint once; absent: the backend's connect retries + 1
+ */
+public record RouteSettings(
+    Affinity affinity,
+    Boolean redirectToHttps,
+    Long maxBodyBytes,
+    Timeouts timeouts,
+    Integer upstreamTries) {
+  public static final RouteSettings NONE = new RouteSettings(null, null, null, null, null);
+
+  public RouteSettings {
+    // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
+    redirectToHttps = Boolean.TRUE.equals(redirectToHttps) ? Boolean.TRUE : null;
+    maxBodyBytes = maxBodyBytes == null || maxBodyBytes == 0 ? null : maxBodyBytes;
+  }
+
+  /** Whether this is {@link #NONE}: the route behaves as a plain Ingress path. */
+  @JsonIgnore
+  public boolean isNone() {
+    return equals(NONE);
+  }
+
+  public boolean redirectsToHttps() {
+    return Boolean.TRUE.equals(redirectToHttps);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .affinity(affinity)
+        .redirectToHttps(redirectsToHttps())
+        .maxBodyBytes(maxBodyBytes)
+        .timeouts(timeouts)
+        .upstreamTries(upstreamTries);
+  }
+
+  /**
+   * Jackson's filter for a route's settings: {@link #NONE} is left out of the JSON, so routes
+   * without annotations encode as before these settings existed.
+   */
+  static final class OmitNone {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || NONE.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+  }
+
+  /** Builds {@link RouteSettings}. */
+  public static final class Builder {
+    private Affinity affinity;
+    private boolean redirectToHttps;
+    private Long maxBodyBytes;
+    private Timeouts timeouts;
+    private Integer upstreamTries;
+
+    private Builder() {}
+
+    public Builder affinity(Affinity value) {
+      affinity = value;
+      return this;
+    }
+
+    public Builder redirectToHttps(boolean value) {
+      redirectToHttps = value;
+      return this;
+    }
+
+    public Builder maxBodyBytes(Long value) {
+      maxBodyBytes = value;
+      return this;
+    }
+
+    public Builder timeouts(Timeouts value) {
+      timeouts = value;
+      return this;
+    }
+
+    public Builder upstreamTries(Integer value) {
+      upstreamTries = value;
+      return this;
+    }
+
+    public RouteSettings build() {
+      RouteSettings built =
+          new RouteSettings(affinity, redirectToHttps, maxBodyBytes, timeouts, upstreamTries);
+      // One instance for "none", so the data plane can tell a plain route by identity.
+      return built.equals(NONE) ? NONE : built;
+    }
+  }
+}
