@@ -13,18 +13,25 @@ import java.util.Optional;
  * is what metrics, logs and {@link ObjectRef} print.
  */
 public enum ResourceKind {
-  INGRESS("Ingress", Ingress.class),
-  INGRESS_CLASS("IngressClass", IngressClass.class),
-  SERVICE("Service", Service.class),
-  ENDPOINT_SLICE("EndpointSlice", EndpointSlice.class),
-  SECRET("Secret", Secret.class);
+  INGRESS("Ingress", "networking.k8s.io/v1", Ingress.class),
+  INGRESS_CLASS("IngressClass", "networking.k8s.io/v1", IngressClass.class),
+  SERVICE("Service", "v1", Service.class),
+  ENDPOINT_SLICE("EndpointSlice", "discovery.k8s.io/v1", EndpointSlice.class),
+  SECRET("Secret", "v1", Secret.class);
 
   private final String kindName;
+  private final String apiVersion;
   private final Class<? extends HasMetadata> type;
 
-  ResourceKind(String kindName, Class<? extends HasMetadata> type) {
+  ResourceKind(String kindName, String apiVersion, Class<? extends HasMetadata> type) {
     this.kindName = kindName;
+    this.apiVersion = apiVersion;
     this.type = type;
+  }
+
+  /** The {@code apiVersion} Weir reads this kind in. */
+  public String apiVersion() {
+    return apiVersion;
   }
 
   /** The Kubernetes kind name, as in an object's {@code kind} field. */

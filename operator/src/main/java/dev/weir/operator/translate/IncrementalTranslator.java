@@ -57,6 +57,11 @@ import java.util.TreeSet;
  * hosts, backends and lists stay the same instances from one snapshot to the next, which makes
  * comparing snapshots and compiling them in the data plane cheap too. New options start afresh.
  *
+ * <p>Each part is computed by the same piece the full translator uses ({@link ParsedIngress#read},
+ * {@link ResolvedHost#resolve}, {@link ResolvedDefaultBackend#resolve}, {@link
+ * BackendResolver#resolveOne}, {@link CertificateResolver#resolve}): this class only keeps their
+ * results keyed by what they depend on, and decides which to redo.
+ *
  * <p>Not thread-safe: one instance per translation loop, called on one thread.
  */
 public final class IncrementalTranslator {
