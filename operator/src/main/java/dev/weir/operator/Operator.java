@@ -92,7 +92,6 @@ public final class Operator implements AutoCloseable {
     LeaderElection[] election = new LeaderElection[1];
     StatusReconciler status =
         new StatusReconciler(
-            source,
             new IngressStatusWriter(client, addresses),
             new EventRecorder(client, config.identity(), clock, Duration.ofMinutes(10), 5, 50),
             () -> election[0] != null && election[0].isLeader(),

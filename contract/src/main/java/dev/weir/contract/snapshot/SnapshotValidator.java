@@ -452,14 +452,6 @@ public final class SnapshotValidator {
     }
   }
 
-  /**
-   * Why {@code host} is not a valid virtual host name, or null when it is: {@link
-   * HostName#problem}, kept here for the operator until it calls that directly.
-   */
-  public static String hostProblem(String host) {
-    return HostName.problem(host);
-  }
-
   private static void checkSettings(Settings t, List<String> problems) {
     if (t.maxRequestLineBytes() < Settings.MIN_REQUEST_LINE_BYTES) {
       problems.add(

@@ -1,5 +1,6 @@
 package dev.weir.operator.metrics;
 
+import dev.weir.operator.state.ResourceKind;
 import dev.weir.operator.translate.Diagnostic;
 import dev.weir.operator.translate.Reason;
 import io.micrometer.core.instrument.Gauge;
@@ -33,7 +34,7 @@ public final class OperatorMetrics {
   private final AtomicReference<LongSupplier> snapshotBytes = new AtomicReference<>(() -> 0);
   private final AtomicLong deltaBytes = new AtomicLong(-1);
   private final Map<Reason, AtomicLong> diagnostics = new EnumMap<>(Reason.class);
-  private final AtomicReference<Supplier<Map<String, Integer>>> counts =
+  private final AtomicReference<Supplier<Map<ResourceKind, Integer>>> counts =
       new AtomicReference<>(Map::of);
   private final MultiGauge dataPlanes;
   private final Supplier<List<DataPlane>> dataPlaneSource;
@@ -69,11 +70,11 @@ public final class OperatorMetrics {
           .tag("reason", reason.camelCase())
           .register(registry);
     }
-    for (String kind : List.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Secret")) {
+    for (ResourceKind kind : ResourceKind.values()) {
       Gauge.builder(
               "weir.operator.objects.watched", counts, c -> c.get().get().getOrDefault(kind, 0))
           .description("Objects of each kind in the watched cluster state")
-          .tag("kind", kind)
+          .tag("kind", kind.kindName())
           .register(registry);
     }
     this.dataPlanes =
@@ -86,7 +87,7 @@ public final class OperatorMetrics {
   }
 
   /** Where the counts of watched objects by kind come from (the source's cluster state). */
-  public void watch(Supplier<Map<String, Integer>> objectCounts) {
+  public void watch(Supplier<Map<ResourceKind, Integer>> objectCounts) {
     counts.set(objectCounts);
   }
 

@@ -11,6 +11,9 @@ import dev.weir.operator.translate.Translation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -81,15 +84,13 @@ public final class TranslationLoop implements AutoCloseable {
           }
         });
     source.start();
-    long deadline = System.nanoTime() + syncTimeout.toNanos();
-    while (!source.hasSynced()) {
-      if (System.nanoTime() > deadline) {
-        log.warn(
-            "event=source_not_synced waited_ms={} action=publish_when_synced",
-            syncTimeout.toMillis());
-        return false;
-      }
-      Thread.sleep(20);
+    try {
+      source.synced().toCompletableFuture().get(syncTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      log.warn(
+          "event=source_not_synced waited_ms={} action=publish_when_synced",
+          syncTimeout.toMillis());
+      return false;
     }
     publisher.publishNow();
     return true;

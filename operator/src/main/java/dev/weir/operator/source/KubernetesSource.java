@@ -3,6 +3,7 @@ package dev.weir.operator.source;
 import dev.weir.operator.state.ClusterChangeListener;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
+import dev.weir.operator.state.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +23,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -34,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * namespaces (one informer per namespace and kind; IngressClasses are cluster-scoped). Lookups go
  * through informer indexers: EndpointSlices by {@code kubernetes.io/service-name}, Ingresses by
  * referenced Secret.
+ *
+ * <p>Every informer event of a kind gives that kind a new {@link ClusterState#version}, before
+ * listeners hear of it, so a translator rescans only the kinds that changed.
  */
 public final class KubernetesSource implements ClusterSource {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
@@ -44,6 +53,7 @@ public final class KubernetesSource implements ClusterSource {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final View view = new View();
+  private final CompletableFuture<Void> synced = new CompletableFuture<>();
 
   private volatile Informers<Ingress> ingresses;
   private volatile Informers<IngressClass> ingressClasses;
@@ -66,7 +76,7 @@ public final class KubernetesSource implements ClusterSource {
     }
     ingresses =
         namespaced(
-            "Ingress",
+            ResourceKind.INGRESS,
             ns ->
                 ns == null
                     ? client.network().v1().ingresses().inAnyNamespace().runnableInformer(0)
@@ -74,10 +84,10 @@ public final class KubernetesSource implements ClusterSource {
             Map.of(ClusterIndexes.BY_SECRET, ClusterIndexes::ingressSecrets));
     Map<String, SharedIndexInformer<IngressClass>> clusterScoped = new HashMap<>();
     clusterScoped.put(null, client.network().v1().ingressClasses().runnableInformer(0));
-    ingressClasses = new Informers<>("IngressClass", null, clusterScoped, Map.of());
+    ingressClasses = new Informers<>(ResourceKind.INGRESS_CLASS, null, clusterScoped, Map.of());
     services =
         namespaced(
-            "Service",
+            ResourceKind.SERVICE,
             ns ->
                 ns == null
                     ? client.services().inAnyNamespace().runnableInformer(0)
@@ -85,7 +95,7 @@ public final class KubernetesSource implements ClusterSource {
             Map.of());
     endpointSlices =
         namespaced(
-            "EndpointSlice",
+            ResourceKind.ENDPOINT_SLICE,
             ns ->
                 ns == null
                     ? client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0)
@@ -93,7 +103,7 @@ public final class KubernetesSource implements ClusterSource {
             Map.of(ClusterIndexes.BY_SERVICE, ClusterIndexes::endpointSliceService));
     secrets =
         namespaced(
-            "Secret",
+            ResourceKind.SECRET,
             ns ->
                 ns == null
                     ? client
@@ -108,22 +118,29 @@ public final class KubernetesSource implements ClusterSource {
                         .runnableInformer(0),
             Map.of());
 
-    ingresses.addHandler(new Changes<>("Ingress", o -> true));
-    ingressClasses.addHandler(new Changes<>("IngressClass", o -> true));
-    services.addHandler(new Changes<>("Service", o -> true));
-    endpointSlices.addHandler(new Changes<>("EndpointSlice", o -> true));
+    ingresses.addHandler(new Changes<>(ingresses, o -> true));
+    ingressClasses.addHandler(new Changes<>(ingressClasses, o -> true));
+    services.addHandler(new Changes<>(services, o -> true));
+    endpointSlices.addHandler(new Changes<>(endpointSlices, o -> true));
     // A Secret no Ingress names cannot change a snapshot; cert-manager churns many of them.
     secrets.addHandler(
         new Changes<>(
-            "Secret",
+            secrets,
             s ->
                 !view.ingressesReferencingSecret(
                         s.getMetadata().getNamespace(), s.getMetadata().getName())
                     .isEmpty()));
 
-    for (Informers<?> informers :
-        List.of(ingresses, ingressClasses, services, endpointSlices, secrets)) {
-      informers.start();
+    List<Informers<?>> all = List.of(ingresses, ingressClasses, services, endpointSlices, secrets);
+    AtomicInteger unsynced =
+        new AtomicInteger(all.stream().mapToInt(i -> i.byNamespace.size()).sum());
+    for (Informers<?> informers : all) {
+      informers.start(
+          () -> {
+            if (unsynced.decrementAndGet() == 0) {
+              synced.complete(null);
+            }
+          });
     }
     LOG.info(
         "event=source_started source=kubernetes namespaces={}",
@@ -140,6 +157,12 @@ public final class KubernetesSource implements ClusterSource {
         && services.hasSynced()
         && endpointSlices.hasSynced()
         && secrets.hasSynced();
+  }
+
+  /** Completes once every informer has listed its kind; never if one fails to start. */
+  @Override
+  public CompletionStage<Void> synced() {
+    return synced.copy();
   }
 
   @Override
@@ -165,7 +188,7 @@ public final class KubernetesSource implements ClusterSource {
   }
 
   private <T extends HasMetadata> Informers<T> namespaced(
-      String kind,
+      ResourceKind kind,
       Function<String, SharedIndexInformer<T>> factory,
       Map<String, Function<T, List<String>>> indexers) {
     Map<String, SharedIndexInformer<T>> byNamespace = new HashMap<>();
@@ -179,7 +202,7 @@ public final class KubernetesSource implements ClusterSource {
     return new Informers<>(kind, namespaces.isEmpty() ? null : namespaces, byNamespace, indexers);
   }
 
-  private void fire(String kind, String action, HasMetadata object) {
+  private void fire(ResourceKind kind, String action, HasMetadata object) {
     if (LOG.isDebugEnabled()) {
       LOG.debug(
           "event=object_{} kind={} namespace={} name={}",
@@ -198,40 +221,45 @@ public final class KubernetesSource implements ClusterSource {
   }
 
   /**
-   * Tells listeners about adds, real updates (not resyncs) and deletes that pass {@code relevant}.
+   * Gives the kind a new version on every event (its store may hold a new instance even when the
+   * resource version is the same), then tells listeners about adds, real updates (not resyncs) and
+   * deletes that pass {@code relevant}.
    */
   private final class Changes<T extends HasMetadata> implements ResourceEventHandler<T> {
-    private final String kind;
+    private final Informers<T> informers;
     private final Predicate<T> relevant;
 
-    Changes(String kind, Predicate<T> relevant) {
-      this.kind = kind;
+    Changes(Informers<T> informers, Predicate<T> relevant) {
+      this.informers = informers;
       this.relevant = relevant;
     }
 
     @Override
     public void onAdd(T object) {
+      informers.changed();
       if (relevant.test(object)) {
-        fire(kind, "added", object);
+        fire(informers.kind, "added", object);
       }
     }
 
     @Override
     public void onUpdate(T oldObject, T newObject) {
+      informers.changed();
       if (Objects.equals(
           oldObject.getMetadata().getResourceVersion(),
           newObject.getMetadata().getResourceVersion())) {
         return;
       }
       if (relevant.test(newObject)) {
-        fire(kind, "updated", newObject);
+        fire(informers.kind, "updated", newObject);
       }
     }
 
     @Override
     public void onDelete(T object, boolean deletedFinalStateUnknown) {
+      informers.changed();
       if (relevant.test(object)) {
-        fire(kind, "deleted", object);
+        fire(informers.kind, "deleted", object);
       }
     }
   }
@@ -241,12 +269,14 @@ public final class KubernetesSource implements ClusterSource {
    * namespaces or a cluster-scoped kind.
    */
   private final class Informers<T extends HasMetadata> {
-    private final String kind;
+    private final ResourceKind kind;
     private final Set<String> namespaces;
     private final Map<String, SharedIndexInformer<T>> byNamespace;
+    // A new instance per event: see ClusterState#version.
+    private volatile Object version = new Object();
 
     Informers(
-        String kind,
+        ResourceKind kind,
         Set<String> namespaces,
         Map<String, SharedIndexInformer<T>> byNamespace,
         Map<String, Function<T, List<String>>> indexers) {
@@ -264,7 +294,14 @@ public final class KubernetesSource implements ClusterSource {
       byNamespace.values().forEach(i -> i.addEventHandler(handler));
     }
 
-    void start() {
+    void changed() {
+      version = new Object();
+    }
+
+    /**
+     * @param synced run once per informer that has listed its objects
+     */
+    void start(Runnable synced) {
       byNamespace.forEach(
           (ns, informer) ->
               informer
@@ -285,6 +322,7 @@ public final class KubernetesSource implements ClusterSource {
                               kind,
                               ns == null ? "*" : ns,
                               informer.getStore().list().size());
+                          synced.run();
                         }
                       }));
     }
@@ -327,6 +365,22 @@ public final class KubernetesSource implements ClusterSource {
 
   /** The informer caches as a {@link ClusterState}; empty until {@link #start()}. */
   private final class View implements ClusterState {
+    // The version of every kind before start: nothing to read, nothing that changes.
+    private final Object notStarted = new Object();
+
+    @Override
+    public Object version(ResourceKind kind) {
+      Informers<?> informers =
+          switch (kind) {
+            case INGRESS -> ingresses;
+            case INGRESS_CLASS -> ingressClasses;
+            case SERVICE -> services;
+            case ENDPOINT_SLICE -> endpointSlices;
+            case SECRET -> secrets;
+          };
+      return informers == null ? notStarted : informers.version;
+    }
+
     @Override
     public List<Ingress> ingresses() {
       return ingresses == null ? List.of() : ingresses.list();
@@ -373,13 +427,15 @@ public final class KubernetesSource implements ClusterSource {
     }
 
     @Override
-    public Map<String, Integer> counts() {
-      return Map.of(
-          "Ingress", ingresses().size(),
-          "IngressClass", ingressClasses().size(),
-          "Service", services == null ? 0 : services.list().size(),
-          "EndpointSlice", endpointSlices == null ? 0 : endpointSlices.list().size(),
-          "Secret", secrets == null ? 0 : secrets.list().size());
+    public Map<ResourceKind, Integer> counts() {
+      Map<ResourceKind, Integer> counts = new EnumMap<>(ResourceKind.class);
+      counts.put(ResourceKind.INGRESS, ingresses().size());
+      counts.put(ResourceKind.INGRESS_CLASS, ingressClasses().size());
+      counts.put(ResourceKind.SERVICE, services == null ? 0 : services.list().size());
+      counts.put(
+          ResourceKind.ENDPOINT_SLICE, endpointSlices == null ? 0 : endpointSlices.list().size());
+      counts.put(ResourceKind.SECRET, secrets == null ? 0 : secrets.list().size());
+      return Collections.unmodifiableMap(counts);
     }
   }
 }

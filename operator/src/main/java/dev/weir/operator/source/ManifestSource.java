@@ -5,12 +5,9 @@ import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.InMemoryClusterState;
 import dev.weir.operator.state.ObjectRef;
+import dev.weir.operator.state.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
@@ -35,6 +32,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -70,9 +69,6 @@ public final class ManifestSource implements ClusterSource {
   /** Below this size a file is one write for any common writer: see {@link #completeness}. */
   static final int ONE_WRITE = 4096;
 
-  private static final Set<Class<?>> KINDS =
-      Set.of(Ingress.class, IngressClass.class, Service.class, EndpointSlice.class, Secret.class);
-
   private final Path directory;
   private final Duration pollInterval;
   private final List<ClusterChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -80,6 +76,7 @@ public final class ManifestSource implements ClusterSource {
   private final Object lifecycle = new Object();
   private volatile InMemoryClusterState state = InMemoryClusterState.empty();
   private volatile boolean synced;
+  private final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
   private volatile boolean running;
   private Thread watcher;
   private WatchService watchService;
@@ -112,6 +109,7 @@ public final class ManifestSource implements ClusterSource {
       running = true;
       scan();
       synced = true;
+      firstLoad.complete(null);
       try {
         watchService = directory.getFileSystem().newWatchService();
         directory.register(
@@ -140,6 +138,11 @@ public final class ManifestSource implements ClusterSource {
   @Override
   public boolean hasSynced() {
     return synced;
+  }
+
+  @Override
+  public CompletionStage<Void> synced() {
+    return firstLoad.copy();
   }
 
   @Override
@@ -401,7 +404,7 @@ public final class ManifestSource implements ClusterSource {
   private static List<HasMetadata> keep(Path path, List<HasMetadata> parsed) {
     List<HasMetadata> kept = new ArrayList<>();
     for (HasMetadata object : parsed) {
-      if (!KINDS.contains(object.getClass())) {
+      if (ResourceKind.of(object).isEmpty()) {
         LOG.debug(
             "event=manifest_object_ignored file={} kind={} name={} reason=unknown_kind",
             path,

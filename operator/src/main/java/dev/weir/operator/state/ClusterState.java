@@ -39,15 +39,14 @@ public interface ClusterState {
   List<Ingress> ingressesReferencingSecret(String namespace, String name);
 
   /**
-   * A value that stays the same instance for as long as no object of {@code kind} ({@code Ingress},
-   * {@code IngressClass}, {@code Service}, {@code EndpointSlice}, {@code Secret}) changes, so a
+   * A value that stays the same instance for as long as no object of {@code kind} changes, so a
    * reader can skip in one comparison what depends only on that kind. A state that cannot tell
    * answers a new object every time, which only costs the reader its shortcut.
    */
-  default Object version(String kind) {
+  default Object version(ResourceKind kind) {
     return new Object();
   }
 
-  /** How many objects of each kind the state holds, by kind name (for metrics and logs). */
-  Map<String, Integer> counts();
+  /** How many objects of each kind the state holds (for metrics and logs). */
+  Map<ResourceKind, Integer> counts();
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,13 +120,16 @@ public final class InMemoryClusterState implements ClusterState {
         new IndexEdits<>(ingressesBySecret, ClusterIndexes::ingressSecrets);
     for (ObjectRef ref : removed) {
       String key = ClusterIndexes.key(ref.namespace(), ref.name());
-      switch (ref.kind()) {
-        case "Ingress" -> ingressChanges.remove(key, secretIndex::remove);
-        case "IngressClass" -> classChanges.remove(ref.name(), c -> {});
-        case "Service" -> serviceChanges.remove(key, x -> {});
-        case "EndpointSlice" -> sliceChanges.remove(key, sliceIndex::remove);
-        case "Secret" -> secretChanges.remove(key, x -> {});
-        default -> {}
+      ResourceKind kind = ResourceKind.of(ref.kind()).orElse(null);
+      if (kind == null) {
+        continue;
+      }
+      switch (kind) {
+        case INGRESS -> ingressChanges.remove(key, secretIndex::remove);
+        case INGRESS_CLASS -> classChanges.remove(ref.name(), c -> {});
+        case SERVICE -> serviceChanges.remove(key, x -> {});
+        case ENDPOINT_SLICE -> sliceChanges.remove(key, sliceIndex::remove);
+        case SECRET -> secretChanges.remove(key, x -> {});
       }
     }
     for (HasMetadata object : changed) {
@@ -238,14 +242,13 @@ public final class InMemoryClusterState implements ClusterState {
 
   /** The map of {@code kind}'s objects: the same instance for as long as none of them changes. */
   @Override
-  public Object version(String kind) {
+  public Object version(ResourceKind kind) {
     return switch (kind) {
-      case "Ingress" -> ingresses;
-      case "IngressClass" -> ingressClasses;
-      case "Service" -> services;
-      case "EndpointSlice" -> endpointSlices;
-      case "Secret" -> secrets;
-      default -> ClusterState.super.version(kind);
+      case INGRESS -> ingresses;
+      case INGRESS_CLASS -> ingressClasses;
+      case SERVICE -> services;
+      case ENDPOINT_SLICE -> endpointSlices;
+      case SECRET -> secrets;
     };
   }
 
@@ -262,18 +265,20 @@ public final class InMemoryClusterState implements ClusterState {
   }
 
   @Override
-  public Map<String, Integer> counts() {
-    return Map.of(
-        "Ingress",
-        ingresses.size(),
-        "IngressClass",
-        ingressClasses.size(),
-        "Service",
-        services.size(),
-        "EndpointSlice",
-        endpointSlices.size(),
-        "Secret",
-        secrets.size());
+  public Map<ResourceKind, Integer> counts() {
+    Map<ResourceKind, Integer> counts = new EnumMap<>(ResourceKind.class);
+    for (ResourceKind kind : ResourceKind.values()) {
+      counts.put(
+          kind,
+          switch (kind) {
+            case INGRESS -> ingresses.size();
+            case INGRESS_CLASS -> ingressClasses.size();
+            case SERVICE -> services.size();
+            case ENDPOINT_SLICE -> endpointSlices.size();
+            case SECRET -> secrets.size();
+          });
+    }
+    return Collections.unmodifiableMap(counts);
   }
 
   @Override

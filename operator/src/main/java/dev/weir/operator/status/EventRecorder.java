@@ -1,6 +1,7 @@
 package dev.weir.operator.status;
 
 import dev.weir.operator.state.ObjectRef;
+import dev.weir.operator.state.ResourceKind;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.MicroTime;
@@ -158,10 +159,14 @@ public final class EventRecorder {
   }
 
   private String uid(ObjectRef object) {
+    ResourceKind kind = ResourceKind.of(object.kind()).orElse(null);
+    if (kind == null) {
+      return null;
+    }
     try {
       var resource =
-          switch (object.kind()) {
-            case "Ingress" ->
+          switch (kind) {
+            case INGRESS ->
                 client
                     .network()
                     .v1()
@@ -169,9 +174,9 @@ public final class EventRecorder {
                     .inNamespace(object.namespace())
                     .withName(object.name())
                     .get();
-            case "Secret" ->
+            case SECRET ->
                 client.secrets().inNamespace(object.namespace()).withName(object.name()).get();
-            case "Service" ->
+            case SERVICE ->
                 client.services().inNamespace(object.namespace()).withName(object.name()).get();
             default -> null;
           };
@@ -182,11 +187,7 @@ public final class EventRecorder {
   }
 
   private static String apiVersion(String kind) {
-    return switch (kind) {
-      case "Ingress", "IngressClass" -> "networking.k8s.io/v1";
-      case "EndpointSlice" -> "discovery.k8s.io/v1";
-      default -> "v1";
-    };
+    return ResourceKind.of(kind).map(ResourceKind::apiVersion).orElse("v1");
   }
 
   private boolean takeToken(Instant now) {

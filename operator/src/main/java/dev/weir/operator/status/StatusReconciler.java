@@ -1,6 +1,5 @@
 package dev.weir.operator.status;
 
-import dev.weir.operator.source.ClusterSource;
 import dev.weir.operator.state.ObjectRef;
 import dev.weir.operator.translate.Diagnostic;
 import dev.weir.operator.translate.Translation;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class StatusReconciler implements Consumer<Translation>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusReconciler.class);
 
-  private final ClusterSource source;
   private final IngressStatusWriter statusWriter;
   private final EventRecorder events;
   private final BooleanSupplier leader;
@@ -40,12 +38,10 @@ public final class StatusReconciler implements Consumer<Translation>, AutoClosea
           });
 
   public StatusReconciler(
-      ClusterSource source,
       IngressStatusWriter statusWriter,
       EventRecorder events,
       BooleanSupplier leader,
       Duration resync) {
-    this.source = source;
     this.statusWriter = statusWriter;
     this.events = events;
     this.leader = leader;
@@ -76,7 +72,9 @@ public final class StatusReconciler implements Consumer<Translation>, AutoClosea
       return;
     }
     try {
-      statusWriter.reconcile(source.state().ingresses(), new HashSet<>(t.ingresses()));
+      // The Ingresses as translated, not as the source holds them now: status then always agrees
+      // with the snapshot it describes, and a newer state brings its own translation.
+      statusWriter.reconcile(t.considered(), new HashSet<>(t.ingresses()));
       Set<ObjectRef> withProblems = new HashSet<>();
       for (Diagnostic d : t.diagnostics()) {
         withProblems.add(d.object());

@@ -83,15 +83,15 @@ final class BackendResolver {
     return null;
   }
 
-  /** Resolves {@code backend} (once per id) and reports its problems against {@code user}. */
-  void use(ObjectRef user, String namespace, IngressBackend backend, String id) {
-    if (!backends.containsKey(id)) {
+  /** Resolves the backend of {@code use} (once per id) and reports its problems to its user. */
+  void use(BackendUse use) {
+    if (!backends.containsKey(use.id())) {
       List<Problem> found = new ArrayList<>();
-      backends.put(id, Backend.of(id, resolve(namespace, backend, found)));
-      problems.put(id, found);
+      backends.put(use.id(), Backend.of(use.id(), resolve(use.namespace(), use.backend(), found)));
+      problems.put(use.id(), found);
     }
-    for (Problem p : problems.get(id)) {
-      diagnostics.accept(new Diagnostic(user, p.reason(), p.message()));
+    for (Problem p : problems.get(use.id())) {
+      diagnostics.accept(new Diagnostic(use.user(), p.reason(), p.message()));
     }
   }
 

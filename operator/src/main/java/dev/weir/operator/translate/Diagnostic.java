@@ -1,5 +1,6 @@
 package dev.weir.operator.translate;
 
+import dev.weir.contract.snapshot.PathType;
 import dev.weir.operator.state.ObjectRef;
 import java.util.Comparator;
 import java.util.Objects;
@@ -7,6 +8,9 @@ import java.util.Objects;
 /**
  * A problem found in one object while translating: what a user needs to fix. Messages name the
  * objects and fields involved, never secret material.
+ *
+ * <p>The messages about an Ingress's own rules and about Ingresses competing for a host are made
+ * here and only here, so every translator words them alike.
  */
 public record Diagnostic(ObjectRef object, Reason reason, String message)
     implements Comparable<Diagnostic> {
@@ -19,6 +23,115 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
     Objects.requireNonNull(object, "object");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(message, "message");
+  }
+
+  /** {@code spec.defaultBackend} names neither a Service port nor a resource. */
+  static Diagnostic unsupportedDefaultBackend(ObjectRef ingress) {
+    return new Diagnostic(
+        ingress,
+        Reason.UNSUPPORTED_BACKEND,
+        "spec.defaultBackend names neither a Service port nor a resource");
+  }
+
+  /** A path's backend names neither a Service port nor a resource. */
+  static Diagnostic unsupportedPathBackend(ObjectRef ingress, String host, String path) {
+    return format(
+        ingress,
+        Reason.UNSUPPORTED_BACKEND,
+        "host %s path %s: the backend names neither a Service port nor a resource; ignored",
+        host,
+        path);
+  }
+
+  /** A rule's host, as written, is not a valid host name. */
+  static Diagnostic invalidHost(ObjectRef ingress, String rawHost) {
+    return format(
+        ingress,
+        Reason.INVALID_HOST,
+        "host '%s' is not a DNS name or a '*.' wildcard of one; its rule is ignored",
+        rawHost);
+  }
+
+  /** A path's {@code pathType}, as written, is none the specification defines. */
+  static Diagnostic invalidPathType(ObjectRef ingress, String host, String rawPathType) {
+    return format(
+        ingress,
+        Reason.INVALID_PATH,
+        "host %s: pathType '%s' is not Exact, Prefix or ImplementationSpecific",
+        host,
+        rawPathType);
+  }
+
+  /** A path, as written, is not a literal absolute path Weir can match. */
+  static Diagnostic invalidPath(ObjectRef ingress, String host, String rawPath) {
+    return format(
+        ingress,
+        Reason.INVALID_PATH,
+        "host %s: path '%s' is not a valid absolute path (no regular expressions, empty or dot"
+            + " segments, or encoded slashes); ignored",
+        host,
+        rawPath);
+  }
+
+  /** A TLS entry names a Secret of another namespace. */
+  static Diagnostic crossNamespaceSecret(ObjectRef ingress, String secretName) {
+    return format(
+        ingress,
+        Reason.CROSS_NAMESPACE_SECRET,
+        "Secret '%s' is refused: an Ingress may only use Secrets of its own namespace %s",
+        secretName,
+        ingress.namespace());
+  }
+
+  /**
+   * {@code ingress} routes a host's path that {@code owner} routes first to another backend ({@code
+   * owner} is older, or is {@code ingress} itself listing the path twice).
+   */
+  static Diagnostic conflictingPath(
+      ObjectRef ingress, String host, PathType type, String path, ObjectRef owner) {
+    String why =
+        owner.equals(ingress)
+            ? "this Ingress lists it before with another backend"
+            : owner + " routes it and is older";
+    return format(
+        ingress,
+        Reason.CONFLICTING_PATH,
+        "host %s %s path %s is ignored: %s",
+        host,
+        type == PathType.EXACT ? "Exact" : "Prefix",
+        path,
+        why);
+  }
+
+  /**
+   * {@code ingress} names Secret {@code secret} for a host ({@code ""}: the default certificate)
+   * whose certificate the older {@code owner} takes from its Secret {@code ownerSecret}.
+   */
+  static Diagnostic conflictingCertificate(
+      ObjectRef ingress, String host, ObjectRef owner, String ownerSecret, String secret) {
+    String what = host.isEmpty() ? "the default certificate" : "the certificate of host " + host;
+    return format(
+        ingress,
+        Reason.CONFLICTING_CERTIFICATE,
+        "%s comes from Secret %s/%s of %s, which is older; Secret %s is not used for it",
+        what,
+        owner.namespace(),
+        ownerSecret,
+        owner,
+        secret);
+  }
+
+  /** {@code ingress} sets a default backend that the older {@code owner} sets otherwise. */
+  static Diagnostic conflictingDefaultBackend(ObjectRef ingress, ObjectRef owner) {
+    return new Diagnostic(
+        ingress,
+        Reason.CONFLICTING_DEFAULT_BACKEND,
+        "spec.defaultBackend is ignored: " + owner + " sets the default backend and is older");
+  }
+
+  private static Diagnostic format(
+      ObjectRef object, Reason reason, String format, Object... arguments) {
+    return new Diagnostic(object, reason, format.formatted(arguments));
   }
 
   @Override

@@ -4,32 +4,26 @@ import static dev.weir.operator.translate.IngressSyntax.DEFAULT_CERTIFICATE;
 
 import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Certificate;
-import dev.weir.contract.snapshot.PathType;
-import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.ObjectRef;
+import dev.weir.operator.state.ResourceKind;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,19 +57,19 @@ import java.util.TreeSet;
  * hosts, backends and lists stay the same instances from one snapshot to the next, which makes
  * comparing snapshots and compiling them in the data plane cheap too. New options start afresh.
  *
+ * <p>Each part is computed by the same piece the full translator uses ({@link ParsedIngress#read},
+ * {@link ResolvedHost#resolve}, {@link ResolvedDefaultBackend#resolve}, {@link
+ * BackendResolver#resolveOne}, {@link CertificateResolver#resolve}): this class only keeps their
+ * results keyed by what they depend on, and decides which to redo.
+ *
  * <p>Not thread-safe: one instance per translation loop, called on one thread.
  */
 public final class IncrementalTranslator {
-  private static final Comparator<ParsedIngress> AGE =
-      Comparator.comparing(ParsedIngress::created, Comparator.nullsLast(Comparator.naturalOrder()))
-          .thenComparing((ParsedIngress p) -> p.ref().namespace())
-          .thenComparing((ParsedIngress p) -> p.ref().name());
-
   private TranslateOptions options;
   private Set<IngressClass> classes = Set.of();
   // The state's versions of each kind as last translated (ClusterState#version): an unchanged one
   // lets a pass over that kind's dependents be skipped.
-  private final Map<String, Object> versions = new HashMap<>();
+  private final Map<ResourceKind, Object> versions = new EnumMap<>(ResourceKind.class);
   // The earliest SecretMemo#validUntil (or earlier): until then no Secret outcome changes by time.
   private Instant secretsValidUntil = Instant.MIN;
   private long generation;
@@ -83,8 +77,8 @@ public final class IncrementalTranslator {
   private final TreeSet<ObjectRef> ours = new TreeSet<>();
   private final Map<String, TreeSet<ParsedIngress>> ruleClaimants = new HashMap<>();
   private final Map<String, TreeSet<ParsedIngress>> tlsClaimants = new HashMap<>();
-  private final TreeSet<ParsedIngress> defaultClaimants = new TreeSet<>(AGE);
-  private final Map<String, HostResult> hosts = new HashMap<>();
+  private final TreeSet<ParsedIngress> defaultClaimants = new TreeSet<>(ParsedIngress.AGE);
+  private final Map<String, ResolvedHost> hosts = new HashMap<>();
   private final TreeMap<String, VirtualHost> virtualHosts = new TreeMap<>();
   private final Map<String, SecretMemo> secrets = new HashMap<>();
   // Memos that lost a host during this call: forgotten at its end if no host took them up.
@@ -94,7 +88,8 @@ public final class IncrementalTranslator {
   private final Map<String, Integer> certificateUses = new HashMap<>();
   private final TreeMap<String, Certificate> certificates = new TreeMap<>();
   private final TreeMap<Diagnostic, Integer> diagnostics = new TreeMap<>();
-  private DefaultResult defaultBackend = DefaultResult.NONE;
+  private ResolvedDefaultBackend defaultBackend = ResolvedDefaultBackend.NONE;
+  private List<Ingress> considered = List.of();
   private Translation last;
   private boolean secretsChanged = true;
   // What changed since the last result: unchanged lists are handed out again as the same
@@ -114,9 +109,11 @@ public final class IncrementalTranslator {
     generation++;
     Set<String> dirtyHosts = new HashSet<>();
     Set<String> dirtyBackends = new HashSet<>();
-    boolean ingressesSame = sameVersion(state, "Ingress") & sameVersion(state, "IngressClass");
-    boolean secretsSame = sameVersion(state, "Secret");
-    boolean backendsSame = sameVersion(state, "Service") & sameVersion(state, "EndpointSlice");
+    boolean ingressesSame =
+        sameVersion(state, ResourceKind.INGRESS) & sameVersion(state, ResourceKind.INGRESS_CLASS);
+    boolean secretsSame = sameVersion(state, ResourceKind.SECRET);
+    boolean backendsSame =
+        sameVersion(state, ResourceKind.SERVICE) & sameVersion(state, ResourceKind.ENDPOINT_SLICE);
     boolean defaultDirty = !ingressesSame && updateIngresses(state, dirtyHosts);
     if (!secretsSame || now.isAfter(secretsValidUntil)) {
       refreshSecrets(state, now, dirtyHosts);
@@ -140,7 +137,7 @@ public final class IncrementalTranslator {
   }
 
   /** Whether {@code kind} is unchanged since the last call; records its version either way. */
-  private boolean sameVersion(ClusterState state, String kind) {
+  private boolean sameVersion(ClusterState state, ResourceKind kind) {
     Object version = state.version(kind);
     return versions.put(kind, version) == version;
   }
@@ -163,7 +160,8 @@ public final class IncrementalTranslator {
     certificateUses.clear();
     certificates.clear();
     diagnostics.clear();
-    defaultBackend = DefaultResult.NONE;
+    defaultBackend = ResolvedDefaultBackend.NONE;
+    considered = List.of();
     last = null;
     secretsChanged = true;
     hostsChanged = true;
@@ -191,11 +189,12 @@ public final class IncrementalTranslator {
     classes = nowClasses;
     IngressClassFilter filter = new IngressClassFilter(state, options);
     boolean defaultDirty = false;
-    for (Ingress ingress : state.ingresses()) {
+    considered = state.ingresses();
+    for (Ingress ingress : considered) {
       if (ingress.getMetadata() == null) {
         continue;
       }
-      ObjectRef ref = IngressTranslator.ref(ingress);
+      ObjectRef ref = ParsedIngress.ref(ingress);
       Known known = ingresses.get(ref);
       if (known != null && known.source == ingress) {
         known.seen = generation;
@@ -207,7 +206,7 @@ public final class IncrementalTranslator {
         known = new Known();
         ingresses.put(ref, known);
       }
-      ParsedIngress parsed = filter.isOurs(ingress) ? ParsedIngress.of(ingress, ref) : null;
+      ParsedIngress parsed = filter.isOurs(ingress) ? ParsedIngress.read(ingress) : null;
       defaultDirty |= replace(known.parsed, parsed, dirtyHosts);
       known.source = ingress;
       known.parsed = parsed;
@@ -247,7 +246,7 @@ public final class IncrementalTranslator {
       String host,
       ParsedIngress p,
       Set<String> dirtyHosts) {
-    index.computeIfAbsent(host, h -> new TreeSet<>(AGE)).add(p);
+    index.computeIfAbsent(host, h -> new TreeSet<>(ParsedIngress.AGE)).add(p);
     dirtyHosts.add(host);
   }
 
@@ -352,123 +351,20 @@ public final class IncrementalTranslator {
 
   // ---- Hosts -----------------------------------------------------------------------------------
 
-  /**
-   * What one host contributes: its virtual host (null for a host only named by TLS entries), the
-   * certificate it uses (for {@code ""}: the default certificate), the Secret that won it, its
-   * diagnostics and the backends its routes use.
-   */
-  private record HostResult(
-      VirtualHost virtualHost,
-      Certificate certificate,
-      String secretKey,
-      List<Diagnostic> diagnostics,
-      List<Use> uses) {
-    String certificateId() {
-      return certificate == null ? null : certificate.id();
-    }
-  }
-
-  /** A backend id used by an Ingress; namespace and backend say how to resolve the id. */
-  private record Use(ObjectRef user, String id, String namespace, IngressBackend backend) {}
-
   private void recomputeHost(
       String host, ClusterState state, Instant now, Set<String> dirtyBackends) {
-    HostResult old = hosts.get(host);
+    ResolvedHost old = hosts.get(host);
     TreeSet<ParsedIngress> ruled = ruleClaimants.get(host);
     TreeSet<ParsedIngress> tlsNamed = tlsClaimants.get(host);
-    HostResult next = null;
+    ResolvedHost next = null;
     if (ruled != null || tlsNamed != null) {
-      List<Diagnostic> found = new ArrayList<>();
-      List<Use> uses = new ArrayList<>();
-      TreeMap<IngressTranslator.RouteKey, IngressTranslator.Claim> routes = new TreeMap<>();
-      if (ruled != null) {
-        for (ParsedIngress p : ruled) {
-          for (PathClaim c : p.rules().get(host)) {
-            IngressTranslator.Claim existing = routes.get(c.key());
-            if (existing != null) {
-              if (!existing.backend().equals(c.id())) {
-                found.add(
-                    new Diagnostic(
-                        p.ref(),
-                        Reason.CONFLICTING_PATH,
-                        "host "
-                            + host
-                            + " "
-                            + IngressTranslator.label(c.key().type())
-                            + " path "
-                            + c.key().path()
-                            + " is ignored: "
-                            + (existing.owner().equals(p.ref())
-                                ? "this Ingress lists it before with another backend"
-                                : existing.owner() + " routes it and is older")));
-              }
-              continue;
-            }
-            routes.put(c.key(), new IngressTranslator.Claim(p.ref(), c.id()));
-            uses.add(new Use(p.ref(), c.id(), p.ref().namespace(), c.backend()));
-          }
-        }
-      }
-      IngressTranslator.Claim winner = null;
-      if (tlsNamed != null) {
-        for (ParsedIngress p : tlsNamed) {
-          for (String secretName : p.tls().get(host)) {
-            if (winner == null) {
-              winner = new IngressTranslator.Claim(p.ref(), secretName);
-            } else if (!winner.owner().namespace().equals(p.ref().namespace())
-                || !winner.backend().equals(secretName)) {
-              found.add(
-                  new Diagnostic(
-                      p.ref(),
-                      Reason.CONFLICTING_CERTIFICATE,
-                      (host.isEmpty()
-                              ? "the default certificate"
-                              : "the certificate of host " + host)
-                          + " comes from Secret "
-                          + winner.owner().namespace()
-                          + "/"
-                          + winner.backend()
-                          + " of "
-                          + winner.owner()
-                          + ", which is older; Secret "
-                          + secretName
-                          + " is not used for it"));
-            }
-          }
-        }
-      }
-      Certificate certificate = null;
-      boolean retain = false;
-      String secretKey = null;
-      if (winner != null) {
-        SecretMemo memo = secret(winner.owner().namespace(), winner.backend(), state, now);
-        secretKey = memo.key;
-        CertificateResolver.Outcome outcome = memo.resolved.outcome();
-        if (outcome.problem() != null) {
-          found.add(new Diagnostic(winner.owner(), outcome.problem(), outcome.message()));
-        }
-        certificate = outcome.certificate();
-        retain =
-            certificate == null
-                && outcome.retain()
-                && !host.equals(DEFAULT_CERTIFICATE)
-                && !host.equals(VirtualHost.ANY_HOST);
-      }
-      VirtualHost virtualHost = null;
-      if (ruled != null) {
-        List<Route> list = new ArrayList<>(routes.size());
-        routes.forEach((k, claim) -> list.add(new Route(k.type(), k.path(), claim.backend())));
-        virtualHost =
-            retain
-                ? VirtualHost.retainingCertificate(host, list, null)
-                : new VirtualHost(host, certificate == null ? null : certificate.id(), list, null);
-        if (old != null && virtualHost.equals(old.virtualHost())) {
-          virtualHost = old.virtualHost(); // the same instance: cheap to compare and to compile
-        }
-      }
       next =
-          new HostResult(
-              virtualHost, certificate, secretKey, List.copyOf(found), List.copyOf(uses));
+          ResolvedHost.resolve(
+                  host,
+                  ruled == null ? List.of() : ruled,
+                  tlsNamed == null ? List.of() : tlsNamed,
+                  (namespace, name) -> secret(namespace, name, state, now).resolved.outcome())
+              .sharingVirtualHostOf(old);
     }
 
     if (old != null) {
@@ -481,9 +377,9 @@ public final class IncrementalTranslator {
           released.add(memo);
         }
       }
-      String oldCertificate = usedCertificate(host, old);
+      Certificate oldCertificate = old.usedCertificate();
       if (oldCertificate != null) {
-        releaseCertificate(oldCertificate);
+        releaseCertificate(oldCertificate.id());
       }
     }
     if (next != null) {
@@ -493,12 +389,11 @@ public final class IncrementalTranslator {
       if (next.secretKey() != null) {
         secrets.get(next.secretKey()).hosts.add(host);
       }
-      String nextCertificate = usedCertificate(host, next);
-      if (nextCertificate != null) {
-        if (certificateUses.merge(nextCertificate, 1, Integer::sum) == 1) {
-          certificates.put(nextCertificate, next.certificate());
-          certificatesChanged = true;
-        }
+      Certificate nextCertificate = next.usedCertificate();
+      if (nextCertificate != null
+          && certificateUses.merge(nextCertificate.id(), 1, Integer::sum) == 1) {
+        certificates.put(nextCertificate.id(), nextCertificate);
+        certificatesChanged = true;
       }
       hosts.put(host, next);
     } else {
@@ -511,17 +406,6 @@ public final class IncrementalTranslator {
     hostsChanged |= before != (next == null ? null : next.virtualHost());
   }
 
-  /**
-   * The certificate a host puts in the snapshot: its virtual host's, or for {@code ""} the default
-   * one. A TLS entry for a host no rule routes resolves its Secret but ships nothing.
-   */
-  private static String usedCertificate(String host, HostResult result) {
-    if (host.equals(DEFAULT_CERTIFICATE)) {
-      return result.certificateId();
-    }
-    return result.virtualHost() == null ? null : result.virtualHost().certificate();
-  }
-
   private void releaseCertificate(String id) {
     if (certificateUses.merge(id, -1, Integer::sum) <= 0) {
       certificateUses.remove(id);
@@ -532,40 +416,9 @@ public final class IncrementalTranslator {
 
   // ---- Default backend -------------------------------------------------------------------------
 
-  private record DefaultResult(String backend, List<Diagnostic> diagnostics, List<Use> uses) {
-    static final DefaultResult NONE = new DefaultResult(null, List.of(), List.of());
-  }
-
   private void recomputeDefaultBackend(Set<String> dirtyBackends) {
-    DefaultResult old = defaultBackend;
-    ParsedIngress winner = null;
-    List<Diagnostic> found = new ArrayList<>();
-    for (ParsedIngress p : defaultClaimants) {
-      if (winner == null) {
-        winner = p;
-      } else if (!winner.defaultBackend().id().equals(p.defaultBackend().id())) {
-        found.add(
-            new Diagnostic(
-                p.ref(),
-                Reason.CONFLICTING_DEFAULT_BACKEND,
-                "spec.defaultBackend is ignored: "
-                    + winner.ref()
-                    + " sets the default backend"
-                    + " and is older"));
-      }
-    }
-    DefaultResult next =
-        winner == null
-            ? DefaultResult.NONE
-            : new DefaultResult(
-                winner.defaultBackend().id(),
-                List.copyOf(found),
-                List.of(
-                    new Use(
-                        winner.ref(),
-                        winner.defaultBackend().id(),
-                        winner.ref().namespace(),
-                        winner.defaultBackend().backend())));
+    ResolvedDefaultBackend old = defaultBackend;
+    ResolvedDefaultBackend next = ResolvedDefaultBackend.resolve(defaultClaimants);
     count(old.diagnostics(), -1);
     old.uses().forEach(u -> unuse(u, dirtyBackends));
     count(next.diagnostics(), 1);
@@ -595,14 +448,14 @@ public final class IncrementalTranslator {
       BackendResolver.Resolution resolution,
       List<Diagnostic> diagnostics) {}
 
-  private void use(Use u) {
+  private void use(BackendUse u) {
     backendUsers
         .computeIfAbsent(u.id(), id -> new BackendUsers(u.namespace(), u.backend()))
         .users
         .merge(u.user(), 1, Integer::sum);
   }
 
-  private void unuse(Use u, Set<String> dirtyBackends) {
+  private void unuse(BackendUse u, Set<String> dirtyBackends) {
     BackendUsers b = backendUsers.get(u.id());
     if (b != null && b.users.merge(u.user(), -1, Integer::sum) <= 0) {
       b.users.remove(u.user());
@@ -714,18 +567,17 @@ public final class IncrementalTranslator {
         certificatesChanged || previous == null
             ? List.copyOf(certificates.values())
             : previous.certificates();
-    HostResult defaultCertificateHost = hosts.get(DEFAULT_CERTIFICATE);
+    ResolvedHost defaultCertificateHost = hosts.get(DEFAULT_CERTIFICATE);
     Snapshot snapshot =
-        new Snapshot(
-            Snapshot.SCHEMA_VERSION,
-            0,
-            options.settings(),
+        IngressTranslator.snapshot(
+            options,
             vhosts,
             used,
             certificateList,
-            null,
             defaultBackend.backend(),
-            defaultCertificateHost == null ? null : defaultCertificateHost.certificateId());
+            defaultCertificateHost == null || defaultCertificateHost.certificate() == null
+                ? null
+                : defaultCertificateHost.certificate().id());
     List<Diagnostic> diagnosticList =
         diagnosticsChanged || last == null ? List.copyOf(diagnostics.keySet()) : last.diagnostics();
     List<ObjectRef> ourList = oursChanged || last == null ? List.copyOf(ours) : last.ingresses();
@@ -750,7 +602,7 @@ public final class IncrementalTranslator {
       lastGood = last.lastGoodCertificates();
       checked = last.checkedSecrets();
     }
-    last = new Translation(snapshot, diagnosticList, lastGood, ourList, checked);
+    last = new Translation(snapshot, diagnosticList, lastGood, ourList, checked, considered);
     return last;
   }
 
@@ -762,149 +614,6 @@ public final class IncrementalTranslator {
         diagnostics.remove(d);
       }
       diagnosticsChanged |= now <= 0 || (now == 1 && delta > 0);
-    }
-  }
-
-  // ---- One Ingress's reading -------------------------------------------------------------------
-
-  /** A path rule as the Ingress writes it, checked: route key, backend id and backend. */
-  private record PathClaim(IngressTranslator.RouteKey key, String id, IngressBackend backend) {}
-
-  private record DefaultClaim(String id, IngressBackend backend) {}
-
-  /**
-   * What one Ingress claims, read from it alone: path rules per host (in spec order; a rule without
-   * paths still claims its host), TLS Secret names per TLS host ({@code ""}: the default
-   * certificate), the default backend, and the diagnostics that need no other object.
-   */
-  private record ParsedIngress(
-      ObjectRef ref,
-      Instant created,
-      DefaultClaim defaultBackend,
-      Map<String, List<PathClaim>> rules,
-      Map<String, List<String>> tls,
-      List<Diagnostic> diagnostics) {
-
-    static ParsedIngress of(Ingress ingress, ObjectRef ref) {
-      Instant created = IngressTranslator.created(ingress);
-      IngressSpec spec = ingress.getSpec();
-      if (spec == null) {
-        return new ParsedIngress(ref, created, null, Map.of(), Map.of(), List.of());
-      }
-      String namespace = ingress.getMetadata().getNamespace();
-      List<Diagnostic> found = new ArrayList<>();
-      DefaultClaim defaultClaim = null;
-      if (spec.getDefaultBackend() != null) {
-        String id = BackendResolver.id(namespace, spec.getDefaultBackend());
-        if (id == null) {
-          found.add(
-              new Diagnostic(
-                  ref,
-                  Reason.UNSUPPORTED_BACKEND,
-                  "spec.defaultBackend names neither a Service port nor a resource"));
-        } else {
-          defaultClaim = new DefaultClaim(id, spec.getDefaultBackend());
-        }
-      }
-      Map<String, List<PathClaim>> rules = new LinkedHashMap<>();
-      if (spec.getRules() != null) {
-        for (IngressRule rule : spec.getRules()) {
-          if (rule == null) {
-            continue;
-          }
-          String host = IngressSyntax.host(rule.getHost());
-          if (host == null) {
-            found.add(
-                new Diagnostic(
-                    ref,
-                    Reason.INVALID_HOST,
-                    "host '"
-                        + rule.getHost()
-                        + "' is not a DNS name or a '*.' wildcard of one; its rule is ignored"));
-            continue;
-          }
-          List<PathClaim> claims = rules.computeIfAbsent(host, h -> new ArrayList<>());
-          if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
-            continue;
-          }
-          for (HTTPIngressPath path : rule.getHttp().getPaths()) {
-            PathClaim claim = path(ref, namespace, host, path, found);
-            if (claim != null) {
-              claims.add(claim);
-            }
-          }
-        }
-      }
-      Map<String, List<String>> tls = new LinkedHashMap<>();
-      if (spec.getTls() != null) {
-        for (IngressTLS entry : spec.getTls()) {
-          String secret = IngressSyntax.tlsSecret(entry, ref, found);
-          if (secret == null) {
-            continue;
-          }
-          for (String host : IngressSyntax.tlsHosts(entry)) {
-            tls.computeIfAbsent(host, h -> new ArrayList<>()).add(secret);
-          }
-        }
-      }
-      rules.replaceAll((h, l) -> List.copyOf(l));
-      tls.replaceAll((h, l) -> List.copyOf(l));
-      return new ParsedIngress(
-          ref,
-          created,
-          defaultClaim,
-          Collections.unmodifiableMap(rules),
-          Collections.unmodifiableMap(tls),
-          List.copyOf(found));
-    }
-
-    private static PathClaim path(
-        ObjectRef ref,
-        String namespace,
-        String host,
-        HTTPIngressPath path,
-        List<Diagnostic> found) {
-      PathType type = IngressSyntax.pathType(path.getPathType());
-      if (type == null) {
-        found.add(
-            new Diagnostic(
-                ref,
-                Reason.INVALID_PATH,
-                "host "
-                    + host
-                    + ": pathType '"
-                    + path.getPathType()
-                    + "' is not Exact, Prefix or ImplementationSpecific"));
-        return null;
-      }
-      String canonical = IngressSyntax.path(path.getPath(), path.getPathType(), type);
-      if (canonical == null) {
-        found.add(
-            new Diagnostic(
-                ref,
-                Reason.INVALID_PATH,
-                "host "
-                    + host
-                    + ": path '"
-                    + path.getPath()
-                    + "' is not a valid absolute path (no regular expressions, empty or"
-                    + " dot segments, or encoded slashes); ignored"));
-        return null;
-      }
-      String id = BackendResolver.id(namespace, path.getBackend());
-      if (id == null) {
-        found.add(
-            new Diagnostic(
-                ref,
-                Reason.UNSUPPORTED_BACKEND,
-                "host "
-                    + host
-                    + " path "
-                    + canonical
-                    + ": the backend names neither a Service port nor a resource; ignored"));
-        return null;
-      }
-      return new PathClaim(new IngressTranslator.RouteKey(canonical, type), id, path.getBackend());
     }
   }
 }

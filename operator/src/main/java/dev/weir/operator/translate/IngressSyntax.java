@@ -1,7 +1,7 @@
 package dev.weir.operator.translate;
 
+import dev.weir.contract.host.HostName;
 import dev.weir.contract.snapshot.PathType;
-import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.operator.state.ObjectRef;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
@@ -40,15 +40,7 @@ final class IngressSyntax {
       return null;
     }
     if (entry.getSecretName().contains("/")) {
-      diagnostics.add(
-          new Diagnostic(
-              ref,
-              Reason.CROSS_NAMESPACE_SECRET,
-              "Secret '"
-                  + entry.getSecretName()
-                  + "' is refused: an Ingress may only use Secrets of its own"
-                  + " namespace "
-                  + ref.namespace()));
+      diagnostics.add(Diagnostic.crossNamespaceSecret(ref, entry.getSecretName()));
       return null;
     }
     return entry.getSecretName();
@@ -74,7 +66,7 @@ final class IngressSyntax {
     String name = host.toLowerCase(Locale.ROOT);
     if (name.equals(VirtualHost.ANY_HOST)
         || IPV4.matcher(name).matches()
-        || SnapshotValidator.hostProblem(name) != null) {
+        || HostName.problem(name) != null) {
       return null;
     }
     return name;

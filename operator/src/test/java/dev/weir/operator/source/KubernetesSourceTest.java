@@ -2,6 +2,7 @@ package dev.weir.operator.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.operator.state.ResourceKind;
 import dev.weir.operator.testing.MockApiServer;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -10,8 +11,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -197,22 +201,7 @@ class KubernetesSourceTest {
   @Test
   void watchesOnlyTheNamespacesItIsGiven() {
     for (String ns : new String[] {"shop", "blog"}) {
-      client
-          .services()
-          .inNamespace(ns)
-          .resource(
-              new ServiceBuilder()
-                  .withNewMetadata()
-                  .withName("web")
-                  .withNamespace(ns)
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewPort()
-                  .withPort(80)
-                  .endPort()
-                  .endSpec()
-                  .build())
-          .create();
+      createWebService(ns);
     }
     try (KubernetesSource source = new KubernetesSource(client, Set.of("shop"))) {
       source.start();
@@ -220,6 +209,78 @@ class KubernetesSourceTest {
       assertThat(source.state().service("shop", "web")).isPresent();
       assertThat(source.state().service("blog", "web")).isEmpty();
     }
+  }
+
+  @Test
+  void aChangeGivesANewVersionToItsKindOnly() throws Exception {
+    try (KubernetesSource source = new KubernetesSource(client, Set.of())) {
+      Semaphore heard = new Semaphore(0);
+      source.addListener(heard::release);
+      source.start();
+      source.synced().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(source.hasSynced()).isTrue();
+      Map<ResourceKind, Object> before = versions(source);
+      assertThat(versions(source)).as("nothing changed").isEqualTo(before);
+
+      createWebService("shop");
+      assertThat(heard.tryAcquire(10, TimeUnit.SECONDS)).as("the Service is heard of").isTrue();
+      Map<ResourceKind, Object> afterService = versions(source);
+      for (ResourceKind kind : ResourceKind.values()) {
+        if (kind == ResourceKind.SERVICE) {
+          assertThat(afterService.get(kind)).as(kind.kindName()).isNotSameAs(before.get(kind));
+        } else {
+          assertThat(afterService.get(kind)).as(kind.kindName()).isSameAs(before.get(kind));
+        }
+      }
+
+      client
+          .network()
+          .v1()
+          .ingresses()
+          .inNamespace("shop")
+          .resource(new IngressBuilder().withNewMetadata().withName("blog").endMetadata().build())
+          .create();
+      assertThat(heard.tryAcquire(10, TimeUnit.SECONDS)).as("the Ingress is heard of").isTrue();
+      Map<ResourceKind, Object> afterIngress = versions(source);
+      for (ResourceKind kind : ResourceKind.values()) {
+        if (kind == ResourceKind.INGRESS) {
+          assertThat(afterIngress.get(kind))
+              .as(kind.kindName())
+              .isNotSameAs(afterService.get(kind));
+        } else {
+          assertThat(afterIngress.get(kind)).as(kind.kindName()).isSameAs(afterService.get(kind));
+        }
+      }
+    }
+  }
+
+  /** Creates Service {@code namespace/web} with port 80 through the API. */
+  private void createWebService(String namespace) {
+    client
+        .services()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  /** The version of every kind, by identity (what a translator compares). */
+  private static Map<ResourceKind, Object> versions(KubernetesSource source) {
+    Map<ResourceKind, Object> versions = new EnumMap<>(ResourceKind.class);
+    for (ResourceKind kind : ResourceKind.values()) {
+      versions.put(kind, source.state().version(kind));
+    }
+    return versions;
   }
 
   private static void await(BooleanSupplier condition) {

@@ -87,10 +87,10 @@ class InMemoryClusterStateTest {
       InMemoryClusterState next = state.with(changed, removed);
       InMemoryClusterState expected = InMemoryClusterState.of(objects.values());
       assertSameAnswers(next, expected, "step " + step);
-      for (String kind : List.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Secret")) {
+      for (ResourceKind kind : ResourceKind.values()) {
         boolean touched =
-            changed.stream().anyMatch(c -> c.getKind().equals(kind))
-                || removed.stream().anyMatch(r -> r.kind().equals(kind));
+            changed.stream().anyMatch(c -> c.getKind().equals(kind.kindName()))
+                || removed.stream().anyMatch(r -> r.kind().equals(kind.kindName()));
         if (!touched) {
           assertThat(next.version(kind))
               .as("%s at step %d", kind, step)
