@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,7 +30,7 @@ import java.util.List;
  * A refused request surfaces as an {@link HttpRequest} whose decoder result is a failure; the rest
  * of the connection's input is discarded.
  */
-final class StrictHttpRequestDecoder extends HttpRequestDecoder {
+public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
   /** Raised for a folded header line. */
   static final class ObsFoldException extends IllegalArgumentException {
     ObsFoldException() {
@@ -51,7 +51,7 @@ final class StrictHttpRequestDecoder extends HttpRequestDecoder {
   private int scannedAhead;
   private boolean rejected;
 
-  StrictHttpRequestDecoder(int maxRequestLineBytes, int maxHeaderBytes) {
+  public StrictHttpRequestDecoder(int maxRequestLineBytes, int maxHeaderBytes) {
     super(
         new HttpDecoderConfig()
             .setMaxInitialLineLength(maxRequestLineBytes)

@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ServerChannel;
@@ -15,10 +15,10 @@ import javax.net.ssl.SSLSession;
  * The client's IP address, and what the client reached (Weir's listener port, the name it asked TLS
  * for), for a connection or an HTTP/2 stream.
  */
-final class ClientAddress {
+public final class ClientAddress {
   private ClientAddress() {}
 
-  static String of(Channel channel) {
+  public static String of(Channel channel) {
     SocketAddress remote = connection(channel).remoteAddress();
     if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
       return inet.getAddress().getHostAddress();
@@ -26,7 +26,7 @@ final class ClientAddress {
     return String.valueOf(remote);
   }
 
-  static int listenerPort(Channel channel) {
+  public static int listenerPort(Channel channel) {
     SocketAddress local = connection(channel).localAddress();
     return local instanceof InetSocketAddress inet ? inet.getPort() : 0;
   }
@@ -36,7 +36,7 @@ final class ClientAddress {
    * name it sent in TLS SNI, else the listener's address and port. An HTTP/1.1 backend needs a
    * Host, and many answer a request without one with 400 and a closed connection.
    */
-  static String reachedAuthority(Channel channel) {
+  public static String reachedAuthority(Channel channel) {
     Channel c = connection(channel);
     SslHandler tls = c.pipeline().get(SslHandler.class);
     if (tls != null) {

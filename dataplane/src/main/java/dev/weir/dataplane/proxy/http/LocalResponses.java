@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,10 +11,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /** Responses Weir writes itself (404, 400, 502, ...): short text, never request data echoed. */
-final class LocalResponses {
+public final class LocalResponses {
   private LocalResponses() {}
 
-  static FullHttpResponse text(ByteBufAllocator alloc, HttpResponseStatus status, boolean close) {
+  public static FullHttpResponse text(
+      ByteBufAllocator alloc, HttpResponseStatus status, boolean close) {
     byte[] body =
         (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
     ByteBuf content = alloc.buffer(body.length).writeBytes(body);

@@ -1,9 +1,8 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.routing;
 
 import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.SnapshotDelta;
-import dev.weir.dataplane.routing.RoutingTable;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import java.util.Collections;

@@ -1,6 +1,15 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.listener;
 
 import dev.weir.contract.snapshot.Settings;
+import dev.weir.dataplane.proxy.Drainable;
+import dev.weir.dataplane.proxy.ListenerContext;
+import dev.weir.dataplane.proxy.exchange.ProxyHandler;
+import dev.weir.dataplane.proxy.http.ClientAddress;
+import dev.weir.dataplane.proxy.http.Http2HeaderBlockTimeout;
+import dev.weir.dataplane.proxy.http.Http2RequestValidator;
+import dev.weir.dataplane.proxy.http.RequestHeaderTimeout;
+import dev.weir.dataplane.proxy.http.RequestValidator;
+import dev.weir.dataplane.proxy.http.StrictHttpRequestDecoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -36,10 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
  */
-final class HttpPipelines {
+public final class HttpPipelines {
   private static final Logger log = LoggerFactory.getLogger(HttpPipelines.class);
-  static final String REQUEST_DECODER = "http-request-decoder";
-  static final String RESPONSE_ENCODER = "http-response-encoder";
+  public static final String REQUEST_DECODER = "http-request-decoder";
+  public static final String RESPONSE_ENCODER = "http-response-encoder";
   static final String FLUSH_CONSOLIDATION = "flush-consolidation";
   private static final int MAX_CONCURRENT_STREAMS = 256;
   // After this many consolidated flushes the socket is written without waiting any longer.

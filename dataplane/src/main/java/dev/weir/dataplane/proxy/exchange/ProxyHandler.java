@@ -1,6 +1,24 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.exchange;
 
 import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.dataplane.proxy.Deadline;
+import dev.weir.dataplane.proxy.Drainable;
+import dev.weir.dataplane.proxy.ListenerContext;
+import dev.weir.dataplane.proxy.LogLimiter;
+import dev.weir.dataplane.proxy.http.ClientAddress;
+import dev.weir.dataplane.proxy.http.ForwardingHeaders;
+import dev.weir.dataplane.proxy.http.LocalResponses;
+import dev.weir.dataplane.proxy.http.RequestHeaderTimeout;
+import dev.weir.dataplane.proxy.http.RequestValidator;
+import dev.weir.dataplane.proxy.http.ValidatedRequest;
+import dev.weir.dataplane.proxy.listener.HttpPipelines;
+import dev.weir.dataplane.proxy.upstream.EndpointKey;
+import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
+import dev.weir.dataplane.proxy.upstream.UpstreamHandler;
+import dev.weir.dataplane.proxy.upstream.UpstreamListener;
+import dev.weir.dataplane.proxy.upstream.UpstreamPools;
+import dev.weir.dataplane.routing.CompiledBackend;
+import dev.weir.dataplane.routing.CompiledSnapshot;
 import dev.weir.dataplane.routing.RoutingTable;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -42,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing of the body is read before an upstream connection is established, which is what makes
  * a connect failure retryable: no byte of the request has been consumed yet.
  */
-final class ProxyHandler extends ChannelInboundHandlerAdapter
+public final class ProxyHandler extends ChannelInboundHandlerAdapter
     implements UpstreamListener, Drainable {
   private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
 
@@ -100,7 +118,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter
   // Armed and disarmed a few times per request without scheduling a task each time; see Deadline.
   private final Deadline readDeadline = new Deadline(this::readTimedOut);
 
-  ProxyHandler(ListenerContext listener, boolean http2) {
+  public ProxyHandler(ListenerContext listener, boolean http2) {
     this.listener = listener;
     this.http2 = http2;
   }

@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,7 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.upstream;
 
 /** What an upstream connection reports to the exchange using it. Called on its event loop. */
-interface UpstreamListener {
+public interface UpstreamListener {
   /** An HttpObject of the response, or raw bytes after a protocol switch. Ownership passes. */
   void upstreamRead(UpstreamConnection connection, Object msg);
 

@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.routing;
 
 import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Timeouts;

@@ -1,6 +1,9 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.listener;
 
 import dev.weir.contract.snapshot.Settings;
+import dev.weir.dataplane.proxy.ListenerContext;
+import dev.weir.dataplane.proxy.http.ClientAddress;
+import dev.weir.dataplane.routing.CompiledSnapshot;
 import dev.weir.dataplane.tls.HandshakeRecorder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,10 +30,13 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
   private static final long MAX_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
   private final ListenerContext listener;
+  private final ClientConnections connections;
   private final Duration drainTimeout;
 
-  public TlsListenerInitializer(ListenerContext listener, Duration drainTimeout) {
+  public TlsListenerInitializer(
+      ListenerContext listener, ClientConnections connections, Duration drainTimeout) {
     this.listener = listener;
+    this.connections = connections;
     this.drainTimeout = drainTimeout;
   }
 
@@ -40,7 +46,7 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
     Settings settings = current.snapshot().settings();
     long idleMillis = settings.clientIdleMillis();
     long handshakeMillis = Math.min(MAX_HANDSHAKE_TIMEOUT_MILLIS, settings.requestHeaderMillis());
-    ch.pipeline().addLast("tracker", listener.connections().tracker(true, idleMillis));
+    ch.pipeline().addLast("tracker", connections.tracker(true, idleMillis));
     ch.pipeline()
         .addLast("sni", new SniHandler(current.sni(), MAX_CLIENT_HELLO_BYTES, handshakeMillis));
     // SniHandler replaces itself with the SslHandler; the recorder then sits right after it.

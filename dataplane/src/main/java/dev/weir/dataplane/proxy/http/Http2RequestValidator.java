@@ -1,5 +1,6 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
+import dev.weir.dataplane.proxy.LogLimiter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Stream errors Netty raises (an Http2Exception fired into the stream) are answered the same
  * way, with their own error code; otherwise the stream channel's close would send CANCEL.
  */
-final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
+public final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(Http2RequestValidator.class);
 
   private static final List<AsciiString> CONNECTION_SPECIFIC =

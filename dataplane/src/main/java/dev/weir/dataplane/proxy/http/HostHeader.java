@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
 /** Syntax of a Host header or :authority (RFC 9110 §7.2: uri-host [ ":" port ]). */
 final class HostHeader {

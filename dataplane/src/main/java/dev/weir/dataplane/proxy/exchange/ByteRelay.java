@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,15 +1,15 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.upstream;
 
 import io.netty.channel.Channel;
 import java.util.concurrent.ScheduledFuture;
 
 /** A keep-alive HTTP/1.1 connection to one endpoint; used by one exchange at a time. */
-final class UpstreamConnection {
-  final Channel channel;
-  final EndpointKey endpoint;
+public final class UpstreamConnection {
+  public final Channel channel;
+  public final EndpointKey endpoint;
 
   /** False for a connection opened for the current request, true once it came from the pool. */
-  boolean reused;
+  public boolean reused;
 
   UpstreamListener listener;
 
@@ -29,11 +29,11 @@ final class UpstreamConnection {
     this.endpoint = endpoint;
   }
 
-  void attach(UpstreamListener l) {
+  public void attach(UpstreamListener l) {
     listener = l;
   }
 
-  void detach() {
+  public void detach() {
     listener = null;
   }
 

@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.upstream;
 
 import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Endpoint;
@@ -47,7 +47,7 @@ import java.util.function.Supplier;
  */
 public final class UpstreamPools {
   /** The endpoint already has as many connections as the settings allow. */
-  static final class PoolExhaustedException extends Exception {
+  public static final class PoolExhaustedException extends Exception {
     PoolExhaustedException(EndpointKey endpoint, int max) {
       super(
           "pool of " + endpoint + " is at its bound of " + max + " connections",
@@ -77,7 +77,7 @@ public final class UpstreamPools {
    * A connection to {@code endpoint} on {@code loop}: the most recently released idle one unless
    * {@code fresh}, else a new one.
    */
-  Future<UpstreamConnection> acquire(
+  public Future<UpstreamConnection> acquire(
       EventLoop loop, Endpoint endpoint, long connectMillis, boolean fresh) {
     EndpointKey key = EndpointKey.of(endpoint);
     Promise<UpstreamConnection> promise = loop.newPromise();
@@ -142,7 +142,7 @@ public final class UpstreamPools {
   }
 
   /** Gives a connection back: kept for reuse when {@code reusable}, else closed. */
-  void release(UpstreamConnection c, boolean reusable) {
+  public void release(UpstreamConnection c, boolean reusable) {
     c.detach();
     Channel ch = c.channel;
     if (!reusable || !ch.isActive() || !liveEndpoints.contains(c.endpoint)) {

@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.upstream;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,7 +9,7 @@ import io.netty.util.ReferenceCountUtil;
  * A pooled, idle connection expects nothing: anything it receives (or its closing) takes it out of
  * service.
  */
-final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private final UpstreamConnection connection;
 
   UpstreamHandler(UpstreamConnection connection) {

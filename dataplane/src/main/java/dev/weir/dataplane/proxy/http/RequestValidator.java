@@ -1,6 +1,7 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
 import dev.weir.dataplane.metrics.DataplaneMetrics;
+import dev.weir.dataplane.proxy.LogLimiter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,14 +29,14 @@ import org.slf4j.LoggerFactory;
  * <p>Body content passes through untouched; a framing error inside a body is the proxy handler's to
  * handle, as part of the request it belongs to.
  */
-final class RequestValidator extends ChannelInboundHandlerAdapter {
+public final class RequestValidator extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RequestValidator.class);
 
   private final boolean http2;
   private final DataplaneMetrics metrics;
   private boolean refused;
 
-  RequestValidator(boolean http2, DataplaneMetrics metrics) {
+  public RequestValidator(boolean http2, DataplaneMetrics metrics) {
     this.http2 = http2;
     this.metrics = metrics;
   }

@@ -1,5 +1,7 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
+import dev.weir.dataplane.proxy.Deadline;
+import dev.weir.dataplane.proxy.LogLimiter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * (ENHANCE_YOUR_CALM) without letting open streams finish: whoever trickles a header block gets the
  * connection cut.
  */
-final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
+public final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(Http2HeaderBlockTimeout.class);
 
   private static final int PREFACE_BYTES = 24; // "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
@@ -42,7 +44,7 @@ final class Http2HeaderBlockTimeout extends ChannelInboundHandlerAdapter {
   private boolean frameEndsBlock;
   private final Deadline deadline = new Deadline(this::timedOut);
 
-  Http2HeaderBlockTimeout(long timeoutMillis) {
+  public Http2HeaderBlockTimeout(long timeoutMillis) {
     this.timeoutMillis = timeoutMillis;
   }
 

@@ -1,6 +1,8 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
 import dev.weir.dataplane.metrics.DataplaneMetrics;
+import dev.weir.dataplane.proxy.Deadline;
+import dev.weir.dataplane.proxy.LogLimiter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -23,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * so the 408 is encoded) stops it when a head comes out, and waits for the next request's first
  * byte once the current request has ended. Only one connection's event loop touches the state.
  */
-final class RequestHeaderTimeout {
+public final class RequestHeaderTimeout {
   private static final Logger log = LoggerFactory.getLogger(RequestHeaderTimeout.class);
 
-  static final String BYTES = "request-header-timeout-bytes";
-  static final String HEADS = "request-header-timeout-heads";
+  public static final String BYTES = "request-header-timeout-bytes";
+  public static final String HEADS = "request-header-timeout-heads";
 
   private final long timeoutMillis;
   private final DataplaneMetrics metrics;
@@ -39,16 +41,16 @@ final class RequestHeaderTimeout {
   private final Deadline deadline = new Deadline(this::timedOut);
   private ChannelHandlerContext headsCtx;
 
-  RequestHeaderTimeout(long timeoutMillis, DataplaneMetrics metrics) {
+  public RequestHeaderTimeout(long timeoutMillis, DataplaneMetrics metrics) {
     this.timeoutMillis = timeoutMillis;
     this.metrics = metrics;
   }
 
-  ChannelHandler bytes() {
+  public ChannelHandler bytes() {
     return bytes;
   }
 
-  ChannelHandler heads() {
+  public ChannelHandler heads() {
     return heads;
   }
 

@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
 import io.netty.handler.codec.http.HttpMethod;
 
@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.HttpMethod;
  * @param originForm what is sent upstream: path and query
  * @param authority the authority of an absolute-form target (it replaces Host), else null
  */
-record RequestTarget(String path, String originForm, String authority) {
+public record RequestTarget(String path, String originForm, String authority) {
 
   /** Why a target is refused. */
   static final class InvalidTargetException extends Exception {

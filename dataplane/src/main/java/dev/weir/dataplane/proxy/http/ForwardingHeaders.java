@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Header rewriting between client and backend: hop-by-hop headers (RFC 9110 §7.6.1) end at Weir,
  * forwarding headers describe the client to the backend.
  */
-final class ForwardingHeaders {
+public final class ForwardingHeaders {
   static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
   static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
   static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
@@ -38,7 +38,7 @@ final class ForwardingHeaders {
    * TE, Trailer, Transfer-Encoding (the message is re-framed) and, unless {@code keepUpgrade},
    * Upgrade.
    */
-  static void removeHopByHop(HttpHeaders headers, boolean keepUpgrade) {
+  public static void removeHopByHop(HttpHeaders headers, boolean keepUpgrade) {
     // Nearly every message has one Connection header, "keep-alive" or "close": walk its tokens in
     // place rather than splitting, so the common case allocates nothing beyond getAll's copy.
     if (headers.contains(HttpHeaderNames.CONNECTION)) {
@@ -101,7 +101,7 @@ final class ForwardingHeaders {
     return c <= ' ';
   }
 
-  static void removeHttp2Extensions(HttpHeaders headers) {
+  public static void removeHttp2Extensions(HttpHeaders headers) {
     List<String> names = null;
     for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         it.hasNext(); ) {
@@ -124,7 +124,7 @@ final class ForwardingHeaders {
    * whatever a client claims there is unverifiable and would let it spoof its address to the
    * backend. For the same reason a client's {@code Forwarded} header is dropped.
    */
-  static void setForwarded(
+  public static void setForwarded(
       HttpHeaders headers,
       String clientAddress,
       boolean https,
@@ -142,7 +142,7 @@ final class ForwardingHeaders {
   }
 
   /** Keeps a sane client X-Request-ID (1 to 128 visible ASCII characters), else makes one. */
-  static String ensureRequestId(HttpHeaders headers) {
+  public static String ensureRequestId(HttpHeaders headers) {
     List<String> ids = headers.getAll(X_REQUEST_ID);
     if (ids.size() == 1 && isSaneRequestId(ids.get(0))) {
       return ids.get(0);
@@ -178,7 +178,7 @@ final class ForwardingHeaders {
   }
 
   /** Whether a request asks for a WebSocket upgrade (RFC 6455 §4.1). */
-  static boolean isWebSocketUpgrade(HttpHeaders headers) {
+  public static boolean isWebSocketUpgrade(HttpHeaders headers) {
     return headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
         && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }

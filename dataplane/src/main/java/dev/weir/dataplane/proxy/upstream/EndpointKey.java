@@ -1,10 +1,10 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.upstream;
 
 import dev.weir.contract.snapshot.Endpoint;
 
 /** What upstream connections are pooled by: an endpoint's address and port, not its state. */
-record EndpointKey(String address, int port) {
-  static EndpointKey of(Endpoint e) {
+public record EndpointKey(String address, int port) {
+  public static EndpointKey of(Endpoint e) {
     return new EndpointKey(e.address(), e.port());
   }
 

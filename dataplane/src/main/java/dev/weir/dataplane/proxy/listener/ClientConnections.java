@@ -1,6 +1,7 @@
-package dev.weir.dataplane.proxy;
+package dev.weir.dataplane.proxy.listener;
 
 import dev.weir.dataplane.metrics.DataplaneMetrics;
+import dev.weir.dataplane.proxy.Drainable;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
