@@ -28,9 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class RequestHeaderTimeout {
   private static final Logger log = LoggerFactory.getLogger(RequestHeaderTimeout.class);
 
-  public static final String BYTES = "request-header-timeout-bytes";
-  public static final String HEADS = "request-header-timeout-heads";
-
   private final long timeoutMillis;
   private final DataplaneMetrics metrics;
   private final ChannelHandler bytes = new BytesWatcher();

@@ -3,7 +3,8 @@ package dev.weir.dataplane.proxy.listener;
 import dev.weir.contract.snapshot.Settings;
 import dev.weir.dataplane.proxy.Drainable;
 import dev.weir.dataplane.proxy.ListenerContext;
-import dev.weir.dataplane.proxy.exchange.ProxyHandler;
+import dev.weir.dataplane.proxy.exchange.ExchangeHandler;
+import dev.weir.dataplane.proxy.exchange.WebSocketUpgrade;
 import dev.weir.dataplane.proxy.http.ClientAddress;
 import dev.weir.dataplane.proxy.http.Http2HeaderBlockTimeout;
 import dev.weir.dataplane.proxy.http.Http2RequestValidator;
@@ -34,21 +35,19 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * HTTP/1.1:  flush consolidation → header timer (bytes) → request decoder → response encoder
- *            → header timer (heads) → flow control → validator → proxy
+ *            → header timer (heads) → flow control → validator → exchange
  * HTTP/2:    flush consolidation → header block timer (bytes) → frame codec → multiplexer
  *            ⇒ per stream: h2 validator → frame↔HttpObject codec → flow control → validator
- *            → proxy
+ *            → exchange
  * </pre>
  *
  * <p>An HTTP/2 connection is idle when it has had no stream for the idle time, whatever other
  * frames it carries; see {@link ClientConnections#countStreamsOnly}.
  *
- * <p>Both end in the same {@link ProxyHandler}, which sees HttpObjects either way.
+ * <p>Both end in an {@link ExchangeHandler}, which sees HttpObjects either way.
  */
 public final class HttpPipelines {
   private static final Logger log = LoggerFactory.getLogger(HttpPipelines.class);
-  public static final String REQUEST_DECODER = "http-request-decoder";
-  public static final String RESPONSE_ENCODER = "http-response-encoder";
   static final String FLUSH_CONSOLIDATION = "flush-consolidation";
   private static final int MAX_CONCURRENT_STREAMS = 256;
   // After this many consolidated flushes the socket is written without waiting any longer.
@@ -58,21 +57,21 @@ public final class HttpPipelines {
 
   static void configureHttp1(Channel ch, ListenerContext listener) {
     Settings settings = listener.snapshot().get().snapshot().settings();
-    // The proxy handler asks for each message itself; see ProxyHandler.
+    // The exchange handler asks for each message itself; see ExchangeHandler.
     ch.config().setAutoRead(false);
     ChannelPipeline p = ch.pipeline();
     p.addLast(FLUSH_CONSOLIDATION, newFlushConsolidation());
     RequestHeaderTimeout headerTimeout =
         new RequestHeaderTimeout(settings.requestHeaderMillis(), listener.metrics());
-    p.addLast(RequestHeaderTimeout.BYTES, headerTimeout.bytes());
+    p.addLast(WebSocketUpgrade.HEADER_TIMEOUT_BYTES, headerTimeout.bytes());
     p.addLast(
-        REQUEST_DECODER,
+        WebSocketUpgrade.REQUEST_DECODER,
         new StrictHttpRequestDecoder(settings.maxRequestLineBytes(), settings.maxHeaderBytes()));
-    p.addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
-    p.addLast(RequestHeaderTimeout.HEADS, headerTimeout.heads());
+    p.addLast(WebSocketUpgrade.RESPONSE_ENCODER, new HttpResponseEncoder());
+    p.addLast(WebSocketUpgrade.HEADER_TIMEOUT_HEADS, headerTimeout.heads());
     p.addLast("flow-control", new FlowControlHandler());
-    p.addLast("validator", new RequestValidator(false, listener.metrics()));
-    p.addLast("proxy", new ProxyHandler(listener, false));
+    p.addLast(WebSocketUpgrade.VALIDATOR, new RequestValidator(false, listener.metrics()));
+    p.addLast(WebSocketUpgrade.EXCHANGE, new ExchangeHandler(listener, false));
   }
 
   /**
@@ -120,8 +119,12 @@ public final class HttpPipelines {
                     stream.pipeline().addLast("flow-control", new FlowControlHandler());
                     stream
                         .pipeline()
-                        .addLast("validator", new RequestValidator(true, listener.metrics()));
-                    stream.pipeline().addLast("proxy", new ProxyHandler(listener, true));
+                        .addLast(
+                            WebSocketUpgrade.VALIDATOR,
+                            new RequestValidator(true, listener.metrics()));
+                    stream
+                        .pipeline()
+                        .addLast(WebSocketUpgrade.EXCHANGE, new ExchangeHandler(listener, true));
                   }
                 }));
     // The codec answers an HTTP/2 error of the connection itself (GOAWAY, then close: a client's

@@ -9,7 +9,7 @@ public final class UpstreamConnection {
   public final EndpointKey endpoint;
 
   /** False for a connection opened for the current request, true once it came from the pool. */
-  public boolean reused;
+  boolean reused;
 
   UpstreamListener listener;
 
@@ -27,6 +27,11 @@ public final class UpstreamConnection {
   UpstreamConnection(Channel channel, EndpointKey endpoint) {
     this.channel = channel;
     this.endpoint = endpoint;
+  }
+
+  /** Whether it came from the pool rather than being opened for the current request. */
+  public boolean reused() {
+    return reused;
   }
 
   public void attach(UpstreamListener l) {

@@ -57,6 +57,11 @@ public final class UpstreamPools {
     }
   }
 
+  /** Pipeline names of an upstream connection's handlers (a WebSocket upgrade replaces both). */
+  public static final String HTTP_CODEC = "http-codec";
+
+  public static final String UPSTREAM_HANDLER = "upstream";
+
   private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
   private final Transport transport;
@@ -119,12 +124,12 @@ public final class UpstreamPools {
                     UpstreamConnection c = new UpstreamConnection(ch, key);
                     ch.pipeline()
                         .addLast(
-                            "http-codec",
+                            HTTP_CODEC,
                             new HttpClientCodec(
                                 new HttpDecoderConfig().setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES),
                                 false,
                                 false));
-                    ch.pipeline().addLast("upstream", new UpstreamHandler(c));
+                    ch.pipeline().addLast(UPSTREAM_HANDLER, new UpstreamHandler(c));
                   }
                 })
             .connect(address);
@@ -133,7 +138,8 @@ public final class UpstreamPools {
     connect.addListener(
         (ChannelFuture f) -> {
           if (f.isSuccess()) {
-            promise.setSuccess(((UpstreamHandler) ch.pipeline().get("upstream")).connection());
+            promise.setSuccess(
+                ((UpstreamHandler) ch.pipeline().get(UPSTREAM_HANDLER)).connection());
           } else {
             promise.setFailure(f.cause());
           }
