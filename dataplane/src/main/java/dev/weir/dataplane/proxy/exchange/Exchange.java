@@ -1,13 +1,17 @@
 package dev.weir.dataplane.proxy.exchange;
 
+import dev.weir.dataplane.balance.EndpointSelector;
 import dev.weir.dataplane.proxy.LogLimiter;
 import dev.weir.dataplane.proxy.http.ClientAddress;
-import dev.weir.dataplane.proxy.http.ForwardingHeaders;
-import dev.weir.dataplane.proxy.http.LocalResponses;
+import dev.weir.dataplane.proxy.http.HopByHopHeaders;
 import dev.weir.dataplane.proxy.http.ValidatedRequest;
+import dev.weir.dataplane.proxy.policy.LocalResponse;
+import dev.weir.dataplane.proxy.policy.ProxiedRequest;
+import dev.weir.dataplane.proxy.policy.ResponseHook;
 import dev.weir.dataplane.proxy.upstream.EndpointKey;
 import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
 import dev.weir.dataplane.routing.CompiledBackend;
+import dev.weir.dataplane.routing.CompiledRoute;
 import dev.weir.dataplane.routing.CompiledSnapshot;
 import dev.weir.dataplane.routing.RoutingTable;
 import io.netty.channel.Channel;
@@ -41,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing of the body is read before an upstream connection is established, which is what makes
  * a connect failure retryable: no byte of the request has been consumed yet.
  */
-final class Exchange extends UpstreamAttempt {
+final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
   private enum State {
@@ -69,7 +73,10 @@ final class Exchange extends UpstreamAttempt {
   private final boolean websocket;
   private final boolean requestBodyExpected;
   private State state = State.CONNECTING;
+  private ValidatedRequest request;
   private String virtualHost;
+  // Set by a request policy, else null: most requests have no hook.
+  private ResponseHook responseHook;
   private HttpRequest upstreamHead;
   // Request body the client sent while no upstream connection was ready: at most one message.
   private HttpContent pendingContent;
@@ -93,7 +100,7 @@ final class Exchange extends UpstreamAttempt {
     headRequest = HttpMethod.HEAD.equals(request.method());
     clientHttp10 = !http2 && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     clientKeepAlive = http2 || HttpUtil.isKeepAlive(request);
-    websocket = !http2 && ForwardingHeaders.isWebSocketUpgrade(request.headers());
+    websocket = !http2 && HopByHopHeaders.isWebSocketUpgrade(request.headers());
     if (request instanceof FullHttpRequest full) {
       requestBodyExpected = false;
       pendingContent = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
@@ -107,18 +114,31 @@ final class Exchange extends UpstreamAttempt {
 
   // ---------------------------------------------------------------- request side
 
+  /**
+   * Routes the request, prepares its head for upstream, runs its route's request policies, then
+   * connects; or answers it locally (no route, a policy's answer, no endpoint).
+   */
   void start(ValidatedRequest validated) {
+    request = validated;
     CompiledSnapshot snapshot = client.listener.snapshot().get();
     RoutingTable.Match<CompiledBackend> match =
         snapshot.routes().match(validated.host(), validated.target().path());
     if (match == null) {
       virtualHost = snapshot.routes().virtualHostOf(validated.host());
-      respondLocally(HttpResponseStatus.NOT_FOUND);
+      respondLocally(LocalResponse.text(HttpResponseStatus.NOT_FOUND));
       return;
     }
-    virtualHost = match.virtualHost();
+    CompiledRoute route = match.route();
+    virtualHost = route.virtualHost();
     backend = match.backend();
-    if (!backend.selector().hasEndpoints()) {
+    selector = backend.selector();
+    prepareUpstreamHeaders();
+    LocalResponse answer = route.policies().apply(this);
+    if (answer != null) {
+      respondLocally(answer);
+      return;
+    }
+    if (!selector.hasEndpoints()) {
       long suppressed = LogLimiter.FAILURES.admit("no_endpoints " + backend.id());
       if (suppressed != LogLimiter.SUPPRESS) {
         log.warn(
@@ -130,36 +150,83 @@ final class Exchange extends UpstreamAttempt {
       respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE);
       return;
     }
-    upstreamHead = upstreamRequest(validated);
+    upstreamHead =
+        new DefaultHttpRequest(
+            HttpVersion.HTTP_1_1,
+            validated.request().method(),
+            validated.target().originForm(),
+            validated.request().headers());
     connect();
   }
 
-  private HttpRequest upstreamRequest(ValidatedRequest validated) {
-    HttpRequest request = validated.request();
-    Channel channel = client.ctx.channel();
+  /** Everything of the upstream head that is not a route's choice: framing and hop-by-hop. */
+  private void prepareUpstreamHeaders() {
     // The client's request object is not used after this, so its headers are rewritten in place
     // rather than copied.
-    HttpHeaders headers = request.headers();
-    ForwardingHeaders.removeHopByHop(headers, websocket);
+    HttpHeaders headers = request.request().headers();
+    HopByHopHeaders.remove(headers, websocket);
     if (client.http2) {
-      ForwardingHeaders.removeHttp2Extensions(headers);
+      HopByHopHeaders.removeHttp2Extensions(headers);
     }
     // Re-frame the body for HTTP/1.1 upstream: keep a known length, else chunk it.
     if (requestBodyExpected && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    if (validated.host() == null) {
-      headers.set(HttpHeaderNames.HOST, ClientAddress.reachedAuthority(channel));
+    if (request.host() == null) {
+      headers.set(HttpHeaderNames.HOST, ClientAddress.reachedAuthority(client.ctx.channel()));
     }
-    ForwardingHeaders.setForwarded(
-        headers,
-        ClientAddress.of(channel),
-        client.listener.https(),
-        validated.host(),
-        ClientAddress.listenerPort(channel));
-    ForwardingHeaders.ensureRequestId(headers);
-    return new DefaultHttpRequest(
-        HttpVersion.HTTP_1_1, request.method(), validated.target().originForm(), headers);
+  }
+
+  // ---------------------------------------------------------------- as policies see it
+
+  @Override
+  public HttpMethod method() {
+    return request.request().method();
+  }
+
+  @Override
+  public String host() {
+    return request.host();
+  }
+
+  @Override
+  public String path() {
+    return request.target().path();
+  }
+
+  @Override
+  public String target() {
+    return request.target().originForm();
+  }
+
+  @Override
+  public HttpHeaders headers() {
+    return request.request().headers();
+  }
+
+  @Override
+  public String clientAddress() {
+    return ClientAddress.of(client.ctx.channel());
+  }
+
+  @Override
+  public boolean https() {
+    return client.listener.https();
+  }
+
+  @Override
+  public int listenerPort() {
+    return ClientAddress.listenerPort(client.ctx.channel());
+  }
+
+  @Override
+  public void balanceWith(EndpointSelector chosen) {
+    selector = chosen;
+  }
+
+  @Override
+  public void onResponse(ResponseHook hook) {
+    responseHook = responseHook == null ? hook : ResponseHook.both(responseHook, hook);
   }
 
   void requestContent(HttpContent content) {
@@ -353,6 +420,7 @@ final class Exchange extends UpstreamAttempt {
     closeAfterResponse =
         ResponseHeads.forClient(
             response,
+            responseHook,
             client.http2,
             headRequest,
             clientHttp10,
@@ -447,12 +515,17 @@ final class Exchange extends UpstreamAttempt {
 
   // ---------------------------------------------------------------- failures
 
-  /** Answers from Weir itself: routing misses, upstream failures before a response started. */
+  /** Answers from Weir itself: upstream failures before a response started. */
   private void respondLocally(HttpResponseStatus answer) {
+    respondLocally(LocalResponse.text(answer));
+  }
+
+  /** Answers from Weir itself: routing misses, policies, upstream failures before a response. */
+  private void respondLocally(LocalResponse answer) {
     releaseUpstream(false);
     responseStarted = true;
     responseComplete = true;
-    status = answer.code();
+    status = answer.status().code();
     record();
     if (pendingContent != null) {
       requestComplete |= pendingContent instanceof LastHttpContent;
@@ -470,8 +543,7 @@ final class Exchange extends UpstreamAttempt {
     state = discard ? State.DISCARDING : State.SENT;
     client
         .ctx
-        .writeAndFlush(
-            LocalResponses.text(client.ctx.alloc(), answer, closeAfterResponse && !client.http2))
+        .writeAndFlush(answer.toResponse(client.ctx.alloc(), closeAfterResponse && !client.http2))
         .addListener(f -> responseWritten());
     // Only after the answer is written: reading on may deliver the end of this request and the
     // next pipelined one at once, and that one's answer must follow this one.
@@ -513,7 +585,7 @@ final class Exchange extends UpstreamAttempt {
       record();
       client
           .ctx
-          .writeAndFlush(LocalResponses.text(client.ctx.alloc(), answer, !client.http2))
+          .writeAndFlush(LocalResponse.text(answer).toResponse(client.ctx.alloc(), !client.http2))
           .addListener(f -> responseWritten());
     }
   }

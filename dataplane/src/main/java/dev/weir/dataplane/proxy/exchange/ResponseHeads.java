@@ -1,6 +1,7 @@
 package dev.weir.dataplane.proxy.exchange;
 
-import dev.weir.dataplane.proxy.http.ForwardingHeaders;
+import dev.weir.dataplane.proxy.http.HopByHopHeaders;
+import dev.weir.dataplane.proxy.policy.ResponseHook;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -17,25 +18,30 @@ final class ResponseHeads {
 
   /** An interim (1xx) response passed on to the client; the final response follows. */
   static void interim(HttpResponse response) {
-    ForwardingHeaders.removeHopByHop(response.headers(), false);
+    HopByHopHeaders.remove(response.headers(), false);
     response.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 
   /**
    * Rewrites a final response head for the client.
    *
+   * @param hook what the request's policies amend in the head, or null
    * @param closeRequested the connection closes after this response whatever the response says (the
    *     client asked for it, the data plane drains, or the request body is not all read)
    * @return whether the client connection closes after this response (HTTP/1.x only)
    */
   static boolean forClient(
       HttpResponse response,
+      ResponseHook hook,
       boolean http2,
       boolean headRequest,
       boolean clientHttp10,
       boolean closeRequested) {
     HttpHeaders headers = response.headers();
-    ForwardingHeaders.removeHopByHop(headers, false);
+    HopByHopHeaders.remove(headers, false);
+    if (hook != null) {
+      hook.amend(response);
+    }
     response.setProtocolVersion(HttpVersion.HTTP_1_1);
     if (http2) {
       return false;

@@ -1,6 +1,7 @@
 package dev.weir.dataplane.proxy.exchange;
 
 import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.dataplane.balance.EndpointSelector;
 import dev.weir.dataplane.proxy.LogLimiter;
 import dev.weir.dataplane.proxy.upstream.EndpointKey;
 import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
@@ -35,6 +36,9 @@ abstract class UpstreamAttempt implements UpstreamListener {
 
   /** The backend the request was routed to; null when it was not routed (404). */
   CompiledBackend backend;
+
+  /** Chooses the endpoints: the backend's, unless a request policy chose another. */
+  EndpointSelector selector;
 
   /** The connection in use, or null. */
   UpstreamConnection upstream;
@@ -84,7 +88,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
   private void connect(boolean fresh, Endpoint sameEndpoint) {
     Endpoint e = sameEndpoint;
     if (e == null) {
-      e = backend.selector().select(balancedHeaders(), tried);
+      e = selector.select(balancedHeaders(), tried);
       if (e == null) {
         unavailable(HttpResponseStatus.BAD_GATEWAY);
         return;

@@ -1,6 +1,6 @@
 package dev.weir.dataplane.proxy.exchange;
 
-import dev.weir.dataplane.proxy.http.ForwardingHeaders;
+import dev.weir.dataplane.proxy.http.HopByHopHeaders;
 import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
 import dev.weir.dataplane.proxy.upstream.UpstreamPools;
 import io.netty.channel.Channel;
@@ -34,7 +34,7 @@ public final class WebSocketUpgrade {
    */
   static void relay(Channel client, UpstreamConnection upstream, HttpResponse response) {
     Channel up = upstream.channel;
-    ForwardingHeaders.removeHopByHop(response.headers(), true);
+    HopByHopHeaders.remove(response.headers(), true);
     // The response encoder runs synchronously within write(), so the 101 is bytes before the
     // HTTP handlers are removed below.
     client.writeAndFlush(response);

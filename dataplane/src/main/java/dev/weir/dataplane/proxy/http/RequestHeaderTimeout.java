@@ -3,6 +3,7 @@ package dev.weir.dataplane.proxy.http;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.Deadline;
 import dev.weir.dataplane.proxy.LogLimiter;
+import dev.weir.dataplane.proxy.policy.LocalResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -67,7 +68,8 @@ public final class RequestHeaderTimeout {
           suppressed);
     }
     metrics.route(null, null).completed(HttpResponseStatus.REQUEST_TIMEOUT.code(), 0);
-    ctx.writeAndFlush(LocalResponses.text(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, true))
+    ctx.writeAndFlush(
+            LocalResponse.text(HttpResponseStatus.REQUEST_TIMEOUT).toResponse(ctx.alloc(), true))
         .addListener(ChannelFutureListener.CLOSE);
   }
 

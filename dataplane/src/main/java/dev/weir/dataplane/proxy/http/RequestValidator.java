@@ -2,6 +2,7 @@ package dev.weir.dataplane.proxy.http;
 
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.LogLimiter;
+import dev.weir.dataplane.proxy.policy.LocalResponse;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -132,7 +133,7 @@ public final class RequestValidator extends ChannelInboundHandlerAdapter {
           suppressed);
     }
     metrics.route(null, null).completed(status.code(), 0);
-    ctx.writeAndFlush(LocalResponses.text(ctx.alloc(), status, true))
+    ctx.writeAndFlush(LocalResponse.text(status).toResponse(ctx.alloc(), true))
         .addListener(ChannelFutureListener.CLOSE);
   }
 

@@ -8,37 +8,29 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Header rewriting between client and backend: hop-by-hop headers (RFC 9110 §7.6.1) end at Weir,
- * forwarding headers describe the client to the backend.
+ * Hop-by-hop headers (RFC 9110 §7.6.1) end at Weir: they describe one connection, and the
+ * connections on either side of Weir are not the same one. The headers describing the client to the
+ * backend are a request policy ({@code ForwardedHeaders}).
  */
-public final class ForwardingHeaders {
-  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-  static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
-  static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
-  private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+public final class HopByHopHeaders {
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
   // What Netty's HTTP/2 to HTTP/1 conversion adds (x-http2-scheme, x-http2-stream-id, ...);
   // meaningless to a backend, and a client must not be able to inject them either.
   private static final String HTTP2_EXTENSION_PREFIX = "x-http2-";
-  private static final int MAX_REQUEST_ID_LENGTH = 128;
   private static final String KEEP_ALIVE_NAME = "keep-alive";
   private static final String CLOSE_NAME = "close";
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private ForwardingHeaders() {}
+  private HopByHopHeaders() {}
 
   /**
    * Removes hop-by-hop headers: Connection and every header it names, Keep-Alive, Proxy-Connection,
    * TE, Trailer, Transfer-Encoding (the message is re-framed) and, unless {@code keepUpgrade},
    * Upgrade.
    */
-  public static void removeHopByHop(HttpHeaders headers, boolean keepUpgrade) {
+  public static void remove(HttpHeaders headers, boolean keepUpgrade) {
     // Nearly every message has one Connection header, "keep-alive" or "close": walk its tokens in
     // place rather than splitting, so the common case allocates nothing beyond getAll's copy.
     if (headers.contains(HttpHeaderNames.CONNECTION)) {
@@ -117,64 +109,6 @@ public final class ForwardingHeaders {
     if (names != null) {
       names.forEach(headers::remove);
     }
-  }
-
-  /**
-   * Sets the forwarding headers. X-Forwarded-For is replaced, not appended to: Weir is the edge, so
-   * whatever a client claims there is unverifiable and would let it spoof its address to the
-   * backend. For the same reason a client's {@code Forwarded} header is dropped.
-   */
-  public static void setForwarded(
-      HttpHeaders headers,
-      String clientAddress,
-      boolean https,
-      String originalHost,
-      int listenerPort) {
-    headers.remove(FORWARDED);
-    headers.set(X_FORWARDED_FOR, clientAddress);
-    headers.set(X_FORWARDED_PROTO, https ? "https" : "http");
-    if (originalHost != null) {
-      headers.set(X_FORWARDED_HOST, originalHost);
-    } else {
-      headers.remove(X_FORWARDED_HOST);
-    }
-    headers.set(X_FORWARDED_PORT, Integer.toString(listenerPort));
-  }
-
-  /** Keeps a sane client X-Request-ID (1 to 128 visible ASCII characters), else makes one. */
-  public static String ensureRequestId(HttpHeaders headers) {
-    List<String> ids = headers.getAll(X_REQUEST_ID);
-    if (ids.size() == 1 && isSaneRequestId(ids.get(0))) {
-      return ids.get(0);
-    }
-    String id = newRequestId();
-    headers.set(X_REQUEST_ID, id);
-    return id;
-  }
-
-  static boolean isSaneRequestId(String id) {
-    if (id.isEmpty() || id.length() > MAX_REQUEST_ID_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (c < 0x21 || c > 0x7e) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static String newRequestId() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    char[] id = new char[32];
-    long hi = random.nextLong();
-    long lo = random.nextLong();
-    for (int i = 0; i < 16; i++) {
-      id[i] = HEX[(int) (hi >>> (60 - 4 * i)) & 0xf];
-      id[16 + i] = HEX[(int) (lo >>> (60 - 4 * i)) & 0xf];
-    }
-    return new String(id);
   }
 
   /** Whether a request asks for a WebSocket upgrade (RFC 6455 §4.1). */
