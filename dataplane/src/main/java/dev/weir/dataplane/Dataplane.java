@@ -6,13 +6,13 @@ import dev.weir.contract.snapshot.SnapshotDelta;
 import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
-import dev.weir.dataplane.proxy.ClientConnections;
-import dev.weir.dataplane.proxy.CompiledSnapshot;
 import dev.weir.dataplane.proxy.ListenerContext;
-import dev.weir.dataplane.proxy.PlainListenerInitializer;
-import dev.weir.dataplane.proxy.TlsListenerInitializer;
-import dev.weir.dataplane.proxy.Transport;
-import dev.weir.dataplane.proxy.UpstreamPools;
+import dev.weir.dataplane.proxy.listener.ClientConnections;
+import dev.weir.dataplane.proxy.listener.PlainListenerInitializer;
+import dev.weir.dataplane.proxy.listener.TlsListenerInitializer;
+import dev.weir.dataplane.proxy.upstream.Transport;
+import dev.weir.dataplane.proxy.upstream.UpstreamPools;
+import dev.weir.dataplane.routing.CompiledSnapshot;
 import dev.weir.dataplane.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -186,17 +186,18 @@ public final class Dataplane implements AutoCloseable {
 
   private void bind(Transport transport) throws InterruptedException {
     if (options.httpPort() >= 0) {
-      ListenerContext ctx = new ListenerContext(false, metrics, () -> current, pools, connections);
-      httpChannel = bind(transport, options.httpPort(), new PlainListenerInitializer(ctx));
+      ListenerContext ctx = new ListenerContext(false, metrics, () -> current, pools);
+      httpChannel =
+          bind(transport, options.httpPort(), new PlainListenerInitializer(ctx, connections));
       log.info("event=listening listener=http address={}", httpChannel.localAddress());
     }
     if (options.httpsPort() >= 0) {
-      ListenerContext ctx = new ListenerContext(true, metrics, () -> current, pools, connections);
+      ListenerContext ctx = new ListenerContext(true, metrics, () -> current, pools);
       httpsChannel =
           bind(
               transport,
               options.httpsPort(),
-              new TlsListenerInitializer(ctx, options.drainTimeout()));
+              new TlsListenerInitializer(ctx, connections, options.drainTimeout()));
       log.info("event=listening listener=https address={}", httpsChannel.localAddress());
     }
   }

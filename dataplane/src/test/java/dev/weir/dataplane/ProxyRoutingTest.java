@@ -47,13 +47,15 @@ class ProxyRoutingTest {
                     List.of(Route.prefix("/app", "app"), Route.exact("/exact", "api")),
                     "host-default"),
                 host("*.wild.test", Route.prefix("/", "wild")),
-                host("nodefault.test", Route.prefix("/only", "app"))),
+                host("nodefault.test", Route.prefix("/only", "app")),
+                host("unavailable.test", Route.prefix("/", "no-endpoints"))),
             List.of(
                 backend("app", app.endpoint()),
                 backend("api", api.endpoint()),
                 backend("wild", wild.endpoint()),
                 backend("host-default", hostDefault.endpoint()),
-                backend("global", global.endpoint()))));
+                backend("global", global.endpoint()),
+                backend("no-endpoints"))));
   }
 
   @AfterAll
@@ -179,6 +181,39 @@ class ProxyRoutingTest {
       Echo post = echo(http.readResponse(false));
       assertThat(post.method()).isEqualTo("POST");
       assertThat(post.bodyLength()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void pipelinedLocalAnswersKeepTheirPlaceAmongProxiedResponses() throws Exception {
+    try (RawHttp http = new RawHttp("127.0.0.1", dataplane.httpPort())) {
+      // A first request leaves a pooled connection to the backend, so the proxied request below
+      // gets its upstream connection within the same read as the local answers around it.
+      http.send("GET /app/warm HTTP/1.1\r\nHost: app.example.test\r\n\r\n");
+      assertThat(echo(http.readResponse(false)).uri()).isEqualTo("/app/warm");
+      for (int round = 0; round < 20; round++) {
+        http.send(
+            "GET /nothing HTTP/1.1\r\nHost: nodefault.test\r\n\r\n"
+                + "GET /app/"
+                + round
+                + " HTTP/1.1\r\nHost: app.example.test\r\n\r\n"
+                + "GET /nothing HTTP/1.1\r\nHost: nodefault.test\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: unavailable.test\r\n\r\n");
+        assertThat(http.readResponse(false).status()).as("round %d, first", round).isEqualTo(404);
+        RawHttp.Response proxied = http.readResponse(false);
+        assertThat(proxied.status()).as("round %d, second", round).isEqualTo(200);
+        assertThat(echo(proxied).uri()).isEqualTo("/app/" + round);
+        assertThat(http.readResponse(false).status()).as("round %d, third", round).isEqualTo(404);
+        assertThat(http.readResponse(false).status()).as("round %d, fourth", round).isEqualTo(503);
+      }
+      // A request the validator refuses is answered after those before it, then the connection
+      // closes.
+      http.send(
+          "GET /nothing HTTP/1.1\r\nHost: nodefault.test\r\n\r\n"
+              + "GET /a/../b HTTP/1.1\r\nHost: app.example.test\r\n\r\n");
+      assertThat(http.readResponse(false).status()).isEqualTo(404);
+      assertThat(http.readResponse(false).status()).isEqualTo(400);
+      assertThat(http.closedByServer()).isTrue();
     }
   }
 

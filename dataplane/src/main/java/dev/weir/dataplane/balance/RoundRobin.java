@@ -50,9 +50,4 @@ public final class RoundRobin implements EndpointSelector {
   public boolean hasEndpoints() {
     return !candidates.isEmpty();
   }
-
-  /** The endpoints this selector rotates over, in order. */
-  public List<Endpoint> candidates() {
-    return candidates;
-  }
 }

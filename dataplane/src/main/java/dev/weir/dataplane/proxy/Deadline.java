@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * itself for the rest when it fires early, rather than a task scheduled and cancelled each time.
  * Only a deadline earlier than the pending task's reschedules it. Used from one event loop.
  */
-final class Deadline {
+public final class Deadline {
   private final Runnable expired;
   private EventExecutor executor;
   private boolean armed;
@@ -19,12 +19,12 @@ final class Deadline {
   private long taskFiresNanos;
 
   /** {@code expired} runs on the event loop when an armed deadline passes (once per arming). */
-  Deadline(Runnable expired) {
+  public Deadline(Runnable expired) {
     this.expired = expired;
   }
 
   /** Expires {@code timeoutNanos} from now, unless disarmed or armed again before. */
-  void arm(EventExecutor executor, long timeoutNanos) {
+  public void arm(EventExecutor executor, long timeoutNanos) {
     this.executor = executor;
     long now = System.nanoTime();
     deadlineNanos = now + timeoutNanos;
@@ -38,21 +38,21 @@ final class Deadline {
     schedule(now, timeoutNanos);
   }
 
-  void arm(EventExecutor executor, long timeout, TimeUnit unit) {
+  public void arm(EventExecutor executor, long timeout, TimeUnit unit) {
     arm(executor, unit.toNanos(timeout));
   }
 
-  boolean armed() {
+  public boolean armed() {
     return armed;
   }
 
   /** Stops the clock; the pending task, if any, stays and finds nothing to do. */
-  void disarm() {
+  public void disarm() {
     armed = false;
   }
 
   /** Stops the clock and cancels the pending task: what it watched is over. */
-  void stop() {
+  public void stop() {
     armed = false;
     if (task != null) {
       task.cancel(false);

@@ -7,7 +7,7 @@ import io.netty.util.AttributeKey;
  * owns it. A connection without one (still in its TLS handshake) is simply closed. Called on the
  * connection's event loop.
  */
-interface Drainable {
+public interface Drainable {
   AttributeKey<Drainable> KEY = AttributeKey.valueOf(Drainable.class, "drainable");
 
   /** Shutdown: finish what is in flight, take nothing new, then close. */

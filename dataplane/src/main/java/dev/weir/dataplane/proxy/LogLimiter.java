@@ -10,12 +10,12 @@ import java.util.function.LongSupplier;
  * second, or a client sending malformed requests in a loop, then writes a line a second, not
  * 20,000; the request metrics still count every one.
  */
-final class LogLimiter {
+public final class LogLimiter {
   /** Shared by the whole data plane, as the log is. */
-  static final LogLimiter FAILURES = new LogLimiter(1_000_000_000L, System::nanoTime);
+  public static final LogLimiter FAILURES = new LogLimiter(1_000_000_000L, System::nanoTime);
 
   /** {@link #admit} answers this when the line must not be written. */
-  static final long SUPPRESS = -1;
+  public static final long SUPPRESS = -1;
 
   private final long intervalNanos;
   private final LongSupplier clock;
@@ -36,7 +36,7 @@ final class LogLimiter {
    * @return {@link #SUPPRESS}, or how many lines of this key were suppressed since the last one
    *     written (0 for the first)
    */
-  long admit(String key) {
+  public long admit(String key) {
     Window w = windows.computeIfAbsent(key, k -> new Window());
     long now = clock.getAsLong();
     synchronized (w) {

@@ -7,35 +7,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The path rules of one virtual host, compiled for lookup. Exact rules are one hash lookup; Prefix
- * rules are found by looking up the request path cut at each of its {@code /} boundaries, longest
- * first, so the cost grows with the depth of the request path, not with the number of rules.
+ * The path rules of one virtual host, each compiled into its {@link CompiledRoute}, for lookup.
+ * Exact rules are one hash lookup; Prefix rules are found by looking up the request path cut at
+ * each of its {@code /} boundaries, longest first, so the cost grows with the depth of the request
+ * path, not with the number of rules.
  */
 final class PathMatcher {
-  private final Map<String, String> exact;
-  private final Map<String, String> prefixes;
+  private final Map<String, CompiledRoute> exact;
+  private final Map<String, CompiledRoute> prefixes;
 
-  private PathMatcher(Map<String, String> exact, Map<String, String> prefixes) {
+  private PathMatcher(Map<String, CompiledRoute> exact, Map<String, CompiledRoute> prefixes) {
     this.exact = exact;
     this.prefixes = prefixes;
   }
 
-  static PathMatcher compile(List<Route> routes) {
-    Map<String, String> exact = new HashMap<>();
-    Map<String, String> prefixes = new HashMap<>();
+  /** The first of several rules for one path wins. */
+  static PathMatcher compile(String virtualHost, List<Route> routes) {
+    Map<String, CompiledRoute> exact = new HashMap<>();
+    Map<String, CompiledRoute> prefixes = new HashMap<>();
     for (Route route : routes) {
-      if (route.pathType() == PathType.EXACT) {
-        exact.putIfAbsent(route.path(), route.backend());
-      } else {
-        prefixes.putIfAbsent(prefixKey(route.path()), route.backend());
-      }
+      Map<String, CompiledRoute> rules = route.pathType() == PathType.EXACT ? exact : prefixes;
+      String key = route.pathType() == PathType.EXACT ? route.path() : prefixKey(route.path());
+      rules.computeIfAbsent(key, k -> CompiledRoute.compile(virtualHost, route.backend()));
     }
     return new PathMatcher(Map.copyOf(exact), Map.copyOf(prefixes));
   }
 
-  /** The backend id of the best rule for {@code path}, or null. */
-  String match(String path) {
-    String found = exact.get(path);
+  /** The best rule for {@code path}, or null. */
+  CompiledRoute match(String path) {
+    CompiledRoute found = exact.get(path);
     if (found != null || prefixes.isEmpty()) {
       return found;
     }

@@ -18,6 +18,7 @@ import java.util.function.Function;
 public final class RoutingTable<B> {
   private final HostTable<HostRoutes> hosts;
   private final Function<String, B> backends;
+  private final CompiledRoute defaultRoute;
   private final B defaultBackend;
 
   /**
@@ -25,23 +26,36 @@ public final class RoutingTable<B> {
    * backends (one hash lookup): a backend that changes recompiles no host.
    *
    * @param name the virtual host's name, normalised
+   * @param defaultRoute the route of requests no path rule matches, or null
    * @param source the virtual host compiled, for the next compile to reuse
    */
   private record HostRoutes(
-      String name, PathMatcher paths, String defaultBackend, VirtualHost source) {
+      String name, PathMatcher paths, CompiledRoute defaultRoute, VirtualHost source) {
     static HostRoutes compile(String name, VirtualHost vhost) {
       return new HostRoutes(
-          name, PathMatcher.compile(vhost.routes()), vhost.defaultBackend(), vhost);
+          name,
+          PathMatcher.compile(name, vhost.routes()),
+          vhost.defaultBackend() == null
+              ? null
+              : CompiledRoute.compile(name, vhost.defaultBackend()),
+          vhost);
     }
   }
 
-  /** What a request was routed to. {@code virtualHost} is the matched rule's host, or null. */
-  public record Match<B>(String virtualHost, B backend) {}
+  /** What a request was routed to: the route, and its backend as of this table. */
+  public record Match<B>(CompiledRoute route, B backend) {
+    /** The matched rule's virtual host, or null for the snapshot's default backend. */
+    public String virtualHost() {
+      return route.virtualHost();
+    }
+  }
 
   private RoutingTable(
       HostTable<HostRoutes> hosts, Function<String, B> backends, String defaultBackendId) {
     this.hosts = hosts;
     this.backends = backends;
+    this.defaultRoute =
+        defaultBackendId == null ? null : CompiledRoute.compile(null, defaultBackendId);
     this.defaultBackend = defaultBackendId == null ? null : backends.apply(defaultBackendId);
   }
 
@@ -113,16 +127,16 @@ public final class RoutingTable<B> {
   public Match<B> match(String host, String path) {
     HostRoutes routes = hosts.match(HostName.ofAuthority(host));
     if (routes != null) {
-      String id = routes.paths().match(path);
-      if (id == null) {
-        id = routes.defaultBackend();
+      CompiledRoute route = routes.paths().match(path);
+      if (route == null) {
+        route = routes.defaultRoute();
       }
-      B backend = id == null ? null : backends.apply(id);
+      B backend = route == null ? null : backends.apply(route.backendId());
       if (backend != null) {
-        return new Match<>(routes.name(), backend);
+        return new Match<>(route, backend);
       }
     }
-    return defaultBackend == null ? null : new Match<>(null, defaultBackend);
+    return defaultBackend == null ? null : new Match<>(defaultRoute, defaultBackend);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.proxy.policy.RequestPolicies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -111,6 +112,19 @@ class RoutingTableTest {
     assertThat(table.match("a.com", "/b").backend()).isEqualTo("fallback");
     assertThat(table.match("b.com", "/a").backend()).isEqualTo("fallback");
     assertThat(table.match("b.com", "/a").virtualHost()).isNull();
+  }
+
+  @Test
+  void eachRuleIsOneCompiledRouteWithItsPoliciesSharedByItsRequests() {
+    CompiledRoute app = TABLE.match("foo.com", "/app/1").route();
+
+    assertThat(TABLE.match("foo.com", "/app/2").route()).isSameAs(app);
+    assertThat(TABLE.match("foo.com", "/").route()).isNotSameAs(app);
+    assertThat(app.virtualHost()).isEqualTo("foo.com");
+    assertThat(app.backendId()).isEqualTo("foo-app");
+    assertThat(app.policies()).isSameAs(RequestPolicies.EDGE);
+    assertThat(TABLE.match("bar.com", "/elsewhere").route().policies())
+        .isSameAs(RequestPolicies.EDGE);
   }
 
   @Test

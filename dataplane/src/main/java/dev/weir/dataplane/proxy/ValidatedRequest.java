@@ -1,9 +1,0 @@
-package dev.weir.dataplane.proxy;
-
-import io.netty.handler.codec.http.HttpRequest;
-
-/**
- * A request head that passed validation, with its parsed target. {@code request} may be a
- * FullHttpRequest (HTTP/2 HEADERS that end the stream); it is then reference counted.
- */
-record ValidatedRequest(HttpRequest request, RequestTarget target, String host) {}

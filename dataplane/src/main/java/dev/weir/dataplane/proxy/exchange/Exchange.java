@@ -1,0 +1,690 @@
+package dev.weir.dataplane.proxy.exchange;
+
+import dev.weir.dataplane.balance.EndpointSelector;
+import dev.weir.dataplane.proxy.LogLimiter;
+import dev.weir.dataplane.proxy.http.ClientAddress;
+import dev.weir.dataplane.proxy.http.HopByHopHeaders;
+import dev.weir.dataplane.proxy.http.ValidatedRequest;
+import dev.weir.dataplane.proxy.policy.LocalResponse;
+import dev.weir.dataplane.proxy.policy.ProxiedRequest;
+import dev.weir.dataplane.proxy.policy.ResponseHook;
+import dev.weir.dataplane.proxy.upstream.EndpointKey;
+import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
+import dev.weir.dataplane.routing.CompiledBackend;
+import dev.weir.dataplane.routing.CompiledRoute;
+import dev.weir.dataplane.routing.CompiledSnapshot;
+import dev.weir.dataplane.routing.RoutingTable;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request and its response, from the request head to the response's last byte: route, take an
+ * upstream connection ({@link UpstreamAttempt}), stream the request body up and the response down,
+ * or answer locally. Created by {@link ExchangeHandler} for each request head; everything here
+ * belongs to this request alone, so nothing is reset between the requests of a connection, and a
+ * callback of an exchange that is over finds it over instead of acting on the next one.
+ *
+ * <p>Nothing of the body is read before an upstream connection is established, which is what makes
+ * a connect failure retryable: no byte of the request has been consumed yet.
+ */
+final class Exchange extends UpstreamAttempt implements ProxiedRequest {
+  private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+  private enum State {
+    /** Head received: routing, then getting an upstream connection. The body waits. */
+    CONNECTING,
+    /** Relaying the request body upstream. */
+    STREAMING,
+    /** Request fully sent (or answered locally); waiting for the response to end. */
+    SENT,
+    /** Answered locally before the request body was read; dropping the rest of it. */
+    DISCARDING,
+    /** Over; the connection may carry the next exchange. */
+    DONE,
+    /** Switched to a byte relay (WebSocket); the connection is no longer HTTP. */
+    UPGRADED,
+    /** The client connection is closing or closed. */
+    CLOSED
+  }
+
+  private final long startNanos = System.nanoTime();
+  private final boolean idempotent;
+  private final boolean headRequest;
+  private final boolean clientHttp10;
+  private final boolean clientKeepAlive;
+  private final boolean websocket;
+  private final boolean requestBodyExpected;
+  private State state = State.CONNECTING;
+  private ValidatedRequest request;
+  private String virtualHost;
+  // Set by a request policy, else null: most requests have no hook.
+  private ResponseHook responseHook;
+  private HttpRequest upstreamHead;
+  // Request body the client sent while no upstream connection was ready: at most one message.
+  private HttpContent pendingContent;
+  private boolean awaitingUpstreamWritable;
+  private boolean requestComplete;
+  private long bodyBytesSent;
+  private boolean responseReceived;
+  private boolean interimResponse;
+  private boolean responseStarted;
+  private boolean responseComplete;
+  private boolean upstreamKeepAlive;
+  private boolean closeAfterResponse;
+  // The status to record in the metrics, 0 once recorded.
+  private int status;
+  private long upstreamSentNanos;
+
+  Exchange(ExchangeHandler client, HttpRequest request) {
+    super(client);
+    boolean http2 = client.http2;
+    idempotent = isIdempotent(request.method());
+    headRequest = HttpMethod.HEAD.equals(request.method());
+    clientHttp10 = !http2 && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    clientKeepAlive = http2 || HttpUtil.isKeepAlive(request);
+    websocket = !http2 && HopByHopHeaders.isWebSocketUpgrade(request.headers());
+    if (request instanceof FullHttpRequest full) {
+      requestBodyExpected = false;
+      pendingContent = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+    } else if (http2) {
+      requestBodyExpected = true;
+    } else {
+      requestBodyExpected =
+          HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- request side
+
+  /**
+   * Routes the request, prepares its head for upstream, runs its route's request policies, then
+   * connects; or answers it locally (no route, a policy's answer, no endpoint).
+   */
+  void start(ValidatedRequest validated) {
+    request = validated;
+    CompiledSnapshot snapshot = client.listener.snapshot().get();
+    RoutingTable.Match<CompiledBackend> match =
+        snapshot.routes().match(validated.host(), validated.target().path());
+    if (match == null) {
+      virtualHost = snapshot.routes().virtualHostOf(validated.host());
+      respondLocally(LocalResponse.text(HttpResponseStatus.NOT_FOUND));
+      return;
+    }
+    CompiledRoute route = match.route();
+    virtualHost = route.virtualHost();
+    backend = match.backend();
+    selector = backend.selector();
+    prepareUpstreamHeaders();
+    LocalResponse answer = route.policies().apply(this);
+    if (answer != null) {
+      respondLocally(answer);
+      return;
+    }
+    if (!selector.hasEndpoints()) {
+      long suppressed = LogLimiter.FAILURES.admit("no_endpoints " + backend.id());
+      if (suppressed != LogLimiter.SUPPRESS) {
+        log.warn(
+            "event=upstream_failure reason=no_endpoints backend={} host={} suppressed={}",
+            backend.id(),
+            virtualHost,
+            suppressed);
+      }
+      respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE);
+      return;
+    }
+    upstreamHead =
+        new DefaultHttpRequest(
+            HttpVersion.HTTP_1_1,
+            validated.request().method(),
+            validated.target().originForm(),
+            validated.request().headers());
+    connect();
+  }
+
+  /** Everything of the upstream head that is not a route's choice: framing and hop-by-hop. */
+  private void prepareUpstreamHeaders() {
+    // The client's request object is not used after this, so its headers are rewritten in place
+    // rather than copied.
+    HttpHeaders headers = request.request().headers();
+    HopByHopHeaders.remove(headers, websocket);
+    if (client.http2) {
+      HopByHopHeaders.removeHttp2Extensions(headers);
+    }
+    // Re-frame the body for HTTP/1.1 upstream: keep a known length, else chunk it.
+    if (requestBodyExpected && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (request.host() == null) {
+      headers.set(HttpHeaderNames.HOST, ClientAddress.reachedAuthority(client.ctx.channel()));
+    }
+  }
+
+  // ---------------------------------------------------------------- as policies see it
+
+  @Override
+  public HttpMethod method() {
+    return request.request().method();
+  }
+
+  @Override
+  public String host() {
+    return request.host();
+  }
+
+  @Override
+  public String path() {
+    return request.target().path();
+  }
+
+  @Override
+  public String target() {
+    return request.target().originForm();
+  }
+
+  @Override
+  public HttpHeaders headers() {
+    return request.request().headers();
+  }
+
+  @Override
+  public String clientAddress() {
+    return ClientAddress.of(client.ctx.channel());
+  }
+
+  @Override
+  public boolean https() {
+    return client.listener.https();
+  }
+
+  @Override
+  public int listenerPort() {
+    return ClientAddress.listenerPort(client.ctx.channel());
+  }
+
+  @Override
+  public void balanceWith(EndpointSelector chosen) {
+    selector = chosen;
+  }
+
+  @Override
+  public void onResponse(ResponseHook hook) {
+    responseHook = responseHook == null ? hook : ResponseHook.both(responseHook, hook);
+  }
+
+  void requestContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      // A framing error inside the body: what was forwarded can never become a valid request.
+      content.release();
+      abort(HttpResponseStatus.BAD_REQUEST, "invalid_request_body");
+      return;
+    }
+    boolean last = content instanceof LastHttpContent;
+    switch (state) {
+      case STREAMING -> streamContent(content);
+      case CONNECTING -> {
+        // Asked for before a stale pooled connection failed; it goes out with the retry. No
+        // read is issued while connecting, so there is never more than this one.
+        pendingContent = content;
+      }
+      case DISCARDING -> {
+        content.release();
+        if (last) {
+          requestComplete = true;
+          maybeFinish();
+        } else {
+          client.readNext();
+        }
+      }
+      default -> content.release();
+    }
+  }
+
+  /** The read cycle ended without the message asked for: ask again if this exchange reads. */
+  void readCycleEnded() {
+    if (state == State.DISCARDING) {
+      client.readNext();
+    } else if (state == State.STREAMING && upstream != null) {
+      requestMore();
+    }
+  }
+
+  private void streamContent(HttpContent content) {
+    if (upstream == null) {
+      // The response already ended early and the connection is on its way to close.
+      content.release();
+      return;
+    }
+    bodyBytesSent += content.content().readableBytes();
+    upstream.channel.writeAndFlush(content);
+    if (content instanceof LastHttpContent) {
+      requestComplete = true;
+      state = State.SENT;
+      if (!responseStarted) {
+        armReadTimer();
+      }
+      maybeFinish();
+    } else {
+      requestMore();
+    }
+  }
+
+  private void requestMore() {
+    if (upstream.channel.isWritable()) {
+      client.readNext();
+    } else {
+      awaitingUpstreamWritable = true;
+    }
+  }
+
+  // ---------------------------------------------------------------- upstream connection
+
+  @Override
+  boolean awaitingConnection() {
+    return state == State.CONNECTING;
+  }
+
+  @Override
+  boolean mayRetry() {
+    return idempotent && bodyBytesSent == 0;
+  }
+
+  @Override
+  HttpHeaders balancedHeaders() {
+    return upstreamHead.headers();
+  }
+
+  @Override
+  void unavailable(HttpResponseStatus answer) {
+    respondLocally(answer);
+  }
+
+  @Override
+  void connected() {
+    Channel up = upstream.channel;
+    upstreamSentNanos = System.nanoTime();
+    up.write(upstreamHead);
+    if (pendingContent != null) {
+      HttpContent content = pendingContent;
+      pendingContent = null;
+      state = State.STREAMING;
+      streamContent(content);
+    } else if (requestComplete) {
+      // A retry after the (empty) body was already read from the client.
+      up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      state = State.SENT;
+      armReadTimer();
+    } else {
+      up.flush();
+      state = State.STREAMING;
+      requestMore();
+    }
+  }
+
+  @Override
+  public void upstreamWritabilityChanged(UpstreamConnection c) {
+    if (c.channel.isWritable() && awaitingUpstreamWritable) {
+      awaitingUpstreamWritable = false;
+      client.readNext();
+    }
+  }
+
+  @Override
+  public void upstreamClosed(UpstreamConnection c, Throwable cause) {
+    if (c != upstream) {
+      return;
+    }
+    upstream = null;
+    client.disarmReadTimer();
+    if (responseComplete) {
+      return;
+    }
+    if (!responseReceived && c.reused() && bodyBytesSent == 0 && idempotent) {
+      // Only for idempotent methods: the backend may have read the request and acted on it before
+      // closing, and a non-idempotent one must not be repeated behind the client's back (RFC 9110
+      // §9.2.2).
+      state = State.CONNECTING;
+      retryOnFreshConnection(c);
+      return;
+    }
+    logFailure(responseStarted ? "closed_mid_response" : "closed_before_response", endpoint, cause);
+    if (responseStarted) {
+      cut();
+    } else {
+      respondLocally(HttpResponseStatus.BAD_GATEWAY);
+    }
+  }
+
+  // ---------------------------------------------------------------- response side
+
+  @Override
+  public void upstreamRead(UpstreamConnection c, Object msg) {
+    if (c != upstream || state == State.CLOSED) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    responseReceived = true;
+    if (msg instanceof HttpResponse response) {
+      responseHead(response);
+    } else if (msg instanceof HttpContent content) {
+      responseContent(content);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void responseHead(HttpResponse response) {
+    if (response.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(response);
+      failUpstream("invalid_response", response.decoderResult().cause());
+      return;
+    }
+    int code = response.status().code();
+    if (code == 101 && websocket) {
+      switchToRelay(response);
+      return;
+    }
+    if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      // 100 Continue and friends: pass on, the final response follows.
+      interimResponse = true;
+      if (!clientHttp10 && code != 101) {
+        ResponseHeads.interim(response);
+        client.ctx.writeAndFlush(response);
+      }
+      armReadTimer();
+      return;
+    }
+    responseStarted = true;
+    status = code;
+    client.listener.metrics().upstreamLatency(backend.id(), System.nanoTime() - upstreamSentNanos);
+    upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    // An early response (before the whole request body arrived) ends the connection: the rest
+    // of the body can no longer be told apart from a next request.
+    closeAfterResponse =
+        ResponseHeads.forClient(
+            response,
+            responseHook,
+            client.http2,
+            headRequest,
+            clientHttp10,
+            !clientKeepAlive || client.draining() || !requestComplete);
+    client.ctx.writeAndFlush(response);
+    applyResponseBackpressure();
+  }
+
+  private void responseContent(HttpContent content) {
+    if (interimResponse) {
+      content.release();
+      if (content instanceof LastHttpContent) {
+        interimResponse = false;
+      }
+      return;
+    }
+    if (content.decoderResult().isFailure()) {
+      Throwable cause = content.decoderResult().cause();
+      content.release();
+      failUpstream("invalid_response_body", cause);
+      return;
+    }
+    if (!responseStarted) {
+      content.release();
+      return;
+    }
+    if (content instanceof LastHttpContent) {
+      responseComplete = true;
+      client.disarmReadTimer();
+      record();
+      ChannelFuture written = client.ctx.writeAndFlush(content);
+      releaseUpstream(requestComplete && upstreamKeepAlive);
+      written.addListener(f -> responseWritten());
+    } else {
+      client.ctx.writeAndFlush(content);
+      applyResponseBackpressure();
+    }
+  }
+
+  private void applyResponseBackpressure() {
+    if (upstream == null) {
+      return;
+    }
+    if (client.ctx.channel().isWritable()) {
+      armReadTimer();
+    } else {
+      // The client is slower than the backend: stop reading it until the client catches up.
+      upstream.channel.config().setAutoRead(false);
+      client.disarmReadTimer();
+    }
+  }
+
+  void clientWritabilityChanged() {
+    if (client.ctx.channel().isWritable()
+        && upstream != null
+        && responseStarted
+        && !responseComplete) {
+      upstream.channel.config().setAutoRead(true);
+      armReadTimer();
+    }
+  }
+
+  private void responseWritten() {
+    if (state == State.DONE || state == State.CLOSED || state == State.UPGRADED) {
+      return;
+    }
+    if (closeAfterResponse || (client.http2 && !requestComplete)) {
+      client.close();
+      return;
+    }
+    if (requestComplete) {
+      end();
+    }
+    // else: DISCARDING the rest of a body after a local answer; maybeFinish() ends it.
+  }
+
+  private void maybeFinish() {
+    if (responseComplete
+        && requestComplete
+        && state != State.DONE
+        && state != State.CLOSED
+        && state != State.UPGRADED
+        && !closeAfterResponse) {
+      end();
+    }
+  }
+
+  private void end() {
+    state = State.DONE;
+    client.exchangeEnded(this);
+  }
+
+  // ---------------------------------------------------------------- failures
+
+  /** Answers from Weir itself: upstream failures before a response started. */
+  private void respondLocally(HttpResponseStatus answer) {
+    respondLocally(LocalResponse.text(answer));
+  }
+
+  /** Answers from Weir itself: routing misses, policies, upstream failures before a response. */
+  private void respondLocally(LocalResponse answer) {
+    releaseUpstream(false);
+    responseStarted = true;
+    responseComplete = true;
+    status = answer.status().code();
+    record();
+    if (pendingContent != null) {
+      requestComplete |= pendingContent instanceof LastHttpContent;
+      pendingContent.release();
+      pendingContent = null;
+    }
+    if (!requestBodyExpected) {
+      // Without a body only the empty end of the request is still to be read.
+      closeAfterResponse = !clientKeepAlive || client.draining();
+    } else {
+      closeAfterResponse =
+          !client.http2 && !requestComplete || !clientKeepAlive || client.draining();
+    }
+    boolean discard = !requestComplete && !closeAfterResponse;
+    state = discard ? State.DISCARDING : State.SENT;
+    client
+        .ctx
+        .writeAndFlush(answer.toResponse(client.ctx.alloc(), closeAfterResponse && !client.http2))
+        .addListener(f -> responseWritten());
+    // Only after the answer is written: reading on may deliver the end of this request and the
+    // next pipelined one at once, and that one's answer must follow this one.
+    if (discard) {
+      client.readNext();
+    }
+  }
+
+  private void failUpstream(String reason, Throwable cause) {
+    logFailure(reason, endpoint, cause);
+    closeUpstream();
+    if (responseStarted) {
+      cut();
+    } else {
+      respondLocally(HttpResponseStatus.BAD_GATEWAY);
+    }
+  }
+
+  /** The request itself turned out broken mid-body. */
+  private void abort(HttpResponseStatus answer, String reason) {
+    long suppressed = LogLimiter.FAILURES.admit("refused " + answer.code() + " " + reason);
+    if (suppressed != LogLimiter.SUPPRESS) {
+      log.info(
+          "event=request_refused status={} reason={} client={} suppressed={}",
+          answer.code(),
+          reason,
+          ClientAddress.of(client.ctx.channel()),
+          suppressed);
+    }
+    closeUpstream();
+    if (responseStarted) {
+      cut();
+    } else {
+      requestComplete = true;
+      closeAfterResponse = true;
+      responseStarted = true;
+      responseComplete = true;
+      status = answer.code();
+      record();
+      client
+          .ctx
+          .writeAndFlush(LocalResponse.text(answer).toResponse(client.ctx.alloc(), !client.http2))
+          .addListener(f -> responseWritten());
+    }
+  }
+
+  /** A response already under way cannot be turned into an error: cut the client off. */
+  private void cut() {
+    record();
+    client.close();
+  }
+
+  private void armReadTimer() {
+    if (backend == null || responseComplete) {
+      client.disarmReadTimer();
+      return;
+    }
+    client.armReadTimer(backend.timeouts().readMillis());
+  }
+
+  void readTimedOut() {
+    if (upstream == null || responseComplete) {
+      return;
+    }
+    long suppressed = LogLimiter.FAILURES.admit("read_timeout " + backend.id());
+    if (suppressed != LogLimiter.SUPPRESS) {
+      log.warn(
+          "event=upstream_failure reason=read_timeout backend={} endpoint={} timeout_ms={}"
+              + " response_started={} suppressed={}",
+          backend.id(),
+          EndpointKey.of(endpoint),
+          backend.timeouts().readMillis(),
+          responseStarted,
+          suppressed);
+    }
+    closeUpstream();
+    if (responseStarted) {
+      cut();
+    } else {
+      respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT);
+    }
+  }
+
+  private void record() {
+    if (status != 0) {
+      client
+          .listener
+          .metrics()
+          .route(virtualHost, backend == null ? null : backend.id())
+          .completed(status, System.nanoTime() - startNanos);
+      status = 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- WebSocket
+
+  private void switchToRelay(HttpResponse response) {
+    status = 101;
+    responseStarted = true;
+    responseComplete = true;
+    record();
+    state = State.UPGRADED;
+    UpstreamConnection c = upstream;
+    upstream = null;
+    c.detach();
+    client.upgraded();
+    WebSocketUpgrade.relay(client.ctx.channel(), c, response);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** The client connection is being closed: nothing of this exchange is written any more. */
+  void connectionClosing() {
+    if (state != State.UPGRADED) {
+      state = State.CLOSED;
+    }
+  }
+
+  /** The client connection closed: give back what this exchange holds. */
+  void clientClosed() {
+    if (status != 0 && responseStarted) {
+      record();
+    }
+    state = State.CLOSED;
+    UpstreamConnection c = upstream;
+    if (c != null) {
+      upstream = null;
+      client.listener.pools().release(c, false);
+    }
+    if (pendingContent != null) {
+      pendingContent.release();
+      pendingContent = null;
+    }
+  }
+
+  private static boolean isIdempotent(HttpMethod method) {
+    return HttpMethod.GET.equals(method)
+        || HttpMethod.HEAD.equals(method)
+        || HttpMethod.OPTIONS.equals(method)
+        || HttpMethod.TRACE.equals(method)
+        || HttpMethod.PUT.equals(method)
+        || HttpMethod.DELETE.equals(method);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.weir.dataplane.proxy.exchange;
+
+import dev.weir.dataplane.proxy.http.HopByHopHeaders;
+import dev.weir.dataplane.proxy.policy.ResponseHook;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * A backend's response head made fit for the client: its hop-by-hop headers end at Weir, and it is
+ * re-framed for the client's connection (HTTP/1.1 chunks, or a close for HTTP/1.0 without a length;
+ * HTTP/2 frames by itself).
+ */
+final class ResponseHeads {
+  private ResponseHeads() {}
+
+  /** An interim (1xx) response passed on to the client; the final response follows. */
+  static void interim(HttpResponse response) {
+    HopByHopHeaders.remove(response.headers(), false);
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+  }
+
+  /**
+   * Rewrites a final response head for the client.
+   *
+   * @param hook what the request's policies amend in the head, or null
+   * @param closeRequested the connection closes after this response whatever the response says (the
+   *     client asked for it, the data plane drains, or the request body is not all read)
+   * @return whether the client connection closes after this response (HTTP/1.x only)
+   */
+  static boolean forClient(
+      HttpResponse response,
+      ResponseHook hook,
+      boolean http2,
+      boolean headRequest,
+      boolean clientHttp10,
+      boolean closeRequested) {
+    HttpHeaders headers = response.headers();
+    HopByHopHeaders.remove(headers, false);
+    if (hook != null) {
+      hook.amend(response);
+    }
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    if (http2) {
+      return false;
+    }
+    boolean close = false;
+    int code = response.status().code();
+    boolean bodyless = headRequest || code == 204 || code == 304;
+    if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      if (clientHttp10) {
+        close = true;
+      } else {
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+    }
+    close |= closeRequested;
+    if (close) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (clientHttp10) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    return close;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.weir.dataplane.proxy.exchange;
+
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.dataplane.balance.EndpointSelector;
+import dev.weir.dataplane.proxy.LogLimiter;
+import dev.weir.dataplane.proxy.upstream.EndpointKey;
+import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
+import dev.weir.dataplane.proxy.upstream.UpstreamListener;
+import dev.weir.dataplane.proxy.upstream.UpstreamPools;
+import dev.weir.dataplane.routing.CompiledBackend;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.Future;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upstream side of one exchange: which endpoint of the backend, which pooled connection to it
+ * (on the client connection's event loop), and whether a failed attempt is tried again.
+ *
+ * <p>A connect failure is retried on another endpoint, up to the backend's {@code connectRetries},
+ * while {@link #mayRetry} holds; a pooled connection found closed is retried once on a fresh
+ * connection to the same endpoint ({@link #retryOnFreshConnection}). Whatever cannot be retried
+ * ends in {@link #unavailable}, which the exchange answers locally.
+ *
+ * <p>{@link Exchange} extends this class rather than holding one, so that a request costs one
+ * object; the two share nothing but the fields declared here.
+ */
+abstract class UpstreamAttempt implements UpstreamListener {
+  private static final Logger log = LoggerFactory.getLogger(UpstreamAttempt.class);
+
+  /** The client connection or stream the exchange belongs to. */
+  final ExchangeHandler client;
+
+  /** The backend the request was routed to; null when it was not routed (404). */
+  CompiledBackend backend;
+
+  /** Chooses the endpoints: the backend's, unless a request policy chose another. */
+  EndpointSelector selector;
+
+  /** The connection in use, or null. */
+  UpstreamConnection upstream;
+
+  /** The endpoint of the current or last attempt. */
+  Endpoint endpoint;
+
+  /** Endpoints chosen so far, counting retries. */
+  int connectAttempts;
+
+  private Set<Endpoint> tried = Set.of();
+
+  UpstreamAttempt(ExchangeHandler client) {
+    this.client = client;
+  }
+
+  /** Whether the exchange still waits for a connection (false: the client left meanwhile). */
+  abstract boolean awaitingConnection();
+
+  /** Whether repeating the request cannot hurt: an idempotent method, no body byte sent. */
+  abstract boolean mayRetry();
+
+  /** The headers the backend's selector balances on. */
+  abstract HttpHeaders balancedHeaders();
+
+  /** {@link #upstream} is connected and reads; send the request. */
+  abstract void connected();
+
+  /** No connection can be had: the exchange answers {@code answer} itself. */
+  abstract void unavailable(HttpResponseStatus answer);
+
+  /** Chooses an endpoint not tried yet and acquires a connection to it. */
+  final void connect() {
+    connect(false, null);
+  }
+
+  /**
+   * The reused connection {@code stale} closed before any response: likely a keep-alive connection
+   * the backend closed just as it was reused, not a backend failure. Tries the same endpoint again
+   * on a new connection.
+   */
+  final void retryOnFreshConnection(UpstreamConnection stale) {
+    log.debug("event=upstream_stale endpoint={}", stale.endpoint);
+    connect(true, endpoint);
+  }
+
+  private void connect(boolean fresh, Endpoint sameEndpoint) {
+    Endpoint e = sameEndpoint;
+    if (e == null) {
+      e = selector.select(balancedHeaders(), tried);
+      if (e == null) {
+        unavailable(HttpResponseStatus.BAD_GATEWAY);
+        return;
+      }
+      tried = withTried(e);
+      connectAttempts++;
+    }
+    endpoint = e;
+    Endpoint target = e;
+    client
+        .listener
+        .pools()
+        .acquire(client.eventLoop(), e, backend.timeouts().connectMillis(), fresh)
+        .addListener((Future<UpstreamConnection> f) -> acquired(target, f));
+  }
+
+  private void acquired(Endpoint e, Future<UpstreamConnection> f) {
+    if (!awaitingConnection()) {
+      if (f.isSuccess()) {
+        client.listener.pools().release(f.getNow(), true);
+      }
+      return;
+    }
+    if (!f.isSuccess()) {
+      Throwable cause = f.cause();
+      if (cause instanceof UpstreamPools.PoolExhaustedException) {
+        logFailure("pool_exhausted", e, cause);
+        unavailable(HttpResponseStatus.SERVICE_UNAVAILABLE);
+        return;
+      }
+      logFailure("connect", e, cause);
+      if (mayRetry() && connectAttempts <= backend.connectRetries()) {
+        connect(false, null);
+      } else {
+        unavailable(HttpResponseStatus.BAD_GATEWAY);
+      }
+      return;
+    }
+    upstream = f.getNow();
+    upstream.attach(this);
+    upstream.channel.config().setAutoRead(true);
+    connected();
+  }
+
+  /** Hands the connection in use back to its pool, or closes it if not {@code reusable}. */
+  final void releaseUpstream(boolean reusable) {
+    UpstreamConnection c = upstream;
+    if (c != null) {
+      upstream = null;
+      client.disarmReadTimer();
+      client.listener.pools().release(c, reusable);
+    }
+  }
+
+  /** Gives up the connection in use: after a failure it can never be reused. */
+  final void closeUpstream() {
+    UpstreamConnection c = upstream;
+    if (c != null) {
+      upstream = null;
+      c.detach();
+      c.channel.close();
+    }
+    client.disarmReadTimer();
+  }
+
+  final void logFailure(String reason, Endpoint e, Throwable cause) {
+    String backendId = backend == null ? null : backend.id();
+    long suppressed = LogLimiter.FAILURES.admit(reason + " " + backendId);
+    if (suppressed == LogLimiter.SUPPRESS) {
+      return;
+    }
+    log.warn(
+        "event=upstream_failure reason={} backend={} endpoint={} attempt={} error={}"
+            + " suppressed={}",
+        reason,
+        backendId,
+        e == null ? null : EndpointKey.of(e),
+        connectAttempts,
+        cause == null
+            ? "-"
+            : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ":" + cause.getMessage().replace(' ', '_')),
+        suppressed);
+  }
+
+  // Most requests connect once: a one-element immutable set then, a HashSet only for retries.
+  private Set<Endpoint> withTried(Endpoint e) {
+    if (tried.isEmpty()) {
+      return Set.of(e);
+    }
+    Set<Endpoint> more = new HashSet<>(tried);
+    more.add(e);
+    return more;
+  }
+}

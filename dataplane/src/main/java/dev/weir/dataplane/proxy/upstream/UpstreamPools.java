@@ -1,0 +1,291 @@
+package dev.weir.dataplane.proxy.upstream;
+
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Settings;
+import dev.weir.contract.snapshot.Snapshot;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Keep-alive connections to endpoints, pooled per event loop and per endpoint, so a request is
+ * proxied on its client connection's event loop without a thread hop. Pools are keyed by address
+ * and port, not by snapshot: an endpoint that stays in the next snapshot keeps its warm
+ * connections; idle connections to endpoints that left are closed.
+ *
+ * <p>The bound {@code settings.upstreamMaxConnectionsPerEndpoint} counts every open connection to
+ * an endpoint across event loops. When it is reached, {@link #acquire} fails at once with {@link
+ * PoolExhaustedException} (answered 503) instead of queueing: the bound exists to protect the pod,
+ * a queue in the proxy would only hide its overload behind growing latency, and a waiter on one
+ * event loop could not take a connection freed on another without a thread hop.
+ *
+ * <p>Every method except {@link #retainEndpointsOf} and {@link #closeAll} runs on the event loop
+ * passed.
+ */
+public final class UpstreamPools {
+  /** The endpoint already has as many connections as the settings allow. */
+  public static final class PoolExhaustedException extends Exception {
+    PoolExhaustedException(EndpointKey endpoint, int max) {
+      super(
+          "pool of " + endpoint + " is at its bound of " + max + " connections",
+          null,
+          false,
+          false);
+    }
+  }
+
+  /** Pipeline names of an upstream connection's handlers (a WebSocket upgrade replaces both). */
+  public static final String HTTP_CODEC = "http-codec";
+
+  public static final String UPSTREAM_HANDLER = "upstream";
+
+  private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
+
+  private final Transport transport;
+  private final Supplier<Settings> settings;
+  private final ConcurrentHashMap<EventLoop, Map<EndpointKey, ArrayDeque<UpstreamConnection>>>
+      idleByLoop = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<EndpointKey, Integer> openCounts = new ConcurrentHashMap<>();
+  private volatile Set<EndpointKey> liveEndpoints = Set.of();
+  // Guarded by this: the backends whose endpoints liveEndpoints holds.
+  private List<Backend> retainedBackends = List.of();
+
+  public UpstreamPools(Transport transport, Supplier<Settings> settings) {
+    this.transport = transport;
+    this.settings = settings;
+  }
+
+  /**
+   * A connection to {@code endpoint} on {@code loop}: the most recently released idle one unless
+   * {@code fresh}, else a new one.
+   */
+  public Future<UpstreamConnection> acquire(
+      EventLoop loop, Endpoint endpoint, long connectMillis, boolean fresh) {
+    EndpointKey key = EndpointKey.of(endpoint);
+    Promise<UpstreamConnection> promise = loop.newPromise();
+    if (!fresh) {
+      ArrayDeque<UpstreamConnection> idle = idle(loop).get(key);
+      while (idle != null && !idle.isEmpty()) {
+        // Most recently used first: the likeliest to be alive, and the rest can idle out.
+        UpstreamConnection c = idle.pollLast();
+        c.pooled = false;
+        if (c.channel.isActive()) {
+          c.reused = true;
+          return promise.setSuccess(c);
+        }
+      }
+    }
+    int max = settings.get().upstreamMaxConnectionsPerEndpoint();
+    if (!reserve(key, max)) {
+      return promise.setFailure(new PoolExhaustedException(key, max));
+    }
+    SocketAddress address;
+    try {
+      address = socketAddress(endpoint);
+    } catch (UnknownHostException e) {
+      unreserve(key);
+      return promise.setFailure(e);
+    }
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(loop)
+            .channel(transport.clientChannel())
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(connectMillis, Integer.MAX_VALUE))
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    UpstreamConnection c = new UpstreamConnection(ch, key);
+                    ch.pipeline()
+                        .addLast(
+                            HTTP_CODEC,
+                            new HttpClientCodec(
+                                new HttpDecoderConfig().setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES),
+                                false,
+                                false));
+                    ch.pipeline().addLast(UPSTREAM_HANDLER, new UpstreamHandler(c));
+                  }
+                })
+            .connect(address);
+    Channel ch = connect.channel();
+    ch.closeFuture().addListener(f -> unreserve(key));
+    connect.addListener(
+        (ChannelFuture f) -> {
+          if (f.isSuccess()) {
+            promise.setSuccess(
+                ((UpstreamHandler) ch.pipeline().get(UPSTREAM_HANDLER)).connection());
+          } else {
+            promise.setFailure(f.cause());
+          }
+        });
+    return promise;
+  }
+
+  /** Gives a connection back: kept for reuse when {@code reusable}, else closed. */
+  public void release(UpstreamConnection c, boolean reusable) {
+    c.detach();
+    Channel ch = c.channel;
+    if (!reusable || !ch.isActive() || !liveEndpoints.contains(c.endpoint)) {
+      ch.close();
+      return;
+    }
+    // A pooled connection reads so that a close or stray bytes from the server are noticed.
+    ch.config().setAutoRead(true);
+    EventLoop loop = ch.eventLoop();
+    ArrayDeque<UpstreamConnection> idle =
+        idle(loop).computeIfAbsent(c.endpoint, k -> new ArrayDeque<>());
+    idle.addLast(c);
+    c.pooled = true;
+    c.idleSinceNanos = System.nanoTime();
+    // One idle check per connection, not one timer per release: a connection reused thousands of
+    // times a second would otherwise schedule and cancel a task on every request. The check
+    // looks at how long the connection has been idle when it fires, and re-arms for the rest.
+    if (c.idleCheck == null) {
+      scheduleIdleCheck(c, settings.get().upstreamIdleMillis());
+    }
+  }
+
+  private void scheduleIdleCheck(UpstreamConnection c, long delayMillis) {
+    c.idleCheck =
+        c.channel.eventLoop().schedule(() -> idleCheck(c), delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void idleCheck(UpstreamConnection c) {
+    c.idleCheck = null;
+    if (!c.pooled || !c.channel.isActive()) {
+      // In use (its next release arms a new check) or already gone.
+      return;
+    }
+    long idleMillis = settings.get().upstreamIdleMillis();
+    long idleFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.idleSinceNanos);
+    if (idleFor < idleMillis) {
+      scheduleIdleCheck(c, idleMillis - idleFor);
+      return;
+    }
+    ArrayDeque<UpstreamConnection> idle = idle(c.channel.eventLoop()).get(c.endpoint);
+    if (idle != null) {
+      idle.remove(c);
+    }
+    c.channel.close();
+  }
+
+  /**
+   * Keeps pools only for the endpoints of {@code snapshot}: idle connections to the others are
+   * closed now, busy ones when they are released.
+   */
+  public synchronized void retainEndpointsOf(Snapshot snapshot) {
+    if (sameInstances(snapshot.backends(), retainedBackends)) {
+      return; // a change that touched no backend (most of them): the same endpoints
+    }
+    retainedBackends = snapshot.backends();
+    Set<EndpointKey> endpoints = new HashSet<>();
+    for (Backend b : snapshot.backends()) {
+      for (Endpoint e : b.endpoints()) {
+        endpoints.add(EndpointKey.of(e));
+      }
+    }
+    retainOnly(endpoints);
+  }
+
+  private static boolean sameInstances(List<Backend> a, List<Backend> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void retainOnly(Set<EndpointKey> endpoints) {
+    liveEndpoints = Set.copyOf(endpoints);
+    idleByLoop.forEach(
+        (loop, pools) ->
+            loop.execute(
+                () -> {
+                  for (Iterator<Map.Entry<EndpointKey, ArrayDeque<UpstreamConnection>>> it =
+                          pools.entrySet().iterator();
+                      it.hasNext(); ) {
+                    Map.Entry<EndpointKey, ArrayDeque<UpstreamConnection>> e = it.next();
+                    if (!liveEndpoints.contains(e.getKey())) {
+                      for (UpstreamConnection c : e.getValue().toArray(new UpstreamConnection[0])) {
+                        c.channel.close();
+                      }
+                      it.remove();
+                    }
+                  }
+                }));
+  }
+
+  /** Closes every idle connection (at shutdown, after the client connections drained). */
+  public void closeAll() {
+    retainOnly(Set.of());
+  }
+
+  /** Open connections to {@code endpoint}, busy or idle, on every event loop. */
+  public int openConnections(String address, int port) {
+    return openCounts.getOrDefault(new EndpointKey(address, port), 0);
+  }
+
+  private Map<EndpointKey, ArrayDeque<UpstreamConnection>> idle(EventLoop loop) {
+    Map<EndpointKey, ArrayDeque<UpstreamConnection>> pools = idleByLoop.get(loop);
+    return pools != null ? pools : idleByLoop.computeIfAbsent(loop, l -> new HashMap<>());
+  }
+
+  private boolean reserve(EndpointKey key, int max) {
+    boolean[] reserved = new boolean[1];
+    openCounts.compute(
+        key,
+        (k, n) -> {
+          int open = n == null ? 0 : n;
+          if (open >= max) {
+            return n;
+          }
+          reserved[0] = true;
+          return open + 1;
+        });
+    return reserved[0];
+  }
+
+  private void unreserve(EndpointKey key) {
+    openCounts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  // SnapshotValidator admits IP literals only, so nothing here ever waits for DNS on an event
+  // loop; a name that got through anyway fails the connect instead of blocking.
+  private static SocketAddress socketAddress(Endpoint e) throws UnknownHostException {
+    byte[] ip = NetUtil.createByteArrayFromIpAddressString(e.address());
+    if (ip == null) {
+      throw new UnknownHostException("endpoint address is not an IP literal");
+    }
+    return new InetSocketAddress(InetAddress.getByAddress(ip), e.port());
+  }
+}

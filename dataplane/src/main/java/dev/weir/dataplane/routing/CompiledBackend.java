@@ -1,0 +1,25 @@
+package dev.weir.dataplane.routing;
+
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.dataplane.balance.EndpointSelector;
+import dev.weir.dataplane.balance.EndpointSelectors;
+
+/**
+ * A snapshot backend ready for the request path: its selector is built once per backend version.
+ *
+ * @param source the backend compiled: a next snapshot holding this very instance reuses this
+ *     object, selector state (round-robin position) included
+ */
+public record CompiledBackend(
+    String id, Timeouts timeouts, int connectRetries, EndpointSelector selector, Backend source) {
+
+  public static CompiledBackend compile(Backend backend) {
+    return new CompiledBackend(
+        backend.id(),
+        backend.timeouts(),
+        backend.connectRetries(),
+        EndpointSelectors.forBackend(backend),
+        backend);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.weir.dataplane.proxy.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ForwardedHeadersTest {
+  @Test
+  void describesTheClientAndReplacesWhatTheClientClaimed() {
+    TestRequest request = new TestRequest();
+    request.headers.add("X-Forwarded-For", "10.6.6.6");
+    request.headers.add("Forwarded", "for=10.6.6.6");
+    request.headers.add("X-Forwarded-Proto", "http");
+
+    assertThat(ForwardedHeaders.INSTANCE.apply(request)).isNull();
+
+    assertThat(request.headers.getAll("x-forwarded-for")).containsExactly("192.0.2.7");
+    assertThat(request.headers.get("x-forwarded-proto")).isEqualTo("https");
+    assertThat(request.headers.get("x-forwarded-host")).isEqualTo("shop.example.com");
+    assertThat(request.headers.get("x-forwarded-port")).isEqualTo("443");
+    assertThat(request.headers.contains("forwarded")).isFalse();
+  }
+
+  @Test
+  void aRequestWithoutHostGetsNoForwardedHostEvenIfItClaimsOne() {
+    TestRequest request = new TestRequest();
+    request.host = null;
+    request.https = false;
+    request.listenerPort = 80;
+    request.headers.add("X-Forwarded-Host", "evil.example");
+
+    ForwardedHeaders.INSTANCE.apply(request);
+
+    assertThat(request.headers.contains("x-forwarded-host")).isFalse();
+    assertThat(request.headers.get("x-forwarded-proto")).isEqualTo("http");
+    assertThat(request.headers.get("x-forwarded-port")).isEqualTo("80");
+  }
+}
