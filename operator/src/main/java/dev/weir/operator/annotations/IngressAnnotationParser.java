@@ -19,6 +19,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads one Ingress's annotations into {@link IngressAnnotations}, value by value as ingress-nginx
@@ -56,6 +58,29 @@ final class IngressAnnotationParser {
           "auth-tls-verify-client",
           "auth-tls-verify-depth",
           "auth-tls-pass-certificate-to-upstream");
+
+  static final Set<String> SUPPORTED =
+      Stream.of(
+              List.of(
+                  "affinity",
+                  "ssl-redirect",
+                  "force-ssl-redirect",
+                  "proxy-body-size",
+                  "proxy-connect-timeout",
+                  "proxy-read-timeout",
+                  "proxy-send-timeout",
+                  "proxy-next-upstream-tries",
+                  "backend-protocol",
+                  "proxy-ssl-secret",
+                  "load-balance",
+                  "upstream-hash-by",
+                  "ssl-passthrough",
+                  "auth-tls-secret"),
+              COOKIE_ATTRIBUTES,
+              PROXY_SSL_SETTINGS,
+              AUTH_TLS_SETTINGS)
+          .flatMap(List::stream)
+          .collect(Collectors.toUnmodifiableSet());
 
   // ingress-nginx's character sets for these values, less what a Set-Cookie header cannot carry
   // ('/' and ':' in a cookie name); a cookie path must also start with '/'.

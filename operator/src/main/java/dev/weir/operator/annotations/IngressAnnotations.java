@@ -23,39 +23,7 @@ public record IngressAnnotations(
     HostAnnotations host,
     List<AnnotationProblem> problems) {
   /** The ingress-nginx suffixes Weir reads, under both prefixes. */
-  public static final Set<String> SUPPORTED =
-      Set.of(
-          "affinity",
-          "affinity-mode",
-          "session-cookie-name",
-          "session-cookie-path",
-          "session-cookie-domain",
-          "session-cookie-max-age",
-          "session-cookie-expires",
-          "session-cookie-samesite",
-          "session-cookie-conditional-samesite-none",
-          "session-cookie-secure",
-          "session-cookie-change-on-failure",
-          "ssl-redirect",
-          "force-ssl-redirect",
-          "proxy-body-size",
-          "proxy-connect-timeout",
-          "proxy-read-timeout",
-          "proxy-send-timeout",
-          "proxy-next-upstream-tries",
-          "backend-protocol",
-          "proxy-ssl-secret",
-          "proxy-ssl-verify",
-          "proxy-ssl-verify-depth",
-          "proxy-ssl-name",
-          "proxy-ssl-server-name",
-          "load-balance",
-          "upstream-hash-by",
-          "ssl-passthrough",
-          "auth-tls-secret",
-          "auth-tls-verify-client",
-          "auth-tls-verify-depth",
-          "auth-tls-pass-certificate-to-upstream");
+  public static final Set<String> SUPPORTED = IngressAnnotationParser.SUPPORTED;
 
   /**
    * Weir's own suffixes, read only under {@code weir.dev/}: ingress-nginx has no such annotation,

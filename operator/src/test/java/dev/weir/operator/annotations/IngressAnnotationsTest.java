@@ -342,18 +342,19 @@ class IngressAnnotationsTest {
 
   @Test
   void aFullCookieAffinity() {
-    Map<String, String> annotations = new HashMap<>();
-    annotations.put(NGINX + "affinity", "cookie");
-    annotations.put(NGINX + "affinity-mode", "persistent");
-    annotations.put(NGINX + "session-cookie-name", "route");
-    annotations.put(NGINX + "session-cookie-path", "/shop");
-    annotations.put(NGINX + "session-cookie-domain", "example.com");
-    annotations.put(NGINX + "session-cookie-max-age", "3600");
-    annotations.put(NGINX + "session-cookie-expires", "7200");
-    annotations.put(NGINX + "session-cookie-samesite", "None");
-    annotations.put(NGINX + "session-cookie-conditional-samesite-none", "true");
-    annotations.put(NGINX + "session-cookie-secure", "true");
-    annotations.put(NGINX + "session-cookie-change-on-failure", "true");
+    Map<String, String> annotations =
+        withAnnotations(
+            NGINX + "affinity", "cookie",
+            NGINX + "affinity-mode", "persistent",
+            NGINX + "session-cookie-name", "route",
+            NGINX + "session-cookie-path", "/shop",
+            NGINX + "session-cookie-domain", "example.com",
+            NGINX + "session-cookie-max-age", "3600",
+            NGINX + "session-cookie-expires", "7200",
+            NGINX + "session-cookie-samesite", "None",
+            NGINX + "session-cookie-conditional-samesite-none", "true",
+            NGINX + "session-cookie-secure", "true",
+            NGINX + "session-cookie-change-on-failure", "true");
     IngressAnnotations read = IngressAnnotations.read(annotations, NS);
     assertThat(read.problems()).isEmpty();
     assertThat(read.path().affinity())
@@ -374,17 +375,18 @@ class IngressAnnotationsTest {
 
   @Test
   void reEncryptionAndClientAuthenticationReadTheirSecretsAndSettings() {
-    Map<String, String> annotations = new HashMap<>();
-    annotations.put(NGINX + "backend-protocol", "GRPCS");
-    annotations.put(NGINX + "proxy-ssl-secret", "shop/upstream-ca");
-    annotations.put(NGINX + "proxy-ssl-verify", "on");
-    annotations.put(NGINX + "proxy-ssl-verify-depth", "2");
-    annotations.put(NGINX + "proxy-ssl-name", "api.internal");
-    annotations.put(NGINX + "proxy-ssl-server-name", "on");
-    annotations.put(NGINX + "auth-tls-secret", "client-ca");
-    annotations.put(NGINX + "auth-tls-verify-client", "optional");
-    annotations.put(NGINX + "auth-tls-verify-depth", "2");
-    annotations.put(NGINX + "auth-tls-pass-certificate-to-upstream", "true");
+    Map<String, String> annotations =
+        withAnnotations(
+            NGINX + "backend-protocol", "GRPCS",
+            NGINX + "proxy-ssl-secret", "shop/upstream-ca",
+            NGINX + "proxy-ssl-verify", "on",
+            NGINX + "proxy-ssl-verify-depth", "2",
+            NGINX + "proxy-ssl-name", "api.internal",
+            NGINX + "proxy-ssl-server-name", "on",
+            NGINX + "auth-tls-secret", "client-ca",
+            NGINX + "auth-tls-verify-client", "optional",
+            NGINX + "auth-tls-verify-depth", "2",
+            NGINX + "auth-tls-pass-certificate-to-upstream", "true");
     IngressAnnotations read = IngressAnnotations.read(annotations, NS);
     assertThat(read.problems()).isEmpty();
     assertThat(read.backend())
@@ -502,15 +504,16 @@ class IngressAnnotationsTest {
 
   @Test
   void onAPassthroughIngressEveryOtherAnnotationIsIgnoredAndNotEvenValidated() {
-    Map<String, String> annotations = new HashMap<>();
-    annotations.put(NGINX + "ssl-passthrough", "true");
-    annotations.put(NGINX + "force-ssl-redirect", "true");
-    annotations.put(NGINX + "affinity", "cookie");
-    annotations.put(WEIR + "proxy-body-size", "not-a-size");
-    annotations.put(NGINX + "auth-tls-secret", "other/ca");
-    annotations.put(NGINX + "backend-protocol", "HTTPS");
-    annotations.put(WEIR + "hsts", "true");
-    annotations.put(NGINX + "configuration-snippet", "return 200;");
+    Map<String, String> annotations =
+        withAnnotations(
+            NGINX + "ssl-passthrough", "true",
+            NGINX + "force-ssl-redirect", "true",
+            NGINX + "affinity", "cookie",
+            WEIR + "proxy-body-size", "not-a-size",
+            NGINX + "auth-tls-secret", "other/ca",
+            NGINX + "backend-protocol", "HTTPS",
+            WEIR + "hsts", "true",
+            NGINX + "configuration-snippet", "return 200;");
     IngressAnnotations read = IngressAnnotations.read(annotations, NS);
     assertThat(read)
         .isEqualTo(
@@ -617,12 +620,13 @@ class IngressAnnotationsTest {
 
   @Test
   void unsupportedAndUnknownAnnotationsAreListedAndHstsIsReadOnlyUnderWeirsPrefix() {
-    Map<String, String> annotations = new HashMap<>();
-    annotations.put(NGINX + "rewrite-target", "/");
-    annotations.put(WEIR + "affinty", "cookie");
-    annotations.put(NGINX + "hsts", "true");
-    annotations.put(NGINX + "hsts-max-age", "10");
-    annotations.put(WEIR + "hsts-max-age", "20");
+    Map<String, String> annotations =
+        withAnnotations(
+            NGINX + "rewrite-target", "/",
+            WEIR + "affinty", "cookie",
+            NGINX + "hsts", "true",
+            NGINX + "hsts-max-age", "10",
+            WEIR + "hsts-max-age", "20");
     IngressAnnotations read = IngressAnnotations.read(annotations, NS);
     assertThat(read.host().hsts())
         .isEqualTo(
@@ -638,6 +642,15 @@ class IngressAnnotationsTest {
                 Kind.UNSUPPORTED,
                 "ingress-nginx annotation not supported by Weir; ignored"),
             new AnnotationProblem(WEIR + "affinty", Kind.UNKNOWN, "unknown annotation; ignored"));
+  }
+
+  /** Keys and values, alternately. */
+  private static Map<String, String> withAnnotations(String... keysAndValues) {
+    Map<String, String> annotations = new HashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      annotations.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return annotations;
   }
 
   private static Affinity affinity(IngressAnnotations read) {
