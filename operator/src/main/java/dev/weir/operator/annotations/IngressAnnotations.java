@@ -1,0 +1,49 @@
+package dev.weir.operator.annotations;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The typed reading of one Ingress's annotations, with ingress-nginx's names, value formats,
+ * defaults and semantics: what they set per path, per backend and per host, and every annotation
+ * Weir did not apply with the reason. A pure function of the annotations and the Ingress's
+ * namespace; merging several Ingresses of one host is the translator's job.
+ *
+ * @param path settings of each path of the Ingress
+ * @param backend settings of the backends the Ingress routes to
+ * @param host settings of each host of the Ingress's rules
+ * @param problems invalid values (the default applies), annotations without effect, unsupported and
+ *     unknown annotations under either prefix; sorted by annotation
+ */
+public record IngressAnnotations(
+    PathAnnotations path,
+    BackendAnnotations backend,
+    HostAnnotations host,
+    List<AnnotationProblem> problems) {
+  /** The ingress-nginx suffixes Weir reads, under both prefixes. */
+  public static final Set<String> SUPPORTED = IngressAnnotationParser.SUPPORTED;
+
+  /**
+   * Weir's own suffixes, read only under {@code weir.dev/}: ingress-nginx has no such annotation,
+   * so under its prefix they are unknown.
+   */
+  public static final Set<String> WEIR_ONLY =
+      Set.of("hsts", "hsts-max-age", "hsts-include-subdomains", "hsts-preload");
+
+  public IngressAnnotations {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(host, "host");
+    problems = List.copyOf(problems);
+  }
+
+  /**
+   * Reads {@code annotations} (null for none) of an Ingress in {@code ingressNamespace}, the
+   * namespace of Secrets named without one.
+   */
+  public static IngressAnnotations read(Map<String, String> annotations, String ingressNamespace) {
+    return new IngressAnnotationParser(annotations, ingressNamespace).parse();
+  }
+}

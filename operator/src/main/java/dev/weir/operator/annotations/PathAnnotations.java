@@ -1,0 +1,73 @@
+package dev.weir.operator.annotations;
+
+import dev.weir.contract.snapshot.Affinity;
+import dev.weir.contract.snapshot.Timeouts;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * What an Ingress's annotations set for each of its paths. Empty values were not set (or were
+ * invalid): the controller's defaults apply.
+ *
+ * @param affinity {@code affinity: cookie} and its {@code session-cookie-*} attributes; the cookie
+ *     path is null unless {@code session-cookie-path} is set (the matched path applies)
+ * @param sslRedirect {@code ssl-redirect}; empty: the controller's default (on)
+ * @param forceSslRedirect {@code force-ssl-redirect}: redirect even without a certificate
+ * @param maxBodyBytes {@code proxy-body-size}; 0 is unlimited, empty is Weir's default (unlimited)
+ * @param connectTimeoutSeconds {@code proxy-connect-timeout}
+ * @param readTimeoutSeconds {@code proxy-read-timeout}
+ * @param sendTimeoutSeconds {@code proxy-send-timeout}
+ * @param upstreamTries {@code proxy-next-upstream-tries}; 0 is every endpoint once
+ */
+public record PathAnnotations(
+    Optional<Affinity> affinity,
+    Optional<Boolean> sslRedirect,
+    boolean forceSslRedirect,
+    OptionalLong maxBodyBytes,
+    OptionalInt connectTimeoutSeconds,
+    OptionalInt readTimeoutSeconds,
+    OptionalInt sendTimeoutSeconds,
+    OptionalInt upstreamTries) {
+  /** No path annotation set. */
+  public static final PathAnnotations NONE =
+      new PathAnnotations(
+          Optional.empty(),
+          Optional.empty(),
+          false,
+          OptionalLong.empty(),
+          OptionalInt.empty(),
+          OptionalInt.empty(),
+          OptionalInt.empty(),
+          OptionalInt.empty());
+
+  /**
+   * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:
+   * always with {@code force-ssl-redirect}, else when the host has a certificate and {@code
+   * ssl-redirect} (or, unset, the controller's default) is on.
+   */
+  public boolean redirectsToHttps(boolean hostHasTls, boolean sslRedirectByDefault) {
+    return forceSslRedirect || (hostHasTls && sslRedirect.orElse(sslRedirectByDefault));
+  }
+
+  /**
+   * {@code base} with the timeouts these annotations set; empty when they set none, so the
+   * backend's timeouts apply unchanged.
+   */
+  public Optional<Timeouts> timeouts(Timeouts base) {
+    if (connectTimeoutSeconds.isEmpty()
+        && readTimeoutSeconds.isEmpty()
+        && sendTimeoutSeconds.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Timeouts(
+            millis(connectTimeoutSeconds, base.connectMillis()),
+            millis(readTimeoutSeconds, base.readMillis()),
+            (Long) millis(sendTimeoutSeconds, base.sendMillis())));
+  }
+
+  private static long millis(OptionalInt seconds, long otherwise) {
+    return seconds.isPresent() ? seconds.getAsInt() * 1000L : otherwise;
+  }
+}

@@ -1,0 +1,691 @@
+package dev.weir.operator.annotations;
+
+import static dev.weir.operator.annotations.IngressAnnotationParser.PASSTHROUGH;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.contract.snapshot.Affinity;
+import dev.weir.contract.snapshot.AffinityMode;
+import dev.weir.contract.snapshot.ClientVerify;
+import dev.weir.contract.snapshot.HashKey;
+import dev.weir.contract.snapshot.SameSite;
+import dev.weir.contract.snapshot.UpstreamProtocol;
+import dev.weir.operator.annotations.AnnotationProblem.Kind;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class IngressAnnotationsTest {
+  private static final String NGINX = AnnotationNames.NGINX_PREFIX;
+  private static final String WEIR = AnnotationNames.WEIR_PREFIX;
+  private static final String NS = "shop";
+  private static final String DEFAULT = " the default applies";
+
+  // What each annotation needs set beside it to take effect.
+  private static final Map<String, String> COOKIE = Map.of("affinity", "cookie");
+  private static final Map<String, String> PROXY_SSL =
+      Map.of("backend-protocol", "HTTPS", "proxy-ssl-secret", "ca");
+  private static final Map<String, String> AUTH_TLS = Map.of("auth-tls-secret", "ca");
+
+  /** One annotation's setting, read back as text ("-" for none). */
+  private static final Map<String, Function<IngressAnnotations, Object>> READ_BACK =
+      Map.ofEntries(
+          Map.entry("affinity", a -> a.path().affinity().map(x -> "cookie")),
+          Map.entry("affinity-mode", a -> affinity(a).mode()),
+          Map.entry("session-cookie-name", a -> affinity(a).cookieName()),
+          Map.entry("session-cookie-path", a -> affinity(a).cookiePath()),
+          Map.entry("session-cookie-domain", a -> affinity(a).cookieDomain()),
+          Map.entry("session-cookie-max-age", a -> affinity(a).maxAgeSeconds()),
+          Map.entry("session-cookie-expires", a -> affinity(a).expiresSeconds()),
+          Map.entry("session-cookie-samesite", a -> affinity(a).sameSite()),
+          Map.entry(
+              "session-cookie-conditional-samesite-none",
+              a -> affinity(a).conditionalSameSiteNone()),
+          Map.entry("session-cookie-secure", a -> affinity(a).secure()),
+          Map.entry("session-cookie-change-on-failure", a -> affinity(a).changeOnFailure()),
+          Map.entry("ssl-redirect", a -> a.path().sslRedirect()),
+          Map.entry("force-ssl-redirect", a -> a.path().forceSslRedirect()),
+          Map.entry("proxy-body-size", a -> a.path().maxBodyBytes()),
+          Map.entry("proxy-connect-timeout", a -> a.path().connectTimeoutSeconds()),
+          Map.entry("proxy-read-timeout", a -> a.path().readTimeoutSeconds()),
+          Map.entry("proxy-send-timeout", a -> a.path().sendTimeoutSeconds()),
+          Map.entry("proxy-next-upstream-tries", a -> a.path().upstreamTries()),
+          Map.entry("backend-protocol", a -> a.backend().protocol()),
+          Map.entry(
+              "proxy-ssl-secret",
+              a -> a.backend().tls().map(t -> t.failsClosed() ? "fails closed" : t.secret().get())),
+          Map.entry("proxy-ssl-verify", a -> a.backend().tls().get().verify()),
+          Map.entry("proxy-ssl-verify-depth", a -> a.backend().tls().get().verifyDepth()),
+          Map.entry("proxy-ssl-name", a -> a.backend().tls().get().serverName()),
+          Map.entry("proxy-ssl-server-name", a -> a.backend().tls().get().sendServerName()),
+          Map.entry("load-balance", a -> a.backend().loadBalance()),
+          Map.entry("upstream-hash-by", a -> a.backend().hashBy()),
+          Map.entry("ssl-passthrough", a -> a.host().sslPassthrough()),
+          Map.entry(
+              "auth-tls-secret",
+              a ->
+                  a.host()
+                      .clientAuth()
+                      .map(c -> c.failsClosed() ? "fails closed" : c.caSecret().get())),
+          Map.entry("auth-tls-verify-client", a -> a.host().clientAuth().get().verify()),
+          Map.entry("auth-tls-verify-depth", a -> a.host().clientAuth().get().verifyDepth()),
+          Map.entry(
+              "auth-tls-pass-certificate-to-upstream",
+              a -> a.host().clientAuth().get().passCertificateToUpstream()),
+          Map.entry("hsts", a -> a.host().hsts().enabled()),
+          Map.entry("hsts-max-age", a -> a.host().hsts().maxAgeSeconds()),
+          Map.entry("hsts-include-subdomains", a -> a.host().hsts().includeSubDomains()),
+          Map.entry("hsts-preload", a -> a.host().hsts().preload()));
+
+  static Stream<Arguments> values() {
+    return Stream.of(
+        row("affinity", "cookie", "cookie"),
+        row("affinity", " cookie ", "cookie"),
+        invalid("affinity", "Cookie", "-", "must be one of cookie"),
+        invalid("affinity", "", "-", "is empty"),
+        row("affinity-mode", "balanced", "BALANCED", COOKIE),
+        row("affinity-mode", "persistent", "PERSISTENT", COOKIE),
+        invalid(
+            "affinity-mode",
+            "Persistent",
+            "BALANCED",
+            "must be one of balanced, persistent",
+            COOKIE),
+        row("session-cookie-name", "SESSION", "SESSION", COOKIE),
+        row("session-cookie-name", "app_1-x.y~z", "app_1-x.y~z", COOKIE),
+        invalid(
+            "session-cookie-name",
+            "my/cookie",
+            "INGRESSCOOKIE",
+            "is not a cookie name (letters, digits, '-', '.', '_' and '~')",
+            COOKIE),
+        invalid(
+            "session-cookie-name",
+            "a b",
+            "INGRESSCOOKIE",
+            "is not a cookie name (letters, digits, '-', '.', '_' and '~')",
+            COOKIE),
+        row("session-cookie-path", "/app", "/app", COOKIE),
+        row("session-cookie-path", "/app/v1.2", "/app/v1.2", COOKIE),
+        invalid(
+            "session-cookie-path",
+            "app",
+            "-",
+            "is not a cookie path ('/' then letters, digits and -._~/:,?&=)",
+            COOKIE),
+        invalid(
+            "session-cookie-path",
+            "/a;b",
+            "-",
+            "is not a cookie path ('/' then letters, digits and -._~/:,?&=)",
+            COOKIE),
+        row("session-cookie-domain", "example.com", "example.com", COOKIE),
+        row("session-cookie-domain", ".example.com", ".example.com", COOKIE),
+        invalid("session-cookie-domain", "exa mple.com", "-", "is not a domain name", COOKIE),
+        invalid("session-cookie-domain", "a.com;secure", "-", "is not a domain name", COOKIE),
+        row("session-cookie-max-age", "3600", "3600", COOKIE),
+        row("session-cookie-max-age", "0", "0", COOKIE),
+        invalid(
+            "session-cookie-max-age",
+            "-1",
+            "-",
+            "is not a number of seconds (digits only)",
+            COOKIE),
+        invalid(
+            "session-cookie-max-age",
+            "1h",
+            "-",
+            "is not a number of seconds (digits only)",
+            COOKIE),
+        invalid("session-cookie-max-age", "99999999999999999999", "-", "is too large", COOKIE),
+        row("session-cookie-expires", "172800", "172800", COOKIE),
+        invalid(
+            "session-cookie-expires",
+            "1.5",
+            "-",
+            "is not a number of seconds (digits only)",
+            COOKIE),
+        row("session-cookie-samesite", "Lax", "LAX", COOKIE),
+        row("session-cookie-samesite", "none", "NONE", COOKIE),
+        row("session-cookie-samesite", "STRICT", "STRICT", COOKIE),
+        invalid(
+            "session-cookie-samesite", "Relaxed", "-", "must be one of Lax, None, Strict", COOKIE),
+        row("session-cookie-conditional-samesite-none", "true", "true", COOKIE),
+        invalid(
+            "session-cookie-conditional-samesite-none",
+            "yes",
+            "false",
+            "is not a boolean (true or false)",
+            COOKIE),
+        row("session-cookie-secure", "1", "true", COOKIE),
+        row("session-cookie-secure", "False", "false", COOKIE),
+        row("session-cookie-change-on-failure", "true", "true", COOKIE),
+        invalid(
+            "session-cookie-change-on-failure",
+            "on",
+            "false",
+            "is not a boolean (true or false)",
+            COOKIE),
+        row("ssl-redirect", "false", "false"),
+        row("ssl-redirect", "True", "true"),
+        invalid("ssl-redirect", "off", "-", "is not a boolean (true or false)"),
+        row("force-ssl-redirect", "true", "true"),
+        invalid("force-ssl-redirect", "on", "false", "is not a boolean (true or false)"),
+        row("proxy-body-size", "8m", "8388608"),
+        row("proxy-body-size", "1024", "1024"),
+        row("proxy-body-size", "0", "0"),
+        invalid(
+            "proxy-body-size", "1.5m", "-", "is not a size (bytes, or a number with k, m or g)"),
+        invalid(
+            "proxy-body-size", "10mb", "-", "is not a size (bytes, or a number with k, m or g)"),
+        row("proxy-connect-timeout", "10", "10"),
+        invalid("proxy-connect-timeout", "0", "-", "must be at least 1"),
+        invalid("proxy-connect-timeout", "5s", "-", "is not an integer"),
+        row("proxy-read-timeout", "3600", "3600"),
+        invalid("proxy-read-timeout", "-1", "-", "must be at least 1"),
+        row("proxy-send-timeout", "120", "120"),
+        invalid("proxy-send-timeout", "1.5", "-", "is not an integer"),
+        row("proxy-next-upstream-tries", "3", "3"),
+        row("proxy-next-upstream-tries", "0", "0"),
+        invalid("proxy-next-upstream-tries", "-1", "-", "must be at least 0"),
+        row("backend-protocol", "HTTPS", "HTTPS"),
+        row("backend-protocol", "grpc", "GRPC"),
+        row("backend-protocol", " GRPCS ", "GRPCS"),
+        row("backend-protocol", "http", "HTTP"),
+        invalid(
+            "backend-protocol",
+            "FCGI",
+            "HTTP",
+            "is not supported by Weir (it takes GRPC, GRPCS, HTTP, HTTPS)"),
+        invalid(
+            "backend-protocol",
+            "auto_http",
+            "HTTP",
+            "is not supported by Weir (it takes GRPC, GRPCS, HTTP, HTTPS)"),
+        invalid("backend-protocol", "h2c", "HTTP", "must be one of GRPC, GRPCS, HTTP, HTTPS"),
+        row("proxy-ssl-secret", "ca", "shop/ca", Map.of("backend-protocol", "HTTPS")),
+        row("proxy-ssl-secret", "shop/ca", "shop/ca", Map.of("backend-protocol", "GRPCS")),
+        row("proxy-ssl-verify", "on", "true", PROXY_SSL),
+        row("proxy-ssl-verify", "off", "false", PROXY_SSL),
+        invalid("proxy-ssl-verify", "ON", "false", "must be one of off, on", PROXY_SSL),
+        invalid("proxy-ssl-verify", "true", "false", "must be one of off, on", PROXY_SSL),
+        row("proxy-ssl-verify-depth", "2", "2", PROXY_SSL),
+        row("proxy-ssl-verify-depth", "0", "1", PROXY_SSL),
+        invalid("proxy-ssl-verify-depth", "-1", "1", "must be at least 0", PROXY_SSL),
+        row("proxy-ssl-name", "pod.internal", "pod.internal", PROXY_SSL),
+        invalid("proxy-ssl-name", "*.internal", "-", "is not a host name", PROXY_SSL),
+        invalid("proxy-ssl-name", "$host", "-", "is not a host name", PROXY_SSL),
+        row("proxy-ssl-server-name", "on", "true", PROXY_SSL),
+        invalid("proxy-ssl-server-name", "yes", "false", "must be one of off, on", PROXY_SSL),
+        row("load-balance", "ewma", "EWMA"),
+        row("load-balance", "round_robin", "ROUND_ROBIN"),
+        invalid("load-balance", "EWMA", "ROUND_ROBIN", "must be one of ewma, round_robin"),
+        invalid(
+            "load-balance",
+            "chash",
+            "ROUND_ROBIN",
+            "is not supported by Weir (it takes ewma, round_robin)"),
+        row("upstream-hash-by", "$request_uri", HashKey.parse("$request_uri").toString()),
+        row(
+            "upstream-hash-by",
+            "${cookie_session}-$remote_addr",
+            HashKey.parse("${cookie_session}-$remote_addr").toString()),
+        invalid(
+            "upstream-hash-by",
+            "request_uri",
+            "-",
+            "has no variable: every request would hash the same"),
+        invalid(
+            "upstream-hash-by",
+            "$server_name",
+            "-",
+            "'$server_name' is not a variable Weir can hash on"),
+        row("ssl-passthrough", "false", "false"),
+        invalid("ssl-passthrough", "yes", "false", "is not a boolean (true or false)"),
+        row("auth-tls-secret", "ca", "shop/ca"),
+        row("auth-tls-secret", "shop/client-ca.v2", "shop/client-ca.v2"),
+        row("auth-tls-verify-client", "on", "ON", AUTH_TLS),
+        row("auth-tls-verify-client", "off", "OFF", AUTH_TLS),
+        row("auth-tls-verify-client", "optional", "OPTIONAL", AUTH_TLS),
+        row("auth-tls-verify-client", "optional_no_ca", "OPTIONAL_NO_CA", AUTH_TLS),
+        invalid(
+            "auth-tls-verify-client",
+            "On",
+            "ON",
+            "must be one of off, on, optional, optional_no_ca",
+            AUTH_TLS),
+        row("auth-tls-verify-depth", "3", "3", AUTH_TLS),
+        row("auth-tls-verify-depth", "0", "1", AUTH_TLS),
+        invalid("auth-tls-verify-depth", "x", "1", "is not an integer", AUTH_TLS),
+        row("auth-tls-pass-certificate-to-upstream", "true", "true", AUTH_TLS),
+        invalid(
+            "auth-tls-pass-certificate-to-upstream",
+            "yes",
+            "false",
+            "is not a boolean (true or false)",
+            AUTH_TLS),
+        row("hsts", "false", "false"),
+        row("hsts", "true", "true"),
+        invalid("hsts", "on", "-", "is not a boolean (true or false)"),
+        row("hsts-max-age", "0", "0"),
+        row("hsts-max-age", "63072000", "63072000"),
+        invalid("hsts-max-age", "-1", "-", "must be at least 0"),
+        row("hsts-include-subdomains", "false", "false"),
+        row("hsts-preload", "true", "true"));
+  }
+
+  @ParameterizedTest(name = "{0}: \"{1}\" -> {2} {3}")
+  @MethodSource("values")
+  void eachAnnotationIsReadAsIngressNginxReadsItUnderEitherPrefix(
+      String suffix, String value, String expected, String problem, Map<String, String> context) {
+    List<String> prefixes =
+        IngressAnnotations.WEIR_ONLY.contains(suffix) ? List.of(WEIR) : List.of(NGINX, WEIR);
+    for (String prefix : prefixes) {
+      Map<String, String> annotations = new HashMap<>();
+      context.forEach((k, v) -> annotations.put(NGINX + k, v));
+      annotations.put(prefix + suffix, value);
+      IngressAnnotations read = IngressAnnotations.read(annotations, NS);
+      assertThat(shown(READ_BACK.get(suffix).apply(read))).as(prefix).isEqualTo(expected);
+      assertThat(read.problems())
+          .as(prefix)
+          .containsExactlyElementsOf(
+              problem == null
+                  ? List.of()
+                  : List.of(new AnnotationProblem(prefix + suffix, Kind.INVALID_VALUE, problem)));
+    }
+  }
+
+  @Test
+  void everyAnnotationHasARowAndEverySupportedOneIsRead() {
+    assertThat(READ_BACK.keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.concat(
+                    IngressAnnotations.SUPPORTED.stream(), IngressAnnotations.WEIR_ONLY.stream())
+                .toList());
+    assertThat(values().map(row -> (String) row.get()[0]).distinct())
+        .containsExactlyInAnyOrderElementsOf(READ_BACK.keySet());
+    assertThat(AnnotationNames.INGRESS_NGINX).containsAll(IngressAnnotations.SUPPORTED);
+    assertThat(AnnotationNames.INGRESS_NGINX)
+        .doesNotContainAnyElementsOf(IngressAnnotations.WEIR_ONLY);
+  }
+
+  @Test
+  void withoutAnnotationsEverythingIsAtItsDefault() {
+    IngressAnnotations none = IngressAnnotations.read(null, NS);
+    assertThat(none)
+        .isEqualTo(
+            new IngressAnnotations(
+                PathAnnotations.NONE, BackendAnnotations.NONE, HostAnnotations.NONE, List.of()));
+    assertThat(IngressAnnotations.read(Map.of("kubernetes.io/ingress.class", "weir"), NS))
+        .isEqualTo(none);
+  }
+
+  @Test
+  void aCookieAffinityAloneHasIngressNginxsDefaultsAndLeavesThePathToTheTranslator() {
+    IngressAnnotations read = IngressAnnotations.read(Map.of(NGINX + "affinity", "cookie"), NS);
+    assertThat(read.path().affinity()).contains(Affinity.builder().build());
+    Affinity affinity = read.path().affinity().get();
+    assertThat(affinity.mode()).isEqualTo(AffinityMode.BALANCED);
+    assertThat(affinity.cookieName()).isEqualTo("INGRESSCOOKIE");
+    assertThat(affinity.cookiePath()).isNull();
+    assertThat(affinity.sameSite()).isNull();
+    assertThat(affinity.secure()).isFalse();
+  }
+
+  @Test
+  void aFullCookieAffinity() {
+    Map<String, String> annotations =
+        withAnnotations(
+            NGINX + "affinity", "cookie",
+            NGINX + "affinity-mode", "persistent",
+            NGINX + "session-cookie-name", "route",
+            NGINX + "session-cookie-path", "/shop",
+            NGINX + "session-cookie-domain", "example.com",
+            NGINX + "session-cookie-max-age", "3600",
+            NGINX + "session-cookie-expires", "7200",
+            NGINX + "session-cookie-samesite", "None",
+            NGINX + "session-cookie-conditional-samesite-none", "true",
+            NGINX + "session-cookie-secure", "true",
+            NGINX + "session-cookie-change-on-failure", "true");
+    IngressAnnotations read = IngressAnnotations.read(annotations, NS);
+    assertThat(read.problems()).isEmpty();
+    assertThat(read.path().affinity())
+        .contains(
+            Affinity.builder()
+                .mode(AffinityMode.PERSISTENT)
+                .cookieName("route")
+                .cookiePath("/shop")
+                .cookieDomain("example.com")
+                .maxAgeSeconds(3600L)
+                .expiresSeconds(7200L)
+                .sameSite(SameSite.NONE)
+                .conditionalSameSiteNone(true)
+                .secure(true)
+                .changeOnFailure(true)
+                .build());
+  }
+
+  @Test
+  void reEncryptionAndClientAuthenticationReadTheirSecretsAndSettings() {
+    Map<String, String> annotations =
+        withAnnotations(
+            NGINX + "backend-protocol", "GRPCS",
+            NGINX + "proxy-ssl-secret", "shop/upstream-ca",
+            NGINX + "proxy-ssl-verify", "on",
+            NGINX + "proxy-ssl-verify-depth", "2",
+            NGINX + "proxy-ssl-name", "api.internal",
+            NGINX + "proxy-ssl-server-name", "on",
+            NGINX + "auth-tls-secret", "client-ca",
+            NGINX + "auth-tls-verify-client", "optional",
+            NGINX + "auth-tls-verify-depth", "2",
+            NGINX + "auth-tls-pass-certificate-to-upstream", "true");
+    IngressAnnotations read = IngressAnnotations.read(annotations, NS);
+    assertThat(read.problems()).isEmpty();
+    assertThat(read.backend())
+        .isEqualTo(
+            new BackendAnnotations(
+                UpstreamProtocol.GRPCS,
+                Optional.of(
+                    new UpstreamTlsAnnotations(
+                        Optional.of(new SecretRef(NS, "upstream-ca")),
+                        true,
+                        2,
+                        Optional.of("api.internal"),
+                        true)),
+                BalanceAlgorithm.ROUND_ROBIN,
+                Optional.empty()));
+    assertThat(read.host().clientAuth())
+        .contains(
+            new ClientAuthAnnotations(
+                Optional.of(new SecretRef(NS, "client-ca")), ClientVerify.OPTIONAL, 2, true));
+  }
+
+  @Test
+  void reEncryptionWithoutASecretIsUnverifiedAndClientAuthenticationDefaultsToOn() {
+    IngressAnnotations https =
+        IngressAnnotations.read(Map.of(NGINX + "backend-protocol", "HTTPS"), NS);
+    assertThat(https.backend().tls()).isEmpty();
+    assertThat(https.problems()).isEmpty();
+    IngressAnnotations auth = IngressAnnotations.read(Map.of(NGINX + "auth-tls-secret", "ca"), NS);
+    assertThat(auth.host().clientAuth())
+        .contains(
+            new ClientAuthAnnotations(
+                Optional.of(new SecretRef(NS, "ca")), ClientVerify.ON, 1, false));
+  }
+
+  static Stream<Arguments> refusedSecrets() {
+    String crossNamespace =
+        " is in another namespace than the Ingress (shop), and Secrets of other namespaces are"
+            + " refused (ingress-nginx's allow-cross-namespace-resources: false); ";
+    String malformed =
+        " is not a Secret reference (namespace/name or name, lower-case DNS names); ";
+    return Stream.of(
+        Arguments.of("other/ca", "\"other/ca\"" + crossNamespace),
+        Arguments.of("a/b/c", "\"a/b/c\"" + malformed),
+        Arguments.of("/ca", "\"/ca\"" + malformed),
+        Arguments.of("shop/", "\"shop/\"" + malformed),
+        Arguments.of("Client_CA", "\"Client_CA\"" + malformed));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusedSecrets")
+  void aRefusedSecretReferenceFailsClosedInsteadOfFallingBackToADefault(
+      String value, String reason) {
+    IngressAnnotations auth =
+        IngressAnnotations.read(
+            Map.of(NGINX + "auth-tls-secret", value, NGINX + "auth-tls-verify-depth", "2"), NS);
+    assertThat(auth.host().clientAuth().get().failsClosed()).isTrue();
+    assertThat(auth.host().clientAuth().get().verifyDepth()).isEqualTo(2);
+    assertThat(auth.problems())
+        .containsExactly(
+            new AnnotationProblem(
+                NGINX + "auth-tls-secret",
+                Kind.INVALID_VALUE,
+                reason + "the host refuses requests"));
+
+    IngressAnnotations upstream =
+        IngressAnnotations.read(
+            Map.of(NGINX + "backend-protocol", "HTTPS", WEIR + "proxy-ssl-secret", value), NS);
+    assertThat(upstream.backend().tls().get().failsClosed()).isTrue();
+    assertThat(upstream.problems())
+        .containsExactly(
+            new AnnotationProblem(
+                WEIR + "proxy-ssl-secret",
+                Kind.INVALID_VALUE,
+                reason + "requests to the backend fail"));
+  }
+
+  @Test
+  void anEmptySecretAnnotationIsAsIfUnsetAsInIngressNginx() {
+    IngressAnnotations read =
+        IngressAnnotations.read(
+            Map.of(NGINX + "auth-tls-secret", " ", NGINX + "auth-tls-verify-client", "off"), NS);
+    assertThat(read.host().clientAuth()).isEmpty();
+    assertThat(read.problems())
+        .containsExactly(
+            new AnnotationProblem(
+                NGINX + "auth-tls-secret",
+                Kind.INVALID_VALUE,
+                "\" \" is empty; the default applies"),
+            new AnnotationProblem(
+                NGINX + "auth-tls-verify-client",
+                Kind.IGNORED,
+                "has no effect without auth-tls-secret"));
+  }
+
+  @Test
+  void weirPrefixWinsOverIngressNginxs() {
+    IngressAnnotations read =
+        IngressAnnotations.read(
+            Map.of(
+                NGINX + "affinity",
+                "cookie",
+                NGINX + "affinity-mode",
+                "persistent",
+                WEIR + "affinity-mode",
+                "balanced",
+                NGINX + "proxy-body-size",
+                "1m",
+                WEIR + "proxy-body-size",
+                "0"),
+            NS);
+    assertThat(read.path().affinity().get().mode()).isEqualTo(AffinityMode.BALANCED);
+    assertThat(read.path().maxBodyBytes()).hasValue(0);
+    assertThat(read.problems()).isEmpty();
+  }
+
+  @Test
+  void onAPassthroughIngressEveryOtherAnnotationIsIgnoredAndNotEvenValidated() {
+    Map<String, String> annotations =
+        withAnnotations(
+            NGINX + "ssl-passthrough", "true",
+            NGINX + "force-ssl-redirect", "true",
+            NGINX + "affinity", "cookie",
+            WEIR + "proxy-body-size", "not-a-size",
+            NGINX + "auth-tls-secret", "other/ca",
+            NGINX + "backend-protocol", "HTTPS",
+            WEIR + "hsts", "true",
+            NGINX + "configuration-snippet", "return 200;");
+    IngressAnnotations read = IngressAnnotations.read(annotations, NS);
+    assertThat(read)
+        .isEqualTo(
+            new IngressAnnotations(
+                PathAnnotations.NONE,
+                BackendAnnotations.NONE,
+                new HostAnnotations(true, Optional.empty(), HstsAnnotations.NONE),
+                read.problems()));
+    assertThat(read.problems())
+        .containsExactly(
+            new AnnotationProblem(NGINX + "affinity", Kind.IGNORED, PASSTHROUGH),
+            new AnnotationProblem(NGINX + "auth-tls-secret", Kind.IGNORED, PASSTHROUGH),
+            new AnnotationProblem(NGINX + "backend-protocol", Kind.IGNORED, PASSTHROUGH),
+            new AnnotationProblem(
+                NGINX + "configuration-snippet",
+                Kind.UNSUPPORTED,
+                "ingress-nginx annotation not supported by Weir; ignored"),
+            new AnnotationProblem(NGINX + "force-ssl-redirect", Kind.IGNORED, PASSTHROUGH),
+            new AnnotationProblem(WEIR + "hsts", Kind.IGNORED, PASSTHROUGH),
+            new AnnotationProblem(WEIR + "proxy-body-size", Kind.IGNORED, PASSTHROUGH));
+    assertThat(PASSTHROUGH).isEqualTo("has no effect on a passthrough Ingress");
+  }
+
+  static Stream<Arguments> withoutEffect() {
+    return Stream.of(
+        Arguments.of(
+            Map.of("session-cookie-name", "x", "affinity-mode", "persistent"),
+            Map.of(
+                "session-cookie-name", "has no effect without affinity: cookie",
+                "affinity-mode", "has no effect without affinity: cookie")),
+        Arguments.of(
+            Map.of("affinity", "Cookie", "session-cookie-secure", "true"),
+            Map.of("session-cookie-secure", "has no effect without affinity: cookie")),
+        Arguments.of(
+            Map.of("proxy-ssl-secret", "ca", "proxy-ssl-verify", "on"),
+            Map.of(
+                "proxy-ssl-secret", "has no effect unless backend-protocol is HTTPS or GRPCS",
+                "proxy-ssl-verify", "has no effect unless backend-protocol is HTTPS or GRPCS")),
+        Arguments.of(
+            Map.of("backend-protocol", "GRPC", "proxy-ssl-name", "a.internal"),
+            Map.of("proxy-ssl-name", "has no effect unless backend-protocol is HTTPS or GRPCS")),
+        Arguments.of(
+            Map.of(
+                "backend-protocol",
+                "HTTPS",
+                "proxy-ssl-verify",
+                "on",
+                "proxy-ssl-verify-depth",
+                "2",
+                "proxy-ssl-server-name",
+                "on"),
+            Map.of(
+                "proxy-ssl-verify", "has no effect without proxy-ssl-secret",
+                "proxy-ssl-verify-depth", "has no effect without proxy-ssl-secret",
+                "proxy-ssl-server-name", "has no effect without proxy-ssl-secret")),
+        Arguments.of(
+            Map.of(
+                "auth-tls-verify-client",
+                "on",
+                "auth-tls-verify-depth",
+                "1",
+                "auth-tls-pass-certificate-to-upstream",
+                "true"),
+            Map.of(
+                "auth-tls-verify-client", "has no effect without auth-tls-secret",
+                "auth-tls-verify-depth", "has no effect without auth-tls-secret",
+                "auth-tls-pass-certificate-to-upstream", "has no effect without auth-tls-secret")),
+        Arguments.of(
+            Map.of(
+                "affinity", "cookie", "upstream-hash-by", "$remote_addr", "load-balance", "ewma"),
+            Map.of(
+                "upstream-hash-by",
+                "has no effect with affinity: cookie (the cookie chooses the endpoint)",
+                "load-balance",
+                "has no effect with affinity: cookie (the cookie chooses the endpoint)")),
+        Arguments.of(
+            Map.of("upstream-hash-by", "$remote_addr", "load-balance", "ewma"),
+            Map.of("load-balance", "has no effect with upstream-hash-by")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("withoutEffect")
+  void annotationsThatIngressNginxWouldNotApplyAreReportedAsIgnored(
+      Map<String, String> set, Map<String, String> ignored) {
+    Map<String, String> annotations = new HashMap<>();
+    set.forEach((k, v) -> annotations.put(NGINX + k, v));
+    IngressAnnotations read = IngressAnnotations.read(annotations, NS);
+    assertThat(read.problems())
+        .filteredOn(p -> p.kind() == Kind.IGNORED)
+        .containsExactlyInAnyOrderElementsOf(
+            ignored.entrySet().stream()
+                .map(e -> new AnnotationProblem(NGINX + e.getKey(), Kind.IGNORED, e.getValue()))
+                .toList());
+  }
+
+  @Test
+  void anInvalidHashKeyLeavesLoadBalanceInForce() {
+    IngressAnnotations read =
+        IngressAnnotations.read(
+            Map.of(NGINX + "upstream-hash-by", "$nope", NGINX + "load-balance", "ewma"), NS);
+    assertThat(read.backend().hashBy()).isEmpty();
+    assertThat(read.backend().loadBalance()).isEqualTo(BalanceAlgorithm.EWMA);
+  }
+
+  @Test
+  void unsupportedAndUnknownAnnotationsAreListedAndHstsIsReadOnlyUnderWeirsPrefix() {
+    Map<String, String> annotations =
+        withAnnotations(
+            NGINX + "rewrite-target", "/",
+            WEIR + "affinty", "cookie",
+            NGINX + "hsts", "true",
+            NGINX + "hsts-max-age", "10",
+            WEIR + "hsts-max-age", "20");
+    IngressAnnotations read = IngressAnnotations.read(annotations, NS);
+    assertThat(read.host().hsts())
+        .isEqualTo(
+            new HstsAnnotations(
+                Optional.empty(), OptionalLong.of(20), Optional.empty(), Optional.empty()));
+    assertThat(read.problems())
+        .containsExactly(
+            new AnnotationProblem(NGINX + "hsts", Kind.UNKNOWN, "unknown annotation; ignored"),
+            new AnnotationProblem(
+                NGINX + "hsts-max-age", Kind.UNKNOWN, "unknown annotation; ignored"),
+            new AnnotationProblem(
+                NGINX + "rewrite-target",
+                Kind.UNSUPPORTED,
+                "ingress-nginx annotation not supported by Weir; ignored"),
+            new AnnotationProblem(WEIR + "affinty", Kind.UNKNOWN, "unknown annotation; ignored"));
+  }
+
+  /** Keys and values, alternately. */
+  private static Map<String, String> withAnnotations(String... keysAndValues) {
+    Map<String, String> annotations = new HashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      annotations.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return annotations;
+  }
+
+  private static Affinity affinity(IngressAnnotations read) {
+    return read.path().affinity().orElseThrow();
+  }
+
+  private static String shown(Object value) {
+    if (value instanceof Optional<?> optional) {
+      return optional.map(IngressAnnotationsTest::shown).orElse("-");
+    }
+    if (value instanceof OptionalInt optional) {
+      return optional.isPresent() ? String.valueOf(optional.getAsInt()) : "-";
+    }
+    if (value instanceof OptionalLong optional) {
+      return optional.isPresent() ? String.valueOf(optional.getAsLong()) : "-";
+    }
+    return value == null ? "-" : value.toString();
+  }
+
+  private static Arguments row(String suffix, String value, String expected) {
+    return row(suffix, value, expected, Map.of());
+  }
+
+  private static Arguments row(
+      String suffix, String value, String expected, Map<String, String> context) {
+    return Arguments.of(suffix, value, expected, null, context);
+  }
+
+  private static Arguments invalid(String suffix, String value, String expected, String reason) {
+    return invalid(suffix, value, expected, reason, Map.of());
+  }
+
+  private static Arguments invalid(
+      String suffix, String value, String expected, String reason, Map<String, String> context) {
+    return Arguments.of(
+        suffix, value, expected, "\"" + value + "\" " + reason + ";" + DEFAULT, context);
+  }
+}
