@@ -12,6 +12,7 @@ import dev.weir.dataplane.testing.EchoBackend.Echo;
 import dev.weir.dataplane.testing.RawHttp;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.testing.MockApiServer;
+import dev.weir.operator.tickets.RotationPolicy;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -161,7 +162,9 @@ class OperatorEndToEndTest {
         "weir-operator-leader",
         "operator-e2e",
         FAST_ELECTION,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        Operator.Config.DEFAULT_TICKET_KEY_SECRET,
+        RotationPolicy.DEFAULT);
   }
 
   @AfterAll
