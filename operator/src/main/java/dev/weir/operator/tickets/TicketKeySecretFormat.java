@@ -66,7 +66,7 @@ public final class TicketKeySecretFormat {
     }
     JsonNode root;
     try {
-      root = JSON.readTree(Base64.getMimeDecoder().decode(encoded));
+      root = JSON.readTree(Base64.getDecoder().decode(encoded));
     } catch (IllegalArgumentException | IOException e) {
       // Jackson's message quotes the input: only the type is reported.
       throw new UnreadableKeys("data." + DATA_KEY + " is not base64 JSON");
