@@ -2,7 +2,6 @@ package dev.weir.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.contract.control.ControlTls;
 import dev.weir.contract.testing.TestPki;
 import dev.weir.dataplane.Dataplane;
 import dev.weir.dataplane.control.OperatorClient;
@@ -28,7 +27,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -771,10 +769,6 @@ class OperatorEndToEndTest {
   }
 
   private static Path writeTlsDir(String name, TestPki.Leaf leaf, TestPki ca) throws Exception {
-    Path dir = Files.createDirectories(tlsDirs.resolve(name));
-    Files.writeString(dir.resolve(ControlTls.CERT_FILE), leaf.chainPem());
-    Files.writeString(dir.resolve(ControlTls.KEY_FILE), leaf.keyPem());
-    Files.writeString(dir.resolve(ControlTls.CA_FILE), ca.caPem());
-    return dir;
+    return ca.writeControlTlsDir(tlsDirs.resolve(name), leaf);
   }
 }

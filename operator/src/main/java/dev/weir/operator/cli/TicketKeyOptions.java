@@ -20,8 +20,9 @@ final class TicketKeyOptions {
       converter = DurationConverter.class,
       description =
           "How long a TLS session-ticket key encrypts new tickets before a new one takes over; "
-              + "older keys keep decrypting for at least a ticket's lifetime (5m), so a rotation "
-              + "never costs a client its session. At least 1m. Default: 1h.")
+              + "older keys keep decrypting for a ticket's whole lifetime (48h, as BoringSSL issues "
+              + "TLS 1.3 tickets), so a rotation never costs a client its session. At least 15m. "
+              + "Default: 1h.")
   Duration rotation;
 
   RotationPolicy policy() {

@@ -17,16 +17,22 @@ import java.util.Objects;
  */
 public record RotationPolicy(Duration interval) {
   /**
-   * The data plane's session and ticket lifetime ({@code ServerTls.Options.defaults()}: 5 minutes,
-   * as nginx's {@code ssl_session_timeout}); a test in the standalone module keeps the two equal.
+   * The longest a data plane's ticket is valid. With BoringSSL, TLS 1.3 tickets are issued for 48
+   * hours (its {@code SSL_DEFAULT_SESSION_PSK_DHE_TIMEOUT}: Netty does not set the PSK lifetime,
+   * and the data plane's 5-minute {@code sessionTimeout} bounds only TLS 1.2 sessions), as the
+   * {@code ticket_lifetime} of a data plane's NewSessionTicket shows (172800 s).
    */
-  public static final Duration TICKET_LIFETIME = Duration.ofMinutes(5);
+  public static final Duration TICKET_LIFETIME = Duration.ofHours(48);
 
-  /** An hour: a stolen key decrypts at most about an hour of tickets, as with Cloudflare's. */
+  /**
+   * An hour: a stolen key decrypts the tickets of at most about an hour (which for TLS 1.2 means
+   * those sessions' traffic; TLS 1.3 resumption runs a fresh key exchange). With the 48-hour
+   * lifetime that keeps 50 keys, about 3 KiB of snapshot.
+   */
   public static final Duration DEFAULT_INTERVAL = Duration.ofHours(1);
 
-  /** Shorter would churn snapshots for no gain in secrecy. */
-  public static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
+  /** Shorter would keep hundreds of keys in every snapshot for a 48-hour ticket lifetime. */
+  public static final Duration MIN_INTERVAL = Duration.ofMinutes(15);
 
   public static final RotationPolicy DEFAULT = new RotationPolicy(DEFAULT_INTERVAL);
 
