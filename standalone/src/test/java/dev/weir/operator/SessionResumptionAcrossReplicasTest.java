@@ -18,6 +18,7 @@ import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -35,8 +35,6 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,26 +141,22 @@ class SessionResumptionAcrossReplicasTest {
   void aSessionEstablishedOnOneReplicaResumesOnAnother() throws Exception {
     SSLSocketFactory browser = newClient();
     exchange(browser, replicaA);
-    double resumed = replicaB.metric(RESUMED);
-    double full = replicaB.metric(FULL);
+    Handshakes before = Handshakes.of(replicaB);
 
     exchange(browser, replicaB);
 
-    assertThat(replicaB.metric(RESUMED)).isEqualTo(resumed + 1);
-    assertThat(replicaB.metric(FULL)).isEqualTo(full);
+    assertThat(Handshakes.of(replicaB)).isEqualTo(before.plusResumed());
   }
 
   @Test
   void aReplicaWithOtherKeysDoesNotResumeTheSession() throws Exception {
     SSLSocketFactory browser = newClient();
     exchange(browser, replicaA);
-    double resumed = otherKeys.metric(RESUMED);
-    double full = otherKeys.metric(FULL);
+    Handshakes before = Handshakes.of(otherKeys);
 
     exchange(browser, otherKeys);
 
-    assertThat(otherKeys.metric(RESUMED)).isEqualTo(resumed);
-    assertThat(otherKeys.metric(FULL)).isEqualTo(full + 1);
+    assertThat(Handshakes.of(otherKeys)).isEqualTo(before.plusFull());
   }
 
   @Test
@@ -193,17 +187,32 @@ class SessionResumptionAcrossReplicasTest {
             () -> operator.translationLoop().lastPublished(),
             s -> s.ticketKeys().equals(rotated.ticketKeys()));
     awaitBothReplicasApply(published);
-    double resumed = replicaB.metric(RESUMED);
+    Handshakes before = Handshakes.of(replicaB);
 
     exchange(browser, replicaB);
 
-    assertThat(replicaB.metric(RESUMED)).isEqualTo(resumed + 1);
+    assertThat(Handshakes.of(replicaB)).isEqualTo(before.plusResumed());
   }
 
   @Test
   void theRotationPolicyOutlastsTheDataPlanesSessionTimeout() {
     assertThat(RotationPolicy.TICKET_LIFETIME)
         .isGreaterThanOrEqualTo(ServerTls.Options.defaults().sessionTimeout());
+  }
+
+  /** A data plane's handshake counters, from its {@code /metrics}. */
+  private record Handshakes(double full, double resumed) {
+    static Handshakes of(DataplaneProcess replica) throws Exception {
+      return new Handshakes(replica.metric(FULL), replica.metric(RESUMED));
+    }
+
+    Handshakes plusFull() {
+      return new Handshakes(full + 1, resumed);
+    }
+
+    Handshakes plusResumed() {
+      return new Handshakes(full, resumed + 1);
+    }
   }
 
   private static List<String> dialing(String control, Path tlsDir, String node) {
@@ -244,7 +253,9 @@ class SessionResumptionAcrossReplicasTest {
   /** A TLS 1.3 client with its own session cache, trusting the data planes' default certificate. */
   private static SSLSocketFactory newClient() throws Exception {
     SSLContext context = SSLContext.getInstance("TLSv1.3");
-    context.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+    // The data planes serve their self-signed default certificate here: what is tested is
+    // resumption, not trust.
+    context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), new SecureRandom());
     return context.getSocketFactory();
   }
 
@@ -252,19 +263,5 @@ class SessionResumptionAcrossReplicasTest {
     byte[] bytes = new byte[TicketKey.LENGTH_BYTES];
     new SecureRandom().nextBytes(bytes);
     return new TicketKey(new SecretValue(Base64.getEncoder().encodeToString(bytes)));
-  }
-
-  /** The data planes serve a self-signed default certificate here: what is tested is resumption. */
-  private static final class TrustAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }

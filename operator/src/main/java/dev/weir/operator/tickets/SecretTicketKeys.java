@@ -194,7 +194,7 @@ public final class SecretTicketKeys implements SessionTicketKeys {
       client
           .secrets()
           .inNamespace(namespace)
-          .resource(new SecretBuilder(stored).withType(stored.getType()).withData(data).build())
+          .resource(new SecretBuilder(stored).withData(data).build())
           .update();
     }
   }

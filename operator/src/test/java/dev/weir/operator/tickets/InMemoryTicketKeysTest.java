@@ -3,6 +3,7 @@ package dev.weir.operator.tickets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.operator.metrics.OperatorMetrics;
+import dev.weir.operator.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.ManifestSource;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.testing.MockApiServer;
+import dev.weir.operator.testing.SettableClock;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
