@@ -19,6 +19,10 @@
 {{- define "weir.operator.fullname" -}}{{ include "weir.fullname" . }}-operator{{- end }}
 {{- define "weir.dataplane.fullname" -}}{{ include "weir.fullname" . }}-dataplane{{- end }}
 
+{{- define "weir.sessionTicketKeys.secretName" -}}
+{{- .Values.sessionTicketKeys.secretName | default (printf "%s-session-ticket-keys" (include "weir.fullname" .)) }}
+{{- end }}
+
 {{- define "weir.operator.tlsSecret" -}}
 {{- if and (eq .Values.controlTls.source "existing") .Values.controlTls.existing.operatorSecret }}
 {{- .Values.controlTls.existing.operatorSecret }}

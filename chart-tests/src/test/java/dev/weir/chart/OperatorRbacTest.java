@@ -47,7 +47,12 @@ class OperatorRbacTest {
           "coordination.k8s.io/leases[weir-operator-leader]:get",
           "coordination.k8s.io/leases[weir-operator-leader]:update",
           "coordination.k8s.io/leases[weir-operator-leader]:patch",
-          "/services[weir-dataplane]:get");
+          "/services[weir-dataplane]:get",
+          "/secrets:create",
+          "/secrets[weir-session-ticket-keys]:get",
+          "/secrets[weir-session-ticket-keys]:list",
+          "/secrets[weir-session-ticket-keys]:watch",
+          "/secrets[weir-session-ticket-keys]:update");
 
   @Test
   void clusterRoleGrantsExactlyTheWatchedKindsStatusAndEvents() {
@@ -81,6 +86,18 @@ class OperatorRbacTest {
     assertThat(binding.getSubjects())
         .singleElement()
         .satisfies(s -> assertThat(s.getName()).isEqualTo("weir-operator"));
+  }
+
+  @Test
+  void theSessionTicketKeySecretIsGrantedByItsConfiguredName() {
+    RenderedChart chart = RenderedChart.render("sessionTicketKeys.secretName", "edge-tickets");
+
+    assertThat(grants(chart.get(Role.class, "weir-operator-leader-election").getRules()))
+        .contains(
+            "/secrets[edge-tickets]:get",
+            "/secrets[edge-tickets]:watch",
+            "/secrets[edge-tickets]:update")
+        .noneMatch(g -> g.contains("weir-session-ticket-keys"));
   }
 
   @Test

@@ -266,6 +266,28 @@ class WiringTest {
   }
 
   @Test
+  void sessionTicketKeySecretAndRotationAreGivenToTheOperator() {
+    Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
+    assertThat(arg(defaults, "--session-ticket-key-secret")).isEqualTo("weir-session-ticket-keys");
+    assertThat(arg(defaults, "--session-ticket-key-rotation")).isEqualTo("1h");
+
+    Container set =
+        RenderedChart.render(
+                "sessionTicketKeys.secretName",
+                "edge-tickets",
+                "sessionTicketKeys.rotationInterval",
+                "6h")
+            .operatorPod()
+            .getContainers()
+            .get(0);
+    assertThat(arg(set, "--session-ticket-key-secret")).isEqualTo("edge-tickets");
+    assertThat(arg(set, "--session-ticket-key-rotation")).isEqualTo("6h");
+
+    assertThatThrownBy(() -> RenderedChart.render("sessionTicketKeys.rotationInterval", "hourly"))
+        .hasMessageContaining("rotationInterval");
+  }
+
+  @Test
   void imageDefaultsToTheChartAppVersionAndCanBeOverridden() {
     assertThat(RenderedChart.render().operatorPod().getContainers().get(0).getImage())
         .isEqualTo("weir:0.1.0");

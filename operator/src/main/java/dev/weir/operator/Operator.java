@@ -12,12 +12,15 @@ import dev.weir.operator.status.IngressStatusWriter;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.status.PublishAddresses;
 import dev.weir.operator.status.StatusReconciler;
+import dev.weir.operator.tickets.RotationPolicy;
+import dev.weir.operator.tickets.SecretTicketKeys;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator in a cluster, wired: informers feed the cluster state; each change is translated and
  * the snapshot served to every data plane over the control channel; the elected leader writes
- * Ingress status and Events. Every replica runs informers and serves data planes.
+ * Ingress status and Events. Every replica runs informers and serves data planes. Session-ticket
+ * keys are kept in a Secret of the election's namespace: every replica reads it and sends its keys
+ * in every snapshot; the leader rotates them ({@link SecretTicketKeys}).
  */
 public final class Operator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Operator.class);
@@ -33,6 +38,9 @@ public final class Operator implements AutoCloseable {
   /**
    * @param publishService {@code namespace/name} of the data planes' Service, or null
    * @param publishAddresses fixed status addresses (used when no publish Service is given)
+   * @param ticketKeySecret name of the Secret holding the session-ticket keys, in {@code
+   *     electionNamespace}
+   * @param ticketKeyRotation how often the leader rotates them
    */
   public record Config(
       Set<String> namespaces,
@@ -47,13 +55,26 @@ public final class Operator implements AutoCloseable {
       String electionLease,
       String identity,
       LeaderElection.Timing electionTiming,
-      Duration statusResync) {}
+      Duration statusResync,
+      String ticketKeySecret,
+      RotationPolicy ticketKeyRotation) {
+    public static final String DEFAULT_TICKET_KEY_SECRET = "weir-session-ticket-keys";
+
+    public Config {
+      Objects.requireNonNull(ticketKeySecret, "ticketKeySecret");
+      Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
+    }
+  }
+
+  /** How long a starting operator waits to read the ticket keys before its first snapshot. */
+  private static final Duration TICKET_KEYS_SYNC_TIMEOUT = Duration.ofSeconds(10);
 
   private final KubernetesSource source;
   private final ControlServer control;
   private final TranslationLoop loop;
   private final StatusReconciler status;
   private final LeaderElection election;
+  private final SecretTicketKeys ticketKeys;
   private final AdminServer admin;
 
   private Operator(
@@ -62,7 +83,9 @@ public final class Operator implements AutoCloseable {
       TranslationLoop loop,
       StatusReconciler status,
       LeaderElection election,
+      SecretTicketKeys ticketKeys,
       AdminServer admin) {
+    this.ticketKeys = ticketKeys;
     this.source = source;
     this.control = control;
     this.loop = loop;
@@ -96,6 +119,15 @@ public final class Operator implements AutoCloseable {
             new EventRecorder(client, config.identity(), clock, Duration.ofMinutes(10), 5, 50),
             () -> election[0] != null && election[0].isLeader(),
             config.statusResync());
+    SecretTicketKeys ticketKeys =
+        new SecretTicketKeys(
+            client,
+            config.electionNamespace(),
+            config.ticketKeySecret(),
+            config.ticketKeyRotation(),
+            clock,
+            () -> election[0] != null && election[0].isLeader(),
+            metrics);
     DiagnosticLog diagnosticLog = new DiagnosticLog();
     TranslationLoop loop =
         new TranslationLoop(
@@ -111,7 +143,8 @@ public final class Operator implements AutoCloseable {
                 }),
             List.of(t -> diagnosticLog.update(t.diagnostics()), status),
             metrics,
-            clock);
+            clock,
+            ticketKeys::current);
     election[0] =
         new LeaderElection(
             client,
@@ -119,7 +152,10 @@ public final class Operator implements AutoCloseable {
             config.electionLease(),
             config.identity(),
             config.electionTiming(),
-            status::resync);
+            () -> {
+              status.resync();
+              ticketKeys.startLeading();
+            });
 
     AdminServer admin = null;
     try {
@@ -131,9 +167,11 @@ public final class Operator implements AutoCloseable {
                 metrics::scrape,
                 () -> loop.lastPublished() != null);
       }
+      ticketKeys.start(loop::ticketKeysChanged, TICKET_KEYS_SYNC_TIMEOUT);
       loop.start(Duration.ofMinutes(2));
       election[0].start();
     } catch (Exception e) {
+      ticketKeys.close();
       loop.close();
       control.close();
       status.close();
@@ -148,7 +186,7 @@ public final class Operator implements AutoCloseable {
         config.namespaces().isEmpty() ? "all" : config.namespaces(),
         control.port(),
         ControlFrameCodec.MAX_FRAME_BYTES);
-    return new Operator(source, control, loop, status, election[0], admin);
+    return new Operator(source, control, loop, status, election[0], ticketKeys, admin);
   }
 
   public int controlPort() {
@@ -171,6 +209,11 @@ public final class Operator implements AutoCloseable {
     return loop;
   }
 
+  /** The session-ticket keys this replica publishes (and, as leader, rotates). */
+  public SecretTicketKeys ticketKeys() {
+    return ticketKeys;
+  }
+
   private static String namespaceOf(String ref) {
     int slash = ref.indexOf('/');
     if (slash <= 0 || slash == ref.length() - 1) {
@@ -186,6 +229,7 @@ public final class Operator implements AutoCloseable {
   @Override
   public void close() {
     election.close();
+    ticketKeys.close();
     status.close();
     loop.close();
     control.close();

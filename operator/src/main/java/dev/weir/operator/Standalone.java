@@ -9,6 +9,8 @@ import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.ManifestSource;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.status.DiagnosticLog;
+import dev.weir.operator.tickets.InMemoryTicketKeys;
+import dev.weir.operator.tickets.RotationPolicy;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -33,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * Standalone mode, wired: a {@link ManifestSource} on a directory, the operator's translation, and
  * an in-process data plane that applies each snapshot; optionally the demo backends the quickstart
  * routes to, and the data plane's admin port. {@code standalone} runs one until the process ends.
- * The data plane is found on the class path ({@link LocalDataplane#factory()}): the operator module
- * itself does not depend on it.
+ * Session-ticket keys are generated and rotated in memory ({@link InMemoryTicketKeys}). The data
+ * plane is found on the class path ({@link LocalDataplane#factory()}): the operator module itself
+ * does not depend on it.
  */
 public final class Standalone implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Standalone.class);
@@ -48,6 +51,7 @@ public final class Standalone implements AutoCloseable {
    * @param demoBackends start a demo server for every loopback endpoint routed to (as found at
    *     start)
    * @param settings the data plane's listener-wide limits and timeouts
+   * @param ticketKeyRotation how often the session-ticket keys rotate
    */
   public record Options(
       Path manifests,
@@ -57,8 +61,10 @@ public final class Standalone implements AutoCloseable {
       int adminPort,
       Duration drainTimeout,
       boolean demoBackends,
-      Settings settings) {
+      Settings settings,
+      RotationPolicy ticketKeyRotation) {
     public Options {
+      Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
       Objects.requireNonNull(settings, "settings");
       Objects.requireNonNull(manifests, "manifests");
       Objects.requireNonNull(bindAddress, "bindAddress");
@@ -69,8 +75,14 @@ public final class Standalone implements AutoCloseable {
   private final LocalDataplane dataplane;
   private final TranslationLoop loop;
   private final AutoCloseable demo;
+  private final InMemoryTicketKeys ticketKeys;
 
-  private Standalone(LocalDataplane dataplane, TranslationLoop loop, AutoCloseable demo) {
+  private Standalone(
+      LocalDataplane dataplane,
+      TranslationLoop loop,
+      AutoCloseable demo,
+      InMemoryTicketKeys ticketKeys) {
+    this.ticketKeys = ticketKeys;
     this.dataplane = dataplane;
     this.loop = loop;
     this.demo = demo;
@@ -88,6 +100,10 @@ public final class Standalone implements AutoCloseable {
                 options.adminPort(),
                 options.drainTimeout()));
     TranslationLoop loop = null;
+    OperatorMetrics metrics = new OperatorMetrics(List::of);
+    Clock clock = Clock.systemUTC();
+    InMemoryTicketKeys ticketKeys =
+        new InMemoryTicketKeys(options.ticketKeyRotation(), clock, metrics);
     try {
       ManifestSource source = new ManifestSource(options.manifests());
       DiagnosticLog diagnosticLog = new DiagnosticLog();
@@ -108,13 +124,16 @@ public final class Standalone implements AutoCloseable {
                     }
                   }),
               List.of(t -> diagnosticLog.update(t.diagnostics())),
-              new OperatorMetrics(List::of),
-              Clock.systemUTC());
+              metrics,
+              clock,
+              ticketKeys::current);
+      ticketKeys.start(loop::ticketKeysChanged);
       loop.start(Duration.ofSeconds(10));
       AutoCloseable demo =
           options.demoBackends() ? factory.startDemoBackends(demoPods(source.state())) : null;
-      return new Standalone(dataplane, loop, demo);
+      return new Standalone(dataplane, loop, demo, ticketKeys);
     } catch (Exception e) {
+      ticketKeys.close();
       if (loop != null) {
         loop.close();
       }
@@ -139,6 +158,7 @@ public final class Standalone implements AutoCloseable {
   /** Stops following the manifests, drains and stops the data plane, then the demo backends. */
   @Override
   public void close() {
+    ticketKeys.close();
     loop.close();
     dataplane.close();
     if (demo != null) {

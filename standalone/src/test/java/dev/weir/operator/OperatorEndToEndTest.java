@@ -2,7 +2,6 @@ package dev.weir.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.contract.control.ControlTls;
 import dev.weir.contract.testing.TestPki;
 import dev.weir.dataplane.Dataplane;
 import dev.weir.dataplane.control.OperatorClient;
@@ -12,6 +11,7 @@ import dev.weir.dataplane.testing.EchoBackend.Echo;
 import dev.weir.dataplane.testing.RawHttp;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.testing.MockApiServer;
+import dev.weir.operator.tickets.RotationPolicy;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -27,7 +27,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,7 +160,9 @@ class OperatorEndToEndTest {
         "weir-operator-leader",
         "operator-e2e",
         FAST_ELECTION,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        Operator.Config.DEFAULT_TICKET_KEY_SECRET,
+        RotationPolicy.DEFAULT);
   }
 
   @AfterAll
@@ -768,10 +769,6 @@ class OperatorEndToEndTest {
   }
 
   private static Path writeTlsDir(String name, TestPki.Leaf leaf, TestPki ca) throws Exception {
-    Path dir = Files.createDirectories(tlsDirs.resolve(name));
-    Files.writeString(dir.resolve(ControlTls.CERT_FILE), leaf.chainPem());
-    Files.writeString(dir.resolve(ControlTls.KEY_FILE), leaf.keyPem());
-    Files.writeString(dir.resolve(ControlTls.CA_FILE), ca.caPem());
-    return dir;
+    return ca.writeControlTlsDir(tlsDirs.resolve(name), leaf);
   }
 }

@@ -1,5 +1,6 @@
 package dev.weir.contract.testing;
 
+import dev.weir.contract.control.ControlTls;
 import dev.weir.contract.snapshot.Certificate;
 import dev.weir.contract.snapshot.SecretValue;
 import io.netty.pkitesting.CertificateBuilder;
@@ -7,6 +8,8 @@ import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -250,6 +253,19 @@ public final class TestPki {
   private static String pem(String type, byte[] der) {
     String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+  }
+
+  /**
+   * Writes {@code leaf} and this CA into {@code dir} (created if need be) as a control channel's
+   * TLS directory reads them ({@link ControlTls#CERT_FILE}, {@link ControlTls#KEY_FILE}, {@link
+   * ControlTls#CA_FILE}); returns {@code dir}.
+   */
+  public Path writeControlTlsDir(Path dir, Leaf leaf) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(ControlTls.CERT_FILE), leaf.chainPem());
+    Files.writeString(dir.resolve(ControlTls.KEY_FILE), leaf.keyPem());
+    Files.writeString(dir.resolve(ControlTls.CA_FILE), caPem());
+    return dir;
   }
 
   /** The CA certificate as PEM. */

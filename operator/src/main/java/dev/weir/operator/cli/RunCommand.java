@@ -5,6 +5,7 @@ import dev.weir.contract.cli.Shutdown;
 import dev.weir.contract.snapshot.Settings;
 import dev.weir.operator.Operator;
 import dev.weir.operator.status.LeaderElection;
+import dev.weir.operator.tickets.RotationPolicy;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Option;
     description =
         "Watches Ingress, IngressClass, Service, EndpointSlice and TLS Secret objects, translates "
             + "them into snapshots and serves those to data planes on the control port (TLS 1.3, client "
-            + "certificates required). The elected leader writes Ingress status and Events.")
+            + "certificates required). The elected leader writes Ingress status and Events and rotates the "
+            + "TLS session-ticket keys, kept in a Secret of the operator's namespace, which every "
+            + "replica sends to its data planes so that a session resumes on any of them.")
 final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--kubeconfig",
@@ -139,9 +142,21 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ListenerSettingsOptions listener = new ListenerSettingsOptions();
 
+  @Option(
+      names = "--session-ticket-key-secret",
+      defaultValue = Operator.Config.DEFAULT_TICKET_KEY_SECRET,
+      paramLabel = "NAME",
+      description =
+          "Secret (in the election namespace) holding the TLS session-ticket keys: created and "
+              + "rotated by the leader, read by every replica. Default: ${DEFAULT-VALUE}.")
+  String ticketKeySecret;
+
+  @Mixin TicketKeyOptions ticketKeys = new TicketKeyOptions();
+
   @Override
   public Integer call() throws Exception {
     Settings settings = listener.settings();
+    RotationPolicy ticketKeyRotation = ticketKeys.policy();
     Config config =
         kubeconfig == null
             ? Config.autoConfigure(null)
@@ -173,7 +188,9 @@ final class RunCommand implements Callable<Integer> {
                 electionLease,
                 identity,
                 LeaderElection.Timing.DEFAULT,
-                statusResync));
+                statusResync,
+                ticketKeySecret,
+                ticketKeyRotation));
     Shutdown.awaitThenRun(
         () -> {
           operator.close();

@@ -56,6 +56,8 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @Mixin ListenerSettingsOptions listener = new ListenerSettingsOptions();
 
+  @Mixin TicketKeyOptions ticketKeys = new TicketKeyOptions();
+
   @Option(
       names = "--demo-backends",
       description =
@@ -72,6 +74,7 @@ final class StandaloneCommand implements Callable<Integer> {
     }
     // Usage errors first: a bad option is reported the same with or without the data plane.
     var listenerSettings = listener.settings();
+    var ticketKeyRotation = ticketKeys.policy();
     try {
       LocalDataplane.factory();
     } catch (IllegalStateException noDataplane) {
@@ -89,7 +92,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 ports.admin,
                 drainTimeout,
                 demoBackends,
-                listenerSettings));
+                listenerSettings,
+                ticketKeyRotation));
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);

@@ -1,14 +1,19 @@
 package dev.weir.operator.metrics;
 
 import dev.weir.operator.state.ResourceKind;
+import dev.weir.operator.tickets.TicketKeyRing;
 import dev.weir.operator.translate.Diagnostic;
 import dev.weir.operator.translate.Reason;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,7 +26,8 @@ import java.util.function.Supplier;
 
 /**
  * The operator's meters: objects watched by kind, translation time, the published snapshot's
- * version and size, connected data planes and the version each runs, current diagnostics by reason.
+ * version and size, connected data planes and the version each runs, current diagnostics by reason,
+ * session-ticket keys published and rotated.
  */
 public final class OperatorMetrics {
   /** A connected data plane as the metrics see it. */
@@ -38,6 +44,10 @@ public final class OperatorMetrics {
       new AtomicReference<>(Map::of);
   private final MultiGauge dataPlanes;
   private final Supplier<List<DataPlane>> dataPlaneSource;
+  private final Counter ticketKeyRotations;
+  private final AtomicReference<Supplier<TicketKeyRing>> ticketKeys =
+      new AtomicReference<>(TicketKeyRing::empty);
+  private final AtomicReference<Clock> ticketKeyClock = new AtomicReference<>(Clock.systemUTC());
 
   public OperatorMetrics(Supplier<List<DataPlane>> dataPlaneSource) {
     this.dataPlaneSource = dataPlaneSource;
@@ -84,6 +94,38 @@ public final class OperatorMetrics {
     Gauge.builder("weir.operator.dataplanes.connected", () -> dataPlaneSource.get().size())
         .description("Data planes connected to this operator")
         .register(registry);
+    this.ticketKeyRotations =
+        Counter.builder("weir.operator.ticket.key.rotations")
+            .description(
+                "Session-ticket key rotations this operator made (in a cluster: written to the "
+                    + "Secret as leader)")
+            .register(registry);
+    Gauge.builder("weir.operator.ticket.keys", ticketKeys, k -> k.get().get().keys().size())
+        .description("Session-ticket keys in the snapshots this operator publishes")
+        .register(registry);
+    Gauge.builder("weir.operator.ticket.key.age", ticketKeys, this::encryptingKeyAgeSeconds)
+        .description(
+            "Age of the session-ticket key that encrypts new tickets (-1: none yet); above the "
+                + "rotation interval for long, rotation is not happening")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** Where the session-ticket keys published come from, and the clock their age is read on. */
+  public void ticketKeys(Supplier<TicketKeyRing> keys, Clock clock) {
+    ticketKeys.set(keys);
+    ticketKeyClock.set(clock);
+  }
+
+  public void ticketKeysRotated() {
+    ticketKeyRotations.increment();
+  }
+
+  private double encryptingKeyAgeSeconds(AtomicReference<Supplier<TicketKeyRing>> keys) {
+    Instant created = keys.get().get().encryptingKeyCreated();
+    return created == null
+        ? -1
+        : Duration.between(created, ticketKeyClock.get().instant()).toMillis() / 1000.0;
   }
 
   /** Where the counts of watched objects by kind come from (the source's cluster state). */

@@ -2,6 +2,7 @@ package dev.weir.operator.publish;
 
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.SnapshotUpdate;
+import dev.weir.contract.snapshot.TicketKey;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.source.ClusterSource;
 import dev.weir.operator.state.ClusterState;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * (status, diagnostics), each changed snapshot to the sinks (control server, an in-process data
  * plane). Nothing is published before the source has synced, so a starting operator never serves a
  * partial view that would drop routes.
+ *
+ * <p>Session-ticket keys are not cluster state: they are added to each translation's snapshot as
+ * they are at that moment, and a change of them ({@link #ticketKeysChanged()}) publishes like a
+ * change of the cluster. Observers see translations without them.
  */
 public final class TranslationLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TranslationLoop.class);
@@ -37,6 +43,7 @@ public final class TranslationLoop implements AutoCloseable {
   private final List<Consumer<Translation>> observers;
   private final OperatorMetrics metrics;
   private final Clock clock;
+  private final Supplier<List<TicketKey>> ticketKeys;
   // Touched only on the publisher's thread; it keeps the last good certificates between calls.
   private final IncrementalTranslator translator = new IncrementalTranslator();
   private final SnapshotPublisher publisher;
@@ -55,7 +62,25 @@ public final class TranslationLoop implements AutoCloseable {
       List<Consumer<Translation>> observers,
       OperatorMetrics metrics,
       Clock clock) {
+    this(source, options, sinks, observers, metrics, clock, List::of);
+  }
+
+  /**
+   * As the other constructor, with session-ticket keys added to every snapshot.
+   *
+   * @param ticketKeys the keys to publish now, the encrypting key first; the same list instance
+   *     while they do not change
+   */
+  public TranslationLoop(
+      ClusterSource source,
+      Function<ClusterState, TranslateOptions> options,
+      List<Consumer<SnapshotUpdate>> sinks,
+      List<Consumer<Translation>> observers,
+      OperatorMetrics metrics,
+      Clock clock,
+      Supplier<List<TicketKey>> ticketKeys) {
     this.source = source;
+    this.ticketKeys = ticketKeys;
     this.options = options;
     this.observers = List.copyOf(observers);
     this.metrics = metrics;
@@ -101,6 +126,16 @@ public final class TranslationLoop implements AutoCloseable {
     publisher.publishNow();
   }
 
+  /**
+   * Signals new session-ticket keys: published like a change of the cluster, coalesced with others.
+   * Before the source has synced nothing is published; the first snapshot carries the keys of then.
+   */
+  public void ticketKeysChanged() {
+    if (source.hasSynced()) {
+      publisher.changed();
+    }
+  }
+
   /** The latest translation, or null before the first. */
   public Translation latest() {
     return latest;
@@ -125,7 +160,10 @@ public final class TranslationLoop implements AutoCloseable {
         log.error("event=observer_failed reason=\"{}\"", e.toString(), e);
       }
     }
-    return translation.snapshot();
+    List<TicketKey> keys = ticketKeys.get();
+    return keys.isEmpty()
+        ? translation.snapshot()
+        : translation.snapshot().toBuilder().ticketKeys(keys).build();
   }
 
   @Override

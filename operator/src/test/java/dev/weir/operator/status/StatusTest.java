@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.operator.state.ObjectRef;
 import dev.weir.operator.testing.MockApiServer;
+import dev.weir.operator.testing.SettableClock;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -105,7 +103,7 @@ class StatusTest {
   @Test
   void eventNamesTheObjectAndRepeatsOnlyAfterTheInterval() {
     create(ingress("shop", List.of()));
-    MutableClock clock = new MutableClock();
+    SettableClock clock = new SettableClock(Instant.parse("2026-11-21T12:00:00Z"));
     EventRecorder events = new EventRecorder(client, "op-0", clock, Duration.ofMinutes(10), 10, 20);
     ObjectRef shop = ref("shop");
 
@@ -133,7 +131,7 @@ class StatusTest {
 
   @Test
   void burstOfDistinctEventsIsCappedByTheTokenBucket() {
-    MutableClock clock = new MutableClock();
+    SettableClock clock = new SettableClock(Instant.parse("2026-11-21T12:00:00Z"));
     EventRecorder events = new EventRecorder(client, "op-0", clock, Duration.ofMinutes(10), 1, 3);
 
     int written = 0;
@@ -240,29 +238,6 @@ class StatusTest {
         throw new AssertionError("condition not met within 15 s");
       }
       Thread.sleep(50);
-    }
-  }
-
-  private static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-21T12:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }
