@@ -1,9 +1,9 @@
 package dev.weir.dataplane.balance;
 
+import dev.weir.contract.host.HostName;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.HashKey;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -73,7 +73,7 @@ public final class ConsistentHash implements EndpointSelector {
       case URI -> request.path();
       case ARGS -> query(request.target());
       case REMOTE_ADDR -> request.clientAddress();
-      case HOST -> host(request.host());
+      case HOST -> HostName.ofAuthority(request.host());
       case SCHEME -> request.https() ? "https" : "http";
       case REQUEST_METHOD -> request.method().name();
       case ARG -> argument(query(request.target()), v.name());
@@ -105,16 +105,5 @@ public final class ConsistentHash implements EndpointSelector {
       i = end + 1;
     }
     return null;
-  }
-
-  /** nginx's {@code $host}: lower case, without the port. */
-  private static String host(String authority) {
-    if (authority == null) {
-      return null;
-    }
-    int colon = authority.lastIndexOf(':');
-    String host =
-        colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
-    return host.toLowerCase(Locale.ROOT);
   }
 }

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.proxy.policy;
 
+import dev.weir.contract.host.HostName;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -35,14 +36,11 @@ public final class HttpsRedirect implements RequestPolicy {
     }
     HttpHeaders headers =
         new DefaultHttpHeaders()
-            .set(HttpHeaderNames.LOCATION, "https://" + withoutPort(host) + port + request.target())
+            .set(
+                HttpHeaderNames.LOCATION,
+                "https://" + HostName.ofAuthority(host) + port + request.target())
             .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     return LocalResponse.of(HttpResponseStatus.PERMANENT_REDIRECT, headers, BODY);
-  }
-
-  private static String withoutPort(String authority) {
-    int colon = authority.lastIndexOf(':');
-    return colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
   }
 
   @Override
