@@ -13,6 +13,7 @@ import dev.weir.dataplane.proxy.listener.TlsListenerInitializer;
 import dev.weir.dataplane.proxy.upstream.Transport;
 import dev.weir.dataplane.proxy.upstream.UpstreamPools;
 import dev.weir.dataplane.routing.CompiledSnapshot;
+import dev.weir.dataplane.routing.RouteOptions;
 import dev.weir.dataplane.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -48,9 +49,17 @@ public final class Dataplane implements AutoCloseable {
    * @param drainTimeout how long {@link #shutdown} lets in-flight requests finish
    * @param ioThreads event loops; each accepts, serves its client connections and keeps its own
    *     upstream pools
+   * @param httpsRedirectPort the port in the https URLs plain HTTP is redirected to (443: none)
    */
   public record Options(
-      String bindAddress, int httpPort, int httpsPort, Duration drainTimeout, int ioThreads) {
+      String bindAddress,
+      int httpPort,
+      int httpsPort,
+      Duration drainTimeout,
+      int ioThreads,
+      int httpsRedirectPort) {
+    public static final int DEFAULT_HTTPS_REDIRECT_PORT = 443;
+
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -59,9 +68,19 @@ public final class Dataplane implements AutoCloseable {
       }
     }
 
+    public Options(
+        String bindAddress, int httpPort, int httpsPort, Duration drainTimeout, int ioThreads) {
+      this(bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, DEFAULT_HTTPS_REDIRECT_PORT);
+    }
+
     /** One event loop per available processor. */
     public Options(String bindAddress, int httpPort, int httpsPort, Duration drainTimeout) {
       this(bindAddress, httpPort, httpsPort, drainTimeout, defaultIoThreads());
+    }
+
+    /** These options, redirecting plain HTTP to https URLs with {@code port}. */
+    public Options withHttpsRedirectPort(int port) {
+      return new Options(bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port);
     }
 
     /** The processors this JVM may use (its CPU affinity or container limit). */
@@ -170,7 +189,13 @@ public final class Dataplane implements AutoCloseable {
     }
     CompiledSnapshot initial;
     try {
-      initial = CompiledSnapshot.compile(Snapshot.empty(), sni.compile(Snapshot.empty()));
+      // Every later snapshot compiles with the options of the one before.
+      initial =
+          CompiledSnapshot.compile(
+              Snapshot.empty(),
+              sni.compile(Snapshot.empty()),
+              null,
+              new RouteOptions(options.httpsRedirectPort()));
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }

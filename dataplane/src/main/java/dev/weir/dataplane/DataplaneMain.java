@@ -93,6 +93,16 @@ public final class DataplaneMain implements Callable<Integer> {
               + "upstream pools). Default: the processors available to the JVM.")
   Integer ioThreads;
 
+  @Option(
+      names = "--https-redirect-port",
+      paramLabel = "PORT",
+      defaultValue = "443",
+      description =
+          "Port of the https URLs that routes with redirectToHttps send plain HTTP to: where "
+              + "clients reach the HTTPS listener (a Service's port), left out of the URL when "
+              + "443. Default: ${DEFAULT-VALUE}.")
+  int httpsRedirectPort;
+
   public static void main(String[] args) {
     // Netty's default leak detection records a stack trace for one buffer in 128, a few percent
     // of the request path's CPU at this data plane's buffer rate. Leaks are hunted in the tests
@@ -113,6 +123,10 @@ public final class DataplaneMain implements Callable<Integer> {
           new CommandLine(this),
           "--operator needs --tls-dir (the control channel is always mutually authenticated)");
     }
+    if (httpsRedirectPort < 1 || httpsRedirectPort > 65535) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--https-redirect-port must be in 1..65535");
+    }
     if (ioThreads != null && ioThreads < 1) {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--io-threads must be at least 1");
@@ -125,7 +139,8 @@ public final class DataplaneMain implements Callable<Integer> {
                 ports.http,
                 ports.https,
                 drainTimeout,
-                ioThreads != null ? ioThreads : Dataplane.Options.defaultIoThreads()),
+                ioThreads != null ? ioThreads : Dataplane.Options.defaultIoThreads(),
+                httpsRedirectPort),
             metrics);
     AtomicBoolean draining = new AtomicBoolean();
     AutoCloseable snapshots;

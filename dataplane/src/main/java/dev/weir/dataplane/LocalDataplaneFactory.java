@@ -23,7 +23,9 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
                 options.bindAddress(),
                 options.httpPort(),
                 options.httpsPort(),
-                options.drainTimeout()),
+                options.drainTimeout(),
+                Dataplane.Options.defaultIoThreads(),
+                options.httpsRedirectPort()),
             metrics);
     AdminServer admin;
     try {

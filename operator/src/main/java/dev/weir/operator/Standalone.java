@@ -98,7 +98,10 @@ public final class Standalone implements AutoCloseable {
                 options.httpPort(),
                 options.httpsPort(),
                 options.adminPort(),
-                options.drainTimeout()));
+                options.drainTimeout(),
+                // Clients reach the listener on the port it binds (no Service in between); a
+                // port chosen at random has no fixed URL to redirect to, so 443 is named then.
+                options.httpsPort() > 0 ? options.httpsPort() : 443));
     TranslationLoop loop = null;
     OperatorMetrics metrics = new OperatorMetrics(List::of);
     Clock clock = Clock.systemUTC();

@@ -34,12 +34,25 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
    * @param httpPort plain HTTP port; 0 = any free port, -1 = none
    * @param httpsPort HTTPS port; 0 = any free port, -1 = none
    * @param adminPort admin port; 0 = any free port, -1 = none
+   * @param httpsRedirectPort the port of the https URLs plain HTTP is redirected to (443: none in
+   *     the URL): where clients reach the HTTPS listener
    */
   record Options(
-      String bindAddress, int httpPort, int httpsPort, int adminPort, Duration drainTimeout) {
+      String bindAddress,
+      int httpPort,
+      int httpsPort,
+      int adminPort,
+      Duration drainTimeout,
+      int httpsRedirectPort) {
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
+    }
+
+    /** Redirecting to https URLs without a port (443). */
+    public Options(
+        String bindAddress, int httpPort, int httpsPort, int adminPort, Duration drainTimeout) {
+      this(bindAddress, httpPort, httpsPort, adminPort, drainTimeout, 443);
     }
   }
 

@@ -245,7 +245,17 @@ public final class SnapshotValidator {
     if (b.timeouts().sendMillis() < 0) {
       problems.add(at + ".timeouts: must not be negative");
     }
-    if (b.hashBy() != null) {
+    if (b.policy() == BalancePolicy.CONSISTENT_HASH) {
+      if (b.hashBy() == null) {
+        problems.add(at + ".hashBy: is required with policy ConsistentHash");
+      } else {
+        try {
+          HashKey.parse(b.hashBy());
+        } catch (IllegalArgumentException e) {
+          problems.add(at + ".hashBy: " + e.getMessage());
+        }
+      }
+    } else if (b.hashBy() != null) {
       problems.add(at + ".hashBy: only with policy ConsistentHash");
     }
     UpstreamTls tls = b.tls();

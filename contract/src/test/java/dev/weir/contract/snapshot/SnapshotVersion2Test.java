@@ -44,7 +44,13 @@ class SnapshotVersion2Test {
                 .protocol(UpstreamProtocol.HTTPS)
                 .tls(UpstreamTls.verified(CA, "pod.internal"))
                 .build(),
-            Backend.builder("relay").endpoints(POD).build())
+            Backend.builder("relay").endpoints(POD).build(),
+            Backend.builder("hashed")
+                .endpoints(POD)
+                .policy(BalancePolicy.CONSISTENT_HASH)
+                .hashBy("$remote_addr$http_x_user")
+                .build(),
+            Backend.builder("ewma").endpoints(POD).policy(BalancePolicy.EWMA).build())
         .virtualHosts(
             VirtualHost.builder("shop.example.com")
                 .routes(new Route(PathType.PREFIX, "/app", "tls", settings))
@@ -119,6 +125,19 @@ class SnapshotVersion2Test {
         Arguments.of(
             withBackend(base, tls.toBuilder().hashBy("$request_uri").build()),
             "backends[0].hashBy: only with policy ConsistentHash"),
+        Arguments.of(
+            withBackend(base, tls.toBuilder().policy(BalancePolicy.CONSISTENT_HASH).build()),
+            "backends[0].hashBy: is required with policy ConsistentHash"),
+        Arguments.of(
+            withBackend(
+                base,
+                tls.toBuilder().policy(BalancePolicy.CONSISTENT_HASH).hashBy("$nope").build()),
+            "backends[0].hashBy: '$nope' is not a variable Weir can hash on"),
+        Arguments.of(
+            withBackend(
+                base,
+                tls.toBuilder().policy(BalancePolicy.CONSISTENT_HASH).hashBy("fixed").build()),
+            "backends[0].hashBy: has no variable"),
         Arguments.of(
             withBackend(base, tls.toBuilder().tls(UpstreamTls.verified(null, null)).build()),
             "backends[0].tls.caCertificates: must hold a PEM CERTIFICATE block to verify"),

@@ -2,6 +2,7 @@ package dev.weir.dataplane.routing;
 
 import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.dataplane.balance.BackendEndpoints;
 import dev.weir.dataplane.balance.EndpointSelector;
 import dev.weir.dataplane.balance.EndpointSelectors;
 
@@ -10,16 +11,24 @@ import dev.weir.dataplane.balance.EndpointSelectors;
  *
  * @param source the backend compiled: a next snapshot holding this very instance reuses this
  *     object, selector state (round-robin position) included
+ * @param endpoints the endpoints that take requests, for policies that pick one by key (affinity)
  */
 public record CompiledBackend(
-    String id, Timeouts timeouts, int connectRetries, EndpointSelector selector, Backend source) {
+    String id,
+    Timeouts timeouts,
+    int connectRetries,
+    EndpointSelector selector,
+    Backend source,
+    BackendEndpoints endpoints) {
 
   public static CompiledBackend compile(Backend backend) {
+    BackendEndpoints endpoints = BackendEndpoints.of(backend);
     return new CompiledBackend(
         backend.id(),
         backend.timeouts(),
         backend.connectRetries(),
-        EndpointSelectors.forBackend(backend),
-        backend);
+        EndpointSelectors.forBackend(backend, endpoints),
+        backend,
+        endpoints);
   }
 }

@@ -1,6 +1,18 @@
 package dev.weir.dataplane.routing;
 
+import dev.weir.contract.snapshot.Hsts;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.RouteSettings;
+import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.proxy.policy.BodyLimit;
+import dev.weir.dataplane.proxy.policy.CookieAffinity;
+import dev.weir.dataplane.proxy.policy.HttpsRedirect;
 import dev.weir.dataplane.proxy.policy.RequestPolicies;
+import dev.weir.dataplane.proxy.policy.RequestPolicy;
+import dev.weir.dataplane.proxy.policy.StrictTransportSecurity;
+import dev.weir.dataplane.proxy.policy.UpstreamLimits;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a request is routed to, compiled once per snapshot: a virtual host's path rule, its default
@@ -13,12 +25,56 @@ import dev.weir.dataplane.proxy.policy.RequestPolicies;
  */
 public record CompiledRoute(String virtualHost, String backendId, RequestPolicies policies) {
 
-  /**
-   * A route as the snapshot describes it today: every route carries the same edge policies. When
-   * routes carry settings (annotations), they are compiled here, per rule, into policies after
-   * these.
-   */
+  /** A route with the edge policies only: the snapshot's default backend. */
   static CompiledRoute compile(String virtualHost, String backendId) {
     return new CompiledRoute(virtualHost, backendId, RequestPolicies.EDGE);
+  }
+
+  /**
+   * A path rule of {@code host}: its settings and the host's compiled into policies after the edge
+   * ones (the redirect before them, as it answers without proxying). A rule and host without
+   * settings share {@link RequestPolicies#EDGE}, which costs a request nothing more.
+   */
+  static CompiledRoute compile(
+      String virtualHost, VirtualHost host, Route route, RouteOptions options) {
+    return compile(virtualHost, host, route.backend(), route.settings(), route.path(), options);
+  }
+
+  /** The default backend of {@code host}: the host's settings only. */
+  static CompiledRoute compileDefault(String virtualHost, VirtualHost host, RouteOptions options) {
+    return compile(virtualHost, host, host.defaultBackend(), RouteSettings.NONE, "/", options);
+  }
+
+  private static CompiledRoute compile(
+      String virtualHost,
+      VirtualHost host,
+      String backendId,
+      RouteSettings settings,
+      String path,
+      RouteOptions options) {
+    Hsts hsts = host.hsts();
+    if (settings.isNone() && hsts == null) {
+      return compile(virtualHost, backendId);
+    }
+    List<RequestPolicy> before = new ArrayList<>();
+    if (settings.redirectsToHttps()) {
+      before.add(new HttpsRedirect(options.httpsRedirectPort()));
+    }
+    List<RequestPolicy> after = new ArrayList<>();
+    if (settings.maxBodyBytes() != null) {
+      after.add(new BodyLimit(settings.maxBodyBytes()));
+    }
+    if (settings.timeouts() != null || settings.upstreamTries() != null) {
+      after.add(new UpstreamLimits(settings.timeouts(), settings.upstreamTries()));
+    }
+    if (hsts != null) {
+      after.add(new StrictTransportSecurity(hsts));
+    }
+    if (settings.affinity() != null) {
+      after.add(new CookieAffinity(settings.affinity(), path));
+    }
+    RequestPolicies policies =
+        RequestPolicies.of(before).then(RequestPolicies.EDGE).then(RequestPolicies.of(after));
+    return new CompiledRoute(virtualHost, backendId, policies);
   }
 }

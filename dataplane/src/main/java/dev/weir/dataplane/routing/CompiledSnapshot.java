@@ -24,7 +24,20 @@ public record CompiledSnapshot(
 
   /** Routing and backends of {@code snapshot}; {@code sni} is compiled by the TLS layer. */
   public static CompiledSnapshot compile(Snapshot snapshot, Mapping<String, SslContext> sni) {
-    return compile(snapshot, sni, null);
+    return compile(snapshot, sni, null, RouteOptions.DEFAULTS);
+  }
+
+  /**
+   * As {@link #compile(Snapshot, Mapping, CompiledSnapshot, RouteOptions)}, with previous's
+   * options.
+   */
+  public static CompiledSnapshot compile(
+      Snapshot snapshot, Mapping<String, SslContext> sni, CompiledSnapshot previous) {
+    return compile(
+        snapshot,
+        sni,
+        previous,
+        previous == null ? RouteOptions.DEFAULTS : previous.routes().options());
   }
 
   /**
@@ -33,15 +46,21 @@ public record CompiledSnapshot(
    * a virtual host that is the same instance keeps its compiled routes. A snapshot built from a
    * delta, or by the operator's publisher, shares every unchanged object with the one before, so a
    * one-host change compiles one host.
+   *
+   * @param options the same for every snapshot of a data plane
    */
   public static CompiledSnapshot compile(
-      Snapshot snapshot, Mapping<String, SslContext> sni, CompiledSnapshot previous) {
+      Snapshot snapshot,
+      Mapping<String, SslContext> sni,
+      CompiledSnapshot previous,
+      RouteOptions options) {
     Map<String, CompiledBackend> backends =
         previous != null && snapshot.backends() == previous.snapshot().backends()
             ? previous.backends()
             : compileBackends(snapshot.backends(), previous);
     RoutingTable<CompiledBackend> routes =
-        RoutingTable.compile(snapshot, backends::get, previous == null ? null : previous.routes());
+        RoutingTable.compile(
+            snapshot, backends::get, previous == null ? null : previous.routes(), options);
     return new CompiledSnapshot(snapshot, routes, sni, backends);
   }
 

@@ -2,8 +2,8 @@ package dev.weir.dataplane.routing;
 
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.VirtualHost;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,13 +22,13 @@ final class PathMatcher {
   }
 
   /** The first of several rules for one path wins. */
-  static PathMatcher compile(String virtualHost, List<Route> routes) {
+  static PathMatcher compile(String virtualHost, VirtualHost host, RouteOptions options) {
     Map<String, CompiledRoute> exact = new HashMap<>();
     Map<String, CompiledRoute> prefixes = new HashMap<>();
-    for (Route route : routes) {
+    for (Route route : host.routes()) {
       Map<String, CompiledRoute> rules = route.pathType() == PathType.EXACT ? exact : prefixes;
       String key = route.pathType() == PathType.EXACT ? route.path() : prefixKey(route.path());
-      rules.computeIfAbsent(key, k -> CompiledRoute.compile(virtualHost, route.backend()));
+      rules.computeIfAbsent(key, k -> CompiledRoute.compile(virtualHost, host, route, options));
     }
     return new PathMatcher(Map.copyOf(exact), Map.copyOf(prefixes));
   }

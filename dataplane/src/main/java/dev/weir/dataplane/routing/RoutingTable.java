@@ -17,6 +17,7 @@ import java.util.function.Function;
  */
 public final class RoutingTable<B> {
   private final HostTable<HostRoutes> hosts;
+  private final RouteOptions options;
   private final Function<String, B> backends;
   private final CompiledRoute defaultRoute;
   private final B defaultBackend;
@@ -31,13 +32,13 @@ public final class RoutingTable<B> {
    */
   private record HostRoutes(
       String name, PathMatcher paths, CompiledRoute defaultRoute, VirtualHost source) {
-    static HostRoutes compile(String name, VirtualHost vhost) {
+    static HostRoutes compile(String name, VirtualHost vhost, RouteOptions options) {
       return new HostRoutes(
           name,
-          PathMatcher.compile(name, vhost.routes()),
+          PathMatcher.compile(name, vhost, options),
           vhost.defaultBackend() == null
               ? null
-              : CompiledRoute.compile(name, vhost.defaultBackend()),
+              : CompiledRoute.compileDefault(name, vhost, options),
           vhost);
     }
   }
@@ -51,8 +52,12 @@ public final class RoutingTable<B> {
   }
 
   private RoutingTable(
-      HostTable<HostRoutes> hosts, Function<String, B> backends, String defaultBackendId) {
+      HostTable<HostRoutes> hosts,
+      RouteOptions options,
+      Function<String, B> backends,
+      String defaultBackendId) {
     this.hosts = hosts;
+    this.options = options;
     this.backends = backends;
     this.defaultRoute =
         defaultBackendId == null ? null : CompiledRoute.compile(null, defaultBackendId);
@@ -66,7 +71,7 @@ public final class RoutingTable<B> {
    *     asked per request, so it must be a fixed, thread-safe lookup (an unmodified map's)
    */
   public static <B> RoutingTable<B> compile(Snapshot snapshot, Function<String, B> backends) {
-    return compile(snapshot, backends, null);
+    return compile(snapshot, backends, null, RouteOptions.DEFAULTS);
   }
 
   /**
@@ -74,20 +79,23 @@ public final class RoutingTable<B> {
    * previous} that is the same instance in {@code snapshot}: the cost is a hash insert per host
    * plus the routes of the hosts that changed.
    *
-   * @param previous the table compiled before, or null
+   * @param previous the table compiled before, or null; compiled with the same {@code options}
    */
   public static <B> RoutingTable<B> compile(
-      Snapshot snapshot, Function<String, B> backends, RoutingTable<?> previous) {
+      Snapshot snapshot,
+      Function<String, B> backends,
+      RoutingTable<?> previous,
+      RouteOptions options) {
     HostTable.Builder<HostRoutes> hosts = HostTable.builder(snapshot.virtualHosts().size());
     for (VirtualHost vhost : snapshot.virtualHosts()) {
       String name = HostName.normalise(vhost.host());
       HostRoutes routes = previous == null ? null : previous.hosts.get(name);
       if (routes == null || routes.source() != vhost) {
-        routes = HostRoutes.compile(name, vhost);
+        routes = HostRoutes.compile(name, vhost, options);
       }
       hosts.put(name, routes);
     }
-    return new RoutingTable<>(hosts.build(), backends, snapshot.defaultBackend());
+    return new RoutingTable<>(hosts.build(), options, backends, snapshot.defaultBackend());
   }
 
   /**
@@ -107,14 +115,14 @@ public final class RoutingTable<B> {
     }
     for (VirtualHost vhost : upserted) {
       String name = HostName.normalise(vhost.host());
-      next.put(name, HostRoutes.compile(name, vhost));
+      next.put(name, HostRoutes.compile(name, vhost, options));
     }
-    return new RoutingTable<>(next.build(), backends, defaultBackendId);
+    return new RoutingTable<>(next.build(), options, backends, defaultBackendId);
   }
 
   /** This table's hosts over other backends and default backend: nothing is compiled again. */
   public RoutingTable<B> withBackends(Function<String, B> backends, String defaultBackendId) {
-    return new RoutingTable<>(hosts, backends, defaultBackendId);
+    return new RoutingTable<>(hosts, options, backends, defaultBackendId);
   }
 
   /**
@@ -137,6 +145,11 @@ public final class RoutingTable<B> {
       }
     }
     return defaultBackend == null ? null : new Match<>(defaultRoute, defaultBackend);
+  }
+
+  /** What its routes were compiled with. */
+  public RouteOptions options() {
+    return options;
   }
 
   /**

@@ -1,5 +1,8 @@
 package dev.weir.dataplane.proxy.exchange;
 
+import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.dataplane.balance.BackendEndpoints;
+import dev.weir.dataplane.balance.BalancedRequest;
 import dev.weir.dataplane.balance.EndpointSelector;
 import dev.weir.dataplane.proxy.LogLimiter;
 import dev.weir.dataplane.proxy.http.ClientAddress;
@@ -32,6 +35,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +88,11 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private boolean awaitingUpstreamWritable;
   private boolean requestComplete;
   private long bodyBytesSent;
+  // A route's body limit (Long.MAX_VALUE: none), and what of the body was read against it.
+  private long bodyLimit = Long.MAX_VALUE;
+  private long bodyBytesRead;
+  // Runs out when a write to the upstream stays stalled for the send timeout.
+  private ScheduledFuture<?> sendTimer;
   private boolean responseReceived;
   private boolean interimResponse;
   private boolean responseStarted;
@@ -132,6 +142,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     virtualHost = route.virtualHost();
     backend = match.backend();
     selector = backend.selector();
+    timeouts = backend.timeouts();
+    maxAttempts = backend.connectRetries() + 1;
     prepareUpstreamHeaders();
     LocalResponse answer = route.policies().apply(this);
     if (answer != null) {
@@ -229,6 +241,27 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     responseHook = responseHook == null ? hook : ResponseHook.both(responseHook, hook);
   }
 
+  @Override
+  public BackendEndpoints endpoints() {
+    return backend.endpoints();
+  }
+
+  @Override
+  public boolean limitBody(long maxBytes) {
+    bodyLimit = maxBytes;
+    return pendingContent == null || pendingContent.content().readableBytes() <= maxBytes;
+  }
+
+  @Override
+  public void upstreamTimeouts(Timeouts routeTimeouts) {
+    timeouts = routeTimeouts;
+  }
+
+  @Override
+  public void upstreamTries(int tries) {
+    maxAttempts = tries == 0 ? Integer.MAX_VALUE : tries;
+  }
+
   void requestContent(HttpContent content) {
     if (content.decoderResult().isFailure()) {
       // A framing error inside the body: what was forwarded can never become a valid request.
@@ -237,6 +270,14 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     boolean last = content instanceof LastHttpContent;
+    if (bodyLimit != Long.MAX_VALUE
+        && (state == State.CONNECTING || state == State.STREAMING)
+        && (bodyBytesRead += content.content().readableBytes()) > bodyLimit) {
+      // Closing the upstream connection mid-body: the backend never sees a complete request.
+      content.release();
+      abort(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large");
+      return;
+    }
     switch (state) {
       case STREAMING -> streamContent(content);
       case CONNECTING -> {
@@ -291,6 +332,31 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       client.readNext();
     } else {
       awaitingUpstreamWritable = true;
+      sendTimer =
+          client
+              .eventLoop()
+              .schedule(this::sendTimedOut, timeouts.sendMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The upstream took nothing of the request body for the send timeout (nginx's send timeout). */
+  private void sendTimedOut() {
+    if (!awaitingUpstreamWritable || upstream == null || state != State.STREAMING) {
+      return;
+    }
+    logFailure("send_timeout", endpoint, null);
+    closeUpstream();
+    if (responseStarted) {
+      cut();
+    } else {
+      respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT);
+    }
+  }
+
+  private void cancelSendTimer() {
+    if (sendTimer != null) {
+      sendTimer.cancel(false);
+      sendTimer = null;
     }
   }
 
@@ -307,8 +373,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   }
 
   @Override
-  HttpHeaders balancedHeaders() {
-    return upstreamHead.headers();
+  BalancedRequest balanced() {
+    return this;
   }
 
   @Override
@@ -342,6 +408,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   public void upstreamWritabilityChanged(UpstreamConnection c) {
     if (c.channel.isWritable() && awaitingUpstreamWritable) {
       awaitingUpstreamWritable = false;
+      cancelSendTimer();
       client.readNext();
     }
   }
@@ -577,6 +644,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (responseStarted) {
       cut();
     } else {
+      // Not connecting any more: a connection acquired meanwhile goes back to its pool.
+      state = State.SENT;
       requestComplete = true;
       closeAfterResponse = true;
       responseStarted = true;
@@ -601,7 +670,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       client.disarmReadTimer();
       return;
     }
-    client.armReadTimer(backend.timeouts().readMillis());
+    client.armReadTimer(timeouts.readMillis());
   }
 
   void readTimedOut() {
@@ -615,7 +684,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
               + " response_started={} suppressed={}",
           backend.id(),
           EndpointKey.of(endpoint),
-          backend.timeouts().readMillis(),
+          timeouts.readMillis(),
           responseStarted,
           suppressed);
     }
@@ -646,6 +715,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     responseComplete = true;
     record();
     state = State.UPGRADED;
+    endMeasure();
     UpstreamConnection c = upstream;
     upstream = null;
     c.detach();
@@ -668,6 +738,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       record();
     }
     state = State.CLOSED;
+    cancelSendTimer();
+    endMeasure();
     UpstreamConnection c = upstream;
     if (c != null) {
       upstream = null;

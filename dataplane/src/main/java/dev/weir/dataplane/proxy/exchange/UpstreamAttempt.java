@@ -1,14 +1,16 @@
 package dev.weir.dataplane.proxy.exchange;
 
 import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.dataplane.balance.BalancedRequest;
 import dev.weir.dataplane.balance.EndpointSelector;
+import dev.weir.dataplane.balance.LatencyFeedback;
 import dev.weir.dataplane.proxy.LogLimiter;
 import dev.weir.dataplane.proxy.upstream.EndpointKey;
 import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
 import dev.weir.dataplane.proxy.upstream.UpstreamListener;
 import dev.weir.dataplane.proxy.upstream.UpstreamPools;
 import dev.weir.dataplane.routing.CompiledBackend;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
 import java.util.HashSet;
@@ -20,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * The upstream side of one exchange: which endpoint of the backend, which pooled connection to it
  * (on the client connection's event loop), and whether a failed attempt is tried again.
  *
- * <p>A connect failure is retried on another endpoint, up to the backend's {@code connectRetries},
- * while {@link #mayRetry} holds; a pooled connection found closed is retried once on a fresh
- * connection to the same endpoint ({@link #retryOnFreshConnection}). Whatever cannot be retried
- * ends in {@link #unavailable}, which the exchange answers locally.
+ * <p>A connect failure is retried on another endpoint, up to {@link #maxAttempts} in all, while
+ * {@link #mayRetry} holds; a pooled connection found closed is retried once on a fresh connection
+ * to the same endpoint ({@link #retryOnFreshConnection}). Whatever cannot be retried ends in {@link
+ * #unavailable}, which the exchange answers locally.
  *
  * <p>{@link Exchange} extends this class rather than holding one, so that a request costs one
  * object; the two share nothing but the fields declared here.
@@ -40,6 +42,12 @@ abstract class UpstreamAttempt implements UpstreamListener {
   /** Chooses the endpoints: the backend's, unless a request policy chose another. */
   EndpointSelector selector;
 
+  /** The backend's timeouts, unless the route has its own. */
+  Timeouts timeouts;
+
+  /** How many endpoints may be tried: the backend's connect retries + 1, unless the route says. */
+  int maxAttempts;
+
   /** The connection in use, or null. */
   UpstreamConnection upstream;
 
@@ -50,6 +58,10 @@ abstract class UpstreamAttempt implements UpstreamListener {
   int connectAttempts;
 
   private Set<Endpoint> tried = Set.of();
+  // The attempt a LatencyFeedback selector was told of and not yet told the end of, or null.
+  private LatencyFeedback feedback;
+  private Endpoint measured;
+  private long measuredSince;
 
   UpstreamAttempt(ExchangeHandler client) {
     this.client = client;
@@ -61,8 +73,8 @@ abstract class UpstreamAttempt implements UpstreamListener {
   /** Whether repeating the request cannot hurt: an idempotent method, no body byte sent. */
   abstract boolean mayRetry();
 
-  /** The headers the backend's selector balances on. */
-  abstract HttpHeaders balancedHeaders();
+  /** The request as the selector sees it. */
+  abstract BalancedRequest balanced();
 
   /** {@link #upstream} is connected and reads; send the request. */
   abstract void connected();
@@ -88,20 +100,26 @@ abstract class UpstreamAttempt implements UpstreamListener {
   private void connect(boolean fresh, Endpoint sameEndpoint) {
     Endpoint e = sameEndpoint;
     if (e == null) {
-      e = selector.select(balancedHeaders(), tried);
+      e = selector.select(balanced(), tried);
       if (e == null) {
         unavailable(HttpResponseStatus.BAD_GATEWAY);
         return;
       }
       tried = withTried(e);
       connectAttempts++;
+      if (selector instanceof LatencyFeedback f) {
+        feedback = f;
+        measured = e;
+        measuredSince = System.nanoTime();
+        f.started(e);
+      }
     }
     endpoint = e;
     Endpoint target = e;
     client
         .listener
         .pools()
-        .acquire(client.eventLoop(), e, backend.timeouts().connectMillis(), fresh)
+        .acquire(client.eventLoop(), e, timeouts.connectMillis(), fresh)
         .addListener((Future<UpstreamConnection> f) -> acquired(target, f));
   }
 
@@ -120,7 +138,8 @@ abstract class UpstreamAttempt implements UpstreamListener {
         return;
       }
       logFailure("connect", e, cause);
-      if (mayRetry() && connectAttempts <= backend.connectRetries()) {
+      endMeasure();
+      if (mayRetry() && connectAttempts < maxAttempts) {
         connect(false, null);
       } else {
         unavailable(HttpResponseStatus.BAD_GATEWAY);
@@ -135,6 +154,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
 
   /** Hands the connection in use back to its pool, or closes it if not {@code reusable}. */
   final void releaseUpstream(boolean reusable) {
+    endMeasure();
     UpstreamConnection c = upstream;
     if (c != null) {
       upstream = null;
@@ -145,6 +165,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
 
   /** Gives up the connection in use: after a failure it can never be reused. */
   final void closeUpstream() {
+    endMeasure();
     UpstreamConnection c = upstream;
     if (c != null) {
       upstream = null;
@@ -152,6 +173,14 @@ abstract class UpstreamAttempt implements UpstreamListener {
       c.channel.close();
     }
     client.disarmReadTimer();
+  }
+
+  /** The attempt on {@link #endpoint} is over, for a selector that learns from it. */
+  final void endMeasure() {
+    if (measured != null) {
+      feedback.ended(measured, System.nanoTime() - measuredSince);
+      measured = null;
+    }
   }
 
   final void logFailure(String reason, Endpoint e, Throwable cause) {

@@ -1,43 +1,32 @@
 package dev.weir.dataplane.proxy.policy;
 
+import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.dataplane.balance.BackendEndpoints;
+import dev.weir.dataplane.balance.BalancedRequest;
 import dev.weir.dataplane.balance.EndpointSelector;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 
 /**
  * A request as its route's {@link RequestPolicy request policies} see it: routed, validated, its
  * hop-by-hop headers already removed, not yet sent anywhere. Valid only during {@link
  * RequestPolicy#apply}, on the request's event loop; a policy must not keep it.
  */
-public interface ProxiedRequest {
-  HttpMethod method();
-
-  /** The host the client sent (Host header, or :authority), port included; null if none. */
-  String host();
-
-  /** The request path without its query, as routed. */
-  String path();
-
-  /** The path and query that go upstream. */
-  String target();
-
+public interface ProxiedRequest extends BalancedRequest {
   /** The headers that go upstream, changed in place. */
+  @Override
   HttpHeaders headers();
-
-  /** The client's IP address, as Weir's socket sees it. */
-  String clientAddress();
-
-  /** Whether the request came in over TLS. */
-  boolean https();
 
   /** The port of the listener the client connected to. */
   int listenerPort();
 
+  /** The endpoints of the backend the request was routed to (an affinity cookie picks one). */
+  BackendEndpoints endpoints();
+
   /**
    * Chooses this request's endpoint with {@code selector} instead of the backend's own (a canary
    * split, an endpoint pinned by a cookie). The selector is compiled with the policy, once per
-   * snapshot; a request whose selector has no endpoint is answered 503, and connect retries ask the
-   * same selector.
+   * snapshot, or made for this request; a request whose selector has no endpoint is answered 503,
+   * and connect retries ask the same selector.
    */
   void balanceWith(EndpointSelector selector);
 
@@ -47,4 +36,24 @@ public interface ProxiedRequest {
    * Weir writes itself; a policy that answers locally builds its whole answer.
    */
   void onResponse(ResponseHook hook);
+
+  /**
+   * Refuses a request body longer than {@code maxBytes} as it streams: past the limit the upstream
+   * connection is closed mid-body, so the backend never sees a complete request, and the client
+   * gets 413 if no response started.
+   *
+   * @return false if the body already read (a whole HTTP/2 request) is longer: answer 413 now
+   */
+  boolean limitBody(long maxBytes);
+
+  /**
+   * Connect, read and send timeouts of this request's upstream attempts, instead of the backend's.
+   */
+  void upstreamTimeouts(Timeouts timeouts);
+
+  /**
+   * How many endpoints this request may be tried on after connect failures, the first included,
+   * instead of the backend's connect retries + 1; 0 means every endpoint once.
+   */
+  void upstreamTries(int tries);
 }

@@ -41,7 +41,8 @@ public final class RequestId implements RequestPolicy {
     return true;
   }
 
-  private static String newRequestId() {
+  /** 128 random bits in lower-case hex. */
+  static String newRequestId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     char[] id = new char[32];
     long hi = random.nextLong();

@@ -1,9 +1,13 @@
 package dev.weir.dataplane.proxy.policy;
 
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.dataplane.balance.BackendEndpoints;
 import dev.weir.dataplane.balance.EndpointSelector;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
 
 /** A request as policies see it, without a connection behind it. */
 final class TestRequest implements ProxiedRequest {
@@ -12,8 +16,18 @@ final class TestRequest implements ProxiedRequest {
   String clientAddress = "192.0.2.7";
   boolean https = true;
   int listenerPort = 443;
+  String path = "/cart";
+  String target = "/cart?id=1";
+  BackendEndpoints endpoints =
+      new BackendEndpoints(
+          "shop/web:80", List.of(Endpoint.ready("10.0.0.1", 80), Endpoint.ready("10.0.0.2", 80)));
+  // The body already read, as a whole HTTP/2 request has it; 0: none yet.
+  long bodyRead;
   EndpointSelector selector;
   ResponseHook hook;
+  long bodyLimit = Long.MAX_VALUE;
+  Timeouts timeouts;
+  Integer tries;
 
   @Override
   public HttpMethod method() {
@@ -27,12 +41,12 @@ final class TestRequest implements ProxiedRequest {
 
   @Override
   public String path() {
-    return "/cart";
+    return path;
   }
 
   @Override
   public String target() {
-    return "/cart?id=1";
+    return target;
   }
 
   @Override
@@ -62,6 +76,27 @@ final class TestRequest implements ProxiedRequest {
 
   @Override
   public void onResponse(ResponseHook hook) {
-    this.hook = hook;
+    this.hook = this.hook == null ? hook : ResponseHook.both(this.hook, hook);
+  }
+
+  @Override
+  public BackendEndpoints endpoints() {
+    return endpoints;
+  }
+
+  @Override
+  public boolean limitBody(long maxBytes) {
+    bodyLimit = maxBytes;
+    return bodyRead <= maxBytes;
+  }
+
+  @Override
+  public void upstreamTimeouts(Timeouts value) {
+    timeouts = value;
+  }
+
+  @Override
+  public void upstreamTries(int value) {
+    tries = value;
   }
 }
