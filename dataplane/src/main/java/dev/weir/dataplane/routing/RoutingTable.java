@@ -140,6 +140,21 @@ public final class RoutingTable<B> {
   }
 
   /**
+   * The backend TLS connections for {@code serverName} (a ClientHello's SNI) are relayed to
+   * untouched, or null when TLS for that name is terminated: no name, a name no virtual host
+   * claims, or a virtual host without {@code passthroughBackend}. The same host lookup as requests
+   * (exact, then wildcard); {@code *} is never a passthrough host.
+   */
+  public B passthrough(String serverName) {
+    if (serverName == null || serverName.isEmpty()) {
+      return null;
+    }
+    HostRoutes routes = hosts.match(HostName.normalise(serverName));
+    String backendId = routes == null ? null : routes.source().passthroughBackend();
+    return backendId == null ? null : backends.apply(backendId);
+  }
+
+  /**
    * The virtual host name that serves {@code host} (exact, then wildcard, then {@code *}), or null.
    */
   public String virtualHostOf(String host) {

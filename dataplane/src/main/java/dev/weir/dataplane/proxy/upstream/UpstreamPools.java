@@ -7,6 +7,7 @@ import dev.weir.contract.snapshot.Snapshot;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -145,6 +146,27 @@ public final class UpstreamPools {
           }
         });
     return promise;
+  }
+
+  /**
+   * A TCP connection to {@code endpoint} on {@code loop} that belongs to no pool and is not counted
+   * against the per-endpoint bound: a TLS passthrough connection, relayed as bytes for as long as
+   * its client keeps it. {@code handler} is its whole pipeline.
+   */
+  public ChannelFuture connectUnpooled(
+      EventLoop loop, Endpoint endpoint, long connectMillis, ChannelHandler handler)
+      throws UnknownHostException {
+    SocketAddress address = socketAddress(endpoint);
+    return new Bootstrap()
+        .group(loop)
+        .channel(transport.clientChannel())
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(connectMillis, Integer.MAX_VALUE))
+        .option(ChannelOption.TCP_NODELAY, true)
+        // Reads start once the client side is wired to it.
+        .option(ChannelOption.AUTO_READ, false)
+        .handler(handler)
+        .connect(address);
   }
 
   /** Gives a connection back: kept for reuse when {@code reusable}, else closed. */
