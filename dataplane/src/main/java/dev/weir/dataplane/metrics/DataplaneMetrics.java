@@ -31,8 +31,6 @@ public final class DataplaneMetrics {
   private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> passthrough = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Counter> clientCertificateRefusals =
-      new ConcurrentHashMap<>();
   private final Timer downstreamLatency;
   private final AtomicLong activeHttp = new AtomicLong();
   private final AtomicLong activeHttps = new AtomicLong();
@@ -149,28 +147,6 @@ public final class DataplaneMetrics {
                           "TLS passthrough connections, by backend and outcome (relayed, failed)")
                       .tag("backend", backend)
                       .tag("outcome", relayed ? "relayed" : "failed")
-                      .register(registry));
-    }
-    counter.increment();
-  }
-
-  /**
-   * A request of {@code host} was refused for its client certificate; {@code reason} is one of a
-   * few fixed words (missing, invalid, misdirected, unavailable).
-   */
-  public void clientCertificateRefused(String host, String reason) {
-    String key = reason + " " + host;
-    Counter counter = clientCertificateRefusals.get(key);
-    if (counter == null) {
-      counter =
-          clientCertificateRefusals.computeIfAbsent(
-              key,
-              k ->
-                  Counter.builder("weir.tls.client.certificate.refusals")
-                      .description(
-                          "Requests refused for their client certificate, by host and reason")
-                      .tag("host", host == null ? NO_HOST : host)
-                      .tag("reason", reason)
                       .register(registry));
     }
     counter.increment();

@@ -14,11 +14,11 @@ import dev.weir.dataplane.proxy.policy.RequestPolicies;
 public record CompiledRoute(String virtualHost, String backendId, RequestPolicies policies) {
 
   /**
-   * A route as the snapshot describes it today: every route carries the same edge policies. When
-   * routes carry settings (annotations), they are compiled here, per rule, into policies after
-   * these.
+   * A route as the snapshot describes it today: every route carries the same edge policies, then
+   * its host's ({@code hostPolicies}: client-certificate authentication). When routes carry
+   * settings (annotations), they are compiled here, per rule, into policies after these.
    */
-  static CompiledRoute compile(String virtualHost, String backendId) {
-    return new CompiledRoute(virtualHost, backendId, RequestPolicies.EDGE);
+  static CompiledRoute compile(String virtualHost, String backendId, RequestPolicies hostPolicies) {
+    return new CompiledRoute(virtualHost, backendId, RequestPolicies.EDGE.then(hostPolicies));
   }
 }

@@ -2,6 +2,7 @@ package dev.weir.dataplane.routing;
 
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.Route;
+import dev.weir.dataplane.proxy.policy.RequestPolicies;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +22,15 @@ final class PathMatcher {
     this.prefixes = prefixes;
   }
 
-  /** The first of several rules for one path wins. */
-  static PathMatcher compile(String virtualHost, List<Route> routes) {
+  /** The first of several rules for one path wins; every rule runs {@code hostPolicies}. */
+  static PathMatcher compile(String virtualHost, List<Route> routes, RequestPolicies hostPolicies) {
     Map<String, CompiledRoute> exact = new HashMap<>();
     Map<String, CompiledRoute> prefixes = new HashMap<>();
     for (Route route : routes) {
       Map<String, CompiledRoute> rules = route.pathType() == PathType.EXACT ? exact : prefixes;
       String key = route.pathType() == PathType.EXACT ? route.path() : prefixKey(route.path());
-      rules.computeIfAbsent(key, k -> CompiledRoute.compile(virtualHost, route.backend()));
+      rules.computeIfAbsent(
+          key, k -> CompiledRoute.compile(virtualHost, route.backend(), hostPolicies));
     }
     return new PathMatcher(Map.copyOf(exact), Map.copyOf(prefixes));
   }

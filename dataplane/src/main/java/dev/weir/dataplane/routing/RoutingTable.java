@@ -4,6 +4,8 @@ import dev.weir.contract.host.HostName;
 import dev.weir.contract.host.HostTable;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.proxy.policy.ClientCertificateAuth;
+import dev.weir.dataplane.proxy.policy.RequestPolicies;
 import java.util.List;
 import java.util.function.Function;
 
@@ -30,14 +32,20 @@ public final class RoutingTable<B> {
    * @param source the virtual host compiled, for the next compile to reuse
    */
   private record HostRoutes(
-      String name, PathMatcher paths, CompiledRoute defaultRoute, VirtualHost source) {
+      String name,
+      PathMatcher paths,
+      CompiledRoute defaultRoute,
+      RequestPolicies hostPolicies,
+      VirtualHost source) {
     static HostRoutes compile(String name, VirtualHost vhost) {
+      RequestPolicies hostPolicies = ClientCertificateAuth.forHost(vhost);
       return new HostRoutes(
           name,
-          PathMatcher.compile(name, vhost.routes()),
+          PathMatcher.compile(name, vhost.routes(), hostPolicies),
           vhost.defaultBackend() == null
               ? null
-              : CompiledRoute.compile(name, vhost.defaultBackend()),
+              : CompiledRoute.compile(name, vhost.defaultBackend(), hostPolicies),
+          hostPolicies,
           vhost);
     }
   }
@@ -55,7 +63,9 @@ public final class RoutingTable<B> {
     this.hosts = hosts;
     this.backends = backends;
     this.defaultRoute =
-        defaultBackendId == null ? null : CompiledRoute.compile(null, defaultBackendId);
+        defaultBackendId == null
+            ? null
+            : CompiledRoute.compile(null, defaultBackendId, RequestPolicies.NONE);
     this.defaultBackend = defaultBackendId == null ? null : backends.apply(defaultBackendId);
   }
 
@@ -134,6 +144,14 @@ public final class RoutingTable<B> {
       B backend = route == null ? null : backends.apply(route.backendId());
       if (backend != null) {
         return new Match<>(route, backend);
+      }
+      if (!routes.hostPolicies().isEmpty() && defaultBackend != null) {
+        // The snapshot's default backend, still behind the host's own policies, as nginx applies
+        // a server's client verification to every request of the server. Rare: a route made
+        // per request.
+        return new Match<>(
+            CompiledRoute.compile(routes.name(), defaultRoute.backendId(), routes.hostPolicies()),
+            defaultBackend);
       }
     }
     return defaultBackend == null ? null : new Match<>(defaultRoute, defaultBackend);

@@ -3,6 +3,7 @@ package dev.weir.dataplane.proxy.policy;
 import dev.weir.dataplane.balance.EndpointSelector;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import javax.net.ssl.SSLSession;
 
 /**
  * A request as its route's {@link RequestPolicy request policies} see it: routed, validated, its
@@ -29,6 +30,14 @@ public interface ProxiedRequest {
 
   /** Whether the request came in over TLS. */
   boolean https();
+
+  /**
+   * The TLS session of the client's connection (for HTTP/2, of the connection the stream is on):
+   * its SNI name, its client certificate. Null over plain HTTP.
+   */
+  default SSLSession tlsSession() {
+    return null;
+  }
 
   /** The port of the listener the client connected to. */
   int listenerPort();
