@@ -2,29 +2,12 @@ package dev.weir.dataplane.tls;
 
 import dev.weir.contract.snapshot.ClientAuth;
 import dev.weir.contract.snapshot.ClientVerify;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertPathBuilder;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertStore;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.CollectionCertStoreParameters;
-import java.security.cert.PKIXBuilderParameters;
-import java.security.cert.TrustAnchor;
-import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.Date;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -34,20 +17,11 @@ import javax.security.auth.x500.X500Principal;
  * {@code $ssl_client_s_dn} and {@code $ssl_client_i_dn} (RFC 2253, as nginx prints them since
  * 1.11.6), {@code $ssl_client_escaped_cert} (the leaf's PEM, URL-encoded).
  *
- * <p>The chain must lead to a certificate of the CA bundle within {@code verifyDepth}: OpenSSL's
- * depth counts the certificates above the leaf, so depth 1 (the default) admits a leaf issued
- * directly by a CA of the bundle, and each intermediate needs one more. Revocation is not checked
- * (ingress-nginx's {@code auth-tls-crl} is not supported). Immutable; built once per snapshot per
- * host.
+ * <p>The chain must lead to a certificate of the CA bundle within {@code verifyDepth} ({@link
+ * ChainVerifier}). Revocation is not checked (ingress-nginx's {@code auth-tls-crl} is not
+ * supported). Immutable; built once per snapshot per host.
  */
 public final class ClientCertificateVerifier {
-  // OpenSSL's X509_verify_cert_error_string texts for the failures told apart here.
-  static final String EXPIRED = "certificate has expired";
-  static final String NOT_YET_VALID = "certificate is not yet valid";
-  static final String CHAIN_TOO_LONG = "certificate chain too long";
-  static final String SELF_SIGNED = "self-signed certificate";
-  static final String NO_ISSUER = "unable to get local issuer certificate";
-
   // Attribute types OpenSSL names in RFC 2253 output that the JDK would print as OIDs.
   private static final Map<String, String> OPENSSL_NAMES =
       Map.of(
@@ -60,43 +34,27 @@ public final class ClientCertificateVerifier {
           "2.5.4.65", "pseudonym");
 
   private final ClientVerify mode;
-  private final int verifyDepth;
-  private final Set<TrustAnchor> anchors;
+  private final ChainVerifier chains;
   private final String problem;
 
-  private ClientCertificateVerifier(
-      ClientVerify mode, int verifyDepth, Set<TrustAnchor> anchors, String problem) {
+  private ClientCertificateVerifier(ClientVerify mode, ChainVerifier chains, String problem) {
     this.mode = mode;
-    this.verifyDepth = verifyDepth;
-    this.anchors = anchors;
+    this.chains = chains;
     this.problem = problem;
   }
 
   /** The verifier of a host's settings; an unreadable CA bundle makes it {@link #unusable}. */
   public static ClientCertificateVerifier of(ClientAuth auth) {
-    Set<TrustAnchor> anchors = new HashSet<>();
-    if (auth.caCertificates() != null) {
-      try {
-        for (var c :
-            CertificateFactory.getInstance("X.509")
-                .generateCertificates(
-                    new ByteArrayInputStream(
-                        auth.caCertificates().getBytes(StandardCharsets.US_ASCII)))) {
-          anchors.add(new TrustAnchor((X509Certificate) c, null));
-        }
-      } catch (GeneralSecurityException | RuntimeException e) {
-        anchors.clear();
-      }
-    }
+    ChainVerifier chains = ChainVerifier.of(auth.caCertificates(), auth.verifyDepth());
     String problem = null;
     if (auth.unavailable()) {
       problem = "the CA Secret is unavailable";
-    } else if (anchors.isEmpty()
+    } else if (!chains.hasAnchors()
         && (auth.verify() == ClientVerify.ON || auth.verify() == ClientVerify.OPTIONAL)) {
       // optional_no_ca reports the failure upstream instead; off needs no CA.
       problem = "the CA bundle holds no readable certificate";
     }
-    return new ClientCertificateVerifier(auth.verify(), auth.verifyDepth(), anchors, problem);
+    return new ClientCertificateVerifier(auth.verify(), chains, problem);
   }
 
   /**
@@ -117,7 +75,7 @@ public final class ClientCertificateVerifier {
           "NONE", null, null, null, mode == ClientVerify.ON ? Refusal.MISSING : null);
     }
     X509Certificate leaf = chain[0];
-    String failure = failure(chain, now);
+    String failure = chains.failure(chain, now);
     Refusal refusal =
         failure != null && mode != ClientVerify.OPTIONAL_NO_CA ? Refusal.INVALID : null;
     return new Verdict(
@@ -126,56 +84,6 @@ public final class ClientCertificateVerifier {
         leaf.getIssuerX500Principal().getName(X500Principal.RFC2253, OPENSSL_NAMES),
         escapedPem(leaf),
         refusal);
-  }
-
-  /** Why {@code chain} fails verification, in OpenSSL's words, or null when it passes. */
-  private String failure(X509Certificate[] chain, Instant now) {
-    X509Certificate leaf = chain[0];
-    try {
-      leaf.checkValidity(Date.from(now));
-    } catch (CertificateExpiredException e) {
-      return EXPIRED;
-    } catch (CertificateNotYetValidException e) {
-      return NOT_YET_VALID;
-    }
-    if (anchors.isEmpty()) {
-      return NO_ISSUER;
-    }
-    if (builds(chain, now, verifyDepth - 1)) {
-      return null;
-    }
-    if (builds(chain, now, -1)) {
-      return CHAIN_TOO_LONG;
-    }
-    return leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())
-        ? SELF_SIGNED
-        : NO_ISSUER;
-  }
-
-  /**
-   * Whether a path from the leaf to an anchor exists with at most {@code maxIntermediates}
-   * intermediates (-1: any number). PKIX's maximum path length counts exactly those, which is
-   * OpenSSL's depth less one.
-   */
-  private boolean builds(X509Certificate[] chain, Instant now, int maxIntermediates) {
-    try {
-      X509CertSelector target = new X509CertSelector();
-      target.setCertificate(chain[0]);
-      PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, target);
-      parameters.setRevocationEnabled(false);
-      parameters.setDate(Date.from(now));
-      parameters.setMaxPathLength(maxIntermediates);
-      parameters.addCertStore(
-          CertStore.getInstance(
-              "Collection",
-              new CollectionCertStoreParameters(new ArrayList<>(Arrays.asList(chain)))));
-      CertPathBuilder.getInstance("PKIX").build(parameters);
-      return true;
-    } catch (CertPathBuilderException e) {
-      return false;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("PKIX is not available", e);
-    }
   }
 
   /** The PEM of {@code certificate} as OpenSSL writes it, escaped as nginx's URI components. */
@@ -246,6 +154,6 @@ public final class ClientCertificateVerifier {
 
   @Override
   public String toString() {
-    return "ClientCertificateVerifier[" + mode + ", depth " + verifyDepth + "]";
+    return "ClientCertificateVerifier[" + mode + ", " + chains + "]";
   }
 }

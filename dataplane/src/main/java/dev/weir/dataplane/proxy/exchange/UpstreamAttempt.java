@@ -8,6 +8,7 @@ import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
 import dev.weir.dataplane.proxy.upstream.UpstreamListener;
 import dev.weir.dataplane.proxy.upstream.UpstreamPools;
 import dev.weir.dataplane.routing.CompiledBackend;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
@@ -101,7 +102,13 @@ abstract class UpstreamAttempt implements UpstreamListener {
     client
         .listener
         .pools()
-        .acquire(client.eventLoop(), e, backend.timeouts().connectMillis(), fresh)
+        .acquire(
+            client.eventLoop(),
+            e,
+            backend.source(),
+            balancedHeaders().get(HttpHeaderNames.HOST),
+            backend.timeouts().connectMillis(),
+            fresh)
         .addListener((Future<UpstreamConnection> f) -> acquired(target, f));
   }
 
@@ -119,7 +126,16 @@ abstract class UpstreamAttempt implements UpstreamListener {
         unavailable(HttpResponseStatus.SERVICE_UNAVAILABLE);
         return;
       }
-      logFailure("connect", e, cause);
+      if (cause instanceof UpstreamPools.BackendUnusableException) {
+        // Its settings, not an endpoint, are at fault: no other endpoint would do better.
+        logFailure("backend_unusable", null, cause);
+        unavailable(HttpResponseStatus.BAD_GATEWAY);
+        return;
+      }
+      logFailure(
+          cause instanceof UpstreamPools.TlsHandshakeException ? "tls_handshake" : "connect",
+          e,
+          cause);
       if (mayRetry() && connectAttempts <= backend.connectRetries()) {
         connect(false, null);
       } else {
