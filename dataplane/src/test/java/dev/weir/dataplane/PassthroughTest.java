@@ -14,6 +14,7 @@ import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,8 +38,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -247,7 +246,7 @@ class PassthroughTest {
   @Test
   void unknownNameAndNoNameTerminateAtWeir() throws Exception {
     SSLContext anyCertificate = SSLContext.getInstance("TLS");
-    anyCertificate.init(null, new TrustManager[] {new AcceptAny()}, null);
+    anyCertificate.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
     for (String name : new String[] {"other.example.com", null}) {
       try (SSLSocket socket = connect(anyCertificate, name)) {
         socket.startHandshake();
@@ -272,19 +271,6 @@ class PassthroughTest {
   private static int receivedBytes() {
     synchronized (rawReceived) {
       return rawReceived.size();
-    }
-  }
-
-  private static final class AcceptAny implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

@@ -125,35 +125,35 @@ final class UpstreamTrust extends X509ExtendedTrustManager {
     }
   }
 
-  // Only engines are used, only as a client.
+  // Only engines are used, only as a client: every other check refuses.
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    throw new CertificateException("upstream connections use engines");
+    checkClientTrusted(chain, authType);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    throw new CertificateException("upstream connections use engines");
+    checkClientTrusted(chain, authType);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    throw new CertificateException("not a server");
+    checkClientTrusted(chain, authType);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    throw new CertificateException("not a server");
+    checkClientTrusted(chain, authType);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    throw new CertificateException("not a server");
+    throw new CertificateException("only upstream engines are verified here");
   }
 
   @Override
