@@ -294,6 +294,7 @@ public final class Dataplane implements AutoCloseable {
           e.getMessage().replace('"', '\''));
       throw e;
     }
+    pools.prepareTls(snapshot);
     current = compiled;
     validated = valid;
     applied = true;

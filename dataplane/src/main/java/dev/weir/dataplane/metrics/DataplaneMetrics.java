@@ -30,6 +30,7 @@ public final class DataplaneMetrics {
   private final PrometheusMeterRegistry registry;
   private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> passthrough = new ConcurrentHashMap<>();
   private final Timer downstreamLatency;
   private final AtomicLong activeHttp = new AtomicLong();
   private final AtomicLong activeHttps = new AtomicLong();
@@ -127,6 +128,28 @@ public final class DataplaneMetrics {
                       .register(registry));
     }
     timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A TLS passthrough connection to {@code backend} was relayed to an endpoint ({@code relayed}),
+   * or closed because no endpoint could be connected.
+   */
+  public void passthroughConnection(String backend, boolean relayed) {
+    String key = (relayed ? "relayed " : "failed ") + backend;
+    Counter counter = passthrough.get(key);
+    if (counter == null) {
+      counter =
+          passthrough.computeIfAbsent(
+              key,
+              k ->
+                  Counter.builder("weir.passthrough.connections")
+                      .description(
+                          "TLS passthrough connections, by backend and outcome (relayed, failed)")
+                      .tag("backend", backend)
+                      .tag("outcome", relayed ? "relayed" : "failed")
+                      .register(registry));
+    }
+    counter.increment();
   }
 
   public void connectionOpened(boolean tls) {

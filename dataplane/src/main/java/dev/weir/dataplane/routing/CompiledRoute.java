@@ -25,9 +25,13 @@ import java.util.List;
  */
 public record CompiledRoute(String virtualHost, String backendId, RequestPolicies policies) {
 
-  /** A route with the edge policies only: the snapshot's default backend. */
-  static CompiledRoute compile(String virtualHost, String backendId) {
-    return new CompiledRoute(virtualHost, backendId, RequestPolicies.EDGE);
+  /**
+   * A route as the snapshot describes it today: every route carries the same edge policies, then
+   * its host's ({@code hostPolicies}: client-certificate authentication). When routes carry
+   * settings (annotations), they are compiled here, per rule, into policies after these.
+   */
+  static CompiledRoute compile(String virtualHost, String backendId, RequestPolicies hostPolicies) {
+    return new CompiledRoute(virtualHost, backendId, RequestPolicies.EDGE.then(hostPolicies));
   }
 
   /**
@@ -36,13 +40,20 @@ public record CompiledRoute(String virtualHost, String backendId, RequestPolicie
    * settings share {@link RequestPolicies#EDGE}, which costs a request nothing more.
    */
   static CompiledRoute compile(
-      String virtualHost, VirtualHost host, Route route, RouteOptions options) {
-    return compile(virtualHost, host, route.backend(), route.settings(), route.path(), options);
+      String virtualHost,
+      VirtualHost host,
+      Route route,
+      RouteOptions options,
+      RequestPolicies hostPolicies) {
+    return compile(
+        virtualHost, host, route.backend(), route.settings(), route.path(), options, hostPolicies);
   }
 
   /** The default backend of {@code host}: the host's settings only. */
-  static CompiledRoute compileDefault(String virtualHost, VirtualHost host, RouteOptions options) {
-    return compile(virtualHost, host, host.defaultBackend(), RouteSettings.NONE, "/", options);
+  static CompiledRoute compileDefault(
+      String virtualHost, VirtualHost host, RouteOptions options, RequestPolicies hostPolicies) {
+    return compile(
+        virtualHost, host, host.defaultBackend(), RouteSettings.NONE, "/", options, hostPolicies);
   }
 
   private static CompiledRoute compile(
@@ -51,10 +62,11 @@ public record CompiledRoute(String virtualHost, String backendId, RequestPolicie
       String backendId,
       RouteSettings settings,
       String path,
-      RouteOptions options) {
+      RouteOptions options,
+      RequestPolicies hostPolicies) {
     Hsts hsts = host.hsts();
     if (settings.isNone() && hsts == null) {
-      return compile(virtualHost, backendId);
+      return compile(virtualHost, backendId, hostPolicies);
     }
     List<RequestPolicy> before = new ArrayList<>();
     if (settings.redirectsToHttps()) {
@@ -74,7 +86,10 @@ public record CompiledRoute(String virtualHost, String backendId, RequestPolicie
       after.add(new CookieAffinity(settings.affinity(), path));
     }
     RequestPolicies policies =
-        RequestPolicies.of(before).then(RequestPolicies.EDGE).then(RequestPolicies.of(after));
+        RequestPolicies.of(before)
+            .then(RequestPolicies.EDGE)
+            .then(hostPolicies)
+            .then(RequestPolicies.of(after));
     return new CompiledRoute(virtualHost, backendId, policies);
   }
 }

@@ -3,6 +3,7 @@ package dev.weir.dataplane.routing;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.proxy.policy.RequestPolicies;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,14 +22,16 @@ final class PathMatcher {
     this.prefixes = prefixes;
   }
 
-  /** The first of several rules for one path wins. */
-  static PathMatcher compile(String virtualHost, VirtualHost host, RouteOptions options) {
+  /** The first of several rules for one path wins; every rule runs {@code hostPolicies}. */
+  static PathMatcher compile(
+      String virtualHost, VirtualHost host, RouteOptions options, RequestPolicies hostPolicies) {
     Map<String, CompiledRoute> exact = new HashMap<>();
     Map<String, CompiledRoute> prefixes = new HashMap<>();
     for (Route route : host.routes()) {
       Map<String, CompiledRoute> rules = route.pathType() == PathType.EXACT ? exact : prefixes;
       String key = route.pathType() == PathType.EXACT ? route.path() : prefixKey(route.path());
-      rules.computeIfAbsent(key, k -> CompiledRoute.compile(virtualHost, host, route, options));
+      rules.computeIfAbsent(
+          key, k -> CompiledRoute.compile(virtualHost, host, route, options, hostPolicies));
     }
     return new PathMatcher(Map.copyOf(exact), Map.copyOf(prefixes));
   }

@@ -4,6 +4,8 @@ import dev.weir.contract.host.HostName;
 import dev.weir.contract.host.HostTable;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.proxy.policy.ClientCertificateAuth;
+import dev.weir.dataplane.proxy.policy.RequestPolicies;
 import java.util.List;
 import java.util.function.Function;
 
@@ -31,14 +33,20 @@ public final class RoutingTable<B> {
    * @param source the virtual host compiled, for the next compile to reuse
    */
   private record HostRoutes(
-      String name, PathMatcher paths, CompiledRoute defaultRoute, VirtualHost source) {
+      String name,
+      PathMatcher paths,
+      CompiledRoute defaultRoute,
+      RequestPolicies hostPolicies,
+      VirtualHost source) {
     static HostRoutes compile(String name, VirtualHost vhost, RouteOptions options) {
+      RequestPolicies hostPolicies = ClientCertificateAuth.forHost(vhost);
       return new HostRoutes(
           name,
-          PathMatcher.compile(name, vhost, options),
+          PathMatcher.compile(name, vhost, options, hostPolicies),
           vhost.defaultBackend() == null
               ? null
-              : CompiledRoute.compileDefault(name, vhost, options),
+              : CompiledRoute.compileDefault(name, vhost, options, hostPolicies),
+          hostPolicies,
           vhost);
     }
   }
@@ -60,7 +68,9 @@ public final class RoutingTable<B> {
     this.options = options;
     this.backends = backends;
     this.defaultRoute =
-        defaultBackendId == null ? null : CompiledRoute.compile(null, defaultBackendId);
+        defaultBackendId == null
+            ? null
+            : CompiledRoute.compile(null, defaultBackendId, RequestPolicies.NONE);
     this.defaultBackend = defaultBackendId == null ? null : backends.apply(defaultBackendId);
   }
 
@@ -143,6 +153,14 @@ public final class RoutingTable<B> {
       if (backend != null) {
         return new Match<>(route, backend);
       }
+      if (!routes.hostPolicies().isEmpty() && defaultBackend != null) {
+        // The snapshot's default backend, still behind the host's own policies, as nginx applies
+        // a server's client verification to every request of the server. Rare: a route made
+        // per request.
+        return new Match<>(
+            CompiledRoute.compile(routes.name(), defaultRoute.backendId(), routes.hostPolicies()),
+            defaultBackend);
+      }
     }
     return defaultBackend == null ? null : new Match<>(defaultRoute, defaultBackend);
   }
@@ -150,6 +168,21 @@ public final class RoutingTable<B> {
   /** What its routes were compiled with. */
   public RouteOptions options() {
     return options;
+  }
+
+  /**
+   * The backend TLS connections for {@code serverName} (a ClientHello's SNI) are relayed to
+   * untouched, or null when TLS for that name is terminated: no name, a name no virtual host
+   * claims, or a virtual host without {@code passthroughBackend}. The same host lookup as requests
+   * (exact, then wildcard); {@code *} is never a passthrough host.
+   */
+  public B passthrough(String serverName) {
+    if (serverName == null || serverName.isEmpty()) {
+      return null;
+    }
+    HostRoutes routes = hosts.match(HostName.normalise(serverName));
+    String backendId = routes == null ? null : routes.source().passthroughBackend();
+    return backendId == null ? null : backends.apply(backendId);
   }
 
   /**

@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * store served the default keeps the default. The operator asks for this when a host's Secret is
  * unusable and it has no good copy, typically after its own restart: this process has been serving
  * the good certificate all along and is the only one that still holds it.
+ *
+ * <p>A virtual host with client-certificate authentication (other than {@code off}) gets its
+ * certificate's context wrapped in a {@link ClientCertificateContext}, which asks the client for a
+ * certificate in that host's handshakes only; other hosts on the same port ask for none.
  *
  * <p>The shared context (with the JDK, every context) gets the ticket keys: the snapshot's when it
  * has some, so every replica resumes every other replica's sessions; otherwise keys generated once
@@ -456,7 +461,10 @@ public final class ServerTls implements AutoCloseable {
       if (v.certificate() != null && cc == null) {
         return null; // not a certificate of the last snapshot: let the full compile say so
       }
-      addedHosts.put(v.host(), cc == null ? lastStore.defaultContext() : cc.context);
+      addedHosts.put(
+          v.host(),
+          ClientCertificateContext.forHost(
+              v, cc == null ? lastStore.defaultContext() : cc.context));
       if (v.certificate() != null) {
         idByHost.put(HostName.normalise(v.host()), v.certificate());
       }
@@ -562,7 +570,8 @@ public final class ServerTls implements AutoCloseable {
           v.certificate() != null
               ? byId.get(v.certificate())
               : retainedByHost.get(HostName.normalise(v.host()));
-      builder.virtualHost(v.host(), cc == null ? fallback : cc.context);
+      builder.virtualHost(
+          v.host(), ClientCertificateContext.forHost(v, cc == null ? fallback : cc.context));
     }
     for (Certificate c : snapshot.certificates()) {
       builder.certificateNames(dnsNamesById.get(c.id()), byId.get(c.id()).context);
@@ -602,6 +611,10 @@ public final class ServerTls implements AutoCloseable {
         // ECDHE + AEAD for TLS 1.2 (RFC 7540 9.2.2 compliant); TLS 1.3 suites are all AEAD.
         .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
         .applicationProtocolConfig(ALPN)
+        // Asked for only by the hosts with client-certificate authentication (see
+        // ClientCertificateContext), and never refused here: as nginx, a missing or bad client
+        // certificate is answered in HTTP, by the host's ClientCertificateAuth policy.
+        .trustManager(InsecureTrustManagerFactory.INSTANCE)
         .sessionCacheSize(options.sessionCacheSize())
         .sessionTimeout(options.sessionTimeout().toSeconds());
   }

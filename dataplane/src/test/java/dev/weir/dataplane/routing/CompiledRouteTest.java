@@ -27,9 +27,12 @@ class CompiledRouteTest {
   @Test
   void aRouteAndHostWithoutSettingsShareTheEdgePolicies() {
     VirtualHost host = VirtualHost.builder("a.test").defaultBackend("web").build();
-    CompiledRoute route = CompiledRoute.compile("a.test", host, Route.prefix("/", "web"), OPTIONS);
+    CompiledRoute route =
+        CompiledRoute.compile(
+            "a.test", host, Route.prefix("/", "web"), OPTIONS, RequestPolicies.NONE);
     assertThat(route.policies()).isSameAs(RequestPolicies.EDGE);
-    assertThat(CompiledRoute.compileDefault("a.test", host, OPTIONS).policies())
+    assertThat(
+            CompiledRoute.compileDefault("a.test", host, OPTIONS, RequestPolicies.NONE).policies())
         .isSameAs(RequestPolicies.EDGE);
   }
 
@@ -46,7 +49,11 @@ class CompiledRouteTest {
     VirtualHost host = VirtualHost.builder("a.test").hsts(Hsts.DEFAULT).build();
     List<RequestPolicy> policies =
         CompiledRoute.compile(
-                "a.test", host, new Route(PathType.PREFIX, "/app", "web", settings), OPTIONS)
+                "a.test",
+                host,
+                new Route(PathType.PREFIX, "/app", "web", settings),
+                OPTIONS,
+                RequestPolicies.NONE)
             .policies()
             .asList();
     assertThat(policies)
@@ -65,7 +72,10 @@ class CompiledRouteTest {
   void aHostsHstsAppliesToItsDefaultBackendToo() {
     VirtualHost host =
         VirtualHost.builder("a.test").hsts(Hsts.DEFAULT).defaultBackend("web").build();
-    assertThat(CompiledRoute.compileDefault("a.test", host, OPTIONS).policies().asList())
+    assertThat(
+            CompiledRoute.compileDefault("a.test", host, OPTIONS, RequestPolicies.NONE)
+                .policies()
+                .asList())
         .hasExactlyElementsOfTypes(
             ForwardedHeaders.class, RequestId.class, StrictTransportSecurity.class);
   }

@@ -187,4 +187,32 @@ class RoutingTableTest {
     }
     return Snapshot.builder().version(1).virtualHosts(List.of(hosts)).backends(backends).build();
   }
+
+  static Stream<Arguments> passthroughNames() {
+    return Stream.of(
+        Arguments.of("db.example.com", "db"),
+        Arguments.of("DB.Example.COM.", "db"),
+        Arguments.of("a.tls.example.com", "wild"),
+        Arguments.of("a.b.tls.example.com", null),
+        Arguments.of("tls.example.com", null),
+        // A terminated host, the catch-all, no name: TLS ends at Weir.
+        Arguments.of("web.example.com", null),
+        Arguments.of("unknown.example.com", null),
+        Arguments.of("", null),
+        Arguments.of(null, null));
+  }
+
+  @ParameterizedTest
+  @MethodSource("passthroughNames")
+  void passthroughIsLookedUpBySniNameAsHostsAre(String serverName, String expected) {
+    RoutingTable<String> table =
+        RoutingTable.compile(
+            snapshot(
+                VirtualHost.builder("db.example.com").passthroughBackend("db").build(),
+                VirtualHost.builder("*.tls.example.com").passthroughBackend("wild").build(),
+                VirtualHost.of("web.example.com", List.of(Route.prefix("/", "web"))),
+                VirtualHost.of("*", List.of(Route.prefix("/", "any")))),
+            Function.identity());
+    assertThat(table.passthrough(serverName)).isEqualTo(expected);
+  }
 }

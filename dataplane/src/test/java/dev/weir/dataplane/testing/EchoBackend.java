@@ -29,11 +29,16 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,8 +46,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * A test backend: an HTTP/1.1 server on a loopback address that tells who answered and what it
@@ -108,8 +116,16 @@ public final class EchoBackend implements AutoCloseable {
   private final Channel server;
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger completeRequests = new AtomicInteger();
+  private final List<String> serverNames = new CopyOnWriteArrayList<>();
+  private final List<String> clientSubjects = new CopyOnWriteArrayList<>();
 
   private EchoBackend(String id, String address, int port, Mode mode, Duration delay)
+      throws InterruptedException {
+    this(id, address, port, mode, delay, null);
+  }
+
+  private EchoBackend(
+      String id, String address, int port, Mode mode, Duration delay, SslContext tls)
       throws InterruptedException {
     this.id = id;
     this.mode = mode;
@@ -123,6 +139,11 @@ public final class EchoBackend implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (tls != null) {
+                      ch.pipeline()
+                          .addLast("tls", new SniHandler(name -> serverNameSeen(name, tls)));
+                      ch.pipeline().addLast("tls-peer", new ClientSubjectRecorder());
+                    }
                     ch.pipeline().addLast("codec", new HttpServerCodec());
                     ch.pipeline().addLast("echo", new EchoHandler());
                   }
@@ -144,6 +165,49 @@ public final class EchoBackend implements AutoCloseable {
   public static EchoBackend start(String id, String address, Mode mode, Duration delay)
       throws InterruptedException {
     return new EchoBackend(id, address, 0, mode, delay);
+  }
+
+  /**
+   * A JSON echo backend on 127.0.0.1 behind TLS with {@code server} (a server context: its
+   * certificate, and whether it asks for a client certificate); it records the SNI names and client
+   * certificates it sees.
+   */
+  public static EchoBackend startTls(String id, SslContext server) throws InterruptedException {
+    return new EchoBackend(id, "127.0.0.1", 0, Mode.JSON, Duration.ZERO, server);
+  }
+
+  /** The SNI name of each TLS connection so far, "" for a ClientHello without one. */
+  public List<String> serverNames() {
+    return List.copyOf(serverNames);
+  }
+
+  /** The subject (RFC 2253) of each client certificate presented so far. */
+  public List<String> clientSubjects() {
+    return List.copyOf(clientSubjects);
+  }
+
+  private SslContext serverNameSeen(String name, SslContext tls) {
+    serverNames.add(name == null ? "" : name);
+    return tls;
+  }
+
+  /** Records the client certificate of a finished handshake, if any. */
+  private final class ClientSubjectRecorder extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+        try {
+          SSLSession session = ctx.pipeline().get(SslHandler.class).engine().getSession();
+          clientSubjects.add(
+              ((X509Certificate) session.getPeerCertificates()[0])
+                  .getSubjectX500Principal()
+                  .getName());
+        } catch (SSLPeerUnverifiedException e) {
+          // no client certificate
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
   }
 
   /** A JSON echo backend on a given port, e.g. to restart one where it was. */

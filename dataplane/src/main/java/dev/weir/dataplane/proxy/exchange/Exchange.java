@@ -34,9 +34,12 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,6 +227,16 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   @Override
   public boolean https() {
     return client.listener.https();
+  }
+
+  @Override
+  public SSLSession tlsSession() {
+    Channel connection = client.ctx.channel();
+    if (connection instanceof Http2StreamChannel stream) {
+      connection = stream.parent();
+    }
+    SslHandler tls = connection.pipeline().get(SslHandler.class);
+    return tls == null ? null : tls.engine().getSession();
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
 import dev.weir.dataplane.proxy.upstream.UpstreamListener;
 import dev.weir.dataplane.proxy.upstream.UpstreamPools;
 import dev.weir.dataplane.routing.CompiledBackend;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
 import java.util.HashSet;
@@ -119,7 +120,13 @@ abstract class UpstreamAttempt implements UpstreamListener {
     client
         .listener
         .pools()
-        .acquire(client.eventLoop(), e, timeouts.connectMillis(), fresh)
+        .acquire(
+            client.eventLoop(),
+            e,
+            backend.source(),
+            balanced().headers().get(HttpHeaderNames.HOST),
+            timeouts.connectMillis(),
+            fresh)
         .addListener((Future<UpstreamConnection> f) -> acquired(target, f));
   }
 
@@ -137,8 +144,17 @@ abstract class UpstreamAttempt implements UpstreamListener {
         unavailable(HttpResponseStatus.SERVICE_UNAVAILABLE);
         return;
       }
-      logFailure("connect", e, cause);
       endMeasure();
+      if (cause instanceof UpstreamPools.BackendUnusableException) {
+        // Its settings, not an endpoint, are at fault: no other endpoint would do better.
+        logFailure("backend_unusable", null, cause);
+        unavailable(HttpResponseStatus.BAD_GATEWAY);
+        return;
+      }
+      logFailure(
+          cause instanceof UpstreamPools.TlsHandshakeException ? "tls_handshake" : "connect",
+          e,
+          cause);
       if (mayRetry() && connectAttempts < maxAttempts) {
         connect(false, null);
       } else {

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.proxy.exchange;
 
+import dev.weir.dataplane.proxy.ByteRelay;
 import dev.weir.dataplane.proxy.http.HopByHopHeaders;
 import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
 import dev.weir.dataplane.proxy.upstream.UpstreamPools;

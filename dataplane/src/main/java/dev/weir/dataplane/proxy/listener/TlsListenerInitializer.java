@@ -10,18 +10,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
-import io.netty.handler.ssl.SniHandler;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pipeline of a connection to the HTTPS listener: tracking (with the idle timeout), SNI selection
- * among the certificates of the snapshot current at accept time, then HTTP/2 or HTTP/1.1 as ALPN
+ * Pipeline of a connection to the HTTPS listener: tracking (with the idle timeout), then by the
+ * ClientHello's SNI ({@link SniRouter}) either a byte relay to a passthrough host's backend, or TLS
+ * with the certificate of the snapshot current at accept time and then HTTP/2 or HTTP/1.1 as ALPN
  * decided.
  */
 public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
   private static final Logger log = LoggerFactory.getLogger(TlsListenerInitializer.class);
+  static final String HANDSHAKE = "handshake";
+  static final String ALPN = "alpn";
 
   // A ClientHello with post-quantum key shares is a few KiB; anything near this bound is abuse.
   private static final int MAX_CLIENT_HELLO_BYTES = 32 * 1024;
@@ -48,10 +50,11 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
     long handshakeMillis = Math.min(MAX_HANDSHAKE_TIMEOUT_MILLIS, settings.requestHeaderMillis());
     ch.pipeline().addLast("tracker", connections.tracker(true, idleMillis));
     ch.pipeline()
-        .addLast("sni", new SniHandler(current.sni(), MAX_CLIENT_HELLO_BYTES, handshakeMillis));
-    // SniHandler replaces itself with the SslHandler; the recorder then sits right after it.
-    ch.pipeline().addLast("handshake", new HandshakeRecorder(listener.metrics()));
-    ch.pipeline().addLast("alpn", new ProtocolSelector());
+        .addLast("sni", new SniRouter(current, listener, MAX_CLIENT_HELLO_BYTES, handshakeMillis));
+    // The router replaces itself with the SslHandler; the recorder then sits right after it. For a
+    // passthrough host it removes both of these instead.
+    ch.pipeline().addLast(HANDSHAKE, new HandshakeRecorder(listener.metrics()));
+    ch.pipeline().addLast(ALPN, new ProtocolSelector());
   }
 
   private final class ProtocolSelector extends ApplicationProtocolNegotiationHandler {

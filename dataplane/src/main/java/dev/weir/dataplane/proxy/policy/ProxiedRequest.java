@@ -5,6 +5,7 @@ import dev.weir.dataplane.balance.BackendEndpoints;
 import dev.weir.dataplane.balance.BalancedRequest;
 import dev.weir.dataplane.balance.EndpointSelector;
 import io.netty.handler.codec.http.HttpHeaders;
+import javax.net.ssl.SSLSession;
 
 /**
  * A request as its route's {@link RequestPolicy request policies} see it: routed, validated, its
@@ -15,6 +16,14 @@ public interface ProxiedRequest extends BalancedRequest {
   /** The headers that go upstream, changed in place. */
   @Override
   HttpHeaders headers();
+
+  /**
+   * The TLS session of the client's connection (for HTTP/2, of the connection the stream is on):
+   * its SNI name, its client certificate. Null over plain HTTP.
+   */
+  default SSLSession tlsSession() {
+    return null;
+  }
 
   /** The port of the listener the client connected to. */
   int listenerPort();

@@ -3,10 +3,16 @@ package dev.weir.dataplane.proxy.upstream;
 import io.netty.channel.Channel;
 import java.util.concurrent.ScheduledFuture;
 
-/** A keep-alive HTTP/1.1 connection to one endpoint; used by one exchange at a time. */
+/**
+ * A keep-alive HTTP/1.1 connection (over TLS for a re-encrypting backend) to one endpoint; used by
+ * one exchange at a time.
+ */
 public final class UpstreamConnection {
   public final Channel channel;
   public final EndpointKey endpoint;
+
+  /** The pool it belongs to: its endpoint, or for TLS its endpoint, settings and name. */
+  final Object poolKey;
 
   /** False for a connection opened for the current request, true once it came from the pool. */
   boolean reused;
@@ -24,9 +30,10 @@ public final class UpstreamConnection {
 
   Throwable failure;
 
-  UpstreamConnection(Channel channel, EndpointKey endpoint) {
+  UpstreamConnection(Channel channel, EndpointKey endpoint, Object poolKey) {
     this.channel = channel;
     this.endpoint = endpoint;
+    this.poolKey = poolKey;
   }
 
   /** Whether it came from the pool rather than being opened for the current request. */

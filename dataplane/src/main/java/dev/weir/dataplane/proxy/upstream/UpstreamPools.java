@@ -4,14 +4,18 @@ import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.Settings;
 import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.dataplane.tls.UpstreamTlsContext;
+import dev.weir.dataplane.tls.UpstreamTlsContexts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -19,6 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,8 +47,11 @@ import java.util.function.Supplier;
  * a queue in the proxy would only hide its overload behind growing latency, and a waiter on one
  * event loop could not take a connection freed on another without a thread hop.
  *
- * <p>Every method except {@link #retainEndpointsOf} and {@link #closeAll} runs on the event loop
- * passed.
+ * <p>Connections to a re-encrypting backend are TLS, pooled like plain ones but apart from them: by
+ * endpoint, TLS settings and verified name (see {@link #acquire}).
+ *
+ * <p>Every method except {@link #retainEndpointsOf}, {@link #prepareTls} and {@link #closeAll} runs
+ * on the event loop passed.
  */
 public final class UpstreamPools {
   /** The endpoint already has as many connections as the settings allow. */
@@ -57,16 +65,48 @@ public final class UpstreamPools {
     }
   }
 
+  /**
+   * The backend cannot be connected to at all (its TLS Secret is unavailable, its protocol is not
+   * supported): answered 502 without trying another endpoint.
+   */
+  public static final class BackendUnusableException extends Exception {
+    BackendUnusableException(String problem) {
+      super(problem, null, false, false);
+    }
+  }
+
+  /** The TLS handshake with an endpoint failed: its certificate did not verify, or TLS broke. */
+  public static final class TlsHandshakeException extends Exception {
+    TlsHandshakeException(EndpointKey endpoint, Throwable cause) {
+      super("TLS handshake with " + endpoint + " failed: " + reason(cause), null, false, false);
+    }
+
+    // The verification's own words when there are some, else what TLS said.
+    private static String reason(Throwable cause) {
+      for (Throwable t = cause; t != null; t = t.getCause()) {
+        if (t instanceof CertificateException && t.getMessage() != null) {
+          return t.getMessage();
+        }
+      }
+      return cause.getClass().getSimpleName()
+          + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+  }
+
   /** Pipeline names of an upstream connection's handlers (a WebSocket upgrade replaces both). */
   public static final String HTTP_CODEC = "http-codec";
 
   public static final String UPSTREAM_HANDLER = "upstream";
 
+  private static final String TLS = "tls";
+
   private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
   private final Transport transport;
   private final Supplier<Settings> settings;
-  private final ConcurrentHashMap<EventLoop, Map<EndpointKey, ArrayDeque<UpstreamConnection>>>
+  private final UpstreamTlsContexts tlsContexts = new UpstreamTlsContexts();
+  // Idle connections by pool key: an EndpointKey for plain HTTP, a TlsPoolKey for TLS.
+  private final ConcurrentHashMap<EventLoop, Map<Object, ArrayDeque<UpstreamConnection>>>
       idleByLoop = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<EndpointKey, Integer> openCounts = new ConcurrentHashMap<>();
   private volatile Set<EndpointKey> liveEndpoints = Set.of();
@@ -79,15 +119,38 @@ public final class UpstreamPools {
   }
 
   /**
-   * A connection to {@code endpoint} on {@code loop}: the most recently released idle one unless
-   * {@code fresh}, else a new one.
+   * Builds the TLS contexts of {@code snapshot}'s re-encrypting backends that are new; call before
+   * the snapshot serves requests.
+   */
+  public void prepareTls(Snapshot snapshot) {
+    tlsContexts.prepare(snapshot);
+  }
+
+  /**
+   * A connection to {@code endpoint} of {@code backend} on {@code loop}: the most recently released
+   * idle one unless {@code fresh}, else a new one. For a re-encrypting backend the connection is
+   * TLS, complete only once its handshake (and verification) succeeded, and pooled apart from other
+   * TLS settings and other verified names.
+   *
+   * @param requestHost the request's Host, which upstream TLS may verify and send as SNI
    */
   public Future<UpstreamConnection> acquire(
-      EventLoop loop, Endpoint endpoint, long connectMillis, boolean fresh) {
-    EndpointKey key = EndpointKey.of(endpoint);
+      EventLoop loop,
+      Endpoint endpoint,
+      Backend backend,
+      String requestHost,
+      long connectMillis,
+      boolean fresh) {
     Promise<UpstreamConnection> promise = loop.newPromise();
+    UpstreamTlsContext tls = tlsContexts.forBackend(backend);
+    if (tls != null && tls.problem() != null) {
+      return promise.setFailure(new BackendUnusableException(tls.problem()));
+    }
+    EndpointKey key = EndpointKey.of(endpoint);
+    String tlsName = tls == null ? null : tls.nameFor(requestHost);
+    Object poolKey = tls == null ? key : new TlsPoolKey(key, tls, tlsName);
     if (!fresh) {
-      ArrayDeque<UpstreamConnection> idle = idle(loop).get(key);
+      ArrayDeque<UpstreamConnection> idle = idle(loop).get(poolKey);
       while (idle != null && !idle.isEmpty()) {
         // Most recently used first: the likeliest to be alive, and the rest can idle out.
         UpstreamConnection c = idle.pollLast();
@@ -121,7 +184,12 @@ public final class UpstreamPools {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    UpstreamConnection c = new UpstreamConnection(ch, key);
+                    UpstreamConnection c = new UpstreamConnection(ch, key, poolKey);
+                    if (tls != null) {
+                      ch.pipeline()
+                          .addLast(
+                              TLS, tls.newHandler(ch.alloc(), tlsName, key.port(), connectMillis));
+                    }
                     ch.pipeline()
                         .addLast(
                             HTTP_CODEC,
@@ -137,14 +205,60 @@ public final class UpstreamPools {
     ch.closeFuture().addListener(f -> unreserve(key));
     connect.addListener(
         (ChannelFuture f) -> {
-          if (f.isSuccess()) {
-            promise.setSuccess(
-                ((UpstreamHandler) ch.pipeline().get(UPSTREAM_HANDLER)).connection());
-          } else {
+          if (!f.isSuccess()) {
             promise.setFailure(f.cause());
+            return;
           }
+          UpstreamConnection c =
+              ((UpstreamHandler) ch.pipeline().get(UPSTREAM_HANDLER)).connection();
+          if (tls == null) {
+            promise.setSuccess(c);
+            return;
+          }
+          ((SslHandler) ch.pipeline().get(TLS))
+              .handshakeFuture()
+              .addListener(
+                  h -> {
+                    if (h.isSuccess()) {
+                      promise.setSuccess(c);
+                    } else {
+                      ch.close();
+                      promise.setFailure(new TlsHandshakeException(key, h.cause()));
+                    }
+                  });
         });
     return promise;
+  }
+
+  /**
+   * What a TLS connection is pooled by: its endpoint, its context (TLS settings) and the name it
+   * verified or announced (null when neither).
+   */
+  private record TlsPoolKey(EndpointKey endpoint, UpstreamTlsContext tls, String name) {}
+
+  private static EndpointKey endpointOf(Object poolKey) {
+    return poolKey instanceof TlsPoolKey k ? k.endpoint() : (EndpointKey) poolKey;
+  }
+
+  /**
+   * A TCP connection to {@code endpoint} on {@code loop} that belongs to no pool and is not counted
+   * against the per-endpoint bound: a TLS passthrough connection, relayed as bytes for as long as
+   * its client keeps it. {@code handler} is its whole pipeline.
+   */
+  public ChannelFuture connectUnpooled(
+      EventLoop loop, Endpoint endpoint, long connectMillis, ChannelHandler handler)
+      throws UnknownHostException {
+    SocketAddress address = socketAddress(endpoint);
+    return new Bootstrap()
+        .group(loop)
+        .channel(transport.clientChannel())
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(connectMillis, Integer.MAX_VALUE))
+        .option(ChannelOption.TCP_NODELAY, true)
+        // Reads start once the client side is wired to it.
+        .option(ChannelOption.AUTO_READ, false)
+        .handler(handler)
+        .connect(address);
   }
 
   /** Gives a connection back: kept for reuse when {@code reusable}, else closed. */
@@ -159,7 +273,7 @@ public final class UpstreamPools {
     ch.config().setAutoRead(true);
     EventLoop loop = ch.eventLoop();
     ArrayDeque<UpstreamConnection> idle =
-        idle(loop).computeIfAbsent(c.endpoint, k -> new ArrayDeque<>());
+        idle(loop).computeIfAbsent(c.poolKey, k -> new ArrayDeque<>());
     idle.addLast(c);
     c.pooled = true;
     c.idleSinceNanos = System.nanoTime();
@@ -188,7 +302,7 @@ public final class UpstreamPools {
       scheduleIdleCheck(c, idleMillis - idleFor);
       return;
     }
-    ArrayDeque<UpstreamConnection> idle = idle(c.channel.eventLoop()).get(c.endpoint);
+    ArrayDeque<UpstreamConnection> idle = idle(c.channel.eventLoop()).get(c.poolKey);
     if (idle != null) {
       idle.remove(c);
     }
@@ -231,11 +345,11 @@ public final class UpstreamPools {
         (loop, pools) ->
             loop.execute(
                 () -> {
-                  for (Iterator<Map.Entry<EndpointKey, ArrayDeque<UpstreamConnection>>> it =
+                  for (Iterator<Map.Entry<Object, ArrayDeque<UpstreamConnection>>> it =
                           pools.entrySet().iterator();
                       it.hasNext(); ) {
-                    Map.Entry<EndpointKey, ArrayDeque<UpstreamConnection>> e = it.next();
-                    if (!liveEndpoints.contains(e.getKey())) {
+                    Map.Entry<Object, ArrayDeque<UpstreamConnection>> e = it.next();
+                    if (!liveEndpoints.contains(endpointOf(e.getKey()))) {
                       for (UpstreamConnection c : e.getValue().toArray(new UpstreamConnection[0])) {
                         c.channel.close();
                       }
@@ -255,8 +369,8 @@ public final class UpstreamPools {
     return openCounts.getOrDefault(new EndpointKey(address, port), 0);
   }
 
-  private Map<EndpointKey, ArrayDeque<UpstreamConnection>> idle(EventLoop loop) {
-    Map<EndpointKey, ArrayDeque<UpstreamConnection>> pools = idleByLoop.get(loop);
+  private Map<Object, ArrayDeque<UpstreamConnection>> idle(EventLoop loop) {
+    Map<Object, ArrayDeque<UpstreamConnection>> pools = idleByLoop.get(loop);
     return pools != null ? pools : idleByLoop.computeIfAbsent(loop, l -> new HashMap<>());
   }
 

@@ -1,4 +1,4 @@
-package dev.weir.dataplane.proxy.exchange;
+package dev.weir.dataplane.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -9,16 +9,16 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Copies bytes from its channel to a peer channel after a protocol switch (WebSocket), with
- * backpressure: this side stops reading while the peer cannot take more. When either side closes,
- * the other is closed once what was written to it is flushed.
+ * Copies bytes from its channel to a peer channel after a protocol switch (WebSocket) or for a TLS
+ * passthrough connection, with backpressure: this side stops reading while the peer cannot take
+ * more. When either side closes, the other is closed once what was written to it is flushed.
  */
-final class ByteRelay extends ChannelInboundHandlerAdapter {
+public final class ByteRelay extends ChannelInboundHandlerAdapter {
   private final Channel peer;
   // The peer, while it waits for this channel to become writable again.
   private Channel paused;
 
-  ByteRelay(Channel peer) {
+  public ByteRelay(Channel peer) {
     this.peer = peer;
   }
 
