@@ -81,7 +81,9 @@ public final class IngressTranslator {
               host,
               ruled.getOrDefault(host, List.of()),
               tlsNamed.getOrDefault(host, List.of()),
-              certificates::resolve));
+              certificates::resolve,
+              (namespace, name) -> state.referencedSecret(namespace, name).orElse(null),
+              options.https()));
     }
     ResolvedDefaultBackend defaultBackend = ResolvedDefaultBackend.resolve(defaultClaimants);
 
@@ -105,6 +107,7 @@ public final class IngressTranslator {
     }
     diagnostics.addAll(defaultBackend.diagnostics());
     defaultBackend.uses().forEach(backends::use);
+    used.putAll(backends.clientCertificates());
 
     return new Translation(
         snapshot(
