@@ -94,6 +94,9 @@ public final class IncrementalTranslator {
   private ResolvedDefaultBackend defaultBackend = ResolvedDefaultBackend.NONE;
   private List<Ingress> considered = List.of();
   private Translation last;
+  // After a reset, what the previous translation remembered of its Secrets; empty otherwise.
+  private LastGoodCertificates carriedLastGood = LastGoodCertificates.empty();
+  private CheckedSecrets carriedChecked = CheckedSecrets.empty();
   private boolean secretsChanged = true;
   // What changed since the last result: unchanged lists are handed out again as the same
   // instances, which the publisher's comparison and the data plane's compile skip whole.
@@ -144,6 +147,8 @@ public final class IncrementalTranslator {
       recomputeDefaultBackend(dirtyBackends);
     }
     refreshBackends(state, dirtyBackends, !backendsSame || !secretsSame);
+    carriedLastGood = LastGoodCertificates.empty();
+    carriedChecked = CheckedSecrets.empty();
     return assemble();
   }
 
@@ -154,6 +159,10 @@ public final class IncrementalTranslator {
   }
 
   private void reset() {
+    // The last good certificates outlive new options, as they do in the full translation, which
+    // gets the previous translation's whatever the options.
+    carriedLastGood = last == null ? LastGoodCertificates.empty() : last.lastGoodCertificates();
+    carriedChecked = last == null ? CheckedSecrets.empty() : last.checkedSecrets();
     classes = Set.of();
     versions.clear();
     secretsValidUntil = Instant.MIN;
@@ -348,10 +357,14 @@ public final class IncrementalTranslator {
     SecretMemo m = secrets.get(key);
     if (m == null) {
       // Not used by the previous translation, so it has no last good certificate (as in the full
-      // translation, which keeps them only for the Secrets it used).
+      // translation, which keeps them only for the Secrets it used), unless new options made this
+      // translator start afresh.
       m = new SecretMemo(key, namespace, name);
       Secret secret = state.tlsSecret(namespace, name).orElse(null);
-      m.set(secret, CertificateResolver.resolve(key, secret, null, null, now));
+      m.set(
+          secret,
+          CertificateResolver.resolve(
+              key, secret, carriedLastGood.entry(key), carriedChecked.entry(key), now));
       secrets.put(key, m);
       if (m.validUntil.isBefore(secretsValidUntil)) {
         secretsValidUntil = m.validUntil;
