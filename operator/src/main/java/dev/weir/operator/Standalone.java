@@ -9,6 +9,7 @@ import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.ManifestSource;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.status.DiagnosticLog;
+import dev.weir.operator.translate.HttpsDefaults;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -48,6 +49,7 @@ public final class Standalone implements AutoCloseable {
    * @param demoBackends start a demo server for every loopback endpoint routed to (as found at
    *     start)
    * @param settings the data plane's listener-wide limits and timeouts
+   * @param https the controller's HTTPS redirect and HSTS defaults
    */
   public record Options(
       Path manifests,
@@ -57,12 +59,36 @@ public final class Standalone implements AutoCloseable {
       int adminPort,
       Duration drainTimeout,
       boolean demoBackends,
-      Settings settings) {
+      Settings settings,
+      HttpsDefaults https) {
     public Options {
       Objects.requireNonNull(settings, "settings");
+      Objects.requireNonNull(https, "https");
       Objects.requireNonNull(manifests, "manifests");
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
+    }
+
+    /** Options with ingress-nginx's HTTPS redirect and HSTS defaults. */
+    public Options(
+        Path manifests,
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        int adminPort,
+        Duration drainTimeout,
+        boolean demoBackends,
+        Settings settings) {
+      this(
+          manifests,
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          demoBackends,
+          settings,
+          HttpsDefaults.DEFAULTS);
     }
   }
 
@@ -94,7 +120,10 @@ public final class Standalone implements AutoCloseable {
       loop =
           new TranslationLoop(
               source,
-              state -> translateOptions(state).withSettings(options.settings()),
+              state ->
+                  translateOptions(state)
+                      .withSettings(options.settings())
+                      .withHttps(options.https()),
               List.of(
                   update -> {
                     try {

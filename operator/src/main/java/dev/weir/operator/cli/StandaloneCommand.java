@@ -56,6 +56,8 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @Mixin ListenerSettingsOptions listener = new ListenerSettingsOptions();
 
+  @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
+
   @Option(
       names = "--demo-backends",
       description =
@@ -72,6 +74,7 @@ final class StandaloneCommand implements Callable<Integer> {
     }
     // Usage errors first: a bad option is reported the same with or without the data plane.
     var listenerSettings = listener.settings();
+    var httpsDefaults = https.httpsDefaults();
     try {
       LocalDataplane.factory();
     } catch (IllegalStateException noDataplane) {
@@ -89,7 +92,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 ports.admin,
                 drainTimeout,
                 demoBackends,
-                listenerSettings));
+                listenerSettings,
+                httpsDefaults));
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);
