@@ -4,6 +4,7 @@ import dev.weir.contract.local.LocalDataplane;
 import dev.weir.contract.local.LocalDataplane.DemoPod;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Settings;
+import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.ManifestSource;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,11 +97,17 @@ public final class Standalone implements AutoCloseable {
   private final LocalDataplane dataplane;
   private final TranslationLoop loop;
   private final AutoCloseable demo;
+  private final AtomicReference<Snapshot> served;
 
-  private Standalone(LocalDataplane dataplane, TranslationLoop loop, AutoCloseable demo) {
+  private Standalone(
+      LocalDataplane dataplane,
+      TranslationLoop loop,
+      AutoCloseable demo,
+      AtomicReference<Snapshot> served) {
     this.dataplane = dataplane;
     this.loop = loop;
     this.demo = demo;
+    this.served = served;
   }
 
   /** Binds the listeners, serves the manifests' first snapshot, and follows their changes. */
@@ -114,6 +122,7 @@ public final class Standalone implements AutoCloseable {
                 options.adminPort(),
                 options.drainTimeout()));
     TranslationLoop loop = null;
+    AtomicReference<Snapshot> served = new AtomicReference<>();
     try {
       ManifestSource source = new ManifestSource(options.manifests());
       DiagnosticLog diagnosticLog = new DiagnosticLog();
@@ -128,6 +137,7 @@ public final class Standalone implements AutoCloseable {
                   update -> {
                     try {
                       dataplane.apply(update);
+                      served.set(update.snapshot());
                     } catch (InvalidSnapshotException e) {
                       // Logged and counted by the data plane; a translation should never produce
                       // this.
@@ -142,7 +152,7 @@ public final class Standalone implements AutoCloseable {
       loop.start(Duration.ofSeconds(10));
       AutoCloseable demo =
           options.demoBackends() ? factory.startDemoBackends(demoPods(source.state())) : null;
-      return new Standalone(dataplane, loop, demo);
+      return new Standalone(dataplane, loop, demo, served);
     } catch (Exception e) {
       if (loop != null) {
         loop.close();
@@ -150,6 +160,14 @@ public final class Standalone implements AutoCloseable {
       dataplane.close();
       throw e;
     }
+  }
+
+  /**
+   * The snapshot the data plane last applied (null before the first): what the manifests translate
+   * to, for tests and diagnostics.
+   */
+  public Snapshot servedSnapshot() {
+    return served.get();
   }
 
   public int httpPort() {
