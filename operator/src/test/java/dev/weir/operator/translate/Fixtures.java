@@ -127,14 +127,7 @@ final class Fixtures {
       }
       for (Route r : v.routes()) {
         if (!r.settings().isNone()) {
-          lines.add(
-              v.host()
-                  + " "
-                  + (r.pathType() == PathType.EXACT ? "Exact" : "Prefix")
-                  + " "
-                  + r.path()
-                  + ": "
-                  + routeSettings(r.settings()));
+          lines.add(route(v, r) + ": " + routeSettings(r.settings()));
         }
       }
     }
@@ -164,6 +157,11 @@ final class Fixtures {
       }
     }
     return lines;
+  }
+
+  /** {@code host Type path}. */
+  private static String route(VirtualHost v, Route r) {
+    return v.host() + " " + (r.pathType() == PathType.EXACT ? "Exact" : "Prefix") + " " + r.path();
   }
 
   private static String routeSettings(RouteSettings r) {
@@ -206,14 +204,7 @@ final class Fixtures {
         lines.add(v.host() + " (no routes)");
       }
       for (Route r : v.routes()) {
-        lines.add(
-            v.host()
-                + " "
-                + (r.pathType() == PathType.EXACT ? "Exact" : "Prefix")
-                + " "
-                + r.path()
-                + " -> "
-                + r.backend());
+        lines.add(route(v, r) + " -> " + r.backend());
       }
     }
     if (s.defaultBackend() != null) {
