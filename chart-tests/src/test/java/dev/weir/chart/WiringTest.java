@@ -46,6 +46,24 @@ class WiringTest {
   }
 
   @Test
+  void httpsRedirectAndHstsDefaultsAreGivenToTheOperator() {
+    Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
+    assertThat(arg(defaults, "--ssl-redirect")).isEqualTo("true");
+    assertThat(arg(defaults, "--hsts")).isEqualTo("true");
+    assertThat(arg(defaults, "--hsts-max-age")).isEqualTo("31536000");
+    assertThat(arg(defaults, "--hsts-include-subdomains")).isEqualTo("true");
+    assertThat(arg(defaults, "--hsts-preload")).isEqualTo("false");
+
+    Container set =
+        RenderedChart.render("sslRedirect", "false", "hsts.maxAgeSeconds", "600")
+            .operatorPod()
+            .getContainers()
+            .get(0);
+    assertThat(arg(set, "--ssl-redirect")).isEqualTo("false");
+    assertThat(arg(set, "--hsts-max-age")).isEqualTo("600");
+  }
+
+  @Test
   void listenerSettingsAreGivenToTheOperatorWhichSendsThemToTheDataplanes() {
     Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
     assertThat(arg(defaults, "--client-idle-timeout")).isEqualTo("60s");

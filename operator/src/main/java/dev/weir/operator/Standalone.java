@@ -4,6 +4,7 @@ import dev.weir.contract.local.LocalDataplane;
 import dev.weir.contract.local.LocalDataplane.DemoPod;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Settings;
+import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.ManifestSource;
@@ -11,6 +12,7 @@ import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.status.DiagnosticLog;
 import dev.weir.operator.tickets.InMemoryTicketKeys;
 import dev.weir.operator.tickets.RotationPolicy;
+import dev.weir.operator.translate.HttpsDefaults;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -28,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,7 @@ public final class Standalone implements AutoCloseable {
    *     start)
    * @param settings the data plane's listener-wide limits and timeouts
    * @param ticketKeyRotation how often the session-ticket keys rotate
+   * @param https the controller's HTTPS redirect and HSTS defaults
    */
   public record Options(
       Path manifests,
@@ -62,13 +66,40 @@ public final class Standalone implements AutoCloseable {
       Duration drainTimeout,
       boolean demoBackends,
       Settings settings,
-      RotationPolicy ticketKeyRotation) {
+      RotationPolicy ticketKeyRotation,
+      HttpsDefaults https) {
     public Options {
       Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
       Objects.requireNonNull(settings, "settings");
+      Objects.requireNonNull(https, "https");
       Objects.requireNonNull(manifests, "manifests");
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
+    }
+
+    /**
+     * Options with the default key rotation and ingress-nginx's HTTPS redirect and HSTS defaults.
+     */
+    public Options(
+        Path manifests,
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        int adminPort,
+        Duration drainTimeout,
+        boolean demoBackends,
+        Settings settings) {
+      this(
+          manifests,
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          demoBackends,
+          settings,
+          RotationPolicy.DEFAULT,
+          HttpsDefaults.DEFAULTS);
     }
   }
 
@@ -76,16 +107,19 @@ public final class Standalone implements AutoCloseable {
   private final TranslationLoop loop;
   private final AutoCloseable demo;
   private final InMemoryTicketKeys ticketKeys;
+  private final AtomicReference<Snapshot> served;
 
   private Standalone(
       LocalDataplane dataplane,
       TranslationLoop loop,
       AutoCloseable demo,
-      InMemoryTicketKeys ticketKeys) {
+      InMemoryTicketKeys ticketKeys,
+      AtomicReference<Snapshot> served) {
     this.ticketKeys = ticketKeys;
     this.dataplane = dataplane;
     this.loop = loop;
     this.demo = demo;
+    this.served = served;
   }
 
   /** Binds the listeners, serves the manifests' first snapshot, and follows their changes. */
@@ -107,17 +141,22 @@ public final class Standalone implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     InMemoryTicketKeys ticketKeys =
         new InMemoryTicketKeys(options.ticketKeyRotation(), clock, metrics);
+    AtomicReference<Snapshot> served = new AtomicReference<>();
     try {
       ManifestSource source = new ManifestSource(options.manifests());
       DiagnosticLog diagnosticLog = new DiagnosticLog();
       loop =
           new TranslationLoop(
               source,
-              state -> translateOptions(state).withSettings(options.settings()),
+              state ->
+                  translateOptions(state)
+                      .withSettings(options.settings())
+                      .withHttps(options.https()),
               List.of(
                   update -> {
                     try {
                       dataplane.apply(update);
+                      served.set(update.snapshot());
                     } catch (InvalidSnapshotException e) {
                       // Logged and counted by the data plane; a translation should never produce
                       // this.
@@ -134,7 +173,7 @@ public final class Standalone implements AutoCloseable {
       loop.start(Duration.ofSeconds(10));
       AutoCloseable demo =
           options.demoBackends() ? factory.startDemoBackends(demoPods(source.state())) : null;
-      return new Standalone(dataplane, loop, demo, ticketKeys);
+      return new Standalone(dataplane, loop, demo, ticketKeys, served);
     } catch (Exception e) {
       ticketKeys.close();
       if (loop != null) {
@@ -143,6 +182,14 @@ public final class Standalone implements AutoCloseable {
       dataplane.close();
       throw e;
     }
+  }
+
+  /**
+   * The snapshot the data plane last applied (null before the first): what the manifests translate
+   * to, for tests and diagnostics.
+   */
+  public Snapshot servedSnapshot() {
+    return served.get();
   }
 
   public int httpPort() {

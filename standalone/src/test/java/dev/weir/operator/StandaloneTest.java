@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.contract.snapshot.Settings;
 import dev.weir.dataplane.testing.RawHttp;
-import dev.weir.operator.tickets.RotationPolicy;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,15 +65,7 @@ class StandaloneTest {
     standalone =
         Standalone.start(
             new Standalone.Options(
-                manifests,
-                "127.0.0.1",
-                0,
-                0,
-                0,
-                Duration.ofSeconds(1),
-                true,
-                Settings.DEFAULTS,
-                RotationPolicy.DEFAULT));
+                manifests, "127.0.0.1", 0, 0, 0, Duration.ofSeconds(1), true, Settings.DEFAULTS));
   }
 
   @AfterEach
@@ -131,8 +122,7 @@ class StandaloneTest {
                 0,
                 Duration.ofSeconds(1),
                 false,
-                Settings.builder().maxHeaderBytes(1024).build(),
-                RotationPolicy.DEFAULT));
+                Settings.builder().maxHeaderBytes(1024).build()));
     String head = "GET / HTTP/1.1\r\nHost: nothing.example\r\nConnection: close\r\n";
     assertThat(RawHttp.exchange(standalone.httpPort(), head + "\r\n").status()).isEqualTo(404);
     assertThat(

@@ -153,6 +153,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin TicketKeyOptions ticketKeys = new TicketKeyOptions();
 
+  @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
+
   @Override
   public Integer call() throws Exception {
     Settings settings = listener.settings();
@@ -170,7 +172,12 @@ final class RunCommand implements Callable<Integer> {
         firstNonBlank(electionNamespace, System.getenv("POD_NAMESPACE"), "default");
     TranslateOptions translate =
         new TranslateOptions(
-            controllerName, ingressClass, watchIngressWithoutClass, allowLocalEndpoints, settings);
+            controllerName,
+            ingressClass,
+            watchIngressWithoutClass,
+            allowLocalEndpoints,
+            settings,
+            https.httpsDefaults());
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Operator operator =
         Operator.start(

@@ -57,6 +57,7 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin ListenerSettingsOptions listener = new ListenerSettingsOptions();
 
   @Mixin TicketKeyOptions ticketKeys = new TicketKeyOptions();
+  @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
 
   @Option(
       names = "--demo-backends",
@@ -75,6 +76,7 @@ final class StandaloneCommand implements Callable<Integer> {
     // Usage errors first: a bad option is reported the same with or without the data plane.
     var listenerSettings = listener.settings();
     var ticketKeyRotation = ticketKeys.policy();
+    var httpsDefaults = https.httpsDefaults();
     try {
       LocalDataplane.factory();
     } catch (IllegalStateException noDataplane) {
@@ -93,7 +95,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 drainTimeout,
                 demoBackends,
                 listenerSettings,
-                ticketKeyRotation));
+                ticketKeyRotation,
+                httpsDefaults));
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);

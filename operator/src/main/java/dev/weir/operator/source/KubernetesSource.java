@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * Cluster state from the API server through fabric8 SharedInformers: Ingresses, IngressClasses,
  * Services, EndpointSlices and Secrets of type {@code kubernetes.io/tls} (selected by the API
  * server, so other Secrets never reach this process), either cluster-wide or for a list of
- * namespaces (one informer per namespace and kind; IngressClasses are cluster-scoped). Lookups go
- * through informer indexers: EndpointSlices by {@code kubernetes.io/service-name}, Ingresses by
- * referenced Secret.
+ * namespaces (one informer per namespace and kind; IngressClasses are cluster-scoped). Secrets of
+ * other types are watched one by one while an Ingress annotation names them ({@link
+ * ReferencedSecretWatches}). Lookups go through informer indexers: EndpointSlices by {@code
+ * kubernetes.io/service-name}, Ingresses by referenced Secret.
  *
  * <p>Every informer event of a kind gives that kind a new {@link ClusterState#version}, before
  * listeners hear of it, so a translator rescans only the kinds that changed.
@@ -60,6 +61,7 @@ public final class KubernetesSource implements ClusterSource {
   private volatile Informers<Service> services;
   private volatile Informers<EndpointSlice> endpointSlices;
   private volatile Informers<Secret> secrets;
+  private final ReferencedSecretWatches referencedSecrets;
 
   /**
    * @param namespaces the namespaces to watch; empty for every namespace
@@ -67,6 +69,7 @@ public final class KubernetesSource implements ClusterSource {
   public KubernetesSource(KubernetesClient client, Set<String> namespaces) {
     this.client = Objects.requireNonNull(client, "client");
     this.namespaces = Set.copyOf(new TreeSet<>(namespaces));
+    this.referencedSecrets = new ReferencedSecretWatches(client, this::referencedSecretChanged);
   }
 
   @Override
@@ -119,6 +122,23 @@ public final class KubernetesSource implements ClusterSource {
             Map.of());
 
     ingresses.addHandler(new Changes<>(ingresses, o -> true));
+    ingresses.addHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Ingress ingress) {
+            referencedSecrets.ingressChanged(ReferencedSecretWatches.key(ingress), ingress);
+          }
+
+          @Override
+          public void onUpdate(Ingress before, Ingress after) {
+            referencedSecrets.ingressChanged(ReferencedSecretWatches.key(after), after);
+          }
+
+          @Override
+          public void onDelete(Ingress ingress, boolean finalStateUnknown) {
+            referencedSecrets.ingressChanged(ReferencedSecretWatches.key(ingress), null);
+          }
+        });
     ingressClasses.addHandler(new Changes<>(ingressClasses, o -> true));
     services.addHandler(new Changes<>(services, o -> true));
     endpointSlices.addHandler(new Changes<>(endpointSlices, o -> true));
@@ -138,7 +158,11 @@ public final class KubernetesSource implements ClusterSource {
       informers.start(
           () -> {
             if (unsynced.decrementAndGet() == 0) {
-              synced.complete(null);
+              // The Secrets the listed Ingresses name, listed too: a first snapshot without them
+              // would fail their hosts closed for a moment.
+              referencedSecrets
+                  .listedFor(ingresses.list())
+                  .whenComplete((ok, error) -> synced.complete(null));
             }
           });
     }
@@ -152,7 +176,8 @@ public final class KubernetesSource implements ClusterSource {
     if (!started.get() || closed.get()) {
       return false;
     }
-    return ingresses.hasSynced()
+    return synced.isDone()
+        && ingresses.hasSynced()
         && ingressClasses.hasSynced()
         && services.hasSynced()
         && endpointSlices.hasSynced()
@@ -184,6 +209,7 @@ public final class KubernetesSource implements ClusterSource {
         List.of(ingresses, ingressClasses, services, endpointSlices, secrets)) {
       informers.stop();
     }
+    referencedSecrets.close();
     LOG.info("event=source_stopped source=kubernetes");
   }
 
@@ -210,6 +236,21 @@ public final class KubernetesSource implements ClusterSource {
           kind,
           object.getMetadata().getNamespace(),
           object.getMetadata().getName());
+    }
+    for (ClusterChangeListener listener : listeners) {
+      try {
+        listener.clusterChanged();
+      } catch (RuntimeException e) {
+        LOG.warn("event=listener_failed source=kubernetes error={}", e.toString());
+      }
+    }
+  }
+
+  /** A Secret an annotation names changed: Secrets get a new version, and listeners hear of it. */
+  private void referencedSecretChanged() {
+    Informers<Secret> tls = secrets;
+    if (tls != null) {
+      tls.changed();
     }
     for (ClusterChangeListener listener : listeners) {
       try {
@@ -419,6 +460,12 @@ public final class KubernetesSource implements ClusterSource {
     }
 
     @Override
+    public Optional<Secret> referencedSecret(String namespace, String name) {
+      Optional<Secret> tls = tlsSecret(namespace, name);
+      return tls.isPresent() ? tls : referencedSecrets.get(namespace, name);
+    }
+
+    @Override
     public List<Ingress> ingressesReferencingSecret(String namespace, String name) {
       return ingresses == null
           ? List.of()
@@ -434,7 +481,9 @@ public final class KubernetesSource implements ClusterSource {
       counts.put(ResourceKind.SERVICE, services == null ? 0 : services.list().size());
       counts.put(
           ResourceKind.ENDPOINT_SLICE, endpointSlices == null ? 0 : endpointSlices.list().size());
-      counts.put(ResourceKind.SECRET, secrets == null ? 0 : secrets.list().size());
+      counts.put(
+          ResourceKind.SECRET,
+          (secrets == null ? 0 : secrets.list().size()) + referencedSecrets.size());
       return Collections.unmodifiableMap(counts);
     }
   }

@@ -1,13 +1,11 @@
 package dev.weir.operator.source;
 
 import dev.weir.operator.state.ClusterChangeListener;
-import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.InMemoryClusterState;
 import dev.weir.operator.state.ObjectRef;
 import dev.weir.operator.state.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
@@ -50,8 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that cannot be parsed is reported once per content (one log line naming the file and
  * the reason) and its objects from its last good version are kept. Kinds other than the five Weir
- * reads are ignored, and so are Secrets not of type {@code kubernetes.io/tls}, as the API server
- * source would never see them either.
+ * reads are ignored. Secrets of every type are kept (a directory holds few): only {@code
+ * kubernetes.io/tls} ones serve TLS entries, and others are read only when an annotation names them
+ * (the CA bundles of {@code auth-tls-secret} and {@code proxy-ssl-secret}), as with the API server.
  */
 public final class ManifestSource implements ClusterSource {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestSource.class);
@@ -409,11 +408,6 @@ public final class ManifestSource implements ClusterSource {
             "event=manifest_object_ignored file={} kind={} name={} reason=unknown_kind",
             path,
             object.getKind(),
-            object.getMetadata().getName());
-      } else if (object instanceof Secret s && !ClusterIndexes.isTlsSecret(s)) {
-        LOG.debug(
-            "event=manifest_object_ignored file={} kind=Secret name={} reason=not_tls",
-            path,
             object.getMetadata().getName());
       } else {
         kept.add(object);

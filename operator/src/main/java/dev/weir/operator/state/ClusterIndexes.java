@@ -1,5 +1,7 @@
 package dev.weir.operator.state;
 
+import dev.weir.operator.annotations.IngressAnnotations;
+import dev.weir.operator.annotations.SecretRef;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -56,6 +58,28 @@ public final class ClusterIndexes {
       }
     }
     return keys;
+  }
+
+  /**
+   * {@code namespace/name} of each Secret the Ingress's annotations name and Weir reads ({@code
+   * auth-tls-secret}, {@code proxy-ssl-secret}), read exactly as the translator reads them: a
+   * reference it refuses (another namespace, a malformed one) or one without effect is not listed.
+   */
+  public static List<String> annotationSecrets(Ingress ingress) {
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+    if (annotations == null || annotations.isEmpty()) {
+      return List.of();
+    }
+    IngressAnnotations read =
+        IngressAnnotations.read(annotations, ingress.getMetadata().getNamespace());
+    List<String> keys = new ArrayList<>(2);
+    read.host().clientAuth().flatMap(c -> c.caSecret()).ifPresent(r -> keys.add(key(r)));
+    read.backend().tls().flatMap(t -> t.secret()).ifPresent(r -> keys.add(key(r)));
+    return keys.size() == 2 && keys.get(0).equals(keys.get(1)) ? List.of(keys.get(0)) : keys;
+  }
+
+  private static String key(SecretRef ref) {
+    return key(ref.namespace(), ref.name());
   }
 
   public static boolean isTlsSecret(Secret secret) {

@@ -14,8 +14,10 @@ import java.util.Optional;
  * objects are fabric8 model instances shared with the source's cache: callers must never modify
  * them.
  *
- * <p>Secrets are only ever of type {@code kubernetes.io/tls}; other Secrets are invisible here, so
- * the translator cannot be made to read an arbitrary Secret.
+ * <p>Secrets are of type {@code kubernetes.io/tls} ({@link #tlsSecret}), and of any type only when
+ * an Ingress annotation names them ({@link #referencedSecret}): the CA bundles of {@code
+ * auth-tls-secret} and {@code proxy-ssl-secret} are often {@code Opaque}. The API-server source
+ * watches exactly those, one Secret each, so the operator never caches every Secret of a cluster.
  */
 public interface ClusterState {
 
@@ -34,6 +36,14 @@ public interface ClusterState {
 
   /** A Secret of type {@code kubernetes.io/tls}, or empty. */
   Optional<Secret> tlsSecret(String namespace, String name);
+
+  /**
+   * A Secret of any type that an Ingress annotation names ({@link
+   * ClusterIndexes#annotationSecrets}), or empty. A source may also answer for Secrets no
+   * annotation names (the manifest source holds every Secret of its directory); readers ask only
+   * for the ones annotations name. Changes count as {@link ResourceKind#SECRET} changes.
+   */
+  Optional<Secret> referencedSecret(String namespace, String name);
 
   /** The Ingresses whose {@code spec.tls} names the Secret {@code namespace/name}. */
   List<Ingress> ingressesReferencingSecret(String namespace, String name);

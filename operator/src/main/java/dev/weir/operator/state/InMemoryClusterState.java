@@ -23,8 +23,9 @@ import java.util.function.Function;
  * source builds one per change and swaps it in whole, so a translation never sees half a reload;
  * tests build one from the objects of a case.
  *
- * <p>Objects of other kinds, and Secrets not of type {@code kubernetes.io/tls}, are left out. When
- * two objects have the same kind, namespace and name, the later one wins.
+ * <p>Objects of other kinds are left out. Secrets of every type are kept: {@link #tlsSecret}
+ * answers only {@code kubernetes.io/tls} ones, {@link #referencedSecret} any (a directory or a test
+ * holds few). When two objects have the same kind, namespace and name, the later one wins.
  *
  * <p>{@link #with} makes the next state from this one and the objects that changed, sharing the
  * maps of every kind that did not change; {@link #version} exposes them, so a reader can tell in
@@ -56,7 +57,7 @@ public final class InMemoryClusterState implements ClusterState {
         services.put(key, s);
       } else if (object instanceof EndpointSlice e) {
         slices.put(key, e);
-      } else if (object instanceof Secret s && ClusterIndexes.isTlsSecret(s)) {
+      } else if (object instanceof Secret s) {
         secrets.put(key, s);
       }
     }
@@ -145,10 +146,8 @@ public final class InMemoryClusterState implements ClusterState {
       } else if (object instanceof EndpointSlice e) {
         sliceChanges.put(key, e, sliceIndex::remove);
         sliceIndex.add(e);
-      } else if (object instanceof Secret x && ClusterIndexes.isTlsSecret(x)) {
+      } else if (object instanceof Secret x) {
         secretChanges.put(key, x, old -> {});
-      } else if (object instanceof Secret) {
-        secretChanges.remove(key, old -> {}); // no longer of type kubernetes.io/tls
       }
     }
     return new InMemoryClusterState(
@@ -308,6 +307,11 @@ public final class InMemoryClusterState implements ClusterState {
 
   @Override
   public Optional<Secret> tlsSecret(String namespace, String name) {
+    return referencedSecret(namespace, name).filter(ClusterIndexes::isTlsSecret);
+  }
+
+  @Override
+  public Optional<Secret> referencedSecret(String namespace, String name) {
     return Optional.ofNullable(secrets.get(ClusterIndexes.key(namespace, name)));
   }
 

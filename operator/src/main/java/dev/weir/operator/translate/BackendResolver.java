@@ -1,11 +1,14 @@
 package dev.weir.operator.translate;
 
 import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Certificate;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.EndpointState;
 import dev.weir.contract.snapshot.SnapshotValidator;
+import dev.weir.operator.annotations.SecretRef;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.ObjectRef;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.TypedLocalObjectReference;
@@ -44,6 +47,7 @@ final class BackendResolver {
   private final Consumer<Diagnostic> diagnostics;
   private final Map<String, Backend> backends = new TreeMap<>();
   private final Map<String, List<Problem>> problems = new HashMap<>();
+  private final Map<String, Certificate> clientCertificates = new TreeMap<>();
 
   BackendResolver(ClusterState state, TranslateOptions options, Consumer<Diagnostic> diagnostics) {
     this.state = state;
@@ -86,9 +90,13 @@ final class BackendResolver {
   /** Resolves the backend of {@code use} (once per id) and reports its problems to its user. */
   void use(BackendUse use) {
     if (!backends.containsKey(use.id())) {
-      List<Problem> found = new ArrayList<>();
-      backends.put(use.id(), Backend.of(use.id(), resolve(use.namespace(), use.backend(), found)));
-      problems.put(use.id(), found);
+      Resolution r = resolveOne(state, options, use);
+      r.sliceDiagnostics().forEach(diagnostics);
+      backends.put(use.id(), r.backend());
+      problems.put(use.id(), r.problems());
+      if (r.clientCertificate() != null) {
+        clientCertificates.put(r.clientCertificate().id(), r.clientCertificate());
+      }
     }
     for (Problem p : problems.get(use.id())) {
       diagnostics.accept(new Diagnostic(use.user(), p.reason(), p.message()));
@@ -97,29 +105,49 @@ final class BackendResolver {
 
   /**
    * One backend resolved on its own, for the incremental translator's cache: the backend, the
-   * problems to report against each of its users, and the diagnostics of its EndpointSlices.
+   * problems to report against each of its users, the diagnostics of its EndpointSlices, the client
+   * certificate it presents to its pods (null: none) and the Secret its settings name as it was
+   * read (null: none, or missing).
    */
-  record Resolution(Backend backend, List<Problem> problems, List<Diagnostic> sliceDiagnostics) {}
+  record Resolution(
+      Backend backend,
+      List<Problem> problems,
+      List<Diagnostic> sliceDiagnostics,
+      Certificate clientCertificate,
+      Secret secret) {}
 
-  static Resolution resolveOne(
-      ClusterState state,
-      TranslateOptions options,
-      String namespace,
-      IngressBackend backend,
-      String id) {
+  /** The backend {@code use} names, with its settings. */
+  static Resolution resolveOne(ClusterState state, TranslateOptions options, BackendUse use) {
     List<Diagnostic> sliceDiagnostics = new ArrayList<>();
     List<Problem> found = new ArrayList<>();
-    Backend resolved =
+    Backend plain =
         Backend.of(
-            id,
+            use.id(),
             new BackendResolver(state, options, sliceDiagnostics::add)
-                .resolve(namespace, backend, found));
-    return new Resolution(resolved, List.copyOf(found), List.copyOf(sliceDiagnostics));
+                .resolve(use.namespace(), use.backend(), found));
+    SecretRef ref = BackendSettings.secret(use.settings());
+    Secret secret =
+        ref == null ? null : state.referencedSecret(ref.namespace(), ref.name()).orElse(null);
+    BackendSettings.Applied applied = BackendSettings.apply(plain, use.settings(), secret);
+    if (applied.problem() != null) {
+      found.add(applied.problem());
+    }
+    return new Resolution(
+        applied.backend(),
+        List.copyOf(found),
+        List.copyOf(sliceDiagnostics),
+        applied.clientCertificate(),
+        secret);
   }
 
   /** Every backend used, by id. */
   List<Backend> backends() {
     return List.copyOf(backends.values());
+  }
+
+  /** The client certificates the backends used present to their pods, by id. */
+  Map<String, Certificate> clientCertificates() {
+    return clientCertificates;
   }
 
   private List<Endpoint> resolve(String namespace, IngressBackend backend, List<Problem> found) {

@@ -1,6 +1,7 @@
 package dev.weir.operator.translate;
 
 import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.UpstreamProtocol;
 import dev.weir.operator.state.ObjectRef;
 import java.util.Comparator;
 import java.util.Objects;
@@ -127,6 +128,53 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         ingress,
         Reason.CONFLICTING_DEFAULT_BACKEND,
         "spec.defaultBackend is ignored: " + owner + " sets the default backend and is older");
+  }
+
+  /** {@code backend-protocol} re-encrypts without {@code proxy-ssl-verify: on}. */
+  static Diagnostic unverifiedUpstream(ObjectRef ingress, UpstreamProtocol protocol) {
+    return format(
+        ingress,
+        Reason.UNVERIFIED_UPSTREAM,
+        "backend-protocol %s: the upstream certificate is not verified (set proxy-ssl-secret and"
+            + " proxy-ssl-verify: \"on\" to verify it)",
+        protocol);
+  }
+
+  /**
+   * {@code ingress} sets host-level {@code what} for {@code host}, which the older {@code owner}
+   * sets first (ingress-nginx's rule: the first Ingress of a host that sets it).
+   */
+  static Diagnostic hostSettingTaken(ObjectRef ingress, String host, String what, ObjectRef owner) {
+    return format(
+        ingress,
+        Reason.IGNORED_ANNOTATION,
+        "%s is not used for host %s: %s sets it and is older",
+        what,
+        host,
+        owner);
+  }
+
+  /** {@code ssl-passthrough} on a host that cannot be relayed. */
+  static Diagnostic passthroughIgnored(ObjectRef ingress, String host, String why) {
+    return format(
+        ingress,
+        Reason.IGNORED_ANNOTATION,
+        "ssl-passthrough has no effect on host %s: %s",
+        host,
+        why);
+  }
+
+  /** A path of {@code ingress} on a host that {@code owner} makes a passthrough host. */
+  static Diagnostic pathOnPassthroughHost(
+      ObjectRef ingress, String host, String path, ObjectRef owner) {
+    return format(
+        ingress,
+        Reason.PASSTHROUGH_HOST,
+        "host %s path %s is not routed: %s sets ssl-passthrough for the host, whose TLS is relayed"
+            + " untouched to the backend of its path /",
+        host,
+        path,
+        owner);
   }
 
   private static Diagnostic format(

@@ -6,6 +6,7 @@ import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Certificate;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.operator.annotations.SecretRef;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.ObjectRef;
@@ -79,6 +80,8 @@ public final class IncrementalTranslator {
   private final Map<String, TreeSet<ParsedIngress>> tlsClaimants = new HashMap<>();
   private final TreeSet<ParsedIngress> defaultClaimants = new TreeSet<>(ParsedIngress.AGE);
   private final Map<String, ResolvedHost> hosts = new HashMap<>();
+  // Hosts whose client authentication reads a Secret an annotation names, with the instance read.
+  private final Map<String, ResolvedHost.ClientAuthSecret> clientAuthHosts = new HashMap<>();
   private final TreeMap<String, VirtualHost> virtualHosts = new TreeMap<>();
   private final Map<String, SecretMemo> secrets = new HashMap<>();
   // Memos that lost a host during this call: forgotten at its end if no host took them up.
@@ -91,6 +94,9 @@ public final class IncrementalTranslator {
   private ResolvedDefaultBackend defaultBackend = ResolvedDefaultBackend.NONE;
   private List<Ingress> considered = List.of();
   private Translation last;
+  // After a reset, what the previous translation remembered of its Secrets; empty otherwise.
+  private LastGoodCertificates carriedLastGood = LastGoodCertificates.empty();
+  private CheckedSecrets carriedChecked = CheckedSecrets.empty();
   private boolean secretsChanged = true;
   // What changed since the last result: unchanged lists are handed out again as the same
   // instances, which the publisher's comparison and the data plane's compile skip whole.
@@ -118,6 +124,14 @@ public final class IncrementalTranslator {
     if (!secretsSame || now.isAfter(secretsValidUntil)) {
       refreshSecrets(state, now, dirtyHosts);
     }
+    if (!secretsSame) {
+      clientAuthHosts.forEach(
+          (host, secret) -> {
+            if (referenced(state, secret.ref()) != secret.seen()) {
+              dirtyHosts.add(host);
+            }
+          });
+    }
     for (String host : dirtyHosts) {
       recomputeHost(host, state, now, dirtyBackends);
     }
@@ -132,7 +146,9 @@ public final class IncrementalTranslator {
     if (defaultDirty) {
       recomputeDefaultBackend(dirtyBackends);
     }
-    refreshBackends(state, dirtyBackends, !backendsSame);
+    refreshBackends(state, dirtyBackends, !backendsSame || !secretsSame);
+    carriedLastGood = LastGoodCertificates.empty();
+    carriedChecked = CheckedSecrets.empty();
     return assemble();
   }
 
@@ -143,6 +159,10 @@ public final class IncrementalTranslator {
   }
 
   private void reset() {
+    // The last good certificates outlive new options, as they do in the full translation, which
+    // gets the previous translation's whatever the options.
+    carriedLastGood = last == null ? LastGoodCertificates.empty() : last.lastGoodCertificates();
+    carriedChecked = last == null ? CheckedSecrets.empty() : last.checkedSecrets();
     classes = Set.of();
     versions.clear();
     secretsValidUntil = Instant.MIN;
@@ -152,6 +172,7 @@ public final class IncrementalTranslator {
     tlsClaimants.clear();
     defaultClaimants.clear();
     hosts.clear();
+    clientAuthHosts.clear();
     virtualHosts.clear();
     secrets.clear();
     released.clear();
@@ -336,10 +357,14 @@ public final class IncrementalTranslator {
     SecretMemo m = secrets.get(key);
     if (m == null) {
       // Not used by the previous translation, so it has no last good certificate (as in the full
-      // translation, which keeps them only for the Secrets it used).
+      // translation, which keeps them only for the Secrets it used), unless new options made this
+      // translator start afresh.
       m = new SecretMemo(key, namespace, name);
       Secret secret = state.tlsSecret(namespace, name).orElse(null);
-      m.set(secret, CertificateResolver.resolve(key, secret, null, null, now));
+      m.set(
+          secret,
+          CertificateResolver.resolve(
+              key, secret, carriedLastGood.entry(key), carriedChecked.entry(key), now));
       secrets.put(key, m);
       if (m.validUntil.isBefore(secretsValidUntil)) {
         secretsValidUntil = m.validUntil;
@@ -363,7 +388,9 @@ public final class IncrementalTranslator {
                   host,
                   ruled == null ? List.of() : ruled,
                   tlsNamed == null ? List.of() : tlsNamed,
-                  (namespace, name) -> secret(namespace, name, state, now).resolved.outcome())
+                  (namespace, name) -> secret(namespace, name, state, now).resolved.outcome(),
+                  (namespace, name) -> state.referencedSecret(namespace, name).orElse(null),
+                  options.https())
               .sharingVirtualHostOf(old);
     }
 
@@ -390,20 +417,31 @@ public final class IncrementalTranslator {
         secrets.get(next.secretKey()).hosts.add(host);
       }
       Certificate nextCertificate = next.usedCertificate();
-      if (nextCertificate != null
-          && certificateUses.merge(nextCertificate.id(), 1, Integer::sum) == 1) {
-        certificates.put(nextCertificate.id(), nextCertificate);
-        certificatesChanged = true;
+      if (nextCertificate != null) {
+        useCertificate(nextCertificate);
       }
       hosts.put(host, next);
     } else {
       hosts.remove(host);
+    }
+    if (next != null && next.clientAuthSecret() != null) {
+      clientAuthHosts.put(host, next.clientAuthSecret());
+    } else {
+      clientAuthHosts.remove(host);
     }
     VirtualHost before =
         next != null && next.virtualHost() != null
             ? virtualHosts.put(host, next.virtualHost())
             : virtualHosts.remove(host);
     hostsChanged |= before != (next == null ? null : next.virtualHost());
+  }
+
+  /** Counts one more use of {@code certificate} (by a host, or by a backend as its client's). */
+  private void useCertificate(Certificate certificate) {
+    if (certificateUses.merge(certificate.id(), 1, Integer::sum) == 1) {
+      certificates.put(certificate.id(), certificate);
+      certificatesChanged = true;
+    }
   }
 
   private void releaseCertificate(String id) {
@@ -431,13 +469,15 @@ public final class IncrementalTranslator {
 
   /** Who uses a backend id (counted per use), and one way to resolve it (the id decides it). */
   private static final class BackendUsers {
+    final BackendUse use;
     final String namespace;
     final IngressBackend backend;
     final Map<ObjectRef, Integer> users = new HashMap<>();
 
-    BackendUsers(String namespace, IngressBackend backend) {
-      this.namespace = namespace;
-      this.backend = backend;
+    BackendUsers(BackendUse use) {
+      this.use = use;
+      this.namespace = use.namespace();
+      this.backend = use.backend();
     }
   }
 
@@ -450,7 +490,7 @@ public final class IncrementalTranslator {
 
   private void use(BackendUse u) {
     backendUsers
-        .computeIfAbsent(u.id(), id -> new BackendUsers(u.namespace(), u.backend()))
+        .computeIfAbsent(u.id(), id -> new BackendUsers(u))
         .users
         .merge(u.user(), 1, Integer::sum);
   }
@@ -485,6 +525,7 @@ public final class IncrementalTranslator {
       if (b == null) {
         if (old != null) {
           count(old.diagnostics(), -1);
+          releaseClientCertificate(old);
           backends.remove(id);
           backendsChanged = true;
         }
@@ -503,11 +544,15 @@ public final class IncrementalTranslator {
           service = state.service(b.namespace, name).orElse(null);
           slices = List.copyOf(state.endpointSlices(b.namespace, name));
         }
-        resolution = BackendResolver.resolveOne(state, options, b.namespace, b.backend, id);
+        resolution = BackendResolver.resolveOne(state, options, b.use);
         if (old != null && resolution.backend().equals(old.resolution().backend())) {
           resolution =
               new BackendResolver.Resolution(
-                  old.resolution().backend(), resolution.problems(), resolution.sliceDiagnostics());
+                  old.resolution().backend(),
+                  resolution.problems(),
+                  resolution.sliceDiagnostics(),
+                  resolution.clientCertificate(),
+                  resolution.secret());
         }
       }
       List<Diagnostic> found = new ArrayList<>(resolution.sliceDiagnostics());
@@ -521,11 +566,32 @@ public final class IncrementalTranslator {
       }
       count(found, 1);
       backendsChanged |= old == null || old.resolution().backend() != resolution.backend();
-      backends.put(id, new BackendMemo(service, slices, resolution, List.copyOf(found)));
+      BackendMemo next = new BackendMemo(service, slices, resolution, List.copyOf(found));
+      if (next.resolution().clientCertificate() != null) {
+        useCertificate(next.resolution().clientCertificate());
+      }
+      if (old != null) {
+        releaseClientCertificate(old);
+      }
+      backends.put(id, next);
     }
   }
 
+  private void releaseClientCertificate(BackendMemo memo) {
+    if (memo.resolution().clientCertificate() != null) {
+      releaseCertificate(memo.resolution().clientCertificate().id());
+    }
+  }
+
+  private static Secret referenced(ClusterState state, SecretRef ref) {
+    return state.referencedSecret(ref.namespace(), ref.name()).orElse(null);
+  }
+
   private static boolean sameInputs(ClusterState state, BackendUsers b, BackendMemo memo) {
+    SecretRef secret = BackendSettings.secret(b.use.settings());
+    if (secret != null && referenced(state, secret) != memo.resolution().secret()) {
+      return false;
+    }
     if (b.backend.getService() == null) {
       return true; // a resource backend: nothing to look up
     }

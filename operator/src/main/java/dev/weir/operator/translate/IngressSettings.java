@@ -1,28 +1,70 @@
 package dev.weir.operator.translate;
 
+import dev.weir.operator.annotations.AnnotationProblem;
+import dev.weir.operator.annotations.BackendAnnotations;
+import dev.weir.operator.annotations.HostAnnotations;
+import dev.weir.operator.annotations.IngressAnnotations;
+import dev.weir.operator.annotations.PathAnnotations;
 import dev.weir.operator.state.ObjectRef;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The typed settings of one Ingress that its spec cannot say: none yet.
- *
- * <p>This is where annotations become settings. The per-route features to come (affinity,
- * redirects, timeouts, re-encryption, rewrites, ...) add a field here each, parsed in {@link #read}
- * from the {@code nginx.ingress.kubernetes.io/} and {@code weir.dev/} keys (the latter wins), with
- * a diagnostic of the Ingress for a value that does not parse. {@link ParsedIngress} reads them
- * once per Ingress change, and {@link ResolvedHost} hands them to the routes the Ingress wins: the
- * data plane only ever sees typed settings in the snapshot, never an annotation.
+ * The typed settings of one Ingress that its spec cannot say: its annotations, read once by {@link
+ * IngressAnnotations#read} (ingress-nginx's names under {@code nginx.ingress.kubernetes.io/} and
+ * {@code weir.dev/}, the latter winning). {@link ParsedIngress} reads them once per Ingress change;
+ * {@link ResolvedHost} hands the path and host settings to what the Ingress wins in a host, and the
+ * backend settings travel with each {@link BackendUse}. The data plane only ever sees typed
+ * settings in the snapshot, never an annotation.
  */
-record IngressSettings() {
-  static final IngressSettings NONE = new IngressSettings();
+record IngressSettings(IngressAnnotations annotations) {
+  static final IngressSettings NONE = new IngressSettings(IngressAnnotations.read(Map.of(), ""));
+
+  IngressSettings {
+    Objects.requireNonNull(annotations, "annotations");
+  }
+
+  PathAnnotations path() {
+    return annotations.path();
+  }
+
+  BackendAnnotations backend() {
+    return annotations.backend();
+  }
+
+  HostAnnotations host() {
+    return annotations.host();
+  }
 
   /**
-   * The settings of Ingress {@code ingress} with these annotations (null: none); problems go to
-   * {@code found} as diagnostics of the Ingress.
+   * The settings of Ingress {@code ingress} with these annotations (null: none); every annotation
+   * Weir does not apply goes to {@code found} as a diagnostic of the Ingress, which keeps being
+   * served with the defaults.
    */
   static IngressSettings read(
       ObjectRef ingress, Map<String, String> annotations, List<Diagnostic> found) {
-    return NONE;
+    if (annotations == null || annotations.isEmpty()) {
+      return NONE;
+    }
+    IngressAnnotations read = IngressAnnotations.read(annotations, ingress.namespace());
+    for (AnnotationProblem problem : read.problems()) {
+      found.add(new Diagnostic(ingress, reason(problem.kind()), problem.toString()));
+    }
+    BackendAnnotations backend = read.backend();
+    if (backend.protocol().tls() && backend.tls().map(t -> !t.verify()).orElse(true)) {
+      found.add(Diagnostic.unverifiedUpstream(ingress, backend.protocol()));
+    }
+    return new IngressSettings(read);
+  }
+
+  /** The diagnostic reason of a problem; exhaustive, so a new kind cannot go unmapped. */
+  static Reason reason(AnnotationProblem.Kind kind) {
+    return switch (kind) {
+      case INVALID_VALUE -> Reason.INVALID_ANNOTATION;
+      case UNSUPPORTED -> Reason.UNSUPPORTED_ANNOTATION;
+      case UNKNOWN -> Reason.UNKNOWN_ANNOTATION;
+      case IGNORED -> Reason.IGNORED_ANNOTATION;
+    };
   }
 }

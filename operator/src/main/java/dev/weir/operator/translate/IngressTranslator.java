@@ -26,7 +26,9 @@ import java.util.TreeSet;
  * backend from those that set one ({@link ResolvedDefaultBackend}); last, the backends the winners
  * use are resolved. Where Ingresses disagree (the same host, path and path type; the default
  * backend; the certificate of a host) the oldest Ingress wins, then the lower {@code
- * namespace/name}; the others get a diagnostic. Output is sorted throughout, so equal input gives a
+ * namespace/name}; the others get a diagnostic. Annotations become settings the same way: a route's
+ * from the Ingress that owns its path, a host's from its oldest Ingress that sets them, a backend's
+ * from its id ({@link BackendSettings}). Output is sorted throughout, so equal input gives a
  * byte-identical snapshot.
  *
  * <p>This is the specification: the operator's loop runs {@link IncrementalTranslator}, which
@@ -81,7 +83,9 @@ public final class IngressTranslator {
               host,
               ruled.getOrDefault(host, List.of()),
               tlsNamed.getOrDefault(host, List.of()),
-              certificates::resolve));
+              certificates::resolve,
+              (namespace, name) -> state.referencedSecret(namespace, name).orElse(null),
+              options.https()));
     }
     ResolvedDefaultBackend defaultBackend = ResolvedDefaultBackend.resolve(defaultClaimants);
 
@@ -105,6 +109,7 @@ public final class IngressTranslator {
     }
     diagnostics.addAll(defaultBackend.diagnostics());
     defaultBackend.uses().forEach(backends::use);
+    used.putAll(backends.clientCertificates());
 
     return new Translation(
         snapshot(

@@ -73,7 +73,7 @@ record ParsedIngress(
       if (id == null) {
         found.add(Diagnostic.unsupportedDefaultBackend(ref));
       } else {
-        defaultBackend = new BackendUse(ref, id, namespace, spec.getDefaultBackend());
+        defaultBackend = BackendUse.of(ref, id, spec.getDefaultBackend(), settings.backend());
       }
     }
     Map<String, List<PathRule>> rules = new LinkedHashMap<>();
@@ -92,7 +92,7 @@ record ParsedIngress(
           continue;
         }
         for (HTTPIngressPath path : rule.getHttp().getPaths()) {
-          PathRule read = path(ref, host, path, found);
+          PathRule read = path(ref, host, path, settings, found);
           if (read != null) {
             paths.add(read);
           }
@@ -124,7 +124,11 @@ record ParsedIngress(
   }
 
   private static PathRule path(
-      ObjectRef ref, String host, HTTPIngressPath path, List<Diagnostic> found) {
+      ObjectRef ref,
+      String host,
+      HTTPIngressPath path,
+      IngressSettings settings,
+      List<Diagnostic> found) {
     PathType type = IngressSyntax.pathType(path.getPathType());
     if (type == null) {
       found.add(Diagnostic.invalidPathType(ref, host, path.getPathType()));
@@ -141,7 +145,8 @@ record ParsedIngress(
       return null;
     }
     return new PathRule(
-        new RouteKey(canonical, type), new BackendUse(ref, id, ref.namespace(), path.getBackend()));
+        new RouteKey(canonical, type),
+        BackendUse.of(ref, id, path.getBackend(), settings.backend()));
   }
 
   static ObjectRef ref(Ingress ingress) {

@@ -20,7 +20,21 @@ public enum Reason {
   CONFLICTING_PATH("ConflictingPath"),
   CONFLICTING_DEFAULT_BACKEND("ConflictingDefaultBackend"),
   INVALID_PATH("InvalidPath"),
-  INVALID_HOST("InvalidHost");
+  INVALID_HOST("InvalidHost"),
+  /**
+   * An annotation's value Weir cannot use: the default applies (a Secret's feature fails closed).
+   */
+  INVALID_ANNOTATION("InvalidAnnotation"),
+  /** An ingress-nginx annotation Weir does not implement. */
+  UNSUPPORTED_ANNOTATION("UnsupportedAnnotation"),
+  /** A name under Weir's prefixes that no controller defines, often a typo. */
+  UNKNOWN_ANNOTATION("UnknownAnnotation"),
+  /** A supported annotation without effect where it is written. */
+  IGNORED_ANNOTATION("IgnoredAnnotation"),
+  /** Re-encryption to pods whose certificates are not verified. */
+  UNVERIFIED_UPSTREAM("UnverifiedUpstream"),
+  /** A path on a host another Ingress makes a passthrough host: Weir sees no HTTP there. */
+  PASSTHROUGH_HOST("PassthroughHost");
 
   private final String camelCase;
 

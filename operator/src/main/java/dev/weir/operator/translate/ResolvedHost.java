@@ -2,15 +2,29 @@ package dev.weir.operator.translate;
 
 import static dev.weir.operator.translate.IngressSyntax.DEFAULT_CERTIFICATE;
 
+import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.Certificate;
+import dev.weir.contract.snapshot.ClientAuth;
+import dev.weir.contract.snapshot.Hsts;
+import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.RouteSettings;
+import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.operator.annotations.ClientAuthAnnotations;
+import dev.weir.operator.annotations.HostAnnotations;
+import dev.weir.operator.annotations.HstsAnnotations;
+import dev.weir.operator.annotations.PathAnnotations;
+import dev.weir.operator.annotations.SecretRef;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ObjectRef;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What one host contributes to a translation, decided from the Ingresses that claim it alone: its
@@ -23,11 +37,17 @@ import java.util.TreeMap;
  * rule; the full translator resolves every host, the incremental one the hosts whose claimants or
  * Secret changed.
  *
+ * <p>The host's settings follow ingress-nginx's merge of its Ingresses (docs/annotations.md): a
+ * route's settings come from the Ingress that owns its path; client authentication and HSTS from
+ * the oldest Ingress of the host that sets them; the host is relayed untouched (passthrough) as
+ * soon as one of them sets {@code ssl-passthrough}, to the backend of its path {@code /}.
+ *
  * @param host a virtual host name, or {@link IngressSyntax#DEFAULT_CERTIFICATE} for the default
  *     certificate
  * @param virtualHost null for a host no rule claims (only named by TLS entries)
  * @param certificate the certificate the winning Secret gives, or null
  * @param secretKey {@code namespace/name} of the Secret that won the host, or null
+ * @param clientAuthSecret the Secret the host's client authentication was read from, or null
  */
 record ResolvedHost(
     String host,
@@ -35,7 +55,8 @@ record ResolvedHost(
     Certificate certificate,
     String secretKey,
     List<Diagnostic> diagnostics,
-    List<BackendUse> uses) {
+    List<BackendUse> uses,
+    ClientAuthSecret clientAuthSecret) {
 
   /** A Secret's outcome, by namespace and name. */
   @FunctionalInterface
@@ -43,37 +64,76 @@ record ResolvedHost(
     CertificateResolver.Outcome outcome(String namespace, String name);
   }
 
+  /** A Secret of any type an annotation names, by namespace and name; null when missing. */
+  @FunctionalInterface
+  interface SecretLookup {
+    Secret secret(String namespace, String name);
+  }
+
+  /**
+   * The Secret the host's client authentication was read from ({@code auth-tls-secret}) and the
+   * instance read (null: missing), so a cache can tell when it changed.
+   */
+  record ClientAuthSecret(SecretRef ref, Secret seen) {}
+
+  /** A route and the Ingress that owns it (the first to declare its path and type). */
+  private record Owned(BackendUse use, ParsedIngress owner) {}
+
+  private static final RouteKey ROOT = new RouteKey("/", PathType.PREFIX);
+  private static final RouteKey EXACT_ROOT = new RouteKey("/", PathType.EXACT);
+  private static final String CLIENT_AUTH_FAILS_CLOSED = "the host refuses requests";
+
   /**
    * @param ruled the Ingresses with a rule for {@code host}, oldest first ({@link
    *     ParsedIngress#AGE})
    * @param tlsNamed the Ingresses with a TLS entry for {@code host}, oldest first
+   * @param https the controller's redirect and HSTS defaults
    */
   static ResolvedHost resolve(
       String host,
       Iterable<ParsedIngress> ruled,
       Iterable<ParsedIngress> tlsNamed,
-      SecretOutcomes secrets) {
+      SecretOutcomes secrets,
+      SecretLookup referenced,
+      HttpsDefaults https) {
     List<Diagnostic> found = new ArrayList<>();
-    List<BackendUse> uses = new ArrayList<>();
-    Map<RouteKey, BackendUse> routes = new TreeMap<>();
+    Map<RouteKey, Owned> routes = new TreeMap<>();
     boolean hasRule = false;
+    // Host-level settings, as ingress-nginx merges them: from the first (oldest) Ingress of the
+    // host that sets them; passthrough as soon as one does.
+    ParsedIngress passthroughBy = null;
+    ParsedIngress clientAuthBy = null;
+    ParsedIngress hstsBy = null;
     for (ParsedIngress p : ruled) {
       hasRule = true;
       for (ParsedIngress.PathRule rule : p.rules().get(host)) {
-        BackendUse existing = routes.get(rule.key());
+        Owned existing = routes.get(rule.key());
         if (existing == null) {
-          routes.put(rule.key(), rule.backend());
-          uses.add(rule.backend());
-        } else if (!existing.id().equals(rule.backend().id())) {
+          routes.put(rule.key(), new Owned(rule.backend(), p));
+        } else if (!existing.use().id().equals(rule.backend().id())) {
           found.add(
               Diagnostic.conflictingPath(
-                  p.ref(), host, rule.key().type(), rule.key().path(), existing.user()));
+                  p.ref(), host, rule.key().type(), rule.key().path(), existing.use().user()));
         }
       }
+      HostAnnotations settings = p.settings().host();
+      if (settings.sslPassthrough() && passthroughBy == null) {
+        passthroughBy = p;
+      }
+      if (settings.clientAuth().isPresent()) {
+        clientAuthBy =
+            firstSetting(
+                clientAuthBy, p, host, "auth-tls-secret", found, HostAnnotations::clientAuth);
+      }
+      if (!settings.hsts().equals(HstsAnnotations.NONE)) {
+        hstsBy = firstSetting(hstsBy, p, host, "weir.dev/hsts", found, HostAnnotations::hsts);
+      }
     }
+    boolean hasTls = false;
     ObjectRef owner = null;
     String ownerSecret = null;
     for (ParsedIngress p : tlsNamed) {
+      hasTls = true;
       for (String secret : p.tls().get(host)) {
         if (owner == null) {
           owner = p.ref();
@@ -83,6 +143,7 @@ record ResolvedHost(
         }
       }
     }
+    Owned relayed = passthroughBy == null ? null : relayed(host, routes, passthroughBy, found);
     Certificate certificate = null;
     boolean retain = false;
     String secretKey = null;
@@ -94,26 +155,166 @@ record ResolvedHost(
       }
       certificate = outcome.certificate();
       // The default certificate (and "*", which stands in for it) has no way to say "retain" in a
-      // snapshot: it falls back to the data plane's own default.
+      // snapshot: it falls back to the data plane's own default. Nor does a passthrough host,
+      // which Weir serves no certificate for.
       retain =
           certificate == null
               && outcome.retain()
+              && relayed == null
               && !host.equals(DEFAULT_CERTIFICATE)
               && !host.equals(VirtualHost.ANY_HOST);
     }
     VirtualHost virtualHost = null;
-    if (hasRule) {
+    List<BackendUse> uses = new ArrayList<>();
+    ClientAuthSecret clientAuthSecret = null;
+    if (relayed != null) {
+      uses.add(relayed.use());
+      ObjectRef by = passthroughBy.ref();
+      routes.forEach(
+          (key, route) -> {
+            if (route != relayed) {
+              found.add(
+                  Diagnostic.pathOnPassthroughHost(route.owner().ref(), host, key.path(), by));
+            }
+          });
+      virtualHost = VirtualHost.builder(host).passthroughBackend(relayed.use().id()).build();
+    } else if (hasRule) {
       List<Route> list = new ArrayList<>(routes.size());
-      routes.forEach((key, use) -> list.add(new Route(key.type(), key.path(), use.id())));
+      boolean tls = hasTls;
+      routes.forEach(
+          (key, route) -> {
+            uses.add(route.use());
+            list.add(
+                new Route(
+                    key.type(),
+                    key.path(),
+                    route.use().id(),
+                    routeSettings(route.owner().settings().path(), key.path(), tls, https)));
+          });
+      ClientAuth clientAuth = null;
+      if (clientAuthBy != null) {
+        ClientAuthAnnotations annotations = clientAuthBy.settings().host().clientAuth().get();
+        if (annotations.failsClosed()) {
+          // The refused reference has its diagnostic from the annotation's reading.
+          clientAuth = ClientAuth.failClosed(annotations.verify());
+        } else {
+          SecretRef ref = annotations.caSecret().get();
+          Secret seen = referenced.secret(ref.namespace(), ref.name());
+          clientAuthSecret = new ClientAuthSecret(ref, seen);
+          clientAuth = clientAuth(annotations, ref, seen, clientAuthBy.ref(), found);
+        }
+      }
       virtualHost =
           VirtualHost.builder(host)
               .certificate(certificate == null ? null : certificate.id())
               .retainCertificate(retain)
               .routes(list)
+              .hsts(hasTls ? hsts(hstsBy, https).orElse(null) : null)
+              .clientAuth(clientAuth)
               .build();
     }
     return new ResolvedHost(
-        host, virtualHost, certificate, secretKey, List.copyOf(found), List.copyOf(uses));
+        host,
+        virtualHost,
+        certificate,
+        secretKey,
+        List.copyOf(found),
+        List.copyOf(uses),
+        clientAuthSecret);
+  }
+
+  /**
+   * The Ingress a host-level setting comes from: {@code first} if there is one already, and then
+   * {@code p} hears that its differing value is not used; else {@code p}.
+   */
+  private static <T> ParsedIngress firstSetting(
+      ParsedIngress first,
+      ParsedIngress p,
+      String host,
+      String what,
+      List<Diagnostic> found,
+      Function<HostAnnotations, T> setting) {
+    if (first == null) {
+      return p;
+    }
+    if (!setting.apply(first.settings().host()).equals(setting.apply(p.settings().host()))) {
+      found.add(Diagnostic.hostSettingTaken(p.ref(), host, what, first.ref()));
+    }
+    return first;
+  }
+
+  /**
+   * The route whose backend a passthrough host relays to: the host's path {@code /}, as
+   * ingress-nginx takes its root location; null (with a diagnostic) when it cannot be relayed.
+   */
+  private static Owned relayed(
+      String host, Map<RouteKey, Owned> routes, ParsedIngress by, List<Diagnostic> found) {
+    if (host.equals(VirtualHost.ANY_HOST)) {
+      found.add(
+          Diagnostic.passthroughIgnored(
+              by.ref(), host, "a rule without a host has no SNI name to relay by"));
+      return null;
+    }
+    Owned root = routes.containsKey(ROOT) ? routes.get(ROOT) : routes.get(EXACT_ROOT);
+    if (root == null) {
+      found.add(Diagnostic.passthroughIgnored(by.ref(), host, "it has no path /"));
+    }
+    return root;
+  }
+
+  /** A path's settings, from the annotations of the Ingress that owns it. */
+  static RouteSettings routeSettings(
+      PathAnnotations path, String routePath, boolean hostHasTls, HttpsDefaults https) {
+    return RouteSettings.builder()
+        .affinity(path.affinity().map(a -> withCookiePath(a, routePath)).orElse(null))
+        .redirectToHttps(path.redirectsToHttps(hostHasTls, https.sslRedirect()))
+        .maxBodyBytes(path.maxBodyBytes().isPresent() ? path.maxBodyBytes().getAsLong() : null)
+        .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
+        .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)
+        .build();
+  }
+
+  /** The cookie path defaults to the path of the Ingress rule, as in ingress-nginx. */
+  private static Affinity withCookiePath(Affinity a, String routePath) {
+    if (a.cookiePath() != null) {
+      return a;
+    }
+    return new Affinity(
+        a.mode(),
+        a.cookieName(),
+        routePath,
+        a.cookieDomain(),
+        a.maxAgeSeconds(),
+        a.expiresSeconds(),
+        a.sameSite(),
+        a.conditionalSameSiteNone(),
+        a.secure(),
+        a.changeOnFailure());
+  }
+
+  private static Optional<Hsts> hsts(ParsedIngress by, HttpsDefaults https) {
+    return by == null ? https.hsts() : by.settings().host().hsts().over(https.hsts());
+  }
+
+  /** Client authentication with the CA of {@code secret}; fails closed when it is unusable. */
+  private static ClientAuth clientAuth(
+      ClientAuthAnnotations annotations,
+      SecretRef ref,
+      Secret secret,
+      ObjectRef by,
+      List<Diagnostic> found) {
+    ReferencedSecrets.Read read =
+        ReferencedSecrets.read(ref, secret, "auth-tls-secret", false, CLIENT_AUTH_FAILS_CLOSED);
+    if (!read.usable()) {
+      found.add(new Diagnostic(by, read.problem(), read.message()));
+      return ClientAuth.failClosed(annotations.verify());
+    }
+    return new ClientAuth(
+        read.caCertificates(),
+        annotations.verify(),
+        annotations.verifyDepth(),
+        annotations.passCertificateToUpstream(),
+        false);
   }
 
   /**
@@ -122,7 +323,9 @@ record ResolvedHost(
    * resolves its Secret but ships nothing.
    */
   Certificate usedCertificate() {
-    return host.equals(DEFAULT_CERTIFICATE) || virtualHost != null ? certificate : null;
+    return host.equals(DEFAULT_CERTIFICATE) || (virtualHost != null && !virtualHost.isPassthrough())
+        ? certificate
+        : null;
   }
 
   /**
@@ -137,6 +340,6 @@ record ResolvedHost(
       return this;
     }
     return new ResolvedHost(
-        host, previous.virtualHost(), certificate, secretKey, diagnostics, uses);
+        host, previous.virtualHost(), certificate, secretKey, diagnostics, uses, clientAuthSecret);
   }
 }

@@ -14,13 +14,15 @@ import java.util.Objects;
  *     a cluster: an EndpointSlice anyone can write must not point the proxy at itself or at the
  *     node's metadata service. On in standalone mode, where backends run on the laptop.
  * @param settings the data planes' listener-wide limits and timeouts, sent in every snapshot
+ * @param https the controller's HTTPS redirect and HSTS defaults, under the annotations
  */
 public record TranslateOptions(
     String controllerName,
     String ingressClassName,
     boolean watchIngressWithoutClass,
     boolean allowLocalEndpoints,
-    Settings settings) {
+    Settings settings,
+    HttpsDefaults https) {
 
   public static final String CONTROLLER_NAME = "weir.dev/ingress-controller";
   public static final String DEFAULT_CLASS_NAME = "weir";
@@ -29,6 +31,23 @@ public record TranslateOptions(
     Objects.requireNonNull(controllerName, "controllerName");
     Objects.requireNonNull(ingressClassName, "ingressClassName");
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(https, "https");
+  }
+
+  /** Options with ingress-nginx's HTTPS redirect and HSTS defaults. */
+  public TranslateOptions(
+      String controllerName,
+      String ingressClassName,
+      boolean watchIngressWithoutClass,
+      boolean allowLocalEndpoints,
+      Settings settings) {
+    this(
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        settings,
+        HttpsDefaults.DEFAULTS);
   }
 
   public static TranslateOptions defaults() {
@@ -38,16 +57,31 @@ public record TranslateOptions(
 
   public TranslateOptions withWatchIngressWithoutClass(boolean value) {
     return new TranslateOptions(
-        controllerName, ingressClassName, value, allowLocalEndpoints, settings);
+        controllerName, ingressClassName, value, allowLocalEndpoints, settings, https);
   }
 
   public TranslateOptions withAllowLocalEndpoints(boolean value) {
     return new TranslateOptions(
-        controllerName, ingressClassName, watchIngressWithoutClass, value, settings);
+        controllerName, ingressClassName, watchIngressWithoutClass, value, settings, https);
   }
 
   public TranslateOptions withSettings(Settings value) {
     return new TranslateOptions(
-        controllerName, ingressClassName, watchIngressWithoutClass, allowLocalEndpoints, value);
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        value,
+        https);
+  }
+
+  public TranslateOptions withHttps(HttpsDefaults value) {
+    return new TranslateOptions(
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        settings,
+        value);
   }
 }

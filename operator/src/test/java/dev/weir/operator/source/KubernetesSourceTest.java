@@ -199,6 +199,73 @@ class KubernetesSourceTest {
   }
 
   @Test
+  void watchesTheSecretsAnnotationsNameWhateverTheirTypeAndOnlyThose() {
+    for (String name : new String[] {"client-ca", "unnamed"}) {
+      client
+          .secrets()
+          .inNamespace("shop")
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace("shop")
+                  .endMetadata()
+                  .withType("Opaque")
+                  .withStringData(Map.of("ca.crt", "v1"))
+                  .build())
+          .create();
+    }
+    client
+        .network()
+        .v1()
+        .ingresses()
+        .inNamespace("shop")
+        .resource(
+            new IngressBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace("shop")
+                .withAnnotations(
+                    Map.of("nginx.ingress.kubernetes.io/auth-tls-secret", "shop/client-ca"))
+                .endMetadata()
+                .withNewSpec()
+                .withIngressClassName("weir")
+                .endSpec()
+                .build())
+        .create();
+
+    try (KubernetesSource source = new KubernetesSource(client, Set.of())) {
+      source.start();
+      source.synced().toCompletableFuture().join();
+      // Synced means the named Secrets are listed too: a first snapshot has them.
+      assertThat(source.state().referencedSecret("shop", "client-ca")).isPresent();
+      assertThat(source.state().referencedSecret("shop", "unnamed")).isEmpty();
+      assertThat(source.state().tlsSecret("shop", "client-ca")).isEmpty();
+
+      Object before = source.state().version(ResourceKind.SECRET);
+      client
+          .secrets()
+          .inNamespace("shop")
+          .withName("client-ca")
+          .edit(s -> new SecretBuilder(s).withStringData(Map.of("ca.crt", "v2")).build());
+      await(() -> source.state().version(ResourceKind.SECRET) != before);
+
+      client
+          .network()
+          .v1()
+          .ingresses()
+          .inNamespace("shop")
+          .withName("web")
+          .edit(
+              i -> {
+                i.getMetadata().setAnnotations(Map.of());
+                return i;
+              });
+      await(() -> source.state().referencedSecret("shop", "client-ca").isEmpty());
+    }
+  }
+
+  @Test
   void watchesOnlyTheNamespacesItIsGiven() {
     for (String ns : new String[] {"shop", "blog"}) {
       createWebService(ns);

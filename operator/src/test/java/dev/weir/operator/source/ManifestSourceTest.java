@@ -82,7 +82,7 @@ class ManifestSourceTest {
   }
 
   @Test
-  void ignoresUnknownKindsAndSecretsThatAreNotTls() throws IOException {
+  void ignoresUnknownKindsAndKeepsSecretsOfAnyTypeOutOfTheTlsLookup() throws IOException {
     Files.writeString(
         dir.resolve("misc.yaml"),
         """
@@ -108,6 +108,8 @@ class ManifestSourceTest {
       source.start();
       assertThat(source.state().service("shop", "web")).isPresent();
       assertThat(source.state().tlsSecret("shop", "password")).isEmpty();
+      // Annotations name Opaque CA bundles: those are read as referenced Secrets.
+      assertThat(source.state().referencedSecret("shop", "password")).isPresent();
     }
   }
 

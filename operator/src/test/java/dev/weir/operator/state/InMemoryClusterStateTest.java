@@ -118,6 +118,9 @@ class InMemoryClusterStateTest {
       }
       for (String secret : SECRETS) {
         assertThat(actual.tlsSecret(ns, secret)).as(when).isEqualTo(expected.tlsSecret(ns, secret));
+        assertThat(actual.referencedSecret(ns, secret))
+            .as(when)
+            .isEqualTo(expected.referencedSecret(ns, secret));
         assertThat(actual.ingressesReferencingSecret(ns, secret))
             .as(when)
             .containsExactlyInAnyOrderElementsOf(expected.ingressesReferencingSecret(ns, secret));

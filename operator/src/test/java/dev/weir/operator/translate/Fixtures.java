@@ -1,15 +1,23 @@
 package dev.weir.operator.translate;
 
+import dev.weir.contract.snapshot.Affinity;
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.ClientAuth;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.EndpointState;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.contract.snapshot.UpstreamProtocol;
+import dev.weir.contract.snapshot.UpstreamTls;
 import dev.weir.contract.snapshot.VirtualHost;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 
 /**
@@ -73,6 +81,114 @@ final class Fixtures {
         + spec.stripTrailing().indent(2);
   }
 
+  /**
+   * {@code ingressYaml} (made by {@link #ingress}) with these annotations: key, value, key,
+   * value...
+   */
+  static String annotated(String ingressYaml, String... keyValues) {
+    StringBuilder block = new StringBuilder("metadata:\n  annotations:\n");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      block
+          .append("    ")
+          .append(keyValues[i])
+          .append(": \"")
+          .append(keyValues[i + 1])
+          .append("\"\n");
+    }
+    return ingressYaml.replaceFirst("metadata:\n", Matcher.quoteReplacement(block.toString()));
+  }
+
+  /**
+   * What annotations set, one line per fact: {@code host passthrough -> id}, {@code host hsts
+   * HEADER}, {@code host clientAuth ...}, {@code host Type path: setting, ...} for each route with
+   * settings, {@code backend id: protocol, tls ...} for each backend with settings, {@code client
+   * certificate of id} for each client certificate the snapshot ships.
+   */
+  static List<String> settings(Snapshot s) {
+    List<String> lines = new ArrayList<>();
+    for (VirtualHost v : s.virtualHosts()) {
+      if (v.isPassthrough()) {
+        lines.add(v.host() + " passthrough -> " + v.passthroughBackend());
+      }
+      if (v.hsts() != null) {
+        lines.add(v.host() + " hsts " + v.hsts().headerValue());
+      }
+      ClientAuth auth = v.clientAuth();
+      if (auth != null) {
+        lines.add(
+            v.host()
+                + " clientAuth "
+                + (auth.unavailable()
+                    ? "unavailable"
+                    : auth.verify()
+                        + " depth="
+                        + auth.verifyDepth()
+                        + (auth.passCertificateToUpstream() ? " pass" : "")
+                        + (auth.caCertificates().contains("BEGIN CERTIFICATE") ? " ca" : "")));
+      }
+      for (Route r : v.routes()) {
+        if (!r.settings().isNone()) {
+          lines.add(route(v, r) + ": " + routeSettings(r.settings()));
+        }
+      }
+    }
+    for (Backend b : s.backends()) {
+      if (b.protocol() != UpstreamProtocol.HTTP || b.policy() != Backend.DEFAULT_POLICY) {
+        UpstreamTls tls = b.tls();
+        lines.add(
+            "backend "
+                + b.id()
+                + ": "
+                + b.protocol()
+                + (tls == null
+                    ? ""
+                    : tls.unavailable()
+                        ? " tls unavailable"
+                        : " tls"
+                            + (tls.verify() ? " verify" : " unverified")
+                            + (tls.caCertificates() != null ? " ca" : "")
+                            + (tls.serverName() != null ? " name=" + tls.serverName() : "")
+                            + (tls.sendServerName() ? " sni" : "")
+                            + (tls.clientCertificate() != null ? " client" : ""))
+                + (b.policy() == Backend.DEFAULT_POLICY ? "" : " " + b.policy())
+                + (b.hashBy() == null ? "" : " by " + b.hashBy()));
+        if (tls != null && tls.clientCertificate() != null) {
+          boolean shipped =
+              s.certificates().stream().anyMatch(c -> c.id().equals(tls.clientCertificate()));
+          lines.add("client certificate of " + b.id() + (shipped ? "" : " (missing)"));
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** {@code host Type path}. */
+  private static String route(VirtualHost v, Route r) {
+    return v.host() + " " + (r.pathType() == PathType.EXACT ? "Exact" : "Prefix") + " " + r.path();
+  }
+
+  private static String routeSettings(RouteSettings r) {
+    List<String> parts = new ArrayList<>();
+    Affinity a = r.affinity();
+    if (a != null) {
+      parts.add("affinity " + a.mode() + " " + a.cookieName() + " path=" + a.cookiePath());
+    }
+    if (r.redirectsToHttps()) {
+      parts.add("redirect");
+    }
+    if (r.maxBodyBytes() != null) {
+      parts.add("body=" + r.maxBodyBytes());
+    }
+    Timeouts t = r.timeouts();
+    if (t != null) {
+      parts.add("timeouts=" + t.connectMillis() + "/" + t.readMillis() + "/" + t.sendMillis());
+    }
+    if (r.upstreamTries() != null) {
+      parts.add("tries=" + r.upstreamTries());
+    }
+    return String.join(", ", parts);
+  }
+
   /** An EndpointSlice of shop/web; {@code body} is YAML (addressType, endpoints, ports). */
   static String slice(String name, String body) {
     return "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: "
@@ -91,14 +207,7 @@ final class Fixtures {
         lines.add(v.host() + " (no routes)");
       }
       for (Route r : v.routes()) {
-        lines.add(
-            v.host()
-                + " "
-                + (r.pathType() == PathType.EXACT ? "Exact" : "Prefix")
-                + " "
-                + r.path()
-                + " -> "
-                + r.backend());
+        lines.add(route(v, r) + " -> " + r.backend());
       }
     }
     if (s.defaultBackend() != null) {

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -81,6 +82,30 @@ class IncrementalTranslatorTest {
                     v.certificate() != null ? "host with certificate" : "host without certificate");
                 if (v.retainCertificate()) {
                   seen.add("host retaining");
+                }
+                if (v.isPassthrough()) {
+                  seen.add("passthrough host");
+                }
+                if (v.clientAuth() != null) {
+                  seen.add(
+                      v.clientAuth().unavailable()
+                          ? "client authentication failing closed"
+                          : "client authentication");
+                }
+                if (v.routes().stream().anyMatch(r -> !r.settings().isNone())) {
+                  seen.add("route settings");
+                }
+              });
+      actual
+          .snapshot()
+          .backends()
+          .forEach(
+              b -> {
+                if (b.tls() != null && b.tls().clientCertificate() != null) {
+                  seen.add("backend with client certificate");
+                }
+                if (b.tls() != null && b.tls().unavailable()) {
+                  seen.add("backend failing closed");
                 }
               });
       if (actual.snapshot().defaultBackend() != null) {
@@ -216,6 +241,14 @@ class IncrementalTranslatorTest {
           options = options.withWatchIngressWithoutClass(!options.watchIngressWithoutClass());
           change += ", options";
         }
+        if (random.nextInt(40) == 0) {
+          options =
+              options.withHttps(
+                  options.https().equals(HttpsDefaults.DEFAULTS)
+                      ? new HttpsDefaults(false, Optional.empty())
+                      : HttpsDefaults.DEFAULTS);
+          change += ", https options";
+        }
         if (random.nextInt(4) == 0) {
           now = now.plus(Duration.ofHours(random.nextInt(72)));
           change += ", time " + now;
@@ -251,7 +284,17 @@ class IncrementalTranslatorTest {
             "CertificateExpired",
             "ForbiddenSecret",
             "CrossNamespaceSecret",
-            "ForbiddenEndpointAddress");
+            "ForbiddenEndpointAddress",
+            "InvalidAnnotation",
+            "IgnoredAnnotation",
+            "UnverifiedUpstream",
+            "PassthroughHost",
+            "passthrough host",
+            "client authentication",
+            "client authentication failing closed",
+            "route settings",
+            "backend with client certificate",
+            "backend failing closed");
   }
 
   private static InMemoryClusterState next(
@@ -285,7 +328,7 @@ class IncrementalTranslatorTest {
 
   private static String randomChange(Random r, Map<String, String> cluster) {
     String ns = NAMESPACES[r.nextInt(NAMESPACES.length)];
-    switch (r.nextInt(10)) {
+    switch (r.nextInt(12)) {
       case 0, 1, 2, 3 -> {
         String name = "i" + r.nextInt(5);
         String key = "ingress/" + ns + "/" + name;
@@ -383,6 +426,35 @@ class IncrementalTranslatorTest {
         cluster.put(key, yaml);
         return "put " + key;
       }
+      case 10, 11 -> {
+        // The Secrets annotations name: Opaque, valid, changed, unusable or gone.
+        String name = "ca" + r.nextInt(2);
+        String key = "secret/" + ns + "/" + name;
+        String yaml =
+            switch (r.nextInt(6)) {
+              case 0 -> null;
+              case 1 -> TestCertificates.opaqueSecret(ns, name, "ca.crt", ONE.getCertificatePEM());
+              case 2 -> TestCertificates.opaqueSecret(ns, name, "ca.crt", TWO.getCertificatePEM());
+              case 3 ->
+                  TestCertificates.opaqueSecret(
+                      ns,
+                      name,
+                      "ca.crt",
+                      TWO.getCertificatePEM(),
+                      "tls.crt",
+                      ONE.getCertificatePEM(),
+                      "tls.key",
+                      ONE.getPrivateKeyPEM());
+              case 4 -> TestCertificates.opaqueSecret(ns, name, "ca.crt", "not a certificate");
+              default -> TestCertificates.opaqueSecret(ns, name, "password", "hunter2");
+            };
+        if (yaml == null) {
+          cluster.remove(key);
+          return "delete " + key;
+        }
+        cluster.put(key, yaml);
+        return "put " + key;
+      }
       default -> {
         switch (r.nextInt(3)) {
           case 0 -> cluster.remove("class/weir");
@@ -464,7 +536,51 @@ class IncrementalTranslatorTest {
     if (spec.toString().endsWith("rules:\n")) {
       spec.append("- host: h1.test\n");
     }
-    return ingress(ns, name, created[r.nextInt(created.length)], spec.toString());
+    String ingress = ingress(ns, name, created[r.nextInt(created.length)], spec.toString());
+    return r.nextBoolean() ? ingress : Fixtures.annotated(ingress, randomAnnotations(r));
+  }
+
+  private static final String NGINX = "nginx.ingress.kubernetes.io/";
+
+  /** A few annotations of every scope, some invalid, some naming the Secrets ca0 and ca1. */
+  private static String[] randomAnnotations(Random r) {
+    List<String> kv = new ArrayList<>();
+    if (r.nextInt(6) == 0) {
+      kv.addAll(List.of(NGINX + "ssl-passthrough", "true"));
+    }
+    switch (r.nextInt(4)) {
+      case 0 -> kv.addAll(List.of(NGINX + "auth-tls-secret", "ca" + r.nextInt(2)));
+      case 1 -> kv.addAll(List.of(NGINX + "auth-tls-secret", "other/ca0"));
+      default -> {}
+    }
+    switch (r.nextInt(4)) {
+      case 0 ->
+          kv.addAll(
+              List.of(
+                  NGINX + "backend-protocol",
+                  "HTTPS",
+                  NGINX + "proxy-ssl-secret",
+                  "ca" + r.nextInt(2),
+                  NGINX + "proxy-ssl-verify",
+                  "on"));
+      case 1 -> kv.addAll(List.of(NGINX + "backend-protocol", "GRPCS"));
+      default -> {}
+    }
+    if (r.nextInt(3) == 0) {
+      kv.addAll(List.of(NGINX + "affinity", "cookie"));
+    }
+    switch (r.nextInt(4)) {
+      case 0 -> kv.addAll(List.of(NGINX + "ssl-redirect", "false"));
+      case 1 -> kv.addAll(List.of(NGINX + "force-ssl-redirect", "true"));
+      default -> {}
+    }
+    if (r.nextInt(3) == 0) {
+      kv.addAll(List.of("weir.dev/hsts-max-age", String.valueOf(60 * r.nextInt(3))));
+    }
+    if (r.nextInt(4) == 0) {
+      kv.addAll(List.of(NGINX + "proxy-body-size", r.nextBoolean() ? "1.5m" : "1m"));
+    }
+    return kv.toArray(String[]::new);
   }
 
   private static String ingress(String ns, String name, String created, String spec) {

@@ -3,13 +3,18 @@ package dev.weir.operator.translate;
 import static dev.weir.operator.translate.Fixtures.OTHER_CLASS;
 import static dev.weir.operator.translate.Fixtures.OUR_CLASS;
 import static dev.weir.operator.translate.Fixtures.WEB_SERVICE;
+import static dev.weir.operator.translate.Fixtures.annotated;
 import static dev.weir.operator.translate.Fixtures.ingress;
 import static dev.weir.operator.translate.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.operator.state.InMemoryClusterState;
+import io.netty.pkitesting.X509Bundle;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,6 +42,35 @@ class IngressTranslatorTableTest {
       - {port: 9090}
       """);
 
+  /** shop/web with a TLS entry for its host (Secret shop-tls, which no case creates). */
+  private static final String TLS_INGRESS =
+      ingress(
+          "shop",
+          "web",
+          null,
+          "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n"
+              + """
+              rules:
+              - host: shop.example.com
+                http:
+                  paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}
+              """);
+
+  private static final X509Bundle CLIENT =
+      TestCertificates.ec("client.weir.test", NOW.minusSeconds(86_400), NOW.plusSeconds(86_400));
+
+  /** Any certificate will do as a CA bundle the operator passes on. */
+  private static final String CA_PEM =
+      TestCertificates.ec("ca.weir.test", NOW.minusSeconds(86_400), NOW.plusSeconds(86_400))
+          .getCertificatePEM();
+
+  // The digests of backend variant ids: fixed by the settings alone (see BackendSettings#id).
+  private static final String HTTPS_DIGEST = "b6b2e23c";
+  private static final String VERIFIED_DIGEST = "14f8320f";
+  private static final String MISSING_DIGEST = "bcefdb0c";
+  private static final String EWMA_DIGEST = "cf43e07e";
+
   private static final String SIMPLE_RULE =
       """
       rules:
@@ -50,6 +84,8 @@ class IngressTranslatorTableTest {
    * @param backends null when the case does not look at backends
    * @param certificates per virtual host, then the default certificate ({@link
    *     Fixtures#certificates}); null when the case does not look at them
+   * @param settings what annotations set ({@link Fixtures#settings}); null when the case does not
+   *     look at them
    */
   record Case(
       String name,
@@ -58,7 +94,31 @@ class IngressTranslatorTableTest {
       List<String> routes,
       List<String> backends,
       List<String> diagnostics,
-      List<String> certificates) {
+      List<String> certificates,
+      List<String> settings) {
+    Case(
+        String name,
+        List<String> yaml,
+        TranslateOptions options,
+        List<String> routes,
+        List<String> backends,
+        List<String> diagnostics,
+        List<String> certificates) {
+      this(name, yaml, options, routes, backends, diagnostics, certificates, null);
+    }
+
+    /** A case about what annotations set ({@link Fixtures#settings}). */
+    static Case annotations(
+        String name,
+        List<String> yaml,
+        TranslateOptions options,
+        List<String> routes,
+        List<String> backends,
+        List<String> diagnostics,
+        List<String> settings) {
+      return new Case(name, yaml, options, routes, backends, diagnostics, null, settings);
+    }
+
     Case(
         String name,
         List<String> yaml,
@@ -733,7 +793,407 @@ class IngressTranslatorTableTest {
             null,
             null,
             List.of("Ingress shop/web SecretNotFound", "Ingress shop/web SecretNotFound"),
-            List.of("* (default)", "default certificate (none)")));
+            List.of("* (default)", "default certificate (none)")),
+
+        // Annotations
+        Case.annotations(
+            "path annotations become the settings of the Ingress's routes",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/affinity",
+                    "cookie",
+                    "nginx.ingress.kubernetes.io/session-cookie-name",
+                    "route",
+                    "nginx.ingress.kubernetes.io/proxy-body-size",
+                    "8m",
+                    "nginx.ingress.kubernetes.io/proxy-read-timeout",
+                    "30",
+                    "weir.dev/proxy-next-upstream-tries",
+                    "3")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            List.of("shop/web:http 10.0.0.1:8080"),
+            List.of(),
+            List.of(
+                "shop.example.com Prefix /: affinity BALANCED route path=/, body=8388608,"
+                    + " timeouts=5000/30000/60000, tries=3")),
+        Case.annotations(
+            "a host with TLS redirects plain HTTP and sends HSTS, by the controller's defaults",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, TLS_INGRESS),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of("Ingress shop/web SecretNotFound"),
+            List.of(
+                "shop.example.com hsts max-age=31536000; includeSubDomains",
+                "shop.example.com Prefix /: redirect")),
+        Case.annotations(
+            "the controller's options can turn redirects and HSTS off",
+            List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, TLS_INGRESS),
+            DEFAULTS.withHttps(new HttpsDefaults(false, Optional.empty())),
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of("Ingress shop/web SecretNotFound"),
+            List.of()),
+        Case.annotations(
+            "ssl-redirect false keeps plain HTTP; force-ssl-redirect redirects a host without TLS;"
+                + " weir.dev/hsts annotations shape the header",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    TLS_INGRESS,
+                    "nginx.ingress.kubernetes.io/ssl-redirect",
+                    "false",
+                    "weir.dev/hsts-max-age",
+                    "600",
+                    "weir.dev/hsts-preload",
+                    "true"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "plain",
+                        null,
+                        path("plain.example.com", "/", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/force-ssl-redirect",
+                    "true")),
+            DEFAULTS,
+            List.of(
+                "plain.example.com Prefix / -> shop/web:http",
+                "shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of("Ingress shop/web SecretNotFound"),
+            List.of(
+                "plain.example.com Prefix /: redirect",
+                "shop.example.com hsts max-age=600; includeSubDomains; preload")),
+        Case.annotations(
+            "Ingresses of one host: each path's settings from its owner, host settings from the"
+                + " oldest Ingress that sets them",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.opaqueSecret("shop", "ca-one", "ca.crt", CA_PEM),
+                TestCertificates.opaqueSecret("shop", "ca-two", "ca.crt", CA_PEM),
+                annotated(
+                    ingress(
+                        "shop",
+                        "old",
+                        "2025-01-01T00:00:00Z",
+                        "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n"
+                            + path("shop.example.com", "/a", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/auth-tls-secret",
+                    "ca-one",
+                    "nginx.ingress.kubernetes.io/proxy-body-size",
+                    "1k"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "young",
+                        "2025-02-01T00:00:00Z",
+                        path("shop.example.com", "/b", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/auth-tls-secret",
+                    "shop/ca-two",
+                    "nginx.ingress.kubernetes.io/auth-tls-verify-client",
+                    "optional",
+                    "weir.dev/hsts-max-age",
+                    "60",
+                    "nginx.ingress.kubernetes.io/affinity",
+                    "cookie")),
+            DEFAULTS,
+            List.of(
+                "shop.example.com Prefix /a -> shop/web:http",
+                "shop.example.com Prefix /b -> shop/web:http"),
+            null,
+            List.of("Ingress shop/old SecretNotFound", "Ingress shop/young IgnoredAnnotation"),
+            List.of(
+                "shop.example.com hsts max-age=60; includeSubDomains",
+                "shop.example.com clientAuth ON depth=1 ca",
+                "shop.example.com Prefix /a: redirect, body=1024",
+                "shop.example.com Prefix /b: affinity BALANCED INGRESSCOOKIE path=/b, redirect")),
+        Case.annotations(
+            "invalid, unsupported and unknown annotations are diagnostics; the Ingress is served"
+                + " with the defaults",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/proxy-body-size",
+                    "1.5m",
+                    "nginx.ingress.kubernetes.io/proxy-read-timeout",
+                    "5s",
+                    "nginx.ingress.kubernetes.io/rewrite-target",
+                    "/",
+                    "weir.dev/affinty",
+                    "cookie",
+                    "nginx.ingress.kubernetes.io/session-cookie-name",
+                    "x")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            List.of("shop/web:http 10.0.0.1:8080"),
+            List.of(
+                "Ingress shop/web InvalidAnnotation",
+                "Ingress shop/web InvalidAnnotation",
+                "Ingress shop/web UnsupportedAnnotation",
+                "Ingress shop/web UnknownAnnotation",
+                "Ingress shop/web IgnoredAnnotation"),
+            List.of()),
+        Case.annotations(
+            "client authentication reads the CA of an Opaque Secret",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.opaqueSecret("shop", "client-ca", "ca.crt", CA_PEM),
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/auth-tls-secret",
+                    "shop/client-ca",
+                    "nginx.ingress.kubernetes.io/auth-tls-verify-depth",
+                    "2",
+                    "nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream",
+                    "true")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of(),
+            List.of("shop.example.com clientAuth ON depth=2 pass ca")),
+        Case.annotations(
+            "client authentication fails closed when its Secret is missing",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/auth-tls-secret",
+                    "client-ca")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of("Ingress shop/web SecretNotFound"),
+            List.of("shop.example.com clientAuth unavailable")),
+        Case.annotations(
+            "client authentication fails closed when its Secret has no usable ca.crt",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.opaqueSecret("shop", "no-ca", "password", "hunter2"),
+                TestCertificates.opaqueSecret("shop", "bad-ca", "ca.crt", "not a certificate"),
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/auth-tls-secret",
+                    "no-ca"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "blog",
+                        null,
+                        path("blog.example.com", "/", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/auth-tls-secret",
+                    "bad-ca")),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/blog InvalidCertificate", "Ingress shop/web InvalidCertificate"),
+            List.of(
+                "blog.example.com clientAuth unavailable",
+                "shop.example.com clientAuth unavailable")),
+        Case.annotations(
+            "a Secret of another namespace is refused and the feature fails closed",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.opaqueSecret("other", "client-ca", "ca.crt", CA_PEM),
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/auth-tls-secret",
+                    "other/client-ca")),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/web InvalidAnnotation"),
+            List.of("shop.example.com clientAuth unavailable")),
+        Case.annotations(
+            "backend-protocol HTTPS without verification: a backend of its own, and a warning",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/backend-protocol",
+                    "HTTPS")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http@https-" + HTTPS_DIGEST),
+            List.of("shop/web:http@https-" + HTTPS_DIGEST + " 10.0.0.1:8080"),
+            List.of("Ingress shop/web UnverifiedUpstream"),
+            List.of("backend shop/web:http@https-" + HTTPS_DIGEST + ": HTTPS tls unverified")),
+        Case.annotations(
+            "proxy-ssl-secret verifies pods against its CA and presents its client certificate",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.opaqueSecret(
+                    "shop",
+                    "backend-ca",
+                    "ca.crt",
+                    CA_PEM,
+                    "tls.crt",
+                    CLIENT.getCertificatePEM(),
+                    "tls.key",
+                    CLIENT.getPrivateKeyPEM()),
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/backend-protocol",
+                    "GRPCS",
+                    "nginx.ingress.kubernetes.io/proxy-ssl-secret",
+                    "backend-ca",
+                    "nginx.ingress.kubernetes.io/proxy-ssl-verify",
+                    "on",
+                    "nginx.ingress.kubernetes.io/proxy-ssl-name",
+                    "web.shop.svc",
+                    "nginx.ingress.kubernetes.io/proxy-ssl-server-name",
+                    "on")),
+            DEFAULTS,
+            null,
+            null,
+            List.of(),
+            List.of(
+                "backend shop/web:http@grpcs-"
+                    + VERIFIED_DIGEST
+                    + ": GRPCS tls verify ca name=web.shop.svc sni client",
+                "client certificate of shop/web:http@grpcs-" + VERIFIED_DIGEST)),
+        Case.annotations(
+            "re-encryption whose Secret is missing fails closed",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/backend-protocol",
+                    "HTTPS",
+                    "nginx.ingress.kubernetes.io/proxy-ssl-secret",
+                    "backend-ca",
+                    "nginx.ingress.kubernetes.io/proxy-ssl-verify",
+                    "on")),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/web SecretNotFound"),
+            List.of("backend shop/web:http@https-" + MISSING_DIGEST + ": HTTPS tls unavailable")),
+        Case.annotations(
+            "Ingresses routing to one Service port with different settings get a backend each",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress("shop", "plain", null, path("a.example.com", "/", "Prefix", "web", "http")),
+                annotated(
+                    ingress(
+                        "shop", "tls", null, path("b.example.com", "/", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/backend-protocol",
+                    "HTTPS")),
+            DEFAULTS,
+            List.of(
+                "a.example.com Prefix / -> shop/web:http",
+                "b.example.com Prefix / -> shop/web:http@https-" + HTTPS_DIGEST),
+            List.of(
+                "shop/web:http 10.0.0.1:8080",
+                "shop/web:http@https-" + HTTPS_DIGEST + " 10.0.0.1:8080"),
+            List.of("Ingress shop/tls UnverifiedUpstream"),
+            List.of("backend shop/web:http@https-" + HTTPS_DIGEST + ": HTTPS tls unverified")),
+        Case.annotations(
+            "ssl-passthrough relays the host to the backend of its path /; other paths and"
+                + " annotations are reported",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "db",
+                        "2025-02-01T00:00:00Z",
+                        "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n" + SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/ssl-passthrough",
+                    "true",
+                    "nginx.ingress.kubernetes.io/proxy-body-size",
+                    "1m"),
+                ingress(
+                    "shop",
+                    "web",
+                    "2025-01-01T00:00:00Z",
+                    path("shop.example.com", "/x", "Prefix", "web", "9000"))),
+            DEFAULTS,
+            List.of("shop.example.com (no routes)"),
+            List.of("shop/web:http 10.0.0.1:8080"),
+            List.of(
+                "Ingress shop/db SecretNotFound",
+                "Ingress shop/db IgnoredAnnotation",
+                "Ingress shop/web PassthroughHost"),
+            List.of("shop.example.com passthrough -> shop/web:http")),
+        Case.annotations(
+            "ssl-passthrough on a host without path / has no effect",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "db",
+                        null,
+                        path("shop.example.com", "/x", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/ssl-passthrough",
+                    "true")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix /x -> shop/web:http"),
+            null,
+            List.of("Ingress shop/db IgnoredAnnotation"),
+            List.of()),
+        Case.annotations(
+            "load-balance ewma gets a backend of its own, balanced by Ewma",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/load-balance",
+                    "ewma")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http@ewma-" + EWMA_DIGEST),
+            List.of("shop/web:http@ewma-" + EWMA_DIGEST + " 10.0.0.1:8080"),
+            List.of(),
+            List.of("backend shop/web:http@ewma-" + EWMA_DIGEST + ": HTTP EWMA")),
+        Case.annotations(
+            "upstream-hash-by gets a consistent-hash backend of its own, its key as written",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/upstream-hash-by",
+                    "$http_x_user")),
+            DEFAULTS,
+            null,
+            null,
+            List.of(),
+            List.of(
+                "backend shop/web:http@hash-cd39fa80: HTTP CONSISTENT_HASH by ${http_x_user}")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -763,6 +1223,13 @@ class IngressTranslatorTableTest {
           .as("certificates")
           .containsExactlyElementsOf(c.certificates());
     }
+    if (c.settings() != null) {
+      assertThat(Fixtures.settings(t.snapshot()))
+          .as("settings")
+          .containsExactlyElementsOf(c.settings());
+    }
+    // Whatever annotations say, the snapshot is one a data plane accepts.
+    assertThatCode(() -> SnapshotValidator.validate(t.snapshot())).doesNotThrowAnyException();
   }
 
   private static String path(String host, String path, String type, String service, String port) {

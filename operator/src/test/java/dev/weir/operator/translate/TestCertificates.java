@@ -100,4 +100,26 @@ final class TestCertificates {
   static String secret(String namespace, String name, X509Bundle bundle) {
     return secret(namespace, name, bundle.getCertificatePEM(), bundle.getPrivateKeyPEM());
   }
+
+  /**
+   * An Opaque Secret as YAML, with base64 data, holding {@code fields} (name, PEM, name, PEM...):
+   * how CA bundles for annotations usually come.
+   */
+  static String opaqueSecret(String namespace, String name, String... fields) {
+    Base64.Encoder b64 = Base64.getEncoder();
+    StringBuilder yaml =
+        new StringBuilder("apiVersion: v1\nkind: Secret\ntype: Opaque\nmetadata: {name: ")
+            .append(name)
+            .append(", namespace: ")
+            .append(namespace)
+            .append("}\ndata:\n");
+    for (int i = 0; i < fields.length; i += 2) {
+      yaml.append("  ")
+          .append(fields[i])
+          .append(": ")
+          .append(b64.encodeToString(fields[i + 1].getBytes()))
+          .append('\n');
+    }
+    return yaml.toString();
+  }
 }

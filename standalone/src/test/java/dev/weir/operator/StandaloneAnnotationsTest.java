@@ -1,0 +1,164 @@
+package dev.weir.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.contract.snapshot.AffinityMode;
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.ClientAuth;
+import dev.weir.contract.snapshot.ClientVerify;
+import dev.weir.contract.snapshot.Hsts;
+import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.Settings;
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.UpstreamProtocol;
+import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.testing.RawHttp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ingress annotations, from a manifests directory to the snapshot the in-process data plane
+ * applies: route, host and backend settings, the CA of an Opaque Secret an annotation names, and
+ * the feature failing closed when that Secret loses its CA. What the data plane then does with each
+ * setting is its own tests' business.
+ */
+class StandaloneAnnotationsTest {
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static final Duration PROPAGATION = Duration.ofSeconds(10);
+
+  @TempDir Path manifests;
+  private Standalone standalone;
+
+  @AfterEach
+  void stop() {
+    if (standalone != null) {
+      standalone.close();
+    }
+  }
+
+  @Test
+  void annotationsReachTheSnapshotAndAnUnusableCaSecretFailsClosed() throws Exception {
+    String ca = Files.readString(REPO.resolve("examples/tls/demo-ca.crt"));
+    Files.copy(
+        REPO.resolve("examples/quickstart/shop-tls.yaml"), manifests.resolve("shop-tls.yaml"));
+    Files.writeString(manifests.resolve("client-ca.yaml"), caSecret(ca));
+    Files.writeString(
+        manifests.resolve("shop.yaml"),
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api, namespace: demo}
+        spec:
+          ports: [{name: https, port: 443}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: shop
+          namespace: demo
+          annotations:
+            nginx.ingress.kubernetes.io/affinity: "cookie"
+            nginx.ingress.kubernetes.io/affinity-mode: "persistent"
+            nginx.ingress.kubernetes.io/proxy-body-size: "8m"
+            nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"
+            nginx.ingress.kubernetes.io/auth-tls-secret: "client-ca"
+            weir.dev/hsts-max-age: "600"
+        spec:
+          tls: [{hosts: [shop.weir.test], secretName: shop-tls}]
+          rules:
+          - host: shop.weir.test
+            http:
+              paths:
+              - {path: /cart, pathType: Prefix, backend: {service: {name: api, port: {number: 443}}}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: plain
+          namespace: demo
+          annotations:
+            nginx.ingress.kubernetes.io/proxy-read-timeout: "120"
+        spec:
+          rules:
+          - host: plain.weir.test
+            http:
+              paths:
+              - {path: /, pathType: Prefix, backend: {service: {name: api, port: {number: 443}}}}
+        """);
+
+    standalone =
+        Standalone.start(
+            new Standalone.Options(
+                manifests, "127.0.0.1", 0, 0, -1, Duration.ofSeconds(1), false, Settings.DEFAULTS));
+
+    Snapshot snapshot =
+        Await.until(
+            "a snapshot with both hosts",
+            PROPAGATION,
+            standalone::servedSnapshot,
+            s -> s != null && s.virtualHosts().size() == 2);
+    assertThat(snapshot.schemaVersion()).isEqualTo(2);
+    VirtualHost shop = host(snapshot, "shop.weir.test");
+    assertThat(shop.hsts()).isEqualTo(new Hsts(600, true, false));
+    ClientAuth auth = shop.clientAuth();
+    assertThat(auth.unavailable()).isFalse();
+    assertThat(auth.verify()).isEqualTo(ClientVerify.ON);
+    assertThat(auth.caCertificates()).isEqualTo(ca);
+    Route cart = shop.routes().get(0);
+    assertThat(cart.settings().redirectsToHttps()).as("ssl-redirect's default").isTrue();
+    assertThat(cart.settings().maxBodyBytes()).isEqualTo(8L << 20);
+    assertThat(cart.settings().affinity().mode()).isEqualTo(AffinityMode.PERSISTENT);
+    assertThat(cart.settings().affinity().cookiePath()).isEqualTo("/cart");
+    Backend reencrypted =
+        snapshot.backends().stream()
+            .filter(b -> b.id().equals(cart.backend()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(reencrypted.id()).startsWith("demo/api:443@https-");
+    assertThat(reencrypted.protocol()).isEqualTo(UpstreamProtocol.HTTPS);
+
+    Route plain = host(snapshot, "plain.weir.test").routes().get(0);
+    assertThat(plain.backend()).isEqualTo("demo/api:443");
+    assertThat(plain.settings().timeouts().readMillis()).isEqualTo(120_000);
+    assertThat(plain.settings().redirectsToHttps()).as("a host without TLS").isFalse();
+    // The data plane applied it: the route exists (503, its Service has no endpoints), not 404.
+    assertThat(
+            RawHttp.exchange(
+                    standalone.httpPort(),
+                    "GET / HTTP/1.1\r\nHost: plain.weir.test\r\nConnection: close\r\n\r\n")
+                .status())
+        .isEqualTo(503);
+
+    // The CA Secret loses its ca.crt: client authentication fails closed, it is not dropped.
+    Files.writeString(manifests.resolve("client-ca.yaml"), caSecret(null));
+    Snapshot after =
+        Await.until(
+            "client authentication failing closed",
+            PROPAGATION,
+            standalone::servedSnapshot,
+            s -> host(s, "shop.weir.test").clientAuth().unavailable());
+    assertThat(host(after, "shop.weir.test").clientAuth().verify()).isEqualTo(ClientVerify.ON);
+  }
+
+  private static VirtualHost host(Snapshot snapshot, String name) {
+    return snapshot.virtualHosts().stream()
+        .filter(v -> v.host().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** An Opaque Secret demo/client-ca with {@code ca} as its ca.crt (null: without one). */
+  private static String caSecret(String ca) {
+    return "apiVersion: v1\nkind: Secret\ntype: Opaque\nmetadata: {name: client-ca, namespace:"
+        + " demo}\ndata:\n"
+        + (ca == null
+            ? "  other: " + Base64.getEncoder().encodeToString("x".getBytes())
+            : "  ca.crt: " + Base64.getEncoder().encodeToString(ca.getBytes()))
+        + "\n";
+  }
+}
