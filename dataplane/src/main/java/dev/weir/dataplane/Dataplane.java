@@ -49,7 +49,8 @@ public final class Dataplane implements AutoCloseable {
    * @param drainTimeout how long {@link #shutdown} lets in-flight requests finish
    * @param ioThreads event loops; each accepts, serves its client connections and keeps its own
    *     upstream pools
-   * @param httpsRedirectPort the port in the https URLs plain HTTP is redirected to (443: none)
+   * @param httpsRedirectPort the port in the https URLs plain HTTP is redirected to (443: none in
+   *     the URL; 0: the HTTPS listener's own port, for a data plane clients reach directly)
    */
   public record Options(
       String bindAddress,
@@ -195,13 +196,24 @@ public final class Dataplane implements AutoCloseable {
               Snapshot.empty(),
               sni.compile(Snapshot.empty()),
               null,
-              new RouteOptions(options.httpsRedirectPort()));
+              // 0 (the listener's port) is only known after binding: 443 stands in until then.
+              new RouteOptions(
+                  options.httpsRedirectPort() == 0
+                      ? Options.DEFAULT_HTTPS_REDIRECT_PORT
+                      : options.httpsRedirectPort()));
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }
     Dataplane dataplane = new Dataplane(options, metrics, sni, ownTls, transport, initial);
     try {
       dataplane.bind(transport);
+      if (options.httpsRedirectPort() == 0 && options.httpsPort() >= 0) {
+        // Known only now that the listener is bound (a port chosen at random); nothing has been
+        // applied yet, and every later snapshot compiles with these options.
+        dataplane.current =
+            CompiledSnapshot.compile(
+                Snapshot.empty(), initial.sni(), null, new RouteOptions(dataplane.httpsPort()));
+      }
     } catch (InterruptedException | RuntimeException e) {
       dataplane.shutdown();
       throw e;

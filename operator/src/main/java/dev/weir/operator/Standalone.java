@@ -133,9 +133,9 @@ public final class Standalone implements AutoCloseable {
                 options.httpsPort(),
                 options.adminPort(),
                 options.drainTimeout(),
-                // Clients reach the listener on the port it binds (no Service in between); a
-                // port chosen at random has no fixed URL to redirect to, so 443 is named then.
-                options.httpsPort() > 0 ? options.httpsPort() : 443));
+                // Clients reach the listener on the port it binds (no Service in between), so
+                // plain HTTP is redirected to that port, also when it is chosen at random (0).
+                0));
     TranslationLoop loop = null;
     OperatorMetrics metrics = new OperatorMetrics(List::of);
     Clock clock = Clock.systemUTC();

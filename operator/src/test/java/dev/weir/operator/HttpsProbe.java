@@ -28,9 +28,20 @@ import javax.net.ssl.X509TrustManager;
  */
 final class HttpsProbe {
   /** A response read to its end; {@code served} is the leaf the server presented. */
-  record Response(int status, String body, X509Certificate served) {
+  record Response(int status, String body, X509Certificate served, String head) {
     String subject() {
       return served.getSubjectX500Principal().getName();
+    }
+
+    /** The first value of header {@code name} (case-insensitive), or null. */
+    String header(String name) {
+      String prefix = name.toLowerCase(Locale.ROOT) + ":";
+      for (String line : head.split("\r\n")) {
+        if (line.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+          return line.substring(prefix.length()).strip();
+        }
+      }
+      return null;
     }
 
     @Override
@@ -73,6 +84,11 @@ final class HttpsProbe {
   }
 
   Response get(int port, String host, String path) throws Exception {
+    return get(port, host, path, "");
+  }
+
+  /** As {@link #get(int, String, String)}, with {@code headers} (lines ending in CRLF) added. */
+  Response get(int port, String host, String path, String headers) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, new TrustManager[] {trust}, null);
     try (Socket plain = new Socket()) {
@@ -88,7 +104,13 @@ final class HttpsProbe {
         X509Certificate served = (X509Certificate) tls.getSession().getPeerCertificates()[0];
         tls.getOutputStream()
             .write(
-                ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                ("GET "
+                        + path
+                        + " HTTP/1.1\r\nHost: "
+                        + host
+                        + "\r\n"
+                        + headers
+                        + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
         tls.getOutputStream().flush();
         return parse(tls.getInputStream().readAllBytes(), served);
@@ -103,7 +125,8 @@ final class HttpsProbe {
       throw new IOException("not an HTTP/1.1 response (" + raw.length + " bytes)");
     }
     int status = Integer.parseInt(text.substring(9, 12));
-    String head = text.substring(0, headEnd).toLowerCase(Locale.ROOT);
+    String rawHead = text.substring(0, headEnd);
+    String head = rawHead.toLowerCase(Locale.ROOT);
     String rest = text.substring(headEnd + 4);
     String body;
     if (head.contains("\r\ntransfer-encoding: chunked")) {
@@ -125,7 +148,8 @@ final class HttpsProbe {
     return new Response(
         status,
         new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
-        served);
+        served,
+        rawHead);
   }
 
   private static String dechunk(String chunked) throws IOException {

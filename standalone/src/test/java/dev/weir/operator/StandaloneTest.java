@@ -109,6 +109,33 @@ class StandaloneTest {
   }
 
   @Test
+  void theQuickstartsStickyPathKeepsAClientOnOnePodWithItsCookie() throws Exception {
+    HttpsProbe.Response first = https.get(standalone.httpsPort(), "shop.weir.test", "/sticky");
+    assertThat(first.status()).isEqualTo(200);
+    String setCookie = first.header("set-cookie");
+    assertThat(setCookie).startsWith("WEIR_DEMO=").contains("Path=/sticky", "HttpOnly");
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    String pod = podOf(first.body());
+    for (int i = 0; i < 6; i++) {
+      HttpsProbe.Response again =
+          https.get(
+              standalone.httpsPort(), "shop.weir.test", "/sticky", "Cookie: " + cookie + "\r\n");
+      assertThat(podOf(again.body())).as("request %d with the cookie", i).isEqualTo(pod);
+    }
+  }
+
+  @Test
+  void plainHttpToTheQuickstartsTlsHostIsRedirectedToHttps() throws Exception {
+    RawHttp.Response redirect =
+        RawHttp.exchange(
+            standalone.httpPort(),
+            "GET /app-1?x=1 HTTP/1.1\r\nHost: shop.weir.test\r\nConnection: close\r\n\r\n");
+    assertThat(redirect.status()).isEqualTo(308);
+    assertThat(redirect.header("location"))
+        .isEqualTo("https://shop.weir.test:" + standalone.httpsPort() + "/app-1?x=1");
+  }
+
+  @Test
   void listenerSettingsGivenToStandaloneReachItsDataPlane() throws Exception {
     standalone.close();
     standalone = null;

@@ -35,7 +35,7 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
    * @param httpsPort HTTPS port; 0 = any free port, -1 = none
    * @param adminPort admin port; 0 = any free port, -1 = none
    * @param httpsRedirectPort the port of the https URLs plain HTTP is redirected to (443: none in
-   *     the URL): where clients reach the HTTPS listener
+   *     the URL; 0: the HTTPS listener's own port): where clients reach the HTTPS listener
    */
   record Options(
       String bindAddress,

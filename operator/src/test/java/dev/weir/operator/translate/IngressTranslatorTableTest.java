@@ -1068,7 +1068,9 @@ class IngressTranslatorTableTest {
             DEFAULTS,
             null,
             null,
-            List.of(),
+            // GRPCS is carried as written, and flagged: data planes answer it 502 until they
+            // speak HTTP/2 to pods.
+            List.of("Ingress shop/web UnsupportedAnnotation"),
             List.of(
                 "backend shop/web:http@grpcs-"
                     + VERIFIED_DIGEST
