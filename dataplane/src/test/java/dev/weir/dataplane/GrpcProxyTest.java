@@ -49,6 +49,7 @@ class GrpcProxyTest {
   static TestPki otherPki;
   static GrpcBackend h2c;
   static GrpcBackend secure;
+  static GrpcBackend narrow;
   static Dataplane dataplane;
   Http2TestClient client;
 
@@ -58,6 +59,7 @@ class GrpcProxyTest {
     podPki = TestPki.create();
     otherPki = TestPki.create();
     h2c = GrpcBackend.start("h2c");
+    narrow = GrpcBackend.start("narrow", 2);
     secure = GrpcBackend.startTls("secure", h2Server(podPki.issueServer("pod.internal")));
     int refused = refusedPort();
     // One event loop: pools are per loop, and the pooling test counts connections.
@@ -75,7 +77,8 @@ class GrpcProxyTest {
                 host("grpcs.example.com", "grpcs"),
                 host("wrong-ca.example.com", "wrong-ca"),
                 host("refused.example.com", "refused"),
-                host("retry.example.com", "retry"))
+                host("retry.example.com", "retry"),
+                host("narrow.example.com", "narrow"))
             .backends(
                 grpc("h2c", UpstreamProtocol.GRPC, null, h2c.endpoint()),
                 grpc(
@@ -94,7 +97,8 @@ class GrpcProxyTest {
                     UpstreamProtocol.GRPC,
                     null,
                     Endpoint.ready("127.0.0.1", refused),
-                    h2c.endpoint()))
+                    h2c.endpoint()),
+                grpc("narrow", UpstreamProtocol.GRPC, null, narrow.endpoint()))
             .build());
   }
 
@@ -136,6 +140,7 @@ class GrpcProxyTest {
     dataplane.close();
     h2c.close();
     secure.close();
+    narrow.close();
   }
 
   @BeforeEach
@@ -232,6 +237,23 @@ class GrpcProxyTest {
     first.send("", true);
     first.rest();
     assertThat(h2c.connectionCount()).isEqualTo(connections);
+  }
+
+  @Test
+  void callsBeyondThePodsMaxConcurrentStreamsGoOnAnotherConnection() throws Exception {
+    Call[] calls = new Call[3];
+    for (int i = 0; i < calls.length; i++) {
+      calls[i] = client.call("narrow.example.com", "/test.Echo/Stream");
+      calls[i].send("m" + i, false);
+      // Answered: the pod's SETTINGS (2 streams at most) have arrived.
+      headersOf(calls[i].next());
+      assertThat(calls[i].next()).isEqualTo(new Data("m" + i, false));
+    }
+    assertThat(narrow.connectionCount()).isEqualTo(2);
+    for (Call c : calls) {
+      c.send("", true);
+      assertOkTrailers(c.rest().get(0), "narrow");
+    }
   }
 
   @Test
