@@ -20,8 +20,6 @@ import dev.weir.dataplane.testing.Http2TestClient.Frame;
 import dev.weir.dataplane.testing.Http2TestClient.Headers;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.ByteArrayInputStream;
@@ -106,12 +104,7 @@ class GrpcProxyTest {
     return SslContextBuilder.forServer(
             new ByteArrayInputStream(leaf.chainPem().getBytes(StandardCharsets.US_ASCII)),
             new ByteArrayInputStream(leaf.keyPem().getBytes(StandardCharsets.US_ASCII)))
-        .applicationProtocolConfig(
-            new ApplicationProtocolConfig(
-                ApplicationProtocolConfig.Protocol.ALPN,
-                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                ApplicationProtocolNames.HTTP_2))
+        .applicationProtocolConfig(LocalhostTls.h2Only())
         .build();
   }
 
@@ -167,6 +160,15 @@ class GrpcProxyTest {
     assertThat(trailers.status()).isNull();
   }
 
+  /** A streaming call to {@code host} whose first message was sent and echoed. */
+  private Call streamingCall(String host, String message) throws InterruptedException {
+    Call call = client.call(host, "/test.Echo/Stream");
+    call.send(message, false);
+    assertThat(headersOf(call.next()).status()).hasToString("200");
+    assertThat(call.next()).isEqualTo(new Data(message, false));
+    return call;
+  }
+
   @Test
   void unaryCallOverH2cGetsHeadersDataAndTrailers() throws Exception {
     Call call = client.call("h2c.example.com", "/test.Echo/Unary");
@@ -217,18 +219,11 @@ class GrpcProxyTest {
   @Test
   void concurrentCallsShareOneConnectionToThePod() throws Exception {
     // A first call opens the connection, the next ones multiplex on it.
-    Call first = client.call("h2c.example.com", "/test.Echo/Stream");
-    first.send("open", false);
-    headersOf(first.next());
+    Call first = streamingCall("h2c.example.com", "open");
     int connections = h2c.connectionCount();
     Call[] calls = new Call[5];
     for (int i = 0; i < calls.length; i++) {
-      calls[i] = client.call("h2c.example.com", "/test.Echo/Stream");
-      calls[i].send("m" + i, false);
-    }
-    for (int i = 0; i < calls.length; i++) {
-      headersOf(calls[i].next());
-      assertThat(calls[i].next()).isEqualTo(new Data("m" + i, false));
+      calls[i] = streamingCall("h2c.example.com", "m" + i);
     }
     for (Call c : calls) {
       c.send("", true);
@@ -243,11 +238,8 @@ class GrpcProxyTest {
   void callsBeyondThePodsMaxConcurrentStreamsGoOnAnotherConnection() throws Exception {
     Call[] calls = new Call[3];
     for (int i = 0; i < calls.length; i++) {
-      calls[i] = client.call("narrow.example.com", "/test.Echo/Stream");
-      calls[i].send("m" + i, false);
-      // Answered: the pod's SETTINGS (2 streams at most) have arrived.
-      headersOf(calls[i].next());
-      assertThat(calls[i].next()).isEqualTo(new Data("m" + i, false));
+      // Each answered before the next: the pod's SETTINGS (2 streams at most) have arrived.
+      calls[i] = streamingCall("narrow.example.com", "m" + i);
     }
     assertThat(narrow.connectionCount()).isEqualTo(2);
     for (Call c : calls) {

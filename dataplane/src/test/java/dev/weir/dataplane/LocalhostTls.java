@@ -43,14 +43,18 @@ record LocalhostTls(SslContext server, SSLContext client, SslContext nettyH2Clie
     SslContext nettyH2Client =
         SslContextBuilder.forClient()
             .trustManager(ca.toTrustManagerFactory())
-            .applicationProtocolConfig(
-                new ApplicationProtocolConfig(
-                    ApplicationProtocolConfig.Protocol.ALPN,
-                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                    ApplicationProtocolNames.HTTP_2))
+            .applicationProtocolConfig(h2Only())
             .build();
     return new LocalhostTls(server, client, nettyH2Client);
+  }
+
+  /** ALPN offering (or accepting) h2 alone. */
+  static ApplicationProtocolConfig h2Only() {
+    return new ApplicationProtocolConfig(
+        ApplicationProtocolConfig.Protocol.ALPN,
+        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+        ApplicationProtocolNames.HTTP_2);
   }
 
   /** What the data plane is started with so that it serves {@link #server()} for every name. */

@@ -311,6 +311,13 @@ final class Http2Connections {
                       }
                     }
                   }
+                  // Closing removed the closed connections from their lists (on this loop).
+                  connections
+                      .entrySet()
+                      .removeIf(
+                          e ->
+                              e.getValue().isEmpty()
+                                  && !live.contains(UpstreamPools.endpointOf(e.getKey())));
                 }));
   }
 

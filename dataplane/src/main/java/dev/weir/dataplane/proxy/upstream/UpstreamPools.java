@@ -235,7 +235,7 @@ public final class UpstreamPools {
    */
   private record TlsPoolKey(EndpointKey endpoint, UpstreamTlsContext tls, String name) {}
 
-  private static EndpointKey endpointOf(Object poolKey) {
+  static EndpointKey endpointOf(Object poolKey) {
     return poolKey instanceof TlsPoolKey k ? k.endpoint() : (EndpointKey) poolKey;
   }
 
