@@ -130,7 +130,10 @@ final class Http2Connections {
         return promise.setFailure(e);
       }
       chosen = connect(loop, address, key, poolKey, tls, tlsName, connectMillis);
-      connections.add(chosen);
+      if (!chosen.closed) {
+        // (A connect that failed at once has closed it already; its waiter learns why below.)
+        connections.add(chosen);
+      }
     }
     Connection c = chosen;
     c.streams++;
