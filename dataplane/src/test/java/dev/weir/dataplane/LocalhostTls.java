@@ -10,10 +10,11 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A test CA and an ECDSA certificate for "localhost" it issued: the server side offers h2 then
- * http/1.1, the client side trusts only the CA. For tests about HTTPS proxying rather than about
- * certificate selection, which have the data plane serve this for every name.
+ * http/1.1, the client sides (the JDK's, and Netty's offering h2 only) trust only the CA. For tests
+ * about HTTPS proxying rather than about certificate selection, which have the data plane serve
+ * this for every name.
  */
-record LocalhostTls(SslContext server, SSLContext client) {
+record LocalhostTls(SslContext server, SSLContext client, SslContext nettyH2Client) {
   static LocalhostTls create() throws Exception {
     X509Bundle ca =
         new CertificateBuilder()
@@ -39,7 +40,21 @@ record LocalhostTls(SslContext server, SSLContext client) {
             .build();
     SSLContext client = SSLContext.getInstance("TLS");
     client.init(null, ca.toTrustManagerFactory().getTrustManagers(), null);
-    return new LocalhostTls(server, client);
+    SslContext nettyH2Client =
+        SslContextBuilder.forClient()
+            .trustManager(ca.toTrustManagerFactory())
+            .applicationProtocolConfig(h2Only())
+            .build();
+    return new LocalhostTls(server, client, nettyH2Client);
+  }
+
+  /** ALPN offering (or accepting) h2 alone. */
+  static ApplicationProtocolConfig h2Only() {
+    return new ApplicationProtocolConfig(
+        ApplicationProtocolConfig.Protocol.ALPN,
+        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+        ApplicationProtocolNames.HTTP_2);
   }
 
   /** What the data plane is started with so that it serves {@link #server()} for every name. */

@@ -192,9 +192,10 @@ class ReencryptionTest {
   }
 
   @Test
-  void unavailableSecretAndUnsupportedProtocolAre502() throws Exception {
+  void unavailableSecretAndAPodNotSpeakingTheProtocolAre502() throws Exception {
     int before = verified.requestCount();
     assertThat(get("unavailable.example.com")[0]).isEqualTo("502");
+    // h2c to a pod that speaks TLS: a 502, never a fallback to HTTP/1.1.
     assertThat(get("grpc.example.com")[0]).isEqualTo("502");
     assertThat(verified.requestCount()).isEqualTo(before);
   }

@@ -7,6 +7,8 @@ import dev.weir.contract.snapshot.UpstreamProtocol;
 import dev.weir.contract.snapshot.UpstreamTls;
 import dev.weir.contract.tls.CertificateCheck;
 import dev.weir.contract.tls.LoadedCertificate;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -20,27 +22,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upstream TLS contexts of the backends that re-encrypt ({@code protocol HTTPS}), one per
- * distinct {@link UpstreamTls} (and client certificate), built by {@link #prepare} when a snapshot
- * brings a setting not seen before and reused while snapshots keep it: a backend whose endpoints
- * change keeps its context, and with it its pooled connections. The contexts of the last two
- * snapshots prepared are kept, so a request that started on the previous one still finds its own.
- *
- * <p>Backends speaking gRPC ({@code GRPC}, {@code GRPCS}) need an HTTP/2 upstream client, which
- * Weir does not have yet: they are {@linkplain UpstreamTlsContext#unusable unusable}, answered 502
- * with a log naming the protocol, never sent HTTP/1.1 they would not understand.
+ * The upstream TLS contexts of the backends that re-encrypt ({@code protocol HTTPS}, or {@code
+ * GRPCS}: HTTP/2 over TLS, offering only {@code h2} by ALPN), one per distinct {@link UpstreamTls}
+ * (and client certificate) and protocol, built by {@link #prepare} when a snapshot brings a setting
+ * not seen before and reused while snapshots keep it: a backend whose endpoints change keeps its
+ * context, and with it its pooled connections. The contexts of the last two snapshots prepared are
+ * kept, so a request that started on the previous one still finds its own.
  */
 public final class UpstreamTlsContexts {
   private static final Logger log = LoggerFactory.getLogger(UpstreamTlsContexts.class);
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
-  private static final UpstreamTlsContext GRPC =
-      UpstreamTlsContext.unusable(
-          "protocol GRPC (h2c) is not supported: Weir has no HTTP/2 upstream client yet");
-  private static final UpstreamTlsContext GRPCS =
-      UpstreamTlsContext.unusable(
-          "protocol GRPCS (HTTP/2 over TLS) is not supported: Weir has no HTTP/2 upstream client"
-              + " yet");
+  // gRPC speaks HTTP/2 only. OpenSSL accepts whatever the pod selects (it supports no other
+  // behaviour); the pool refuses a connection that ends up with anything but h2 or nothing.
+  private static final ApplicationProtocolConfig H2_ONLY =
+      new ApplicationProtocolConfig(
+          ApplicationProtocolConfig.Protocol.ALPN,
+          ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+          ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_2);
 
   private final SslProvider provider;
   private final Clock clock;
@@ -59,26 +58,22 @@ public final class UpstreamTlsContexts {
   }
 
   /**
-   * How to connect to {@code backend}'s endpoints: null for plain HTTP/1.1, else its TLS context,
-   * which may be {@linkplain UpstreamTlsContext#problem unusable}.
+   * How to connect to {@code backend}'s endpoints: null in clear text (HTTP/1.1, or h2c for {@code
+   * GRPC}), else its TLS context, which may be {@linkplain UpstreamTlsContext#problem unusable}.
    */
   public UpstreamTlsContext forBackend(Backend backend) {
     UpstreamProtocol protocol = backend.protocol();
-    if (protocol == UpstreamProtocol.HTTP) {
+    if (!protocol.tls()) {
       return null;
     }
-    if (protocol == UpstreamProtocol.GRPC) {
-      return GRPC;
-    }
-    if (protocol == UpstreamProtocol.GRPCS) {
-      return GRPCS;
-    }
     Built built = current.get(backend.tls());
-    if (built == null) {
+    UpstreamTlsContext context = built == null ? null : built.context(protocol.http2());
+    if (context == null) {
       built = previous.get(backend.tls());
+      context = built == null ? null : built.context(protocol.http2());
     }
-    return built != null
-        ? built.context
+    return context != null
+        ? context
         : UpstreamTlsContext.unusable("its TLS settings changed twice while the request waited");
   }
 
@@ -88,7 +83,9 @@ public final class UpstreamTlsContexts {
       Map<String, Certificate> certificates = null;
       Map<UpstreamTls, Built> next = new HashMap<>();
       for (Backend b : snapshot.backends()) {
-        if (b.protocol() != UpstreamProtocol.HTTPS || next.containsKey(b.tls())) {
+        boolean http2 = b.protocol().http2();
+        Built seen = next.get(b.tls());
+        if (!b.protocol().tls() || (seen != null && seen.context(http2) != null)) {
           continue;
         }
         UpstreamTls tls = b.tls();
@@ -102,15 +99,19 @@ public final class UpstreamTlsContexts {
           }
           client = certificates.get(tls.clientCertificate());
         }
-        Built built = current.get(tls);
+        Built built = seen != null ? seen : current.get(tls);
         if (built == null || !Objects.equals(built.client, client)) {
-          built = new Built(build(tls, client), client);
-          if (built.context.problem() != null) {
+          built = new Built(null, null, client);
+        }
+        if (built.context(http2) == null) {
+          UpstreamTlsContext context = build(tls, client, http2);
+          if (context.problem() != null) {
             log.warn(
                 "event=upstream_tls_unusable backend={} action=answer_502 reason=\"{}\"",
                 b.id(),
-                built.context.problem());
+                context.problem());
           }
+          built = built.with(http2, context);
         }
         next.put(tls, built);
       }
@@ -119,7 +120,7 @@ public final class UpstreamTlsContexts {
     }
   }
 
-  private UpstreamTlsContext build(UpstreamTls tls, Certificate client) {
+  private UpstreamTlsContext build(UpstreamTls tls, Certificate client, boolean http2) {
     if (tls.unavailable()) {
       return UpstreamTlsContext.unusable("the proxy-ssl Secret is unavailable");
     }
@@ -136,6 +137,9 @@ public final class UpstreamTlsContexts {
             .endpointIdentificationAlgorithm(null)
             .trustManager(
                 trust != null ? trust : InsecureTrustManagerFactory.INSTANCE.getTrustManagers()[0]);
+    if (http2) {
+      builder.applicationProtocolConfig(H2_ONLY);
+    }
     if (tls.clientCertificate() != null) {
       if (client == null) {
         return UpstreamTlsContext.unusable(
@@ -161,6 +165,7 @@ public final class UpstreamTlsContexts {
           (tls.verify() ? "verify " + chains : "no verification")
               + (tls.serverName() != null ? ", name " + tls.serverName() : "")
               + (tls.sendServerName() ? ", SNI" : "")
+              + (http2 ? ", ALPN h2" : "")
               + (client != null ? ", client certificate " + client.id() : ""));
     } catch (SSLException | RuntimeException e) {
       // Netty's message may quote input; keep only the exception type.
@@ -169,6 +174,17 @@ public final class UpstreamTlsContexts {
     }
   }
 
-  /** A context and the client certificate it was built with (ids may be reused by hand). */
-  private record Built(UpstreamTlsContext context, Certificate client) {}
+  /**
+   * The contexts of one setting, for HTTP/1.1 and for HTTP/2 (each null until a backend needs it),
+   * and the client certificate they were built with (ids may be reused by hand).
+   */
+  private record Built(UpstreamTlsContext http1, UpstreamTlsContext http2, Certificate client) {
+    UpstreamTlsContext context(boolean forHttp2) {
+      return forHttp2 ? http2 : http1;
+    }
+
+    Built with(boolean forHttp2, UpstreamTlsContext context) {
+      return forHttp2 ? new Built(http1, context, client) : new Built(context, http2, client);
+    }
+  }
 }

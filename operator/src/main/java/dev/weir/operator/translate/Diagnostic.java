@@ -131,15 +131,6 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
   }
 
   /** {@code backend-protocol} re-encrypts without {@code proxy-ssl-verify: on}. */
-  /** A gRPC backend protocol, which the data planes cannot speak to pods yet. */
-  static Diagnostic unsupportedUpstreamProtocol(ObjectRef ingress, UpstreamProtocol protocol) {
-    return format(
-        ingress,
-        Reason.UNSUPPORTED_ANNOTATION,
-        "backend-protocol %s: Weir has no HTTP/2 connection to pods yet; its requests get 502",
-        protocol);
-  }
-
   static Diagnostic unverifiedUpstream(ObjectRef ingress, UpstreamProtocol protocol) {
     return format(
         ingress,

@@ -55,9 +55,6 @@ record IngressSettings(IngressAnnotations annotations) {
     if (backend.protocol().tls() && backend.tls().map(t -> !t.verify()).orElse(true)) {
       found.add(Diagnostic.unverifiedUpstream(ingress, backend.protocol()));
     }
-    if (backend.protocol().http2()) {
-      found.add(Diagnostic.unsupportedUpstreamProtocol(ingress, backend.protocol()));
-    }
     return new IngressSettings(read);
   }
 

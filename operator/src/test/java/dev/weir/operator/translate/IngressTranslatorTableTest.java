@@ -1068,9 +1068,7 @@ class IngressTranslatorTableTest {
             DEFAULTS,
             null,
             null,
-            // GRPCS is carried as written, and flagged: data planes answer it 502 until they
-            // speak HTTP/2 to pods.
-            List.of("Ingress shop/web UnsupportedAnnotation"),
+            List.of(),
             List.of(
                 "backend shop/web:http@grpcs-"
                     + VERIFIED_DIGEST

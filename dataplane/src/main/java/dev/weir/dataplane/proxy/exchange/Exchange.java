@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -482,8 +483,9 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
-      // 100 Continue and friends: pass on, the final response follows.
-      interimResponse = true;
+      // 100 Continue and friends: pass on, the final response follows. From HTTP/1.1 an empty
+      // end follows the head; from HTTP/2 the head comes whole.
+      interimResponse = !(response instanceof LastHttpContent);
       if (!clientHttp10 && code != 101) {
         ResponseHeads.interim(response);
         client.ctx.writeAndFlush(response);
@@ -505,6 +507,12 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
             headRequest,
             clientHttp10,
             !clientKeepAlive || client.draining() || !requestComplete);
+    if (response instanceof LastHttpContent) {
+      // An HTTP/2 backend's response without body or trailers (gRPC's Trailers-Only) is one
+      // message; an HTTP/1.1 backend's never is.
+      endResponse(response);
+      return;
+    }
     client.ctx.writeAndFlush(response);
     applyResponseBackpressure();
   }
@@ -528,16 +536,21 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     if (content instanceof LastHttpContent) {
-      responseComplete = true;
-      client.disarmReadTimer();
-      record();
-      ChannelFuture written = client.ctx.writeAndFlush(content);
-      releaseUpstream(requestComplete && upstreamKeepAlive);
-      written.addListener(f -> responseWritten());
+      endResponse(content);
     } else {
       client.ctx.writeAndFlush(content);
       applyResponseBackpressure();
     }
+  }
+
+  /** {@code last} ends the response (with its trailers, if any): pass it on and let go. */
+  private void endResponse(HttpObject last) {
+    responseComplete = true;
+    client.disarmReadTimer();
+    record();
+    ChannelFuture written = client.ctx.writeAndFlush(last);
+    releaseUpstream(requestComplete && upstreamKeepAlive);
+    written.addListener(f -> responseWritten());
   }
 
   private void applyResponseBackpressure() {

@@ -4,8 +4,11 @@ import io.netty.channel.Channel;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * A keep-alive HTTP/1.1 connection (over TLS for a re-encrypting backend) to one endpoint; used by
- * one exchange at a time.
+ * What an exchange sends its request on and reads its response from, as HTTP/1.x messages: a
+ * keep-alive HTTP/1.1 connection (over TLS for a re-encrypting backend) to one endpoint, used by
+ * one exchange at a time; or, for a gRPC backend, one HTTP/2 stream on a connection shared with
+ * other exchanges ({@link #multiplexed}), whose pipeline converts frames to those messages and
+ * back.
  */
 public final class UpstreamConnection {
   public final Channel channel;
@@ -13,6 +16,12 @@ public final class UpstreamConnection {
 
   /** The pool it belongs to: its endpoint, or for TLS its endpoint, settings and name. */
   final Object poolKey;
+
+  /**
+   * True for an HTTP/2 stream: it ends with its exchange (closing it resets it if unfinished),
+   * while its connection stays with {@link Http2Connections}.
+   */
+  final boolean multiplexed;
 
   /** False for a connection opened for the current request, true once it came from the pool. */
   boolean reused;
@@ -31,9 +40,14 @@ public final class UpstreamConnection {
   Throwable failure;
 
   UpstreamConnection(Channel channel, EndpointKey endpoint, Object poolKey) {
+    this(channel, endpoint, poolKey, false);
+  }
+
+  UpstreamConnection(Channel channel, EndpointKey endpoint, Object poolKey, boolean multiplexed) {
     this.channel = channel;
     this.endpoint = endpoint;
     this.poolKey = poolKey;
+    this.multiplexed = multiplexed;
   }
 
   /** Whether it came from the pool rather than being opened for the current request. */

@@ -48,7 +48,8 @@ import java.util.function.Supplier;
  * event loop could not take a connection freed on another without a thread hop.
  *
  * <p>Connections to a re-encrypting backend are TLS, pooled like plain ones but apart from them: by
- * endpoint, TLS settings and verified name (see {@link #acquire}).
+ * endpoint, TLS settings and verified name (see {@link #acquire}). A gRPC backend's connections are
+ * HTTP/2, shared by concurrent exchanges, each on a stream of its own ({@link Http2Connections}).
  *
  * <p>Every method except {@link #retainEndpointsOf}, {@link #prepareTls} and {@link #closeAll} runs
  * on the event loop passed.
@@ -66,8 +67,8 @@ public final class UpstreamPools {
   }
 
   /**
-   * The backend cannot be connected to at all (its TLS Secret is unavailable, its protocol is not
-   * supported): answered 502 without trying another endpoint.
+   * The backend cannot be connected to at all (its TLS Secret is unavailable or unusable): answered
+   * 502 without trying another endpoint.
    */
   public static final class BackendUnusableException extends Exception {
     BackendUnusableException(String problem) {
@@ -105,6 +106,7 @@ public final class UpstreamPools {
   private final Transport transport;
   private final Supplier<Settings> settings;
   private final UpstreamTlsContexts tlsContexts = new UpstreamTlsContexts();
+  private final Http2Connections http2 = new Http2Connections(this);
   // Idle connections by pool key: an EndpointKey for plain HTTP, a TlsPoolKey for TLS.
   private final ConcurrentHashMap<EventLoop, Map<Object, ArrayDeque<UpstreamConnection>>>
       idleByLoop = new ConcurrentHashMap<>();
@@ -149,6 +151,9 @@ public final class UpstreamPools {
     EndpointKey key = EndpointKey.of(endpoint);
     String tlsName = tls == null ? null : tls.nameFor(requestHost);
     Object poolKey = tls == null ? key : new TlsPoolKey(key, tls, tlsName);
+    if (backend.protocol().http2()) {
+      return http2.acquire(loop, endpoint, key, poolKey, tls, tlsName, connectMillis, fresh);
+    }
     if (!fresh) {
       ArrayDeque<UpstreamConnection> idle = idle(loop).get(poolKey);
       while (idle != null && !idle.isEmpty()) {
@@ -161,7 +166,7 @@ public final class UpstreamPools {
         }
       }
     }
-    int max = settings.get().upstreamMaxConnectionsPerEndpoint();
+    int max = maxConnectionsPerEndpoint();
     if (!reserve(key, max)) {
       return promise.setFailure(new PoolExhaustedException(key, max));
     }
@@ -173,13 +178,7 @@ public final class UpstreamPools {
       return promise.setFailure(e);
     }
     ChannelFuture connect =
-        new Bootstrap()
-            .group(loop)
-            .channel(transport.clientChannel())
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(connectMillis, Integer.MAX_VALUE))
-            .option(ChannelOption.TCP_NODELAY, true)
+        bootstrap(loop, connectMillis)
             .handler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -236,7 +235,7 @@ public final class UpstreamPools {
    */
   private record TlsPoolKey(EndpointKey endpoint, UpstreamTlsContext tls, String name) {}
 
-  private static EndpointKey endpointOf(Object poolKey) {
+  static EndpointKey endpointOf(Object poolKey) {
     return poolKey instanceof TlsPoolKey k ? k.endpoint() : (EndpointKey) poolKey;
   }
 
@@ -249,23 +248,35 @@ public final class UpstreamPools {
       EventLoop loop, Endpoint endpoint, long connectMillis, ChannelHandler handler)
       throws UnknownHostException {
     SocketAddress address = socketAddress(endpoint);
-    return new Bootstrap()
-        .group(loop)
-        .channel(transport.clientChannel())
-        .option(
-            ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(connectMillis, Integer.MAX_VALUE))
-        .option(ChannelOption.TCP_NODELAY, true)
+    return bootstrap(loop, connectMillis)
         // Reads start once the client side is wired to it.
         .option(ChannelOption.AUTO_READ, false)
         .handler(handler)
         .connect(address);
   }
 
-  /** Gives a connection back: kept for reuse when {@code reusable}, else closed. */
+  /** A TCP connection's bootstrap on {@code loop}; the caller adds the handler. */
+  Bootstrap bootstrap(EventLoop loop, long connectMillis) {
+    return new Bootstrap()
+        .group(loop)
+        .channel(transport.clientChannel())
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(connectMillis, Integer.MAX_VALUE))
+        .option(ChannelOption.TCP_NODELAY, true);
+  }
+
+  /**
+   * Gives a connection back: kept for reuse when {@code reusable}, else closed. An HTTP/2 stream is
+   * closed either way (reset if unfinished); its connection stays for other streams.
+   */
   public void release(UpstreamConnection c, boolean reusable) {
     c.detach();
     Channel ch = c.channel;
-    if (!reusable || !ch.isActive() || !liveEndpoints.contains(c.endpoint)) {
+    if (c.multiplexed) {
+      ch.close();
+      return;
+    }
+    if (!reusable || !ch.isActive() || !isLive(c.endpoint)) {
       ch.close();
       return;
     }
@@ -281,7 +292,7 @@ public final class UpstreamPools {
     // times a second would otherwise schedule and cancel a task on every request. The check
     // looks at how long the connection has been idle when it fires, and re-arms for the rest.
     if (c.idleCheck == null) {
-      scheduleIdleCheck(c, settings.get().upstreamIdleMillis());
+      scheduleIdleCheck(c, idleMillis());
     }
   }
 
@@ -341,6 +352,7 @@ public final class UpstreamPools {
 
   private void retainOnly(Set<EndpointKey> endpoints) {
     liveEndpoints = Set.copyOf(endpoints);
+    http2.retainOnly(liveEndpoints);
     idleByLoop.forEach(
         (loop, pools) ->
             loop.execute(
@@ -374,7 +386,20 @@ public final class UpstreamPools {
     return pools != null ? pools : idleByLoop.computeIfAbsent(loop, l -> new HashMap<>());
   }
 
-  private boolean reserve(EndpointKey key, int max) {
+  int maxConnectionsPerEndpoint() {
+    return settings.get().upstreamMaxConnectionsPerEndpoint();
+  }
+
+  long idleMillis() {
+    return settings.get().upstreamIdleMillis();
+  }
+
+  /** Whether the current snapshot still has {@code endpoint}. */
+  boolean isLive(EndpointKey endpoint) {
+    return liveEndpoints.contains(endpoint);
+  }
+
+  boolean reserve(EndpointKey key, int max) {
     boolean[] reserved = new boolean[1];
     openCounts.compute(
         key,
@@ -389,13 +414,13 @@ public final class UpstreamPools {
     return reserved[0];
   }
 
-  private void unreserve(EndpointKey key) {
+  void unreserve(EndpointKey key) {
     openCounts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   // SnapshotValidator admits IP literals only, so nothing here ever waits for DNS on an event
   // loop; a name that got through anyway fails the connect instead of blocking.
-  private static SocketAddress socketAddress(Endpoint e) throws UnknownHostException {
+  static SocketAddress socketAddress(Endpoint e) throws UnknownHostException {
     byte[] ip = NetUtil.createByteArrayFromIpAddressString(e.address());
     if (ip == null) {
       throw new UnknownHostException("endpoint address is not an IP literal");
