@@ -2,11 +2,14 @@ package dev.weir.dataplane;
 
 import dev.weir.contract.admin.AdminServer;
 import dev.weir.contract.cli.DurationConverter;
+import dev.weir.contract.cli.Edge;
+import dev.weir.contract.cli.EdgeOptions;
 import dev.weir.contract.cli.ListenerPorts;
 import dev.weir.contract.cli.Shutdown;
 import dev.weir.dataplane.control.OperatorClient;
 import dev.weir.dataplane.control.SnapshotFileSource;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
+import dev.weir.dataplane.proxy.http.TrustedProxies;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +70,8 @@ public final class DataplaneMain implements Callable<Integer> {
   String nodeName;
 
   @Mixin ListenerPorts ports = new ListenerPorts();
+
+  @Mixin EdgeOptions edge = new EdgeOptions();
 
   @Option(
       names = "--bind",
@@ -131,6 +136,13 @@ public final class DataplaneMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--io-threads must be at least 1");
     }
+    Edge edge = this.edge.edge();
+    try {
+      TrustedProxies.of(edge.forwardedHeadersTrustedFrom());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--forwarded-headers-trusted-from: " + e.getMessage());
+    }
     DataplaneMetrics metrics = new DataplaneMetrics();
     Dataplane dataplane =
         Dataplane.start(
@@ -140,7 +152,8 @@ public final class DataplaneMain implements Callable<Integer> {
                 ports.https,
                 drainTimeout,
                 ioThreads != null ? ioThreads : Dataplane.Options.defaultIoThreads(),
-                httpsRedirectPort),
+                httpsRedirectPort,
+                edge),
             metrics);
     AtomicBoolean draining = new AtomicBoolean();
     AutoCloseable snapshots;

@@ -1,5 +1,6 @@
 package dev.weir.operator;
 
+import dev.weir.contract.cli.Edge;
 import dev.weir.contract.local.LocalDataplane;
 import dev.weir.contract.local.LocalDataplane.DemoPod;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
@@ -67,8 +68,10 @@ public final class Standalone implements AutoCloseable {
       boolean demoBackends,
       Settings settings,
       RotationPolicy ticketKeyRotation,
-      HttpsDefaults https) {
+      HttpsDefaults https,
+      Edge edge) {
     public Options {
+      Objects.requireNonNull(edge, "edge");
       Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
       Objects.requireNonNull(settings, "settings");
       Objects.requireNonNull(https, "https");
@@ -100,6 +103,34 @@ public final class Standalone implements AutoCloseable {
           settings,
           RotationPolicy.DEFAULT,
           HttpsDefaults.DEFAULTS);
+    }
+
+    /**
+     * Options with the data plane's default {@link Edge} (no PROXY protocol, a JSON access log).
+     */
+    public Options(
+        Path manifests,
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        int adminPort,
+        Duration drainTimeout,
+        boolean demoBackends,
+        Settings settings,
+        RotationPolicy ticketKeyRotation,
+        HttpsDefaults https) {
+      this(
+          manifests,
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          demoBackends,
+          settings,
+          ticketKeyRotation,
+          https,
+          Edge.DEFAULTS);
     }
   }
 
@@ -135,7 +166,8 @@ public final class Standalone implements AutoCloseable {
                 options.drainTimeout(),
                 // Clients reach the listener on the port it binds (no Service in between), so
                 // plain HTTP is redirected to that port, also when it is chosen at random (0).
-                0));
+                0,
+                options.edge()));
     TranslationLoop loop = null;
     OperatorMetrics metrics = new OperatorMetrics(List::of);
     Clock clock = Clock.systemUTC();

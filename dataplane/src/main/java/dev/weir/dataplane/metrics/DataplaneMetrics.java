@@ -40,6 +40,7 @@ public final class DataplaneMetrics {
   private final AtomicLong snapshotVersion = new AtomicLong(-1);
   private final Counter snapshotApplies;
   private final Counter snapshotRejects;
+  private final Counter accessLogDropped;
 
   public DataplaneMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -70,6 +71,10 @@ public final class DataplaneMetrics {
     this.snapshotRejects =
         Counter.builder("weir.snapshot.rejects")
             .description("Snapshots refused as invalid; the previous one kept serving")
+            .register(registry);
+    this.accessLogDropped =
+        Counter.builder("weir.access.log.dropped")
+            .description("Access log lines dropped because the writer fell behind")
             .register(registry);
   }
 
@@ -171,6 +176,11 @@ public final class DataplaneMetrics {
   public void snapshotApplied(long version) {
     snapshotVersion.set(version);
     snapshotApplies.increment();
+  }
+
+  /** An access log line found the writer's queue full. */
+  public void accessLogDropped() {
+    accessLogDropped.increment();
   }
 
   public void snapshotRejected() {

@@ -1,6 +1,7 @@
 package dev.weir.operator.cli;
 
 import dev.weir.contract.cli.DurationConverter;
+import dev.weir.contract.cli.EdgeOptions;
 import dev.weir.contract.cli.ListenerPorts;
 import dev.weir.contract.cli.Shutdown;
 import dev.weir.contract.local.LocalDataplane;
@@ -58,6 +59,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @Mixin TicketKeyOptions ticketKeys = new TicketKeyOptions();
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
+  @Mixin EdgeOptions edge = new EdgeOptions();
 
   @Option(
       names = "--demo-backends",
@@ -96,7 +98,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 demoBackends,
                 listenerSettings,
                 ticketKeyRotation,
-                httpsDefaults));
+                httpsDefaults,
+                edge.edge()));
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);
