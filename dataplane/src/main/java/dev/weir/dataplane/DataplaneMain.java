@@ -1,6 +1,7 @@
 package dev.weir.dataplane;
 
 import dev.weir.contract.admin.AdminServer;
+import dev.weir.contract.cli.BuildInfo;
 import dev.weir.contract.cli.DurationConverter;
 import dev.weir.contract.cli.Edge;
 import dev.weir.contract.cli.EdgeOptions;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "weir-dataplane",
     mixinStandardHelpOptions = true,
+    versionProvider = BuildInfo.VersionProvider.class,
     sortOptions = false,
     description =
         "Weir's data plane: terminates TLS and proxies HTTP/1.1 and HTTP/2 by host and path. It "

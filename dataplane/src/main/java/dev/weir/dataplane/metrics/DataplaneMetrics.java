@@ -1,5 +1,6 @@
 package dev.weir.dataplane.metrics;
 
+import dev.weir.contract.cli.BuildInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,11 @@ public final class DataplaneMetrics {
 
   public DataplaneMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder("weir.build.info", () -> 1)
+        .description("The version and git commit this process was built from")
+        .tag("version", BuildInfo.CURRENT.version())
+        .tag("commit", BuildInfo.CURRENT.commit())
+        .register(registry);
     this.downstreamLatency =
         Timer.builder("weir.downstream.latency")
             .description(

@@ -1,5 +1,6 @@
 package dev.weir.operator.cli;
 
+import dev.weir.contract.cli.BuildInfo;
 import dev.weir.contract.cli.DurationConverter;
 import dev.weir.contract.cli.EdgeOptions;
 import dev.weir.contract.cli.ListenerPorts;
@@ -20,6 +21,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "standalone",
     mixinStandardHelpOptions = true,
+    versionProvider = BuildInfo.VersionProvider.class,
     sortOptions = false,
     description =
         "Runs Weir without a cluster: reads Ingress, IngressClass, Service, EndpointSlice and TLS "
