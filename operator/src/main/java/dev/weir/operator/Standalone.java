@@ -68,10 +68,8 @@ public final class Standalone implements AutoCloseable {
       boolean demoBackends,
       Settings settings,
       RotationPolicy ticketKeyRotation,
-      HttpsDefaults https,
-      Edge edge) {
+      HttpsDefaults https) {
     public Options {
-      Objects.requireNonNull(edge, "edge");
       Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
       Objects.requireNonNull(settings, "settings");
       Objects.requireNonNull(https, "https");
@@ -104,34 +102,6 @@ public final class Standalone implements AutoCloseable {
           RotationPolicy.DEFAULT,
           HttpsDefaults.DEFAULTS);
     }
-
-    /**
-     * Options with the data plane's default {@link Edge} (no PROXY protocol, a JSON access log).
-     */
-    public Options(
-        Path manifests,
-        String bindAddress,
-        int httpPort,
-        int httpsPort,
-        int adminPort,
-        Duration drainTimeout,
-        boolean demoBackends,
-        Settings settings,
-        RotationPolicy ticketKeyRotation,
-        HttpsDefaults https) {
-      this(
-          manifests,
-          bindAddress,
-          httpPort,
-          httpsPort,
-          adminPort,
-          drainTimeout,
-          demoBackends,
-          settings,
-          ticketKeyRotation,
-          https,
-          Edge.DEFAULTS);
-    }
   }
 
   private final LocalDataplane dataplane;
@@ -153,8 +123,17 @@ public final class Standalone implements AutoCloseable {
     this.served = served;
   }
 
-  /** Binds the listeners, serves the manifests' first snapshot, and follows their changes. */
+  /** As {@link #start(Options, Edge)} with the data plane's defaults (a JSON access log). */
   public static Standalone start(Options options) throws Exception {
+    return start(options, Edge.DEFAULTS);
+  }
+
+  /**
+   * Binds the listeners, serves the manifests' first snapshot, and follows their changes; the
+   * in-process data plane meets clients as {@code edge} says (PROXY protocol, trusted proxies,
+   * access log).
+   */
+  public static Standalone start(Options options, Edge edge) throws Exception {
     LocalDataplane.Factory factory = LocalDataplane.factory();
     LocalDataplane dataplane =
         factory.start(
@@ -167,7 +146,7 @@ public final class Standalone implements AutoCloseable {
                 // Clients reach the listener on the port it binds (no Service in between), so
                 // plain HTTP is redirected to that port, also when it is chosen at random (0).
                 0,
-                options.edge()));
+                edge));
     TranslationLoop loop = null;
     OperatorMetrics metrics = new OperatorMetrics(List::of);
     Clock clock = Clock.systemUTC();

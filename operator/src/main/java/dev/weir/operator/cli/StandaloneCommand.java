@@ -100,8 +100,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 demoBackends,
                 listenerSettings,
                 ticketKeyRotation,
-                httpsDefaults,
-                edge.edge()));
+                httpsDefaults),
+            edge.edge());
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);
