@@ -64,6 +64,33 @@ class WiringTest {
   }
 
   @Test
+  void proxyProtocolTrustedProxiesAndAccessLogAreDataplaneArguments() {
+    Container defaults = RenderedChart.render().dataplanePod().getContainers().get(0);
+    assertThat(arg(defaults, "--access-log")).isEqualTo("json");
+    assertThat(defaults.getArgs()).doesNotContain("--proxy-protocol");
+    assertThat(defaults.getArgs()).noneMatch(a -> a.startsWith("--forwarded-headers-trusted-from"));
+
+    Container set =
+        RenderedChart.render(
+                "dataplane.proxyProtocol",
+                "true",
+                "dataplane.accessLog",
+                "text",
+                "dataplane.forwardedHeadersTrustedFrom[0]",
+                "10.0.0.0/8",
+                "dataplane.forwardedHeadersTrustedFrom[1]",
+                "fd00::/8")
+            .dataplanePod()
+            .getContainers()
+            .get(0);
+    assertThat(set.getArgs()).contains("--proxy-protocol");
+    assertThat(arg(set, "--access-log")).isEqualTo("text");
+    assertThat(arg(set, "--forwarded-headers-trusted-from")).isEqualTo("10.0.0.0/8,fd00::/8");
+    assertThatThrownBy(() -> RenderedChart.render("dataplane.accessLog", "verbose"))
+        .hasMessageContaining("accessLog");
+  }
+
+  @Test
   void listenerSettingsAreGivenToTheOperatorWhichSendsThemToTheDataplanes() {
     Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
     assertThat(arg(defaults, "--client-idle-timeout")).isEqualTo("60s");

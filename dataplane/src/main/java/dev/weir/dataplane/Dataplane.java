@@ -1,12 +1,16 @@
 package dev.weir.dataplane;
 
+import dev.weir.contract.cli.AccessLogFormat;
+import dev.weir.contract.cli.Edge;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.SnapshotDelta;
 import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.contract.snapshot.SnapshotValidator;
+import dev.weir.dataplane.accesslog.AccessLog;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.ListenerContext;
+import dev.weir.dataplane.proxy.http.TrustedProxies;
 import dev.weir.dataplane.proxy.listener.ClientConnections;
 import dev.weir.dataplane.proxy.listener.PlainListenerInitializer;
 import dev.weir.dataplane.proxy.listener.TlsListenerInitializer;
@@ -51,6 +55,7 @@ public final class Dataplane implements AutoCloseable {
    *     upstream pools
    * @param httpsRedirectPort the port in the https URLs plain HTTP is redirected to (443: none in
    *     the URL; 0: the HTTPS listener's own port, for a data plane clients reach directly)
+   * @param edge PROXY protocol, trusted proxies and the access log
    */
   public record Options(
       String bindAddress,
@@ -58,15 +63,35 @@ public final class Dataplane implements AutoCloseable {
       int httpsPort,
       Duration drainTimeout,
       int ioThreads,
-      int httpsRedirectPort) {
+      int httpsRedirectPort,
+      Edge edge) {
     public static final int DEFAULT_HTTPS_REDIRECT_PORT = 443;
 
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
+      Objects.requireNonNull(edge, "edge");
       if (ioThreads < 1) {
         throw new IllegalArgumentException("ioThreads must be at least 1, not " + ioThreads);
       }
+    }
+
+    /** With {@link Edge#DEFAULTS} but no access log: what a test (or an embedding) starts. */
+    public Options(
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        Duration drainTimeout,
+        int ioThreads,
+        int httpsRedirectPort) {
+      this(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          drainTimeout,
+          ioThreads,
+          httpsRedirectPort,
+          Edge.DEFAULTS.withAccessLog(AccessLogFormat.OFF));
     }
 
     public Options(
@@ -81,7 +106,13 @@ public final class Dataplane implements AutoCloseable {
 
     /** These options, redirecting plain HTTP to https URLs with {@code port}. */
     public Options withHttpsRedirectPort(int port) {
-      return new Options(bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port);
+      return new Options(bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge);
+    }
+
+    /** These options, meeting clients as {@code edge} says. */
+    public Options withEdge(Edge edge) {
+      return new Options(
+          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, httpsRedirectPort, edge);
     }
 
     /** The processors this JVM may use (its CPU affinity or container limit). */
@@ -112,6 +143,8 @@ public final class Dataplane implements AutoCloseable {
   private final EventLoopGroup workers;
   private final UpstreamPools pools;
   private final ClientConnections connections;
+  private final TrustedProxies trustedProxies;
+  private final AccessLog accessLog;
   private volatile CompiledSnapshot current;
   private final Object applyLock = new Object();
   // Guarded by applyLock: the current snapshot's validation, for the next by delta.
@@ -127,8 +160,11 @@ public final class Dataplane implements AutoCloseable {
       SniCompiler sni,
       ServerTls ownTls,
       Transport transport,
-      CompiledSnapshot initial) {
+      CompiledSnapshot initial,
+      AccessLog accessLog) {
     this.options = options;
+    this.trustedProxies = TrustedProxies.of(options.edge().forwardedHeadersTrustedFrom());
+    this.accessLog = accessLog;
     this.metrics = metrics;
     this.sni = sni;
     this.tls = ownTls;
@@ -144,8 +180,27 @@ public final class Dataplane implements AutoCloseable {
     this.connections = new ClientConnections(metrics);
   }
 
-  /** Binds the listeners; until the first {@link #apply} every request is answered 404. */
+  /**
+   * Binds the listeners; until the first {@link #apply} every request is answered 404. The access
+   * log, if the options ask for one, goes to standard output.
+   *
+   * @throws IllegalArgumentException when a trusted proxy range is not a CIDR
+   */
   public static Dataplane start(Options options, DataplaneMetrics metrics)
+      throws InterruptedException {
+    AccessLog accessLog = AccessLog.toStandardOutput(options.edge().accessLog(), metrics);
+    try {
+      return start(options, metrics, accessLog);
+    } catch (InterruptedException | RuntimeException e) {
+      accessLog.close();
+      throw e;
+    }
+  }
+
+  /**
+   * As {@link #start(Options, DataplaneMetrics)}, logging to {@code accessLog} (closed with it).
+   */
+  public static Dataplane start(Options options, DataplaneMetrics metrics, AccessLog accessLog)
       throws InterruptedException {
     ServerTls tls = ServerTls.create();
     SniCompiler sni =
@@ -163,7 +218,7 @@ public final class Dataplane implements AutoCloseable {
           }
         };
     try {
-      return start(options, metrics, sni, tls);
+      return start(options, metrics, sni, tls, accessLog);
     } catch (InterruptedException | RuntimeException e) {
       tls.close();
       throw e;
@@ -172,11 +227,15 @@ public final class Dataplane implements AutoCloseable {
 
   static Dataplane start(Options options, DataplaneMetrics metrics, SniCompiler sni)
       throws InterruptedException {
-    return start(options, metrics, sni, null);
+    return start(options, metrics, sni, null, AccessLog.OFF);
   }
 
   private static Dataplane start(
-      Options options, DataplaneMetrics metrics, SniCompiler sni, ServerTls ownTls)
+      Options options,
+      DataplaneMetrics metrics,
+      SniCompiler sni,
+      ServerTls ownTls,
+      AccessLog accessLog)
       throws InterruptedException {
     Transport transport = Transport.best();
     if (Transport.epollUnavailabilityCause() == null) {
@@ -204,7 +263,8 @@ public final class Dataplane implements AutoCloseable {
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }
-    Dataplane dataplane = new Dataplane(options, metrics, sni, ownTls, transport, initial);
+    Dataplane dataplane =
+        new Dataplane(options, metrics, sni, ownTls, transport, initial, accessLog);
     try {
       dataplane.bind(transport);
       if (options.httpsRedirectPort() == 0 && options.httpsPort() >= 0) {
@@ -223,13 +283,13 @@ public final class Dataplane implements AutoCloseable {
 
   private void bind(Transport transport) throws InterruptedException {
     if (options.httpPort() >= 0) {
-      ListenerContext ctx = new ListenerContext(false, metrics, () -> current, pools);
+      ListenerContext ctx = listenerContext(false);
       httpChannel =
           bind(transport, options.httpPort(), new PlainListenerInitializer(ctx, connections));
       log.info("event=listening listener=http address={}", httpChannel.localAddress());
     }
     if (options.httpsPort() >= 0) {
-      ListenerContext ctx = new ListenerContext(true, metrics, () -> current, pools);
+      ListenerContext ctx = listenerContext(true);
       httpsChannel =
           bind(
               transport,
@@ -237,6 +297,17 @@ public final class Dataplane implements AutoCloseable {
               new TlsListenerInitializer(ctx, connections, options.drainTimeout()));
       log.info("event=listening listener=https address={}", httpsChannel.localAddress());
     }
+  }
+
+  private ListenerContext listenerContext(boolean https) {
+    return new ListenerContext(
+        https,
+        metrics,
+        () -> current,
+        pools,
+        options.edge().proxyProtocol(),
+        trustedProxies,
+        accessLog);
   }
 
   private Channel bind(Transport transport, int port, ChannelHandler initializer)
@@ -374,6 +445,7 @@ public final class Dataplane implements AutoCloseable {
     if (tls != null) {
       tls.close();
     }
+    accessLog.close();
     log.info("event=stopped connections_cut={}", left);
   }
 

@@ -1,12 +1,16 @@
 package dev.weir.dataplane;
 
 import dev.weir.contract.admin.AdminServer;
+import dev.weir.contract.cli.BuildInfo;
 import dev.weir.contract.cli.DurationConverter;
+import dev.weir.contract.cli.Edge;
+import dev.weir.contract.cli.EdgeOptions;
 import dev.weir.contract.cli.ListenerPorts;
 import dev.weir.contract.cli.Shutdown;
 import dev.weir.dataplane.control.OperatorClient;
 import dev.weir.dataplane.control.SnapshotFileSource;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
+import dev.weir.dataplane.proxy.http.TrustedProxies;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +28,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "weir-dataplane",
     mixinStandardHelpOptions = true,
+    versionProvider = BuildInfo.VersionProvider.class,
     sortOptions = false,
     description =
         "Weir's data plane: terminates TLS and proxies HTTP/1.1 and HTTP/2 by host and path. It "
@@ -67,6 +72,8 @@ public final class DataplaneMain implements Callable<Integer> {
   String nodeName;
 
   @Mixin ListenerPorts ports = new ListenerPorts();
+
+  @Mixin EdgeOptions edge = new EdgeOptions();
 
   @Option(
       names = "--bind",
@@ -131,6 +138,13 @@ public final class DataplaneMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--io-threads must be at least 1");
     }
+    Edge edge = this.edge.edge();
+    try {
+      TrustedProxies.of(edge.forwardedHeadersTrustedFrom());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--forwarded-headers-trusted-from: " + e.getMessage());
+    }
     DataplaneMetrics metrics = new DataplaneMetrics();
     Dataplane dataplane =
         Dataplane.start(
@@ -140,7 +154,8 @@ public final class DataplaneMain implements Callable<Integer> {
                 ports.https,
                 drainTimeout,
                 ioThreads != null ? ioThreads : Dataplane.Options.defaultIoThreads(),
-                httpsRedirectPort),
+                httpsRedirectPort,
+                edge),
             metrics);
     AtomicBoolean draining = new AtomicBoolean();
     AutoCloseable snapshots;

@@ -25,7 +25,8 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
                 options.httpsPort(),
                 options.drainTimeout(),
                 Dataplane.Options.defaultIoThreads(),
-                options.httpsRedirectPort()),
+                options.httpsRedirectPort(),
+                options.edge()),
             metrics);
     AdminServer admin;
     try {

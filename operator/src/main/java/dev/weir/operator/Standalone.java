@@ -1,5 +1,6 @@
 package dev.weir.operator;
 
+import dev.weir.contract.cli.Edge;
 import dev.weir.contract.local.LocalDataplane;
 import dev.weir.contract.local.LocalDataplane.DemoPod;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
@@ -122,8 +123,17 @@ public final class Standalone implements AutoCloseable {
     this.served = served;
   }
 
-  /** Binds the listeners, serves the manifests' first snapshot, and follows their changes. */
+  /** As {@link #start(Options, Edge)} with the data plane's defaults (a JSON access log). */
   public static Standalone start(Options options) throws Exception {
+    return start(options, Edge.DEFAULTS);
+  }
+
+  /**
+   * Binds the listeners, serves the manifests' first snapshot, and follows their changes; the
+   * in-process data plane meets clients as {@code edge} says (PROXY protocol, trusted proxies,
+   * access log).
+   */
+  public static Standalone start(Options options, Edge edge) throws Exception {
     LocalDataplane.Factory factory = LocalDataplane.factory();
     LocalDataplane dataplane =
         factory.start(
@@ -135,7 +145,8 @@ public final class Standalone implements AutoCloseable {
                 options.drainTimeout(),
                 // Clients reach the listener on the port it binds (no Service in between), so
                 // plain HTTP is redirected to that port, also when it is chosen at random (0).
-                0));
+                0,
+                edge));
     TranslationLoop loop = null;
     OperatorMetrics metrics = new OperatorMetrics(List::of);
     Clock clock = Clock.systemUTC();

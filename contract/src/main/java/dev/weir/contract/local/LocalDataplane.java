@@ -1,5 +1,6 @@
 package dev.weir.contract.local;
 
+import dev.weir.contract.cli.Edge;
 import dev.weir.contract.control.SnapshotSink;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,7 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
    * @param adminPort admin port; 0 = any free port, -1 = none
    * @param httpsRedirectPort the port of the https URLs plain HTTP is redirected to (443: none in
    *     the URL; 0: the HTTPS listener's own port): where clients reach the HTTPS listener
+   * @param edge PROXY protocol, trusted proxies, access log
    */
   record Options(
       String bindAddress,
@@ -43,10 +45,30 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
       int httpsPort,
       int adminPort,
       Duration drainTimeout,
-      int httpsRedirectPort) {
+      int httpsRedirectPort,
+      Edge edge) {
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
+      Objects.requireNonNull(edge, "edge");
+    }
+
+    /** With {@link Edge#DEFAULTS}. */
+    public Options(
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        int adminPort,
+        Duration drainTimeout,
+        int httpsRedirectPort) {
+      this(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          httpsRedirectPort,
+          Edge.DEFAULTS);
     }
 
     /** Redirecting to https URLs without a port (443). */

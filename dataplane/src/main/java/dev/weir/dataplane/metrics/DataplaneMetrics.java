@@ -1,5 +1,6 @@
 package dev.weir.dataplane.metrics;
 
+import dev.weir.contract.cli.BuildInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,9 +41,15 @@ public final class DataplaneMetrics {
   private final AtomicLong snapshotVersion = new AtomicLong(-1);
   private final Counter snapshotApplies;
   private final Counter snapshotRejects;
+  private final Counter accessLogDropped;
 
   public DataplaneMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder("weir.build.info", () -> 1)
+        .description("The version and git commit this process was built from")
+        .tag("version", BuildInfo.CURRENT.version())
+        .tag("commit", BuildInfo.CURRENT.commit())
+        .register(registry);
     this.downstreamLatency =
         Timer.builder("weir.downstream.latency")
             .description(
@@ -70,6 +77,10 @@ public final class DataplaneMetrics {
     this.snapshotRejects =
         Counter.builder("weir.snapshot.rejects")
             .description("Snapshots refused as invalid; the previous one kept serving")
+            .register(registry);
+    this.accessLogDropped =
+        Counter.builder("weir.access.log.dropped")
+            .description("Access log lines dropped because the writer fell behind")
             .register(registry);
   }
 
@@ -171,6 +182,11 @@ public final class DataplaneMetrics {
   public void snapshotApplied(long version) {
     snapshotVersion.set(version);
     snapshotApplies.increment();
+  }
+
+  /** An access log line found the writer's queue full. */
+  public void accessLogDropped() {
+    accessLogDropped.increment();
   }
 
   public void snapshotRejected() {

@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.internal.tcnative.SSL;
+import io.netty.util.AttributeKey;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 
@@ -17,6 +18,10 @@ import javax.net.ssl.SSLSession;
  * becomes the {@link SslHandler}); one instance per channel.
  */
 public final class HandshakeRecorder extends ChannelInboundHandlerAdapter {
+  /** On the connection, after a successful handshake: whether it resumed a session. */
+  public static final AttributeKey<Boolean> RESUMED =
+      AttributeKey.valueOf(HandshakeRecorder.class, "resumed");
+
   private final DataplaneMetrics metrics;
   private long startedMillis;
 
@@ -35,7 +40,9 @@ public final class HandshakeRecorder extends ChannelInboundHandlerAdapter {
     if (evt instanceof SslHandshakeCompletionEvent handshake) {
       if (handshake.isSuccess()) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        metrics.handshake(ssl != null && isResumed(ssl.engine(), startedMillis));
+        boolean resumed = ssl != null && isResumed(ssl.engine(), startedMillis);
+        ctx.channel().attr(RESUMED).set(resumed);
+        metrics.handshake(resumed);
       } else {
         metrics.handshakeFailed();
       }

@@ -1,5 +1,6 @@
 package dev.weir.operator.cli;
 
+import dev.weir.contract.cli.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "weir-operator",
     mixinStandardHelpOptions = true,
+    versionProvider = BuildInfo.VersionProvider.class,
     description = "Weir's operator: watches Ingresses and serves routing snapshots to data planes.",
     subcommands = {RunCommand.class, StandaloneCommand.class})
 public final class OperatorMain implements Runnable {

@@ -1,5 +1,6 @@
 package dev.weir.operator.cli;
 
+import dev.weir.contract.cli.BuildInfo;
 import dev.weir.contract.cli.DurationConverter;
 import dev.weir.contract.cli.Shutdown;
 import dev.weir.contract.snapshot.Settings;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    versionProvider = BuildInfo.VersionProvider.class,
     sortOptions = false,
     description =
         "Watches Ingress, IngressClass, Service, EndpointSlice and TLS Secret objects, translates "

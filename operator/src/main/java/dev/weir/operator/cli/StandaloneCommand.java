@@ -1,6 +1,8 @@
 package dev.weir.operator.cli;
 
+import dev.weir.contract.cli.BuildInfo;
 import dev.weir.contract.cli.DurationConverter;
+import dev.weir.contract.cli.EdgeOptions;
 import dev.weir.contract.cli.ListenerPorts;
 import dev.weir.contract.cli.Shutdown;
 import dev.weir.contract.local.LocalDataplane;
@@ -19,6 +21,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "standalone",
     mixinStandardHelpOptions = true,
+    versionProvider = BuildInfo.VersionProvider.class,
     sortOptions = false,
     description =
         "Runs Weir without a cluster: reads Ingress, IngressClass, Service, EndpointSlice and TLS "
@@ -58,6 +61,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @Mixin TicketKeyOptions ticketKeys = new TicketKeyOptions();
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
+  @Mixin EdgeOptions edge = new EdgeOptions();
 
   @Option(
       names = "--demo-backends",
@@ -96,7 +100,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 demoBackends,
                 listenerSettings,
                 ticketKeyRotation,
-                httpsDefaults));
+                httpsDefaults),
+            edge.edge());
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);

@@ -1,5 +1,6 @@
 package dev.weir.operator.metrics;
 
+import dev.weir.contract.cli.BuildInfo;
 import dev.weir.operator.state.ResourceKind;
 import dev.weir.operator.tickets.TicketKeyRing;
 import dev.weir.operator.translate.Diagnostic;
@@ -51,6 +52,11 @@ public final class OperatorMetrics {
 
   public OperatorMetrics(Supplier<List<DataPlane>> dataPlaneSource) {
     this.dataPlaneSource = dataPlaneSource;
+    Gauge.builder("weir.build.info", () -> 1)
+        .description("The version and git commit this process was built from")
+        .tag("version", BuildInfo.CURRENT.version())
+        .tag("commit", BuildInfo.CURRENT.commit())
+        .register(registry);
     this.translation =
         Timer.builder("weir.operator.translation")
             .description("Time to translate the cluster state into a snapshot")

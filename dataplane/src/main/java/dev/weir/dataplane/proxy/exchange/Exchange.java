@@ -1,12 +1,15 @@
 package dev.weir.dataplane.proxy.exchange;
 
 import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.dataplane.accesslog.AccessLog;
+import dev.weir.dataplane.accesslog.AccessLogEntry;
 import dev.weir.dataplane.balance.BackendEndpoints;
 import dev.weir.dataplane.balance.BalancedRequest;
 import dev.weir.dataplane.balance.EndpointSelector;
 import dev.weir.dataplane.proxy.LogLimiter;
 import dev.weir.dataplane.proxy.http.ClientAddress;
 import dev.weir.dataplane.proxy.http.HopByHopHeaders;
+import dev.weir.dataplane.proxy.http.TrustedProxies;
 import dev.weir.dataplane.proxy.http.ValidatedRequest;
 import dev.weir.dataplane.proxy.policy.LocalResponse;
 import dev.weir.dataplane.proxy.policy.ProxiedRequest;
@@ -17,6 +20,7 @@ import dev.weir.dataplane.routing.CompiledBackend;
 import dev.weir.dataplane.routing.CompiledRoute;
 import dev.weir.dataplane.routing.CompiledSnapshot;
 import dev.weir.dataplane.routing.RoutingTable;
+import dev.weir.dataplane.tls.HandshakeRecorder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -37,6 +41,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+  private static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
 
   private enum State {
     /** Head received: routing, then getting an upstream connection. The body waits. */
@@ -106,6 +112,11 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   // The status to record in the metrics, 0 once recorded.
   private int status;
   private long upstreamSentNanos;
+  // For the access log: body bytes each way, and the backend's answer.
+  private long requestBodyBytes;
+  private long responseBodyBytes;
+  private int upstreamStatus;
+  private long upstreamNanos = -1;
 
   Exchange(ExchangeHandler client, HttpRequest request) {
     super(client);
@@ -118,6 +129,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (request instanceof FullHttpRequest full) {
       requestBodyExpected = false;
       pendingContent = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+      requestBodyBytes = full.content().readableBytes();
     } else if (http2) {
       requestBodyExpected = true;
     } else {
@@ -241,6 +253,12 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   }
 
   @Override
+  public boolean forwardedHeadersTrusted() {
+    TrustedProxies trusted = client.listener.trustedProxies();
+    return !trusted.isEmpty() && trusted.trusts(ClientAddress.inetOf(client.ctx.channel()));
+  }
+
+  @Override
   public int listenerPort() {
     return ClientAddress.listenerPort(client.ctx.channel());
   }
@@ -284,6 +302,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     boolean last = content instanceof LastHttpContent;
+    requestBodyBytes += content.content().readableBytes();
     if (bodyLimit != Long.MAX_VALUE
         && (state == State.CONNECTING || state == State.STREAMING)
         && (bodyBytesRead += content.content().readableBytes()) > bodyLimit) {
@@ -495,7 +514,9 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     }
     responseStarted = true;
     status = code;
-    client.listener.metrics().upstreamLatency(backend.id(), System.nanoTime() - upstreamSentNanos);
+    upstreamStatus = code;
+    upstreamNanos = System.nanoTime() - upstreamSentNanos;
+    client.listener.metrics().upstreamLatency(backend.id(), upstreamNanos);
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
     // An early response (before the whole request body arrived) ends the connection: the rest
     // of the body can no longer be told apart from a next request.
@@ -535,6 +556,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       content.release();
       return;
     }
+    responseBodyBytes += content.content().readableBytes();
     if (content instanceof LastHttpContent) {
       endResponse(content);
     } else {
@@ -619,6 +641,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     responseStarted = true;
     responseComplete = true;
     status = answer.status().code();
+    responseBodyBytes = answer.bodyLength();
     record();
     if (pendingContent != null) {
       requestComplete |= pendingContent instanceof LastHttpContent;
@@ -677,6 +700,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       responseStarted = true;
       responseComplete = true;
       status = answer.code();
+      responseBodyBytes = LocalResponse.text(answer).bodyLength();
       record();
       client
           .ctx
@@ -724,13 +748,46 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   private void record() {
     if (status != 0) {
+      long nanos = System.nanoTime() - startNanos;
       client
           .listener
           .metrics()
           .route(virtualHost, backend == null ? null : backend.id())
-          .completed(status, System.nanoTime() - startNanos);
+          .completed(status, nanos);
+      AccessLog accessLog = client.listener.accessLog();
+      if (accessLog.enabled()) {
+        accessLog.record(accessLogEntry(status, nanos));
+      }
       status = 0;
     }
+  }
+
+  private AccessLogEntry accessLogEntry(int answered, long nanos) {
+    Channel connection = client.ctx.channel();
+    if (connection instanceof Http2StreamChannel stream) {
+      connection = stream.parent();
+    }
+    SSLSession tls = tlsSession();
+    HttpRequest head = request == null ? null : request.request();
+    return new AccessLogEntry(
+        System.currentTimeMillis(),
+        ClientAddress.of(connection),
+        request == null ? null : request.host(),
+        head == null ? null : head.method().name(),
+        request == null ? null : request.target().path(),
+        client.http2 ? "HTTP/2" : head == null ? null : head.protocolVersion().text(),
+        answered,
+        requestBodyBytes,
+        responseBodyBytes,
+        nanos,
+        endpoint == null ? null : EndpointKey.of(endpoint).toString(),
+        upstreamStatus,
+        upstreamNanos,
+        virtualHost,
+        backend == null ? null : backend.id(),
+        head == null ? null : head.headers().get(REQUEST_ID),
+        tls == null ? null : tls.getProtocol(),
+        Boolean.TRUE.equals(connection.attr(HandshakeRecorder.RESUMED).get()));
   }
 
   // ---------------------------------------------------------------- WebSocket

@@ -1,10 +1,14 @@
 package dev.weir.dataplane.proxy.listener;
 
+import dev.weir.contract.snapshot.Settings;
 import dev.weir.dataplane.proxy.ListenerContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 
-/** Pipeline of a connection to the HTTP listener: tracking (with the idle timeout), HTTP/1.1. */
+/**
+ * Pipeline of a connection to the HTTP listener: tracking (with the idle timeout), the PROXY
+ * protocol header if the listener expects one, HTTP/1.1.
+ */
 public final class PlainListenerInitializer extends ChannelInitializer<Channel> {
   private final ListenerContext listener;
   private final ClientConnections connections;
@@ -16,8 +20,11 @@ public final class PlainListenerInitializer extends ChannelInitializer<Channel> 
 
   @Override
   protected void initChannel(Channel ch) {
-    long idleMillis = listener.snapshot().get().snapshot().settings().clientIdleMillis();
-    ch.pipeline().addLast("tracker", connections.tracker(false, idleMillis));
+    Settings settings = listener.snapshot().get().snapshot().settings();
+    ch.pipeline().addLast("tracker", connections.tracker(false, settings.clientIdleMillis()));
+    if (listener.proxyProtocol()) {
+      ProxyProtocol.addTo(ch.pipeline(), ProxyProtocol.timeoutMillis(settings));
+    }
     HttpPipelines.configureHttp1(ch, listener);
   }
 }

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pipeline of a connection to the HTTPS listener: tracking (with the idle timeout), then by the
+ * Pipeline of a connection to the HTTPS listener: tracking (with the idle timeout), the PROXY
+ * protocol header if the listener expects one (it comes before the ClientHello), then by the
  * ClientHello's SNI ({@link SniRouter}) either a byte relay to a passthrough host's backend, or TLS
  * with the certificate of the snapshot current at accept time and then HTTP/2 or HTTP/1.1 as ALPN
  * decided.
@@ -49,6 +50,9 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
     long idleMillis = settings.clientIdleMillis();
     long handshakeMillis = Math.min(MAX_HANDSHAKE_TIMEOUT_MILLIS, settings.requestHeaderMillis());
     ch.pipeline().addLast("tracker", connections.tracker(true, idleMillis));
+    if (listener.proxyProtocol()) {
+      ProxyProtocol.addTo(ch.pipeline(), ProxyProtocol.timeoutMillis(settings));
+    }
     ch.pipeline()
         .addLast("sni", new SniRouter(current, listener, MAX_CLIENT_HELLO_BYTES, handshakeMillis));
     // The router replaces itself with the SslHandler; the recorder then sits right after it. For a

@@ -62,6 +62,11 @@ public final class LocalResponse {
     return status;
   }
 
+  /** The body's length in bytes. */
+  public int bodyLength() {
+    return body.length;
+  }
+
   /**
    * A response to write for one request.
    *

@@ -25,6 +25,14 @@ public interface ProxiedRequest extends BalancedRequest {
     return null;
   }
 
+  /**
+   * Whether the client is a proxy trusted to describe its own client in X-Forwarded-* headers (the
+   * data plane's {@code --forwarded-headers-trusted-from}); false when none is configured.
+   */
+  default boolean forwardedHeadersTrusted() {
+    return false;
+  }
+
   /** The port of the listener the client connected to. */
   int listenerPort();
 

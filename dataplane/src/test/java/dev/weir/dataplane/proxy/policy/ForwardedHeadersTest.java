@@ -15,6 +15,7 @@ class ForwardedHeadersTest {
     assertThat(ForwardedHeaders.INSTANCE.apply(request)).isNull();
 
     assertThat(request.headers.getAll("x-forwarded-for")).containsExactly("192.0.2.7");
+    assertThat(request.headers.getAll("x-real-ip")).containsExactly("192.0.2.7");
     assertThat(request.headers.get("x-forwarded-proto")).isEqualTo("https");
     assertThat(request.headers.get("x-forwarded-host")).isEqualTo("shop.example.com");
     assertThat(request.headers.get("x-forwarded-port")).isEqualTo("443");
@@ -34,5 +35,39 @@ class ForwardedHeadersTest {
     assertThat(request.headers.contains("x-forwarded-host")).isFalse();
     assertThat(request.headers.get("x-forwarded-proto")).isEqualTo("http");
     assertThat(request.headers.get("x-forwarded-port")).isEqualTo("80");
+  }
+
+  @Test
+  void aTrustedProxysChainIsKeptAndItsAddressAppended() {
+    TestRequest request = new TestRequest();
+    request.forwardedHeadersTrusted = true;
+    request.https = false;
+    request.headers.add("X-Forwarded-For", "203.0.113.9");
+    request.headers.add("X-Forwarded-For", "198.51.100.1, 10.1.1.1");
+    request.headers.add("X-Forwarded-Proto", "https");
+    request.headers.add("X-Forwarded-Port", "443");
+    request.headers.add("Forwarded", "for=203.0.113.9");
+
+    ForwardedHeaders.INSTANCE.apply(request);
+
+    assertThat(request.headers.getAll("x-forwarded-for"))
+        .containsExactly("203.0.113.9, 198.51.100.1, 10.1.1.1, 192.0.2.7");
+    assertThat(request.headers.get("x-forwarded-proto")).isEqualTo("https");
+    assertThat(request.headers.get("x-forwarded-port")).isEqualTo("443");
+    assertThat(request.headers.get("x-forwarded-host")).isEqualTo("shop.example.com");
+    assertThat(request.headers.get("x-real-ip")).isEqualTo("192.0.2.7");
+    assertThat(request.headers.get("forwarded")).isEqualTo("for=203.0.113.9");
+  }
+
+  @Test
+  void aTrustedProxyWithoutHeadersGetsThemFilledIn() {
+    TestRequest request = new TestRequest();
+    request.forwardedHeadersTrusted = true;
+
+    ForwardedHeaders.INSTANCE.apply(request);
+
+    assertThat(request.headers.getAll("x-forwarded-for")).containsExactly("192.0.2.7");
+    assertThat(request.headers.get("x-forwarded-proto")).isEqualTo("https");
+    assertThat(request.headers.get("x-forwarded-port")).isEqualTo("443");
   }
 }

@@ -15,6 +15,7 @@ final class TestRequest implements ProxiedRequest {
   String host = "shop.example.com";
   String clientAddress = "192.0.2.7";
   boolean https = true;
+  boolean forwardedHeadersTrusted;
   int listenerPort = 443;
   String path = "/cart";
   String target = "/cart?id=1";
@@ -62,6 +63,11 @@ final class TestRequest implements ProxiedRequest {
   @Override
   public boolean https() {
     return https;
+  }
+
+  @Override
+  public boolean forwardedHeadersTrusted() {
+    return forwardedHeadersTrusted;
   }
 
   @Override
