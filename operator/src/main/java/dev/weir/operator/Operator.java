@@ -69,42 +69,6 @@ public final class Operator implements AutoCloseable {
       Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
       Objects.requireNonNull(certificateExpiryWarning, "certificateExpiryWarning");
     }
-
-    /** A configuration warning of expiring certificates {@link ExpiryWarnings#DEFAULT_AHEAD}. */
-    public Config(
-        Set<String> namespaces,
-        TranslateOptions translate,
-        String publishService,
-        List<String> publishAddresses,
-        String bindAddress,
-        int controlPort,
-        Path controlTlsDir,
-        int adminPort,
-        String electionNamespace,
-        String electionLease,
-        String identity,
-        LeaderElection.Timing electionTiming,
-        Duration statusResync,
-        String ticketKeySecret,
-        RotationPolicy ticketKeyRotation) {
-      this(
-          namespaces,
-          translate,
-          publishService,
-          publishAddresses,
-          bindAddress,
-          controlPort,
-          controlTlsDir,
-          adminPort,
-          electionNamespace,
-          electionLease,
-          identity,
-          electionTiming,
-          statusResync,
-          ticketKeySecret,
-          ticketKeyRotation,
-          ExpiryWarnings.DEFAULT_AHEAD);
-    }
   }
 
   /** How long a starting operator waits to read the ticket keys before its first snapshot. */
