@@ -33,6 +33,9 @@ class OperatorRbacTest {
           "discovery.k8s.io/endpointslices:get",
           "discovery.k8s.io/endpointslices:list",
           "discovery.k8s.io/endpointslices:watch",
+          "cert-manager.io/certificates:get",
+          "cert-manager.io/certificates:list",
+          "cert-manager.io/certificates:watch",
           "/events:create",
           "/events:get",
           "/events:patch");
@@ -40,7 +43,8 @@ class OperatorRbacTest {
       Set.of(
           "networking.k8s.io/ingressclasses:get",
           "networking.k8s.io/ingressclasses:list",
-          "networking.k8s.io/ingressclasses:watch");
+          "networking.k8s.io/ingressclasses:watch",
+          "apiextensions.k8s.io/customresourcedefinitions[certificates.cert-manager.io]:get");
   private static final Set<String> LEADER_ELECTION =
       Set.of(
           "coordination.k8s.io/leases:create",
@@ -101,7 +105,7 @@ class OperatorRbacTest {
   }
 
   @Test
-  void watchedNamespacesGetRolesAndTheClusterRoleKeepsOnlyIngressClasses() {
+  void watchedNamespacesGetRolesAndTheClusterRoleKeepsOnlyClusterScopedGrants() {
     RenderedChart chart =
         RenderedChart.render("watchNamespaces[0]", "apps", "watchNamespaces[1]", "shop");
 

@@ -91,6 +91,19 @@ class WiringTest {
   }
 
   @Test
+  void theCertificateExpiryWarningPeriodIsGivenToTheOperator() {
+    Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
+    assertThat(arg(defaults, "--certificate-expiry-warning")).isEqualTo("14d");
+
+    Container set =
+        RenderedChart.render("certificateExpiryWarning", "30d")
+            .operatorPod()
+            .getContainers()
+            .get(0);
+    assertThat(arg(set, "--certificate-expiry-warning")).isEqualTo("30d");
+  }
+
+  @Test
   void listenerSettingsAreGivenToTheOperatorWhichSendsThemToTheDataplanes() {
     Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
     assertThat(arg(defaults, "--client-idle-timeout")).isEqualTo("60s");

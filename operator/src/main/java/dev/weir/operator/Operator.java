@@ -8,6 +8,7 @@ import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.KubernetesSource;
 import dev.weir.operator.status.DiagnosticLog;
 import dev.weir.operator.status.EventRecorder;
+import dev.weir.operator.status.ExpiryWarnings;
 import dev.weir.operator.status.IngressStatusWriter;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.status.PublishAddresses;
@@ -41,6 +42,8 @@ public final class Operator implements AutoCloseable {
    * @param ticketKeySecret name of the Secret holding the session-ticket keys, in {@code
    *     electionNamespace}
    * @param ticketKeyRotation how often the leader rotates them
+   * @param certificateExpiryWarning how long before a served certificate expires its Ingresses get
+   *     a warning Event
    */
   public record Config(
       Set<String> namespaces,
@@ -57,12 +60,14 @@ public final class Operator implements AutoCloseable {
       LeaderElection.Timing electionTiming,
       Duration statusResync,
       String ticketKeySecret,
-      RotationPolicy ticketKeyRotation) {
+      RotationPolicy ticketKeyRotation,
+      Duration certificateExpiryWarning) {
     public static final String DEFAULT_TICKET_KEY_SECRET = "weir-session-ticket-keys";
 
     public Config {
       Objects.requireNonNull(ticketKeySecret, "ticketKeySecret");
       Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
+      Objects.requireNonNull(certificateExpiryWarning, "certificateExpiryWarning");
     }
   }
 
@@ -112,13 +117,15 @@ public final class Operator implements AutoCloseable {
                 client, namespaceOf(config.publishService()), nameOf(config.publishService()))
             : PublishAddresses.fixed(config.publishAddresses());
     Clock clock = Clock.systemUTC();
+    ExpiryWarnings expiryWarnings = new ExpiryWarnings(clock, config.certificateExpiryWarning());
     LeaderElection[] election = new LeaderElection[1];
     StatusReconciler status =
         new StatusReconciler(
             new IngressStatusWriter(client, addresses),
             new EventRecorder(client, config.identity(), clock, Duration.ofMinutes(10), 5, 50),
             () -> election[0] != null && election[0].isLeader(),
-            config.statusResync());
+            config.statusResync(),
+            expiryWarnings);
     SecretTicketKeys ticketKeys =
         new SecretTicketKeys(
             client,
@@ -141,10 +148,11 @@ public final class Operator implements AutoCloseable {
                       control::latestFrameBytes,
                       control.latestDeltaBytes());
                 }),
-            List.of(t -> diagnosticLog.update(t.diagnostics()), status),
+            List.of(t -> diagnosticLog.update(t.diagnostics(), expiryWarnings.of(t)), status),
             metrics,
             clock,
             ticketKeys::current);
+    metrics.certificateExpiries(loop::latest, clock);
     election[0] =
         new LeaderElection(
             client,

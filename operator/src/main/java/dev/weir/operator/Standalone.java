@@ -11,6 +11,7 @@ import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.ManifestSource;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.status.DiagnosticLog;
+import dev.weir.operator.status.ExpiryWarnings;
 import dev.weir.operator.tickets.InMemoryTicketKeys;
 import dev.weir.operator.tickets.RotationPolicy;
 import dev.weir.operator.translate.HttpsDefaults;
@@ -156,6 +157,7 @@ public final class Standalone implements AutoCloseable {
     try {
       ManifestSource source = new ManifestSource(options.manifests());
       DiagnosticLog diagnosticLog = new DiagnosticLog();
+      ExpiryWarnings expiryWarnings = new ExpiryWarnings(clock, ExpiryWarnings.DEFAULT_AHEAD);
       loop =
           new TranslationLoop(
               source,
@@ -176,7 +178,7 @@ public final class Standalone implements AutoCloseable {
                           update.snapshot().version());
                     }
                   }),
-              List.of(t -> diagnosticLog.update(t.diagnostics())),
+              List.of(t -> diagnosticLog.update(t.diagnostics(), expiryWarnings.of(t))),
               metrics,
               clock,
               ticketKeys::current);

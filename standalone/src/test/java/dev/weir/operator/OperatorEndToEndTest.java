@@ -9,6 +9,7 @@ import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
 import dev.weir.dataplane.testing.RawHttp;
+import dev.weir.operator.status.ExpiryWarnings;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.testing.MockApiServer;
 import dev.weir.operator.tickets.RotationPolicy;
@@ -162,7 +163,8 @@ class OperatorEndToEndTest {
         FAST_ELECTION,
         Duration.ofSeconds(2),
         Operator.Config.DEFAULT_TICKET_KEY_SECRET,
-        RotationPolicy.DEFAULT);
+        RotationPolicy.DEFAULT,
+        ExpiryWarnings.DEFAULT_AHEAD);
   }
 
   @AfterAll

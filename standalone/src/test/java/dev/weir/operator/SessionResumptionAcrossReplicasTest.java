@@ -9,6 +9,7 @@ import dev.weir.contract.snapshot.SnapshotCodec;
 import dev.weir.contract.snapshot.TicketKey;
 import dev.weir.contract.testing.TestPki;
 import dev.weir.dataplane.tls.ServerTls;
+import dev.weir.operator.status.ExpiryWarnings;
 import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.testing.MockApiServer;
 import dev.weir.operator.tickets.RotationPolicy;
@@ -99,7 +100,8 @@ class SessionResumptionAcrossReplicasTest {
                     Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200)),
                 Duration.ofSeconds(30),
                 Operator.Config.DEFAULT_TICKET_KEY_SECRET,
-                RotationPolicy.DEFAULT));
+                RotationPolicy.DEFAULT,
+                ExpiryWarnings.DEFAULT_AHEAD));
     Await.until(
         "the leader's ticket keys are published",
         WAIT,

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 
 /**
  * Command-line durations: ISO-8601 ({@code PT30S}) or the short forms {@code 30s}, {@code 500ms},
- * {@code 2m}, {@code 1h}.
+ * {@code 2m}, {@code 1h}, {@code 14d} (days of 24 hours).
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   @Override
@@ -27,6 +27,8 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
           return Duration.ofMinutes(n);
         case 'h':
           return Duration.ofHours(n);
+        case 'd':
+          return Duration.ofDays(n);
         default:
           break;
       }
@@ -34,6 +36,6 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
       // fall through to the message below
     }
     throw new CommandLine.TypeConversionException(
-        "'" + value + "' is not a duration (examples: 30s, 500ms, 2m, PT30S)");
+        "'" + value + "' is not a duration (examples: 30s, 500ms, 2m, 14d, PT30S)");
   }
 }

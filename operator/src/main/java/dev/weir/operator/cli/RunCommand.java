@@ -136,6 +136,17 @@ final class RunCommand implements Callable<Integer> {
   Duration statusResync;
 
   @Option(
+      names = "--certificate-expiry-warning",
+      defaultValue = "14d",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "How long before a served certificate expires the leader writes a Warning Event on "
+              + "the Ingresses using it (the metric weir_operator_certificate_expiry_seconds "
+              + "shows the time left always). Default: 14d.")
+  Duration certificateExpiryWarning;
+
+  @Option(
       names = "--allow-local-endpoints",
       description =
           "Accept loopback and link-local endpoint addresses (development only: in a "
@@ -199,7 +210,8 @@ final class RunCommand implements Callable<Integer> {
                 LeaderElection.Timing.DEFAULT,
                 statusResync,
                 ticketKeySecret,
-                ticketKeyRotation));
+                ticketKeyRotation,
+                certificateExpiryWarning));
     Shutdown.awaitThenRun(
         () -> {
           operator.close();

@@ -5,6 +5,7 @@ import dev.weir.operator.state.ResourceKind;
 import dev.weir.operator.tickets.TicketKeyRing;
 import dev.weir.operator.translate.Diagnostic;
 import dev.weir.operator.translate.Reason;
+import dev.weir.operator.translate.Translation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
 /**
  * The operator's meters: objects watched by kind, translation time, the published snapshot's
  * version and size, connected data planes and the version each runs, current diagnostics by reason,
- * session-ticket keys published and rotated.
+ * session-ticket keys published and rotated, time until each served certificate expires.
  */
 public final class OperatorMetrics {
   /** A connected data plane as the metrics see it. */
@@ -44,6 +45,10 @@ public final class OperatorMetrics {
   private final AtomicReference<Supplier<Map<ResourceKind, Integer>>> counts =
       new AtomicReference<>(Map::of);
   private final MultiGauge dataPlanes;
+  private final MultiGauge certificateExpiry;
+  private final AtomicReference<Supplier<Translation>> latestTranslation =
+      new AtomicReference<>(() -> null);
+  private final AtomicReference<Clock> expiryClock = new AtomicReference<>(Clock.systemUTC());
   private final Supplier<List<DataPlane>> dataPlaneSource;
   private final Counter ticketKeyRotations;
   private final AtomicReference<Supplier<TicketKeyRing>> ticketKeys =
@@ -97,6 +102,13 @@ public final class OperatorMetrics {
         MultiGauge.builder("weir.operator.dataplane.applied.version")
             .description("Snapshot version each connected data plane reports it serves")
             .register(registry);
+    this.certificateExpiry =
+        MultiGauge.builder("weir.operator.certificate.expiry")
+            .description(
+                "Time until each certificate served from a TLS Secret expires (its chain's "
+                    + "earliest notAfter), by the Secret's namespace and name; negative once expired")
+            .baseUnit("seconds")
+            .register(registry);
     Gauge.builder("weir.operator.dataplanes.connected", () -> dataPlaneSource.get().size())
         .description("Data planes connected to this operator")
         .register(registry);
@@ -134,6 +146,15 @@ public final class OperatorMetrics {
         : Duration.between(created, ticketKeyClock.get().instant()).toMillis() / 1000.0;
   }
 
+  /**
+   * Where the served certificates' expiries come from (the latest translation, null before the
+   * first), and the clock the time left is read on at each scrape.
+   */
+  public void certificateExpiries(Supplier<Translation> latest, Clock clock) {
+    latestTranslation.set(latest);
+    expiryClock.set(clock);
+  }
+
   /** Where the counts of watched objects by kind come from (the source's cluster state). */
   public void watch(Supplier<Map<ResourceKind, Integer>> objectCounts) {
     counts.set(objectCounts);
@@ -165,6 +186,25 @@ public final class OperatorMetrics {
       rows.add(MultiGauge.Row.of(Tags.of("node", dp.node()), dp.appliedVersion()));
     }
     dataPlanes.register(rows, true);
+    List<MultiGauge.Row<?>> expiries = new ArrayList<>();
+    Translation latest = latestTranslation.get().get();
+    if (latest != null) {
+      Instant now = expiryClock.get().instant();
+      latest
+          .lastGoodCertificates()
+          .expiries()
+          .forEach(
+              (secret, notAfter) -> {
+                int slash = secret.indexOf('/');
+                expiries.add(
+                    MultiGauge.Row.of(
+                        Tags.of(
+                            "namespace", secret.substring(0, slash),
+                            "secret", secret.substring(slash + 1)),
+                        Duration.between(now, notAfter).toMillis() / 1000.0));
+              });
+    }
+    certificateExpiry.register(expiries, true);
     return registry.scrape();
   }
 }

@@ -1,5 +1,6 @@
 package dev.weir.operator.source;
 
+import dev.weir.operator.certmanager.model.Certificate;
 import dev.weir.operator.state.ClusterChangeListener;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
@@ -7,12 +8,15 @@ import dev.weir.operator.state.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -26,6 +30,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -42,14 +49,27 @@ import org.slf4j.LoggerFactory;
  * ReferencedSecretWatches}). Lookups go through informer indexers: EndpointSlices by {@code
  * kubernetes.io/service-name}, Ingresses by referenced Secret.
  *
+ * <p>cert-manager Certificates are watched only while their CRD ({@value #CERTIFICATE_CRD}, version
+ * v1) is installed: looked up by name at start and again every {@code crdRecheck} until it is, so
+ * installing cert-manager after Weir is noticed without a restart. Without it the Certificate kind
+ * is simply empty.
+ *
  * <p>Every informer event of a kind gives that kind a new {@link ClusterState#version}, before
  * listeners hear of it, so a translator rescans only the kinds that changed.
  */
 public final class KubernetesSource implements ClusterSource {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesSource.class);
 
+  /** The CRD whose presence turns on watching cert-manager Certificates. */
+  public static final String CERTIFICATE_CRD = "certificates.cert-manager.io";
+
+  public static final Duration DEFAULT_CRD_RECHECK = Duration.ofMinutes(1);
+
   private final KubernetesClient client;
   private final Set<String> namespaces;
+  private final Duration crdRecheck;
+  private ScheduledExecutorService crdChecks;
+  private boolean crdUnreadableLogged;
   private final List<ClusterChangeListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,13 +81,22 @@ public final class KubernetesSource implements ClusterSource {
   private volatile Informers<Service> services;
   private volatile Informers<EndpointSlice> endpointSlices;
   private volatile Informers<Secret> secrets;
+  private volatile Informers<Certificate> certificates;
   private final ReferencedSecretWatches referencedSecrets;
 
   /**
    * @param namespaces the namespaces to watch; empty for every namespace
    */
   public KubernetesSource(KubernetesClient client, Set<String> namespaces) {
+    this(client, namespaces, DEFAULT_CRD_RECHECK);
+  }
+
+  /**
+   * @param crdRecheck how often to look for cert-manager's Certificate CRD while it is missing
+   */
+  public KubernetesSource(KubernetesClient client, Set<String> namespaces, Duration crdRecheck) {
     this.client = Objects.requireNonNull(client, "client");
+    this.crdRecheck = Objects.requireNonNull(crdRecheck, "crdRecheck");
     this.namespaces = Set.copyOf(new TreeSet<>(namespaces));
     this.referencedSecrets = new ReferencedSecretWatches(client, this::referencedSecretChanged);
   }
@@ -151,7 +180,26 @@ public final class KubernetesSource implements ClusterSource {
                         s.getMetadata().getNamespace(), s.getMetadata().getName())
                     .isEmpty()));
 
-    List<Informers<?>> all = List.of(ingresses, ingressClasses, services, endpointSlices, secrets);
+    List<Informers<?>> all =
+        new ArrayList<>(List.of(ingresses, ingressClasses, services, endpointSlices, secrets));
+    // Certificates only add diagnostics, so a first snapshot waits for them only when the CRD is
+    // there already; one installed later is watched from when it is found.
+    if (certificateCrdInstalled()) {
+      all.add(watchCertificates());
+    } else {
+      crdChecks =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "weir-crd-check");
+                t.setDaemon(true);
+                return t;
+              });
+      crdChecks.scheduleWithFixedDelay(
+          this::lookForCertificateCrd,
+          crdRecheck.toMillis(),
+          crdRecheck.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     AtomicInteger unsynced =
         new AtomicInteger(all.stream().mapToInt(i -> i.byNamespace.size()).sum());
     for (Informers<?> informers : all) {
@@ -169,6 +217,65 @@ public final class KubernetesSource implements ClusterSource {
     LOG.info(
         "event=source_started source=kubernetes namespaces={}",
         namespaces.isEmpty() ? "*" : String.join(",", namespaces));
+  }
+
+  private synchronized void lookForCertificateCrd() {
+    if (closed.get() || certificates != null || !certificateCrdInstalled()) {
+      return;
+    }
+    watchCertificates().start(() -> {});
+    crdChecks.shutdown();
+  }
+
+  /** Whether cert-manager's Certificate CRD serves v1; false (logged once) when unreadable. */
+  private boolean certificateCrdInstalled() {
+    try {
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().withName(CERTIFICATE_CRD).get();
+      boolean served =
+          crd != null
+              && crd.getSpec() != null
+              && crd.getSpec().getVersions() != null
+              && crd.getSpec().getVersions().stream()
+                  .anyMatch(v -> "v1".equals(v.getName()) && Boolean.TRUE.equals(v.getServed()));
+      if (served) {
+        LOG.info("event=crd_found crd={} action=watch_certificates", CERTIFICATE_CRD);
+      }
+      return served;
+    } catch (KubernetesClientException e) {
+      if (!crdUnreadableLogged) {
+        crdUnreadableLogged = true;
+        LOG.warn(
+            "event=crd_unreadable crd={} code={} action=certificates_not_watched error=\"{}\"",
+            CERTIFICATE_CRD,
+            e.getCode(),
+            e.getMessage());
+      }
+      return false;
+    }
+  }
+
+  private Informers<Certificate> watchCertificates() {
+    Informers<Certificate> informers =
+        namespaced(
+            ResourceKind.CERTIFICATE,
+            ns ->
+                ns == null
+                    ? client.resources(Certificate.class).inAnyNamespace().runnableInformer(0)
+                    : client.resources(Certificate.class).inNamespace(ns).runnableInformer(0),
+            Map.of(ClusterIndexes.BY_SECRET_NAME, ClusterIndexes::certificateSecret));
+    // Only a Certificate writing a Secret some Ingress names can change a translation.
+    informers.addHandler(new Changes<>(informers, this::writesReferencedSecret));
+    certificates = informers;
+    return informers;
+  }
+
+  private boolean writesReferencedSecret(Certificate certificate) {
+    return certificate.getSpec() != null
+        && certificate.getSpec().getSecretName() != null
+        && !view.ingressesReferencingSecret(
+                certificate.getMetadata().getNamespace(), certificate.getSpec().getSecretName())
+            .isEmpty();
   }
 
   @Override
@@ -205,9 +312,18 @@ public final class KubernetesSource implements ClusterSource {
     if (!started.get() || !closed.compareAndSet(false, true)) {
       return;
     }
+    synchronized (this) {
+      if (crdChecks != null) {
+        crdChecks.shutdownNow();
+      }
+    }
     for (Informers<?> informers :
         List.of(ingresses, ingressClasses, services, endpointSlices, secrets)) {
       informers.stop();
+    }
+    Informers<Certificate> watched = certificates;
+    if (watched != null) {
+      watched.stop();
     }
     referencedSecrets.close();
     LOG.info("event=source_stopped source=kubernetes");
@@ -418,6 +534,7 @@ public final class KubernetesSource implements ClusterSource {
             case SERVICE -> services;
             case ENDPOINT_SLICE -> endpointSlices;
             case SECRET -> secrets;
+            case CERTIFICATE -> certificates;
           };
       return informers == null ? notStarted : informers.version;
     }
@@ -466,6 +583,18 @@ public final class KubernetesSource implements ClusterSource {
     }
 
     @Override
+    public Optional<Certificate> certificateForSecret(String namespace, String secretName) {
+      Informers<Certificate> watched = certificates;
+      return watched == null
+          ? Optional.empty()
+          : ClusterIndexes.issuing(
+              watched.byIndex(
+                  ClusterIndexes.BY_SECRET_NAME,
+                  namespace,
+                  ClusterIndexes.key(namespace, secretName)));
+    }
+
+    @Override
     public List<Ingress> ingressesReferencingSecret(String namespace, String name) {
       return ingresses == null
           ? List.of()
@@ -484,6 +613,8 @@ public final class KubernetesSource implements ClusterSource {
       counts.put(
           ResourceKind.SECRET,
           (secrets == null ? 0 : secrets.list().size()) + referencedSecrets.size());
+      Informers<Certificate> watched = certificates;
+      counts.put(ResourceKind.CERTIFICATE, watched == null ? 0 : watched.list().size());
       return Collections.unmodifiableMap(counts);
     }
   }

@@ -17,7 +17,9 @@ import java.util.List;
 /**
  * Parses one manifest file (YAML, possibly several {@code ---} documents, or JSON, which is YAML
  * too) into fabric8 model objects. {@code List} kinds are unpacked. Objects of kinds fabric8 does
- * not know come back as generic resources; the caller decides what to keep.
+ * not know come back as generic resources; the caller decides what to keep. cert-manager's
+ * Certificate is known: its model class is listed in this module's {@code
+ * META-INF/services/io.fabric8.kubernetes.api.model.KubernetesResource}, where fabric8 finds it.
  */
 final class ManifestParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -2,13 +2,16 @@ package dev.weir.operator.state;
 
 import dev.weir.operator.annotations.IngressAnnotations;
 import dev.weir.operator.annotations.SecretRef;
+import dev.weir.operator.certmanager.model.Certificate;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The index functions every {@link ClusterState} uses, so the informer-backed state and the
@@ -22,6 +25,7 @@ public final class ClusterIndexes {
 
   public static final String BY_SERVICE = "byService";
   public static final String BY_SECRET = "bySecret";
+  public static final String BY_SECRET_NAME = "bySecretName";
 
   private ClusterIndexes() {}
 
@@ -80,6 +84,25 @@ public final class ClusterIndexes {
 
   private static String key(SecretRef ref) {
     return key(ref.namespace(), ref.name());
+  }
+
+  /** {@code namespace/spec.secretName} of a cert-manager Certificate: the Secret it writes. */
+  public static List<String> certificateSecret(Certificate certificate) {
+    if (certificate.getSpec() == null
+        || certificate.getSpec().getSecretName() == null
+        || certificate.getSpec().getSecretName().isEmpty()) {
+      return List.of();
+    }
+    return List.of(
+        key(certificate.getMetadata().getNamespace(), certificate.getSpec().getSecretName()));
+  }
+
+  /**
+   * The Certificate that writes a Secret, from those that name it: the lowest name when several do
+   * (cert-manager itself reports that as a conflict), so every source answers alike.
+   */
+  public static Optional<Certificate> issuing(List<Certificate> naming) {
+    return naming.stream().min(Comparator.comparing(c -> c.getMetadata().getName()));
   }
 
   public static boolean isTlsSecret(Secret secret) {

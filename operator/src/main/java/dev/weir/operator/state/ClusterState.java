@@ -1,5 +1,6 @@
 package dev.weir.operator.state;
 
+import dev.weir.operator.certmanager.model.Certificate;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -47,6 +48,13 @@ public interface ClusterState {
 
   /** The Ingresses whose {@code spec.tls} names the Secret {@code namespace/name}. */
   List<Ingress> ingressesReferencingSecret(String namespace, String name);
+
+  /**
+   * The cert-manager Certificate whose {@code spec.secretName} is the Secret {@code namespace/name}
+   * ({@link ClusterIndexes#issuing} when several are), or empty: none does, or cert-manager is not
+   * installed.
+   */
+  Optional<Certificate> certificateForSecret(String namespace, String secretName);
 
   /**
    * A value that stays the same instance for as long as no object of {@code kind} changes, so a

@@ -1,5 +1,6 @@
 package dev.weir.operator.state;
 
+import dev.weir.operator.certmanager.model.Certificate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -37,8 +38,10 @@ public final class InMemoryClusterState implements ClusterState {
   private final Map<String, Service> services;
   private final Map<String, EndpointSlice> endpointSlices;
   private final Map<String, Secret> secrets;
+  private final Map<String, Certificate> certificates;
   private final Map<String, List<EndpointSlice>> slicesByService;
   private final Map<String, List<Ingress>> ingressesBySecret;
+  private final Map<String, List<Certificate>> certificatesBySecret;
 
   private InMemoryClusterState(Collection<? extends HasMetadata> objects) {
     Map<String, Ingress> ingresses = new LinkedHashMap<>();
@@ -46,6 +49,7 @@ public final class InMemoryClusterState implements ClusterState {
     Map<String, Service> services = new LinkedHashMap<>();
     Map<String, EndpointSlice> slices = new LinkedHashMap<>();
     Map<String, Secret> secrets = new LinkedHashMap<>();
+    Map<String, Certificate> certificates = new LinkedHashMap<>();
     for (HasMetadata object : objects) {
       String key =
           ClusterIndexes.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
@@ -59,6 +63,8 @@ public final class InMemoryClusterState implements ClusterState {
         slices.put(key, e);
       } else if (object instanceof Secret s) {
         secrets.put(key, s);
+      } else if (object instanceof Certificate c) {
+        certificates.put(key, c);
       }
     }
     this.ingresses = Map.copyOf(ingresses);
@@ -66,6 +72,7 @@ public final class InMemoryClusterState implements ClusterState {
     this.services = Map.copyOf(services);
     this.endpointSlices = Map.copyOf(slices);
     this.secrets = Map.copyOf(secrets);
+    this.certificates = Map.copyOf(certificates);
     Map<String, List<EndpointSlice>> bySlice = new HashMap<>();
     for (EndpointSlice slice : slices.values()) {
       for (String k : ClusterIndexes.endpointSliceService(slice)) {
@@ -78,10 +85,18 @@ public final class InMemoryClusterState implements ClusterState {
         bySecret.computeIfAbsent(k, x -> new ArrayList<>()).add(ingress);
       }
     }
+    Map<String, List<Certificate>> certificatesBySecret = new HashMap<>();
+    for (Certificate certificate : certificates.values()) {
+      for (String k : ClusterIndexes.certificateSecret(certificate)) {
+        certificatesBySecret.computeIfAbsent(k, x -> new ArrayList<>()).add(certificate);
+      }
+    }
     bySlice.replaceAll((k, v) -> List.copyOf(v));
     bySecret.replaceAll((k, v) -> List.copyOf(v));
+    certificatesBySecret.replaceAll((k, v) -> List.copyOf(v));
     this.slicesByService = bySlice;
     this.ingressesBySecret = bySecret;
+    this.certificatesBySecret = certificatesBySecret;
   }
 
   private InMemoryClusterState(
@@ -90,15 +105,19 @@ public final class InMemoryClusterState implements ClusterState {
       Map<String, Service> services,
       Map<String, EndpointSlice> endpointSlices,
       Map<String, Secret> secrets,
+      Map<String, Certificate> certificates,
       Map<String, List<EndpointSlice>> slicesByService,
-      Map<String, List<Ingress>> ingressesBySecret) {
+      Map<String, List<Ingress>> ingressesBySecret,
+      Map<String, List<Certificate>> certificatesBySecret) {
     this.ingresses = ingresses;
     this.ingressClasses = ingressClasses;
     this.services = services;
     this.endpointSlices = endpointSlices;
     this.secrets = secrets;
+    this.certificates = certificates;
     this.slicesByService = slicesByService;
     this.ingressesBySecret = ingressesBySecret;
+    this.certificatesBySecret = certificatesBySecret;
   }
 
   /**
@@ -115,10 +134,13 @@ public final class InMemoryClusterState implements ClusterState {
     Changes<Service> serviceChanges = new Changes<>(services);
     Changes<EndpointSlice> sliceChanges = new Changes<>(endpointSlices);
     Changes<Secret> secretChanges = new Changes<>(secrets);
+    Changes<Certificate> certificateChanges = new Changes<>(certificates);
     IndexEdits<EndpointSlice> sliceIndex =
         new IndexEdits<>(slicesByService, ClusterIndexes::endpointSliceService);
     IndexEdits<Ingress> secretIndex =
         new IndexEdits<>(ingressesBySecret, ClusterIndexes::ingressSecrets);
+    IndexEdits<Certificate> certificateIndex =
+        new IndexEdits<>(certificatesBySecret, ClusterIndexes::certificateSecret);
     for (ObjectRef ref : removed) {
       String key = ClusterIndexes.key(ref.namespace(), ref.name());
       ResourceKind kind = ResourceKind.of(ref.kind()).orElse(null);
@@ -131,6 +153,7 @@ public final class InMemoryClusterState implements ClusterState {
         case SERVICE -> serviceChanges.remove(key, x -> {});
         case ENDPOINT_SLICE -> sliceChanges.remove(key, sliceIndex::remove);
         case SECRET -> secretChanges.remove(key, x -> {});
+        case CERTIFICATE -> certificateChanges.remove(key, certificateIndex::remove);
       }
     }
     for (HasMetadata object : changed) {
@@ -148,6 +171,9 @@ public final class InMemoryClusterState implements ClusterState {
         sliceIndex.add(e);
       } else if (object instanceof Secret x) {
         secretChanges.put(key, x, old -> {});
+      } else if (object instanceof Certificate c) {
+        certificateChanges.put(key, c, certificateIndex::remove);
+        certificateIndex.add(c);
       }
     }
     return new InMemoryClusterState(
@@ -156,8 +182,10 @@ public final class InMemoryClusterState implements ClusterState {
         serviceChanges.result(),
         sliceChanges.result(),
         secretChanges.result(),
+        certificateChanges.result(),
         sliceIndex.result(),
-        secretIndex.result());
+        secretIndex.result(),
+        certificateIndex.result());
   }
 
   /** Edits of an index (key to objects), applied to copies of the lists they touch. */
@@ -248,6 +276,7 @@ public final class InMemoryClusterState implements ClusterState {
       case SERVICE -> services;
       case ENDPOINT_SLICE -> endpointSlices;
       case SECRET -> secrets;
+      case CERTIFICATE -> certificates;
     };
   }
 
@@ -275,6 +304,7 @@ public final class InMemoryClusterState implements ClusterState {
             case SERVICE -> services.size();
             case ENDPOINT_SLICE -> endpointSlices.size();
             case SECRET -> secrets.size();
+            case CERTIFICATE -> certificates.size();
           });
     }
     return Collections.unmodifiableMap(counts);
@@ -313,6 +343,12 @@ public final class InMemoryClusterState implements ClusterState {
   @Override
   public Optional<Secret> referencedSecret(String namespace, String name) {
     return Optional.ofNullable(secrets.get(ClusterIndexes.key(namespace, name)));
+  }
+
+  @Override
+  public Optional<Certificate> certificateForSecret(String namespace, String secretName) {
+    return ClusterIndexes.issuing(
+        certificatesBySecret.getOrDefault(ClusterIndexes.key(namespace, secretName), List.of()));
   }
 
   @Override

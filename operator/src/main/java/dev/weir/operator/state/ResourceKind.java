@@ -1,5 +1,6 @@
 package dev.weir.operator.state;
 
+import dev.weir.operator.certmanager.model.Certificate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -17,7 +18,9 @@ public enum ResourceKind {
   INGRESS_CLASS("IngressClass", "networking.k8s.io/v1", IngressClass.class),
   SERVICE("Service", "v1", Service.class),
   ENDPOINT_SLICE("EndpointSlice", "discovery.k8s.io/v1", EndpointSlice.class),
-  SECRET("Secret", "v1", Secret.class);
+  SECRET("Secret", "v1", Secret.class),
+  /** cert-manager's Certificate: read only when its CRD is installed. */
+  CERTIFICATE("Certificate", "cert-manager.io/v1", Certificate.class);
 
   private final String kindName;
   private final String apiVersion;

@@ -1,6 +1,7 @@
 package dev.weir.operator.status;
 
 import dev.weir.operator.translate.Diagnostic;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,17 @@ import org.slf4j.LoggerFactory;
 public final class DiagnosticLog {
   private static final Logger log = LoggerFactory.getLogger(DiagnosticLog.class);
   private Set<Diagnostic> active = Set.of();
+
+  /**
+   * Logs what changed since the previous call, counting {@code diagnostics} and {@code warnings}
+   * (not of the translation, see {@link ExpiryWarnings}) alike. Not thread-safe: call from one
+   * thread.
+   */
+  public void update(List<Diagnostic> diagnostics, List<Diagnostic> warnings) {
+    List<Diagnostic> all = new ArrayList<>(diagnostics);
+    all.addAll(warnings);
+    update(all);
+  }
 
   /** Logs what changed since the previous call. Not thread-safe: call from one thread. */
   public void update(List<Diagnostic> diagnostics) {

@@ -4,7 +4,9 @@ import dev.weir.operator.state.ObjectRef;
 import dev.weir.operator.translate.Diagnostic;
 import dev.weir.operator.translate.Translation;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the leader writes back after a translation: Ingress status and Events for diagnostics. Runs
- * on its own thread so API writes never delay publishing, and coalesces: only the latest
- * translation is reconciled. Also reconciles periodically, to repair status edited by hand or a
- * publish Service whose address changed.
+ * What the leader writes back after a translation: Ingress status and Events for diagnostics and
+ * for certificates about to expire ({@link ExpiryWarnings}). Runs on its own thread so API writes
+ * never delay publishing, and coalesces: only the latest translation is reconciled. Also reconciles
+ * periodically, to repair status edited by hand or a publish Service whose address changed.
  */
 public final class StatusReconciler implements Consumer<Translation>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusReconciler.class);
@@ -27,6 +29,7 @@ public final class StatusReconciler implements Consumer<Translation>, AutoClosea
   private final IngressStatusWriter statusWriter;
   private final EventRecorder events;
   private final BooleanSupplier leader;
+  private final ExpiryWarnings expiryWarnings;
   private final AtomicReference<Translation> pending = new AtomicReference<>();
   private final AtomicReference<Translation> latest = new AtomicReference<>();
   private final ScheduledExecutorService executor =
@@ -41,7 +44,9 @@ public final class StatusReconciler implements Consumer<Translation>, AutoClosea
       IngressStatusWriter statusWriter,
       EventRecorder events,
       BooleanSupplier leader,
-      Duration resync) {
+      Duration resync,
+      ExpiryWarnings expiryWarnings) {
+    this.expiryWarnings = expiryWarnings;
     this.statusWriter = statusWriter;
     this.events = events;
     this.leader = leader;
@@ -76,7 +81,10 @@ public final class StatusReconciler implements Consumer<Translation>, AutoClosea
       // with the snapshot it describes, and a newer state brings its own translation.
       statusWriter.reconcile(t.considered(), new HashSet<>(t.ingresses()));
       Set<ObjectRef> withProblems = new HashSet<>();
-      for (Diagnostic d : t.diagnostics()) {
+      List<Diagnostic> all = new ArrayList<>(t.diagnostics());
+      // Asked for at every reconcile, periodic ones included: time alone brings expiries closer.
+      all.addAll(expiryWarnings.of(t));
+      for (Diagnostic d : all) {
         withProblems.add(d.object());
         events.warn(d.object(), d.reason().camelCase(), d.message());
       }

@@ -67,8 +67,19 @@ final class CertificateResolver {
    * @param retain without a certificate: whether data planes should keep the one they serve ({@code
    *     VirtualHost.retainCertificate}) rather than switch to the default
    * @param problem null when the Secret is usable
+   * @param notReady why the cert-manager Certificate writing the Secret is not Ready ({@link
+   *     Reason#CERTIFICATE_NOT_READY}), or null: it is, or none writes it
    */
-  record Outcome(Certificate certificate, boolean retain, Reason problem, String message) {}
+  record Outcome(
+      Certificate certificate, boolean retain, Reason problem, String message, String notReady) {
+    Outcome(Certificate certificate, boolean retain, Reason problem, String message) {
+      this(certificate, retain, problem, message, null);
+    }
+
+    Outcome withNotReady(String value) {
+      return new Outcome(certificate, retain, problem, message, value);
+    }
+  }
 
   private static final String RETAIN =
       "data planes keep serving its hosts the certificate they"
@@ -93,6 +104,7 @@ final class CertificateResolver {
         resolve(
             key,
             state.tlsSecret(namespace, name).orElse(null),
+            CertificateReadiness.of(state.certificateForSecret(namespace, name).orElse(null)),
             previous.entry(key),
             checked.entry(key),
             now);
@@ -117,11 +129,27 @@ final class CertificateResolver {
    * incremental translation use.
    *
    * @param secret the Secret, null when it does not exist
+   * @param issuer the readiness of the cert-manager Certificate that writes the Secret, or null
    * @param previous its last good certificate as of the previous translation, or null
    * @param checked its check as of the previous translation, or null; used only if it was made from
    *     the same field values
    */
   static Resolved resolve(
+      String key,
+      Secret secret,
+      CertificateReadiness issuer,
+      LastGoodCertificates.Entry previous,
+      CheckedSecrets.Entry checked,
+      Instant now) {
+    Resolved resolved = resolve(key, secret, previous, checked, now);
+    String notReady = issuer == null ? null : issuer.notReady(key, resolved.outcome());
+    return notReady == null
+        ? resolved
+        : new Resolved(
+            resolved.outcome().withNotReady(notReady), resolved.lastGood(), resolved.checked());
+  }
+
+  private static Resolved resolve(
       String key,
       Secret secret,
       LastGoodCertificates.Entry previous,

@@ -27,6 +27,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -47,8 +48,9 @@ import java.util.TreeSet;
  *   <li>a host's virtual host, conflicts and certificate: on the Ingresses claiming it, in age
  *       order, and the outcome of the Secret that wins it;
  *   <li>a backend: on its Service and EndpointSlices (by instance), whoever uses it;
- *   <li>a Secret's outcome: on the Secret (by instance), its last good certificate, and time (only
- *       up to the expiry the outcome was decided against, see {@link SecretMemo});
+ *   <li>a Secret's outcome: on the Secret (by instance), the readiness of the cert-manager
+ *       Certificate writing it (by value), its last good certificate, and time (only up to the
+ *       expiry the outcome was decided against, see {@link SecretMemo});
  *   <li>the default backend: on the Ingresses that set one, in age order.
  * </ul>
  *
@@ -118,10 +120,11 @@ public final class IncrementalTranslator {
     boolean ingressesSame =
         sameVersion(state, ResourceKind.INGRESS) & sameVersion(state, ResourceKind.INGRESS_CLASS);
     boolean secretsSame = sameVersion(state, ResourceKind.SECRET);
+    boolean certificatesSame = sameVersion(state, ResourceKind.CERTIFICATE);
     boolean backendsSame =
         sameVersion(state, ResourceKind.SERVICE) & sameVersion(state, ResourceKind.ENDPOINT_SLICE);
     boolean defaultDirty = !ingressesSame && updateIngresses(state, dirtyHosts);
-    if (!secretsSame || now.isAfter(secretsValidUntil)) {
+    if (!secretsSame || !certificatesSame || now.isAfter(secretsValidUntil)) {
       refreshSecrets(state, now, dirtyHosts);
     }
     if (!secretsSame) {
@@ -301,6 +304,7 @@ public final class IncrementalTranslator {
     final String name;
     final Set<String> hosts = new HashSet<>();
     Secret source;
+    CertificateReadiness issuer;
     CertificateResolver.Resolved resolved;
     Instant validUntil;
 
@@ -310,8 +314,9 @@ public final class IncrementalTranslator {
       this.name = name;
     }
 
-    void set(Secret secret, CertificateResolver.Resolved r) {
+    void set(Secret secret, CertificateReadiness readiness, CertificateResolver.Resolved r) {
       source = secret;
+      issuer = readiness;
       resolved = r;
       validUntil = validUntil(r);
     }
@@ -335,21 +340,27 @@ public final class IncrementalTranslator {
     Instant earliest = Instant.MAX;
     for (SecretMemo m : secrets.values()) {
       Secret current = state.tlsSecret(m.namespace, m.name).orElse(null);
-      if (current == m.source && !now.isAfter(m.validUntil)) {
+      CertificateReadiness issuer = readiness(state, m.namespace, m.name);
+      if (current == m.source && Objects.equals(issuer, m.issuer) && !now.isAfter(m.validUntil)) {
         earliest = m.validUntil.isBefore(earliest) ? m.validUntil : earliest;
         continue;
       }
       CertificateResolver.Resolved r =
           CertificateResolver.resolve(
-              m.key, current, m.resolved.lastGood(), m.resolved.checked(), now);
+              m.key, current, issuer, m.resolved.lastGood(), m.resolved.checked(), now);
       if (!r.outcome().equals(m.resolved.outcome())) {
         dirtyHosts.addAll(m.hosts);
       }
-      m.set(current, r);
+      m.set(current, issuer, r);
       secretsChanged = true;
       earliest = m.validUntil.isBefore(earliest) ? m.validUntil : earliest;
     }
     secretsValidUntil = earliest;
+  }
+
+  private static CertificateReadiness readiness(
+      ClusterState state, String namespace, String secretName) {
+    return CertificateReadiness.of(state.certificateForSecret(namespace, secretName).orElse(null));
   }
 
   private SecretMemo secret(String namespace, String name, ClusterState state, Instant now) {
@@ -361,10 +372,12 @@ public final class IncrementalTranslator {
       // translator start afresh.
       m = new SecretMemo(key, namespace, name);
       Secret secret = state.tlsSecret(namespace, name).orElse(null);
+      CertificateReadiness issuer = readiness(state, namespace, name);
       m.set(
           secret,
+          issuer,
           CertificateResolver.resolve(
-              key, secret, carriedLastGood.entry(key), carriedChecked.entry(key), now));
+              key, secret, issuer, carriedLastGood.entry(key), carriedChecked.entry(key), now));
       secrets.put(key, m);
       if (m.validUntil.isBefore(secretsValidUntil)) {
         secretsValidUntil = m.validUntil;

@@ -42,6 +42,16 @@ public final class LastGoodCertificates {
     return bySecret.get(secretKey);
   }
 
+  /**
+   * When each certificate held here stops being valid (its chain's earliest expiry), by Secret
+   * {@code namespace/name}: the certificates a translation serves from Secrets, in its result.
+   */
+  public Map<String, Instant> expiries() {
+    Map<String, Instant> expiries = new TreeMap<>();
+    bySecret.forEach((k, v) -> expiries.put(k, v.notAfter()));
+    return expiries;
+  }
+
   public int size() {
     return bySecret.size();
   }

@@ -11,6 +11,10 @@ public enum Reason {
   INVALID_CERTIFICATE("InvalidCertificate"),
   KEY_MISMATCH("KeyMismatch"),
   CERTIFICATE_EXPIRED("CertificateExpired"),
+  /** A cert-manager Certificate writing an Ingress's TLS Secret is not Ready. */
+  CERTIFICATE_NOT_READY("CertificateNotReady"),
+  /** A served certificate expires within the operator's warning period. */
+  CERTIFICATE_EXPIRING("CertificateExpiring"),
   CONFLICTING_CERTIFICATE("ConflictingCertificate"),
   SERVICE_NOT_FOUND("ServiceNotFound"),
   SERVICE_PORT_NOT_FOUND("ServicePortNotFound"),

@@ -153,6 +153,9 @@ record ResolvedHost(
       if (outcome.problem() != null) {
         found.add(new Diagnostic(owner, outcome.problem(), outcome.message()));
       }
+      if (outcome.notReady() != null) {
+        found.add(new Diagnostic(owner, Reason.CERTIFICATE_NOT_READY, outcome.notReady()));
+      }
       certificate = outcome.certificate();
       // The default certificate (and "*", which stands in for it) has no way to say "retain" in a
       // snapshot: it falls back to the data plane's own default. Nor does a passthrough host,

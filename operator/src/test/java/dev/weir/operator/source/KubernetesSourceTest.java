@@ -2,16 +2,26 @@ package dev.weir.operator.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.operator.certmanager.model.Certificate;
+import dev.weir.operator.certmanager.model.CertificateSpec;
+import dev.weir.operator.certmanager.model.CertificateStatus;
+import dev.weir.operator.certmanager.model.certificatestatus.Conditions;
 import dev.weir.operator.state.ResourceKind;
 import dev.weir.operator.testing.MockApiServer;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -24,6 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /** KubernetesSource against fabric8's mock API server in CRUD mode (a real HTTP server). */
 class KubernetesSourceTest {
+  static final String CERTIFICATE_CRD = "src/main/crds/cert-manager.io_certificates.yaml";
   private MockApiServer server;
   private KubernetesClient client;
 
@@ -319,6 +330,124 @@ class KubernetesSourceTest {
         }
       }
     }
+  }
+
+  @Test
+  void withoutCertManagersCrdNoCertificateIsWatchedAndNothingFails() throws Exception {
+    try (KubernetesSource source = new KubernetesSource(client, Set.of())) {
+      source.start();
+      source.synced().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(source.hasSynced()).isTrue();
+      assertThat(source.state().certificateForSecret("shop", "shop-tls")).isEmpty();
+      assertThat(source.state().counts()).containsEntry(ResourceKind.CERTIFICATE, 0);
+      assertThat(server.requestedPaths()).noneMatch(p -> p.contains("/apis/cert-manager.io/"));
+    }
+  }
+
+  @Test
+  void withCertManagersCrdCertificatesAreWatchedAndTheirChangesHeard() throws Exception {
+    installCertificateCrd();
+    createTlsIngress();
+    createCertificate("False");
+    try (KubernetesSource source = new KubernetesSource(client, Set.of())) {
+      Semaphore heard = new Semaphore(0);
+      source.addListener(heard::release);
+      source.start();
+      // The first snapshot waits for Certificates when their CRD is there at start.
+      source.synced().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(source.state().certificateForSecret("shop", "shop-tls"))
+          .hasValueSatisfying(c -> assertThat(c.getMetadata().getName()).isEqualTo("shop-cert"));
+      Object before = source.state().version(ResourceKind.CERTIFICATE);
+      heard.drainPermits();
+
+      createCertificate("True");
+      assertThat(heard.tryAcquire(10, TimeUnit.SECONDS)).as("the update is heard of").isTrue();
+      assertThat(source.state().version(ResourceKind.CERTIFICATE)).isNotSameAs(before);
+      await(
+          () ->
+              source
+                  .state()
+                  .certificateForSecret("shop", "shop-tls")
+                  .map(c -> c.getStatus().getConditions().get(0).getStatus().getValue())
+                  .orElse("")
+                  .equals("True"));
+    }
+  }
+
+  @Test
+  void certManagersCrdInstalledLaterIsNoticed() throws Exception {
+    createTlsIngress();
+    try (KubernetesSource source = new KubernetesSource(client, Set.of(), Duration.ofMillis(100))) {
+      Semaphore heard = new Semaphore(0);
+      source.addListener(heard::release);
+      source.start();
+      source.synced().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(source.state().certificateForSecret("shop", "shop-tls")).isEmpty();
+      heard.drainPermits();
+
+      installCertificateCrd();
+      createCertificate("False");
+      await(() -> source.state().certificateForSecret("shop", "shop-tls").isPresent());
+      assertThat(heard.tryAcquire(10, TimeUnit.SECONDS)).as("listeners hear of it").isTrue();
+      assertThat(source.state().counts()).containsEntry(ResourceKind.CERTIFICATE, 1);
+    }
+  }
+
+  /** cert-manager's Certificate CRD, as Weir's model is generated from it. */
+  private void installCertificateCrd() throws Exception {
+    try (InputStream crd = Files.newInputStream(Path.of(CERTIFICATE_CRD))) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    }
+  }
+
+  /** Ingress shop/web with a TLS entry for Secret shop-tls. */
+  private void createTlsIngress() {
+    client
+        .network()
+        .v1()
+        .ingresses()
+        .inNamespace("shop")
+        .resource(
+            new IngressBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace("shop")
+                .endMetadata()
+                .withNewSpec()
+                .addNewTl()
+                .withHosts("shop.example.com")
+                .withSecretName("shop-tls")
+                .endTl()
+                .endSpec()
+                .build())
+        .create();
+  }
+
+  /**
+   * Creates Certificate shop/shop-cert writing Secret shop-tls, or updates it: its Ready condition
+   * becomes {@code ready}.
+   */
+  private void createCertificate(String ready) {
+    Certificate certificate = new Certificate();
+    certificate.setMetadata(
+        new ObjectMetaBuilder().withName("shop-cert").withNamespace("shop").build());
+    CertificateSpec spec = new CertificateSpec();
+    spec.setSecretName("shop-tls");
+    spec.setDnsNames(List.of("shop.example.com"));
+    certificate.setSpec(spec);
+    Conditions condition = new Conditions();
+    condition.setType("Ready");
+    condition.setStatus(Conditions.Status.valueOf(ready.toUpperCase(Locale.ROOT)));
+    condition.setReason(ready.equals("True") ? "Ready" : "Issuing");
+    CertificateStatus status = new CertificateStatus();
+    status.setConditions(List.of(condition));
+    certificate.setStatus(status);
+    // Status is a subresource: written as cert-manager writes it, after the object exists.
+    if (client.resources(Certificate.class).inNamespace("shop").withName("shop-cert").get()
+        == null) {
+      client.resources(Certificate.class).inNamespace("shop").resource(certificate).create();
+    }
+    client.resources(Certificate.class).inNamespace("shop").resource(certificate).updateStatus();
   }
 
   /** Creates Service {@code namespace/web} with port 80 through the API. */

@@ -5,7 +5,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * fabric8's mock API server in CRUD mode (it stores what is created and serves lists and watches
@@ -26,6 +30,20 @@ public final class MockApiServer implements AutoCloseable {
             true);
     server.init();
     client = server.createClient();
+  }
+
+  /** The paths of every request the server has received so far (taking them from its queue). */
+  public List<String> requestedPaths() {
+    List<String> paths = new ArrayList<>();
+    try {
+      RecordedRequest request;
+      while ((request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
+        paths.add(request.getPath());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return paths;
   }
 
   public KubernetesClient client() {

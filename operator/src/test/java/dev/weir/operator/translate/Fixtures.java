@@ -254,6 +254,38 @@ final class Fixtures {
     return lines;
   }
 
+  /**
+   * A cert-manager Certificate writing Secret {@code secretName}; {@code ready} is its Ready
+   * condition's status ({@code True}, {@code False}, {@code Unknown}), null for no status at all.
+   */
+  static String certificate(
+      String namespace,
+      String name,
+      String secretName,
+      String ready,
+      String reason,
+      String message) {
+    String yaml =
+        "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: "
+            + name
+            + ", namespace: "
+            + namespace
+            + "}\nspec:\n  secretName: "
+            + secretName
+            + "\n  dnsNames: [shop.example.com]\n  issuerRef: {name: letsencrypt, kind: ClusterIssuer}\n";
+    if (ready == null) {
+      return yaml;
+    }
+    return yaml
+        + "status:\n  notAfter: \"2026-03-01T00:00:00Z\"\n  conditions:\n  - type: Ready\n    status: \""
+        + ready
+        + "\"\n    reason: "
+        + reason
+        + "\n    message: \""
+        + message
+        + "\"\n    lastTransitionTime: \"2025-12-31T00:00:00Z\"\n";
+  }
+
   /** {@code Kind namespace/name Reason}. */
   static List<String> diagnostics(Translation t) {
     return t.diagnostics().stream()

@@ -221,7 +221,8 @@ class IncrementalTranslatorTest {
    * Random edits to a small cluster whose objects collide on purpose: two namespaces, three hosts,
    * Ingresses of several classes and ages claiming the same paths and TLS hosts, Services and
    * EndpointSlices that come and go, Secrets that are valid, invalid, missing, expiring or
-   * forbidden, IngressClasses that change, options that change, time that passes.
+   * forbidden, cert-manager Certificates writing them that are Ready or not, IngressClasses that
+   * change, options that change, time that passes.
    */
   @Test
   void agreesWithTheFullTranslationOverRandomSequencesOfChanges() {
@@ -282,6 +283,7 @@ class IncrementalTranslatorTest {
             "InvalidCertificate",
             "KeyMismatch",
             "CertificateExpired",
+            "CertificateNotReady",
             "ForbiddenSecret",
             "CrossNamespaceSecret",
             "ForbiddenEndpointAddress",
@@ -328,7 +330,7 @@ class IncrementalTranslatorTest {
 
   private static String randomChange(Random r, Map<String, String> cluster) {
     String ns = NAMESPACES[r.nextInt(NAMESPACES.length)];
-    switch (r.nextInt(12)) {
+    switch (r.nextInt(13)) {
       case 0, 1, 2, 3 -> {
         String name = "i" + r.nextInt(5);
         String key = "ingress/" + ns + "/" + name;
@@ -418,6 +420,26 @@ class IncrementalTranslatorTest {
                       .replace(
                           "metadata: {",
                           "metadata: {labels: {weir.dev/control-channel: \"true\"}, ");
+            };
+        if (yaml == null) {
+          cluster.remove(key);
+          return "delete " + key;
+        }
+        cluster.put(key, yaml);
+        return "put " + key;
+      }
+      case 12 -> {
+        // cert-manager Certificates writing the TLS Secrets, Ready or not, moving between them.
+        String name = "c" + r.nextInt(2);
+        String key = "certificate/" + ns + "/" + name;
+        String secret = "s" + r.nextInt(3);
+        String yaml =
+            switch (r.nextInt(5)) {
+              case 0 -> null;
+              case 1 -> Fixtures.certificate(ns, name, secret, "True", "Ready", "up to date");
+              case 2 -> Fixtures.certificate(ns, name, secret, "False", "Failed", "order failed");
+              case 3 -> Fixtures.certificate(ns, name, secret, "Unknown", "Pending", "");
+              default -> Fixtures.certificate(ns, name, secret, null, null, null);
             };
         if (yaml == null) {
           cluster.remove(key);

@@ -104,6 +104,30 @@ class IngressTranslatorCertificateTest {
   }
 
   @Test
+  void aNotReadyCertificateIsNamedWithItsReasonAndMessageAndItsSecretStillServes() {
+    Translation t =
+        translate(
+            LastGoodCertificates.empty(),
+            OUR_CLASS,
+            SERVICE,
+            TestCertificates.secret("shop", "shop-tls", SHOP),
+            Fixtures.certificate(
+                "shop", "shop-cert", "shop-tls", "False", "Failed", "rate limited by the CA"),
+            tlsIngress("web", null, "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n"));
+
+    assertThat(Fixtures.diagnostics(t)).containsExactly("Ingress shop/web CertificateNotReady");
+    assertThat(t.diagnostics().get(0).message())
+        .isEqualTo(
+            "cert-manager Certificate shop/shop-cert (writing Secret shop/shop-tls) is not Ready"
+                + " (Failed: rate limited by the CA); its hosts keep the valid certificate Secret"
+                + " shop/shop-tls holds");
+    assertThat(
+            certificate(t.snapshot(), certificateByHost(t.snapshot()).get("shop.example.com"))
+                .certificateChain())
+        .isEqualTo(SHOP.getCertificatePEM());
+  }
+
+  @Test
   void aSecretInAnotherNamespaceIsRefused() {
     Translation t =
         translate(

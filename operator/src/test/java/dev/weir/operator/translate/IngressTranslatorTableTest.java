@@ -9,6 +9,7 @@ import static dev.weir.operator.translate.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.weir.contract.snapshot.SecretValue;
 import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.operator.state.InMemoryClusterState;
 import io.netty.pkitesting.X509Bundle;
@@ -56,6 +57,14 @@ class IngressTranslatorTableTest {
                   paths:
                   - {path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}
               """);
+
+  /** A valid certificate for shop.example.com, and its id in a snapshot. */
+  private static final X509Bundle SHOP =
+      TestCertificates.ec(
+          "shop.example.com", NOW.minusSeconds(86_400), NOW.plusSeconds(86_400 * 30));
+
+  private static final String SHOP_ID =
+      CertificateResolver.id(SHOP.getCertificatePEM(), new SecretValue(SHOP.getPrivateKeyPEM()));
 
   private static final X509Bundle CLIENT =
       TestCertificates.ec("client.weir.test", NOW.minusSeconds(86_400), NOW.plusSeconds(86_400));
@@ -728,6 +737,80 @@ class IngressTranslatorTableTest {
             null,
             List.of("Ingress shop/web InvalidCertificate"),
             List.of("shop.example.com (retain)", "default certificate (none)")),
+        // cert-manager Certificates writing an Ingress's TLS Secret
+        new Case(
+            "a Certificate that is not Ready is diagnosed; its Secret's valid certificate is served",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.secret("shop", "shop-tls", SHOP),
+                Fixtures.certificate(
+                    "shop", "shop-cert", "shop-tls", "False", "Failed", "order failed"),
+                TLS_INGRESS),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/web CertificateNotReady"),
+            List.of("shop.example.com " + SHOP_ID, "default certificate (none)")),
+        new Case(
+            "a Ready Certificate adds nothing",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.secret("shop", "shop-tls", SHOP),
+                Fixtures.certificate(
+                    "shop", "shop-cert", "shop-tls", "True", "Ready", "up to date"),
+                TLS_INGRESS),
+            DEFAULTS,
+            null,
+            null,
+            List.of(),
+            List.of("shop.example.com " + SHOP_ID, "default certificate (none)")),
+        new Case(
+            "a Certificate being issued into a missing Secret: both diagnosed, its hosts retain",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                Fixtures.certificate(
+                    "shop", "shop-cert", "shop-tls", "False", "DoesNotExist", "Issuing"),
+                TLS_INGRESS),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/web SecretNotFound", "Ingress shop/web CertificateNotReady"),
+            List.of("shop.example.com (retain)", "default certificate (none)")),
+        new Case(
+            "a Certificate without any status is not Ready yet",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.secret("shop", "shop-tls", SHOP),
+                Fixtures.certificate("shop", "shop-cert", "shop-tls", null, null, null),
+                TLS_INGRESS),
+            DEFAULTS,
+            null,
+            null,
+            List.of("Ingress shop/web CertificateNotReady"),
+            List.of("shop.example.com " + SHOP_ID, "default certificate (none)")),
+        new Case(
+            "a Certificate of another namespace does not write the Ingress's Secret",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.secret("shop", "shop-tls", SHOP),
+                Fixtures.certificate(
+                    "other", "shop-cert", "shop-tls", "False", "Failed", "order failed"),
+                TLS_INGRESS),
+            DEFAULTS,
+            null,
+            null,
+            List.of(),
+            List.of("shop.example.com " + SHOP_ID, "default certificate (none)")),
         new Case(
             "a control-channel Secret is never served, even when valid",
             List.of(
