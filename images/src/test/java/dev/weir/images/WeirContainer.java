@@ -1,5 +1,7 @@
 package dev.weir.images;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Capability;
 import dev.weir.dataplane.testing.RawHttp;
@@ -31,24 +33,26 @@ public final class WeirContainer implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
   private final GenericContainer<?> container;
-  private final int adminPort;
+  private final Listeners listeners;
 
-  private WeirContainer(GenericContainer<?> container, int adminPort) {
+  private WeirContainer(GenericContainer<?> container, Listeners listeners) {
     this.container = container;
-    this.adminPort = adminPort;
+    this.listeners = listeners;
   }
 
   /**
-   * Starts {@code image} with {@code args}, each host path of {@code mounts} bound read-only at its
-   * container path, and waits until {@code /readyz} on {@code adminPort} answers 200.
+   * Starts {@code image} with {@code args} and the listeners' options, each host path of {@code
+   * mounts} bound read-only at its container path, and waits until {@code /readyz} answers 200.
    */
   public static WeirContainer start(
-      String image, List<String> args, Map<Path, String> mounts, int adminPort) {
+      String image, List<String> args, Map<Path, String> mounts, Listeners listeners) {
+    List<String> command = new ArrayList<>(args);
+    command.addAll(listeners.args());
     GenericContainer<?> container =
         new GenericContainer<>(DockerImageName.parse(image))
             .withImagePullPolicy(name -> false)
             .withNetworkMode("host")
-            .withCommand(args.toArray(String[]::new))
+            .withCommand(command.toArray(String[]::new))
             .withTmpFs(Map.of("/tmp", "rw,size=64m"))
             .withCreateContainerCmdModifier(
                 cmd ->
@@ -56,26 +60,40 @@ public final class WeirContainer implements AutoCloseable {
                         .withReadonlyRootfs(true)
                         .withCapDrop(Capability.ALL)
                         .withSecurityOpts(List.of("no-new-privileges")))
-            .waitingFor(new Ready(adminPort).withStartupTimeout(READY_TIMEOUT));
+            .waitingFor(new Ready(listeners.admin()).withStartupTimeout(READY_TIMEOUT));
     mounts.forEach(
         (host, inContainer) ->
             container.withFileSystemBind(host.toString(), inContainer, BindMode.READ_ONLY));
     container.start();
-    return new WeirContainer(container, adminPort);
+    return new WeirContainer(container, listeners);
   }
 
-  /** Free loopback ports for a container's listeners (the host network has no port mapping). */
-  public static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+  /**
+   * The listeners' ports, free on the host's loopback (the host network has no port mapping), and
+   * bound there by the container ({@code --bind=127.0.0.1}).
+   */
+  public record Listeners(int http, int https, int admin) {
+    public static Listeners free() throws IOException {
+      List<ServerSocket> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+        }
+        return new Listeners(
+            held.get(0).getLocalPort(), held.get(1).getLocalPort(), held.get(2).getLocalPort());
+      } finally {
+        for (ServerSocket socket : held) {
+          socket.close();
+        }
       }
-      return held.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket socket : held) {
-        socket.close();
-      }
+    }
+
+    List<String> args() {
+      return List.of(
+          "--bind=127.0.0.1",
+          "--http-port=" + http,
+          "--https-port=" + https,
+          "--admin-port=" + admin);
     }
   }
 
@@ -93,9 +111,20 @@ public final class WeirContainer implements AutoCloseable {
     return directory;
   }
 
+  /** The admin endpoint's liveness and readiness, as the chart's probes ask them. */
+  public void assertHealthyAndReady() throws IOException {
+    assertThat(adminStatus("/healthz")).as("/healthz").isEqualTo(200);
+    assertThat(adminStatus("/readyz")).as("/readyz").isEqualTo(200);
+  }
+
+  public Listeners listeners() {
+    return listeners;
+  }
+
   public int adminStatus(String path) throws IOException {
     return RawHttp.exchange(
-            adminPort, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            listeners.admin(),
+            "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         .status();
   }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class DataplaneImageIT {
   @TempDir static Path snapshotDir;
 
   private HttpsProbe https;
-  private WeirContainer dataplane;
+  @AutoClose private WeirContainer dataplane;
   private int httpsPort;
 
   @BeforeAll
@@ -103,34 +104,24 @@ class DataplaneImageIT {
     try (InputStream ca = Files.newInputStream(DEMO_CA)) {
       https = HttpsProbe.trustingPem(ca);
     }
-    List<Integer> ports = WeirContainer.freePorts(3);
-    httpsPort = ports.get(1);
+    WeirContainer.Listeners listeners = WeirContainer.Listeners.free();
+    httpsPort = listeners.https();
     dataplane =
         WeirContainer.start(
             WeirImages.DATAPLANE,
-            List.of(
-                "--snapshot-file=/etc/weir/snapshot/snapshot.json",
-                "--bind=127.0.0.1",
-                "--http-port=" + ports.get(0),
-                "--https-port=" + httpsPort,
-                "--admin-port=" + ports.get(2),
-                "--drain-timeout=20s"),
+            List.of("--snapshot-file=/etc/weir/snapshot/snapshot.json", "--drain-timeout=20s"),
             Map.of(snapshotDir, "/etc/weir/snapshot"),
-            ports.get(2));
+            listeners);
   }
 
   @AfterEach
-  void stop() {
+  void releaseTheBackend() {
     slowRelease.countDown();
-    if (dataplane != null) {
-      dataplane.close();
-    }
   }
 
   @Test
   void servesTheSnapshotOverVerifiedHttpsAndAnswersHealthAndReadiness() throws Exception {
-    assertThat(dataplane.adminStatus("/healthz")).isEqualTo(200);
-    assertThat(dataplane.adminStatus("/readyz")).isEqualTo(200);
+    dataplane.assertHealthyAndReady();
 
     HttpsProbe.Response app = https.get(httpsPort, "shop.weir.test", "/app-1/cart");
     assertThat(app.status()).isEqualTo(200);

@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,9 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator image in standalone mode serving the quickstart (examples/quickstart) with its demo
- * backends, as README's quickstart runs it, but in a container as the chart runs the operator. The
- * demo pods' fixed ports (9001-9003) move from 127.0.0.1 to a random 127.x.y.z, as in
- * StandaloneTest, so that they cannot collide with anything else on the host's network.
+ * backends, as README's quickstart runs it, but in a container as the chart runs the operator; the
+ * demo pods on a random loopback address ({@link QuickstartCopy}) of the host's network.
  */
 @ExtendWith(WeirImages.class)
 class OperatorImageIT {
@@ -32,7 +29,7 @@ class OperatorImageIT {
   private static final Path DEMO_CA = WeirImages.REPO.resolve("examples/tls/demo-ca.crt");
 
   @TempDir Path manifests;
-  private WeirContainer operator;
+  @AutoClose private WeirContainer operator;
   private HttpsProbe https;
   private int httpPort;
   private int httpsPort;
@@ -44,57 +41,25 @@ class OperatorImageIT {
 
   @BeforeEach
   void startOnACopyOfTheQuickstart() throws Exception {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    String podAddress =
-        "127."
-            + random.nextInt(1, 255)
-            + "."
-            + random.nextInt(0, 256)
-            + "."
-            + random.nextInt(1, 255);
-    try (Stream<Path> files = Files.list(QUICKSTART)) {
-      for (Path file : files.toList()) {
-        String text = Files.readString(file);
-        if (file.getFileName().toString().equals("services.yaml")) {
-          assertThat(text).contains("\"127.0.0.1\"");
-          text = text.replace("\"127.0.0.1\"", "\"" + podAddress + "\"");
-        }
-        Files.writeString(manifests.resolve(file.getFileName()), text);
-      }
-    }
+    QuickstartCopy.copy(QUICKSTART, manifests);
     WeirContainer.shareable(manifests);
     try (InputStream ca = Files.newInputStream(DEMO_CA)) {
       https = HttpsProbe.trustingPem(ca);
     }
-    List<Integer> ports = WeirContainer.freePorts(3);
-    httpPort = ports.get(0);
-    httpsPort = ports.get(1);
+    WeirContainer.Listeners listeners = WeirContainer.Listeners.free();
+    httpPort = listeners.http();
+    httpsPort = listeners.https();
     operator =
         WeirContainer.start(
             WeirImages.OPERATOR,
-            List.of(
-                "standalone",
-                "--manifests=/etc/weir/manifests",
-                "--demo-backends",
-                "--bind=127.0.0.1",
-                "--http-port=" + httpPort,
-                "--https-port=" + httpsPort,
-                "--admin-port=" + ports.get(2)),
+            List.of("standalone", "--manifests=/etc/weir/manifests", "--demo-backends"),
             Map.of(manifests, "/etc/weir/manifests"),
-            ports.get(2));
-  }
-
-  @AfterEach
-  void stop() {
-    if (operator != null) {
-      operator.close();
-    }
+            listeners);
   }
 
   @Test
   void servesTheQuickstartOverVerifiedHttpsAndAnswersHealthAndReadiness() throws Exception {
-    assertThat(operator.adminStatus("/healthz")).isEqualTo(200);
-    assertThat(operator.adminStatus("/readyz")).isEqualTo(200);
+    operator.assertHealthyAndReady();
 
     HttpsProbe.Response app1 = https.get(httpsPort, "shop.weir.test", "/app-1");
     HttpsProbe.Response blog = https.get(httpsPort, "blog.apps.weir.test", "/");
