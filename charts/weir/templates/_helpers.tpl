@@ -72,8 +72,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: dataplane
 {{- end }}
 
+{{/* One of the two images: "weir.image" (dict "root" . "repository" NAME). */}}
 {{- define "weir.image" -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- $image := .root.Values.image }}
+{{- $name := .repository }}
+{{- with $image.registry }}
+{{- $name = printf "%s/%s" (trimSuffix "/" .) $name }}
+{{- end }}
+{{- printf "%s:%s" $name (default .root.Chart.AppVersion $image.tag) }}
 {{- end }}
 
 {{- define "weir.validate" -}}

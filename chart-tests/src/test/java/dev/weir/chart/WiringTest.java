@@ -346,21 +346,50 @@ class WiringTest {
   }
 
   @Test
-  void imageDefaultsToTheChartAppVersionAndCanBeOverridden() {
-    assertThat(RenderedChart.render().operatorPod().getContainers().get(0).getImage())
-        .isEqualTo("weir:0.1.0");
+  void imagesDefaultToTheBuildsNamesAndTheChartAppVersionAndCanBeOverridden() {
+    RenderedChart defaults = RenderedChart.render();
+    // The names and tag images/pom.xml gives the images it builds.
+    assertThat(defaults.operatorPod().getContainers().get(0).getImage())
+        .isEqualTo("weir-operator:0.1.0");
+    assertThat(defaults.dataplanePod().getContainers().get(0).getImage())
+        .isEqualTo("weir-dataplane:0.1.0");
+    for (PodSpec pod : List.of(defaults.operatorPod(), defaults.dataplanePod())) {
+      // The images' entrypoints run the processes; the chart passes arguments only.
+      assertThat(pod.getContainers().get(0).getCommand()).isEmpty();
+    }
+
     RenderedChart chart =
         RenderedChart.render(
-            "image.repository",
-            "registry.example/weir",
+            "image.registry",
+            "registry.example/weir/",
             "image.tag",
             "abc123",
             "image.pullPolicy",
             "Always");
+    assertThat(chart.operatorPod().getContainers().get(0).getImage())
+        .isEqualTo("registry.example/weir/weir-operator:abc123");
+    assertThat(chart.dataplanePod().getContainers().get(0).getImage())
+        .isEqualTo("registry.example/weir/weir-dataplane:abc123");
     for (PodSpec pod : List.of(chart.operatorPod(), chart.dataplanePod())) {
-      assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example/weir:abc123");
       assertThat(pod.getContainers().get(0).getImagePullPolicy()).isEqualTo("Always");
     }
+
+    RenderedChart renamed =
+        RenderedChart.render(
+            "image.registry",
+            "registry.example",
+            "image.operatorRepository",
+            "edge/op",
+            "image.dataplaneRepository",
+            "edge/dp");
+    assertThat(renamed.operatorPod().getContainers().get(0).getImage())
+        .isEqualTo("registry.example/edge/op:0.1.0");
+    assertThat(renamed.dataplanePod().getContainers().get(0).getImage())
+        .isEqualTo("registry.example/edge/dp:0.1.0");
+
+    // The one-image key of earlier charts fails loudly instead of being ignored.
+    assertThatThrownBy(() -> RenderedChart.render("image.repository", "registry.example/weir"))
+        .hasMessageContaining("repository");
   }
 
   @Test

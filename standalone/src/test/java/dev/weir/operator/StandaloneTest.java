@@ -10,21 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Standalone mode on a copy of the quickstart (examples/quickstart), as a newcomer runs it: demo
- * backends, HTTPS verified against the demo CA, the Secret file edited by hand.
- *
- * <p>The demo pods listen on the fixed ports the manifests name (9001-9003). So that they cannot
- * collide with anything else on this machine, the copy moves them from 127.0.0.1 to a random
- * 127.x.y.z (all of 127/8 is loopback on Linux); every listener of Weir itself is on an ephemeral
- * port.
+ * Standalone mode on a copy of the quickstart (examples/quickstart, its demo pods on a random
+ * loopback address: {@link QuickstartCopy}), as a newcomer runs it: demo backends, HTTPS verified
+ * against the demo CA, the Secret file edited by hand. Every listener of Weir itself is on an
+ * ephemeral port.
  */
 class StandaloneTest {
   /** Tests run in the module directory. */
@@ -41,24 +36,7 @@ class StandaloneTest {
 
   @BeforeEach
   void startOnACopyOfTheQuickstart() throws Exception {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    podAddress =
-        "127."
-            + random.nextInt(1, 255)
-            + "."
-            + random.nextInt(0, 256)
-            + "."
-            + random.nextInt(1, 255);
-    try (Stream<Path> files = Files.list(QUICKSTART)) {
-      for (Path file : files.toList()) {
-        String text = Files.readString(file);
-        if (file.getFileName().toString().equals("services.yaml")) {
-          assertThat(text).contains("\"127.0.0.1\"");
-          text = text.replace("\"127.0.0.1\"", "\"" + podAddress + "\"");
-        }
-        Files.writeString(manifests.resolve(file.getFileName()), text);
-      }
-    }
+    podAddress = QuickstartCopy.copy(QUICKSTART, manifests);
     try (InputStream ca = Files.newInputStream(DEMO_TLS.resolve("demo-ca.crt"))) {
       https = HttpsProbe.trustingPem(ca);
     }
