@@ -14,14 +14,17 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +77,9 @@ public final class DemoBackends implements AutoCloseable {
                       protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                             .addLast(new HttpServerCodec())
-                            .addLast(new HttpObjectAggregator(1024 * 1024))
+                            // Bodies are counted as they stream, never held: a demo pod takes
+                            // an upload of any size, so a 413 seen in the quickstart is Weir's.
+                            .addLast(new HttpServerExpectContinueHandler())
                             .addLast(new Answer(pod.name()));
                       }
                     })
@@ -111,15 +116,31 @@ public final class DemoBackends implements AutoCloseable {
     Shutdown.awaitThenRun(backends::close);
   }
 
-  private static final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final class Answer extends SimpleChannelInboundHandler<HttpObject> {
     private final String name;
+    private HttpRequest request;
+    private long bodyBytes;
 
     Answer(String name) {
       this.name = name;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject message) {
+      if (message instanceof HttpRequest head) {
+        request = head;
+        bodyBytes = 0;
+      }
+      if (message instanceof HttpContent content) {
+        bodyBytes += content.content().readableBytes();
+      }
+      if (message instanceof LastHttpContent && request != null) {
+        answer(ctx, request, bodyBytes);
+        request = null;
+      }
+    }
+
+    private void answer(ChannelHandlerContext ctx, HttpRequest request, long bodyBytes) {
       String body =
           "pod="
               + name
@@ -133,6 +154,7 @@ public final class DemoBackends implements AutoCloseable {
               + request.headers().get("x-forwarded-for")
               + " x-forwarded-proto="
               + request.headers().get("x-forwarded-proto")
+              + (bodyBytes > 0 ? " body-bytes=" + bodyBytes : "")
               + "\n";
       FullHttpResponse response =
           new DefaultFullHttpResponse(
