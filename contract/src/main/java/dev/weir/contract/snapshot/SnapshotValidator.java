@@ -263,11 +263,13 @@ public final class SnapshotValidator {
       if (!b.protocol().tls()) {
         problems.add(at + ".tls: only for protocol HTTPS or GRPCS");
       }
-      if (tls.verify() && !tls.unavailable() && !holdsPemCertificate(tls.caCertificates())) {
+      // One problem per field: a bundle given must be PEM; none given is one only for verifying.
+      if (tls.caCertificates() != null) {
+        if (!holdsPemCertificate(tls.caCertificates())) {
+          problems.add(at + ".tls.caCertificates: must hold a PEM CERTIFICATE block");
+        }
+      } else if (tls.verify() && !tls.unavailable()) {
         problems.add(at + ".tls.caCertificates: must hold a PEM CERTIFICATE block to verify");
-      }
-      if (tls.caCertificates() != null && !holdsPemCertificate(tls.caCertificates())) {
-        problems.add(at + ".tls.caCertificates: must hold a PEM CERTIFICATE block");
       }
       if (tls.verifyDepth() < 1) {
         problems.add(at + ".tls.verifyDepth: must be at least 1");

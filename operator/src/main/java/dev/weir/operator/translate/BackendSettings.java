@@ -128,11 +128,12 @@ final class BackendSettings {
     };
   }
 
-  /** {@link Backend#hashBy()}: only with the consistent-hash policy. */
-  static String hashBy(BackendAnnotations settings, BalancePolicy policy) {
-    return policy == BalancePolicy.CONSISTENT_HASH
-        ? settings.hashBy().map(BackendSettings::expression).orElse(null)
-        : null;
+  /**
+   * {@link Backend#hashBy()}: the expression of a present hash key, which is also what makes {@link
+   * #policy} consistent hashing.
+   */
+  static String hashBy(BackendAnnotations settings) {
+    return settings.hashBy().map(BackendSettings::expression).orElse(null);
   }
 
   /**
@@ -161,12 +162,11 @@ final class BackendSettings {
     if (settings.equals(BackendAnnotations.NONE)) {
       return new Applied(resolved, null, null);
     }
-    BalancePolicy policy = policy(settings);
     Backend.Builder backend =
         resolved.toBuilder()
             .protocol(settings.protocol())
-            .policy(policy)
-            .hashBy(hashBy(settings, policy));
+            .policy(policy(settings))
+            .hashBy(hashBy(settings));
     if (settings.tls().isEmpty()) {
       return new Applied(backend.build(), null, null);
     }
