@@ -13,6 +13,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -34,6 +36,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -114,6 +117,8 @@ public final class EchoBackend implements AutoCloseable {
   private final Duration delay;
   private final EventLoopGroup group;
   private final Channel server;
+  // Accepted connections, closed with the backend so that a client sees them end at once.
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger completeRequests = new AtomicInteger();
   private final List<String> serverNames = new CopyOnWriteArrayList<>();
@@ -139,6 +144,7 @@ public final class EchoBackend implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
                     if (tls != null) {
                       ch.pipeline()
                           .addLast("tls", new SniHandler(name -> serverNameSeen(name, tls)));
@@ -249,6 +255,7 @@ public final class EchoBackend implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
+    connections.close().syncUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
