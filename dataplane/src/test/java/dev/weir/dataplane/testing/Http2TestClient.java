@@ -137,6 +137,15 @@ public final class Http2TestClient implements AutoCloseable {
       }
     }
 
+    // A received RST_STREAM reaches the stream as a user event, not as a read.
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof Http2ResetFrame r) {
+        frames.add(new Reset(r.errorCode()));
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {

@@ -419,6 +419,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   void connected() {
     Channel up = upstream.channel;
     upstreamSentNanos = System.nanoTime();
+    upstream.expectResponse(headRequest);
     up.write(upstreamHead);
     if (pendingContent != null) {
       HttpContent content = pendingContent;
@@ -497,18 +498,24 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     int code = response.status().code();
-    if (code == 101 && websocket) {
-      switchToRelay(response);
+    if (code == 101) {
+      if (websocket) {
+        switchToRelay(response);
+      } else {
+        // The backend left HTTP for a protocol nobody asked for: nothing it sends can be relayed.
+        ReferenceCountUtil.release(response);
+        failUpstream("unrequested_protocol_switch", null);
+      }
       return;
     }
     if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
       // 100 Continue and friends: pass on, the final response follows. From HTTP/1.1 an empty
       // end follows the head; from HTTP/2 the head comes whole.
       interimResponse = !(response instanceof LastHttpContent);
-      if (!clientHttp10 && code != 101) {
-        ResponseHeads.interim(response);
-        client.ctx.writeAndFlush(response);
+      if (!clientHttp10) {
+        client.ctx.writeAndFlush(ResponseHeads.interim(response));
       }
+      ReferenceCountUtil.release(response);
       armReadTimer();
       return;
     }
@@ -712,7 +719,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   /** A response already under way cannot be turned into an error: cut the client off. */
   private void cut() {
     record();
-    client.close();
+    client.reset();
   }
 
   private void armReadTimer() {

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -182,6 +184,18 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     if (current == null) {
       close();
     }
+  }
+
+  /**
+   * Ends a response that cannot be completed: an HTTP/1.x connection is closed (the client sees the
+   * body end short of its framing); an HTTP/2 stream is reset, which closing it would not do once
+   * the client has ended its side.
+   */
+  void reset() {
+    if (http2 && !closed && ctx.channel().isActive()) {
+      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
+    }
+    close();
   }
 
   void close() {

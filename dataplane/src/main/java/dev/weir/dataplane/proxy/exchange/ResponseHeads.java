@@ -2,6 +2,10 @@ package dev.weir.dataplane.proxy.exchange;
 
 import dev.weir.dataplane.proxy.http.HopByHopHeaders;
 import dev.weir.dataplane.proxy.policy.ResponseHook;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -16,10 +20,18 @@ import io.netty.handler.codec.http.HttpVersion;
 final class ResponseHeads {
   private ResponseHeads() {}
 
-  /** An interim (1xx) response passed on to the client; the final response follows. */
-  static void interim(HttpResponse response) {
+  /**
+   * An interim (1xx) response as passed on to the client, where the final response follows: a
+   * message of its own (both the HTTP/1.1 encoder and the HTTP/2 conversion need it whole).
+   */
+  static FullHttpResponse interim(HttpResponse response) {
     HopByHopHeaders.remove(response.headers(), false);
-    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    return new DefaultFullHttpResponse(
+        HttpVersion.HTTP_1_1,
+        response.status(),
+        Unpooled.EMPTY_BUFFER,
+        response.headers(),
+        DefaultHttpHeadersFactory.trailersFactory().newEmptyHeaders());
   }
 
   /**

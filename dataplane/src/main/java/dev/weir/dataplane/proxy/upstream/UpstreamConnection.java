@@ -39,8 +39,16 @@ public final class UpstreamConnection {
 
   Throwable failure;
 
-  UpstreamConnection(Channel channel, EndpointKey endpoint, Object poolKey) {
-    this(channel, endpoint, poolKey, false);
+  /** Its HTTP/1.x response decoder; null for an HTTP/2 stream. */
+  final UpstreamResponseDecoder decoder;
+
+  UpstreamConnection(
+      Channel channel, EndpointKey endpoint, Object poolKey, UpstreamResponseDecoder decoder) {
+    this.channel = channel;
+    this.endpoint = endpoint;
+    this.poolKey = poolKey;
+    this.multiplexed = false;
+    this.decoder = decoder;
   }
 
   UpstreamConnection(Channel channel, EndpointKey endpoint, Object poolKey, boolean multiplexed) {
@@ -48,11 +56,27 @@ public final class UpstreamConnection {
     this.endpoint = endpoint;
     this.poolKey = poolKey;
     this.multiplexed = multiplexed;
+    this.decoder = null;
   }
 
   /** Whether it came from the pool rather than being opened for the current request. */
   public boolean reused() {
     return reused;
+  }
+
+  /**
+   * A request goes out on this connection: the next response head answers it ({@code head}: a HEAD
+   * request, whose response has no body).
+   */
+  public void expectResponse(boolean head) {
+    if (decoder != null) {
+      decoder.expectResponse(head);
+    }
+  }
+
+  /** Between responses with nothing unread: it may carry another request. */
+  boolean clean() {
+    return decoder == null || decoder.reusable();
   }
 
   public void attach(UpstreamListener l) {

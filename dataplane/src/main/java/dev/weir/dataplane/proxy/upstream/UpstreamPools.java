@@ -12,9 +12,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
@@ -101,8 +101,6 @@ public final class UpstreamPools {
 
   private static final String TLS = "tls";
 
-  private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
-
   private final Transport transport;
   private final Supplier<Settings> settings;
   private final UpstreamTlsContexts tlsContexts = new UpstreamTlsContexts();
@@ -160,7 +158,7 @@ public final class UpstreamPools {
         // Most recently used first: the likeliest to be alive, and the rest can idle out.
         UpstreamConnection c = idle.pollLast();
         c.pooled = false;
-        if (c.channel.isActive()) {
+        if (c.channel.isActive() && c.clean()) {
           c.reused = true;
           return promise.setSuccess(c);
         }
@@ -183,7 +181,8 @@ public final class UpstreamPools {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    UpstreamConnection c = new UpstreamConnection(ch, key, poolKey);
+                    UpstreamResponseDecoder decoder = new UpstreamResponseDecoder();
+                    UpstreamConnection c = new UpstreamConnection(ch, key, poolKey, decoder);
                     if (tls != null) {
                       ch.pipeline()
                           .addLast(
@@ -192,10 +191,7 @@ public final class UpstreamPools {
                     ch.pipeline()
                         .addLast(
                             HTTP_CODEC,
-                            new HttpClientCodec(
-                                new HttpDecoderConfig().setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES),
-                                false,
-                                false));
+                            new CombinedChannelDuplexHandler<>(decoder, new HttpRequestEncoder()));
                     ch.pipeline().addLast(UPSTREAM_HANDLER, new UpstreamHandler(c));
                   }
                 })
@@ -276,7 +272,8 @@ public final class UpstreamPools {
       ch.close();
       return;
     }
-    if (!reusable || !ch.isActive() || !isLive(c.endpoint)) {
+    // Not clean: bytes beyond the response arrived, which must never answer a next request.
+    if (!reusable || !ch.isActive() || !c.clean() || !isLive(c.endpoint)) {
       ch.close();
       return;
     }

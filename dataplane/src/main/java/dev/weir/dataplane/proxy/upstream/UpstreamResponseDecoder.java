@@ -1,0 +1,489 @@
+package dev.weir.dataplane.proxy.upstream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.List;
+
+/**
+ * Decodes an upstream's HTTP/1.x responses strictly (RFC 9112), into the head, content and last
+ * content messages an exchange reads. Upstream framing is where response desynchronisation starts,
+ * so anything ambiguous is refused instead of guessed at:
+ *
+ * <ul>
+ *   <li>a head over {@value #MAX_HEAD_BYTES} bytes, a status line that is not {@code HTTP/1.0} or
+ *       {@code HTTP/1.1} with a three-digit code, a field name that is not a token, a field value
+ *       with control characters, an obs-fold line: an invalid head (answered 502);
+ *   <li>{@code Content-Length} together with {@code Transfer-Encoding}, more than one {@code
+ *       Content-Length} (even equal ones), one that is not digits, a transfer coding other than
+ *       {@code chunked}: an invalid head (as nginx refuses them);
+ *   <li>a malformed chunk size, extension line or chunk end: an invalid content (the response is
+ *       cut).
+ * </ul>
+ *
+ * <p>1xx heads are interim (101 switches the connection to raw bytes); responses to HEAD, 204 and
+ * 304 have no body whatever their headers say; a response framed by neither length nor chunks ends
+ * with the connection. Bytes that arrive when no response is awaited, or that follow a complete
+ * response in the same read, are never decoded: the connection is closed, so they cannot become the
+ * answer to the next request sent on it.
+ */
+public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
+  /** The largest response head (status line and fields) accepted. */
+  public static final int MAX_HEAD_BYTES = 64 * 1024;
+
+  // A chunk-size line with its extensions, and a trailer section, are bounded like a head.
+  private static final int MAX_CHUNK_LINE_BYTES = 4096;
+  private static final long MAX_CHUNK_SIZE = Long.MAX_VALUE >> 4;
+  private static final HttpHeadersFactory HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+  private static final HttpHeadersFactory TRAILERS =
+      DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+
+  private enum State {
+    HEAD,
+    FIXED_BODY,
+    CHUNK_SIZE,
+    CHUNK_DATA,
+    CHUNK_END,
+    TRAILERS,
+    UNTIL_CLOSE,
+    RAW,
+    BROKEN
+  }
+
+  private State state = State.HEAD;
+  private boolean awaitingResponse;
+  private boolean headRequest;
+  private long remaining;
+
+  /**
+   * A request was sent: the next head answers it. {@code head}: it was a HEAD request, whose
+   * response has no body.
+   */
+  public void expectResponse(boolean head) {
+    awaitingResponse = true;
+    headRequest = head;
+  }
+
+  /** Whether the connection is between responses with nothing unread: it may carry a request. */
+  public boolean reusable() {
+    return state == State.HEAD && !awaitingResponse && actualReadableBytes() == 0;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    switch (state) {
+      case HEAD -> {
+        if (!awaitingResponse) {
+          // Nothing was asked: whatever this is, the connection cannot be trusted any more.
+          in.skipBytes(in.readableBytes());
+          state = State.BROKEN;
+          ctx.close();
+          return;
+        }
+        decodeHead(in, out);
+      }
+      case FIXED_BODY -> {
+        int n = (int) Math.min(remaining, in.readableBytes());
+        remaining -= n;
+        if (remaining == 0) {
+          out.add(new DefaultLastHttpContent(in.readRetainedSlice(n), TRAILERS));
+          responseEnded();
+        } else if (n > 0) {
+          out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
+        }
+      }
+      case CHUNK_SIZE -> decodeChunkSize(in, out);
+      case CHUNK_DATA -> {
+        int n = (int) Math.min(remaining, in.readableBytes());
+        if (n > 0) {
+          remaining -= n;
+          out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
+        }
+        if (remaining == 0) {
+          state = State.CHUNK_END;
+        }
+      }
+      case CHUNK_END -> {
+        if (in.readableBytes() < 2) {
+          return;
+        }
+        if (in.readByte() != '\r' || in.readByte() != '\n') {
+          failContent(in, out, "chunk data not followed by CRLF");
+          return;
+        }
+        state = State.CHUNK_SIZE;
+      }
+      case TRAILERS -> decodeTrailers(in, out);
+      case UNTIL_CLOSE, RAW -> {
+        if (in.isReadable()) {
+          out.add(
+              state == State.RAW
+                  ? in.readRetainedSlice(in.readableBytes())
+                  : new DefaultHttpContent(in.readRetainedSlice(in.readableBytes())));
+        }
+      }
+      case BROKEN -> in.skipBytes(in.readableBytes());
+    }
+  }
+
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+      throws Exception {
+    if (in.isReadable()) {
+      decode(ctx, in, out);
+    }
+    if (state == State.UNTIL_CLOSE) {
+      out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      responseEnded();
+    }
+    // Any other state: the response is incomplete, which the connection's closing tells.
+  }
+
+  private void decodeHead(ByteBuf in, List<Object> out) {
+    int end = endOfSection(in, in.readerIndex(), MAX_HEAD_BYTES);
+    if (end == -1) {
+      return;
+    }
+    if (end == -2) {
+      failHead(in, out, "response head over " + MAX_HEAD_BYTES + " bytes");
+      return;
+    }
+    int start = in.readerIndex();
+    String problem;
+    HttpResponse response;
+    try {
+      response = parseHead(in, start, end);
+      problem = null;
+    } catch (IllegalArgumentException e) {
+      response = null;
+      problem = e.getMessage();
+    }
+    if (problem != null) {
+      failHead(in, out, problem);
+      return;
+    }
+    in.readerIndex(end);
+    out.add(response);
+    int code = response.status().code();
+    if (code == 101) {
+      awaitingResponse = false;
+      state = State.RAW;
+      return;
+    }
+    if (code / 100 == 1) {
+      out.add(LastHttpContent.EMPTY_LAST_CONTENT); // interim: the final head still to come
+      return;
+    }
+    HttpHeaders headers = response.headers();
+    String te = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
+    if (headRequest || code == 204 || code == 304) {
+      out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      responseEnded();
+    } else if (te != null) {
+      state = State.CHUNK_SIZE;
+    } else if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      remaining = Long.parseLong(headers.get(HttpHeaderNames.CONTENT_LENGTH));
+      if (remaining == 0) {
+        out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        responseEnded();
+      } else {
+        state = State.FIXED_BODY;
+      }
+    } else {
+      state = State.UNTIL_CLOSE;
+    }
+  }
+
+  private void responseEnded() {
+    state = State.HEAD;
+    awaitingResponse = false;
+  }
+
+  /** Parses the head in [start, end), end just past its blank line; throws with the problem. */
+  private static HttpResponse parseHead(ByteBuf in, int start, int end) {
+    int lineEnd = in.indexOf(start, end, (byte) '\n');
+    String statusLine = latin1(in, start, trimCr(in, start, lineEnd));
+    HttpVersion version;
+    if (statusLine.startsWith("HTTP/1.1 ")) {
+      version = HttpVersion.HTTP_1_1;
+    } else if (statusLine.startsWith("HTTP/1.0 ")) {
+      version = HttpVersion.HTTP_1_0;
+    } else {
+      throw new IllegalArgumentException("invalid status line");
+    }
+    if (statusLine.length() < 12
+        || !isDigit(statusLine.charAt(9))
+        || !isDigit(statusLine.charAt(10))
+        || !isDigit(statusLine.charAt(11))
+        || statusLine.length() > 12 && statusLine.charAt(12) != ' '
+        || statusLine.charAt(9) == '0') {
+      throw new IllegalArgumentException("invalid status line");
+    }
+    int code = Integer.parseInt(statusLine, 9, 12, 10);
+    String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
+    checkText(reason, "invalid reason phrase");
+    HttpHeaders headers = HEADERS.newHeaders();
+    parseFields(in, lineEnd + 1, end, headers);
+    checkFraming(headers);
+    return new DefaultHttpResponse(version, new HttpResponseStatus(code, reason), headers);
+  }
+
+  /** Field lines in [from, end) (the blank line included) into {@code headers}. */
+  private static void parseFields(ByteBuf in, int from, int end, HttpHeaders headers) {
+    int p = from;
+    while (p < end) {
+      int lineEnd = in.indexOf(p, end, (byte) '\n');
+      int contentEnd = trimCr(in, p, lineEnd);
+      if (contentEnd == p) {
+        return; // the blank line
+      }
+      byte first = in.getByte(p);
+      if (first == ' ' || first == '\t') {
+        throw new IllegalArgumentException("obsolete line folding");
+      }
+      int colon = p;
+      while (colon < contentEnd && isTokenChar(in.getByte(colon))) {
+        colon++;
+      }
+      int nameEnd = colon;
+      // RFC 9112 §5.1: whitespace before the colon is removed from a response, not guessed at.
+      while (colon < contentEnd && (in.getByte(colon) == ' ' || in.getByte(colon) == '\t')) {
+        colon++;
+      }
+      if (nameEnd == p || colon == contentEnd || in.getByte(colon) != ':') {
+        throw new IllegalArgumentException("invalid field name");
+      }
+      int valueStart = colon + 1;
+      int valueEnd = contentEnd;
+      while (valueStart < valueEnd && isWhitespace(in.getByte(valueStart))) {
+        valueStart++;
+      }
+      while (valueEnd > valueStart && isWhitespace(in.getByte(valueEnd - 1))) {
+        valueEnd--;
+      }
+      String value = latin1(in, valueStart, valueEnd);
+      checkText(value, "invalid field value");
+      headers.add(latin1(in, p, nameEnd), value);
+      p = lineEnd + 1;
+    }
+  }
+
+  private static void checkFraming(HttpHeaders headers) {
+    List<String> lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+    List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!codings.isEmpty() && !lengths.isEmpty()) {
+      throw new IllegalArgumentException("both Content-Length and Transfer-Encoding");
+    }
+    if (codings.size() > 1 || codings.size() == 1 && !codings.get(0).equalsIgnoreCase("chunked")) {
+      throw new IllegalArgumentException("transfer coding other than chunked");
+    }
+    if (lengths.size() > 1) {
+      throw new IllegalArgumentException("more than one Content-Length");
+    }
+    if (lengths.size() == 1) {
+      String length = lengths.get(0);
+      if (length.isEmpty() || length.length() > 18) {
+        throw new IllegalArgumentException("invalid Content-Length");
+      }
+      for (int i = 0; i < length.length(); i++) {
+        if (!isDigit(length.charAt(i))) {
+          throw new IllegalArgumentException("invalid Content-Length");
+        }
+      }
+    }
+  }
+
+  private void decodeChunkSize(ByteBuf in, List<Object> out) {
+    int lineEnd = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+    if (lineEnd == -1) {
+      if (in.readableBytes() > MAX_CHUNK_LINE_BYTES) {
+        failContent(in, out, "chunk size line too long");
+      }
+      return;
+    }
+    int start = in.readerIndex();
+    int contentEnd = trimCr(in, start, lineEnd);
+    if (lineEnd - start > MAX_CHUNK_LINE_BYTES) {
+      failContent(in, out, "chunk size line too long");
+      return;
+    }
+    long size = 0;
+    int p = start;
+    while (p < contentEnd && hexValue(in.getByte(p)) >= 0) {
+      if (size > MAX_CHUNK_SIZE) {
+        failContent(in, out, "chunk size too large");
+        return;
+      }
+      size = size << 4 | hexValue(in.getByte(p));
+      p++;
+    }
+    while (p < contentEnd && (in.getByte(p) == ' ' || in.getByte(p) == '\t')) {
+      p++;
+    }
+    if (p == start || p < contentEnd && in.getByte(p) != ';') {
+      failContent(in, out, "invalid chunk size");
+      return;
+    }
+    for (int i = p; i < contentEnd; i++) {
+      byte b = in.getByte(i);
+      if (b < 0x20 && b != '\t' || b == 0x7f) {
+        failContent(in, out, "invalid chunk extension");
+        return;
+      }
+    }
+    in.readerIndex(lineEnd + 1);
+    if (size == 0) {
+      state = State.TRAILERS;
+    } else {
+      remaining = size;
+      state = State.CHUNK_DATA;
+    }
+  }
+
+  private void decodeTrailers(ByteBuf in, List<Object> out) {
+    int start = in.readerIndex();
+    int end = endOfTrailers(in, start);
+    if (end == -1) {
+      return;
+    }
+    if (end == -2) {
+      failContent(in, out, "trailer section too long");
+      return;
+    }
+    HttpHeaders trailers = TRAILERS.newHeaders();
+    try {
+      parseFields(in, start, end, trailers);
+    } catch (IllegalArgumentException e) {
+      failContent(in, out, e.getMessage());
+      return;
+    }
+    in.readerIndex(end);
+    out.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+    responseEnded();
+  }
+
+  // The trailer section may be just the blank line, which endOfSection (looking for a blank line
+  // after a first line) does not see.
+  private static int endOfTrailers(ByteBuf in, int start) {
+    if (in.writerIndex() - start >= 1 && in.getByte(start) == '\n') {
+      return start + 1;
+    }
+    if (in.writerIndex() - start >= 2 && in.getByte(start) == '\r') {
+      return in.getByte(start + 1) == '\n' ? start + 2 : -2;
+    }
+    return endOfSection(in, start, MAX_HEAD_BYTES);
+  }
+
+  /**
+   * The index just past the blank line ending a section that starts at {@code start}; -1 when it is
+   * not all here yet, -2 when it is longer than {@code max}. A line ends with LF, optionally
+   * preceded by CR.
+   */
+  private static int endOfSection(ByteBuf in, int start, int max) {
+    int limit = Math.min(in.writerIndex(), start + max);
+    for (int lf = in.indexOf(start, limit, (byte) '\n');
+        lf != -1;
+        lf = in.indexOf(lf + 1, limit, (byte) '\n')) {
+      int next = lf + 1;
+      if (next < limit && in.getByte(next) == '\n') {
+        return next + 1;
+      }
+      if (next + 1 < limit && in.getByte(next) == '\r' && in.getByte(next + 1) == '\n') {
+        return next + 2;
+      }
+    }
+    return in.writerIndex() - start >= max ? -2 : -1;
+  }
+
+  private void failHead(ByteBuf in, List<Object> out, String problem) {
+    in.skipBytes(in.readableBytes());
+    state = State.BROKEN;
+    HttpResponse invalid =
+        new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY);
+    invalid.setDecoderResult(DecoderResult.failure(new InvalidResponseException(problem)));
+    out.add(invalid);
+  }
+
+  private void failContent(ByteBuf in, List<Object> out, String problem) {
+    in.skipBytes(in.readableBytes());
+    state = State.BROKEN;
+    LastHttpContent invalid = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+    invalid.setDecoderResult(DecoderResult.failure(new InvalidResponseException(problem)));
+    out.add(invalid);
+  }
+
+  /** What was wrong with an upstream's response; the text names the rule, never the bytes. */
+  public static final class InvalidResponseException extends Exception {
+    InvalidResponseException(String problem) {
+      super(problem, null, false, false);
+    }
+  }
+
+  private static int trimCr(ByteBuf in, int start, int lf) {
+    return lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+  }
+
+  private static String latin1(ByteBuf in, int from, int to) {
+    char[] chars = new char[to - from];
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = (char) (in.getByte(from + i) & 0xff);
+    }
+    return new String(chars);
+  }
+
+  // Visible characters, obs-text, space and tab (RFC 9110 §5.5): no CR, LF, NUL or other controls.
+  private static void checkText(String s, String problem) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
+        throw new IllegalArgumentException(problem);
+      }
+    }
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isWhitespace(byte b) {
+    return b == ' ' || b == '\t';
+  }
+
+  private static int hexValue(byte b) {
+    if (b >= '0' && b <= '9') {
+      return b - '0';
+    }
+    if (b >= 'a' && b <= 'f') {
+      return b - 'a' + 10;
+    }
+    if (b >= 'A' && b <= 'F') {
+      return b - 'A' + 10;
+    }
+    return -1;
+  }
+
+  // RFC 9110 §5.6.2 tchar.
+  private static boolean isTokenChar(byte b) {
+    if (b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z') {
+      return true;
+    }
+    return switch (b) {
+      case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~' -> true;
+      default -> false;
+    };
+  }
+}
