@@ -64,6 +64,17 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin EdgeOptions edge = new EdgeOptions();
 
   @Option(
+      names = "--certificate-expiry-warning",
+      defaultValue = "14d",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "How long before a served certificate expires a warning is logged for the Ingresses "
+              + "using it (the metric weir_operator_certificate_expiry_seconds on the admin port "
+              + "shows the time left always). Default: 14d.")
+  Duration certificateExpiryWarning;
+
+  @Option(
       names = "--demo-backends",
       description =
           "Start a small demo HTTP server for every loopback endpoint the Ingresses "
@@ -100,7 +111,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 demoBackends,
                 listenerSettings,
                 ticketKeyRotation,
-                httpsDefaults),
+                httpsDefaults,
+                certificateExpiryWarning),
             edge.edge());
     printWhatToTry(standalone);
 
