@@ -63,16 +63,7 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
   @Mixin EdgeOptions edge = new EdgeOptions();
 
-  @Option(
-      names = "--certificate-expiry-warning",
-      defaultValue = "14d",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description =
-          "How long before a served certificate expires a warning is logged for the Ingresses "
-              + "using it (the metric weir_operator_certificate_expiry_seconds on the admin port "
-              + "shows the time left always). Default: 14d.")
-  Duration certificateExpiryWarning;
+  @Mixin CertificateExpiryOptions certificateExpiry = new CertificateExpiryOptions();
 
   @Option(
       names = "--demo-backends",
@@ -112,7 +103,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 listenerSettings,
                 ticketKeyRotation,
                 httpsDefaults,
-                certificateExpiryWarning),
+                certificateExpiry.warning),
             edge.edge());
     printWhatToTry(standalone);
 

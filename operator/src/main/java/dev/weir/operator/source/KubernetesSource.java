@@ -241,13 +241,7 @@ public final class KubernetesSource implements ClusterSource {
       certificates = null;
       unwatchedCertificates = new Object();
       watched.stop();
-      for (ClusterChangeListener listener : listeners) {
-        try {
-          listener.clusterChanged();
-        } catch (RuntimeException e) {
-          LOG.warn("event=listener_failed source=kubernetes error={}", e.toString());
-        }
-      }
+      notifyListeners();
     }
   }
 
@@ -383,13 +377,7 @@ public final class KubernetesSource implements ClusterSource {
           object.getMetadata().getNamespace(),
           object.getMetadata().getName());
     }
-    for (ClusterChangeListener listener : listeners) {
-      try {
-        listener.clusterChanged();
-      } catch (RuntimeException e) {
-        LOG.warn("event=listener_failed source=kubernetes error={}", e.toString());
-      }
-    }
+    notifyListeners();
   }
 
   /** A Secret an annotation names changed: Secrets get a new version, and listeners hear of it. */
@@ -398,6 +386,10 @@ public final class KubernetesSource implements ClusterSource {
     if (tls != null) {
       tls.changed();
     }
+    notifyListeners();
+  }
+
+  private void notifyListeners() {
     for (ClusterChangeListener listener : listeners) {
       try {
         listener.clusterChanged();
