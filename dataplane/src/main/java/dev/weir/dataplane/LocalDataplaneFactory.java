@@ -1,6 +1,7 @@
 package dev.weir.dataplane;
 
 import dev.weir.contract.admin.AdminServer;
+import dev.weir.contract.admin.PrometheusText;
 import dev.weir.contract.local.LocalDataplane;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.SnapshotUpdate;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * The data plane as standalone mode runs it: listeners, and an admin port whose readiness follows
- * the first applied snapshot. Registered in {@code META-INF/services}.
+ * the first applied snapshot and whose metrics are the data plane's and the embedding operator's.
+ * Registered in {@code META-INF/services}.
  */
 public final class LocalDataplaneFactory implements LocalDataplane.Factory {
 
@@ -36,7 +38,7 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
               : AdminServer.start(
                   options.bindAddress(),
                   options.adminPort(),
-                  metrics::scrape,
+                  () -> PrometheusText.merge(metrics.scrape(), options.processMetrics().get()),
                   dataplane::hasSnapshot);
     } catch (Exception e) {
       dataplane.shutdown();

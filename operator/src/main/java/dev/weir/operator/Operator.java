@@ -153,6 +153,7 @@ public final class Operator implements AutoCloseable {
             clock,
             ticketKeys::current);
     metrics.certificateExpiries(loop::latest, clock);
+    metrics.warnings(expiryWarnings::of);
     election[0] =
         new LeaderElection(
             client,

@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Standalone mode, wired: a {@link ManifestSource} on a directory, the operator's translation, and
  * an in-process data plane that applies each snapshot; optionally the demo backends the quickstart
- * routes to, and the data plane's admin port. {@code standalone} runs one until the process ends.
- * Session-ticket keys are generated and rotated in memory ({@link InMemoryTicketKeys}). The data
- * plane is found on the class path ({@link LocalDataplane#factory()}): the operator module itself
- * does not depend on it.
+ * routes to, and the admin port, whose {@code /metrics} serves the data plane's meters and the
+ * operator's (diagnostics by reason, certificate expiry, translation). {@code standalone} runs one
+ * until the process ends. Session-ticket keys are generated and rotated in memory ({@link
+ * InMemoryTicketKeys}). The data plane is found on the class path ({@link
+ * LocalDataplane#factory()}): the operator module itself does not depend on it.
  */
 public final class Standalone implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Standalone.class);
@@ -58,6 +59,8 @@ public final class Standalone implements AutoCloseable {
    * @param settings the data plane's listener-wide limits and timeouts
    * @param ticketKeyRotation how often the session-ticket keys rotate
    * @param https the controller's HTTPS redirect and HSTS defaults
+   * @param certificateExpiryWarning how long before a served certificate expires its Ingresses get
+   *     a warning (a log line, as diagnostics are reported here)
    */
   public record Options(
       Path manifests,
@@ -69,8 +72,10 @@ public final class Standalone implements AutoCloseable {
       boolean demoBackends,
       Settings settings,
       RotationPolicy ticketKeyRotation,
-      HttpsDefaults https) {
+      HttpsDefaults https,
+      Duration certificateExpiryWarning) {
     public Options {
+      Objects.requireNonNull(certificateExpiryWarning, "certificateExpiryWarning");
       Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
       Objects.requireNonNull(settings, "settings");
       Objects.requireNonNull(https, "https");
@@ -101,7 +106,24 @@ public final class Standalone implements AutoCloseable {
           demoBackends,
           settings,
           RotationPolicy.DEFAULT,
-          HttpsDefaults.DEFAULTS);
+          HttpsDefaults.DEFAULTS,
+          ExpiryWarnings.DEFAULT_AHEAD);
+    }
+
+    /** These options with another certificate expiry warning period. */
+    public Options withCertificateExpiryWarning(Duration ahead) {
+      return new Options(
+          manifests,
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          demoBackends,
+          settings,
+          ticketKeyRotation,
+          https,
+          ahead);
     }
   }
 
@@ -136,6 +158,8 @@ public final class Standalone implements AutoCloseable {
    */
   public static Standalone start(Options options, Edge edge) throws Exception {
     LocalDataplane.Factory factory = LocalDataplane.factory();
+    // No data plane connects over a control channel here: the in-process one is not counted.
+    OperatorMetrics metrics = new OperatorMetrics(List::of);
     LocalDataplane dataplane =
         factory.start(
             new LocalDataplane.Options(
@@ -147,9 +171,9 @@ public final class Standalone implements AutoCloseable {
                 // Clients reach the listener on the port it binds (no Service in between), so
                 // plain HTTP is redirected to that port, also when it is chosen at random (0).
                 0,
-                edge));
+                edge,
+                metrics::scrape));
     TranslationLoop loop = null;
-    OperatorMetrics metrics = new OperatorMetrics(List::of);
     Clock clock = Clock.systemUTC();
     InMemoryTicketKeys ticketKeys =
         new InMemoryTicketKeys(options.ticketKeyRotation(), clock, metrics);
@@ -157,7 +181,8 @@ public final class Standalone implements AutoCloseable {
     try {
       ManifestSource source = new ManifestSource(options.manifests());
       DiagnosticLog diagnosticLog = new DiagnosticLog();
-      ExpiryWarnings expiryWarnings = new ExpiryWarnings(clock, ExpiryWarnings.DEFAULT_AHEAD);
+      ExpiryWarnings expiryWarnings = new ExpiryWarnings(clock, options.certificateExpiryWarning());
+      metrics.watch(() -> source.state().counts());
       loop =
           new TranslationLoop(
               source,
@@ -182,6 +207,8 @@ public final class Standalone implements AutoCloseable {
               metrics,
               clock,
               ticketKeys::current);
+      metrics.certificateExpiries(loop::latest, clock);
+      metrics.warnings(expiryWarnings::of);
       ticketKeys.start(loop::ticketKeysChanged);
       loop.start(Duration.ofSeconds(10));
       AutoCloseable demo =

@@ -156,7 +156,7 @@ class OperatorEndToEndTest {
         "127.0.0.1",
         port,
         operatorTlsDir,
-        -1,
+        0,
         "weir",
         "weir-operator-leader",
         "operator-e2e",
@@ -457,6 +457,80 @@ class OperatorEndToEndTest {
         .isEqualTo(serial(renewal));
     assertThat(Echo.parse(awaitHttp("garbage.e2e.test", "/", 200).bodyText()).instance())
         .isEqualTo("broken-ns-pod");
+  }
+
+  @Test
+  void regexLookingPathGetsOneEventAndIsCountedInTheMetricsUntilItIsFixed() throws Exception {
+    EchoBackend pod = track(EchoBackend.start("regex-pod"));
+    createService("regex", "web");
+    createEndpointSlice("regex", "web", pod.port(), pod.address());
+    Ingress regex = ingress("regex", "web", OUR_CLASS, "regex.e2e.test", null);
+    regex.getSpec().getRules().get(0).getHttp().getPaths().get(0).setPath("/api/.*");
+    regex
+        .getSpec()
+        .getRules()
+        .get(0)
+        .getHttp()
+        .getPaths()
+        .get(0)
+        .setPathType("ImplementationSpecific");
+    createIngress(regex);
+
+    Event event = awaitWarning("regex", "web");
+    assertThat(event.getReason()).isEqualTo("ImplementationSpecificRegex");
+    assertThat(event.getMessage())
+        .contains("path /api/.* (host regex.e2e.test)")
+        .contains("matched as a literal prefix");
+    Await.until(
+        "the regex-looking path counted on the admin port",
+        PROPAGATION,
+        OperatorEndToEndTest::operatorMetrics,
+        m ->
+            m.contains("weir_operator_diagnostics{reason=\"ImplementationSpecificRegex\"} 1.0")
+                && m.contains(
+                    "weir_operator_diagnostic_objects{kind=\"Ingress\","
+                        + "reason=\"ImplementationSpecificRegex\"} 1.0"));
+    // Matched as the literal prefix it is: the text itself, not what the regex would match.
+    assertThat(httpGet("regex.e2e.test", "/api/.*/x").status()).isEqualTo(200);
+    assertThat(httpGet("regex.e2e.test", "/api/users").status()).isEqualTo(404);
+
+    // More translations (another Ingress routed) do not repeat the Event.
+    createIngress(ingress("regex", "other", OUR_CLASS, "regex-other.e2e.test", null));
+    awaitHttp("regex-other.e2e.test", "/", 200);
+    assertThat(warnings("regex", "web")).as("one Event for the Ingress").hasSize(1);
+    assertThat(warnings("regex", "web").get(0).getCount()).isEqualTo(1);
+
+    client
+        .network()
+        .v1()
+        .ingresses()
+        .inNamespace("regex")
+        .withName("web")
+        .edit(
+            i -> {
+              i.getSpec().getRules().get(0).getHttp().getPaths().get(0).setPath("/api");
+              i.getSpec().getRules().get(0).getHttp().getPaths().get(0).setPathType("Prefix");
+              return i;
+            });
+    Await.until(
+        "the fixed path no longer counted",
+        PROPAGATION,
+        OperatorEndToEndTest::operatorMetrics,
+        m ->
+            m.contains("weir_operator_diagnostics{reason=\"ImplementationSpecificRegex\"} 0.0")
+                && m.contains(
+                    "weir_operator_diagnostic_objects{kind=\"Ingress\","
+                        + "reason=\"ImplementationSpecificRegex\"} 0.0"));
+    assertThat(awaitHttp("regex.e2e.test", "/api/users", 200).status()).isEqualTo(200);
+  }
+
+  private static String operatorMetrics() throws Exception {
+    RawHttp.Response response =
+        RawHttp.exchange(
+            operator.adminPort(),
+            "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assertThat(response.status()).isEqualTo(200);
+    return response.bodyText();
   }
 
   @Test

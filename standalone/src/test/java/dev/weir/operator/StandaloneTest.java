@@ -234,6 +234,102 @@ class StandaloneTest {
         .startsWith("pod=app-2-5b8c1-a ");
   }
 
+  @Test
+  void adminMetricsCountCurrentProblemsByReasonAndObjectUntilTheyAreFixed() throws Exception {
+    String before = metrics();
+    assertThat(before)
+        .as("the data plane's meters and the operator's on one port")
+        .contains("weir_snapshot_version ")
+        .contains("weir_operator_snapshot_version ")
+        .contains("weir_operator_diagnostics{reason=\"ImplementationSpecificRegex\"} 0.0")
+        .contains(
+            "weir_operator_certificate_expiry_seconds{namespace=\"demo\",secret=\"shop-tls\"}");
+    assertThat(before.lines().filter(l -> l.startsWith("# TYPE weir_build_info ")))
+        .as("a family both registries have, once")
+        .hasSize(1);
+
+    Path regex = manifests.resolve("regex.yaml");
+    Files.writeString(regex, regexIngress("/api/.*", "ImplementationSpecific"));
+    Await.until(
+        "the regex-looking path counted",
+        PROPAGATION,
+        this::metrics,
+        m ->
+            m.contains("weir_operator_diagnostics{reason=\"ImplementationSpecificRegex\"} 1.0")
+                && m.contains(
+                    "weir_operator_diagnostic_objects{kind=\"Ingress\","
+                        + "reason=\"ImplementationSpecificRegex\"} 1.0"));
+
+    Files.writeString(regex, regexIngress("/api", "Prefix"));
+    Await.until(
+        "the fixed path no longer counted",
+        PROPAGATION,
+        this::metrics,
+        m ->
+            m.contains("weir_operator_diagnostics{reason=\"ImplementationSpecificRegex\"} 0.0")
+                && m.contains(
+                    "weir_operator_diagnostic_objects{kind=\"Ingress\","
+                        + "reason=\"ImplementationSpecificRegex\"} 0.0"));
+  }
+
+  @Test
+  void certificateExpiryWarningPeriodCountsTheIngressesOfACertificateExpiringWithinIt()
+      throws Exception {
+    assertThat(metrics()).contains("weir_operator_diagnostics{reason=\"CertificateExpiring\"} 0.0");
+    standalone.close();
+    standalone = null;
+    // The demo certificate expires in 2036: within a warning period of a century.
+    standalone =
+        Standalone.start(
+            new Standalone.Options(
+                    manifests,
+                    "127.0.0.1",
+                    0,
+                    0,
+                    0,
+                    Duration.ofSeconds(1),
+                    false,
+                    Settings.DEFAULTS)
+                .withCertificateExpiryWarning(Duration.ofDays(36_500)));
+    assertThat(metrics())
+        .contains("weir_operator_diagnostics{reason=\"CertificateExpiring\"} 1.0")
+        .contains(
+            "weir_operator_diagnostic_objects{kind=\"Ingress\",reason=\"CertificateExpiring\"}"
+                + " 1.0");
+  }
+
+  private String metrics() throws Exception {
+    RawHttp.Response response =
+        RawHttp.exchange(
+            standalone.adminPort(),
+            "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assertThat(response.status()).isEqualTo(200);
+    return response.bodyText();
+  }
+
+  private static String regexIngress(String path, String pathType) {
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: regex
+          namespace: demo
+        spec:
+          rules:
+            - host: regex.weir.test
+              http:
+                paths:
+                  - path: %s
+                    pathType: %s
+                    backend:
+                      service:
+                        name: app-2
+                        port:
+                          number: 80
+        """
+        .formatted(path, pathType);
+  }
+
   /** A PEM file's lines as they sit under {@code stringData} in the Secret manifest. */
   private static String indented(Path pem) throws Exception {
     StringBuilder out = new StringBuilder();

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 
 /**
  * A data plane running in the operator's own process: how standalone mode serves what it
@@ -38,6 +39,9 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
    * @param httpsRedirectPort the port of the https URLs plain HTTP is redirected to (443: none in
    *     the URL; 0: the HTTPS listener's own port): where clients reach the HTTPS listener
    * @param edge PROXY protocol, trusted proxies, access log
+   * @param processMetrics the embedding process's own meters as Prometheus text, produced per
+   *     scrape and served on the admin port's {@code /metrics} after the data plane's (families the
+   *     data plane has too, such as the build info, once)
    */
   record Options(
       String bindAddress,
@@ -46,11 +50,33 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
       int adminPort,
       Duration drainTimeout,
       int httpsRedirectPort,
-      Edge edge) {
+      Edge edge,
+      Supplier<String> processMetrics) {
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
       Objects.requireNonNull(edge, "edge");
+      Objects.requireNonNull(processMetrics, "processMetrics");
+    }
+
+    /** Without metrics of the embedding process. */
+    public Options(
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        int adminPort,
+        Duration drainTimeout,
+        int httpsRedirectPort,
+        Edge edge) {
+      this(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          httpsRedirectPort,
+          edge,
+          () -> "");
     }
 
     /** With {@link Edge#DEFAULTS}. */

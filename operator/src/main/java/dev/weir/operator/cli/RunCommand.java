@@ -135,16 +135,7 @@ final class RunCommand implements Callable<Integer> {
       description = "How often the leader re-checks status and Events. Default: 60s.")
   Duration statusResync;
 
-  @Option(
-      names = "--certificate-expiry-warning",
-      defaultValue = "14d",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description =
-          "How long before a served certificate expires the leader writes a Warning Event on "
-              + "the Ingresses using it (the metric weir_operator_certificate_expiry_seconds "
-              + "shows the time left always). Default: 14d.")
-  Duration certificateExpiryWarning;
+  @Mixin CertificateExpiryOptions certificateExpiry = new CertificateExpiryOptions();
 
   @Option(
       names = "--allow-local-endpoints",
@@ -211,7 +202,7 @@ final class RunCommand implements Callable<Integer> {
                 statusResync,
                 ticketKeySecret,
                 ticketKeyRotation,
-                certificateExpiryWarning));
+                certificateExpiry.warning));
     Shutdown.awaitThenRun(
         () -> {
           operator.close();

@@ -63,6 +63,8 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
   @Mixin EdgeOptions edge = new EdgeOptions();
 
+  @Mixin CertificateExpiryOptions certificateExpiry = new CertificateExpiryOptions();
+
   @Option(
       names = "--demo-backends",
       description =
@@ -100,7 +102,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 demoBackends,
                 listenerSettings,
                 ticketKeyRotation,
-                httpsDefaults),
+                httpsDefaults,
+                certificateExpiry.warning),
             edge.edge());
     printWhatToTry(standalone);
 

@@ -1,6 +1,7 @@
 package dev.weir.operator.metrics;
 
 import dev.weir.contract.cli.BuildInfo;
+import dev.weir.operator.state.ObjectRef;
 import dev.weir.operator.state.ResourceKind;
 import dev.weir.operator.tickets.TicketKeyRing;
 import dev.weir.operator.translate.Diagnostic;
@@ -18,22 +19,33 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The operator's meters: objects watched by kind, translation time, the published snapshot's
- * version and size, connected data planes and the version each runs, current diagnostics by reason,
- * session-ticket keys published and rotated, time until each served certificate expires.
+ * version and size, connected data planes and the version each runs, current diagnostics by reason
+ * (and the objects they name, by kind and reason), session-ticket keys published and rotated, time
+ * until each served certificate expires.
+ *
+ * <p>What depends on the latest translation is read from it at each scrape, so warnings that time
+ * alone raises (a certificate about to expire) are counted when they apply, not at the next change.
  */
 public final class OperatorMetrics {
   /** A connected data plane as the metrics see it. */
   public record DataPlane(String node, long appliedVersion) {}
+
+  private record KindReason(String kind, Reason reason) {}
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -42,6 +54,9 @@ public final class OperatorMetrics {
   private final AtomicReference<LongSupplier> snapshotBytes = new AtomicReference<>(() -> 0);
   private final AtomicLong deltaBytes = new AtomicLong(-1);
   private final Map<Reason, AtomicLong> diagnostics = new EnumMap<>(Reason.class);
+  // Registered when a kind first has a diagnostic of a reason, then kept (at 0 once resolved): the
+  // kinds a diagnostic can name are Weir's own few, so this stays small.
+  private final Map<KindReason, AtomicLong> diagnosticObjects = new ConcurrentHashMap<>();
   private final AtomicReference<Supplier<Map<ResourceKind, Integer>>> counts =
       new AtomicReference<>(Map::of);
   private final MultiGauge dataPlanes;
@@ -49,6 +64,8 @@ public final class OperatorMetrics {
   private final AtomicReference<Supplier<Translation>> latestTranslation =
       new AtomicReference<>(() -> null);
   private final AtomicReference<Clock> expiryClock = new AtomicReference<>(Clock.systemUTC());
+  private final AtomicReference<Function<Translation, List<Diagnostic>>> warnings =
+      new AtomicReference<>(t -> List.of());
   private final Supplier<List<DataPlane>> dataPlaneSource;
   private final Counter ticketKeyRotations;
   private final AtomicReference<Supplier<TicketKeyRing>> ticketKeys =
@@ -87,7 +104,9 @@ public final class OperatorMetrics {
       AtomicLong count = new AtomicLong();
       diagnostics.put(reason, count);
       Gauge.builder("weir.operator.diagnostics", count, AtomicLong::get)
-          .description("Problems found by the latest translation, by reason")
+          .description(
+              "Current problems by reason: the latest translation's diagnostics and the"
+                  + " certificate expiry warnings as of the scrape")
           .tag("reason", reason.camelCase())
           .register(registry);
     }
@@ -147,12 +166,20 @@ public final class OperatorMetrics {
   }
 
   /**
-   * Where the served certificates' expiries come from (the latest translation, null before the
-   * first), and the clock the time left is read on at each scrape.
+   * Where the served certificates' expiries and the current diagnostics come from (the latest
+   * translation, null before the first), and the clock the time left is read on at each scrape.
    */
   public void certificateExpiries(Supplier<Translation> latest, Clock clock) {
     latestTranslation.set(latest);
     expiryClock.set(clock);
+  }
+
+  /**
+   * The warnings counted with the latest translation's diagnostics, made from it at each scrape
+   * (see {@code ExpiryWarnings}).
+   */
+  public void warnings(Function<Translation, List<Diagnostic>> warningsOf) {
+    warnings.set(warningsOf);
   }
 
   /** Where the counts of watched objects by kind come from (the source's cluster state). */
@@ -160,13 +187,44 @@ public final class OperatorMetrics {
     counts.set(objectCounts);
   }
 
-  public void translated(long nanos, List<Diagnostic> found) {
+  public void translated(long nanos) {
     translation.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void countDiagnostics(Translation latest) {
+    List<Diagnostic> current = new ArrayList<>();
+    if (latest != null) {
+      current.addAll(latest.diagnostics());
+      current.addAll(warnings.get().apply(latest));
+    }
     Map<Reason, Long> counts = new EnumMap<>(Reason.class);
-    for (Diagnostic d : found) {
+    Map<KindReason, Set<ObjectRef>> objects = new HashMap<>();
+    for (Diagnostic d : current) {
       counts.merge(d.reason(), 1L, Long::sum);
+      objects
+          .computeIfAbsent(new KindReason(d.object().kind(), d.reason()), k -> new HashSet<>())
+          .add(d.object());
     }
     diagnostics.forEach((reason, gauge) -> gauge.set(counts.getOrDefault(reason, 0L)));
+    objects.keySet().forEach(this::diagnosticObjectsGauge);
+    diagnosticObjects.forEach(
+        (key, gauge) -> gauge.set(objects.getOrDefault(key, Set.of()).size()));
+  }
+
+  private AtomicLong diagnosticObjectsGauge(KindReason key) {
+    return diagnosticObjects.computeIfAbsent(
+        key,
+        k -> {
+          AtomicLong count = new AtomicLong();
+          Gauge.builder("weir.operator.diagnostic.objects", count, AtomicLong::get)
+              .description(
+                  "Objects with at least one current problem of a reason, by their kind and the"
+                      + " reason (a kind appears once it first has one)")
+              .tag("kind", k.kind())
+              .tag("reason", k.reason().camelCase())
+              .register(registry);
+          return count;
+        });
   }
 
   /**
@@ -179,8 +237,8 @@ public final class OperatorMetrics {
     deltaBytes.set(deltaFrameBytes);
   }
 
-  /** The Prometheus text exposition. */
-  public String scrape() {
+  /** The Prometheus text exposition. One scrape at a time: the admin port has one thread. */
+  public synchronized String scrape() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     for (DataPlane dp : dataPlaneSource.get()) {
       rows.add(MultiGauge.Row.of(Tags.of("node", dp.node()), dp.appliedVersion()));
@@ -188,6 +246,7 @@ public final class OperatorMetrics {
     dataPlanes.register(rows, true);
     List<MultiGauge.Row<?>> expiries = new ArrayList<>();
     Translation latest = latestTranslation.get().get();
+    countDiagnostics(latest);
     if (latest != null) {
       Instant now = expiryClock.get().instant();
       latest

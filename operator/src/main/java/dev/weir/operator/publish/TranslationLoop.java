@@ -152,7 +152,7 @@ public final class TranslationLoop implements AutoCloseable {
     ClusterState state = source.state();
     Translation translation = translator.translate(state, options.apply(state), clock.instant());
     latest = translation;
-    metrics.translated(System.nanoTime() - started, translation.diagnostics());
+    metrics.translated(System.nanoTime() - started);
     for (Consumer<Translation> observer : observers) {
       try {
         observer.accept(translation);

@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * kubernetes.io/service-name}, Ingresses by referenced Secret.
  *
  * <p>cert-manager Certificates are watched only while their CRD ({@value #CERTIFICATE_CRD}, version
- * v1) is installed: looked up by name at start and again every {@code crdRecheck} until it is, so
- * installing cert-manager after Weir is noticed without a restart. Without it the Certificate kind
- * is simply empty.
+ * v1) is installed: looked up by name at start and again every {@code crdRecheck}, so installing
+ * cert-manager after Weir, or removing it, is noticed without a restart. Without it the Certificate
+ * kind is simply empty.
  *
  * <p>Every informer event of a kind gives that kind a new {@link ClusterState#version}, before
  * listeners hear of it, so a translator rescans only the kinds that changed.
@@ -82,6 +82,8 @@ public final class KubernetesSource implements ClusterSource {
   private volatile Informers<EndpointSlice> endpointSlices;
   private volatile Informers<Secret> secrets;
   private volatile Informers<Certificate> certificates;
+  // The Certificate kind's version while none are watched: new when their CRD goes away.
+  private volatile Object unwatchedCertificates = new Object();
   private final ReferencedSecretWatches referencedSecrets;
 
   /**
@@ -92,7 +94,7 @@ public final class KubernetesSource implements ClusterSource {
   }
 
   /**
-   * @param crdRecheck how often to look for cert-manager's Certificate CRD while it is missing
+   * @param crdRecheck how often to look whether cert-manager's Certificate CRD has come or gone
    */
   public KubernetesSource(KubernetesClient client, Set<String> namespaces, Duration crdRecheck) {
     this.client = Objects.requireNonNull(client, "client");
@@ -184,22 +186,22 @@ public final class KubernetesSource implements ClusterSource {
         new ArrayList<>(List.of(ingresses, ingressClasses, services, endpointSlices, secrets));
     // Certificates only add diagnostics, so a first snapshot waits for them only when the CRD is
     // there already; one installed later is watched from when it is found.
-    if (certificateCrdInstalled()) {
+    if (certificateCrd() == CrdState.SERVED) {
+      LOG.info("event=crd_found crd={} action=watch_certificates", CERTIFICATE_CRD);
       all.add(watchCertificates());
-    } else {
-      crdChecks =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "weir-crd-check");
-                t.setDaemon(true);
-                return t;
-              });
-      crdChecks.scheduleWithFixedDelay(
-          this::lookForCertificateCrd,
-          crdRecheck.toMillis(),
-          crdRecheck.toMillis(),
-          TimeUnit.MILLISECONDS);
     }
+    crdChecks =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "weir-crd-check");
+              t.setDaemon(true);
+              return t;
+            });
+    crdChecks.scheduleWithFixedDelay(
+        this::recheckCertificateCrd,
+        crdRecheck.toMillis(),
+        crdRecheck.toMillis(),
+        TimeUnit.MILLISECONDS);
     AtomicInteger unsynced =
         new AtomicInteger(all.stream().mapToInt(i -> i.byNamespace.size()).sum());
     for (Informers<?> informers : all) {
@@ -219,16 +221,41 @@ public final class KubernetesSource implements ClusterSource {
         namespaces.isEmpty() ? "*" : String.join(",", namespaces));
   }
 
-  private synchronized void lookForCertificateCrd() {
-    if (closed.get() || certificates != null || !certificateCrdInstalled()) {
+  /**
+   * Starts watching Certificates when their CRD has appeared, and stops when it is gone: its
+   * informers would otherwise retry a resource that no longer exists and keep serving the last
+   * Certificates they listed, and with them CertificateNotReady diagnostics nobody can clear. An
+   * unreadable CRD changes nothing: a passing API error must not drop what is watched.
+   */
+  private synchronized void recheckCertificateCrd() {
+    if (closed.get()) {
       return;
     }
-    watchCertificates().start(() -> {});
-    crdChecks.shutdown();
+    CrdState crd = certificateCrd();
+    if (certificates == null && crd == CrdState.SERVED) {
+      LOG.info("event=crd_found crd={} action=watch_certificates", CERTIFICATE_CRD);
+      watchCertificates().start(() -> {});
+    } else if (certificates != null && crd == CrdState.ABSENT) {
+      LOG.info("event=crd_removed crd={} action=certificates_not_watched", CERTIFICATE_CRD);
+      Informers<Certificate> watched = certificates;
+      certificates = null;
+      unwatchedCertificates = new Object();
+      watched.stop();
+      notifyListeners();
+    }
   }
 
-  /** Whether cert-manager's Certificate CRD serves v1; false (logged once) when unreadable. */
-  private boolean certificateCrdInstalled() {
+  private enum CrdState {
+    /** Installed, serving v1. */
+    SERVED,
+    /** Not installed, or not serving v1. */
+    ABSENT,
+    /** The API server did not say. */
+    UNKNOWN
+  }
+
+  /** Whether cert-manager's Certificate CRD serves v1; UNKNOWN (logged once) when unreadable. */
+  private CrdState certificateCrd() {
     try {
       CustomResourceDefinition crd =
           client.apiextensions().v1().customResourceDefinitions().withName(CERTIFICATE_CRD).get();
@@ -238,10 +265,7 @@ public final class KubernetesSource implements ClusterSource {
               && crd.getSpec().getVersions() != null
               && crd.getSpec().getVersions().stream()
                   .anyMatch(v -> "v1".equals(v.getName()) && Boolean.TRUE.equals(v.getServed()));
-      if (served) {
-        LOG.info("event=crd_found crd={} action=watch_certificates", CERTIFICATE_CRD);
-      }
-      return served;
+      return served ? CrdState.SERVED : CrdState.ABSENT;
     } catch (KubernetesClientException e) {
       if (!crdUnreadableLogged) {
         crdUnreadableLogged = true;
@@ -251,7 +275,7 @@ public final class KubernetesSource implements ClusterSource {
             e.getCode(),
             e.getMessage());
       }
-      return false;
+      return CrdState.UNKNOWN;
     }
   }
 
@@ -353,13 +377,7 @@ public final class KubernetesSource implements ClusterSource {
           object.getMetadata().getNamespace(),
           object.getMetadata().getName());
     }
-    for (ClusterChangeListener listener : listeners) {
-      try {
-        listener.clusterChanged();
-      } catch (RuntimeException e) {
-        LOG.warn("event=listener_failed source=kubernetes error={}", e.toString());
-      }
-    }
+    notifyListeners();
   }
 
   /** A Secret an annotation names changed: Secrets get a new version, and listeners hear of it. */
@@ -368,6 +386,10 @@ public final class KubernetesSource implements ClusterSource {
     if (tls != null) {
       tls.changed();
     }
+    notifyListeners();
+  }
+
+  private void notifyListeners() {
     for (ClusterChangeListener listener : listeners) {
       try {
         listener.clusterChanged();
@@ -536,6 +558,9 @@ public final class KubernetesSource implements ClusterSource {
             case SECRET -> secrets;
             case CERTIFICATE -> certificates;
           };
+      if (kind == ResourceKind.CERTIFICATE && informers == null) {
+        return unwatchedCertificates;
+      }
       return informers == null ? notStarted : informers.version;
     }
 

@@ -4,6 +4,7 @@ import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.UpstreamProtocol;
 import dev.weir.operator.state.ObjectRef;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Objects;
  */
 public record Diagnostic(ObjectRef object, Reason reason, String message)
     implements Comparable<Diagnostic> {
+  private static final int MAX_LISTED_PATHS = 5;
   private static final Comparator<Diagnostic> ORDER =
       Comparator.comparing(Diagnostic::object)
           .thenComparing(Diagnostic::reason)
@@ -72,6 +74,38 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
             + " segments, or encoded slashes); ignored",
         host,
         rawPath);
+  }
+
+  /**
+   * Paths of pathType ImplementationSpecific ({@code "/path (host h)"} each, in spec order) that
+   * look like regular expressions and are matched as literal prefixes: one diagnostic per Ingress,
+   * naming at most {@value #MAX_LISTED_PATHS} of them.
+   *
+   * @param regexAnnotation the annotation asking for regex paths ({@code use-regex}, {@code
+   *     rewrite-target}), or null
+   */
+  static Diagnostic implementationSpecificRegex(
+      ObjectRef ingress, List<String> paths, String regexAnnotation) {
+    String listed = String.join(", ", paths.subList(0, Math.min(paths.size(), MAX_LISTED_PATHS)));
+    if (paths.size() > MAX_LISTED_PATHS) {
+      listed += " and " + (paths.size() - MAX_LISTED_PATHS) + " more";
+    }
+    String what =
+        paths.size() == 1
+            ? "path " + listed + " looks like a regular expression"
+            : "paths " + listed + " look like regular expressions";
+    String why =
+        regexAnnotation == null
+            ? ""
+            : " (" + regexAnnotation + " asks for regular expression paths, not supported yet)";
+    return format(
+        ingress,
+        Reason.IMPLEMENTATION_SPECIFIC_REGEX,
+        "%s but pathType ImplementationSpecific is matched as a literal"
+            + " prefix%s: only request paths beginning with that very text match; write a literal"
+            + " path with pathType Prefix or Exact",
+        what,
+        why);
   }
 
   /** A TLS entry names a Secret of another namespace. */

@@ -3,12 +3,16 @@ package dev.weir.operator.translate;
 import dev.weir.contract.host.HostName;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.operator.annotations.AnnotationReader;
 import dev.weir.operator.state.ObjectRef;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +31,11 @@ final class IngressSyntax {
   private static final Pattern PATH =
       Pattern.compile("/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*");
   private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+){3}");
+
+  // Characters only a regular expression has reason to carry (the literal path characters '(',
+  // ')', '+' and '$' are rare in URLs but common in ingress-nginx regex paths), and ".+", the one
+  // use of '+' that is a regex rather than a literal plus.
+  private static final Pattern REGEX_LIKE = Pattern.compile("[\\^$()\\[\\]{}|\\\\*?]|\\.\\+");
 
   private IngressSyntax() {}
 
@@ -88,6 +97,32 @@ final class IngressSyntax {
       return PathType.EXACT;
     }
     return null;
+  }
+
+  /**
+   * Whether a path as written looks like a regular expression (ingress-nginx's {@code use-regex}
+   * paths, such as {@code /api/.*} or {@code /v1/(.+)}): it holds one of {@code ^ $ ( ) [ ] { } | \
+   * * ?} or the sequence {@code .+}.
+   */
+  static boolean looksLikeRegex(String path) {
+    return path != null && REGEX_LIKE.matcher(path).find();
+  }
+
+  /**
+   * The annotation that asks ingress-nginx to match an Ingress's paths as regular expressions:
+   * {@code use-regex} when true, else {@code rewrite-target}, which implies it; empty when neither
+   * does. Reading them here reports nothing: their unsupported-annotation diagnostics come from
+   * {@link IngressSettings}.
+   */
+  static Optional<String> regexAnnotation(Map<String, String> annotations) {
+    if (annotations == null || annotations.isEmpty()) {
+      return Optional.empty();
+    }
+    AnnotationReader reader = new AnnotationReader(annotations, Set.of());
+    if (reader.bool("use-regex").orElse(false)) {
+      return reader.keyOf("use-regex");
+    }
+    return reader.keyOf("rewrite-target");
   }
 
   /**

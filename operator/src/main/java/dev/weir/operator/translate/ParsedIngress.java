@@ -77,6 +77,7 @@ record ParsedIngress(
       }
     }
     Map<String, List<PathRule>> rules = new LinkedHashMap<>();
+    List<String> regexLike = new ArrayList<>();
     if (spec.getRules() != null) {
       for (IngressRule rule : spec.getRules()) {
         if (rule == null) {
@@ -95,9 +96,21 @@ record ParsedIngress(
           PathRule read = path(ref, host, path, settings, found);
           if (read != null) {
             paths.add(read);
+            if (read.key().type() == PathType.PREFIX
+                && !"Prefix".equals(path.getPathType())
+                && IngressSyntax.looksLikeRegex(path.getPath())) {
+              regexLike.add(path.getPath() + " (host " + host + ")");
+            }
           }
         }
       }
+    }
+    if (!regexLike.isEmpty()) {
+      found.add(
+          Diagnostic.implementationSpecificRegex(
+              ref,
+              regexLike,
+              IngressSyntax.regexAnnotation(ingress.getMetadata().getAnnotations()).orElse(null)));
     }
     Map<String, List<String>> tls = new LinkedHashMap<>();
     if (spec.getTls() != null) {

@@ -24,6 +24,11 @@ public enum Reason {
   CONFLICTING_PATH("ConflictingPath"),
   CONFLICTING_DEFAULT_BACKEND("ConflictingDefaultBackend"),
   INVALID_PATH("InvalidPath"),
+  /**
+   * Paths of pathType ImplementationSpecific that look like regular expressions, which Weir matches
+   * as literal prefixes.
+   */
+  IMPLEMENTATION_SPECIFIC_REGEX("ImplementationSpecificRegex"),
   INVALID_HOST("InvalidHost"),
   /**
    * An annotation's value Weir cannot use: the default applies (a Secret's feature fails closed).

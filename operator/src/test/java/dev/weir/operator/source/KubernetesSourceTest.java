@@ -8,6 +8,11 @@ import dev.weir.operator.certmanager.model.CertificateStatus;
 import dev.weir.operator.certmanager.model.certificatestatus.Conditions;
 import dev.weir.operator.state.ResourceKind;
 import dev.weir.operator.testing.MockApiServer;
+import dev.weir.operator.translate.Diagnostic;
+import dev.weir.operator.translate.IngressTranslator;
+import dev.weir.operator.translate.LastGoodCertificates;
+import dev.weir.operator.translate.Reason;
+import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -19,6 +24,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +41,7 @@ import org.junit.jupiter.api.Test;
 /** KubernetesSource against fabric8's mock API server in CRUD mode (a real HTTP server). */
 class KubernetesSourceTest {
   static final String CERTIFICATE_CRD = "src/main/crds/cert-manager.io_certificates.yaml";
+  static final String CRD_NAME = KubernetesSource.CERTIFICATE_CRD;
   private MockApiServer server;
   private KubernetesClient client;
 
@@ -391,6 +398,49 @@ class KubernetesSourceTest {
       assertThat(heard.tryAcquire(10, TimeUnit.SECONDS)).as("listeners hear of it").isTrue();
       assertThat(source.state().counts()).containsEntry(ResourceKind.CERTIFICATE, 1);
     }
+  }
+
+  @Test
+  void certManagersCrdRemovedStopsTheWatchAndItsDiagnosticsGo() throws Exception {
+    installCertificateCrd();
+    createTlsIngress();
+    createCertificate("False");
+    try (KubernetesSource source = new KubernetesSource(client, Set.of(), Duration.ofMillis(100))) {
+      Semaphore heard = new Semaphore(0);
+      source.addListener(heard::release);
+      source.start();
+      source.synced().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(source.state().certificateForSecret("shop", "shop-tls")).isPresent();
+      assertThat(notReady(source)).as("before the CRD goes").isNotEmpty();
+      Object before = source.state().version(ResourceKind.CERTIFICATE);
+      heard.drainPermits();
+
+      // The mock API server keeps the Certificates: only the watch stopping can hide them.
+      client.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).delete();
+      await(() -> source.state().certificateForSecret("shop", "shop-tls").isEmpty());
+      assertThat(heard.tryAcquire(10, TimeUnit.SECONDS)).as("listeners hear of it").isTrue();
+      assertThat(source.state().version(ResourceKind.CERTIFICATE)).isNotSameAs(before);
+      assertThat(source.state().counts()).containsEntry(ResourceKind.CERTIFICATE, 0);
+      assertThat(notReady(source)).as("after the CRD is gone").isEmpty();
+
+      installCertificateCrd();
+      await(() -> source.state().certificateForSecret("shop", "shop-tls").isPresent());
+      assertThat(notReady(source)).as("once the CRD is back").isNotEmpty();
+    }
+  }
+
+  /** The CertificateNotReady diagnostics a translation of the source's state gives. */
+  private static List<Diagnostic> notReady(KubernetesSource source) {
+    return new IngressTranslator()
+            .translate(
+                source.state(),
+                TranslateOptions.defaults().withWatchIngressWithoutClass(true),
+                LastGoodCertificates.empty(),
+                Instant.now())
+            .diagnostics()
+            .stream()
+            .filter(d -> d.reason() == Reason.CERTIFICATE_NOT_READY)
+            .toList();
   }
 
   /** cert-manager's Certificate CRD, as Weir's model is generated from it. */

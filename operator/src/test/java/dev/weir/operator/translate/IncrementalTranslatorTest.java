@@ -276,6 +276,7 @@ class IncrementalTranslatorTest {
             "ConflictingDefaultBackend",
             "InvalidHost",
             "InvalidPath",
+            "ImplementationSpecificRegex",
             "UnsupportedBackend",
             "ServiceNotFound",
             "ServicePortNotFound",
@@ -535,7 +536,7 @@ class IncrementalTranslatorTest {
       }
       spec.append("http:\n    paths:\n");
       for (int j = 0; j < 1 + r.nextInt(2); j++) {
-        String path = new String[] {"/", "/x", "/x/", "//bad"}[r.nextInt(4)];
+        String path = new String[] {"/", "/x", "/x/", "//bad", "/x/.*"}[r.nextInt(5)];
         String type =
             new String[] {"Prefix", "Exact", "ImplementationSpecific", "Regex"}[r.nextInt(4)];
         String port =

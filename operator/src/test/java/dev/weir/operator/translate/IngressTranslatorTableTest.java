@@ -388,6 +388,105 @@ class IngressTranslatorTableTest {
                 "Ingress shop/web InvalidPath",
                 "Ingress shop/web InvalidPath",
                 "Ingress shop/web InvalidPath")),
+        new Case(
+            "ImplementationSpecific paths that look like regular expressions are prefixes, with"
+                + " one diagnostic for the Ingress",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    """
+                rules:
+                - host: shop.example.com
+                  http:
+                    paths:
+                    - {path: /api/.*, pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: "/files/(.+)", pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /v1/*, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /c++/a.b, pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+                - host: blog.example.com
+                  http:
+                    paths:
+                    - {path: /end$, pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+                """)),
+            DEFAULTS,
+            List.of(
+                "blog.example.com Prefix /end$ -> shop/web:80",
+                "shop.example.com Prefix /api/.* -> shop/web:80",
+                "shop.example.com Prefix /c++/a.b -> shop/web:80",
+                "shop.example.com Prefix /files/(.+) -> shop/web:80",
+                "shop.example.com Prefix /v1/* -> shop/web:80"),
+            null,
+            List.of("Ingress shop/web ImplementationSpecificRegex")),
+        new Case(
+            "regex-looking Prefix and Exact paths are literal as the Ingress specification says:"
+                + " no diagnostic",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    """
+                rules:
+                - host: shop.example.com
+                  http:
+                    paths:
+                    - {path: /api/.*, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                    - {path: /v1/*, pathType: Exact, backend: {service: {name: web, port: {number: 80}}}}
+                """)),
+            DEFAULTS,
+            List.of(
+                "shop.example.com Prefix /api/.* -> shop/web:80",
+                "shop.example.com Exact /v1/* -> shop/web:80"),
+            null,
+            List.of()),
+        new Case(
+            "with use-regex a regex-looking path gets its diagnostic besides the annotation's",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "web",
+                        null,
+                        path("shop.example.com", "/api/.*", "ImplementationSpecific", "web", "80")),
+                    "nginx.ingress.kubernetes.io/use-regex",
+                    "true")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix /api/.* -> shop/web:80"),
+            null,
+            List.of(
+                "Ingress shop/web ImplementationSpecificRegex",
+                "Ingress shop/web UnsupportedAnnotation")),
+        new Case(
+            "an invalid regex-looking path is reported as invalid only",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "web",
+                    null,
+                    path(
+                        "shop.example.com",
+                        "\"/api/[0-9]+\"",
+                        "ImplementationSpecific",
+                        "web",
+                        "80"))),
+            DEFAULTS,
+            List.of("shop.example.com (no routes)"),
+            null,
+            List.of("Ingress shop/web InvalidPath")),
 
         // Merging and conflicts
         new Case(
