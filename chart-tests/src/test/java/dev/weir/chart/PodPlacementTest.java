@@ -35,33 +35,37 @@ class PodPlacementTest {
         .getMatchLabels();
   }
 
+  /** Renders with these values under the component's key ("operator" or "dataplane"). */
+  static RenderedChart renderFor(String component, String componentValues) {
+    return RenderedChart.renderValues(component + ":\n" + componentValues.indent(2));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"operator", "dataplane"})
   void schedulingValuesReachThePod(String component) {
     RenderedChart chart =
-        RenderedChart.renderValues(
+        renderFor(
+            component,
             """
-            %s:
-              nodeSelector:
-                node-role.example/edge: "true"
-              tolerations:
-                - {key: dedicated, operator: Equal, value: edge, effect: NoSchedule}
-              affinity:
-                nodeAffinity:
-                  requiredDuringSchedulingIgnoredDuringExecution:
-                    nodeSelectorTerms:
-                      - matchExpressions:
-                          - {key: kubernetes.io/arch, operator: In, values: [arm64]}
-              priorityClassName: system-cluster-critical
-              podAnnotations:
-                example.com/owner: edge-team
-              podLabels:
-                team: edge
-              resources:
-                requests: {cpu: 250m, memory: 300Mi}
-                limits: {memory: 600Mi}
-            """
-                .formatted(component));
+            nodeSelector:
+              node-role.example/edge: "true"
+            tolerations:
+              - {key: dedicated, operator: Equal, value: edge, effect: NoSchedule}
+            affinity:
+              nodeAffinity:
+                requiredDuringSchedulingIgnoredDuringExecution:
+                  nodeSelectorTerms:
+                    - matchExpressions:
+                        - {key: kubernetes.io/arch, operator: In, values: [arm64]}
+            priorityClassName: system-cluster-critical
+            podAnnotations:
+              example.com/owner: edge-team
+            podLabels:
+              team: edge
+            resources:
+              requests: {cpu: 250m, memory: 300Mi}
+              limits: {memory: 600Mi}
+            """);
     PodTemplateSpec template = template(chart, component);
     PodSpec pod = template.getSpec();
 
@@ -99,20 +103,19 @@ class PodPlacementTest {
   @ValueSource(strings = {"operator", "dataplane"})
   void topologySpreadConstraintsSelectTheComponentsPodsUnlessTheyNameTheirOwn(String component) {
     RenderedChart chart =
-        RenderedChart.renderValues(
+        renderFor(
+            component,
             """
-            %s:
-              topologySpreadConstraints:
-                - maxSkew: 1
-                  topologyKey: topology.kubernetes.io/zone
-                  whenUnsatisfiable: DoNotSchedule
-                - maxSkew: 2
-                  topologyKey: kubernetes.io/hostname
-                  whenUnsatisfiable: ScheduleAnyway
-                  labelSelector:
-                    matchLabels: {app: other}
-            """
-                .formatted(component));
+            topologySpreadConstraints:
+              - maxSkew: 1
+                topologyKey: topology.kubernetes.io/zone
+                whenUnsatisfiable: DoNotSchedule
+              - maxSkew: 2
+                topologyKey: kubernetes.io/hostname
+                whenUnsatisfiable: ScheduleAnyway
+                labelSelector:
+                  matchLabels: {app: other}
+            """);
     List<TopologySpreadConstraint> constraints =
         template(chart, component).getSpec().getTopologySpreadConstraints();
 
@@ -133,19 +136,18 @@ class PodPlacementTest {
   @ValueSource(strings = {"operator", "dataplane"})
   void extraArgsComeAfterTheChartsOwnAndExtrasAreAddedToTheContainer(String component) {
     RenderedChart chart =
-        RenderedChart.renderValues(
+        renderFor(
+            component,
             """
-            %s:
-              extraArgs: [--example-one=1, --example-two]
-              extraEnv:
-                - {name: EXAMPLE, value: "yes"}
-              extraVolumes:
-                - name: trust
-                  configMap: {name: corporate-ca}
-              extraVolumeMounts:
-                - {name: trust, mountPath: /etc/weir/trust, readOnly: true}
-            """
-                .formatted(component));
+            extraArgs: [--example-one=1, --example-two]
+            extraEnv:
+              - {name: EXAMPLE, value: "yes"}
+            extraVolumes:
+              - name: trust
+                configMap: {name: corporate-ca}
+            extraVolumeMounts:
+              - {name: trust, mountPath: /etc/weir/trust, readOnly: true}
+            """);
     PodSpec pod = template(chart, component).getSpec();
     Container container = pod.getContainers().get(0);
     List<String> args = container.getArgs();
