@@ -82,6 +82,22 @@ app.kubernetes.io/component: dataplane
 {{- printf "%s:%s" $name (default .root.Chart.AppVersion $image.tag) }}
 {{- end }}
 
+{{/*
+A pod's topologySpreadConstraints: (dict "constraints" LIST "selectorLabels" YAML). A constraint
+without labelSelector would count every pod of the namespace: it gets the component's.
+*/}}
+{{- define "weir.topologySpreadConstraints" -}}
+{{- $constraints := list }}
+{{- range .constraints }}
+{{- $c := deepCopy . }}
+{{- if not (hasKey $c "labelSelector") }}
+{{- $_ := set $c "labelSelector" (dict "matchLabels" ($.selectorLabels | fromYaml)) }}
+{{- end }}
+{{- $constraints = append $constraints $c }}
+{{- end }}
+{{- toYaml $constraints }}
+{{- end }}
+
 {{- define "weir.validate" -}}
 {{- if not (has .Values.controlTls.source (list "helm" "cert-manager" "existing")) }}
 {{- fail (printf "controlTls.source must be helm, cert-manager or existing, not %q" .Values.controlTls.source) }}
@@ -91,6 +107,9 @@ app.kubernetes.io/component: dataplane
 {{- end }}
 {{- if and .Values.dataplane.autoscaling.enabled (eq .Values.dataplane.kind "DaemonSet") }}
 {{- fail "dataplane.autoscaling needs dataplane.kind Deployment" }}
+{{- end }}
+{{- if and .Values.dataplane.hostNetwork .Values.dataplane.hostPort.enabled }}
+{{- fail "dataplane.hostNetwork and dataplane.hostPort.enabled exclude each other: with hostNetwork the listeners already bind dataplane.httpPort/httpsPort on the node" }}
 {{- end }}
 {{- if not (has .Values.dataplane.antiAffinity (list "soft" "hard")) }}
 {{- fail (printf "dataplane.antiAffinity must be soft or hard, not %q" .Values.dataplane.antiAffinity) }}

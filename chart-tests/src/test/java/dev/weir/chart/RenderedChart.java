@@ -10,17 +10,21 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * charts/weir rendered by Helm (helm-java: Helm's own Go code, as a native library) and parsed into
@@ -31,6 +35,9 @@ final class RenderedChart {
   static final Path CHART = REPO.resolve("charts/weir");
   static final String RELEASE = "weir";
   static final String NAMESPACE = "weir";
+
+  /** What helm.sh/hook is renamed to by {@link #renderWithHooks}. */
+  static final String HOOK_ANNOTATION = "rendered-by-test/helm.sh-hook";
 
   /** Helm's built-in default (v1.20) is older than the chart's kubeVersion floor. */
   static final String KUBE_VERSION = "1.30.0";
@@ -54,10 +61,49 @@ final class RenderedChart {
     return new RenderedChart(template(valuesFile, keyValues));
   }
 
+  /** Renders with a values file holding this YAML, then the --set values. */
+  static RenderedChart renderValues(String valuesYaml, String... keyValues) {
+    try {
+      Path file = Files.createTempFile("weir-values", ".yaml");
+      try {
+        Files.writeString(file, valuesYaml, StandardCharsets.UTF_8);
+        return render(file, keyValues);
+      } finally {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Renders with the hooks (templates/tests/) among the objects: helm-java's template returns the
+   * release's manifest, which leaves hooks out (the helm CLI prints them after it). A copy of the
+   * chart whose hook annotations are renamed to {@link #HOOK_ANNOTATION} makes them ordinary
+   * objects of the manifest, with the hook kind still readable.
+   */
+  static RenderedChart renderWithHooks(String... keyValues) {
+    try {
+      Path copy = Files.createTempDirectory("weir-chart");
+      try {
+        copyChart(copy);
+        return new RenderedChart(template(copy, null, keyValues));
+      } finally {
+        deleteRecursively(copy);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static String template(Path valuesFile, String... keyValues) {
+    return template(CHART, valuesFile, keyValues);
+  }
+
+  private static String template(Path chart, Path valuesFile, String... keyValues) {
     MockCluster.client();
     TemplateCommand command =
-        new Helm(CHART)
+        new Helm(chart)
             .template()
             .withName(RELEASE)
             .withNamespace(NAMESPACE)
@@ -150,6 +196,37 @@ final class RenderedChart {
       values.put(keyValues[i], keyValues[i + 1]);
     }
     return values;
+  }
+
+  private static void copyChart(Path target) throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(CHART)) {
+      files = walk.filter(Files::isRegularFile).toList();
+    }
+    for (Path file : files) {
+      Path relative = CHART.relativize(file);
+      Path copy = target.resolve(relative.toString());
+      Files.createDirectories(copy.getParent());
+      if (relative.startsWith("templates/tests")) {
+        Files.writeString(
+            copy,
+            Files.readString(file, StandardCharsets.UTF_8)
+                .replace("helm.sh/hook:", HOOK_ANNOTATION + ":"),
+            StandardCharsets.UTF_8);
+      } else {
+        Files.copy(file, copy);
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    List<Path> paths;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      paths = walk.sorted(Comparator.reverseOrder()).toList();
+    }
+    for (Path path : paths) {
+      Files.delete(path);
+    }
   }
 
   private static Path findRepo() {

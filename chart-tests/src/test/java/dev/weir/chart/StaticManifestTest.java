@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * deploy/weir.yaml is the chart rendered with its defaults except that the control channel's
  * Secrets come from outside (deploy/control-certs.sh): a manifest committed to a repository must
- * not carry private keys every installation would then share.
+ * not carry private keys every installation would then share. Like every render here, it leaves out
+ * the `helm test` hook.
  */
 class StaticManifestTest {
   static final Path MANIFEST = RenderedChart.REPO.resolve("deploy/weir.yaml");
@@ -21,7 +22,8 @@ class StaticManifestTest {
       # (release "weir", namespace "weir"). Generated: do not edit. Regenerate with
       #   ./mvnw -q -pl chart-tests test -Dtest=StaticManifestTest -Dweir.regenerate=true
       # (helm-java, Helm as a library; no helm CLI needed), or the same render with the helm CLI:
-      #   helm template weir charts/weir --namespace weir --set controlTls.source=existing
+      #   helm template weir charts/weir --namespace weir --set controlTls.source=existing --skip-tests
+      # (no `helm test` Pod: without Helm nothing would run it, or delete it).
       # Before applying: kubectl create namespace weir
       #                  deploy/control-certs.sh weir weir | kubectl apply -f -
       """;
