@@ -27,6 +27,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +84,7 @@ class OperatorEndToEndTest {
   static volatile Operator operator;
   static int controlPort;
   static Dataplane dataplane;
+  static DataplaneMetrics dataplaneMetrics;
   static OperatorClient operatorClient;
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -130,6 +135,7 @@ class OperatorEndToEndTest {
 
     // As DataplaneMain wires it for --operator 127.0.0.1:PORT --tls-dir DIR.
     DataplaneMetrics metrics = new DataplaneMetrics();
+    dataplaneMetrics = metrics;
     dataplane =
         Dataplane.start(new Dataplane.Options("127.0.0.1", 0, 0, Duration.ofSeconds(1)), metrics);
     operatorClient =
@@ -156,7 +162,7 @@ class OperatorEndToEndTest {
         "127.0.0.1",
         port,
         operatorTlsDir,
-        -1,
+        0,
         "weir",
         "weir-operator-leader",
         "operator-e2e",
@@ -204,6 +210,38 @@ class OperatorEndToEndTest {
     assertThat(echo.uri()).isEqualTo("/cart?item=1");
     assertThat(echo.header("host")).isEqualTo("routed.e2e.test");
     assertThat(httpGet("unknown.e2e.test", "/").status()).isEqualTo(404);
+  }
+
+  @Test
+  void operatorMetricsCarryVersionsAsIntegersAndTheJvmsMeters() throws Exception {
+    Await.until(
+        "the operator sees the data plane's applied version",
+        PROPAGATION,
+        () -> operatorMetrics().contains("weir_operator_dataplane_applied_version{"));
+    String text = operatorMetrics();
+
+    // Versions are wall-clock milliseconds: thirteen digits, not 1.7E12.
+    assertThat(text)
+        .containsPattern("(?m)^weir_operator_snapshot_version \\d{13}\\.0$")
+        .containsPattern(
+            "(?m)^weir_operator_dataplane_applied_version\\{node=\"dataplane-e2e\"} \\d{13}\\.0$")
+        .contains("jvm_memory_used_bytes{area=\"heap\"")
+        .contains("jvm_gc_")
+        .contains("process_cpu_usage ")
+        .contains("process_files_open_files ")
+        .contains("process_uptime_seconds ");
+    assertThat(dataplaneMetrics.scrape())
+        .containsPattern("(?m)^weir_snapshot_version \\d{13}\\.0$");
+  }
+
+  private static String operatorMetrics() throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + operator.adminPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   @Test
