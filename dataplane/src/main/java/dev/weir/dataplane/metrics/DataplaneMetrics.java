@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 
 /**
  * The data plane's meters. Meters are looked up once per (host, backend) and cached, so a request
@@ -113,8 +114,13 @@ public final class DataplaneMetrics {
     RouteKey key =
         new RouteKey(
             virtualHost == null ? NO_HOST : virtualHost, backend == null ? NO_BACKEND : backend);
-    RouteMeters meters = routes.get(key);
-    return meters != null ? meters : routes.computeIfAbsent(key, this::newRouteMeters);
+    return cached(routes, key, this::newRouteMeters);
+  }
+
+  // A plain get first: computeIfAbsent may lock its bin even when the key is present.
+  private static <K, M> M cached(ConcurrentHashMap<K, M> meters, K key, Function<K, M> register) {
+    M found = meters.get(key);
+    return found != null ? found : meters.computeIfAbsent(key, register);
   }
 
   private RouteMeters newRouteMeters(RouteKey key) {
@@ -153,38 +159,31 @@ public final class DataplaneMetrics {
    * read_timeout...): counted whether or not its log line is rate-limited away.
    */
   public void upstreamFailure(String backend, String reason) {
-    UpstreamFailureKey key = new UpstreamFailureKey(backend == null ? NO_BACKEND : backend, reason);
-    Counter counter = upstreamFailures.get(key);
-    if (counter == null) {
-      counter =
-          upstreamFailures.computeIfAbsent(
-              key,
-              k ->
-                  Counter.builder("weir.upstream.failures")
-                      .description("Failed attempts to reach a backend, by backend and reason")
-                      .tag("backend", k.backend())
-                      .tag("reason", k.reason())
-                      .register(registry));
-    }
-    counter.increment();
+    cached(
+            upstreamFailures,
+            new UpstreamFailureKey(backend == null ? NO_BACKEND : backend, reason),
+            k ->
+                Counter.builder("weir.upstream.failures")
+                    .description("Failed attempts to reach a backend, by backend and reason")
+                    .tag("backend", k.backend())
+                    .tag("reason", k.reason())
+                    .register(registry))
+        .increment();
   }
 
   /** Time an upstream took from request sent to response head received. */
   public void upstreamLatency(String backend, long nanos) {
-    Timer timer = upstreamLatency.get(backend);
-    if (timer == null) {
-      timer =
-          upstreamLatency.computeIfAbsent(
-              backend,
-              b ->
-                  Timer.builder("weir.upstream.latency")
-                      .description(
-                          "Time from a request being sent upstream to the response head arriving")
-                      .tag("backend", b)
-                      .serviceLevelObjectives(LATENCY_BUCKETS)
-                      .register(registry));
-    }
-    timer.record(nanos, TimeUnit.NANOSECONDS);
+    cached(
+            upstreamLatency,
+            backend,
+            b ->
+                Timer.builder("weir.upstream.latency")
+                    .description(
+                        "Time from a request being sent upstream to the response head arriving")
+                    .tag("backend", b)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -192,21 +191,17 @@ public final class DataplaneMetrics {
    * or closed because no endpoint could be connected.
    */
   public void passthroughConnection(String backend, boolean relayed) {
-    String key = (relayed ? "relayed " : "failed ") + backend;
-    Counter counter = passthrough.get(key);
-    if (counter == null) {
-      counter =
-          passthrough.computeIfAbsent(
-              key,
-              k ->
-                  Counter.builder("weir.passthrough.connections")
-                      .description(
-                          "TLS passthrough connections, by backend and outcome (relayed, failed)")
-                      .tag("backend", backend)
-                      .tag("outcome", relayed ? "relayed" : "failed")
-                      .register(registry));
-    }
-    counter.increment();
+    cached(
+            passthrough,
+            (relayed ? "relayed " : "failed ") + backend,
+            k ->
+                Counter.builder("weir.passthrough.connections")
+                    .description(
+                        "TLS passthrough connections, by backend and outcome (relayed, failed)")
+                    .tag("backend", backend)
+                    .tag("outcome", relayed ? "relayed" : "failed")
+                    .register(registry))
+        .increment();
   }
 
   public void connectionOpened(boolean tls) {
