@@ -1,6 +1,7 @@
 package dev.weir.dataplane;
 
 import dev.weir.contract.admin.AdminServer;
+import dev.weir.contract.admin.ProcessMetrics;
 import dev.weir.contract.cli.BuildInfo;
 import dev.weir.contract.cli.DurationConverter;
 import dev.weir.contract.cli.Edge;
@@ -160,6 +161,7 @@ public final class DataplaneMain implements Callable<Integer> {
     AtomicBoolean draining = new AtomicBoolean();
     AutoCloseable snapshots;
     AdminServer admin = null;
+    ProcessMetrics processMetrics = null;
     try {
       snapshots =
           source.snapshotFile != null
@@ -168,6 +170,7 @@ public final class DataplaneMain implements Callable<Integer> {
                       operatorHost(), operatorPort(), tlsDir, nodeName(), dataplane::apply, metrics)
                   .start();
       if (ports.admin >= 0) {
+        processMetrics = ProcessMetrics.bindTo(metrics.registry());
         admin =
             AdminServer.start(
                 bind,
@@ -177,6 +180,9 @@ public final class DataplaneMain implements Callable<Integer> {
       }
     } catch (Exception e) {
       dataplane.shutdown();
+      if (processMetrics != null) {
+        processMetrics.close();
+      }
       throw e;
     }
     log.info(
@@ -188,6 +194,7 @@ public final class DataplaneMain implements Callable<Integer> {
         dataplane.hasSnapshot());
 
     AdminServer runningAdmin = admin;
+    ProcessMetrics boundProcessMetrics = processMetrics;
     Shutdown.awaitThenRun(
         () -> {
           // Readiness goes first, so a load balancer stops sending while connections drain.
@@ -201,6 +208,7 @@ public final class DataplaneMain implements Callable<Integer> {
           dataplane.shutdown();
           if (runningAdmin != null) {
             runningAdmin.close();
+            boundProcessMetrics.close();
           }
           log.info("event=stopped");
         });

@@ -1,6 +1,7 @@
 package dev.weir.dataplane;
 
 import dev.weir.contract.admin.AdminServer;
+import dev.weir.contract.admin.ProcessMetrics;
 import dev.weir.contract.admin.PrometheusText;
 import dev.weir.contract.local.LocalDataplane;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
@@ -12,7 +13,8 @@ import java.util.List;
 /**
  * The data plane as standalone mode runs it: listeners, and an admin port whose readiness follows
  * the first applied snapshot and whose metrics are the data plane's and the embedding operator's.
- * Registered in {@code META-INF/services}.
+ * Its {@code /metrics} is the process's only one, so the JVM and process meters are bound to the
+ * data plane's registry. Registered in {@code META-INF/services}.
  */
 public final class LocalDataplaneFactory implements LocalDataplane.Factory {
 
@@ -30,21 +32,23 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
                 options.httpsRedirectPort(),
                 options.edge()),
             metrics);
-    AdminServer admin;
+    if (options.adminPort() < 0) {
+      return new Local(dataplane, null, null);
+    }
+    ProcessMetrics processMetrics = ProcessMetrics.bindTo(metrics.registry());
     try {
-      admin =
-          options.adminPort() < 0
-              ? null
-              : AdminServer.start(
-                  options.bindAddress(),
-                  options.adminPort(),
-                  () -> PrometheusText.merge(metrics.scrape(), options.processMetrics().get()),
-                  dataplane::hasSnapshot);
+      AdminServer admin =
+          AdminServer.start(
+              options.bindAddress(),
+              options.adminPort(),
+              () -> PrometheusText.merge(metrics.scrape(), options.embedderMetrics().get()),
+              dataplane::hasSnapshot);
+      return new Local(dataplane, admin, processMetrics);
     } catch (Exception e) {
       dataplane.shutdown();
+      processMetrics.close();
       throw e;
     }
-    return new Local(dataplane, admin);
   }
 
   @Override
@@ -53,7 +57,8 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
         pods.stream().map(p -> new DemoBackends.Pod(p.name(), p.address(), p.port())).toList());
   }
 
-  private record Local(Dataplane dataplane, AdminServer admin) implements LocalDataplane {
+  private record Local(Dataplane dataplane, AdminServer admin, ProcessMetrics processMetrics)
+      implements LocalDataplane {
     @Override
     public void apply(SnapshotUpdate update) throws InvalidSnapshotException {
       dataplane.apply(update);
@@ -79,6 +84,7 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
       dataplane.shutdown();
       if (admin != null) {
         admin.close();
+        processMetrics.close();
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.weir.operator;
 
 import dev.weir.contract.admin.AdminServer;
+import dev.weir.contract.admin.ProcessMetrics;
 import dev.weir.contract.control.ControlFrameCodec;
 import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.publish.ControlServer;
@@ -81,6 +82,7 @@ public final class Operator implements AutoCloseable {
   private final LeaderElection election;
   private final SecretTicketKeys ticketKeys;
   private final AdminServer admin;
+  private final ProcessMetrics processMetrics;
 
   private Operator(
       KubernetesSource source,
@@ -89,7 +91,8 @@ public final class Operator implements AutoCloseable {
       StatusReconciler status,
       LeaderElection election,
       SecretTicketKeys ticketKeys,
-      AdminServer admin) {
+      AdminServer admin,
+      ProcessMetrics processMetrics) {
     this.ticketKeys = ticketKeys;
     this.source = source;
     this.control = control;
@@ -97,6 +100,7 @@ public final class Operator implements AutoCloseable {
     this.status = status;
     this.election = election;
     this.admin = admin;
+    this.processMetrics = processMetrics;
   }
 
   public static Operator start(KubernetesClient client, Config config) throws Exception {
@@ -167,8 +171,10 @@ public final class Operator implements AutoCloseable {
             });
 
     AdminServer admin = null;
+    ProcessMetrics processMetrics = null;
     try {
       if (config.adminPort() >= 0) {
+        processMetrics = ProcessMetrics.bindTo(metrics.registry());
         admin =
             AdminServer.start(
                 config.bindAddress(),
@@ -187,6 +193,9 @@ public final class Operator implements AutoCloseable {
       if (admin != null) {
         admin.close();
       }
+      if (processMetrics != null) {
+        processMetrics.close();
+      }
       throw e;
     }
     log.info(
@@ -195,7 +204,8 @@ public final class Operator implements AutoCloseable {
         config.namespaces().isEmpty() ? "all" : config.namespaces(),
         control.port(),
         ControlFrameCodec.MAX_FRAME_BYTES);
-    return new Operator(source, control, loop, status, election[0], ticketKeys, admin);
+    return new Operator(
+        source, control, loop, status, election[0], ticketKeys, admin, processMetrics);
   }
 
   public int controlPort() {
@@ -244,6 +254,7 @@ public final class Operator implements AutoCloseable {
     control.close();
     if (admin != null) {
       admin.close();
+      processMetrics.close();
     }
     log.info("event=operator_stopped");
   }

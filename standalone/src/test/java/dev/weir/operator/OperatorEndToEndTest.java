@@ -80,6 +80,7 @@ class OperatorEndToEndTest {
   static volatile Operator operator;
   static int controlPort;
   static Dataplane dataplane;
+  static DataplaneMetrics dataplaneMetrics;
   static OperatorClient operatorClient;
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -130,6 +131,7 @@ class OperatorEndToEndTest {
 
     // As DataplaneMain wires it for --operator 127.0.0.1:PORT --tls-dir DIR.
     DataplaneMetrics metrics = new DataplaneMetrics();
+    dataplaneMetrics = metrics;
     dataplane =
         Dataplane.start(new Dataplane.Options("127.0.0.1", 0, 0, Duration.ofSeconds(1)), metrics);
     operatorClient =
@@ -204,6 +206,28 @@ class OperatorEndToEndTest {
     assertThat(echo.uri()).isEqualTo("/cart?item=1");
     assertThat(echo.header("host")).isEqualTo("routed.e2e.test");
     assertThat(httpGet("unknown.e2e.test", "/").status()).isEqualTo(404);
+  }
+
+  @Test
+  void operatorMetricsCarryVersionsAsIntegersAndTheJvmsMeters() throws Exception {
+    Await.until(
+        "the operator sees the data plane's applied version",
+        PROPAGATION,
+        () -> operatorMetrics().contains("weir_operator_dataplane_applied_version{"));
+    String text = operatorMetrics();
+
+    // Versions are wall-clock milliseconds: thirteen digits, not 1.7E12.
+    assertThat(text)
+        .containsPattern("(?m)^weir_operator_snapshot_version \\d{13}\\.0$")
+        .containsPattern(
+            "(?m)^weir_operator_dataplane_applied_version\\{node=\"dataplane-e2e\"} \\d{13}\\.0$")
+        .contains("jvm_memory_used_bytes{area=\"heap\"")
+        .contains("jvm_gc_")
+        .contains("process_cpu_usage ")
+        .contains("process_files_open_files ")
+        .contains("process_uptime_seconds ");
+    assertThat(dataplaneMetrics.scrape())
+        .containsPattern("(?m)^weir_snapshot_version \\d{13}\\.0$");
   }
 
   @Test

@@ -87,6 +87,27 @@ class StandaloneTest {
   }
 
   @Test
+  void theOneMetricsEndpointServesTheHostsHistogramAndTheJvmsMetersOnce() throws Exception {
+    assertThat(https.get(standalone.httpsPort(), "shop.weir.test", "/app-1").status())
+        .isEqualTo(200);
+
+    String text =
+        RawHttp.exchange(
+                standalone.adminPort(),
+                "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .bodyText();
+
+    assertThat(text)
+        .contains(
+            "weir_request_duration_seconds_count{host=\"shop.weir.test\",status_class=\"2xx\"} 1")
+        .containsPattern("(?m)^weir_snapshot_version \\d{13}\\.0$")
+        .contains("jvm_memory_used_bytes{area=\"heap\"")
+        .contains("process_cpu_usage ");
+    // One process, one registry with the JVM's meters: a family appears once.
+    assertThat(text.split("# TYPE jvm_memory_used_bytes ", -1)).hasSize(2);
+  }
+
+  @Test
   void theQuickstartsStickyPathKeepsAClientOnOnePodWithItsCookie() throws Exception {
     HttpsProbe.Response first = https.get(standalone.httpsPort(), "shop.weir.test", "/sticky");
     assertThat(first.status()).isEqualTo(200);

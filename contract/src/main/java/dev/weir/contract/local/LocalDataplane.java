@@ -39,7 +39,7 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
    * @param httpsRedirectPort the port of the https URLs plain HTTP is redirected to (443: none in
    *     the URL; 0: the HTTPS listener's own port): where clients reach the HTTPS listener
    * @param edge PROXY protocol, trusted proxies, access log
-   * @param processMetrics the embedding process's own meters as Prometheus text, produced per
+   * @param embedderMetrics the embedding process's own meters as Prometheus text, produced per
    *     scrape and served on the admin port's {@code /metrics} after the data plane's (families the
    *     data plane has too, such as the build info, once)
    */
@@ -51,12 +51,12 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
       Duration drainTimeout,
       int httpsRedirectPort,
       Edge edge,
-      Supplier<String> processMetrics) {
+      Supplier<String> embedderMetrics) {
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
       Objects.requireNonNull(edge, "edge");
-      Objects.requireNonNull(processMetrics, "processMetrics");
+      Objects.requireNonNull(embedderMetrics, "embedderMetrics");
     }
 
     /** Without metrics of the embedding process. */

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.metrics;
 
+import dev.weir.contract.admin.IntegerSamples;
 import dev.weir.contract.cli.BuildInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,12 +12,15 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 
 /**
  * The data plane's meters. Meters are looked up once per (host, backend) and cached, so a request
  * costs a map hit and a few atomic adds, not a registry lookup. Tags carry the matched virtual host
  * (never the raw Host header, which a client controls) and backend ids; latency histograms use a
- * fixed, short bucket list to keep the series count bounded at 10,000 hosts.
+ * fixed, short bucket list to keep the series count bounded at 10,000 hosts, and a host's duration
+ * histogram of a status class exists only once a request of that class was answered.
  */
 public final class DataplaneMetrics {
   private static final Duration[] LATENCY_BUCKETS = {
@@ -27,9 +31,14 @@ public final class DataplaneMetrics {
   };
   private static final String NO_HOST = "_none";
   private static final String NO_BACKEND = "_none";
+  // Versions are wall-clock milliseconds: printed positionally, not as 1.733212345678E12.
+  private static final IntegerSamples VERSIONS = IntegerSamples.of("weir_snapshot_version");
 
   private final PrometheusMeterRegistry registry;
   private final ConcurrentHashMap<RouteKey, RouteMeters> routes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, HostMeters> hosts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UpstreamFailureKey, Counter> upstreamFailures =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> passthrough = new ConcurrentHashMap<>();
   private final Timer downstreamLatency;
@@ -97,7 +106,7 @@ public final class DataplaneMetrics {
 
   /** The Prometheus text exposition of every meter. */
   public String scrape() {
-    return registry.scrape();
+    return VERSIONS.format(registry.scrape());
   }
 
   /** Meters of one (virtual host, backend) pair; either may be null for unrouted requests. */
@@ -105,8 +114,13 @@ public final class DataplaneMetrics {
     RouteKey key =
         new RouteKey(
             virtualHost == null ? NO_HOST : virtualHost, backend == null ? NO_BACKEND : backend);
-    RouteMeters meters = routes.get(key);
-    return meters != null ? meters : routes.computeIfAbsent(key, this::newRouteMeters);
+    return cached(routes, key, this::newRouteMeters);
+  }
+
+  // A plain get first: computeIfAbsent may lock its bin even when the key is present.
+  private static <K, M> M cached(ConcurrentHashMap<K, M> meters, K key, Function<K, M> register) {
+    M found = meters.get(key);
+    return found != null ? found : meters.computeIfAbsent(key, register);
   }
 
   private RouteMeters newRouteMeters(RouteKey key) {
@@ -120,25 +134,56 @@ public final class DataplaneMetrics {
               .tag("status", c + "xx")
               .register(registry);
     }
-    return new RouteMeters(byClass, downstreamLatency);
+    return new RouteMeters(
+        byClass, downstreamLatency, hosts.computeIfAbsent(key.host(), this::newHostMeters));
+  }
+
+  private HostMeters newHostMeters(String host) {
+    return new HostMeters(
+        registry,
+        host,
+        Counter.builder("weir.request.bytes")
+            .description("Request body bytes received from clients, by matched host")
+            .baseUnit("bytes")
+            .tag("host", host)
+            .register(registry),
+        Counter.builder("weir.response.bytes")
+            .description("Response body bytes sent to clients, by matched host")
+            .baseUnit("bytes")
+            .tag("host", host)
+            .register(registry));
+  }
+
+  /**
+   * An attempt to reach {@code backend} failed for {@code reason} (connect, tls_handshake,
+   * read_timeout...): counted whether or not its log line is rate-limited away.
+   */
+  public void upstreamFailure(String backend, String reason) {
+    cached(
+            upstreamFailures,
+            new UpstreamFailureKey(backend == null ? NO_BACKEND : backend, reason),
+            k ->
+                Counter.builder("weir.upstream.failures")
+                    .description("Failed attempts to reach a backend, by backend and reason")
+                    .tag("backend", k.backend())
+                    .tag("reason", k.reason())
+                    .register(registry))
+        .increment();
   }
 
   /** Time an upstream took from request sent to response head received. */
   public void upstreamLatency(String backend, long nanos) {
-    Timer timer = upstreamLatency.get(backend);
-    if (timer == null) {
-      timer =
-          upstreamLatency.computeIfAbsent(
-              backend,
-              b ->
-                  Timer.builder("weir.upstream.latency")
-                      .description(
-                          "Time from a request being sent upstream to the response head arriving")
-                      .tag("backend", b)
-                      .serviceLevelObjectives(LATENCY_BUCKETS)
-                      .register(registry));
-    }
-    timer.record(nanos, TimeUnit.NANOSECONDS);
+    cached(
+            upstreamLatency,
+            backend,
+            b ->
+                Timer.builder("weir.upstream.latency")
+                    .description(
+                        "Time from a request being sent upstream to the response head arriving")
+                    .tag("backend", b)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -146,21 +191,17 @@ public final class DataplaneMetrics {
    * or closed because no endpoint could be connected.
    */
   public void passthroughConnection(String backend, boolean relayed) {
-    String key = (relayed ? "relayed " : "failed ") + backend;
-    Counter counter = passthrough.get(key);
-    if (counter == null) {
-      counter =
-          passthrough.computeIfAbsent(
-              key,
-              k ->
-                  Counter.builder("weir.passthrough.connections")
-                      .description(
-                          "TLS passthrough connections, by backend and outcome (relayed, failed)")
-                      .tag("backend", backend)
-                      .tag("outcome", relayed ? "relayed" : "failed")
-                      .register(registry));
-    }
-    counter.increment();
+    cached(
+            passthrough,
+            (relayed ? "relayed " : "failed ") + backend,
+            k ->
+                Counter.builder("weir.passthrough.connections")
+                    .description(
+                        "TLS passthrough connections, by backend and outcome (relayed, failed)")
+                    .tag("backend", backend)
+                    .tag("outcome", relayed ? "relayed" : "failed")
+                    .register(registry))
+        .increment();
   }
 
   public void connectionOpened(boolean tls) {
@@ -195,22 +236,78 @@ public final class DataplaneMetrics {
 
   private record RouteKey(String host, String backend) {}
 
+  private record UpstreamFailureKey(String backend, String reason) {}
+
+  /** Meters of one virtual host, shared by its routes. */
+  private static final class HostMeters {
+    private final MeterRegistry registry;
+    private final String host;
+    private final Counter requestBytes;
+    private final Counter responseBytes;
+    // By status class (index 1..5), registered when a request of the class is first answered.
+    private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(6);
+
+    HostMeters(MeterRegistry registry, String host, Counter requestBytes, Counter responseBytes) {
+      this.registry = registry;
+      this.host = host;
+      this.requestBytes = requestBytes;
+      this.responseBytes = responseBytes;
+    }
+
+    Timer duration(int statusClass) {
+      Timer timer = durations.get(statusClass);
+      if (timer == null) {
+        // Two threads may both register: the registry hands both the same timer.
+        timer =
+            Timer.builder("weir.request.duration")
+                .description(
+                    "Time from a request's head arriving to its response's end, by matched host"
+                        + " and status class")
+                .tag("host", host)
+                .tag("status_class", statusClass + "xx")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
+        durations.set(statusClass, timer);
+      }
+      return timer;
+    }
+  }
+
   /** Cached meters of one route; {@link #completed} is the only call on the request path. */
   public static final class RouteMeters {
     private final Counter[] byStatusClass;
     private final Timer latency;
+    private final HostMeters host;
 
-    private RouteMeters(Counter[] byStatusClass, Timer latency) {
+    private RouteMeters(Counter[] byStatusClass, Timer latency, HostMeters host) {
       this.byStatusClass = byStatusClass;
       this.latency = latency;
+      this.host = host;
     }
 
+    /** A request answered without a body either way (refused before it was routed). */
     public void completed(int status, long durationNanos) {
+      completed(status, durationNanos, 0, 0);
+    }
+
+    /**
+     * A request answered with {@code status} after {@code durationNanos}, having read {@code
+     * requestBodyBytes} of its body and written {@code responseBodyBytes} of the response's.
+     */
+    public void completed(
+        int status, long durationNanos, long requestBodyBytes, long responseBodyBytes) {
       int statusClass = status / 100;
       if (statusClass >= 1 && statusClass <= 5) {
         byStatusClass[statusClass].increment();
+        host.duration(statusClass).record(durationNanos, TimeUnit.NANOSECONDS);
       }
       latency.record(durationNanos, TimeUnit.NANOSECONDS);
+      if (requestBodyBytes > 0) {
+        host.requestBytes.increment(requestBodyBytes);
+      }
+      if (responseBodyBytes > 0) {
+        host.responseBytes.increment(responseBodyBytes);
+      }
     }
   }
 }

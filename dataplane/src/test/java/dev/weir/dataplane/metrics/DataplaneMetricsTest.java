@@ -18,4 +18,25 @@ class DataplaneMetricsTest {
         .contains("weir_tls_handshakes_total{kind=\"resumed\"} 1.0")
         .contains("weir_downstream_latency_seconds_bucket");
   }
+
+  @Test
+  void aWallClockSnapshotVersionIsPrintedAsAnInteger() {
+    DataplaneMetrics metrics = new DataplaneMetrics();
+    metrics.snapshotApplied(1_733_212_345_678L);
+
+    assertThat(metrics.scrape()).contains("\nweir_snapshot_version 1733212345678.0\n");
+  }
+
+  @Test
+  void upstreamFailuresAreCountedByBackendAndReason() {
+    DataplaneMetrics metrics = new DataplaneMetrics();
+    metrics.upstreamFailure("ns/svc:80", "connect");
+    metrics.upstreamFailure("ns/svc:80", "connect");
+    metrics.upstreamFailure("ns/svc:80", "read_timeout");
+
+    assertThat(metrics.scrape())
+        .contains("weir_upstream_failures_total{backend=\"ns/svc:80\",reason=\"connect\"} 2.0")
+        .contains(
+            "weir_upstream_failures_total{backend=\"ns/svc:80\",reason=\"read_timeout\"} 1.0");
+  }
 }

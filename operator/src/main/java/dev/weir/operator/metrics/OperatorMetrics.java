@@ -1,5 +1,6 @@
 package dev.weir.operator.metrics;
 
+import dev.weir.contract.admin.IntegerSamples;
 import dev.weir.contract.cli.BuildInfo;
 import dev.weir.operator.state.ObjectRef;
 import dev.weir.operator.state.ResourceKind;
@@ -9,6 +10,7 @@ import dev.weir.operator.translate.Reason;
 import dev.weir.operator.translate.Translation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -44,6 +46,11 @@ import java.util.function.Supplier;
 public final class OperatorMetrics {
   /** A connected data plane as the metrics see it. */
   public record DataPlane(String node, long appliedVersion) {}
+
+  // Versions are wall-clock milliseconds: printed positionally, not as 1.733212345678E12.
+  private static final IntegerSamples VERSIONS =
+      IntegerSamples.of(
+          "weir_operator_snapshot_version", "weir_operator_dataplane_applied_version");
 
   private record KindReason(String kind, Reason reason) {}
 
@@ -237,6 +244,11 @@ public final class OperatorMetrics {
     deltaBytes.set(deltaFrameBytes);
   }
 
+  /** Where meters of the process (JVM, CPU, file descriptors) are bound. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
   /** The Prometheus text exposition. One scrape at a time: the admin port has one thread. */
   public synchronized String scrape() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
@@ -264,6 +276,6 @@ public final class OperatorMetrics {
               });
     }
     certificateExpiry.register(expiries, true);
-    return registry.scrape();
+    return VERSIONS.format(registry.scrape());
   }
 }

@@ -167,6 +167,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     if (!selector.hasEndpoints()) {
+      client.listener.metrics().upstreamFailure(backend.id(), "no_endpoints");
       long suppressed = LogLimiter.FAILURES.admit("no_endpoints " + backend.id());
       if (suppressed != LogLimiter.SUPPRESS) {
         log.warn(
@@ -734,6 +735,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (upstream == null || responseComplete) {
       return;
     }
+    client.listener.metrics().upstreamFailure(backend.id(), "read_timeout");
     long suppressed = LogLimiter.FAILURES.admit("read_timeout " + backend.id());
     if (suppressed != LogLimiter.SUPPRESS) {
       log.warn(
@@ -760,7 +762,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
           .listener
           .metrics()
           .route(virtualHost, backend == null ? null : backend.id())
-          .completed(status, nanos);
+          .completed(status, nanos, requestBodyBytes, responseBodyBytes);
       AccessLog accessLog = client.listener.accessLog();
       if (accessLog.enabled()) {
         accessLog.record(accessLogEntry(status, nanos));

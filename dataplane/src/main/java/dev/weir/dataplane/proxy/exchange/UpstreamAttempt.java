@@ -201,6 +201,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
 
   final void logFailure(String reason, Endpoint e, Throwable cause) {
     String backendId = backend == null ? null : backend.id();
+    client.listener.metrics().upstreamFailure(backendId, reason);
     long suppressed = LogLimiter.FAILURES.admit(reason + " " + backendId);
     if (suppressed == LogLimiter.SUPPRESS) {
       return;

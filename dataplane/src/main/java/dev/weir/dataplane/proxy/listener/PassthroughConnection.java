@@ -135,6 +135,7 @@ final class PassthroughConnection extends ChannelInboundHandlerAdapter {
 
   private void logFailure(
       String reason, Endpoint endpoint, Throwable cause, ChannelHandlerContext ctx) {
+    listener.metrics().upstreamFailure(backend.id(), reason);
     long suppressed = LogLimiter.FAILURES.admit("passthrough " + reason + " " + backend.id());
     if (suppressed == LogLimiter.SUPPRESS) {
       return;
