@@ -74,24 +74,6 @@ public record Settings(
     return Boolean.TRUE.equals(proxyProtocol);
   }
 
-  /** These settings, without the PROXY protocol unless {@code proxyProtocol}. */
-  public Settings(
-      int maxRequestLineBytes,
-      int maxHeaderBytes,
-      long clientIdleMillis,
-      int upstreamMaxConnectionsPerEndpoint,
-      long upstreamIdleMillis,
-      long requestHeaderMillis) {
-    this(
-        maxRequestLineBytes,
-        maxHeaderBytes,
-        clientIdleMillis,
-        upstreamMaxConnectionsPerEndpoint,
-        upstreamIdleMillis,
-        requestHeaderMillis,
-        false);
-  }
-
   /** A builder starting from {@link #DEFAULTS}. */
   public static Builder builder() {
     return DEFAULTS.toBuilder();
