@@ -75,7 +75,8 @@ final class IngressAnnotationParser {
                   "load-balance",
                   "upstream-hash-by",
                   "ssl-passthrough",
-                  "auth-tls-secret"),
+                  "auth-tls-secret",
+                  "enable-access-log"),
               COOKIE_ATTRIBUTES,
               PROXY_SSL_SETTINGS,
               AUTH_TLS_SETTINGS)
@@ -147,7 +148,8 @@ final class IngressAnnotationParser {
         reader.integer("proxy-connect-timeout", 1, Integer.MAX_VALUE),
         reader.integer("proxy-read-timeout", 1, Integer.MAX_VALUE),
         reader.integer("proxy-send-timeout", 1, Integer.MAX_VALUE),
-        reader.integer("proxy-next-upstream-tries", 0, Integer.MAX_VALUE));
+        reader.integer("proxy-next-upstream-tries", 0, Integer.MAX_VALUE),
+        reader.bool("enable-access-log").orElse(true));
   }
 
   private Optional<Affinity> affinity() {

@@ -192,7 +192,9 @@ record ResolvedHost(
                     key.type(),
                     key.path(),
                     route.use().id(),
-                    routeSettings(route.owner().settings().path(), key.path(), tls, https)));
+                    routeSettings(route.owner().settings().path(), key.path(), tls, https),
+                    ClusterIndexes.key(
+                        route.owner().ref().namespace(), route.owner().ref().name())));
           });
       ClientAuth clientAuth = null;
       if (clientAuthBy != null) {
@@ -274,6 +276,7 @@ record ResolvedHost(
         .maxBodyBytes(path.maxBodyBytes().isPresent() ? path.maxBodyBytes().getAsLong() : null)
         .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
         .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)
+        .accessLog(path.accessLog())
         .build();
   }
 

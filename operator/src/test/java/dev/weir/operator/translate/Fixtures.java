@@ -186,6 +186,9 @@ final class Fixtures {
     if (r.upstreamTries() != null) {
       parts.add("tries=" + r.upstreamTries());
     }
+    if (!r.logsAccess()) {
+      parts.add("no access log");
+    }
     return String.join(", ", parts);
   }
 

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -1004,6 +1005,48 @@ class IngressTranslatorTableTest {
                 "shop.example.com Prefix /: affinity BALANCED route path=/, body=8388608,"
                     + " timeouts=5000/30000/60000, tries=3")),
         Case.annotations(
+            "enable-access-log false leaves out the paths of its Ingress only, under either prefix",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "quiet",
+                        "2025-01-01T00:00:00Z",
+                        path("shop.example.com", "/health", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/enable-access-log",
+                    "false"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "weir-quiet",
+                        "2025-01-02T00:00:00Z",
+                        path("shop.example.com", "/metrics", "Exact", "web", "http")),
+                    "nginx.ingress.kubernetes.io/enable-access-log",
+                    "true",
+                    "weir.dev/enable-access-log",
+                    "false"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "loud",
+                        "2025-01-03T00:00:00Z",
+                        path("shop.example.com", "/", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/enable-access-log",
+                    "true")),
+            DEFAULTS,
+            List.of(
+                "shop.example.com Prefix / -> shop/web:http",
+                "shop.example.com Prefix /health -> shop/web:http",
+                "shop.example.com Exact /metrics -> shop/web:http"),
+            null,
+            List.of(),
+            List.of(
+                "shop.example.com Prefix /health: no access log",
+                "shop.example.com Exact /metrics: no access log")),
+        Case.annotations(
             "a host with TLS redirects plain HTTP and sends HSTS, by the controller's defaults",
             List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, TLS_INGRESS),
             DEFAULTS,
@@ -1412,6 +1455,37 @@ class IngressTranslatorTableTest {
     }
     // Whatever annotations say, the snapshot is one a data plane accepts.
     assertThatCode(() -> SnapshotValidator.validate(t.snapshot())).doesNotThrowAnyException();
+  }
+
+  @Test
+  void eachRouteNamesTheIngressThatOwnsItsPath() {
+    Translation t =
+        new IngressTranslator()
+            .translate(
+                InMemoryClusterState.of(
+                    Fixtures.objects(
+                        OUR_CLASS,
+                        WEB_SERVICE,
+                        WEB_SLICE,
+                        ingress(
+                            "shop",
+                            "old",
+                            "2025-01-01T00:00:00Z",
+                            path("shop.example.com", "/", "Prefix", "web", "http")),
+                        ingress(
+                            "shop",
+                            "young",
+                            "2025-02-01T00:00:00Z",
+                            path("shop.example.com", "/", "Prefix", "web", "80")
+                                + "    - {path: /b, pathType: Exact, backend: {service: {name:"
+                                + " web, port: {number: 80}}}}\n"))),
+                DEFAULTS,
+                LastGoodCertificates.empty(),
+                NOW);
+
+    assertThat(t.snapshot().virtualHosts().get(0).routes())
+        .extracting(r -> r.path() + " " + r.ingress())
+        .containsExactly("/ shop/old", "/b shop/young");
   }
 
   private static String path(String host, String path, String type, String service, String port) {

@@ -62,6 +62,7 @@ import org.slf4j.LoggerFactory;
 final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
   private static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
 
   private enum State {
     /** Head received: routing, then getting an upstream connection. The body waits. */
@@ -90,6 +91,11 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private State state = State.CONNECTING;
   private ValidatedRequest request;
   private String virtualHost;
+  // The matched route: its Ingress and access-log switch are read when the request is recorded.
+  private CompiledRoute route;
+  // The client behind trusted proxies, else the peer; resolved once, before a policy rewrites
+  // X-Forwarded-For.
+  private String clientAddress;
   // Set by a request policy, else null: most requests have no hook.
   private ResponseHook responseHook;
   private HttpRequest upstreamHead;
@@ -146,6 +152,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
    */
   void start(ValidatedRequest validated) {
     request = validated;
+    clientAddress();
     CompiledSnapshot snapshot = client.listener.snapshot().get();
     RoutingTable.Match<CompiledBackend> match =
         snapshot.routes().match(validated.host(), validated.target().path());
@@ -154,7 +161,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       respondLocally(LocalResponse.text(HttpResponseStatus.NOT_FOUND));
       return;
     }
-    CompiledRoute route = match.route();
+    route = match.route();
     virtualHost = route.virtualHost();
     backend = match.backend();
     selector = backend.selector();
@@ -235,6 +242,21 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   @Override
   public String clientAddress() {
+    if (clientAddress == null) {
+      TrustedProxies trusted = client.listener.trustedProxies();
+      String behind =
+          trusted.isEmpty() || request == null
+              ? null
+              : trusted.clientBehind(
+                  ClientAddress.inetOf(client.ctx.channel()),
+                  request.request().headers().getAll(X_FORWARDED_FOR));
+      clientAddress = behind != null ? behind : ClientAddress.of(client.ctx.channel());
+    }
+    return clientAddress;
+  }
+
+  @Override
+  public String peerAddress() {
     return ClientAddress.of(client.ctx.channel());
   }
 
@@ -764,7 +786,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
           .route(virtualHost, backend == null ? null : backend.id())
           .completed(status, nanos, requestBodyBytes, responseBodyBytes);
       AccessLog accessLog = client.listener.accessLog();
-      if (accessLog.enabled()) {
+      if (accessLog.enabled() && (route == null || route.accessLog())) {
         accessLog.record(accessLogEntry(status, nanos));
       }
       status = 0;
@@ -780,7 +802,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     HttpRequest head = request == null ? null : request.request();
     return new AccessLogEntry(
         System.currentTimeMillis(),
-        ClientAddress.of(connection),
+        clientAddress(),
         request == null ? null : request.host(),
         head == null ? null : head.method().name(),
         request == null ? null : request.target().path(),
@@ -793,6 +815,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
         upstreamStatus,
         upstreamNanos,
         virtualHost,
+        route == null ? null : route.ingress(),
         backend == null ? null : backend.id(),
         head == null ? null : head.headers().get(REQUEST_ID),
         tls == null ? null : tls.getProtocol(),

@@ -33,6 +33,15 @@ public interface ProxiedRequest extends BalancedRequest {
     return false;
   }
 
+  /**
+   * The address the request came from on the wire: the socket's peer, or a PROXY header's source.
+   * It differs from {@link #clientAddress()} only behind trusted proxies, where that is the client
+   * their X-Forwarded-For names and this is the last proxy.
+   */
+  default String peerAddress() {
+    return clientAddress();
+  }
+
   /** The port of the listener the client connected to. */
   int listenerPort();
 

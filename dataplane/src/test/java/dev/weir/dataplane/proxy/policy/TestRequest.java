@@ -14,6 +14,8 @@ final class TestRequest implements ProxiedRequest {
   final HttpHeaders headers = new DefaultHttpHeaders();
   String host = "shop.example.com";
   String clientAddress = "192.0.2.7";
+  // null: the client itself is the peer
+  String peerAddress;
   boolean https = true;
   boolean forwardedHeadersTrusted;
   int listenerPort = 443;
@@ -58,6 +60,11 @@ final class TestRequest implements ProxiedRequest {
   @Override
   public String clientAddress() {
     return clientAddress;
+  }
+
+  @Override
+  public String peerAddress() {
+    return peerAddress != null ? peerAddress : clientAddress;
   }
 
   @Override
