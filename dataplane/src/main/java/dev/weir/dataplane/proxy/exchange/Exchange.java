@@ -353,7 +353,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     bodyBytesSent += content.content().readableBytes();
-    upstream.channel.writeAndFlush(content);
+    upstream.channel.writeAndFlush(content, upstream.channel.voidPromise());
     if (content instanceof LastHttpContent) {
       requestComplete = true;
       state = State.SENT;
@@ -426,7 +426,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     Channel up = upstream.channel;
     upstreamSentNanos = System.nanoTime();
     relayOffered = upstream.expectResponse(headRequest, !client.http2 && !clientHttp10);
-    up.write(upstreamHead);
+    up.write(upstreamHead, up.voidPromise());
     if (pendingContent != null) {
       HttpContent content = pendingContent;
       pendingContent = null;
