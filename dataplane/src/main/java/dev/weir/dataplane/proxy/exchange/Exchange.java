@@ -21,6 +21,7 @@ import dev.weir.dataplane.routing.CompiledRoute;
 import dev.weir.dataplane.routing.CompiledSnapshot;
 import dev.weir.dataplane.routing.RoutingTable;
 import dev.weir.dataplane.tls.HandshakeRecorder;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -114,6 +115,10 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private boolean responseStarted;
   private boolean responseComplete;
   private boolean upstreamKeepAlive;
+  // The upstream connection passes a framed body on as bytes (an HTTP/1.1 client), and this
+  // response is relayed so: head written as bytes past the response encoder, body as received.
+  private boolean relayOffered;
+  private boolean relay;
   private boolean closeAfterResponse;
   // The status to record in the metrics, 0 once recorded.
   private int status;
@@ -370,7 +375,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     bodyBytesSent += content.content().readableBytes();
-    upstream.channel.writeAndFlush(content);
+    upstream.channel.writeAndFlush(content, upstream.channel.voidPromise());
     if (content instanceof LastHttpContent) {
       requestComplete = true;
       state = State.SENT;
@@ -442,8 +447,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   void connected() {
     Channel up = upstream.channel;
     upstreamSentNanos = System.nanoTime();
-    upstream.expectResponse(headRequest);
-    up.write(upstreamHead);
+    relayOffered = upstream.expectResponse(headRequest, !client.http2 && !clientHttp10);
+    up.write(upstreamHead, up.voidPromise());
     if (pendingContent != null) {
       HttpContent content = pendingContent;
       pendingContent = null;
@@ -505,7 +510,10 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     responseReceived = true;
-    if (msg instanceof HttpResponse response) {
+    if (msg instanceof ByteBuf bytes && relay && responseStarted) {
+      client.bytesOut.writeAndFlush(bytes, client.bytesOut.voidPromise());
+      applyResponseBackpressure();
+    } else if (msg instanceof HttpResponse response) {
       responseHead(response);
     } else if (msg instanceof HttpContent content) {
       responseContent(content);
@@ -548,6 +556,14 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     upstreamNanos = System.nanoTime() - upstreamSentNanos;
     client.listener.metrics().upstreamLatency(backend.id(), upstreamNanos);
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    relay =
+        relayOffered
+            && !(response instanceof LastHttpContent)
+            && (headRequest
+                || code == 204
+                || code == 304
+                || response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                || response.headers().contains(HttpHeaderNames.TRANSFER_ENCODING));
     // An early response (before the whole request body arrived) ends the connection: the rest
     // of the body can no longer be told apart from a next request.
     closeAfterResponse =
@@ -564,7 +580,12 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       endResponse(response);
       return;
     }
-    client.ctx.writeAndFlush(response);
+    if (relay) {
+      client.bytesOut.writeAndFlush(
+          ResponseHeads.encode(response, client.ctx.alloc()), client.bytesOut.voidPromise());
+    } else {
+      client.ctx.writeAndFlush(response, client.ctx.voidPromise());
+    }
     applyResponseBackpressure();
   }
 
@@ -590,7 +611,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (content instanceof LastHttpContent) {
       endResponse(content);
     } else {
-      client.ctx.writeAndFlush(content);
+      client.ctx.writeAndFlush(content, client.ctx.voidPromise());
       applyResponseBackpressure();
     }
   }
@@ -599,8 +620,16 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private void endResponse(HttpObject last) {
     responseComplete = true;
     client.disarmReadTimer();
-    record();
-    ChannelFuture written = client.ctx.writeAndFlush(last);
+    ChannelFuture written;
+    if (relay) {
+      // The bytes relayed were counted by the decoder, framing aside.
+      responseBodyBytes = upstream.responseContentBytes();
+      record();
+      written = client.bytesOut.writeAndFlush(((LastHttpContent) last).content());
+    } else {
+      record();
+      written = client.ctx.writeAndFlush(last);
+    }
     releaseUpstream(requestComplete && upstreamKeepAlive);
     written.addListener(f -> responseWritten());
   }
