@@ -271,7 +271,7 @@ public final class Dataplane implements AutoCloseable {
                       : options.httpsPort() > 0
                           ? options.httpsPort()
                           : Options.DEFAULT_HTTPS_REDIRECT_PORT,
-                  RateLimitZones.create().bindTo(metrics.registry())));
+                  RateLimitZones.create(metrics.rateLimitEvictions())));
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }

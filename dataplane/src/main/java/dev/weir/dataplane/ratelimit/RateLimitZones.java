@@ -1,8 +1,6 @@
 package dev.weir.dataplane.ratelimit;
 
 import dev.weir.contract.snapshot.RateLimit;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.ref.WeakReference;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,24 +20,26 @@ public final class RateLimitZones {
       new ConcurrentHashMap<>();
   private final LongSupplier millis;
   private final int maxClients;
-  private final LongAdder evictions = new LongAdder();
+  private final LongAdder evictions;
 
-  public RateLimitZones(LongSupplier millis, int maxClients) {
+  /**
+   * @param evictions counts clients dropped from full zones ({@code
+   *     weir_ratelimit_evictions_total})
+   */
+  public RateLimitZones(LongSupplier millis, int maxClients, LongAdder evictions) {
     this.millis = millis;
     this.maxClients = maxClients;
+    this.evictions = evictions;
   }
 
   /** Zones on the monotonic clock, with the default bound. */
-  public static RateLimitZones create() {
-    return new RateLimitZones(() -> System.nanoTime() / 1_000_000, MAX_CLIENTS_PER_ZONE);
+  public static RateLimitZones create(LongAdder evictions) {
+    return new RateLimitZones(() -> System.nanoTime() / 1_000_000, MAX_CLIENTS_PER_ZONE, evictions);
   }
 
-  /** Publishes {@code weir_ratelimit_evictions_total}: clients dropped from full zones. */
-  public RateLimitZones bindTo(MeterRegistry registry) {
-    FunctionCounter.builder("weir.ratelimit.evictions", evictions, LongAdder::sum)
-        .description("Client addresses dropped from a full rate-limit zone")
-        .register(registry);
-    return this;
+  /** Zones whose evictions nobody reads (tests, a compile without a data plane). */
+  public static RateLimitZones create() {
+    return create(new LongAdder());
   }
 
   /** The zone of {@code limit}: the same instance for the same zone name and limits. */

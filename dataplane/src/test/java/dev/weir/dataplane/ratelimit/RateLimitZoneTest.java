@@ -81,7 +81,7 @@ class RateLimitZoneTest {
 
   @Test
   void theSameLimitsGetTheSameZoneAcrossSnapshots() {
-    RateLimitZones zones = new RateLimitZones(now::get, 10);
+    RateLimitZones zones = new RateLimitZones(now::get, 10, evictions);
     RateLimit limit = new RateLimit("shop/web", 1, null, null, null, null, null);
     RateLimitZone first = zones.zone(limit);
     assertThat(zones.zone(new RateLimit("shop/web", 1, null, null, null, null, 429)))
