@@ -16,6 +16,7 @@ import dev.weir.dataplane.proxy.listener.PlainListenerInitializer;
 import dev.weir.dataplane.proxy.listener.TlsListenerInitializer;
 import dev.weir.dataplane.proxy.upstream.Transport;
 import dev.weir.dataplane.proxy.upstream.UpstreamPools;
+import dev.weir.dataplane.ratelimit.RateLimitZones;
 import dev.weir.dataplane.routing.CompiledSnapshot;
 import dev.weir.dataplane.routing.RouteOptions;
 import dev.weir.dataplane.tls.ServerTls;
@@ -269,7 +270,8 @@ public final class Dataplane implements AutoCloseable {
                       ? options.httpsRedirectPort()
                       : options.httpsPort() > 0
                           ? options.httpsPort()
-                          : Options.DEFAULT_HTTPS_REDIRECT_PORT));
+                          : Options.DEFAULT_HTTPS_REDIRECT_PORT,
+                  RateLimitZones.create(metrics.rateLimitEvictions())));
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }
@@ -399,7 +401,10 @@ public final class Dataplane implements AutoCloseable {
       if (httpsChannel != null) {
         current =
             CompiledSnapshot.compile(
-                Snapshot.empty(), current.sni(), null, new RouteOptions(httpsPort()));
+                Snapshot.empty(),
+                current.sni(),
+                null,
+                current.routes().options().withHttpsRedirectPort(httpsPort()));
       }
     }
     CompiledSnapshot previous = current;

@@ -450,6 +450,77 @@ class OperatorEndToEndTest {
   }
 
   @Test
+  void basicAuthFailsClosedUntilItsSecretExistsAndFollowsTheSecretsChanges() throws Exception {
+    EchoBackend pod = track(EchoBackend.start("auth-pod"));
+    createService("auth", "web");
+    createEndpointSlice("auth", "web", pod.port(), pod.address());
+    Ingress ingress = ingress("auth", "web", OUR_CLASS, "auth.e2e.test", null);
+    ingress
+        .getMetadata()
+        .setAnnotations(
+            Map.of(
+                "nginx.ingress.kubernetes.io/auth-type", "basic",
+                "nginx.ingress.kubernetes.io/auth-secret", "users",
+                "nginx.ingress.kubernetes.io/auth-realm", "Staff only"));
+    createIngress(ingress);
+    awaitHttp("auth.e2e.test", "/", 503);
+
+    // {SHA} of "secret", then of "changed", as htpasswd -s writes them.
+    client
+        .secrets()
+        .inNamespace("auth")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("users")
+                .withNamespace("auth")
+                .endMetadata()
+                .withType("Opaque")
+                .withData(Map.of("auth", base64("alice:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=\n")))
+                .build())
+        .create();
+    RawHttp.Response challenge = awaitHttp("auth.e2e.test", "/", 401);
+    assertThat(challenge.header("www-authenticate")).isEqualTo("Basic realm=\"Staff only\"");
+    String alice = "Basic " + base64("alice:secret");
+    RawHttp.Response served = httpGet("auth.e2e.test", "/cart", "Authorization: " + alice);
+    assertThat(served.status()).isEqualTo(200);
+    assertThat(Echo.parse(served.bodyText()).header("authorization")).isNull();
+    assertThat(httpGet("auth.e2e.test", "/.well-known/acme-challenge/t").status()).isEqualTo(200);
+
+    client
+        .secrets()
+        .inNamespace("auth")
+        .withName("users")
+        .edit(
+            s ->
+                new SecretBuilder(s)
+                    .withData(Map.of("auth", base64("alice:{SHA}N8bFe+30MF70EknBeUdgtcuPrRc=\n")))
+                    .build());
+    Await.until(
+        "the old password is refused once the Secret changes",
+        PROPAGATION,
+        () -> httpGet("auth.e2e.test", "/", "Authorization: " + alice),
+        r -> r.status() == 401);
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static RawHttp.Response httpGet(String host, String path, String header)
+      throws Exception {
+    return RawHttp.exchange(
+        dataplane.httpPort(),
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + host
+            + "\r\n"
+            + header
+            + "\r\nConnection: close\r\n\r\n");
+  }
+
+  @Test
   void deletedIngressAnswers404() throws Exception {
     EchoBackend pod = track(EchoBackend.start("deleted-pod"));
     createService("deleted", "web");

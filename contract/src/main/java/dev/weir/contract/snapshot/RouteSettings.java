@@ -17,6 +17,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  *     connection failures, 0 meaning every endpoint once; absent: the backend's connect retries + 1
  * @param accessLog false: the path's requests are not written to the access log (ingress-nginx's
  *     {@code enable-access-log: "false"}); absent: they are (schema version 3)
+ * @param cors cross-origin resource sharing; absent: none (schema version 4)
+ * @param access source ranges and basic authentication; absent: anyone (schema version 4)
+ * @param rateLimit per-client request limits; absent: none (schema version 4)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -24,8 +27,12 @@ public record RouteSettings(
     Long maxBodyBytes,
     Timeouts timeouts,
     Integer upstreamTries,
-    Boolean accessLog) {
-  public static final RouteSettings NONE = new RouteSettings(null, null, null, null, null, null);
+    Boolean accessLog,
+    Cors cors,
+    AccessControl access,
+    RateLimit rateLimit) {
+  public static final RouteSettings NONE =
+      new RouteSettings(null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -60,7 +67,10 @@ public record RouteSettings(
         .maxBodyBytes(maxBodyBytes)
         .timeouts(timeouts)
         .upstreamTries(upstreamTries)
-        .accessLog(logsAccess());
+        .accessLog(logsAccess())
+        .cors(cors)
+        .access(access)
+        .rateLimit(rateLimit);
   }
 
   /**
@@ -87,6 +97,9 @@ public record RouteSettings(
     private Timeouts timeouts;
     private Integer upstreamTries;
     private boolean accessLog = true;
+    private Cors cors;
+    private AccessControl access;
+    private RateLimit rateLimit;
 
     private Builder() {}
 
@@ -120,10 +133,33 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder cors(Cors value) {
+      cors = value;
+      return this;
+    }
+
+    public Builder access(AccessControl value) {
+      access = value;
+      return this;
+    }
+
+    public Builder rateLimit(RateLimit value) {
+      rateLimit = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
-              affinity, redirectToHttps, maxBodyBytes, timeouts, upstreamTries, accessLog);
+              affinity,
+              redirectToHttps,
+              maxBodyBytes,
+              timeouts,
+              upstreamTries,
+              accessLog,
+              cors,
+              access,
+              rateLimit);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

@@ -114,6 +114,7 @@ public record CompiledRoute(
     if (settings.affinity() != null) {
       after.add(new CookieAffinity(settings.affinity(), path));
     }
+    after.addAll(AccessPolicies.compile(settings, options.rateLimits()));
     RequestPolicies policies =
         RequestPolicies.of(before)
             .then(RequestPolicies.EDGE)

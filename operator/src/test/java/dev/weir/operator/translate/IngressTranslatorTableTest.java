@@ -1097,6 +1097,67 @@ class IngressTranslatorTableTest {
                 "plain.example.com Prefix /: redirect",
                 "shop.example.com hsts max-age=600; includeSubDomains; preload")),
         Case.annotations(
+            "CORS, source ranges, basic auth from a Secret and rate limits per path; a missing"
+                + " password Secret or a bad range fails the Ingress's paths closed",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.opaqueSecret(
+                    "shop", "users", "auth", "alice:{SHA}x\nbob:$apr1$s$h\n"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "guarded",
+                        null,
+                        path("shop.example.com", "/a", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/enable-cors",
+                    "true",
+                    "nginx.ingress.kubernetes.io/cors-allow-origin",
+                    "https://*.shop.example.com",
+                    "nginx.ingress.kubernetes.io/whitelist-source-range",
+                    "10.0.0.0/8",
+                    "nginx.ingress.kubernetes.io/auth-type",
+                    "basic",
+                    "nginx.ingress.kubernetes.io/auth-secret",
+                    "users",
+                    "nginx.ingress.kubernetes.io/auth-realm",
+                    "Shop",
+                    "nginx.ingress.kubernetes.io/limit-rps",
+                    "5"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "nosecret",
+                        null,
+                        path("shop.example.com", "/b", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/auth-type",
+                    "basic",
+                    "nginx.ingress.kubernetes.io/auth-secret",
+                    "missing"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "badrange",
+                        null,
+                        path("shop.example.com", "/c", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/denylist-source-range",
+                    "10.0.0.0/8,nope")),
+            DEFAULTS,
+            List.of(
+                "shop.example.com Prefix /a -> shop/web:http",
+                "shop.example.com Prefix /b -> shop/web:http",
+                "shop.example.com Prefix /c -> shop/web:http"),
+            null,
+            List.of(
+                "Ingress shop/badrange InvalidAnnotation", "Ingress shop/nosecret SecretNotFound"),
+            List.of(
+                "shop.example.com Prefix /a: cors [https://*.shop.example.com], access deny=null"
+                    + " allow=[10.0.0.0/8] basic realm=Shop users=[alice, bob], limit"
+                    + " zone=shop/guarded rps=5 rpm=null conn=null burst=5",
+                "shop.example.com Prefix /b: access unavailable",
+                "shop.example.com Prefix /c: access unavailable")),
+        Case.annotations(
             "Ingresses of one host: each path's settings from its owner, host settings from the"
                 + " oldest Ingress that sets them",
             List.of(

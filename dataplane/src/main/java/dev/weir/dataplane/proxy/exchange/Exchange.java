@@ -99,6 +99,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private String clientAddress;
   // Set by a request policy, else null: most requests have no hook.
   private ResponseHook responseHook;
+  private Runnable whenDone;
   private HttpRequest upstreamHead;
   // Request body the client sent while no upstream connection was ready: at most one message.
   private HttpContent pendingContent;
@@ -294,6 +295,26 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   @Override
   public void balanceWith(EndpointSelector chosen) {
     selector = chosen;
+  }
+
+  @Override
+  public void whenDone(Runnable action) {
+    Runnable before = whenDone;
+    whenDone =
+        before == null
+            ? action
+            : () -> {
+              before.run();
+              action.run();
+            };
+  }
+
+  private void done() {
+    Runnable action = whenDone;
+    whenDone = null;
+    if (action != null) {
+      action.run();
+    }
   }
 
   @Override
@@ -807,6 +828,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   }
 
   private void record() {
+    done();
     if (status != 0) {
       long nanos = System.nanoTime() - startNanos;
       client
@@ -878,6 +900,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   /** The client connection closed: give back what this exchange holds. */
   void clientClosed() {
+    done();
     if (status != 0 && responseStarted) {
       record();
     }

@@ -82,4 +82,10 @@ public interface ProxiedRequest extends BalancedRequest {
    * instead of the backend's connect retries + 1; 0 means every endpoint once.
    */
   void upstreamTries(int tries);
+
+  /**
+   * Runs {@code action} once when this request's exchange ends, however it ends (answered, failed,
+   * the client gone): a count of requests in progress is given back.
+   */
+  void whenDone(Runnable action);
 }
