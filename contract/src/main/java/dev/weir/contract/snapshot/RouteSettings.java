@@ -17,6 +17,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  *     connection failures, 0 meaning every endpoint once; absent: the backend's connect retries + 1
  * @param accessLog false: the path's requests are not written to the access log (ingress-nginx's
  *     {@code enable-access-log: "false"}); absent: they are (schema version 3)
+ * @param rewrite the path's rewrite, forwarded prefix and app root; absent: none (schema version 4)
+ * @param redirect every request is answered with this redirect; absent: none (schema version 4)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -24,8 +26,11 @@ public record RouteSettings(
     Long maxBodyBytes,
     Timeouts timeouts,
     Integer upstreamTries,
-    Boolean accessLog) {
-  public static final RouteSettings NONE = new RouteSettings(null, null, null, null, null, null);
+    Boolean accessLog,
+    Rewrite rewrite,
+    Redirect redirect) {
+  public static final RouteSettings NONE =
+      new RouteSettings(null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -60,7 +65,9 @@ public record RouteSettings(
         .maxBodyBytes(maxBodyBytes)
         .timeouts(timeouts)
         .upstreamTries(upstreamTries)
-        .accessLog(logsAccess());
+        .accessLog(logsAccess())
+        .rewrite(rewrite)
+        .redirect(redirect);
   }
 
   /**
@@ -87,6 +94,8 @@ public record RouteSettings(
     private Timeouts timeouts;
     private Integer upstreamTries;
     private boolean accessLog = true;
+    private Rewrite rewrite;
+    private Redirect redirect;
 
     private Builder() {}
 
@@ -120,10 +129,27 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder rewrite(Rewrite value) {
+      rewrite = value;
+      return this;
+    }
+
+    public Builder redirect(Redirect value) {
+      redirect = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
-              affinity, redirectToHttps, maxBodyBytes, timeouts, upstreamTries, accessLog);
+              affinity,
+              redirectToHttps,
+              maxBodyBytes,
+              timeouts,
+              upstreamTries,
+              accessLog,
+              rewrite,
+              redirect);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

@@ -21,6 +21,7 @@ final class RouteSettingsCheck {
     if (a != null) {
       checkAffinity(a, at + ".affinity", problems);
     }
+    RewriteCheck.check(settings.rewrite(), settings.redirect(), at, problems);
   }
 
   private static void checkAffinity(Affinity a, String at, List<String> problems) {

@@ -78,6 +78,7 @@ final class IngressAnnotationParser {
                   "auth-tls-secret",
                   "enable-access-log"),
               COOKIE_ATTRIBUTES,
+              RewriteAnnotationParser.SUPPORTED,
               PROXY_SSL_SETTINGS,
               AUTH_TLS_SETTINGS)
           .flatMap(List::stream)
@@ -149,7 +150,8 @@ final class IngressAnnotationParser {
         reader.integer("proxy-read-timeout", 1, Integer.MAX_VALUE),
         reader.integer("proxy-send-timeout", 1, Integer.MAX_VALUE),
         reader.integer("proxy-next-upstream-tries", 0, Integer.MAX_VALUE),
-        reader.bool("enable-access-log").orElse(true));
+        reader.bool("enable-access-log").orElse(true),
+        new RewriteAnnotationParser(reader).parse());
   }
 
   private Optional<Affinity> affinity() {

@@ -21,6 +21,7 @@ import java.util.OptionalLong;
  * @param upstreamTries {@code proxy-next-upstream-tries}; 0 is every endpoint once
  * @param accessLog {@code enable-access-log}: false leaves the path's requests out of the access
  *     log
+ * @param rewrite {@code use-regex}, {@code rewrite-target} and the redirects
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -31,7 +32,8 @@ public record PathAnnotations(
     OptionalInt readTimeoutSeconds,
     OptionalInt sendTimeoutSeconds,
     OptionalInt upstreamTries,
-    boolean accessLog) {
+    boolean accessLog,
+    RewriteAnnotations rewrite) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -43,7 +45,8 @@ public record PathAnnotations(
           OptionalInt.empty(),
           OptionalInt.empty(),
           OptionalInt.empty(),
-          true);
+          true,
+          RewriteAnnotations.NONE);
 
   /**
    * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:

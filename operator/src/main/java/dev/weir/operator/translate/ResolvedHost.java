@@ -184,17 +184,39 @@ record ResolvedHost(
     } else if (hasRule) {
       List<Route> list = new ArrayList<>(routes.size());
       boolean tls = hasTls;
+      // ingress-nginx's enforceRegexModifier: one path matched as a regex makes the whole host's.
+      boolean regex =
+          routes.entrySet().stream()
+              .anyMatch(
+                  e ->
+                      e.getValue()
+                          .owner()
+                          .settings()
+                          .path()
+                          .rewrite()
+                          .regexPath(e.getKey().path()));
       routes.forEach(
           (key, route) -> {
+            if (regex && IngressSyntax.regexPathProblem(key.path()) != null) {
+              found.add(
+                  Diagnostic.invalidRegexPath(
+                      route.owner().ref(),
+                      host,
+                      key.path(),
+                      IngressSyntax.regexPathProblem(key.path())
+                          + " (another Ingress of the host makes its paths regular expressions)"));
+              return;
+            }
             uses.add(route.use());
             list.add(
                 new Route(
-                    key.type(),
-                    key.path(),
-                    route.use().id(),
-                    routeSettings(route.owner().settings().path(), key.path(), tls, https),
-                    ClusterIndexes.key(
-                        route.owner().ref().namespace(), route.owner().ref().name())));
+                        key.type(),
+                        key.path(),
+                        route.use().id(),
+                        routeSettings(route.owner().settings().path(), key.path(), tls, https),
+                        ClusterIndexes.key(
+                            route.owner().ref().namespace(), route.owner().ref().name()))
+                    .withRegex(regex));
           });
       ClientAuth clientAuth = null;
       if (clientAuthBy != null) {
@@ -277,6 +299,8 @@ record ResolvedHost(
         .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
         .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)
         .accessLog(path.accessLog())
+        .rewrite(path.rewrite().rewrite(routePath).orElse(null))
+        .redirect(path.rewrite().redirect().orElse(null))
         .build();
   }
 

@@ -99,6 +99,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   // Set by a request policy, else null: most requests have no hook.
   private ResponseHook responseHook;
   private HttpRequest upstreamHead;
+  // A rewrite's request-target for upstream; null: the client's.
+  private String upstreamTarget;
   // Request body the client sent while no upstream connection was ready: at most one message.
   private HttpContent pendingContent;
   private boolean awaitingUpstreamWritable;
@@ -190,7 +192,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
         new DefaultHttpRequest(
             HttpVersion.HTTP_1_1,
             validated.request().method(),
-            validated.target().originForm(),
+            upstreamTarget != null ? upstreamTarget : validated.target().originForm(),
             validated.request().headers());
     connect();
   }
@@ -238,6 +240,11 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   @Override
   public HttpHeaders headers() {
     return request.request().headers();
+  }
+
+  @Override
+  public void upstreamTarget(String pathAndQuery) {
+    upstreamTarget = pathAndQuery;
   }
 
   @Override

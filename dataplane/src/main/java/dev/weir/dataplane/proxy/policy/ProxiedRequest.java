@@ -82,4 +82,10 @@ public interface ProxiedRequest extends BalancedRequest {
    * instead of the backend's connect retries + 1; 0 means every endpoint once.
    */
   void upstreamTries(int tries);
+
+  /**
+   * Sends {@code pathAndQuery} upstream as the request-target instead of the client's (a rewrite);
+   * routing, the access log and {@link #target()} keep the client's.
+   */
+  void upstreamTarget(String pathAndQuery);
 }

@@ -31,6 +31,7 @@ final class TestRequest implements ProxiedRequest {
   long bodyLimit = Long.MAX_VALUE;
   Timeouts timeouts;
   Integer tries;
+  String upstreamTarget;
 
   @Override
   public HttpMethod method() {
@@ -111,5 +112,10 @@ final class TestRequest implements ProxiedRequest {
   @Override
   public void upstreamTries(int value) {
     tries = value;
+  }
+
+  @Override
+  public void upstreamTarget(String pathAndQuery) {
+    upstreamTarget = pathAndQuery;
   }
 }
