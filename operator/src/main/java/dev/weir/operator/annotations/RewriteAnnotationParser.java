@@ -65,7 +65,7 @@ final class RewriteAnnotationParser {
       reader.reject(suffix, "is not a path or URL (letters, digits and -._~/:$)");
       return Optional.empty();
     }
-    if (OTHER_VARIABLE.matcher(value.get()).find()) {
+    if ((captures ? OTHER_VARIABLE.matcher(value.get()).find() : value.get().contains("$"))) {
       reader.reject(
           suffix,
           captures

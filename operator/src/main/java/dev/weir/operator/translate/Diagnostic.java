@@ -100,8 +100,8 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
     return format(
         ingress,
         Reason.IMPLEMENTATION_SPECIFIC_REGEX,
-        "%s but is matched as a literal prefix without use-regex, as in ingress-nginx: only"
-            + " request paths beginning with that very text match; set"
+        "%s, but without use-regex an ImplementationSpecific path is a literal prefix, as in"
+            + " ingress-nginx: only request paths beginning with that very text match; set"
             + " nginx.ingress.kubernetes.io/use-regex: \"true\" for a regular expression, or write"
             + " a literal path with pathType Prefix or Exact",
         what);
