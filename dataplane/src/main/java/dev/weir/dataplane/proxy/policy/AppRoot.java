@@ -1,9 +1,6 @@
 package dev.weir.dataplane.proxy.policy;
 
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.nio.charset.StandardCharsets;
 
 /**
  * ingress-nginx's {@code app-root}: a request for {@code /} (query or not) gets a 302 to the
@@ -11,8 +8,6 @@ import java.nio.charset.StandardCharsets;
  * every other path is proxied.
  */
 public final class AppRoot implements RequestPolicy {
-  private static final byte[] BODY = "302 Found\n".getBytes(StandardCharsets.US_ASCII);
-
   private final String root;
 
   public AppRoot(String root) {
@@ -25,12 +20,7 @@ public final class AppRoot implements RequestPolicy {
       return null;
     }
     String location = (request.https() ? "https://" : "http://") + request.host() + root;
-    return LocalResponse.of(
-        HttpResponseStatus.FOUND,
-        new DefaultHttpHeaders()
-            .set(HttpHeaderNames.LOCATION, location)
-            .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8"),
-        BODY);
+    return LocalResponse.redirect(HttpResponseStatus.FOUND, location);
   }
 
   @Override

@@ -1,10 +1,7 @@
 package dev.weir.dataplane.proxy.policy;
 
 import dev.weir.contract.snapshot.Redirect;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.nio.charset.StandardCharsets;
 
 /**
  * ingress-nginx's {@code permanent-redirect} and {@code temporal-redirect} (nginx's {@code return
@@ -15,15 +12,8 @@ public final class FixedRedirect implements RequestPolicy {
   private final LocalResponse answer;
 
   public FixedRedirect(Redirect redirect) {
-    HttpResponseStatus status = HttpResponseStatus.valueOf(redirect.code());
     this.answer =
-        LocalResponse.of(
-            status,
-            new DefaultHttpHeaders()
-                .set(HttpHeaderNames.LOCATION, redirect.location())
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (status.code() + " " + status.reasonPhrase() + "\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        LocalResponse.redirect(HttpResponseStatus.valueOf(redirect.code()), redirect.location());
   }
 
   @Override

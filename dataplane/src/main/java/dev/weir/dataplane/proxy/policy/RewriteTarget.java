@@ -1,11 +1,8 @@
 package dev.weir.dataplane.proxy.policy;
 
 import dev.weir.contract.snapshot.PathRegex;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 
 /**
  * ingress-nginx's {@code rewrite-target} (its template's {@code rewrite "(?i)PATH" TARGET break;}):
@@ -17,7 +14,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RewriteTarget implements RequestPolicy {
   private static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached("x-forwarded-prefix");
-  private static final byte[] FOUND = "302 Found\n".getBytes(StandardCharsets.US_ASCII);
 
   private final PathRegex path;
   private final String target;
@@ -48,12 +44,7 @@ public final class RewriteTarget implements RequestPolicy {
       rewritten += "?" + fullTarget.substring(query + 1);
     }
     if (redirect) {
-      return LocalResponse.of(
-          HttpResponseStatus.FOUND,
-          new DefaultHttpHeaders()
-              .set(HttpHeaderNames.LOCATION, rewritten)
-              .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8"),
-          FOUND);
+      return LocalResponse.redirect(HttpResponseStatus.FOUND, rewritten);
     }
     // nginx: a rewrite to an empty path sends "/".
     request.upstreamTarget(
