@@ -645,6 +645,30 @@ class OperatorEndToEndTest {
   }
 
   @Test
+  void aRewriteTargetWithCaptureGroupsReachesThePodRewritten() throws Exception {
+    EchoBackend pod = track(EchoBackend.start("rewrite-pod"));
+    createService("rewrite", "web");
+    createEndpointSlice("rewrite", "web", pod.port(), pod.address());
+    Ingress rewrite = ingress("rewrite", "web", OUR_CLASS, "rewrite.e2e.test", null);
+    var path = rewrite.getSpec().getRules().get(0).getHttp().getPaths().get(0);
+    path.setPath("/something(/|$)(.*)");
+    path.setPathType("ImplementationSpecific");
+    rewrite
+        .getMetadata()
+        .setAnnotations(Map.of("nginx.ingress.kubernetes.io/rewrite-target", "/$2"));
+    createIngress(rewrite);
+
+    // ingress-nginx's e2e expectation: /something/new reaches the pod as /new.
+    Echo echo = Echo.parse(awaitHttp("rewrite.e2e.test", "/something/new", 200).bodyText());
+    assertThat(echo.instance()).isEqualTo("rewrite-pod");
+    assertThat(echo.uri()).isEqualTo("/new");
+    assertThat(Echo.parse(httpGet("rewrite.e2e.test", "/Something").bodyText()).uri())
+        .isEqualTo("/");
+    assertThat(httpGet("rewrite.e2e.test", "/somethingelse").status()).isEqualTo(404);
+    assertThat(warnings("rewrite", "web")).isEmpty();
+  }
+
+  @Test
   void regexLookingPathGetsOneEventAndIsCountedInTheMetricsUntilItIsFixed() throws Exception {
     EchoBackend pod = track(EchoBackend.start("regex-pod"));
     createService("regex", "web");
@@ -665,7 +689,7 @@ class OperatorEndToEndTest {
     assertThat(event.getReason()).isEqualTo("ImplementationSpecificRegex");
     assertThat(event.getMessage())
         .contains("path /api/.* (host regex.e2e.test)")
-        .contains("matched as a literal prefix");
+        .contains("is a literal prefix");
     Await.until(
         "the regex-looking path counted on the admin port",
         PROPAGATION,

@@ -12,6 +12,7 @@ import dev.weir.contract.snapshot.Settings;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.UpstreamProtocol;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +144,118 @@ class StandaloneAnnotationsTest {
             standalone::servedSnapshot,
             s -> host(s, "shop.weir.test").clientAuth().unavailable());
     assertThat(host(after, "shop.weir.test").clientAuth().verify()).isEqualTo(ClientVerify.ON);
+  }
+
+  @Test
+  void rewritesRegexPathsAndRedirectsReachABackendAsIngressNginxWouldSendThem() throws Exception {
+    try (EchoBackend echo =
+        EchoBackend.start("echo", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO)) {
+      Files.writeString(
+          manifests.resolve("rewrite.yaml"),
+          """
+          apiVersion: v1
+          kind: Service
+          metadata: {name: echo, namespace: demo}
+          spec:
+            ports: [{name: http, port: 80, targetPort: %1$d}]
+          ---
+          apiVersion: discovery.k8s.io/v1
+          kind: EndpointSlice
+          metadata:
+            name: echo-1
+            namespace: demo
+            labels: {kubernetes.io/service-name: echo}
+          addressType: IPv4
+          ports: [{name: http, port: %1$d}]
+          endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+          ---
+          apiVersion: networking.k8s.io/v1
+          kind: Ingress
+          metadata:
+            name: rewrite
+            namespace: demo
+            annotations:
+              nginx.ingress.kubernetes.io/rewrite-target: "/$2"
+              nginx.ingress.kubernetes.io/x-forwarded-prefix: "/something"
+          spec:
+            rules:
+            - host: rewrite.weir.test
+              http:
+                paths:
+                - path: /something(/|$)(.*)
+                  pathType: ImplementationSpecific
+                  backend: {service: {name: echo, port: {number: 80}}}
+          ---
+          apiVersion: networking.k8s.io/v1
+          kind: Ingress
+          metadata:
+            name: literal
+            namespace: demo
+          spec:
+            rules:
+            - host: rewrite.weir.test
+              http:
+                paths:
+                - {path: /v1.0, pathType: Exact, backend: {service: {name: echo, port: {number: 80}}}}
+          ---
+          apiVersion: networking.k8s.io/v1
+          kind: Ingress
+          metadata:
+            name: moved
+            namespace: demo
+            annotations:
+              nginx.ingress.kubernetes.io/permanent-redirect: "https://www.example.com/new"
+              nginx.ingress.kubernetes.io/permanent-redirect-code: "308"
+          spec:
+            rules:
+            - host: moved.weir.test
+              http:
+                paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {number: 80}}}}
+          """
+              .formatted(echo.endpoint().port()));
+      standalone =
+          Standalone.start(
+              new Standalone.Options(
+                  manifests,
+                  "127.0.0.1",
+                  0,
+                  0,
+                  -1,
+                  Duration.ofSeconds(1),
+                  false,
+                  Settings.DEFAULTS));
+      Snapshot snapshot =
+          Await.until(
+              "a snapshot with both hosts",
+              PROPAGATION,
+              standalone::servedSnapshot,
+              s -> s != null && s.virtualHosts().size() == 2);
+      assertThat(snapshot.schemaVersion()).as("regex routes and rewrites").isEqualTo(4);
+      assertThat(host(snapshot, "rewrite.weir.test").routes())
+          .as("the rewrite makes every path of the host a regex, across Ingresses")
+          .allMatch(Route::matchesAsRegex);
+
+      EchoBackend.Echo rewritten =
+          EchoBackend.Echo.parse(get("rewrite.weir.test", "/something/new?x=1").bodyText());
+      assertThat(rewritten.uri()).isEqualTo("/new?x=1");
+      assertThat(rewritten.header("x-forwarded-prefix")).isEqualTo("/something");
+      // The literal Ingress's Exact path is now nginx's ~* "^/v1.0": a case-insensitive prefix
+      // whose dot matches any character.
+      assertThat(EchoBackend.Echo.parse(get("rewrite.weir.test", "/V1x0/more").bodyText()).uri())
+          .isEqualTo("/V1x0/more");
+      assertThat(get("rewrite.weir.test", "/other").status()).isEqualTo(404);
+
+      RawHttp.Response moved = get("moved.weir.test", "/anything?q=1");
+      assertThat(moved.status()).isEqualTo(308);
+      assertThat(moved.header("location")).isEqualTo("https://www.example.com/new");
+    }
+  }
+
+  private RawHttp.Response get(String host, String target) throws Exception {
+    return RawHttp.exchange(
+        standalone.httpPort(),
+        "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
   }
 
   private static VirtualHost host(Snapshot snapshot, String name) {

@@ -10,6 +10,9 @@ import java.util.Objects;
  * @param settings absent: {@link RouteSettings#NONE}, and left out of the JSON then
  * @param ingress {@code namespace/name} of the Ingress that owns the path, for the access log;
  *     absent in a snapshot not made from Ingresses (schema version 3)
+ * @param regex true: the path is a regular expression matched as nginx's {@code location ~*
+ *     "^path"} ({@link PathRegex}), whatever the path type, and the host's regex routes are tried
+ *     longest path first; absent: a literal Exact or Prefix path (schema version 4)
  */
 public record Route(
     PathType pathType,
@@ -17,10 +20,18 @@ public record Route(
     String backend,
     @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RouteSettings.OmitNone.class)
         RouteSettings settings,
-    String ingress) {
+    String ingress,
+    Boolean regex) {
 
   public Route {
     settings = Objects.requireNonNullElse(settings, RouteSettings.NONE);
+    regex = Boolean.TRUE.equals(regex) ? Boolean.TRUE : null;
+  }
+
+  /** A route with a literal path. */
+  public Route(
+      PathType pathType, String path, String backend, RouteSettings settings, String ingress) {
+    this(pathType, path, backend, settings, ingress, null);
   }
 
   /** A route owned by no Ingress. */
@@ -43,11 +54,21 @@ public record Route(
 
   /** This route with {@code value} as its settings. */
   public Route withSettings(RouteSettings value) {
-    return new Route(pathType, path, backend, value, ingress);
+    return new Route(pathType, path, backend, value, ingress, regex);
   }
 
   /** This route as owned by the Ingress {@code value} ({@code namespace/name}). */
   public Route withIngress(String value) {
-    return new Route(pathType, path, backend, settings, value);
+    return new Route(pathType, path, backend, settings, value, regex);
+  }
+
+  /** This route with its path matched as a regular expression ({@code value} true) or not. */
+  public Route withRegex(boolean value) {
+    return new Route(pathType, path, backend, settings, ingress, value);
+  }
+
+  /** Whether the path is a regular expression. */
+  public boolean matchesAsRegex() {
+    return Boolean.TRUE.equals(regex);
   }
 }

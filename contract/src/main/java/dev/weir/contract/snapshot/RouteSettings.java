@@ -20,6 +20,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param cors cross-origin resource sharing; absent: none (schema version 4)
  * @param access source ranges and basic authentication; absent: anyone (schema version 4)
  * @param rateLimit per-client request limits; absent: none (schema version 4)
+ * @param rewrite the path's rewrite, forwarded prefix and app root; absent: none (schema version 4)
+ * @param redirect every request is answered with this redirect; absent: none (schema version 4)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -30,9 +32,11 @@ public record RouteSettings(
     Boolean accessLog,
     Cors cors,
     AccessControl access,
-    RateLimit rateLimit) {
+    RateLimit rateLimit,
+    Rewrite rewrite,
+    Redirect redirect) {
   public static final RouteSettings NONE =
-      new RouteSettings(null, null, null, null, null, null, null, null, null);
+      new RouteSettings(null, null, null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -70,7 +74,9 @@ public record RouteSettings(
         .accessLog(logsAccess())
         .cors(cors)
         .access(access)
-        .rateLimit(rateLimit);
+        .rateLimit(rateLimit)
+        .rewrite(rewrite)
+        .redirect(redirect);
   }
 
   /**
@@ -100,6 +106,8 @@ public record RouteSettings(
     private Cors cors;
     private AccessControl access;
     private RateLimit rateLimit;
+    private Rewrite rewrite;
+    private Redirect redirect;
 
     private Builder() {}
 
@@ -148,6 +156,16 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder rewrite(Rewrite value) {
+      rewrite = value;
+      return this;
+    }
+
+    public Builder redirect(Redirect value) {
+      redirect = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -159,7 +177,9 @@ public record RouteSettings(
               accessLog,
               cors,
               access,
-              rateLimit);
+              rateLimit,
+              rewrite,
+              redirect);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

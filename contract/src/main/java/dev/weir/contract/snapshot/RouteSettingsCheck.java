@@ -43,6 +43,7 @@ final class RouteSettingsCheck {
         problems.add(at + ".rateLimit.status: must be between 400 and 599");
       }
     }
+    RewriteCheck.check(settings.rewrite(), settings.redirect(), at, problems);
   }
 
   private static void checkCors(Cors cors, String at, List<String> problems) {

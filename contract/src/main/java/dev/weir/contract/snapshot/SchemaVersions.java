@@ -6,9 +6,9 @@ import java.util.List;
  * Which schema version a snapshot's content needs. Version 2 added per-route settings, HSTS, client
  * authentication and passthrough on hosts, upstream protocols and TLS, the Ewma and ConsistentHash
  * policies and send timeouts; version 3 the Ingress owning a route, a route's access-log switch and
- * the PROXY protocol setting; version 4 a route's CORS, access control and rate limits. A snapshot
- * is written with the lowest version that holds its content, which data planes that predate the
- * newer fields read.
+ * the PROXY protocol setting; version 4 a route's CORS, access control and rate limits, regex
+ * routes, rewrites and redirects. A snapshot is written with the lowest version that holds its
+ * content, which data planes that predate the newer fields read.
  */
 final class SchemaVersions {
   private SchemaVersions() {}
@@ -80,6 +80,15 @@ final class SchemaVersions {
     for (int j = 0; j < v.routes().size(); j++) {
       Route route = v.routes().get(j);
       String routeAt = at + ".routes[" + j + "]";
+      if (version < 4 && route.matchesAsRegex()) {
+        return new Field(routeAt + ".regex", 4);
+      }
+      if (version < 4
+          && (route.settings().rewrite() != null || route.settings().redirect() != null)) {
+        return new Field(
+            routeAt + ".settings." + (route.settings().rewrite() != null ? "rewrite" : "redirect"),
+            4);
+      }
       RouteSettings rs = route.settings();
       if (version < 4 && (rs.cors() != null || rs.access() != null || rs.rateLimit() != null)) {
         return new Field(

@@ -408,6 +408,13 @@ public final class SnapshotValidator {
       if (!r.settings().isNone()) {
         RouteSettingsCheck.check(r.settings(), rat + ".settings", problems);
       }
+      boolean rewrites = r.settings().rewrite() != null && r.settings().rewrite().target() != null;
+      if ((r.matchesAsRegex() || rewrites) && r.path() != null) {
+        String regexProblem = PathRegex.problem(r.path());
+        if (regexProblem != null) {
+          problems.add(rat + ".path: " + regexProblem);
+        }
+      }
     }
   }
 

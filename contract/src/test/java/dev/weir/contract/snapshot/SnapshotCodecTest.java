@@ -86,6 +86,22 @@ class SnapshotCodecTest {
         Arguments.of(
             "{\"schemaVersion\":5,\"version\":1}",
             "schemaVersion: is 5, this data plane reads 1 to 4"),
+        Arguments.of(
+            "{\"schemaVersion\":3,\"version\":1,"
+                + backend
+                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/a(.*)\",\"backend\":\"b\",\"regex\":true}]}]}",
+            "virtualHosts[0].routes[0].regex"),
+        Arguments.of(
+            "{\"schemaVersion\":4,\"version\":1,"
+                + backend
+                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/(a)\\\\1\",\"backend\":\"b\",\"regex\":true}]}]}",
+            "virtualHosts[0].routes[0].path: is not a regular expression Weir can match in linear"
+                + " time"),
+        Arguments.of(
+            "{\"schemaVersion\":4,\"version\":1,"
+                + backend
+                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"redirect\":{\"location\":\"https://x/\",\"code\":200}}}]}]}",
+            "virtualHosts[0].routes[0].settings.redirect.code: must be between 300 and 308"),
         Arguments.of("{\"schemaVersion\":1,\"version\":\"x\"}", "version: "),
         Arguments.of(
             "{\"schemaVersion\":1,\"version\":1,"

@@ -1,14 +1,18 @@
 package dev.weir.dataplane.routing;
 
 import dev.weir.contract.snapshot.Hsts;
+import dev.weir.contract.snapshot.Rewrite;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.proxy.policy.AppRoot;
 import dev.weir.dataplane.proxy.policy.BodyLimit;
 import dev.weir.dataplane.proxy.policy.CookieAffinity;
+import dev.weir.dataplane.proxy.policy.FixedRedirect;
 import dev.weir.dataplane.proxy.policy.HttpsRedirect;
 import dev.weir.dataplane.proxy.policy.RequestPolicies;
 import dev.weir.dataplane.proxy.policy.RequestPolicy;
+import dev.weir.dataplane.proxy.policy.RewriteTarget;
 import dev.weir.dataplane.proxy.policy.StrictTransportSecurity;
 import dev.weir.dataplane.proxy.policy.UpstreamLimits;
 import java.util.ArrayList;
@@ -97,11 +101,26 @@ public record CompiledRoute(
     if (settings.toBuilder().accessLog(true).build().isNone() && hsts == null) {
       return compile(virtualHost, backendId, hostPolicies);
     }
+    // nginx's order: app-root (server level), return (a fixed redirect), a rewrite to a URL, then
+    // ingress-nginx's HTTPS redirect, which runs after the location's rewrite directives.
     List<RequestPolicy> before = new ArrayList<>();
+    List<RequestPolicy> after = new ArrayList<>();
+    Rewrite rewrite = settings.rewrite();
+    if (rewrite != null && rewrite.appRoot() != null) {
+      before.add(new AppRoot(rewrite.appRoot()));
+    }
+    if (settings.redirect() != null) {
+      before.add(new FixedRedirect(settings.redirect()));
+    }
+    if (rewrite != null && rewrite.target() != null) {
+      RewriteTarget policy =
+          new RewriteTarget(path, rewrite.target(), rewrite.redirects(), rewrite.forwardedPrefix());
+      // A rewrite that proxies runs after the edge policies, which reset X-Forwarded-* headers.
+      (rewrite.redirects() ? before : after).add(policy);
+    }
     if (settings.redirectsToHttps()) {
       before.add(new HttpsRedirect(options.httpsRedirectPort()));
     }
-    List<RequestPolicy> after = new ArrayList<>();
     if (settings.maxBodyBytes() != null) {
       after.add(new BodyLimit(settings.maxBodyBytes()));
     }

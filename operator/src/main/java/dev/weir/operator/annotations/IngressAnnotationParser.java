@@ -79,6 +79,7 @@ final class IngressAnnotationParser {
                   "enable-access-log"),
               AccessAnnotationParser.SUPPORTED,
               COOKIE_ATTRIBUTES,
+              RewriteAnnotationParser.SUPPORTED,
               PROXY_SSL_SETTINGS,
               AUTH_TLS_SETTINGS)
           .flatMap(List::stream)
@@ -156,7 +157,8 @@ final class IngressAnnotationParser {
                 weirOnly,
                 this::secretRef,
                 (suffix, reason) -> refuse(reader.keyOf(suffix).orElseThrow(), reason))
-            .parse());
+            .parse(),
+        new RewriteAnnotationParser(reader).parse());
   }
 
   private Optional<Affinity> affinity() {

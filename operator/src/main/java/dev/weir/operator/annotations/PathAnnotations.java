@@ -22,6 +22,7 @@ import java.util.OptionalLong;
  * @param accessLog {@code enable-access-log}: false leaves the path's requests out of the access
  *     log
  * @param access CORS, source ranges, basic authentication and rate limits
+ * @param rewrite {@code use-regex}, {@code rewrite-target} and the redirects
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -33,7 +34,8 @@ public record PathAnnotations(
     OptionalInt sendTimeoutSeconds,
     OptionalInt upstreamTries,
     boolean accessLog,
-    AccessAnnotations access) {
+    AccessAnnotations access,
+    RewriteAnnotations rewrite) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -46,7 +48,8 @@ public record PathAnnotations(
           OptionalInt.empty(),
           OptionalInt.empty(),
           true,
-          AccessAnnotations.NONE);
+          AccessAnnotations.NONE,
+          RewriteAnnotations.NONE);
 
   /**
    * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:

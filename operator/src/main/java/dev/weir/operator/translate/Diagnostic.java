@@ -76,16 +76,19 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         rawPath);
   }
 
+  /** A regex path (use-regex or rewrite-target), as written, that Weir cannot match. */
+  static Diagnostic invalidRegexPath(ObjectRef ingress, String host, String rawPath, String why) {
+    return format(
+        ingress, Reason.INVALID_PATH, "host %s: regex path '%s' %s; ignored", host, rawPath, why);
+  }
+
   /**
    * Paths of pathType ImplementationSpecific ({@code "/path (host h)"} each, in spec order) that
-   * look like regular expressions and are matched as literal prefixes: one diagnostic per Ingress,
-   * naming at most {@value #MAX_LISTED_PATHS} of them.
-   *
-   * @param regexAnnotation the annotation asking for regex paths ({@code use-regex}, {@code
-   *     rewrite-target}), or null
+   * look like regular expressions and are matched as literal prefixes, their Ingress having neither
+   * use-regex nor rewrite-target: one diagnostic per Ingress, naming at most {@value
+   * #MAX_LISTED_PATHS} of them.
    */
-  static Diagnostic implementationSpecificRegex(
-      ObjectRef ingress, List<String> paths, String regexAnnotation) {
+  static Diagnostic implementationSpecificRegex(ObjectRef ingress, List<String> paths) {
     String listed = String.join(", ", paths.subList(0, Math.min(paths.size(), MAX_LISTED_PATHS)));
     if (paths.size() > MAX_LISTED_PATHS) {
       listed += " and " + (paths.size() - MAX_LISTED_PATHS) + " more";
@@ -94,18 +97,14 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         paths.size() == 1
             ? "path " + listed + " looks like a regular expression"
             : "paths " + listed + " look like regular expressions";
-    String why =
-        regexAnnotation == null
-            ? ""
-            : " (" + regexAnnotation + " asks for regular expression paths, not supported yet)";
     return format(
         ingress,
         Reason.IMPLEMENTATION_SPECIFIC_REGEX,
-        "%s but pathType ImplementationSpecific is matched as a literal"
-            + " prefix%s: only request paths beginning with that very text match; write a literal"
-            + " path with pathType Prefix or Exact",
-        what,
-        why);
+        "%s, but without use-regex an ImplementationSpecific path is a literal prefix, as in"
+            + " ingress-nginx: only request paths beginning with that very text match; set"
+            + " nginx.ingress.kubernetes.io/use-regex: \"true\" for a regular expression, or write"
+            + " a literal path with pathType Prefix or Exact",
+        what);
   }
 
   /** A TLS entry names a Secret of another namespace. */

@@ -1,18 +1,15 @@
 package dev.weir.operator.translate;
 
 import dev.weir.contract.host.HostName;
+import dev.weir.contract.snapshot.PathRegex;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.VirtualHost;
-import dev.weir.operator.annotations.AnnotationReader;
 import dev.weir.operator.state.ObjectRef;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +27,8 @@ final class IngressSyntax {
   // path.
   private static final Pattern PATH =
       Pattern.compile("/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*");
+  private static final Pattern REGEX_PATH =
+      Pattern.compile("/[-._~a-zA-Z0-9/:\\^$\\[\\](){}*+?|&=\\\\]*");
   private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+){3}");
 
   // Characters only a regular expression has reason to carry (the literal path characters '(',
@@ -109,20 +108,22 @@ final class IngressSyntax {
   }
 
   /**
-   * The annotation that asks ingress-nginx to match an Ingress's paths as regular expressions:
-   * {@code use-regex} when true, else {@code rewrite-target}, which implies it; empty when neither
-   * does. Reading them here reports nothing: their unsupported-annotation diagnostics come from
-   * {@link IngressSettings}.
+   * Whether a {@code pathType} as written is ImplementationSpecific (or absent, which means it).
    */
-  static Optional<String> regexAnnotation(Map<String, String> annotations) {
-    if (annotations == null || annotations.isEmpty()) {
-      return Optional.empty();
+  static boolean isImplementationSpecific(String rawPathType) {
+    return rawPathType == null || rawPathType.equals("ImplementationSpecific");
+  }
+
+  /**
+   * Why {@code path} cannot be a regex path, or null: it must start with '/', hold only the
+   * characters ingress-nginx's validator allows in one ({@code parser.IsValidRegex}) and compile in
+   * RE2 ({@link PathRegex}).
+   */
+  static String regexPathProblem(String path) {
+    if (!REGEX_PATH.matcher(path).matches()) {
+      return "must start with '/' and hold only letters, digits and -._~/:^$[](){}*+?|&=\\";
     }
-    AnnotationReader reader = new AnnotationReader(annotations, Set.of());
-    if (reader.bool("use-regex").orElse(false)) {
-      return reader.keyOf("use-regex");
-    }
-    return reader.keyOf("rewrite-target");
+    return PathRegex.problem(path);
   }
 
   /**

@@ -98,6 +98,7 @@ record ParsedIngress(
             paths.add(read);
             if (read.key().type() == PathType.PREFIX
                 && !"Prefix".equals(path.getPathType())
+                && !settings.path().rewrite().regexPath(path.getPath())
                 && IngressSyntax.looksLikeRegex(path.getPath())) {
               regexLike.add(path.getPath() + " (host " + host + ")");
             }
@@ -106,11 +107,7 @@ record ParsedIngress(
       }
     }
     if (!regexLike.isEmpty()) {
-      found.add(
-          Diagnostic.implementationSpecificRegex(
-              ref,
-              regexLike,
-              IngressSyntax.regexAnnotation(ingress.getMetadata().getAnnotations()).orElse(null)));
+      found.add(Diagnostic.implementationSpecificRegex(ref, regexLike));
     }
     Map<String, List<String>> tls = new LinkedHashMap<>();
     if (spec.getTls() != null) {
@@ -147,10 +144,23 @@ record ParsedIngress(
       found.add(Diagnostic.invalidPathType(ref, host, path.getPathType()));
       return null;
     }
-    String canonical = IngressSyntax.path(path.getPath(), path.getPathType(), type);
-    if (canonical == null) {
-      found.add(Diagnostic.invalidPath(ref, host, path.getPath()));
-      return null;
+    String canonical;
+    if (IngressSyntax.isImplementationSpecific(path.getPathType())
+        && settings.path().rewrite().regexPath(path.getPath())) {
+      // ingress-nginx: with use-regex or rewrite-target an ImplementationSpecific path is a
+      // regular expression, taken as written.
+      canonical = path.getPath() == null || path.getPath().isEmpty() ? "/" : path.getPath();
+      String problem = IngressSyntax.regexPathProblem(canonical);
+      if (problem != null) {
+        found.add(Diagnostic.invalidRegexPath(ref, host, path.getPath(), problem));
+        return null;
+      }
+    } else {
+      canonical = IngressSyntax.path(path.getPath(), path.getPathType(), type);
+      if (canonical == null) {
+        found.add(Diagnostic.invalidPath(ref, host, path.getPath()));
+        return null;
+      }
     }
     String id = BackendResolver.id(ref.namespace(), path.getBackend());
     if (id == null) {

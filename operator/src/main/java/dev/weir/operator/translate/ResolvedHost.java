@@ -188,8 +188,29 @@ record ResolvedHost(
       boolean tls = hasTls;
       // Read once per Ingress: its Secret and diagnostics, whatever number of paths it owns.
       Map<ParsedIngress, RouteAccess> accessByOwner = new IdentityHashMap<>();
+      // ingress-nginx's enforceRegexModifier: one path matched as a regex makes the whole host's.
+      boolean regex =
+          routes.entrySet().stream()
+              .anyMatch(
+                  e ->
+                      e.getValue()
+                          .owner()
+                          .settings()
+                          .path()
+                          .rewrite()
+                          .regexPath(e.getKey().path()));
       routes.forEach(
           (key, route) -> {
+            if (regex && IngressSyntax.regexPathProblem(key.path()) != null) {
+              found.add(
+                  Diagnostic.invalidRegexPath(
+                      route.owner().ref(),
+                      host,
+                      key.path(),
+                      IngressSyntax.regexPathProblem(key.path())
+                          + " (another Ingress of the host makes its paths regular expressions)"));
+              return;
+            }
             uses.add(route.use());
             RouteAccess access =
                 accessByOwner.computeIfAbsent(
@@ -205,13 +226,14 @@ record ResolvedHost(
                     });
             list.add(
                 new Route(
-                    key.type(),
-                    key.path(),
-                    route.use().id(),
-                    access.applyTo(
-                        routeSettings(route.owner().settings().path(), key.path(), tls, https)),
-                    ClusterIndexes.key(
-                        route.owner().ref().namespace(), route.owner().ref().name())));
+                        key.type(),
+                        key.path(),
+                        route.use().id(),
+                        access.applyTo(
+                            routeSettings(route.owner().settings().path(), key.path(), tls, https)),
+                        ClusterIndexes.key(
+                            route.owner().ref().namespace(), route.owner().ref().name()))
+                    .withRegex(regex));
           });
       ClientAuth clientAuth = null;
       if (clientAuthBy != null) {
@@ -294,6 +316,8 @@ record ResolvedHost(
         .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
         .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)
         .accessLog(path.accessLog())
+        .rewrite(path.rewrite().rewrite(routePath).orElse(null))
+        .redirect(path.rewrite().redirect().orElse(null))
         .build();
   }
 

@@ -39,6 +39,10 @@ class IngressAnnotationsTest {
   private static final Map<String, String> BASIC =
       Map.of("auth-type", "basic", "auth-secret", "users");
   private static final Map<String, String> RPS = Map.of("limit-rps", "5");
+  private static final Map<String, String> REWRITE = Map.of("rewrite-target", "/$1");
+  private static final Map<String, String> PERMANENT =
+      Map.of("permanent-redirect", "https://x.com");
+  private static final Map<String, String> TEMPORAL = Map.of("temporal-redirect", "https://x.com");
 
   /** One annotation's setting, read back as text ("-" for none). */
   private static final Map<String, Function<IngressAnnotations, Object>> READ_BACK =
@@ -64,6 +68,14 @@ class IngressAnnotationsTest {
           Map.entry("proxy-send-timeout", a -> a.path().sendTimeoutSeconds()),
           Map.entry("proxy-next-upstream-tries", a -> a.path().upstreamTries()),
           Map.entry("enable-access-log", a -> a.path().accessLog()),
+          Map.entry("use-regex", a -> a.path().rewrite().useRegex()),
+          Map.entry("rewrite-target", a -> a.path().rewrite().target()),
+          Map.entry("x-forwarded-prefix", a -> a.path().rewrite().forwardedPrefix()),
+          Map.entry("app-root", a -> a.path().rewrite().appRoot()),
+          Map.entry("permanent-redirect", a -> a.path().rewrite().redirect()),
+          Map.entry("permanent-redirect-code", a -> a.path().rewrite().redirect()),
+          Map.entry("temporal-redirect", a -> a.path().rewrite().redirect()),
+          Map.entry("temporal-redirect-code", a -> a.path().rewrite().redirect()),
           Map.entry("backend-protocol", a -> a.backend().protocol()),
           Map.entry(
               "proxy-ssl-secret",
@@ -266,6 +278,68 @@ class IngressAnnotationsTest {
         row("enable-access-log", "true", "true"),
         row("enable-access-log", "0", "false"),
         invalid("enable-access-log", "off", "true", "is not a boolean (true or false)"),
+        row("use-regex", "true", "true"),
+        row("use-regex", "false", "false"),
+        invalid("use-regex", "yes", "false", "is not a boolean (true or false)"),
+        row("rewrite-target", "/$2", "/$2"),
+        row("rewrite-target", "/new/backend/$1", "/new/backend/$1"),
+        row("rewrite-target", "https://other.example.com/$1", "https://other.example.com/$1"),
+        invalid(
+            "rewrite-target", "/a?b=1", "-", "is not a path or URL (letters, digits and -._~/:$)"),
+        invalid(
+            "rewrite-target",
+            "/$host/$1",
+            "-",
+            "uses an nginx variable; only the captures $0 to $9 are substituted"),
+        row("x-forwarded-prefix", "/something", "/something", REWRITE),
+        row("x-forwarded-prefix", " /some thing ", "/something", REWRITE),
+        invalid(
+            "x-forwarded-prefix",
+            "/a;b",
+            "-",
+            "is not a path (letters, digits and -._~/:$)",
+            REWRITE),
+        row("app-root", "/app1", "/app1"),
+        invalid("app-root", "app1", "-", "must be a path starting with '/'"),
+        invalid(
+            "app-root", "/app$1", "-", "uses an nginx variable, which Weir does not substitute"),
+        row(
+            "permanent-redirect",
+            "https://www.google.com",
+            "Redirect[location=https://www.google.com, code=301]"),
+        row("permanent-redirect", "/elsewhere", "Redirect[location=/elsewhere, code=301]"),
+        invalid(
+            "permanent-redirect",
+            "https://x.com/a b",
+            "-",
+            "is not a URL (letters, digits and -._~/:,?&=)"),
+        row(
+            "permanent-redirect-code",
+            "308",
+            "Redirect[location=https://x.com, code=308]",
+            PERMANENT),
+        invalid(
+            "permanent-redirect-code",
+            "309",
+            "Redirect[location=https://x.com, code=301]",
+            "must be between 300 and 308",
+            PERMANENT),
+        row(
+            "temporal-redirect",
+            "https://x.com/a?b=c",
+            "Redirect[location=https://x.com/a?b=c, code=302]"),
+        invalid("temporal-redirect", "/relative", "-", "must be an http or https URL"),
+        row(
+            "temporal-redirect-code",
+            "307",
+            "Redirect[location=https://x.com, code=307]",
+            TEMPORAL),
+        invalid(
+            "temporal-redirect-code",
+            "308",
+            "Redirect[location=https://x.com, code=302]",
+            "must be between 300 and 307",
+            TEMPORAL),
         row("backend-protocol", "HTTPS", "HTTPS"),
         row("backend-protocol", "grpc", "GRPC"),
         row("backend-protocol", " GRPCS ", "GRPCS"),
@@ -782,7 +856,7 @@ class IngressAnnotationsTest {
   void unsupportedAndUnknownAnnotationsAreListedAndHstsIsReadOnlyUnderWeirsPrefix() {
     Map<String, String> annotations =
         withAnnotations(
-            NGINX + "rewrite-target", "/",
+            NGINX + "configuration-snippet", "return 200;",
             WEIR + "affinty", "cookie",
             NGINX + "hsts", "true",
             NGINX + "hsts-max-age", "10",
@@ -794,13 +868,13 @@ class IngressAnnotationsTest {
                 Optional.empty(), OptionalLong.of(20), Optional.empty(), Optional.empty()));
     assertThat(read.problems())
         .containsExactly(
+            new AnnotationProblem(
+                NGINX + "configuration-snippet",
+                Kind.UNSUPPORTED,
+                "ingress-nginx annotation not supported by Weir; ignored"),
             new AnnotationProblem(NGINX + "hsts", Kind.UNKNOWN, "unknown annotation; ignored"),
             new AnnotationProblem(
                 NGINX + "hsts-max-age", Kind.UNKNOWN, "unknown annotation; ignored"),
-            new AnnotationProblem(
-                NGINX + "rewrite-target",
-                Kind.UNSUPPORTED,
-                "ingress-nginx annotation not supported by Weir; ignored"),
             new AnnotationProblem(WEIR + "affinty", Kind.UNKNOWN, "unknown annotation; ignored"));
   }
 

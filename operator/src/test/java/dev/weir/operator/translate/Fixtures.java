@@ -8,6 +8,7 @@ import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.EndpointState;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.RateLimit;
+import dev.weir.contract.snapshot.Rewrite;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.Snapshot;
@@ -129,8 +130,13 @@ final class Fixtures {
                         + (auth.caCertificates().contains("BEGIN CERTIFICATE") ? " ca" : "")));
       }
       for (Route r : v.routes()) {
-        if (!r.settings().isNone()) {
-          lines.add(route(v, r) + ": " + routeSettings(r.settings()));
+        if (!r.settings().isNone() || r.matchesAsRegex()) {
+          String settings = routeSettings(r.settings());
+          lines.add(
+              route(v, r)
+                  + ": "
+                  + (r.matchesAsRegex() ? "regex" + (settings.isEmpty() ? "" : ", ") : "")
+                  + settings);
         }
       }
     }
@@ -228,6 +234,21 @@ final class Fixtures {
               + l.connections()
               + " burst="
               + l.burstMultiplier());
+    }
+    Rewrite w = r.rewrite();
+    if (w != null) {
+      if (w.target() != null) {
+        parts.add(
+            "rewrite "
+                + w.target()
+                + (w.forwardedPrefix() == null ? "" : " prefix=" + w.forwardedPrefix()));
+      }
+      if (w.appRoot() != null) {
+        parts.add("app-root " + w.appRoot());
+      }
+    }
+    if (r.redirect() != null) {
+      parts.add(r.redirect().code() + " " + r.redirect().location());
     }
     return String.join(", ", parts);
   }

@@ -448,8 +448,8 @@ class IngressTranslatorTableTest {
                 "shop.example.com Exact /v1/* -> shop/web:80"),
             null,
             List.of()),
-        new Case(
-            "with use-regex a regex-looking path gets its diagnostic besides the annotation's",
+        Case.annotations(
+            "with use-regex an ImplementationSpecific path is a regex, taken as written",
             List.of(
                 OUR_CLASS,
                 WEB_SERVICE,
@@ -459,15 +459,132 @@ class IngressTranslatorTableTest {
                         "shop",
                         "web",
                         null,
-                        path("shop.example.com", "/api/.*", "ImplementationSpecific", "web", "80")),
+                        path(
+                            "shop.example.com", "/api/.*/", "ImplementationSpecific", "web", "80")),
                     "nginx.ingress.kubernetes.io/use-regex",
                     "true")),
             DEFAULTS,
-            List.of("shop.example.com Prefix /api/.* -> shop/web:80"),
+            List.of("shop.example.com Prefix /api/.*/ -> shop/web:80"),
             null,
+            List.of(),
+            List.of("shop.example.com Prefix /api/.*/: regex")),
+        Case.annotations(
+            "use-regex or rewrite-target on one Ingress makes every path of the host a regex,"
+                + " across Ingresses, as ingress-nginx's enforceRegexModifier",
             List.of(
-                "Ingress shop/web ImplementationSpecificRegex",
-                "Ingress shop/web UnsupportedAnnotation")),
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "plain",
+                    "2025-01-01T00:00:00Z",
+                    path("shop.example.com", "/v1.0", "Exact", "web", "80")),
+                annotated(
+                    ingress(
+                        "shop",
+                        "rewriting",
+                        "2025-01-02T00:00:00Z",
+                        path(
+                            "shop.example.com",
+                            "/something(/|$)(.*)",
+                            "ImplementationSpecific",
+                            "web",
+                            "80")),
+                    "nginx.ingress.kubernetes.io/rewrite-target",
+                    "/$2",
+                    "nginx.ingress.kubernetes.io/x-forwarded-prefix",
+                    "/something"),
+                ingress(
+                    "shop",
+                    "other-host",
+                    "2025-01-03T00:00:00Z",
+                    path("blog.example.com", "/v1.0", "Prefix", "web", "80"))),
+            DEFAULTS,
+            List.of(
+                "blog.example.com Prefix /v1.0 -> shop/web:80",
+                "shop.example.com Prefix /something(/|$)(.*) -> shop/web:80",
+                "shop.example.com Exact /v1.0 -> shop/web:80"),
+            null,
+            List.of(),
+            List.of(
+                "shop.example.com Prefix /something(/|$)(.*): regex, rewrite /$2"
+                    + " prefix=/something",
+                "shop.example.com Exact /v1.0: regex")),
+        Case.annotations(
+            "a rewrite-target equal to the path rewrites nothing and makes no regex host",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "web",
+                        null,
+                        path("shop.example.com", "/app", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/rewrite-target",
+                    "/app")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix /app -> shop/web:80"),
+            null,
+            List.of(),
+            List.of()),
+        Case.annotations(
+            "a regex path RE2 cannot match in linear time is refused; a literal path that is no"
+                + " regex on a regex host too",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "backref",
+                        "2025-01-01T00:00:00Z",
+                        path("shop.example.com", "/(a)\\1", "ImplementationSpecific", "web", "80")),
+                    "nginx.ingress.kubernetes.io/use-regex",
+                    "true"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "regex",
+                        "2025-01-02T00:00:00Z",
+                        path(
+                            "shop.example.com", "/ok/(.*)", "ImplementationSpecific", "web", "80")),
+                    "nginx.ingress.kubernetes.io/use-regex",
+                    "true"),
+                ingress(
+                    "shop",
+                    "literal",
+                    "2025-01-03T00:00:00Z",
+                    path("shop.example.com", "/a(b", "Prefix", "web", "80"))),
+            DEFAULTS,
+            List.of("shop.example.com Prefix /ok/(.*) -> shop/web:80"),
+            null,
+            List.of("Ingress shop/backref InvalidPath", "Ingress shop/literal InvalidPath"),
+            List.of("shop.example.com Prefix /ok/(.*): regex")),
+        Case.annotations(
+            "redirects and app-root become route settings; temporal-redirect wins",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/permanent-redirect",
+                    "https://new.example.com",
+                    "nginx.ingress.kubernetes.io/temporal-redirect",
+                    "https://maintenance.example.com",
+                    "nginx.ingress.kubernetes.io/app-root",
+                    "/app1")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of("Ingress shop/web IgnoredAnnotation"),
+            List.of(
+                "shop.example.com Prefix /: app-root /app1, 302"
+                    + " https://maintenance.example.com")),
         new Case(
             "an invalid regex-looking path is reported as invalid only",
             List.of(
@@ -1215,8 +1332,8 @@ class IngressTranslatorTableTest {
                     "1.5m",
                     "nginx.ingress.kubernetes.io/proxy-read-timeout",
                     "5s",
-                    "nginx.ingress.kubernetes.io/rewrite-target",
-                    "/",
+                    "nginx.ingress.kubernetes.io/server-snippet",
+                    "return 200;",
                     "weir.dev/affinty",
                     "cookie",
                     "nginx.ingress.kubernetes.io/session-cookie-name",

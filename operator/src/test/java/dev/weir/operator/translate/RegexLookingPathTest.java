@@ -55,10 +55,11 @@ class RegexLookingPathTest {
   void oneRegexLookingPathIsNamedWithItsHostAndHowItIsMatched() {
     assertThat(messages(ingress("shop", "web", null, paths("/api/.*"))))
         .containsExactly(
-            "path /api/.* (host shop.example.com) looks like a regular expression but pathType"
-                + " ImplementationSpecific is matched as a literal prefix: only request paths"
-                + " beginning with that very text match; write a literal path with pathType"
-                + " Prefix or Exact");
+            "path /api/.* (host shop.example.com) looks like a regular expression, but without"
+                + " use-regex an ImplementationSpecific path is a literal prefix, as in"
+                + " ingress-nginx: only request paths beginning with that very text match; set"
+                + " nginx.ingress.kubernetes.io/use-regex: \"true\" for a regular expression, or"
+                + " write a literal path with pathType Prefix or Exact");
   }
 
   @Test
@@ -73,39 +74,29 @@ class RegexLookingPathTest {
         .containsExactly(
             "paths /a/.* (host shop.example.com), /b/.* (host shop.example.com), /c/.* (host"
                 + " shop.example.com), /d/.* (host shop.example.com), /e/.* (host"
-                + " shop.example.com) and 2 more look like regular expressions but pathType"
-                + " ImplementationSpecific is matched as a literal prefix: only request paths"
-                + " beginning with that very text match; write a literal path with pathType"
-                + " Prefix or Exact");
+                + " shop.example.com) and 2 more look like regular expressions, but without"
+                + " use-regex an ImplementationSpecific path is a literal prefix, as in"
+                + " ingress-nginx: only request paths beginning with that very text match; set"
+                + " nginx.ingress.kubernetes.io/use-regex: \"true\" for a regular expression, or"
+                + " write a literal path with pathType Prefix or Exact");
   }
 
   @Test
-  void useRegexIsNamedAsNotSupportedYet() {
+  void withUseRegexOrRewriteTargetThePathIsARegexAndNotReported() {
     assertThat(
             messages(
                 annotated(
                     ingress("shop", "web", null, paths("/api/(.*)")),
                     "nginx.ingress.kubernetes.io/use-regex",
                     "true")))
-        .containsExactly(
-            "path /api/(.*) (host shop.example.com) looks like a regular expression but pathType"
-                + " ImplementationSpecific is matched as a literal prefix"
-                + " (nginx.ingress.kubernetes.io/use-regex asks for regular expression paths, not"
-                + " supported yet): only request paths beginning with that very text match; write"
-                + " a literal path with pathType Prefix or Exact");
-  }
-
-  @Test
-  void rewriteTargetImpliesRegexPathsAndUseRegexFalseDoesNot() {
+        .isEmpty();
     assertThat(
             messages(
                 annotated(
                     ingress("shop", "web", null, paths("/api/(.*)")),
                     "weir.dev/rewrite-target",
                     "/$1")))
-        .singleElement()
-        .asString()
-        .contains("(weir.dev/rewrite-target asks for regular expression paths, not supported yet)");
+        .isEmpty();
     assertThat(
             messages(
                 annotated(
@@ -114,7 +105,7 @@ class RegexLookingPathTest {
                     "false")))
         .singleElement()
         .asString()
-        .doesNotContain("use-regex");
+        .contains("without use-regex");
   }
 
   @Test

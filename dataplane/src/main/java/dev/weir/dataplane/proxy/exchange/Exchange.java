@@ -101,6 +101,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private ResponseHook responseHook;
   private Runnable whenDone;
   private HttpRequest upstreamHead;
+  // A rewrite's request-target for upstream; null: the client's.
+  private String upstreamTarget;
   // Request body the client sent while no upstream connection was ready: at most one message.
   private HttpContent pendingContent;
   private boolean awaitingUpstreamWritable;
@@ -196,7 +198,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
         new DefaultHttpRequest(
             HttpVersion.HTTP_1_1,
             validated.request().method(),
-            validated.target().originForm(),
+            upstreamTarget != null ? upstreamTarget : validated.target().originForm(),
             validated.request().headers());
     connect();
   }
@@ -244,6 +246,11 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   @Override
   public HttpHeaders headers() {
     return request.request().headers();
+  }
+
+  @Override
+  public void upstreamTarget(String pathAndQuery) {
+    upstreamTarget = pathAndQuery;
   }
 
   @Override

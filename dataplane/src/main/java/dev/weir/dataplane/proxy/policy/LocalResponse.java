@@ -35,6 +35,17 @@ public final class LocalResponse {
     return new LocalResponse(status, new DefaultHttpHeaders().add(headers), body.clone());
   }
 
+  /** A redirect to {@code location}, with the status line as its plain-text body. */
+  public static LocalResponse redirect(HttpResponseStatus status, String location) {
+    HttpHeaders headers =
+        new DefaultHttpHeaders()
+            .set(HttpHeaderNames.LOCATION, location)
+            .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    byte[] body =
+        (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
+    return new LocalResponse(status, headers, body);
+  }
+
   /** The status line as plain text ("404 Not Found"): Weir never echoes request data. */
   public static LocalResponse text(HttpResponseStatus status) {
     int index = status.code() - 100;

@@ -88,4 +88,10 @@ public interface ProxiedRequest extends BalancedRequest {
    * the client gone): a count of requests in progress is given back.
    */
   void whenDone(Runnable action);
+
+  /**
+   * Sends {@code pathAndQuery} upstream as the request-target instead of the client's (a rewrite);
+   * routing, the access log and {@link #target()} keep the client's.
+   */
+  void upstreamTarget(String pathAndQuery);
 }

@@ -32,6 +32,7 @@ final class TestRequest implements ProxiedRequest {
   Timeouts timeouts;
   Integer tries;
   Runnable whenDone;
+  String upstreamTarget;
 
   @Override
   public HttpMethod method() {
@@ -117,5 +118,10 @@ final class TestRequest implements ProxiedRequest {
   @Override
   public void whenDone(Runnable action) {
     whenDone = action;
+  }
+
+  @Override
+  public void upstreamTarget(String pathAndQuery) {
+    upstreamTarget = pathAndQuery;
   }
 }
