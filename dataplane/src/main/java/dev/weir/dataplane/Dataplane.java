@@ -56,6 +56,7 @@ public final class Dataplane implements AutoCloseable {
    * @param httpsRedirectPort the port in the https URLs plain HTTP is redirected to (443: none in
    *     the URL; 0: the HTTPS listener's own port, for a data plane clients reach directly)
    * @param edge PROXY protocol, trusted proxies and the access log
+   * @param transport the socket transport asked for (the first available of its choices is used)
    */
   public record Options(
       String bindAddress,
@@ -64,16 +65,38 @@ public final class Dataplane implements AutoCloseable {
       Duration drainTimeout,
       int ioThreads,
       int httpsRedirectPort,
-      Edge edge) {
+      Edge edge,
+      Transport.Preference transport) {
     public static final int DEFAULT_HTTPS_REDIRECT_PORT = 443;
 
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
       Objects.requireNonNull(edge, "edge");
+      Objects.requireNonNull(transport, "transport");
       if (ioThreads < 1) {
         throw new IllegalArgumentException("ioThreads must be at least 1, not " + ioThreads);
       }
+    }
+
+    /** With the transport {@link Transport.Preference#AUTO} picks. */
+    public Options(
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        Duration drainTimeout,
+        int ioThreads,
+        int httpsRedirectPort,
+        Edge edge) {
+      this(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          drainTimeout,
+          ioThreads,
+          httpsRedirectPort,
+          edge,
+          Transport.Preference.AUTO);
     }
 
     /** With {@link Edge#DEFAULTS} but no access log: what a test (or an embedding) starts. */
@@ -106,13 +129,34 @@ public final class Dataplane implements AutoCloseable {
 
     /** These options, redirecting plain HTTP to https URLs with {@code port}. */
     public Options withHttpsRedirectPort(int port) {
-      return new Options(bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge);
+      return new Options(
+          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge, transport);
     }
 
     /** These options, meeting clients as {@code edge} says. */
     public Options withEdge(Edge edge) {
       return new Options(
-          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, httpsRedirectPort, edge);
+          bindAddress,
+          httpPort,
+          httpsPort,
+          drainTimeout,
+          ioThreads,
+          httpsRedirectPort,
+          edge,
+          transport);
+    }
+
+    /** These options, with the socket transport {@code transport} asks for. */
+    public Options withTransport(Transport.Preference transport) {
+      return new Options(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          drainTimeout,
+          ioThreads,
+          httpsRedirectPort,
+          edge,
+          transport);
     }
 
     /** The processors this JVM may use (its CPU affinity or container limit). */
@@ -140,6 +184,7 @@ public final class Dataplane implements AutoCloseable {
   // The TLS this data plane made for itself (null when a test passed its own SniCompiler); closed
   // with it.
   private final ServerTls tls;
+  private final Transport.Kind transport;
   private final EventLoopGroup workers;
   private final UpstreamPools pools;
   private final ClientConnections connections;
@@ -175,6 +220,7 @@ public final class Dataplane implements AutoCloseable {
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot is not valid", e);
     }
+    this.transport = transport.kind();
     this.workers = transport.newGroup(options.ioThreads());
     this.pools = new UpstreamPools(transport, () -> current.snapshot().settings());
     this.connections = new ClientConnections(metrics);
@@ -237,15 +283,22 @@ public final class Dataplane implements AutoCloseable {
       ServerTls ownTls,
       AccessLog accessLog)
       throws InterruptedException {
-    Transport transport = Transport.best();
-    if (Transport.epollUnavailabilityCause() == null) {
-      log.info("event=transport name={} io_threads={}", transport.name(), options.ioThreads());
-    } else {
+    Transport.Choice choice = Transport.choose(options.transport());
+    Transport transport = choice.transport();
+    if (!choice.fellBack()) {
       log.info(
-          "event=transport name={} io_threads={} epoll_unavailable=\"{}\"",
+          "event=transport name={} requested={} io_threads={}",
           transport.name(),
+          options.transport().id(),
+          options.ioThreads());
+    } else {
+      // One line says what was refused and why, so a sandbox without io_uring is diagnosed.
+      log.info(
+          "event=transport name={} requested={} io_threads={} unavailable=\"{}\"",
+          transport.name(),
+          options.transport().id(),
           options.ioThreads(),
-          Transport.epollUnavailabilityCause().toString().replace('"', '\''));
+          choice.unavailableText().replace('"', '\''));
     }
     CompiledSnapshot initial;
     try {
@@ -279,6 +332,11 @@ public final class Dataplane implements AutoCloseable {
       throw e;
     }
     return dataplane;
+  }
+
+  /** The socket transport serving the listeners and upstream connections. */
+  public Transport.Kind transport() {
+    return transport;
   }
 
   private void bind(Transport transport) throws InterruptedException {
