@@ -129,34 +129,22 @@ public final class Dataplane implements AutoCloseable {
 
     /** These options, redirecting plain HTTP to https URLs with {@code port}. */
     public Options withHttpsRedirectPort(int port) {
-      return new Options(
-          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge, transport);
+      return with(port, edge, transport);
     }
 
     /** These options, meeting clients as {@code edge} says. */
     public Options withEdge(Edge edge) {
-      return new Options(
-          bindAddress,
-          httpPort,
-          httpsPort,
-          drainTimeout,
-          ioThreads,
-          httpsRedirectPort,
-          edge,
-          transport);
+      return with(httpsRedirectPort, edge, transport);
     }
 
     /** These options, with the socket transport {@code transport} asks for. */
     public Options withTransport(Transport.Preference transport) {
+      return with(httpsRedirectPort, edge, transport);
+    }
+
+    private Options with(int port, Edge edge, Transport.Preference transport) {
       return new Options(
-          bindAddress,
-          httpPort,
-          httpsPort,
-          drainTimeout,
-          ioThreads,
-          httpsRedirectPort,
-          edge,
-          transport);
+          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge, transport);
     }
 
     /** The processors this JVM may use (its CPU affinity or container limit). */
