@@ -16,6 +16,7 @@ import dev.weir.dataplane.proxy.listener.PlainListenerInitializer;
 import dev.weir.dataplane.proxy.listener.TlsListenerInitializer;
 import dev.weir.dataplane.proxy.upstream.Transport;
 import dev.weir.dataplane.proxy.upstream.UpstreamPools;
+import dev.weir.dataplane.ratelimit.RateLimitZones;
 import dev.weir.dataplane.routing.CompiledSnapshot;
 import dev.weir.dataplane.routing.RouteOptions;
 import dev.weir.dataplane.tls.ServerTls;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * flight finish on the snapshot they started with. Only what changed is validated and compiled
  * again (the update's delta, or the difference from the current snapshot when it has none that
  * applies), so applying a one-host change costs about one host.
+ *
+ * <p>The listeners are bound by the first {@link #apply}, not at start: until a data plane has a
+ * snapshot its ports refuse connections, so a client (or a load balancer's health check) never gets
+ * the 404s of an empty routing table from a replica that has just started.
  */
 public final class Dataplane implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dataplane.class);
@@ -172,7 +177,6 @@ public final class Dataplane implements AutoCloseable {
   // The TLS this data plane made for itself (null when a test passed its own SniCompiler); closed
   // with it.
   private final ServerTls tls;
-  private final Transport.Kind transport;
   private final EventLoopGroup workers;
   private final UpstreamPools pools;
   private final ClientConnections connections;
@@ -183,8 +187,10 @@ public final class Dataplane implements AutoCloseable {
   // Guarded by applyLock: the current snapshot's validation, for the next by delta.
   private SnapshotValidator.Validated validated;
   private volatile boolean applied;
-  private Channel httpChannel;
-  private Channel httpsChannel;
+  private final Transport transport;
+  // Set once by the first apply (under this); read by any thread.
+  private volatile Channel httpChannel;
+  private volatile Channel httpsChannel;
   private boolean shutDown;
 
   private Dataplane(
@@ -208,14 +214,14 @@ public final class Dataplane implements AutoCloseable {
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot is not valid", e);
     }
-    this.transport = transport.kind();
+    this.transport = transport;
     this.workers = transport.newGroup(options.ioThreads());
     this.pools = new UpstreamPools(transport, () -> current.snapshot().settings());
     this.connections = new ClientConnections(metrics);
   }
 
   /**
-   * Binds the listeners; until the first {@link #apply} every request is answered 404. The access
+   * Starts the data plane; its listeners are bound when the first snapshot is applied. The access
    * log, if the options ask for one, goes to standard output.
    *
    * @throws IllegalArgumentException when a trusted proxy range is not a CIDR
@@ -296,35 +302,70 @@ public final class Dataplane implements AutoCloseable {
               Snapshot.empty(),
               sni.compile(Snapshot.empty()),
               null,
-              // 0 (the listener's port) is only known after binding: 443 stands in until then.
+              // 0 (the listener's port) is only known after binding, by the first apply, which
+              // then compiles again: 443 stands in until then.
               new RouteOptions(
-                  options.httpsRedirectPort() == 0
-                      ? Options.DEFAULT_HTTPS_REDIRECT_PORT
-                      : options.httpsRedirectPort()));
+                  options.httpsRedirectPort() != 0
+                      ? options.httpsRedirectPort()
+                      : options.httpsPort() > 0
+                          ? options.httpsPort()
+                          : Options.DEFAULT_HTTPS_REDIRECT_PORT,
+                  RateLimitZones.create(metrics.rateLimitEvictions())));
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }
-    Dataplane dataplane =
-        new Dataplane(options, metrics, sni, ownTls, transport, initial, accessLog);
-    try {
-      dataplane.bind(transport);
-      if (options.httpsRedirectPort() == 0 && options.httpsPort() >= 0) {
-        // Known only now that the listener is bound (a port chosen at random); nothing has been
-        // applied yet, and every later snapshot compiles with these options.
-        dataplane.current =
-            CompiledSnapshot.compile(
-                Snapshot.empty(), initial.sni(), null, new RouteOptions(dataplane.httpsPort()));
-      }
-    } catch (InterruptedException | RuntimeException e) {
-      dataplane.shutdown();
-      throw e;
+    return new Dataplane(options, metrics, sni, ownTls, transport, initial, accessLog);
+  }
+
+  /**
+   * A listener could not be bound when the first snapshot was applied (its port in use, no
+   * permission): the snapshot is current, but nothing can reach it.
+   */
+  public static final class ListenerBindException extends RuntimeException {
+    ListenerBindException(String message, Throwable cause) {
+      super(message, cause);
     }
-    return dataplane;
+  }
+
+  /**
+   * Binds the listeners unless they are (or the data plane is shut down). Under this, so that a
+   * shutdown either finds them bound and closes them or keeps them from being bound; a data plane
+   * that has no listeners yet has no connections to drain, so this never waits long.
+   */
+  private synchronized void bindOnce() {
+    if (shutDown || httpChannel != null || httpsChannel != null) {
+      return;
+    }
+    try {
+      bind(transport);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeListeners();
+      throw new ListenerBindException("interrupted while binding the listeners", e);
+    } catch (RuntimeException e) {
+      closeListeners();
+      // Netty rethrows the socket's checked BindException as is. The data plane stays unready;
+      // the snapshot's source applies again (a reconnect, the file's next change) and retries.
+      log.error(
+          "event=listen_failed address={} reason=\"{}\"", options.bindAddress(), e.toString());
+      throw new ListenerBindException(
+          "cannot listen on " + options.bindAddress() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void closeListeners() {
+    for (Channel ch : new Channel[] {httpChannel, httpsChannel}) {
+      if (ch != null) {
+        ch.close().syncUninterruptibly();
+      }
+    }
+    httpChannel = null;
+    httpsChannel = null;
   }
 
   /** The socket transport serving the listeners and upstream connections. */
   public Transport.Kind transport() {
-    return transport;
+    return transport.kind();
   }
 
   private void bind(Transport transport) throws InterruptedException {
@@ -376,7 +417,10 @@ public final class Dataplane implements AutoCloseable {
   /**
    * Compiles {@code update.snapshot()} (routing, certificates, backends) and serves it from now on.
    * An invalid snapshot is refused with the reason and the current one keeps serving. The update's
-   * delta, when it was made from the snapshot served now, is what gets validated and compiled.
+   * delta, when it was made from the snapshot served now, is what gets validated and compiled. The
+   * first snapshot applied binds the listeners.
+   *
+   * @throws ListenerBindException when the first snapshot's listeners cannot be bound
    */
   public void apply(SnapshotUpdate update) throws InvalidSnapshotException {
     // A lock of its own, not this: shutdown() holds this while connections drain, and an apply
@@ -393,6 +437,20 @@ public final class Dataplane implements AutoCloseable {
 
   private void applyLocked(SnapshotUpdate update) throws InvalidSnapshotException {
     Snapshot snapshot = update.snapshot();
+    if (!applied && options.httpsRedirectPort() == 0 && options.httpsPort() == 0) {
+      // Redirects name the HTTPS listener's port, chosen at random: bound first, so the snapshot
+      // compiles with it (every later one compiles with the options of the one before). A
+      // connection accepted meanwhile waits for its request to be read, by when it is current.
+      bindOnce();
+      if (httpsChannel != null) {
+        current =
+            CompiledSnapshot.compile(
+                Snapshot.empty(),
+                current.sni(),
+                null,
+                current.routes().options().withHttpsRedirectPort(httpsPort()));
+      }
+    }
     CompiledSnapshot previous = current;
     CompiledSnapshot compiled;
     SnapshotValidator.Validated valid;
@@ -426,6 +484,9 @@ public final class Dataplane implements AutoCloseable {
     pools.prepareTls(snapshot);
     current = compiled;
     validated = valid;
+    if (!applied) {
+      bindOnce();
+    }
     applied = true;
     pools.retainEndpointsOf(snapshot);
     metrics.snapshotApplied(snapshot.version());
@@ -440,11 +501,12 @@ public final class Dataplane implements AutoCloseable {
     return current.snapshot();
   }
 
-  /** Readiness: true once a snapshot has been applied. */
+  /** Readiness: true once a snapshot has been applied and the listeners are bound. */
   public boolean hasSnapshot() {
     return applied;
   }
 
+  /** The HTTP listener's port; -1 before the first snapshot is applied, or with no listener. */
   public int httpPort() {
     return port(httpChannel);
   }

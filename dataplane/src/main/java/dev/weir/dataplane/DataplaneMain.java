@@ -199,9 +199,10 @@ public final class DataplaneMain implements Callable<Integer> {
       throw e;
     }
     log.info(
+        // The listeners are bound by the first snapshot (event=listening then).
         "event=started http_port={} https_port={} admin_port={} source={} ready={}",
-        dataplane.httpPort(),
-        dataplane.httpsPort(),
+        ports.http,
+        ports.https,
         admin == null ? -1 : admin.port(),
         source.snapshotFile != null ? "file:" + source.snapshotFile : "operator:" + source.operator,
         dataplane.hasSnapshot());

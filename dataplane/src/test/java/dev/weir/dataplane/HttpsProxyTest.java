@@ -3,6 +3,7 @@ package dev.weir.dataplane;
 import static dev.weir.dataplane.TestSnapshots.LOOPBACK;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
@@ -152,6 +153,7 @@ class HttpsProxyTest {
   @Test
   void http2UnroutedRequestGets404() throws Exception {
     try (Dataplane empty = Dataplane.start(LOOPBACK, new DataplaneMetrics(), tls.everyName())) {
+      empty.apply(Snapshot.empty());
       HttpResponse<String> response =
           client(HttpClient.Version.HTTP_2)
               .send(

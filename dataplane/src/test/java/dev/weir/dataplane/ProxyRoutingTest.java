@@ -5,13 +5,20 @@ import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.host;
 import static dev.weir.dataplane.TestSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.contract.snapshot.Route;
+import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
 import dev.weir.dataplane.testing.RawHttp;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -251,15 +258,40 @@ class ProxyRoutingTest {
   }
 
   @Test
-  void emptySnapshotBeforeFirstApplyAnswers404() throws Exception {
-    try (Dataplane fresh = Dataplane.start(LOOPBACK, new DataplaneMetrics())) {
+  void listenersRefuseConnectionsUntilTheFirstSnapshotIsApplied() throws Exception {
+    // Fixed ports, so there is a port to knock on before the data plane has bound it.
+    int httpPort = freePort();
+    int httpsPort = freePort();
+    try (Dataplane fresh =
+        Dataplane.start(
+            new Dataplane.Options("127.0.0.1", httpPort, httpsPort, Duration.ofSeconds(5)),
+            new DataplaneMetrics())) {
       assertThat(fresh.hasSnapshot()).isFalse();
+      assertThat(fresh.httpPort()).isEqualTo(-1);
+      for (int port : new int[] {httpPort, httpsPort}) {
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+            .as("port %d before the first snapshot", port)
+            .isInstanceOf(ConnectException.class);
+      }
+
+      fresh.apply(Snapshot.empty());
+
+      assertThat(fresh.hasSnapshot()).isTrue();
+      assertThat(fresh.httpPort()).isEqualTo(httpPort);
+      assertThat(fresh.httpsPort()).isEqualTo(httpsPort);
       assertThat(
               RawHttp.exchange(
-                      fresh.httpPort(),
-                      "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n")
+                      httpPort, "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n")
                   .status())
+          .as("an empty snapshot routes nothing")
           .isEqualTo(404);
+      new Socket("127.0.0.1", httpsPort).close();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
     }
   }
 

@@ -17,7 +17,9 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -231,6 +234,38 @@ class UpstreamResponseFramingTest {
       http1(method, answer, expected);
     } else {
       http2(method, answer, expected);
+    }
+  }
+
+  private static final String CHUNKED_WITH_TRAILERS =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: x-checksum\r\n\r\n"
+          + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nx-checksum : abc\r\n\r\n";
+
+  @Test
+  void aChunkedBodyReachesAnHttp11ClientChunkedWithItsTrailersAndWithoutExtensions()
+      throws Exception {
+    pod.answer("/case", Answer.of(CHUNKED_WITH_TRAILERS));
+    String seen = readAll("GET /case HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n");
+    assertThat(seen).startsWith("HTTP/1.1 200 OK\r\n").contains("transfer-encoding: chunked\r\n");
+    assertThat(seen.substring(seen.indexOf("\r\n\r\n") + 4))
+        .isEqualTo("5\r\nhello\r\n6\r\n world\r\n0\r\nx-checksum: abc\r\n\r\n");
+  }
+
+  @Test
+  void aChunkedBodyReachesAnHttp10ClientUnchunkedAndEndsWithTheConnection() throws Exception {
+    pod.answer("/case", Answer.of(CHUNKED_WITH_TRAILERS));
+    String seen = readAll("GET /case HTTP/1.0\r\nHost: " + HOST + "\r\n\r\n");
+    String head = seen.substring(0, seen.indexOf("\r\n\r\n") + 4).toLowerCase(Locale.ROOT);
+    assertThat(head).doesNotContain("transfer-encoding").contains("connection: close\r\n");
+    assertThat(seen.substring(head.length())).isEqualTo("hello world");
+  }
+
+  /** Everything the data plane sends until it closes the connection. */
+  private static String readAll(String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", dataplane.httpPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
   }
 

@@ -5,6 +5,7 @@ import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp;
@@ -19,9 +20,8 @@ class WebSocketProxyTest {
   void upgradeIsForwardedAndBytesAreRelayedBothWays() throws Exception {
     try (EchoBackend ws =
             EchoBackend.start("ws", "127.0.0.1", EchoBackend.Mode.WEBSOCKET, Duration.ZERO);
-        Dataplane dataplane = Dataplane.start(LOOPBACK, new DataplaneMetrics());
+        Dataplane dataplane = started(everythingTo(1, backend("ws", ws.endpoint())));
         RawHttp http = new RawHttp("127.0.0.1", dataplane.httpPort())) {
-      dataplane.apply(everythingTo(1, backend("ws", ws.endpoint())));
       http.send(
           "GET /chat HTTP/1.1\r\nHost: a.test\r\nUpgrade: websocket\r\n"
               + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
@@ -43,5 +43,12 @@ class WebSocketProxyTest {
       }
       assertThat(ws.requestCount()).isEqualTo(1);
     }
+  }
+
+  /** A data plane serving {@code snapshot}: its listeners are bound once it is applied. */
+  private static Dataplane started(Snapshot snapshot) throws Exception {
+    Dataplane dataplane = Dataplane.start(LOOPBACK, new DataplaneMetrics());
+    dataplane.apply(snapshot);
+    return dataplane;
   }
 }

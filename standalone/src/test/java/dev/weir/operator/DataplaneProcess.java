@@ -20,18 +20,21 @@ import java.util.regex.Pattern;
 /**
  * A data plane in a JVM of its own, as {@code java -cp ... DataplaneMain ARGS} runs it: a replica
  * as separate from another as two pods are (no shared memory, no shared TLS state). Its log is
- * copied to standard output, prefixed with its name; its ports are read from its start line.
+ * copied to standard output, prefixed with its name; its admin port is read from its start line,
+ * its HTTPS port from the line saying it listens, which comes with its first snapshot.
  */
 final class DataplaneProcess implements AutoCloseable {
   private static final Pattern STARTED =
       Pattern.compile("event=started http_port=(-?\\d+) https_port=(-?\\d+) admin_port=(-?\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("event=listening listener=https address=\\S*:(\\d+)");
 
   private final Process process;
-  private final int httpsPort;
+  private final CompletableFuture<Integer> httpsPort;
   private final int adminPort;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private DataplaneProcess(Process process, int httpsPort, int adminPort) {
+  private DataplaneProcess(Process process, CompletableFuture<Integer> httpsPort, int adminPort) {
     this.process = process;
     this.httpsPort = httpsPort;
     this.adminPort = adminPort;
@@ -50,6 +53,7 @@ final class DataplaneProcess implements AutoCloseable {
     command.addAll(args);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<Matcher> started = new CompletableFuture<>();
+    CompletableFuture<Integer> httpsPort = new CompletableFuture<>();
     Thread pump =
         new Thread(
             () -> {
@@ -63,27 +67,32 @@ final class DataplaneProcess implements AutoCloseable {
                   if (m.find()) {
                     started.complete(m);
                   }
+                  Matcher listening = LISTENING.matcher(line);
+                  if (listening.find()) {
+                    httpsPort.complete(Integer.parseInt(listening.group(1)));
+                  }
                 }
               } catch (Exception e) {
                 started.completeExceptionally(e);
               }
               started.completeExceptionally(new IllegalStateException(name + " exited"));
+              httpsPort.completeExceptionally(new IllegalStateException(name + " exited"));
             },
             "dataplane-" + name + "-output");
     pump.setDaemon(true);
     pump.start();
     try {
       Matcher m = started.get(60, TimeUnit.SECONDS);
-      return new DataplaneProcess(
-          process, Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+      return new DataplaneProcess(process, httpsPort, Integer.parseInt(m.group(3)));
     } catch (Exception e) {
       process.destroyForcibly();
       throw e;
     }
   }
 
-  int httpsPort() {
-    return httpsPort;
+  /** The HTTPS listener's port, once the first snapshot has bound it. */
+  int httpsPort() throws Exception {
+    return httpsPort.get(60, TimeUnit.SECONDS);
   }
 
   /** GET on the admin port: status and body. */

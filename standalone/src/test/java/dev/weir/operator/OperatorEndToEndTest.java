@@ -2,8 +2,11 @@ package dev.weir.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.contract.cli.AccessLogFormat;
+import dev.weir.contract.snapshot.Settings;
 import dev.weir.contract.testing.TestPki;
 import dev.weir.dataplane.Dataplane;
+import dev.weir.dataplane.accesslog.AccessLog;
 import dev.weir.dataplane.control.OperatorClient;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
@@ -26,7 +29,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +78,7 @@ class OperatorEndToEndTest {
 
   @TempDir static Path tlsDirs;
   static Path operatorTlsDir;
+  static Path dataplaneTlsDir;
   static TestPki webPki;
   static HttpsProbe https;
   static MockApiServer apiServer;
@@ -90,8 +96,7 @@ class OperatorEndToEndTest {
     TestPki controlPki = TestPki.create();
     operatorTlsDir =
         writeTlsDir("operator", controlPki.issueServer("127.0.0.1", "localhost"), controlPki);
-    Path dataplaneTlsDir =
-        writeTlsDir("dataplane", controlPki.issueClient("dataplane-e2e"), controlPki);
+    dataplaneTlsDir = writeTlsDir("dataplane", controlPki.issueClient("dataplane-e2e"), controlPki);
     webPki = TestPki.create();
     https = HttpsProbe.trusting(webPki.trustManager());
 
@@ -150,9 +155,15 @@ class OperatorEndToEndTest {
   }
 
   private static Operator.Config operatorConfig(int port) {
+    return operatorConfig(
+        port, TranslateOptions.defaults().withAllowLocalEndpoints(true), "operator-e2e");
+  }
+
+  private static Operator.Config operatorConfig(
+      int port, TranslateOptions translate, String identity) {
     return new Operator.Config(
         Set.of(),
-        TranslateOptions.defaults().withAllowLocalEndpoints(true),
+        translate,
         null,
         List.of(PUBLISHED_ADDRESS),
         "127.0.0.1",
@@ -161,7 +172,7 @@ class OperatorEndToEndTest {
         0,
         "weir",
         "weir-operator-leader",
-        "operator-e2e",
+        identity,
         FAST_ELECTION,
         Duration.ofSeconds(2),
         Operator.Config.DEFAULT_TICKET_KEY_SECRET,
@@ -228,6 +239,85 @@ class OperatorEndToEndTest {
         .contains("process_uptime_seconds ");
     assertThat(dataplaneMetrics.scrape())
         .containsPattern("(?m)^weir_snapshot_version \\d{13}\\.0$");
+  }
+
+  @Test
+  void proxyProtocolSetOnTheOperatorReachesItsDataPlanesAndTheAccessLogNamesTheIngress()
+      throws Exception {
+    EchoBackend pod = track(EchoBackend.start("proxied-pod"));
+    createService("proxied", "web");
+    createEndpointSlice("proxied", "web", pod.port(), pod.address());
+    createIngress(ingress("proxied", "web", OUR_CLASS, "proxied.e2e.test", null));
+    // A second replica, as `run --proxy-protocol` makes it, and a data plane of its own started
+    // without the flag: the setting reaches it in the snapshot.
+    Operator proxying =
+        track(
+            Operator.start(
+                client,
+                operatorConfig(
+                    0,
+                    TranslateOptions.defaults()
+                        .withAllowLocalEndpoints(true)
+                        .withSettings(Settings.builder().proxyProtocol(true).build()),
+                    "operator-e2e-proxy")));
+    StringBuffer log = new StringBuffer();
+    DataplaneMetrics metrics = new DataplaneMetrics();
+    Dataplane behindBalancer =
+        track(
+            Dataplane.start(
+                new Dataplane.Options("127.0.0.1", 0, 0, Duration.ofSeconds(1)),
+                metrics,
+                AccessLog.to(AccessLogFormat.JSON, log, 1024, metrics)));
+    track(
+        new OperatorClient(
+                "127.0.0.1",
+                proxying.controlPort(),
+                dataplaneTlsDir,
+                "dataplane-proxy",
+                behindBalancer::apply,
+                metrics)
+            .start());
+    Await.until(
+        "the data plane serves proxied.e2e.test",
+        PROPAGATION,
+        () -> behindBalancer.hasSnapshot() ? behindBalancer.current() : null,
+        current ->
+            current != null
+                && current.settings().usesProxyProtocol()
+                && current.virtualHosts().stream()
+                    .anyMatch(v -> v.host().equals("proxied.e2e.test")));
+    String request = "GET / HTTP/1.1\r\nHost: proxied.e2e.test\r\nConnection: close\r\n\r\n";
+
+    RawHttp.Response proxied =
+        RawHttp.exchange(
+            behindBalancer.httpPort(), "PROXY TCP4 192.0.2.60 10.0.0.1 56324 80\r\n" + request);
+
+    assertThat(proxied.status()).isEqualTo(200);
+    assertThat(Echo.parse(proxied.bodyText()).header("x-forwarded-for")).isEqualTo("192.0.2.60");
+    String line =
+        Await.until(
+            "an access log line for 192.0.2.60",
+            PROPAGATION,
+            log::toString,
+            text -> text.contains("\"client\":\"192.0.2.60\""));
+    assertThat(line).contains("\"ingress\":\"proxied/web\"");
+    int before = pod.requestCount();
+    try (Socket plain = new Socket("127.0.0.1", behindBalancer.httpPort())) {
+      plain.setSoTimeout(5_000);
+      plain.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      assertThat(unanswered(plain))
+          .as("a connection without a PROXY header is closed unanswered")
+          .isTrue();
+    }
+    assertThat(pod.requestCount()).isEqualTo(before);
+  }
+
+  private static boolean unanswered(Socket socket) {
+    try {
+      return socket.getInputStream().read() == -1;
+    } catch (IOException reset) {
+      return true;
+    }
   }
 
   @Test
@@ -357,6 +447,77 @@ class OperatorEndToEndTest {
       stop.set(true);
       load.shutdownNow();
     }
+  }
+
+  @Test
+  void basicAuthFailsClosedUntilItsSecretExistsAndFollowsTheSecretsChanges() throws Exception {
+    EchoBackend pod = track(EchoBackend.start("auth-pod"));
+    createService("auth", "web");
+    createEndpointSlice("auth", "web", pod.port(), pod.address());
+    Ingress ingress = ingress("auth", "web", OUR_CLASS, "auth.e2e.test", null);
+    ingress
+        .getMetadata()
+        .setAnnotations(
+            Map.of(
+                "nginx.ingress.kubernetes.io/auth-type", "basic",
+                "nginx.ingress.kubernetes.io/auth-secret", "users",
+                "nginx.ingress.kubernetes.io/auth-realm", "Staff only"));
+    createIngress(ingress);
+    awaitHttp("auth.e2e.test", "/", 503);
+
+    // {SHA} of "secret", then of "changed", as htpasswd -s writes them.
+    client
+        .secrets()
+        .inNamespace("auth")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("users")
+                .withNamespace("auth")
+                .endMetadata()
+                .withType("Opaque")
+                .withData(Map.of("auth", base64("alice:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=\n")))
+                .build())
+        .create();
+    RawHttp.Response challenge = awaitHttp("auth.e2e.test", "/", 401);
+    assertThat(challenge.header("www-authenticate")).isEqualTo("Basic realm=\"Staff only\"");
+    String alice = "Basic " + base64("alice:secret");
+    RawHttp.Response served = httpGet("auth.e2e.test", "/cart", "Authorization: " + alice);
+    assertThat(served.status()).isEqualTo(200);
+    assertThat(Echo.parse(served.bodyText()).header("authorization")).isNull();
+    assertThat(httpGet("auth.e2e.test", "/.well-known/acme-challenge/t").status()).isEqualTo(200);
+
+    client
+        .secrets()
+        .inNamespace("auth")
+        .withName("users")
+        .edit(
+            s ->
+                new SecretBuilder(s)
+                    .withData(Map.of("auth", base64("alice:{SHA}N8bFe+30MF70EknBeUdgtcuPrRc=\n")))
+                    .build());
+    Await.until(
+        "the old password is refused once the Secret changes",
+        PROPAGATION,
+        () -> httpGet("auth.e2e.test", "/", "Authorization: " + alice),
+        r -> r.status() == 401);
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static RawHttp.Response httpGet(String host, String path, String header)
+      throws Exception {
+    return RawHttp.exchange(
+        dataplane.httpPort(),
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + host
+            + "\r\n"
+            + header
+            + "\r\nConnection: close\r\n\r\n");
   }
 
   @Test

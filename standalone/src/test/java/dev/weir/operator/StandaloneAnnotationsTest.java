@@ -102,7 +102,7 @@ class StandaloneAnnotationsTest {
             PROPAGATION,
             standalone::servedSnapshot,
             s -> s != null && s.virtualHosts().size() == 2);
-    assertThat(snapshot.schemaVersion()).isEqualTo(2);
+    assertThat(snapshot.schemaVersion()).as("routes name their Ingress").isEqualTo(3);
     VirtualHost shop = host(snapshot, "shop.weir.test");
     assertThat(shop.hsts()).isEqualTo(new Hsts(600, true, false));
     ClientAuth auth = shop.clientAuth();

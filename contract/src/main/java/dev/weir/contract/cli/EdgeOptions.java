@@ -21,7 +21,9 @@ public final class EdgeOptions {
       paramLabel = "CIDR",
       description =
           "Proxies in front of Weir whose X-Forwarded-For (appended to), X-Forwarded-Proto, "
-              + "-Host, -Port and X-Real-IP are kept, e.g. 10.0.0.0/8,fd00::/8. Anyone else's are "
+              + "-Host and -Port are kept, e.g. 10.0.0.0/8,fd00::/8; the client is then the first "
+              + "address from the right of X-Forwarded-For not in these ranges (nginx's "
+              + "real_ip_recursive), for X-Real-IP and the access log. Anyone else's are "
               + "replaced. Default: none.")
   List<String> forwardedHeadersTrustedFrom = new ArrayList<>();
 

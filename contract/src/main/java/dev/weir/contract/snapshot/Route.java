@@ -8,16 +8,24 @@ import java.util.Objects;
  * what the Ingress's annotations set for the path.
  *
  * @param settings absent: {@link RouteSettings#NONE}, and left out of the JSON then
+ * @param ingress {@code namespace/name} of the Ingress that owns the path, for the access log;
+ *     absent in a snapshot not made from Ingresses (schema version 3)
  */
 public record Route(
     PathType pathType,
     String path,
     String backend,
     @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RouteSettings.OmitNone.class)
-        RouteSettings settings) {
+        RouteSettings settings,
+    String ingress) {
 
   public Route {
     settings = Objects.requireNonNullElse(settings, RouteSettings.NONE);
+  }
+
+  /** A route owned by no Ingress. */
+  public Route(PathType pathType, String path, String backend, RouteSettings settings) {
+    this(pathType, path, backend, settings, null);
   }
 
   /** A route without settings. */
@@ -35,6 +43,11 @@ public record Route(
 
   /** This route with {@code value} as its settings. */
   public Route withSettings(RouteSettings value) {
-    return new Route(pathType, path, backend, value);
+    return new Route(pathType, path, backend, value, ingress);
+  }
+
+  /** This route as owned by the Ingress {@code value} ({@code namespace/name}). */
+  public Route withIngress(String value) {
+    return new Route(pathType, path, backend, settings, value);
   }
 }

@@ -15,19 +15,30 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param timeouts connect, read and send timeouts of this path's requests; absent: the backend's
  * @param upstreamTries how many endpoints a request may be tried on (the first included) after
  *     connection failures, 0 meaning every endpoint once; absent: the backend's connect retries + 1
+ * @param accessLog false: the path's requests are not written to the access log (ingress-nginx's
+ *     {@code enable-access-log: "false"}); absent: they are (schema version 3)
+ * @param cors cross-origin resource sharing; absent: none (schema version 4)
+ * @param access source ranges and basic authentication; absent: anyone (schema version 4)
+ * @param rateLimit per-client request limits; absent: none (schema version 4)
  */
 public record RouteSettings(
     Affinity affinity,
     Boolean redirectToHttps,
     Long maxBodyBytes,
     Timeouts timeouts,
-    Integer upstreamTries) {
-  public static final RouteSettings NONE = new RouteSettings(null, null, null, null, null);
+    Integer upstreamTries,
+    Boolean accessLog,
+    Cors cors,
+    AccessControl access,
+    RateLimit rateLimit) {
+  public static final RouteSettings NONE =
+      new RouteSettings(null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
     redirectToHttps = Boolean.TRUE.equals(redirectToHttps) ? Boolean.TRUE : null;
     maxBodyBytes = maxBodyBytes == null || maxBodyBytes == 0 ? null : maxBodyBytes;
+    accessLog = Boolean.FALSE.equals(accessLog) ? Boolean.FALSE : null;
   }
 
   /** Whether this is {@link #NONE}: the route behaves as a plain Ingress path. */
@@ -40,6 +51,11 @@ public record RouteSettings(
     return Boolean.TRUE.equals(redirectToHttps);
   }
 
+  /** Whether the path's requests are written to the access log (unless it is off altogether). */
+  public boolean logsAccess() {
+    return accessLog == null;
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -50,7 +66,11 @@ public record RouteSettings(
         .redirectToHttps(redirectsToHttps())
         .maxBodyBytes(maxBodyBytes)
         .timeouts(timeouts)
-        .upstreamTries(upstreamTries);
+        .upstreamTries(upstreamTries)
+        .accessLog(logsAccess())
+        .cors(cors)
+        .access(access)
+        .rateLimit(rateLimit);
   }
 
   /**
@@ -76,6 +96,10 @@ public record RouteSettings(
     private Long maxBodyBytes;
     private Timeouts timeouts;
     private Integer upstreamTries;
+    private boolean accessLog = true;
+    private Cors cors;
+    private AccessControl access;
+    private RateLimit rateLimit;
 
     private Builder() {}
 
@@ -104,9 +128,38 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder accessLog(boolean value) {
+      accessLog = value;
+      return this;
+    }
+
+    public Builder cors(Cors value) {
+      cors = value;
+      return this;
+    }
+
+    public Builder access(AccessControl value) {
+      access = value;
+      return this;
+    }
+
+    public Builder rateLimit(RateLimit value) {
+      rateLimit = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
-          new RouteSettings(affinity, redirectToHttps, maxBodyBytes, timeouts, upstreamTries);
+          new RouteSettings(
+              affinity,
+              redirectToHttps,
+              maxBodyBytes,
+              timeouts,
+              upstreamTries,
+              accessLog,
+              cors,
+              access,
+              rateLimit);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

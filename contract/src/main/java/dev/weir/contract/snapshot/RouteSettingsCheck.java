@@ -1,5 +1,6 @@
 package dev.weir.contract.snapshot;
 
+import dev.weir.contract.net.AddressRange;
 import java.util.List;
 
 /** The checks of one route's {@link RouteSettings}, apart from the validator's structure checks. */
@@ -21,6 +22,67 @@ final class RouteSettingsCheck {
     if (a != null) {
       checkAffinity(a, at + ".affinity", problems);
     }
+    if (settings.cors() != null) {
+      checkCors(settings.cors(), at + ".cors", problems);
+    }
+    AccessControl access = settings.access();
+    if (access != null) {
+      checkRanges(access.denySourceRanges(), at + ".access.denySourceRanges", problems);
+      checkRanges(access.allowSourceRanges(), at + ".access.allowSourceRanges", problems);
+      if (access.basicAuth() != null && !isHeaderValue(access.basicAuth().realm(), true)) {
+        problems.add(at + ".access.basicAuth.realm: must hold no '\"', '\\' or control characters");
+      }
+    }
+    RateLimit limit = settings.rateLimit();
+    if (limit != null) {
+      checkRanges(limit.allowSourceRanges(), at + ".rateLimit.allowSourceRanges", problems);
+      if (limit.burstMultiplier() < 0) {
+        problems.add(at + ".rateLimit.burstMultiplier: must not be negative");
+      }
+      if (limit.status() < 400 || limit.status() > 599) {
+        problems.add(at + ".rateLimit.status: must be between 400 and 599");
+      }
+    }
+  }
+
+  private static void checkCors(Cors cors, String at, List<String> problems) {
+    for (String origin : cors.allowOrigins()) {
+      if (origin.isEmpty() || !isHeaderValue(origin, false) || origin.indexOf(',') >= 0) {
+        problems.add(at + ".allowOrigins: an origin must be non-empty, without ',' or controls");
+      }
+    }
+    if (!isHeaderValue(cors.allowMethods(), false)
+        || !isHeaderValue(cors.allowHeaders(), false)
+        || (cors.exposeHeaders() != null && !isHeaderValue(cors.exposeHeaders(), false))) {
+      problems.add(at + ": header values must hold no control characters");
+    }
+    if (cors.maxAgeSeconds() < 0) {
+      problems.add(at + ".maxAgeSeconds: must not be negative");
+    }
+  }
+
+  private static void checkRanges(List<String> ranges, String at, List<String> problems) {
+    if (ranges == null) {
+      return;
+    }
+    for (String range : ranges) {
+      try {
+        AddressRange.parse(range);
+      } catch (IllegalArgumentException e) {
+        problems.add(at + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Printable ASCII; with {@code quoted}, also no '"' or '\\' (it goes in a quoted string). */
+  private static boolean isHeaderValue(String s, boolean quoted) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c >= 0x7f || (quoted && (c == '"' || c == '\\'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void checkAffinity(Affinity a, String at, List<String> problems) {

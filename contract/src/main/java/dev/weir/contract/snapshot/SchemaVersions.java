@@ -5,53 +5,97 @@ import java.util.List;
 /**
  * Which schema version a snapshot's content needs. Version 2 added per-route settings, HSTS, client
  * authentication and passthrough on hosts, upstream protocols and TLS, the Ewma and ConsistentHash
- * policies and send timeouts; a snapshot without them is written as version 1, which data planes
- * that predate them read.
+ * policies and send timeouts; version 3 the Ingress owning a route, a route's access-log switch and
+ * the PROXY protocol setting; version 4 a route's CORS, access control and rate limits. A snapshot
+ * is written with the lowest version that holds its content, which data planes that predate the
+ * newer fields read.
  */
 final class SchemaVersions {
   private SchemaVersions() {}
 
-  static int required(List<VirtualHost> virtualHosts, List<Backend> backends) {
-    return firstVersion2Field(virtualHosts, backends) == null ? 1 : 2;
+  /** A field of a snapshot (a JSON path) and the schema version it needs. */
+  record Field(String path, int version) {}
+
+  static int required(Settings settings, List<VirtualHost> virtualHosts, List<Backend> backends) {
+    for (int version = 1; version < Snapshot.SCHEMA_VERSION; version++) {
+      if (firstFieldAbove(version, settings, virtualHosts, backends) == null) {
+        return version;
+      }
+    }
+    return Snapshot.SCHEMA_VERSION;
   }
 
-  /** Where the first version 2 field is (a JSON path), or null if there is none. */
-  static String firstVersion2Field(List<VirtualHost> virtualHosts, List<Backend> backends) {
+  /**
+   * The first field (JSON path) that needs a schema version above {@code version}, or null if there
+   * is none; {@code settings} null: none to check.
+   */
+  static Field firstFieldAbove(
+      int version, Settings settings, List<VirtualHost> virtualHosts, List<Backend> backends) {
+    if (version < 3 && settings != null && settings.usesProxyProtocol()) {
+      return new Field("settings.proxyProtocol", 3);
+    }
     for (int i = 0; i < virtualHosts.size(); i++) {
-      VirtualHost v = virtualHosts.get(i);
-      String at = "virtualHosts[" + i + "]";
-      if (v.hsts() != null) {
-        return at + ".hsts";
+      Field found = firstFieldAbove(version, virtualHosts.get(i), "virtualHosts[" + i + "]");
+      if (found != null) {
+        return found;
       }
-      if (v.clientAuth() != null) {
-        return at + ".clientAuth";
-      }
-      if (v.passthroughBackend() != null) {
-        return at + ".passthroughBackend";
-      }
-      for (int j = 0; j < v.routes().size(); j++) {
-        if (!v.routes().get(j).settings().isNone()) {
-          return at + ".routes[" + j + "].settings";
-        }
-      }
+    }
+    if (version >= 2) {
+      return null;
     }
     for (int i = 0; i < backends.size(); i++) {
       Backend b = backends.get(i);
       String at = "backends[" + i + "]";
       if (b.protocol() != UpstreamProtocol.HTTP) {
-        return at + ".protocol";
+        return new Field(at + ".protocol", 2);
       }
       if (b.tls() != null) {
-        return at + ".tls";
+        return new Field(at + ".tls", 2);
       }
       if (b.policy() != BalancePolicy.ROUND_ROBIN) {
-        return at + ".policy";
+        return new Field(at + ".policy", 2);
       }
       if (b.hashBy() != null) {
-        return at + ".hashBy";
+        return new Field(at + ".hashBy", 2);
       }
       if (b.timeouts().sendMillis() != Timeouts.DEFAULT_SEND_MILLIS) {
-        return at + ".timeouts.sendMillis";
+        return new Field(at + ".timeouts.sendMillis", 2);
+      }
+    }
+    return null;
+  }
+
+  private static Field firstFieldAbove(int version, VirtualHost v, String at) {
+    if (version < 2) {
+      if (v.hsts() != null) {
+        return new Field(at + ".hsts", 2);
+      }
+      if (v.clientAuth() != null) {
+        return new Field(at + ".clientAuth", 2);
+      }
+      if (v.passthroughBackend() != null) {
+        return new Field(at + ".passthroughBackend", 2);
+      }
+    }
+    for (int j = 0; j < v.routes().size(); j++) {
+      Route route = v.routes().get(j);
+      String routeAt = at + ".routes[" + j + "]";
+      RouteSettings rs = route.settings();
+      if (version < 4 && (rs.cors() != null || rs.access() != null || rs.rateLimit() != null)) {
+        return new Field(
+            routeAt
+                + ".settings."
+                + (rs.cors() != null ? "cors" : rs.access() != null ? "access" : "rateLimit"),
+            4);
+      }
+      if (version < 3 && route.ingress() != null) {
+        return new Field(routeAt + ".ingress", 3);
+      }
+      if (version < 3 && !route.settings().logsAccess()) {
+        return new Field(routeAt + ".settings.accessLog", 3);
+      }
+      if (version < 2 && !route.settings().isNone()) {
+        return new Field(routeAt + ".settings", 2);
       }
     }
     return null;

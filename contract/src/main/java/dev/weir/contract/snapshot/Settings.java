@@ -15,6 +15,10 @@ package dev.weir.contract.snapshot;
  * @param requestHeaderMillis longest time from the first byte of an HTTP/1.1 request to the end of
  *     its header block (past it 408 and the connection closed), and of an HTTP/2 header block (past
  *     it the connection closed); also bounds a TLS handshake, which never gets more than 10 s
+ * @param proxyProtocol every connection accepted after the snapshot is applied must start with a
+ *     PROXY protocol (v1 or v2) header naming the client, else it is closed; a data plane started
+ *     with {@code --proxy-protocol} requires it whatever the snapshot says. Absent (how false
+ *     reads, so a snapshot without it encodes as before): not required (schema version 3)
  */
 public record Settings(
     int maxRequestLineBytes,
@@ -22,7 +26,8 @@ public record Settings(
     long clientIdleMillis,
     int upstreamMaxConnectionsPerEndpoint,
     long upstreamIdleMillis,
-    long requestHeaderMillis) {
+    long requestHeaderMillis,
+    Boolean proxyProtocol) {
 
   public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 8 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
@@ -39,7 +44,8 @@ public record Settings(
           DEFAULT_CLIENT_IDLE_MILLIS,
           DEFAULT_UPSTREAM_MAX_CONNECTIONS_PER_ENDPOINT,
           DEFAULT_UPSTREAM_IDLE_MILLIS,
-          DEFAULT_REQUEST_HEADER_MILLIS);
+          DEFAULT_REQUEST_HEADER_MILLIS,
+          false);
 
   /** Smallest {@code maxRequestLineBytes} a snapshot may set. */
   public static final int MIN_REQUEST_LINE_BYTES = 256;
@@ -60,6 +66,12 @@ public record Settings(
         upstreamIdleMillis == 0 ? DEFAULT_UPSTREAM_IDLE_MILLIS : upstreamIdleMillis;
     requestHeaderMillis =
         requestHeaderMillis == 0 ? DEFAULT_REQUEST_HEADER_MILLIS : requestHeaderMillis;
+    proxyProtocol = Boolean.TRUE.equals(proxyProtocol) ? Boolean.TRUE : null;
+  }
+
+  /** Whether connections must start with a PROXY protocol header. */
+  public boolean usesProxyProtocol() {
+    return Boolean.TRUE.equals(proxyProtocol);
   }
 
   /** A builder starting from {@link #DEFAULTS}. */
@@ -80,6 +92,7 @@ public record Settings(
     private int upstreamMaxConnectionsPerEndpoint;
     private long upstreamIdleMillis;
     private long requestHeaderMillis;
+    private boolean proxyProtocol;
 
     private Builder(Settings from) {
       maxRequestLineBytes = from.maxRequestLineBytes;
@@ -88,6 +101,7 @@ public record Settings(
       upstreamMaxConnectionsPerEndpoint = from.upstreamMaxConnectionsPerEndpoint;
       upstreamIdleMillis = from.upstreamIdleMillis;
       requestHeaderMillis = from.requestHeaderMillis;
+      proxyProtocol = from.usesProxyProtocol();
     }
 
     public Builder maxRequestLineBytes(int value) {
@@ -120,6 +134,11 @@ public record Settings(
       return this;
     }
 
+    public Builder proxyProtocol(boolean value) {
+      proxyProtocol = value;
+      return this;
+    }
+
     public Settings build() {
       return new Settings(
           maxRequestLineBytes,
@@ -127,7 +146,8 @@ public record Settings(
           clientIdleMillis,
           upstreamMaxConnectionsPerEndpoint,
           upstreamIdleMillis,
-          requestHeaderMillis);
+          requestHeaderMillis,
+          proxyProtocol);
     }
   }
 }

@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param schemaVersion {@link #MIN_SCHEMA_VERSION} to {@link #SCHEMA_VERSION}; the builder writes
  *     the lowest that holds the content, so a data plane that reads only version 1 keeps working
  *     until a snapshot uses a version 2 field (route settings, HSTS, client authentication,
- *     passthrough, upstream protocols, balancing policies, send timeouts)
+ *     passthrough, upstream protocols, balancing policies, send timeouts), and one that reads up to
+ *     version 2 until a snapshot names the Ingresses of its routes, turns a route's access log off
+ *     or asks for the PROXY protocol; version 4 adds a route's CORS, access control and rate limits
  * @param version increases with every snapshot the operator publishes
  * @param defaultBackend backend id for requests no virtual host routes; absent: 404 from Weir
  * @param defaultCertificate certificate id served for an unknown or missing SNI name; absent: a
@@ -31,7 +33,7 @@ public record Snapshot(
     String defaultCertificate) {
 
   /** The newest schema version: what this code reads and writes. */
-  public static final int SCHEMA_VERSION = 2;
+  public static final int SCHEMA_VERSION = 4;
 
   /** The oldest schema version this code still reads. */
   public static final int MIN_SCHEMA_VERSION = 1;
@@ -158,7 +160,9 @@ public record Snapshot(
 
     public Snapshot build() {
       return new Snapshot(
-          schemaVersion != 0 ? schemaVersion : SchemaVersions.required(virtualHosts, backends),
+          schemaVersion != 0
+              ? schemaVersion
+              : SchemaVersions.required(settings, virtualHosts, backends),
           version,
           settings,
           virtualHosts,

@@ -58,9 +58,12 @@ public final class SnapshotValidator {
         || !delta.removeCertificates().isEmpty()
         || !readable(s.schemaVersion())
         || s.version() < 0
-        || (s.schemaVersion() < 2
-            && SchemaVersions.firstVersion2Field(delta.upsertVirtualHosts(), delta.upsertBackends())
-                != null)) {
+        || SchemaVersions.firstFieldAbove(
+                s.schemaVersion(),
+                delta.settings(),
+                delta.upsertVirtualHosts(),
+                delta.upsertBackends())
+            != null) {
       return validate(s, previous);
     }
     List<String> problems = new ArrayList<>();
@@ -130,10 +133,17 @@ public final class SnapshotValidator {
               + Snapshot.MIN_SCHEMA_VERSION
               + " to "
               + Snapshot.SCHEMA_VERSION);
-    } else if (s.schemaVersion() < 2) {
-      String field = SchemaVersions.firstVersion2Field(s.virtualHosts(), s.backends());
+    } else {
+      SchemaVersions.Field field =
+          SchemaVersions.firstFieldAbove(
+              s.schemaVersion(), s.settings(), s.virtualHosts(), s.backends());
       if (field != null) {
-        problems.add(field + ": needs schemaVersion 2, the snapshot says " + s.schemaVersion());
+        problems.add(
+            field.path()
+                + ": needs schemaVersion "
+                + field.version()
+                + ", the snapshot says "
+                + s.schemaVersion());
       }
     }
     if (s.version() < 0) {

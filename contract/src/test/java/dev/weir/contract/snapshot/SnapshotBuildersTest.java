@@ -52,7 +52,7 @@ class SnapshotBuildersTest {
   @Test
   void settingsDefaultsAreTheDocumentedValues() {
     assertThat(Settings.DEFAULTS)
-        .isEqualTo(new Settings(8192, 32768, 60_000, 256, 60_000, 30_000))
+        .isEqualTo(new Settings(8192, 32768, 60_000, 256, 60_000, 30_000, null))
         .isEqualTo(Settings.builder().build());
   }
 

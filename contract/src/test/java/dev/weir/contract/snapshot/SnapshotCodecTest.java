@@ -84,8 +84,8 @@ class SnapshotCodecTest {
         Arguments.of(
             "{\"schemaVersion\":1,\"version\":1,\"colour\":\"red\"}", "colour: unknown field"),
         Arguments.of(
-            "{\"schemaVersion\":3,\"version\":1}",
-            "schemaVersion: is 3, this data plane reads 1 to 2"),
+            "{\"schemaVersion\":5,\"version\":1}",
+            "schemaVersion: is 5, this data plane reads 1 to 4"),
         Arguments.of("{\"schemaVersion\":1,\"version\":\"x\"}", "version: "),
         Arguments.of(
             "{\"schemaVersion\":1,\"version\":1,"

@@ -6,7 +6,8 @@ package dev.weir.dataplane.accesslog;
  * Authorization, no Cookie, no query parameters beyond the path as sent.
  *
  * @param timeMillis when the response ended (epoch milliseconds)
- * @param client the client's address (a PROXY protocol header's source, when there is one)
+ * @param client the client's address (a PROXY protocol header's source, when there is one; behind
+ *     trusted proxies, the client their X-Forwarded-For names)
  * @param host the Host (or :authority) the client sent; null if none
  * @param method request method
  * @param path the path as routed, without its query
@@ -19,6 +20,7 @@ package dev.weir.dataplane.accesslog;
  * @param upstreamStatus the backend's status; 0 when Weir answered itself
  * @param upstreamNanos from sending the request upstream to the response head; -1 if none
  * @param virtualHost the matched virtual host; null if none
+ * @param ingress {@code namespace/name} of the Ingress owning the matched path; null if none
  * @param backend the matched backend's id; null if none
  * @param requestId the request's X-Request-ID as sent upstream; null if none
  * @param tlsProtocol e.g. {@code TLSv1.3}; null over plain HTTP
@@ -39,6 +41,7 @@ public record AccessLogEntry(
     int upstreamStatus,
     long upstreamNanos,
     String virtualHost,
+    String ingress,
     String backend,
     String requestId,
     String tlsProtocol,

@@ -56,6 +56,7 @@ final class AccessLogLines {
       f.absent("upstream_duration");
     }
     f.string("virtual_host", e.virtualHost());
+    f.string("ingress", e.ingress());
     f.string("backend", e.backend());
     f.string("request_id", e.requestId());
     f.string("tls_protocol", e.tlsProtocol());

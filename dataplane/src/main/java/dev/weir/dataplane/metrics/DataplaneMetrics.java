@@ -3,6 +3,7 @@ package dev.weir.dataplane.metrics;
 import dev.weir.contract.admin.IntegerSamples;
 import dev.weir.contract.cli.BuildInfo;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -51,6 +53,7 @@ public final class DataplaneMetrics {
   private final Counter snapshotApplies;
   private final Counter snapshotRejects;
   private final Counter accessLogDropped;
+  private final LongAdder rateLimitEvictions = new LongAdder();
 
   public DataplaneMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -91,6 +94,9 @@ public final class DataplaneMetrics {
         Counter.builder("weir.access.log.dropped")
             .description("Access log lines dropped because the writer fell behind")
             .register(registry);
+    FunctionCounter.builder("weir.ratelimit.evictions", rateLimitEvictions, LongAdder::sum)
+        .description("Client addresses dropped from a full rate-limit zone")
+        .register(registry);
   }
 
   private Counter handshakeCounter(String kind) {
@@ -98,6 +104,11 @@ public final class DataplaneMetrics {
         .description("TLS handshakes on the HTTPS listener, by kind")
         .tag("kind", kind)
         .register(registry);
+  }
+
+  /** Counts client addresses dropped from full rate-limit zones. */
+  public LongAdder rateLimitEvictions() {
+    return rateLimitEvictions;
   }
 
   public MeterRegistry registry() {

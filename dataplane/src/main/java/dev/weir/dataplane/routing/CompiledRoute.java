@@ -22,8 +22,20 @@ import java.util.List;
  * @param virtualHost the virtual host's name, normalised; null for the snapshot's default backend
  * @param backendId the backend requests go to, unless a policy chooses otherwise
  * @param policies what runs for each request before it is proxied
+ * @param ingress {@code namespace/name} of the Ingress owning the path, for the access log; null
+ *     when the snapshot names none (a default backend, a snapshot file)
+ * @param accessLog whether the route's requests are written to the access log
  */
-public record CompiledRoute(String virtualHost, String backendId, RequestPolicies policies) {
+public record CompiledRoute(
+    String virtualHost,
+    String backendId,
+    RequestPolicies policies,
+    String ingress,
+    boolean accessLog) {
+
+  public CompiledRoute(String virtualHost, String backendId, RequestPolicies policies) {
+    this(virtualHost, backendId, policies, null, true);
+  }
 
   /**
    * A route as the snapshot describes it today: every route carries the same edge policies, then
@@ -45,8 +57,24 @@ public record CompiledRoute(String virtualHost, String backendId, RequestPolicie
       Route route,
       RouteOptions options,
       RequestPolicies hostPolicies) {
-    return compile(
-        virtualHost, host, route.backend(), route.settings(), route.path(), options, hostPolicies);
+    CompiledRoute compiled =
+        compile(
+            virtualHost,
+            host,
+            route.backend(),
+            route.settings(),
+            route.path(),
+            options,
+            hostPolicies);
+    if (route.ingress() == null && route.settings().logsAccess()) {
+      return compiled;
+    }
+    return new CompiledRoute(
+        virtualHost,
+        compiled.backendId(),
+        compiled.policies(),
+        route.ingress(),
+        route.settings().logsAccess());
   }
 
   /** The default backend of {@code host}: the host's settings only. */
@@ -65,7 +93,8 @@ public record CompiledRoute(String virtualHost, String backendId, RequestPolicie
       RouteOptions options,
       RequestPolicies hostPolicies) {
     Hsts hsts = host.hsts();
-    if (settings.isNone() && hsts == null) {
+    // The access-log switch is no policy: it is read where the request is recorded.
+    if (settings.toBuilder().accessLog(true).build().isNone() && hsts == null) {
       return compile(virtualHost, backendId, hostPolicies);
     }
     List<RequestPolicy> before = new ArrayList<>();
@@ -85,6 +114,7 @@ public record CompiledRoute(String virtualHost, String backendId, RequestPolicie
     if (settings.affinity() != null) {
       after.add(new CookieAffinity(settings.affinity(), path));
     }
+    after.addAll(AccessPolicies.compile(settings, options.rateLimits()));
     RequestPolicies policies =
         RequestPolicies.of(before)
             .then(RequestPolicies.EDGE)

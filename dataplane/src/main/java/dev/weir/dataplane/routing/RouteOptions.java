@@ -1,16 +1,31 @@
 package dev.weir.dataplane.routing;
 
+import dev.weir.dataplane.ratelimit.RateLimitZones;
+import java.util.Objects;
+
 /**
  * What compiling a route needs to know about the data plane itself, beyond the snapshot.
  *
  * @param httpsRedirectPort the port of https URLs Weir redirects plain HTTP to (443 is left out of
  *     the URL): the port clients reach the HTTPS listener on, which behind a Service or a port
  *     mapping is not the one the data plane binds
+ * @param rateLimits the data plane's rate-limit zones, which outlive snapshots
  */
-public record RouteOptions(int httpsRedirectPort) {
+public record RouteOptions(int httpsRedirectPort, RateLimitZones rateLimits) {
   public static final RouteOptions DEFAULTS = new RouteOptions(443);
 
+  /** Options with rate-limit zones of their own. */
+  public RouteOptions(int httpsRedirectPort) {
+    this(httpsRedirectPort, RateLimitZones.create());
+  }
+
+  /** These options with another redirect port, the same zones. */
+  public RouteOptions withHttpsRedirectPort(int port) {
+    return new RouteOptions(port, rateLimits);
+  }
+
   public RouteOptions {
+    Objects.requireNonNull(rateLimits, "rateLimits");
     if (httpsRedirectPort < 1 || httpsRedirectPort > 65535) {
       throw new IllegalArgumentException(
           "httpsRedirectPort must be in 1..65535, not " + httpsRedirectPort);

@@ -25,6 +25,7 @@ class AccessLogTest {
           201,
           2_000_000,
           "shop.example",
+          "shop/web",
           "shop/web:80",
           "abc-123",
           "TLSv1.3",
@@ -47,6 +48,8 @@ class AccessLogTest {
     assertThat(line.get("upstream").asText()).isEqualTo("10.0.0.1:8080");
     assertThat(line.get("upstream_status").asInt()).isEqualTo(201);
     assertThat(line.get("upstream_duration").asText()).isEqualTo("0.002");
+    assertThat(line.get("virtual_host").asText()).isEqualTo("shop.example");
+    assertThat(line.get("ingress").asText()).isEqualTo("shop/web");
     assertThat(line.get("backend").asText()).isEqualTo("shop/web:80");
     assertThat(line.get("request_id").asText()).isEqualTo("abc-123");
     assertThat(line.get("tls_protocol").asText()).isEqualTo("TLSv1.3");
@@ -74,6 +77,7 @@ class AccessLogTest {
             null,
             null,
             null,
+            null,
             false);
 
     assertThat(AccessLogLines.text(local))
@@ -81,7 +85,13 @@ class AccessLogTest {
             "time=1970-01-01T00:00:00Z client=192.0.2.7 host=- method=GET"
                 + " path=\"/a b\\u000astatus=200\" protocol=HTTP/2 status=404 bytes_in=0"
                 + " bytes_out=14 duration=0.000 upstream=- upstream_status=- upstream_duration=-"
-                + " virtual_host=- backend=- request_id=- tls_protocol=- tls_resumed=false");
+                + " virtual_host=- ingress=- backend=- request_id=- tls_protocol=- tls_resumed=false");
+  }
+
+  @Test
+  void textLineNamesTheIngressAndBackend() {
+    assertThat(AccessLogLines.text(ENTRY))
+        .contains(" virtual_host=shop.example ingress=shop/web backend=shop/web:80 ");
   }
 
   @Test

@@ -75,7 +75,9 @@ final class IngressAnnotationParser {
                   "load-balance",
                   "upstream-hash-by",
                   "ssl-passthrough",
-                  "auth-tls-secret"),
+                  "auth-tls-secret",
+                  "enable-access-log"),
+              AccessAnnotationParser.SUPPORTED,
               COOKIE_ATTRIBUTES,
               PROXY_SSL_SETTINGS,
               AUTH_TLS_SETTINGS)
@@ -147,7 +149,14 @@ final class IngressAnnotationParser {
         reader.integer("proxy-connect-timeout", 1, Integer.MAX_VALUE),
         reader.integer("proxy-read-timeout", 1, Integer.MAX_VALUE),
         reader.integer("proxy-send-timeout", 1, Integer.MAX_VALUE),
-        reader.integer("proxy-next-upstream-tries", 0, Integer.MAX_VALUE));
+        reader.integer("proxy-next-upstream-tries", 0, Integer.MAX_VALUE),
+        reader.bool("enable-access-log").orElse(true),
+        new AccessAnnotationParser(
+                reader,
+                weirOnly,
+                this::secretRef,
+                (suffix, reason) -> refuse(reader.keyOf(suffix).orElseThrow(), reason))
+            .parse());
   }
 
   private Optional<Affinity> affinity() {

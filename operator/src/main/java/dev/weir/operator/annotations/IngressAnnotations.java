@@ -30,7 +30,12 @@ public record IngressAnnotations(
    * so under its prefix they are unknown.
    */
   public static final Set<String> WEIR_ONLY =
-      Set.of("hsts", "hsts-max-age", "hsts-include-subdomains", "hsts-preload");
+      Set.of(
+          "hsts",
+          "hsts-max-age",
+          "hsts-include-subdomains",
+          "hsts-preload",
+          "limit-req-status-code");
 
   public IngressAnnotations {
     Objects.requireNonNull(path, "path");

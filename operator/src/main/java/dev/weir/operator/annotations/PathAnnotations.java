@@ -19,6 +19,9 @@ import java.util.OptionalLong;
  * @param readTimeoutSeconds {@code proxy-read-timeout}
  * @param sendTimeoutSeconds {@code proxy-send-timeout}
  * @param upstreamTries {@code proxy-next-upstream-tries}; 0 is every endpoint once
+ * @param accessLog {@code enable-access-log}: false leaves the path's requests out of the access
+ *     log
+ * @param access CORS, source ranges, basic authentication and rate limits
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -28,7 +31,9 @@ public record PathAnnotations(
     OptionalInt connectTimeoutSeconds,
     OptionalInt readTimeoutSeconds,
     OptionalInt sendTimeoutSeconds,
-    OptionalInt upstreamTries) {
+    OptionalInt upstreamTries,
+    boolean accessLog,
+    AccessAnnotations access) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -39,7 +44,9 @@ public record PathAnnotations(
           OptionalInt.empty(),
           OptionalInt.empty(),
           OptionalInt.empty(),
-          OptionalInt.empty());
+          OptionalInt.empty(),
+          true,
+          AccessAnnotations.NONE);
 
   /**
    * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:

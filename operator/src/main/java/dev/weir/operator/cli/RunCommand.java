@@ -159,9 +159,19 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
 
+  @Option(
+      names = "--proxy-protocol",
+      description =
+          "Data planes expect a PROXY protocol header (v1 or v2, as AWS NLB, GCP, Azure and "
+              + "HAProxy send) at the start of every connection they accept after receiving this "
+              + "setting, and take the client's address from it; a connection without a valid "
+              + "header is closed. Sent in every snapshot; a data plane started with its own "
+              + "--proxy-protocol expects the header either way. Off by default.")
+  boolean proxyProtocol;
+
   @Override
   public Integer call() throws Exception {
-    Settings settings = listener.settings();
+    Settings settings = listener.settings().toBuilder().proxyProtocol(proxyProtocol).build();
     RotationPolicy ticketKeyRotation = ticketKeys.policy();
     Config config =
         kubeconfig == null

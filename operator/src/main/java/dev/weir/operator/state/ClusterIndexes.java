@@ -66,8 +66,9 @@ public final class ClusterIndexes {
 
   /**
    * {@code namespace/name} of each Secret the Ingress's annotations name and Weir reads ({@code
-   * auth-tls-secret}, {@code proxy-ssl-secret}), read exactly as the translator reads them: a
-   * reference it refuses (another namespace, a malformed one) or one without effect is not listed.
+   * auth-tls-secret}, {@code proxy-ssl-secret}, {@code auth-secret}), read exactly as the
+   * translator reads them: a reference it refuses (another namespace, a malformed one) or one
+   * without effect is not listed.
    */
   public static List<String> annotationSecrets(Ingress ingress) {
     Map<String, String> annotations = ingress.getMetadata().getAnnotations();
@@ -76,10 +77,11 @@ public final class ClusterIndexes {
     }
     IngressAnnotations read =
         IngressAnnotations.read(annotations, ingress.getMetadata().getNamespace());
-    List<String> keys = new ArrayList<>(2);
+    List<String> keys = new ArrayList<>(3);
     read.host().clientAuth().flatMap(c -> c.caSecret()).ifPresent(r -> keys.add(key(r)));
     read.backend().tls().flatMap(t -> t.secret()).ifPresent(r -> keys.add(key(r)));
-    return keys.size() == 2 && keys.get(0).equals(keys.get(1)) ? List.of(keys.get(0)) : keys;
+    read.path().access().basicAuth().ifPresent(b -> keys.add(key(b.secret())));
+    return keys.stream().distinct().toList();
   }
 
   private static String key(SecretRef ref) {

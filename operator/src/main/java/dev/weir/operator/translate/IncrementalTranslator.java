@@ -83,7 +83,8 @@ public final class IncrementalTranslator {
   private final TreeSet<ParsedIngress> defaultClaimants = new TreeSet<>(ParsedIngress.AGE);
   private final Map<String, ResolvedHost> hosts = new HashMap<>();
   // Hosts whose client authentication reads a Secret an annotation names, with the instance read.
-  private final Map<String, ResolvedHost.ClientAuthSecret> clientAuthHosts = new HashMap<>();
+  // Hosts whose settings were read from Secrets of any type (auth-tls-secret, auth-secret).
+  private final Map<String, List<ResolvedHost.SecretSeen>> secretReadingHosts = new HashMap<>();
   private final TreeMap<String, VirtualHost> virtualHosts = new TreeMap<>();
   private final Map<String, SecretMemo> secrets = new HashMap<>();
   // Memos that lost a host during this call: forgotten at its end if no host took them up.
@@ -128,9 +129,9 @@ public final class IncrementalTranslator {
       refreshSecrets(state, now, dirtyHosts);
     }
     if (!secretsSame) {
-      clientAuthHosts.forEach(
-          (host, secret) -> {
-            if (referenced(state, secret.ref()) != secret.seen()) {
+      secretReadingHosts.forEach(
+          (host, seen) -> {
+            if (seen.stream().anyMatch(s -> referenced(state, s.ref()) != s.seen())) {
               dirtyHosts.add(host);
             }
           });
@@ -175,7 +176,7 @@ public final class IncrementalTranslator {
     tlsClaimants.clear();
     defaultClaimants.clear();
     hosts.clear();
-    clientAuthHosts.clear();
+    secretReadingHosts.clear();
     virtualHosts.clear();
     secrets.clear();
     released.clear();
@@ -437,10 +438,10 @@ public final class IncrementalTranslator {
     } else {
       hosts.remove(host);
     }
-    if (next != null && next.clientAuthSecret() != null) {
-      clientAuthHosts.put(host, next.clientAuthSecret());
+    if (next != null && !next.secretsSeen().isEmpty()) {
+      secretReadingHosts.put(host, next.secretsSeen());
     } else {
-      clientAuthHosts.remove(host);
+      secretReadingHosts.remove(host);
     }
     VirtualHost before =
         next != null && next.virtualHost() != null

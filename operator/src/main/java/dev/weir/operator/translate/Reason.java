@@ -43,7 +43,9 @@ public enum Reason {
   /** Re-encryption to pods whose certificates are not verified. */
   UNVERIFIED_UPSTREAM("UnverifiedUpstream"),
   /** A path on a host another Ingress makes a passthrough host: Weir sees no HTTP there. */
-  PASSTHROUGH_HOST("PassthroughHost");
+  PASSTHROUGH_HOST("PassthroughHost"),
+  /** A basic-auth Secret without usable passwords: the Ingress's paths answer 503. */
+  INVALID_AUTH_SECRET("InvalidAuthSecret");
 
   private final String camelCase;
 

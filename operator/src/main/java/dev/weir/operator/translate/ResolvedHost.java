@@ -20,6 +20,7 @@ import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ObjectRef;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,8 @@ import java.util.function.Function;
  * @param virtualHost null for a host no rule claims (only named by TLS entries)
  * @param certificate the certificate the winning Secret gives, or null
  * @param secretKey {@code namespace/name} of the Secret that won the host, or null
- * @param clientAuthSecret the Secret the host's client authentication was read from, or null
+ * @param secretsSeen the Secrets of any type the host's settings were read from (client
+ *     authentication, basic authentication) and the instances read
  */
 record ResolvedHost(
     String host,
@@ -56,7 +58,7 @@ record ResolvedHost(
     String secretKey,
     List<Diagnostic> diagnostics,
     List<BackendUse> uses,
-    ClientAuthSecret clientAuthSecret) {
+    List<SecretSeen> secretsSeen) {
 
   /** A Secret's outcome, by namespace and name. */
   @FunctionalInterface
@@ -71,10 +73,10 @@ record ResolvedHost(
   }
 
   /**
-   * The Secret the host's client authentication was read from ({@code auth-tls-secret}) and the
-   * instance read (null: missing), so a cache can tell when it changed.
+   * A Secret the host's settings were read from ({@code auth-tls-secret}, {@code auth-secret}) and
+   * the instance read (null: missing), so a cache can tell when it changed.
    */
-  record ClientAuthSecret(SecretRef ref, Secret seen) {}
+  record SecretSeen(SecretRef ref, Secret seen) {}
 
   /** A route and the Ingress that owns it (the first to declare its path and type). */
   private record Owned(BackendUse use, ParsedIngress owner) {}
@@ -169,7 +171,7 @@ record ResolvedHost(
     }
     VirtualHost virtualHost = null;
     List<BackendUse> uses = new ArrayList<>();
-    ClientAuthSecret clientAuthSecret = null;
+    List<SecretSeen> secretsSeen = new ArrayList<>();
     if (relayed != null) {
       uses.add(relayed.use());
       ObjectRef by = passthroughBy.ref();
@@ -184,15 +186,32 @@ record ResolvedHost(
     } else if (hasRule) {
       List<Route> list = new ArrayList<>(routes.size());
       boolean tls = hasTls;
+      // Read once per Ingress: its Secret and diagnostics, whatever number of paths it owns.
+      Map<ParsedIngress, RouteAccess> accessByOwner = new IdentityHashMap<>();
       routes.forEach(
           (key, route) -> {
             uses.add(route.use());
+            RouteAccess access =
+                accessByOwner.computeIfAbsent(
+                    route.owner(),
+                    by -> {
+                      RouteAccess read =
+                          RouteAccess.of(
+                              by.settings().path().access(), by.ref(), referenced, found);
+                      if (read.secretSeen() != null) {
+                        secretsSeen.add(read.secretSeen());
+                      }
+                      return read;
+                    });
             list.add(
                 new Route(
                     key.type(),
                     key.path(),
                     route.use().id(),
-                    routeSettings(route.owner().settings().path(), key.path(), tls, https)));
+                    access.applyTo(
+                        routeSettings(route.owner().settings().path(), key.path(), tls, https)),
+                    ClusterIndexes.key(
+                        route.owner().ref().namespace(), route.owner().ref().name())));
           });
       ClientAuth clientAuth = null;
       if (clientAuthBy != null) {
@@ -203,7 +222,7 @@ record ResolvedHost(
         } else {
           SecretRef ref = annotations.caSecret().get();
           Secret seen = referenced.secret(ref.namespace(), ref.name());
-          clientAuthSecret = new ClientAuthSecret(ref, seen);
+          secretsSeen.add(new SecretSeen(ref, seen));
           clientAuth = clientAuth(annotations, ref, seen, clientAuthBy.ref(), found);
         }
       }
@@ -223,7 +242,7 @@ record ResolvedHost(
         secretKey,
         List.copyOf(found),
         List.copyOf(uses),
-        clientAuthSecret);
+        List.copyOf(secretsSeen));
   }
 
   /**
@@ -274,6 +293,7 @@ record ResolvedHost(
         .maxBodyBytes(path.maxBodyBytes().isPresent() ? path.maxBodyBytes().getAsLong() : null)
         .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
         .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)
+        .accessLog(path.accessLog())
         .build();
   }
 
@@ -343,6 +363,6 @@ record ResolvedHost(
       return this;
     }
     return new ResolvedHost(
-        host, previous.virtualHost(), certificate, secretKey, diagnostics, uses, clientAuthSecret);
+        host, previous.virtualHost(), certificate, secretKey, diagnostics, uses, secretsSeen);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.AffinityMode;
 import dev.weir.contract.snapshot.ClientVerify;
+import dev.weir.contract.snapshot.Cors;
 import dev.weir.contract.snapshot.HashKey;
 import dev.weir.contract.snapshot.SameSite;
 import dev.weir.contract.snapshot.UpstreamProtocol;
@@ -34,6 +35,10 @@ class IngressAnnotationsTest {
   private static final Map<String, String> PROXY_SSL =
       Map.of("backend-protocol", "HTTPS", "proxy-ssl-secret", "ca");
   private static final Map<String, String> AUTH_TLS = Map.of("auth-tls-secret", "ca");
+  private static final Map<String, String> CORS = Map.of("enable-cors", "true");
+  private static final Map<String, String> BASIC =
+      Map.of("auth-type", "basic", "auth-secret", "users");
+  private static final Map<String, String> RPS = Map.of("limit-rps", "5");
 
   /** One annotation's setting, read back as text ("-" for none). */
   private static final Map<String, Function<IngressAnnotations, Object>> READ_BACK =
@@ -58,6 +63,7 @@ class IngressAnnotationsTest {
           Map.entry("proxy-read-timeout", a -> a.path().readTimeoutSeconds()),
           Map.entry("proxy-send-timeout", a -> a.path().sendTimeoutSeconds()),
           Map.entry("proxy-next-upstream-tries", a -> a.path().upstreamTries()),
+          Map.entry("enable-access-log", a -> a.path().accessLog()),
           Map.entry("backend-protocol", a -> a.backend().protocol()),
           Map.entry(
               "proxy-ssl-secret",
@@ -83,7 +89,66 @@ class IngressAnnotationsTest {
           Map.entry("hsts", a -> a.host().hsts().enabled()),
           Map.entry("hsts-max-age", a -> a.host().hsts().maxAgeSeconds()),
           Map.entry("hsts-include-subdomains", a -> a.host().hsts().includeSubDomains()),
-          Map.entry("hsts-preload", a -> a.host().hsts().preload()));
+          Map.entry("hsts-preload", a -> a.host().hsts().preload()),
+          Map.entry("enable-cors", a -> a.path().access().cors().isPresent()),
+          Map.entry("cors-allow-origin", a -> cors(a).allowOrigins()),
+          Map.entry("cors-allow-methods", a -> cors(a).allowMethods()),
+          Map.entry("cors-allow-headers", a -> cors(a).allowHeaders()),
+          Map.entry("cors-expose-headers", a -> cors(a).exposeHeaders()),
+          Map.entry("cors-allow-credentials", a -> cors(a).allowCredentials()),
+          Map.entry("cors-max-age", a -> cors(a).maxAgeSeconds()),
+          Map.entry("allowlist-source-range", IngressAnnotationsTest::allowed),
+          Map.entry("whitelist-source-range", IngressAnnotationsTest::allowed),
+          Map.entry(
+              "denylist-source-range",
+              a ->
+                  a.path().access().failsClosed()
+                      ? "fails closed"
+                      : a.path().access().denySourceRanges()),
+          Map.entry(
+              "auth-type",
+              a ->
+                  a.path().access().failsClosed()
+                      ? "fails closed"
+                      : a.path().access().basicAuth().map(b -> "basic")),
+          Map.entry(
+              "auth-secret",
+              a ->
+                  a.path().access().failsClosed()
+                      ? "fails closed"
+                      : a.path().access().basicAuth().get().secret()),
+          Map.entry(
+              "auth-secret-type",
+              a ->
+                  a.path().access().failsClosed()
+                      ? "fails closed"
+                      : a.path().access().basicAuth().get().authMap() ? "auth-map" : "auth-file"),
+          Map.entry("auth-realm", a -> a.path().access().basicAuth().get().realm()),
+          Map.entry(
+              "limit-rps", a -> a.path().access().rateLimit().map(r -> r.requestsPerSecond())),
+          Map.entry(
+              "limit-rpm", a -> a.path().access().rateLimit().map(r -> r.requestsPerMinute())),
+          Map.entry(
+              "limit-connections", a -> a.path().access().rateLimit().map(r -> r.connections())),
+          Map.entry(
+              "limit-burst-multiplier",
+              a -> a.path().access().rateLimit().map(r -> r.burstMultiplier())),
+          Map.entry(
+              "limit-allowlist",
+              a -> a.path().access().rateLimit().map(r -> r.allowSourceRanges())),
+          Map.entry(
+              "limit-whitelist",
+              a -> a.path().access().rateLimit().map(r -> r.allowSourceRanges())),
+          Map.entry(
+              "limit-req-status-code", a -> a.path().access().rateLimit().map(r -> r.status())));
+
+  private static Cors cors(IngressAnnotations a) {
+    return a.path().access().cors().orElseThrow();
+  }
+
+  private static Object allowed(IngressAnnotations a) {
+    return a.path().access().failsClosed() ? "fails closed" : a.path().access().allowSourceRanges();
+  }
 
   static Stream<Arguments> values() {
     return Stream.of(
@@ -196,6 +261,11 @@ class IngressAnnotationsTest {
         row("proxy-next-upstream-tries", "3", "3"),
         row("proxy-next-upstream-tries", "0", "0"),
         invalid("proxy-next-upstream-tries", "-1", "-", "must be at least 0"),
+        row("enable-access-log", "false", "false"),
+        row("enable-access-log", "FALSE", "false"),
+        row("enable-access-log", "true", "true"),
+        row("enable-access-log", "0", "false"),
+        invalid("enable-access-log", "off", "true", "is not a boolean (true or false)"),
         row("backend-protocol", "HTTPS", "HTTPS"),
         row("backend-protocol", "grpc", "GRPC"),
         row("backend-protocol", " GRPCS ", "GRPCS"),
@@ -279,7 +349,97 @@ class IngressAnnotationsTest {
         row("hsts-max-age", "63072000", "63072000"),
         invalid("hsts-max-age", "-1", "-", "must be at least 0"),
         row("hsts-include-subdomains", "false", "false"),
-        row("hsts-preload", "true", "true"));
+        row("hsts-preload", "true", "true"),
+        // CORS, as ingress-nginx's cors parser
+        row("enable-cors", "true", "true"),
+        invalid("enable-cors", "yes", "false", "is not a boolean (true or false)"),
+        row(
+            "cors-allow-origin",
+            "https://a.com, https://*.b.com:8443",
+            "[https://a.com, https://*.b.com:8443]",
+            CORS),
+        row("cors-allow-origin", "https://a.com, *", "[*]", CORS),
+        row("cors-allow-origin", "null", "[null]", CORS),
+        invalidSkipped(
+            "cors-allow-origin", "https://a.com, ftp:/x", "[https://a.com]", "ftp:/x", CORS),
+        row("cors-allow-methods", "GET, PUT", "GET, PUT", CORS),
+        invalid(
+            "cors-allow-methods", "GET;", Cors.DEFAULT_METHODS, "is not a list of methods", CORS),
+        row("cors-allow-headers", "X-Custom, Content-Type", "X-Custom, Content-Type", CORS),
+        invalid(
+            "cors-allow-headers",
+            "X-A: b",
+            Cors.DEFAULT_HEADERS,
+            "is not a list of header names",
+            CORS),
+        row("cors-expose-headers", "X-Total, *", "X-Total, *", CORS),
+        row("cors-allow-credentials", "false", "false", CORS),
+        invalid("cors-allow-credentials", "no", "true", "is not a boolean (true or false)", CORS),
+        row("cors-max-age", "600", "600", CORS),
+        invalid("cors-max-age", "10m", "1728000", "is not an integer", CORS),
+        // Source ranges, as ingress-nginx's ipallowlist/ipdenylist: one bad entry denies the paths
+        row("allowlist-source-range", "10.0.0.0/8, 192.168.1.7", "[10.0.0.0/8, 192.168.1.7/32]"),
+        row("allowlist-source-range", "10.1.2.3/8", "[10.0.0.0/8]"),
+        failsClosed(
+            "allowlist-source-range", "10.0.0.0/8,", "'' is not an IP address or range (CIDR)"),
+        row("whitelist-source-range", "fd00::/8", "[fd00::/8]"),
+        row("denylist-source-range", "1.2.3.4", "[1.2.3.4/32]"),
+        failsClosed(
+            "denylist-source-range", "1.2.3.4/40", "'1.2.3.4/40' has a prefix longer than 32 bits"),
+        // Basic auth, as ingress-nginx's auth parser
+        row("auth-type", "basic", "basic", Map.of("auth-secret", "users")),
+        failsClosed(
+            "auth-type",
+            "digest",
+            "is not supported by Weir (it takes basic)",
+            Map.of("auth-secret", "users")),
+        failsClosed("auth-type", "basic", "needs auth-secret"),
+        row("auth-secret", "users", "shop/users", Map.of("auth-type", "basic")),
+        row("auth-secret", "shop/users", "shop/users", Map.of("auth-type", "basic")),
+        row("auth-secret-type", "auth-map", "auth-map", BASIC),
+        row("auth-secret-type", "auth-file", "auth-file", BASIC),
+        failsClosed("auth-secret-type", "htpasswd", "must be one of auth-file, auth-map", BASIC),
+        row("auth-realm", "Shop staff", "Shop staff", BASIC),
+        invalid("auth-realm", "say \"hi\"", "", "may not hold '\"', '\\' or line breaks", BASIC),
+        // Rate limits, as ingress-nginx's ratelimit parser
+        row("limit-rps", "5", "5"),
+        invalid("limit-rps", "5r/s", "-", "is not an integer"),
+        row("limit-rpm", "300", "300"),
+        row("limit-connections", "2", "2"),
+        row("limit-burst-multiplier", "3", "3", RPS),
+        row("limit-allowlist", "10.0.0.0/8", "[10.0.0.0/8]", RPS),
+        row("limit-whitelist", "10.0.0.1", "[10.0.0.1/32]", RPS),
+        row("limit-req-status-code", "429", "429", RPS),
+        invalid("limit-req-status-code", "200", "-", "must be between 400 and 599", RPS));
+  }
+
+  private static Arguments failsClosed(String suffix, String value, String reason) {
+    return failsClosed(suffix, value, reason, Map.of());
+  }
+
+  private static Arguments failsClosed(
+      String suffix, String value, String reason, Map<String, String> context) {
+    return Arguments.of(
+        suffix,
+        value,
+        "fails closed",
+        "\"" + value + "\" " + reason + "; " + AccessAnnotationParser.FAILS_CLOSED,
+        context);
+  }
+
+  private static Arguments invalidSkipped(
+      String suffix, String value, String expected, String origin, Map<String, String> context) {
+    return Arguments.of(
+        suffix,
+        value,
+        expected,
+        "\""
+            + value
+            + "\" lists \""
+            + origin
+            + "\", which is not an origin (scheme://host[:port], *, null); skipped;"
+            + DEFAULT,
+        context);
   }
 
   @ParameterizedTest(name = "{0}: \"{1}\" -> {2} {3}")

@@ -1,11 +1,13 @@
 package dev.weir.operator.translate;
 
+import dev.weir.contract.snapshot.AccessControl;
 import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.ClientAuth;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.EndpointState;
 import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.RateLimit;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.Snapshot;
@@ -185,6 +187,47 @@ final class Fixtures {
     }
     if (r.upstreamTries() != null) {
       parts.add("tries=" + r.upstreamTries());
+    }
+    if (!r.logsAccess()) {
+      parts.add("no access log");
+    }
+    if (r.cors() != null) {
+      parts.add("cors " + r.cors().allowOrigins());
+    }
+    if (r.access() != null) {
+      AccessControl c = r.access();
+      parts.add(
+          c.isUnavailable()
+              ? "access unavailable"
+              : "access deny="
+                  + c.denySourceRanges()
+                  + " allow="
+                  + c.allowSourceRanges()
+                  + (c.basicAuth() == null
+                      ? ""
+                      : " basic realm="
+                          + c.basicAuth().realm()
+                          + " users="
+                          + c.basicAuth()
+                              .users()
+                              .reveal()
+                              .lines()
+                              .map(l -> l.substring(0, l.indexOf(':')))
+                              .toList()));
+    }
+    if (r.rateLimit() != null) {
+      RateLimit l = r.rateLimit();
+      parts.add(
+          "limit zone="
+              + l.zone()
+              + " rps="
+              + l.requestsPerSecond()
+              + " rpm="
+              + l.requestsPerMinute()
+              + " conn="
+              + l.connections()
+              + " burst="
+              + l.burstMultiplier());
     }
     return String.join(", ", parts);
   }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -1004,6 +1005,48 @@ class IngressTranslatorTableTest {
                 "shop.example.com Prefix /: affinity BALANCED route path=/, body=8388608,"
                     + " timeouts=5000/30000/60000, tries=3")),
         Case.annotations(
+            "enable-access-log false leaves out the paths of its Ingress only, under either prefix",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "quiet",
+                        "2025-01-01T00:00:00Z",
+                        path("shop.example.com", "/health", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/enable-access-log",
+                    "false"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "weir-quiet",
+                        "2025-01-02T00:00:00Z",
+                        path("shop.example.com", "/metrics", "Exact", "web", "http")),
+                    "nginx.ingress.kubernetes.io/enable-access-log",
+                    "true",
+                    "weir.dev/enable-access-log",
+                    "false"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "loud",
+                        "2025-01-03T00:00:00Z",
+                        path("shop.example.com", "/", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/enable-access-log",
+                    "true")),
+            DEFAULTS,
+            List.of(
+                "shop.example.com Prefix / -> shop/web:http",
+                "shop.example.com Prefix /health -> shop/web:http",
+                "shop.example.com Exact /metrics -> shop/web:http"),
+            null,
+            List.of(),
+            List.of(
+                "shop.example.com Prefix /health: no access log",
+                "shop.example.com Exact /metrics: no access log")),
+        Case.annotations(
             "a host with TLS redirects plain HTTP and sends HSTS, by the controller's defaults",
             List.of(OUR_CLASS, WEB_SERVICE, WEB_SLICE, TLS_INGRESS),
             DEFAULTS,
@@ -1053,6 +1096,67 @@ class IngressTranslatorTableTest {
             List.of(
                 "plain.example.com Prefix /: redirect",
                 "shop.example.com hsts max-age=600; includeSubDomains; preload")),
+        Case.annotations(
+            "CORS, source ranges, basic auth from a Secret and rate limits per path; a missing"
+                + " password Secret or a bad range fails the Ingress's paths closed",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.opaqueSecret(
+                    "shop", "users", "auth", "alice:{SHA}x\nbob:$apr1$s$h\n"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "guarded",
+                        null,
+                        path("shop.example.com", "/a", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/enable-cors",
+                    "true",
+                    "nginx.ingress.kubernetes.io/cors-allow-origin",
+                    "https://*.shop.example.com",
+                    "nginx.ingress.kubernetes.io/whitelist-source-range",
+                    "10.0.0.0/8",
+                    "nginx.ingress.kubernetes.io/auth-type",
+                    "basic",
+                    "nginx.ingress.kubernetes.io/auth-secret",
+                    "users",
+                    "nginx.ingress.kubernetes.io/auth-realm",
+                    "Shop",
+                    "nginx.ingress.kubernetes.io/limit-rps",
+                    "5"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "nosecret",
+                        null,
+                        path("shop.example.com", "/b", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/auth-type",
+                    "basic",
+                    "nginx.ingress.kubernetes.io/auth-secret",
+                    "missing"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "badrange",
+                        null,
+                        path("shop.example.com", "/c", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/denylist-source-range",
+                    "10.0.0.0/8,nope")),
+            DEFAULTS,
+            List.of(
+                "shop.example.com Prefix /a -> shop/web:http",
+                "shop.example.com Prefix /b -> shop/web:http",
+                "shop.example.com Prefix /c -> shop/web:http"),
+            null,
+            List.of(
+                "Ingress shop/badrange InvalidAnnotation", "Ingress shop/nosecret SecretNotFound"),
+            List.of(
+                "shop.example.com Prefix /a: cors [https://*.shop.example.com], access deny=null"
+                    + " allow=[10.0.0.0/8] basic realm=Shop users=[alice, bob], limit"
+                    + " zone=shop/guarded rps=5 rpm=null conn=null burst=5",
+                "shop.example.com Prefix /b: access unavailable",
+                "shop.example.com Prefix /c: access unavailable")),
         Case.annotations(
             "Ingresses of one host: each path's settings from its owner, host settings from the"
                 + " oldest Ingress that sets them",
@@ -1412,6 +1516,37 @@ class IngressTranslatorTableTest {
     }
     // Whatever annotations say, the snapshot is one a data plane accepts.
     assertThatCode(() -> SnapshotValidator.validate(t.snapshot())).doesNotThrowAnyException();
+  }
+
+  @Test
+  void eachRouteNamesTheIngressThatOwnsItsPath() {
+    Translation t =
+        new IngressTranslator()
+            .translate(
+                InMemoryClusterState.of(
+                    Fixtures.objects(
+                        OUR_CLASS,
+                        WEB_SERVICE,
+                        WEB_SLICE,
+                        ingress(
+                            "shop",
+                            "old",
+                            "2025-01-01T00:00:00Z",
+                            path("shop.example.com", "/", "Prefix", "web", "http")),
+                        ingress(
+                            "shop",
+                            "young",
+                            "2025-02-01T00:00:00Z",
+                            path("shop.example.com", "/", "Prefix", "web", "80")
+                                + "    - {path: /b, pathType: Exact, backend: {service: {name:"
+                                + " web, port: {number: 80}}}}\n"))),
+                DEFAULTS,
+                LastGoodCertificates.empty(),
+                NOW);
+
+    assertThat(t.snapshot().virtualHosts().get(0).routes())
+        .extracting(r -> r.path() + " " + r.ingress())
+        .containsExactly("/ shop/old", "/b shop/young");
   }
 
   private static String path(String host, String path, String type, String service, String port) {

@@ -21,6 +21,7 @@ import dev.weir.dataplane.routing.CompiledRoute;
 import dev.weir.dataplane.routing.CompiledSnapshot;
 import dev.weir.dataplane.routing.RoutingTable;
 import dev.weir.dataplane.tls.HandshakeRecorder;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -62,6 +63,7 @@ import org.slf4j.LoggerFactory;
 final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
   private static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
 
   private enum State {
     /** Head received: routing, then getting an upstream connection. The body waits. */
@@ -90,8 +92,14 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private State state = State.CONNECTING;
   private ValidatedRequest request;
   private String virtualHost;
+  // The matched route: its Ingress and access-log switch are read when the request is recorded.
+  private CompiledRoute route;
+  // The client behind trusted proxies, else the peer; resolved once, before a policy rewrites
+  // X-Forwarded-For.
+  private String clientAddress;
   // Set by a request policy, else null: most requests have no hook.
   private ResponseHook responseHook;
+  private Runnable whenDone;
   private HttpRequest upstreamHead;
   // Request body the client sent while no upstream connection was ready: at most one message.
   private HttpContent pendingContent;
@@ -108,6 +116,10 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private boolean responseStarted;
   private boolean responseComplete;
   private boolean upstreamKeepAlive;
+  // The upstream connection passes a framed body on as bytes (an HTTP/1.1 client), and this
+  // response is relayed so: head written as bytes past the response encoder, body as received.
+  private boolean relayOffered;
+  private boolean relay;
   private boolean closeAfterResponse;
   // The status to record in the metrics, 0 once recorded.
   private int status;
@@ -146,6 +158,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
    */
   void start(ValidatedRequest validated) {
     request = validated;
+    clientAddress();
     CompiledSnapshot snapshot = client.listener.snapshot().get();
     RoutingTable.Match<CompiledBackend> match =
         snapshot.routes().match(validated.host(), validated.target().path());
@@ -154,7 +167,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       respondLocally(LocalResponse.text(HttpResponseStatus.NOT_FOUND));
       return;
     }
-    CompiledRoute route = match.route();
+    route = match.route();
     virtualHost = route.virtualHost();
     backend = match.backend();
     selector = backend.selector();
@@ -235,6 +248,21 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   @Override
   public String clientAddress() {
+    if (clientAddress == null) {
+      TrustedProxies trusted = client.listener.trustedProxies();
+      String behind =
+          trusted.isEmpty() || request == null
+              ? null
+              : trusted.clientBehind(
+                  ClientAddress.inetOf(client.ctx.channel()),
+                  request.request().headers().getAll(X_FORWARDED_FOR));
+      clientAddress = behind != null ? behind : ClientAddress.of(client.ctx.channel());
+    }
+    return clientAddress;
+  }
+
+  @Override
+  public String peerAddress() {
     return ClientAddress.of(client.ctx.channel());
   }
 
@@ -267,6 +295,26 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   @Override
   public void balanceWith(EndpointSelector chosen) {
     selector = chosen;
+  }
+
+  @Override
+  public void whenDone(Runnable action) {
+    Runnable before = whenDone;
+    whenDone =
+        before == null
+            ? action
+            : () -> {
+              before.run();
+              action.run();
+            };
+  }
+
+  private void done() {
+    Runnable action = whenDone;
+    whenDone = null;
+    if (action != null) {
+      action.run();
+    }
   }
 
   @Override
@@ -348,7 +396,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     bodyBytesSent += content.content().readableBytes();
-    upstream.channel.writeAndFlush(content);
+    upstream.channel.writeAndFlush(content, upstream.channel.voidPromise());
     if (content instanceof LastHttpContent) {
       requestComplete = true;
       state = State.SENT;
@@ -420,8 +468,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   void connected() {
     Channel up = upstream.channel;
     upstreamSentNanos = System.nanoTime();
-    upstream.expectResponse(headRequest);
-    up.write(upstreamHead);
+    relayOffered = upstream.expectResponse(headRequest, !client.http2 && !clientHttp10);
+    up.write(upstreamHead, up.voidPromise());
     if (pendingContent != null) {
       HttpContent content = pendingContent;
       pendingContent = null;
@@ -483,7 +531,10 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     responseReceived = true;
-    if (msg instanceof HttpResponse response) {
+    if (msg instanceof ByteBuf bytes && relay && responseStarted) {
+      client.bytesOut.writeAndFlush(bytes, client.bytesOut.voidPromise());
+      applyResponseBackpressure();
+    } else if (msg instanceof HttpResponse response) {
       responseHead(response);
     } else if (msg instanceof HttpContent content) {
       responseContent(content);
@@ -526,6 +577,14 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     upstreamNanos = System.nanoTime() - upstreamSentNanos;
     client.listener.metrics().upstreamLatency(backend.id(), upstreamNanos);
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+    relay =
+        relayOffered
+            && !(response instanceof LastHttpContent)
+            && (headRequest
+                || code == 204
+                || code == 304
+                || response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                || response.headers().contains(HttpHeaderNames.TRANSFER_ENCODING));
     // An early response (before the whole request body arrived) ends the connection: the rest
     // of the body can no longer be told apart from a next request.
     closeAfterResponse =
@@ -542,7 +601,12 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       endResponse(response);
       return;
     }
-    client.ctx.writeAndFlush(response);
+    if (relay) {
+      client.bytesOut.writeAndFlush(
+          ResponseHeads.encode(response, client.ctx.alloc()), client.bytesOut.voidPromise());
+    } else {
+      client.ctx.writeAndFlush(response, client.ctx.voidPromise());
+    }
     applyResponseBackpressure();
   }
 
@@ -568,7 +632,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (content instanceof LastHttpContent) {
       endResponse(content);
     } else {
-      client.ctx.writeAndFlush(content);
+      client.ctx.writeAndFlush(content, client.ctx.voidPromise());
       applyResponseBackpressure();
     }
   }
@@ -577,8 +641,16 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private void endResponse(HttpObject last) {
     responseComplete = true;
     client.disarmReadTimer();
-    record();
-    ChannelFuture written = client.ctx.writeAndFlush(last);
+    ChannelFuture written;
+    if (relay) {
+      // The bytes relayed were counted by the decoder, framing aside.
+      responseBodyBytes = upstream.responseContentBytes();
+      record();
+      written = client.bytesOut.writeAndFlush(((LastHttpContent) last).content());
+    } else {
+      record();
+      written = client.ctx.writeAndFlush(last);
+    }
     releaseUpstream(requestComplete && upstreamKeepAlive);
     written.addListener(f -> responseWritten());
   }
@@ -756,6 +828,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   }
 
   private void record() {
+    done();
     if (status != 0) {
       long nanos = System.nanoTime() - startNanos;
       client
@@ -764,7 +837,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
           .route(virtualHost, backend == null ? null : backend.id())
           .completed(status, nanos, requestBodyBytes, responseBodyBytes);
       AccessLog accessLog = client.listener.accessLog();
-      if (accessLog.enabled()) {
+      if (accessLog.enabled() && (route == null || route.accessLog())) {
         accessLog.record(accessLogEntry(status, nanos));
       }
       status = 0;
@@ -780,7 +853,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     HttpRequest head = request == null ? null : request.request();
     return new AccessLogEntry(
         System.currentTimeMillis(),
-        ClientAddress.of(connection),
+        clientAddress(),
         request == null ? null : request.host(),
         head == null ? null : head.method().name(),
         request == null ? null : request.target().path(),
@@ -793,6 +866,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
         upstreamStatus,
         upstreamNanos,
         virtualHost,
+        route == null ? null : route.ingress(),
         backend == null ? null : backend.id(),
         head == null ? null : head.headers().get(REQUEST_ID),
         tls == null ? null : tls.getProtocol(),
@@ -826,6 +900,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   /** The client connection closed: give back what this exchange holds. */
   void clientClosed() {
+    done();
     if (status != 0 && responseStarted) {
       record();
     }

@@ -34,6 +34,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
   final ListenerContext listener;
   final boolean http2;
   ChannelHandlerContext ctx;
+  // HTTP/1.x: where bytes for the client are written past the response encoder; see Exchange.
+  ChannelHandlerContext bytesOut;
   private boolean readPending;
   private boolean draining;
   private boolean closed;
@@ -52,6 +54,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     this.ctx = ctx;
     if (!http2) {
       ctx.channel().attr(Drainable.KEY).set(this);
+      bytesOut = ctx.pipeline().context(WebSocketUpgrade.RESPONSE_ENCODER);
     }
     if (ctx.channel().isActive()) {
       readNext();

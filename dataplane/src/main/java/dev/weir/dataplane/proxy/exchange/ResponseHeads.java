@@ -2,6 +2,9 @@ package dev.weir.dataplane.proxy.exchange;
 
 import dev.weir.dataplane.proxy.http.HopByHopHeaders;
 import dev.weir.dataplane.proxy.policy.ResponseHook;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -11,6 +14,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * A backend's response head made fit for the client: its hop-by-hop headers end at Weir, and it is
@@ -76,4 +81,32 @@ final class ResponseHeads {
     }
     return close;
   }
+
+  /**
+   * A final head rewritten by {@link #forClient} as HTTP/1.1 bytes, for a body relayed as bytes
+   * behind it (the response encoder would expect the body as messages).
+   */
+  static ByteBuf encode(HttpResponse response, ByteBufAllocator alloc) {
+    ByteBuf out = alloc.buffer(256);
+    out.writeBytes(STATUS_LINE_START);
+    ByteBufUtil.copy(response.status().codeAsText(), out);
+    out.writeByte(' ');
+    ByteBufUtil.writeAscii(out, response.status().reasonPhrase());
+    out.writeShort(CRLF);
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> fields =
+            response.headers().iteratorCharSequence();
+        fields.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> field = fields.next();
+      ByteBufUtil.writeAscii(out, field.getKey());
+      out.writeShort(COLON_SPACE);
+      ByteBufUtil.writeAscii(out, field.getValue());
+      out.writeShort(CRLF);
+    }
+    out.writeShort(CRLF);
+    return out;
+  }
+
+  private static final byte[] STATUS_LINE_START = {'H', 'T', 'T', 'P', '/', '1', '.', '1', ' '};
+  private static final int CRLF = '\r' << 8 | '\n';
+  private static final int COLON_SPACE = ':' << 8 | ' ';
 }

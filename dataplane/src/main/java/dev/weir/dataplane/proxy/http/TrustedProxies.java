@@ -2,6 +2,7 @@ package dev.weir.dataplane.proxy.http;
 
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -12,6 +13,9 @@ import java.util.List;
  * The clients whose X-Forwarded-* headers Weir keeps (ingress-nginx's {@code use-forwarded-headers}
  * with {@code proxy-real-ip-cidr}): proxies in front of Weir that describe their own client. Anyone
  * else's are replaced, since a client could claim any address there. None by default.
+ *
+ * <p>Behind them the client is found as nginx's realip module finds it with {@code
+ * real_ip_recursive on}, which ingress-nginx configures ({@link #clientBehind}).
  */
 public final class TrustedProxies {
   public static final TrustedProxies NONE = new TrustedProxies(List.of(), List.of());
@@ -81,6 +85,67 @@ public final class TrustedProxies {
       }
     }
     return false;
+  }
+
+  /**
+   * The client a request from {@code peer} came for, as nginx's {@code real_ip_header
+   * X-Forwarded-For; real_ip_recursive on; set_real_ip_from ...} decides it: null (the peer itself
+   * is the client) unless the peer is trusted; else X-Forwarded-For ({@code forwardedFor}, its
+   * header lines in order, read as one list) walked from the right, skipping trusted addresses: the
+   * first untrusted one is the client, and if every one is trusted, the leftmost. An entry that is
+   * not an IP address (with an optional port) ends the walk: the last address read is the client,
+   * or, if the rightmost entry is already unreadable, the peer (null).
+   */
+  public String clientBehind(InetAddress peer, List<String> forwardedFor) {
+    if (forwardedFor.isEmpty() || !trusts(peer)) {
+      return null;
+    }
+    InetAddress client = null;
+    for (int line = forwardedFor.size() - 1; line >= 0; line--) {
+      String value = forwardedFor.get(line);
+      int end = value.length();
+      while (end > 0) {
+        int start = value.lastIndexOf(',', end - 1) + 1;
+        String entry = value.substring(start, end).strip();
+        end = start - 1;
+        if (entry.isEmpty()) {
+          continue;
+        }
+        InetAddress address = address(entry);
+        if (address == null) {
+          return client == null ? null : client.getHostAddress();
+        }
+        client = address;
+        if (!trusts(address)) {
+          return address.getHostAddress();
+        }
+      }
+    }
+    return client == null ? null : client.getHostAddress();
+  }
+
+  /** An X-Forwarded-For entry's address: an IP literal, maybe with a port; null otherwise. */
+  private static InetAddress address(String entry) {
+    String literal = entry;
+    if (literal.startsWith("[")) {
+      int close = literal.indexOf(']');
+      if (close < 0) {
+        return null;
+      }
+      literal = literal.substring(1, close);
+    } else if (literal.indexOf(':') == literal.lastIndexOf(':') && literal.indexOf(':') > 0) {
+      literal = literal.substring(0, literal.indexOf(':')); // IPv4 with a port
+    }
+    // Only literals: nothing a client sends may make Weir resolve a name.
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(literal);
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException impossible) {
+      return null;
+    }
   }
 
   @Override

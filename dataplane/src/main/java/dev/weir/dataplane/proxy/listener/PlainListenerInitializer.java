@@ -22,7 +22,7 @@ public final class PlainListenerInitializer extends ChannelInitializer<Channel> 
   protected void initChannel(Channel ch) {
     Settings settings = listener.snapshot().get().snapshot().settings();
     ch.pipeline().addLast("tracker", connections.tracker(false, settings.clientIdleMillis()));
-    if (listener.proxyProtocol()) {
+    if (listener.expectsProxyProtocol(settings)) {
       ProxyProtocol.addTo(ch.pipeline(), ProxyProtocol.timeoutMillis(settings));
     }
     HttpPipelines.configureHttp1(ch, listener);

@@ -50,7 +50,7 @@ public final class TlsListenerInitializer extends ChannelInitializer<Channel> {
     long idleMillis = settings.clientIdleMillis();
     long handshakeMillis = Math.min(MAX_HANDSHAKE_TIMEOUT_MILLIS, settings.requestHeaderMillis());
     ch.pipeline().addLast("tracker", connections.tracker(true, idleMillis));
-    if (listener.proxyProtocol()) {
+    if (listener.expectsProxyProtocol(settings)) {
       ProxyProtocol.addTo(ch.pipeline(), ProxyProtocol.timeoutMillis(settings));
     }
     ch.pipeline()

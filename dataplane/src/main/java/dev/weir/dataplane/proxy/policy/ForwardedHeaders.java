@@ -10,9 +10,10 @@ import java.util.List;
  * default) they are replaced, not appended to: Weir is the edge, so whatever such a client claims
  * there is unverifiable and would let it spoof its address to the backend; for the same reason its
  * {@code Forwarded} header is dropped. A trusted proxy describes its own client: its
- * X-Forwarded-For chain is kept with the proxy's address appended, and its other X-Forwarded-*,
- * X-Real-IP and Forwarded headers are kept (filled in where it sent none), as ingress-nginx's
- * {@code use-forwarded-headers} does.
+ * X-Forwarded-For chain is kept with the proxy's address appended, X-Real-IP is the client that
+ * chain names ({@link ProxiedRequest#clientAddress}, found as nginx's {@code real_ip_recursive}
+ * does), and its other X-Forwarded-* and Forwarded headers are kept (filled in where it sent none),
+ * as ingress-nginx's {@code use-forwarded-headers} does.
  */
 public final class ForwardedHeaders implements RequestPolicy {
   public static final ForwardedHeaders INSTANCE = new ForwardedHeaders();
@@ -49,11 +50,10 @@ public final class ForwardedHeaders implements RequestPolicy {
 
   private static void keepAndAppend(ProxiedRequest request, HttpHeaders headers) {
     List<String> chain = headers.getAll(X_FORWARDED_FOR);
-    String client = request.clientAddress();
+    String proxy = request.peerAddress();
     // Several header lines are one comma-separated list (RFC 9110 §5.3); one line goes upstream.
-    headers.set(
-        X_FORWARDED_FOR, chain.isEmpty() ? client : String.join(", ", chain) + ", " + client);
-    setIfAbsent(headers, X_REAL_IP, client);
+    headers.set(X_FORWARDED_FOR, chain.isEmpty() ? proxy : String.join(", ", chain) + ", " + proxy);
+    headers.set(X_REAL_IP, request.clientAddress());
     setIfAbsent(headers, X_FORWARDED_PROTO, request.https() ? "https" : "http");
     if (request.host() != null) {
       setIfAbsent(headers, X_FORWARDED_HOST, request.host());

@@ -33,6 +33,15 @@ public interface ProxiedRequest extends BalancedRequest {
     return false;
   }
 
+  /**
+   * The address the request came from on the wire: the socket's peer, or a PROXY header's source.
+   * It differs from {@link #clientAddress()} only behind trusted proxies, where that is the client
+   * their X-Forwarded-For names and this is the last proxy.
+   */
+  default String peerAddress() {
+    return clientAddress();
+  }
+
   /** The port of the listener the client connected to. */
   int listenerPort();
 
@@ -73,4 +82,10 @@ public interface ProxiedRequest extends BalancedRequest {
    * instead of the backend's connect retries + 1; 0 means every endpoint once.
    */
   void upstreamTries(int tries);
+
+  /**
+   * Runs {@code action} once when this request's exchange ends, however it ends (answered, failed,
+   * the client gone): a count of requests in progress is given back.
+   */
+  void whenDone(Runnable action);
 }

@@ -66,12 +66,22 @@ public final class UpstreamConnection {
 
   /**
    * A request goes out on this connection: the next response head answers it ({@code head}: a HEAD
-   * request, whose response has no body).
+   * request, whose response has no body). With {@code relay} (an HTTP/1.1 client), a body framed by
+   * length or chunks arrives as its bytes (see {@link UpstreamResponseDecoder}).
+   *
+   * @return whether it will: an HTTP/1.1 connection relays, an HTTP/2 stream never does
    */
-  public void expectResponse(boolean head) {
-    if (decoder != null) {
-      decoder.expectResponse(head);
+  public boolean expectResponse(boolean head, boolean relay) {
+    if (decoder == null) {
+      return false;
     }
+    decoder.expectResponse(head, relay);
+    return relay;
+  }
+
+  /** The body bytes of the current response without chunk framing; 0 for an HTTP/2 stream. */
+  public long responseContentBytes() {
+    return decoder == null ? 0 : decoder.contentBytes();
   }
 
   /** Between responses with nothing unread: it may carry another request. */

@@ -162,6 +162,8 @@ public final class UpstreamPools {
           c.reused = true;
           return promise.setSuccess(c);
         }
+        // Out of the pool for good: an unclean one must not stay open, counted against the bound.
+        c.channel.close();
       }
     }
     int max = maxConnectionsPerEndpoint();

@@ -16,7 +16,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decodes an upstream's HTTP/1.x responses strictly (RFC 9112), into the head, content and last
@@ -33,6 +35,12 @@ import java.util.List;
  *   <li>a malformed chunk size, extension line or chunk end: an invalid content (the response is
  *       cut).
  * </ul>
+ *
+ * <p>For an HTTP/1.1 client ({@link #expectResponse} with {@code relay}), a body framed by length
+ * or chunks is passed on as the bytes received instead of content messages: plain {@code ByteBuf}s,
+ * chunk framing included, and a {@code LastHttpContent} whose content is the body's last bytes (for
+ * chunks: the last chunk and the trailer section). A body that ends with the connection is always
+ * decoded into content messages, since the client's framing differs from the upstream's.
  *
  * <p>1xx heads are interim (101 switches the connection to raw bytes); responses to HEAD, 204 and
  * 304 have no body whatever their headers say; a response framed by neither length nor chunks ends
@@ -64,18 +72,37 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
     BROKEN
   }
 
+  // The last chunk and an empty trailer section, as a relayed chunked body ends.
+  private static final ByteBuf LAST_CHUNK =
+      Unpooled.unreleasableBuffer(
+              Unpooled.directBuffer(5).writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))
+          .asReadOnly();
+
   private State state = State.HEAD;
   private boolean awaitingResponse;
   private boolean headRequest;
+  private boolean relay;
   private long remaining;
+  private long contentBytes;
 
   /**
    * A request was sent: the next head answers it. {@code head}: it was a HEAD request, whose
    * response has no body.
    */
   public void expectResponse(boolean head) {
+    expectResponse(head, false);
+  }
+
+  /** As {@link #expectResponse(boolean)}; {@code relay}: pass a framed body on as bytes. */
+  public void expectResponse(boolean head, boolean relay) {
     awaitingResponse = true;
     headRequest = head;
+    this.relay = relay;
+  }
+
+  /** The body bytes of the current (or last) response, without chunk framing. */
+  public long contentBytes() {
+    return contentBytes;
   }
 
   /** Whether the connection is between responses with nothing unread: it may carry a request. */
@@ -99,11 +126,13 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
       case FIXED_BODY -> {
         int n = (int) Math.min(remaining, in.readableBytes());
         remaining -= n;
+        contentBytes += n;
         if (remaining == 0) {
           out.add(new DefaultLastHttpContent(in.readRetainedSlice(n), TRAILERS));
           responseEnded();
         } else if (n > 0) {
-          out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
+          out.add(
+              relay ? in.readRetainedSlice(n) : new DefaultHttpContent(in.readRetainedSlice(n)));
         }
       }
       case CHUNK_SIZE -> decodeChunkSize(in, out);
@@ -111,7 +140,9 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
         int n = (int) Math.min(remaining, in.readableBytes());
         if (n > 0) {
           remaining -= n;
-          out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
+          contentBytes += n;
+          out.add(
+              relay ? in.readRetainedSlice(n) : new DefaultHttpContent(in.readRetainedSlice(n)));
         }
         if (remaining == 0) {
           state = State.CHUNK_END;
@@ -121,9 +152,15 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
         if (in.readableBytes() < 2) {
           return;
         }
-        if (in.readByte() != '\r' || in.readByte() != '\n') {
+        int at = in.readerIndex();
+        if (in.getByte(at) != '\r' || in.getByte(at + 1) != '\n') {
           failContent(in, out, "chunk data not followed by CRLF");
           return;
+        }
+        if (relay) {
+          out.add(in.readRetainedSlice(2));
+        } else {
+          in.skipBytes(2);
         }
         state = State.CHUNK_SIZE;
       }
@@ -178,6 +215,7 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
     }
     in.readerIndex(end);
     out.add(response);
+    contentBytes = 0;
     int code = response.status().code();
     if (code == 101) {
       awaitingResponse = false;
@@ -331,6 +369,7 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
       size = size << 4 | hexValue(in.getByte(p));
       p++;
     }
+    int sizeEnd = p;
     while (p < contentEnd && (in.getByte(p) == ' ' || in.getByte(p) == '\t')) {
       p++;
     }
@@ -345,13 +384,23 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
         return;
       }
     }
-    in.readerIndex(lineEnd + 1);
     if (size == 0) {
+      in.readerIndex(lineEnd + 1);
       state = State.TRAILERS;
-    } else {
-      remaining = size;
-      state = State.CHUNK_DATA;
+      return;
     }
+    if (relay) {
+      // The size line as received when it is just the size; without its extensions otherwise,
+      // as the client has always seen it.
+      if (sizeEnd == contentEnd && contentEnd == lineEnd - 1) {
+        out.add(in.readRetainedSlice(lineEnd + 1 - start));
+      } else {
+        out.add(chunkSizeLine(size));
+      }
+    }
+    in.readerIndex(lineEnd + 1);
+    remaining = size;
+    state = State.CHUNK_DATA;
   }
 
   private void decodeTrailers(ByteBuf in, List<Object> out) {
@@ -372,8 +421,31 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
       return;
     }
     in.readerIndex(end);
-    out.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+    if (relay) {
+      out.add(new DefaultLastHttpContent(lastChunk(trailers), TRAILERS));
+    } else {
+      out.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+    }
     responseEnded();
+  }
+
+  private static ByteBuf chunkSizeLine(long size) {
+    return Unpooled.copiedBuffer(Long.toHexString(size) + "\r\n", StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The end of a relayed chunked body: the last chunk and the trailers, re-encoded from what was
+   * parsed (whitespace before a colon is never passed on, RFC 9112 §5.1).
+   */
+  private static ByteBuf lastChunk(HttpHeaders trailers) {
+    if (trailers.isEmpty()) {
+      return LAST_CHUNK.duplicate();
+    }
+    StringBuilder s = new StringBuilder("0\r\n");
+    for (Map.Entry<String, String> field : trailers) {
+      s.append(field.getKey()).append(": ").append(field.getValue()).append("\r\n");
+    }
+    return Unpooled.copiedBuffer(s.append("\r\n"), StandardCharsets.ISO_8859_1);
   }
 
   // The trailer section may be just the blank line, which endOfSection (looking for a blank line

@@ -70,4 +70,20 @@ class ForwardedHeadersTest {
     assertThat(request.headers.get("x-forwarded-proto")).isEqualTo("https");
     assertThat(request.headers.get("x-forwarded-port")).isEqualTo("443");
   }
+
+  @Test
+  void behindATrustedProxyXRealIpIsTheClientItsChainNamesAndTheProxyIsAppended() {
+    TestRequest request = new TestRequest();
+    request.forwardedHeadersTrusted = true;
+    request.peerAddress = "10.0.0.9";
+    request.clientAddress = "203.0.113.7";
+    request.headers.add("X-Forwarded-For", "203.0.113.7, 10.0.0.5");
+    request.headers.add("X-Real-IP", "10.0.0.5");
+
+    ForwardedHeaders.INSTANCE.apply(request);
+
+    assertThat(request.headers.getAll("x-forwarded-for"))
+        .containsExactly("203.0.113.7, 10.0.0.5, 10.0.0.9");
+    assertThat(request.headers.getAll("x-real-ip")).containsExactly("203.0.113.7");
+  }
 }

@@ -14,6 +14,8 @@ final class TestRequest implements ProxiedRequest {
   final HttpHeaders headers = new DefaultHttpHeaders();
   String host = "shop.example.com";
   String clientAddress = "192.0.2.7";
+  // null: the client itself is the peer
+  String peerAddress;
   boolean https = true;
   boolean forwardedHeadersTrusted;
   int listenerPort = 443;
@@ -29,6 +31,7 @@ final class TestRequest implements ProxiedRequest {
   long bodyLimit = Long.MAX_VALUE;
   Timeouts timeouts;
   Integer tries;
+  Runnable whenDone;
 
   @Override
   public HttpMethod method() {
@@ -58,6 +61,11 @@ final class TestRequest implements ProxiedRequest {
   @Override
   public String clientAddress() {
     return clientAddress;
+  }
+
+  @Override
+  public String peerAddress() {
+    return peerAddress != null ? peerAddress : clientAddress;
   }
 
   @Override
@@ -104,5 +112,10 @@ final class TestRequest implements ProxiedRequest {
   @Override
   public void upstreamTries(int value) {
     tries = value;
+  }
+
+  @Override
+  public void whenDone(Runnable action) {
+    whenDone = action;
   }
 }

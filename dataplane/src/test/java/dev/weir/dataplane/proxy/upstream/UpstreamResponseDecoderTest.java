@@ -78,6 +78,73 @@ class UpstreamResponseDecoderTest {
     assertThat(d.ended()).isTrue();
   }
 
+  /** The bytes a relaying decoder passes on after the head, and whether a last part ended them. */
+  private static String relayed(String response, int pieceSize, UpstreamResponseDecoder decoder) {
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    decoder.expectResponse(false, true);
+    byte[] bytes = response.getBytes(StandardCharsets.ISO_8859_1);
+    for (int i = 0; i < bytes.length; i += pieceSize) {
+      ch.writeInbound(Unpooled.copiedBuffer(bytes, i, Math.min(pieceSize, bytes.length - i)));
+    }
+    StringBuilder out = new StringBuilder();
+    for (Object o; (o = ch.readInbound()) != null; ) {
+      if (o instanceof ByteBuf b) {
+        out.append(b.toString(StandardCharsets.ISO_8859_1));
+      } else if (o instanceof LastHttpContent last) {
+        out.append(last.content().toString(StandardCharsets.ISO_8859_1)).append("<end>");
+      }
+      ReferenceCountUtil.release(o);
+    }
+    ch.finishAndReleaseAll();
+    return out.toString();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 1000})
+  void aRelayedChunkedBodyKeepsItsChunksDropsExtensionsAndReencodesTrailers(int pieceSize) {
+    UpstreamResponseDecoder decoder = new UpstreamResponseDecoder();
+    String out =
+        relayed(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3;a=\"b;c\"\r\nabc\r\n1 \r\nd\r\n2\nef\r\n0\r\nX-Sum : 9\r\n\r\n",
+            pieceSize,
+            decoder);
+    assertThat(out).isEqualTo("3\r\nabc\r\n1\r\nd\r\n2\r\nef\r\n0\r\nX-Sum: 9\r\n\r\n<end>");
+    assertThat(decoder.contentBytes()).isEqualTo(6);
+    assertThat(decoder.reusable()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 1000})
+  void aRelayedBodyOfKnownLengthIsPassedOnAsReceived(int pieceSize) {
+    UpstreamResponseDecoder decoder = new UpstreamResponseDecoder();
+    assertThat(relayed("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", pieceSize, decoder))
+        .endsWith("o<end>")
+        .startsWith("h")
+        .hasSize("hello<end>".length());
+    assertThat(
+            relayed(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                pieceSize,
+                new UpstreamResponseDecoder()))
+        .isEqualTo("0\r\n\r\n<end>");
+  }
+
+  @Test
+  void aBodyEndedByTheCloseIsDecodedEvenWhenRelaying() {
+    UpstreamResponseDecoder decoder = new UpstreamResponseDecoder();
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    decoder.expectResponse(false, true);
+    ch.writeInbound(ascii("HTTP/1.0 200 OK\r\n\r\nuntil"));
+    ch.finish();
+    List<Object> out = new ArrayList<>();
+    for (Object o; (o = ch.readInbound()) != null; ) {
+      out.add(o);
+      ReferenceCountUtil.release(o);
+    }
+    assertThat(out).hasSize(3).allMatch(o -> o instanceof HttpObject);
+  }
+
   @Test
   void bareLineFeedsEndLinesAndWhitespaceBeforeTheColonIsDropped() {
     Decoded d = decode("HTTP/1.1 201 Created\nContent-Length : 2\n\nok", false, 1);
