@@ -5,11 +5,14 @@ import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.contract.snapshot.Snapshot;
+import dev.weir.contract.snapshot.SnapshotCodec;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.upstream.Transport;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,9 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,6 +43,9 @@ import picocli.CommandLine;
  * on the transport it asked for where this host offers it and on its fallback where not.
  */
 class TransportEndToEndTest {
+  private static final Pattern HTTP_LISTENING =
+      Pattern.compile("event=listening listener=http address=\\S*:(\\d+)");
+
   @ParameterizedTest
   @EnumSource(Transport.Preference.class)
   void eachTransportProxiesRequestsOrFallsBackToOneThatDoes(Transport.Preference preference)
@@ -72,6 +81,7 @@ class TransportEndToEndTest {
               client.send(
                   HttpRequest.newBuilder(
                           URI.create("https://localhost:" + dataplane.httpsPort() + "/t/" + i))
+                      .timeout(Duration.ofSeconds(10))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
           assertThat(response.statusCode()).isEqualTo(200);
@@ -80,10 +90,13 @@ class TransportEndToEndTest {
         }
       }
       HttpResponse<String> plain =
-          HttpClient.newHttpClient()
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(5))
+              .build()
               .send(
                   HttpRequest.newBuilder(
                           URI.create("http://127.0.0.1:" + dataplane.httpPort() + "/plain"))
+                      .timeout(Duration.ofSeconds(10))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(plain.statusCode()).isEqualTo(200);
@@ -93,8 +106,12 @@ class TransportEndToEndTest {
 
   @Test
   void aRefusedTransportFallsBackWithOneLogLineAndServes(@TempDir Path dir) throws Exception {
-    // Netty's own switch makes both native transports refuse to load, as a sandbox would.
-    Path snapshot = Files.writeString(dir.resolve("snapshot.json"), "{\"version\": 1}");
+    // Netty's own switch makes both native transports refuse to load, as a sandbox would. The
+    // listener is bound by the first snapshot applied, so the file holds a valid (empty) one.
+    Path snapshot =
+        Files.write(
+            dir.resolve("snapshot.json"),
+            SnapshotCodec.encode(Snapshot.builder().version(1).build()));
     Process process =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -111,38 +128,63 @@ class TransportEndToEndTest {
                 "--transport=io_uring")
             .redirectErrorStream(true)
             .start();
-    try (BufferedReader log =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      List<String> transportLines = new ArrayList<>();
-      Matcher started = null;
-      for (String line = log.readLine(); line != null; line = log.readLine()) {
-        if (line.contains("event=transport")) {
-          transportLines.add(line);
-        }
-        Matcher m = Pattern.compile("event=started http_port=(\\d+)").matcher(line);
-        if (m.find()) {
-          started = m;
-          break;
-        }
+    try {
+      // Read on a thread of its own and waited for with a bound: a data plane that never listens
+      // (a refused snapshot leaves it unready and running) keeps its output open, and a plain
+      // readLine would wait for ever.
+      List<String> output = new CopyOnWriteArrayList<>();
+      CompletableFuture<Integer> httpPort = new CompletableFuture<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader log =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line = log.readLine(); line != null; line = log.readLine()) {
+                    output.add(line);
+                    Matcher m = HTTP_LISTENING.matcher(line);
+                    if (m.find()) {
+                      httpPort.complete(Integer.parseInt(m.group(1)));
+                    }
+                  }
+                  httpPort.completeExceptionally(
+                      new IOException("the data plane exited before listening"));
+                } catch (IOException e) {
+                  httpPort.completeExceptionally(e);
+                }
+              },
+              "transport-fallback-output");
+      reader.setDaemon(true);
+      reader.start();
+      int port;
+      try {
+        port = httpPort.get(60, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new AssertionError("no event=listening line; the data plane said: " + output, e);
       }
+
+      List<String> transportLines =
+          output.stream().filter(line -> line.contains("event=transport")).toList();
       assertThat(transportLines).hasSize(1);
       assertThat(transportLines.get(0))
           .contains("event=transport name=nio requested=io_uring io_threads=1")
           .contains("unavailable=\"io_uring: ")
           .contains("; epoll: ")
           .contains("noNative");
-      assertThat(started).isNotNull();
       HttpResponse<String> response =
-          HttpClient.newHttpClient()
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(5))
+              .build()
               .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + started.group(1) + "/"))
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                      .timeout(Duration.ofSeconds(10))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       // Served on NIO: the empty snapshot routes nothing.
       assertThat(response.statusCode()).isEqualTo(404);
     } finally {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      process.destroyForcibly();
+      assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the data plane exited").isTrue();
     }
   }
 
