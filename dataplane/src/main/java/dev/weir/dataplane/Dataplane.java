@@ -61,6 +61,7 @@ public final class Dataplane implements AutoCloseable {
    * @param httpsRedirectPort the port in the https URLs plain HTTP is redirected to (443: none in
    *     the URL; 0: the HTTPS listener's own port, for a data plane clients reach directly)
    * @param edge PROXY protocol, trusted proxies and the access log
+   * @param transport the socket transport asked for (the first available of its choices is used)
    */
   public record Options(
       String bindAddress,
@@ -69,16 +70,38 @@ public final class Dataplane implements AutoCloseable {
       Duration drainTimeout,
       int ioThreads,
       int httpsRedirectPort,
-      Edge edge) {
+      Edge edge,
+      Transport.Preference transport) {
     public static final int DEFAULT_HTTPS_REDIRECT_PORT = 443;
 
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
       Objects.requireNonNull(edge, "edge");
+      Objects.requireNonNull(transport, "transport");
       if (ioThreads < 1) {
         throw new IllegalArgumentException("ioThreads must be at least 1, not " + ioThreads);
       }
+    }
+
+    /** With the transport {@link Transport.Preference#AUTO} picks. */
+    public Options(
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        Duration drainTimeout,
+        int ioThreads,
+        int httpsRedirectPort,
+        Edge edge) {
+      this(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          drainTimeout,
+          ioThreads,
+          httpsRedirectPort,
+          edge,
+          Transport.Preference.AUTO);
     }
 
     /** With {@link Edge#DEFAULTS} but no access log: what a test (or an embedding) starts. */
@@ -111,13 +134,22 @@ public final class Dataplane implements AutoCloseable {
 
     /** These options, redirecting plain HTTP to https URLs with {@code port}. */
     public Options withHttpsRedirectPort(int port) {
-      return new Options(bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge);
+      return with(port, edge, transport);
     }
 
     /** These options, meeting clients as {@code edge} says. */
     public Options withEdge(Edge edge) {
+      return with(httpsRedirectPort, edge, transport);
+    }
+
+    /** These options, with the socket transport {@code transport} asks for. */
+    public Options withTransport(Transport.Preference transport) {
+      return with(httpsRedirectPort, edge, transport);
+    }
+
+    private Options with(int port, Edge edge, Transport.Preference transport) {
       return new Options(
-          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, httpsRedirectPort, edge);
+          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge, transport);
     }
 
     /** The processors this JVM may use (its CPU affinity or container limit). */
@@ -245,15 +277,22 @@ public final class Dataplane implements AutoCloseable {
       ServerTls ownTls,
       AccessLog accessLog)
       throws InterruptedException {
-    Transport transport = Transport.best();
-    if (Transport.epollUnavailabilityCause() == null) {
-      log.info("event=transport name={} io_threads={}", transport.name(), options.ioThreads());
-    } else {
+    Transport.Choice choice = Transport.choose(options.transport());
+    Transport transport = choice.transport();
+    if (!choice.fellBack()) {
       log.info(
-          "event=transport name={} io_threads={} epoll_unavailable=\"{}\"",
+          "event=transport name={} requested={} io_threads={}",
           transport.name(),
+          options.transport().id(),
+          options.ioThreads());
+    } else {
+      // One line says what was refused and why, so a sandbox without io_uring is diagnosed.
+      log.info(
+          "event=transport name={} requested={} io_threads={} unavailable=\"{}\"",
+          transport.name(),
+          options.transport().id(),
           options.ioThreads(),
-          Transport.epollUnavailabilityCause().toString().replace('"', '\''));
+          choice.unavailableText().replace('"', '\''));
     }
     CompiledSnapshot initial;
     try {
@@ -322,6 +361,11 @@ public final class Dataplane implements AutoCloseable {
     }
     httpChannel = null;
     httpsChannel = null;
+  }
+
+  /** The socket transport serving the listeners and upstream connections. */
+  public Transport.Kind transport() {
+    return transport.kind();
   }
 
   private void bind(Transport transport) throws InterruptedException {

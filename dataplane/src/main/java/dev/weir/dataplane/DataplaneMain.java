@@ -12,6 +12,7 @@ import dev.weir.dataplane.control.OperatorClient;
 import dev.weir.dataplane.control.SnapshotFileSource;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.http.TrustedProxies;
+import dev.weir.dataplane.proxy.upstream.Transport;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,6 +103,17 @@ public final class DataplaneMain implements Callable<Integer> {
   Integer ioThreads;
 
   @Option(
+      names = "--transport",
+      paramLabel = "NAME",
+      defaultValue = "auto",
+      converter = TransportConverter.class,
+      description =
+          "Socket transport: auto (epoll, else Java NIO), epoll, io_uring or nio. One that the "
+              + "kernel or sandbox refuses falls back (io_uring to epoll, then NIO) and the log "
+              + "line event=transport says why. Default: ${DEFAULT-VALUE}.")
+  Transport.Preference transport;
+
+  @Option(
       names = "--https-redirect-port",
       paramLabel = "PORT",
       defaultValue = "443",
@@ -156,7 +168,8 @@ public final class DataplaneMain implements Callable<Integer> {
                 drainTimeout,
                 ioThreads != null ? ioThreads : Dataplane.Options.defaultIoThreads(),
                 httpsRedirectPort,
-                edge),
+                edge,
+                transport),
             metrics);
     AtomicBoolean draining = new AtomicBoolean();
     AutoCloseable snapshots;
@@ -214,6 +227,18 @@ public final class DataplaneMain implements Callable<Integer> {
           log.info("event=stopped");
         });
     return 0;
+  }
+
+  static final class TransportConverter
+      implements CommandLine.ITypeConverter<Transport.Preference> {
+    @Override
+    public Transport.Preference convert(String value) {
+      try {
+        return Transport.Preference.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   private String operatorHost() {
