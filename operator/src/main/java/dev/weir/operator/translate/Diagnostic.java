@@ -210,6 +210,29 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         owner);
   }
 
+  /** A path of canary Ingress {@code canary} that is not attached to a main route, and why. */
+  static Diagnostic canaryNotAttached(
+      ObjectRef canary, String host, PathType type, String path, String why) {
+    return format(
+        canary,
+        Reason.CANARY_NOT_ATTACHED,
+        "canary for host %s %s path %s is ignored: %s",
+        host,
+        type == PathType.EXACT ? "Exact" : "Prefix",
+        path,
+        why);
+  }
+
+  /** A part of canary Ingress {@code canary}'s spec that only a main Ingress can have. */
+  static Diagnostic canarySpecIgnored(ObjectRef canary, String part) {
+    return format(
+        canary,
+        Reason.CANARY_SPEC_IGNORED,
+        "%s of a canary Ingress is ignored: a canary only adds backends to the paths of a main"
+            + " Ingress with the same host, path and path type",
+        part);
+  }
+
   private static Diagnostic format(
       ObjectRef object, Reason reason, String format, Object... arguments) {
     return new Diagnostic(object, reason, format.formatted(arguments));
