@@ -152,23 +152,8 @@ class StandaloneAnnotationsTest {
         EchoBackend.start("echo", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO)) {
       Files.writeString(
           manifests.resolve("rewrite.yaml"),
-          """
-          apiVersion: v1
-          kind: Service
-          metadata: {name: echo, namespace: demo}
-          spec:
-            ports: [{name: http, port: 80, targetPort: %1$d}]
-          ---
-          apiVersion: discovery.k8s.io/v1
-          kind: EndpointSlice
-          metadata:
-            name: echo-1
-            namespace: demo
-            labels: {kubernetes.io/service-name: echo}
-          addressType: IPv4
-          ports: [{name: http, port: %1$d}]
-          endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-          ---
+          service("echo", echo.endpoint().port())
+              + """
           apiVersion: networking.k8s.io/v1
           kind: Ingress
           metadata:
@@ -212,8 +197,7 @@ class StandaloneAnnotationsTest {
               http:
                 paths:
                 - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {number: 80}}}}
-          """
-              .formatted(echo.endpoint().port()));
+          """);
       standalone =
           Standalone.start(
               new Standalone.Options(

@@ -132,7 +132,7 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         Reason.CONFLICTING_PATH,
         "host %s %s path %s is ignored: %s",
         host,
-        type == PathType.EXACT ? "Exact" : "Prefix",
+        typeName(type),
         path,
         why);
   }
@@ -218,7 +218,7 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         Reason.CANARY_NOT_ATTACHED,
         "canary for host %s %s path %s is ignored: %s",
         host,
-        type == PathType.EXACT ? "Exact" : "Prefix",
+        typeName(type),
         path,
         why);
   }
@@ -231,6 +231,10 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         "%s of a canary Ingress is ignored: a canary only adds backends to the paths of a main"
             + " Ingress with the same host, path and path type",
         part);
+  }
+
+  private static String typeName(PathType type) {
+    return type == PathType.EXACT ? "Exact" : "Prefix";
   }
 
   private static Diagnostic format(
