@@ -92,10 +92,7 @@ class StandaloneAnnotationsTest {
               - {path: /, pathType: Prefix, backend: {service: {name: api, port: {number: 443}}}}
         """);
 
-    standalone =
-        Standalone.start(
-            new Standalone.Options(
-                manifests, "127.0.0.1", 0, 0, -1, Duration.ofSeconds(1), false, Settings.DEFAULTS));
+    startStandalone();
 
     Snapshot snapshot =
         Await.until(
@@ -198,17 +195,7 @@ class StandaloneAnnotationsTest {
                 paths:
                 - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {number: 80}}}}
           """);
-      standalone =
-          Standalone.start(
-              new Standalone.Options(
-                  manifests,
-                  "127.0.0.1",
-                  0,
-                  0,
-                  -1,
-                  Duration.ofSeconds(1),
-                  false,
-                  Settings.DEFAULTS));
+      startStandalone();
       Snapshot snapshot =
           Await.until(
               "a snapshot with both hosts",
@@ -283,17 +270,7 @@ class StandaloneAnnotationsTest {
                     paths:
                     - {path: /, pathType: Prefix, backend: {service: {name: preview, port: {number: 80}}}}
               """);
-      standalone =
-          Standalone.start(
-              new Standalone.Options(
-                  manifests,
-                  "127.0.0.1",
-                  0,
-                  0,
-                  -1,
-                  Duration.ofSeconds(1),
-                  false,
-                  Settings.DEFAULTS));
+      startStandalone();
       Snapshot snapshot =
           Await.until(
               "a snapshot with the main host",
@@ -318,6 +295,13 @@ class StandaloneAnnotationsTest {
           .isEqualTo("stable");
       assertThat(get("orphan.weir.test", "/").status()).isEqualTo(404);
     }
+  }
+
+  private void startStandalone() throws Exception {
+    standalone =
+        Standalone.start(
+            new Standalone.Options(
+                manifests, "127.0.0.1", 0, 0, -1, Duration.ofSeconds(1), false, Settings.DEFAULTS));
   }
 
   private static String service(String name, int port) {
