@@ -92,10 +92,7 @@ class StandaloneAnnotationsTest {
               - {path: /, pathType: Prefix, backend: {service: {name: api, port: {number: 443}}}}
         """);
 
-    standalone =
-        Standalone.start(
-            new Standalone.Options(
-                manifests, "127.0.0.1", 0, 0, -1, Duration.ofSeconds(1), false, Settings.DEFAULTS));
+    startStandalone();
 
     Snapshot snapshot =
         Await.until(
@@ -152,23 +149,8 @@ class StandaloneAnnotationsTest {
         EchoBackend.start("echo", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO)) {
       Files.writeString(
           manifests.resolve("rewrite.yaml"),
-          """
-          apiVersion: v1
-          kind: Service
-          metadata: {name: echo, namespace: demo}
-          spec:
-            ports: [{name: http, port: 80, targetPort: %1$d}]
-          ---
-          apiVersion: discovery.k8s.io/v1
-          kind: EndpointSlice
-          metadata:
-            name: echo-1
-            namespace: demo
-            labels: {kubernetes.io/service-name: echo}
-          addressType: IPv4
-          ports: [{name: http, port: %1$d}]
-          endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-          ---
+          service("echo", echo.endpoint().port())
+              + """
           apiVersion: networking.k8s.io/v1
           kind: Ingress
           metadata:
@@ -212,19 +194,8 @@ class StandaloneAnnotationsTest {
               http:
                 paths:
                 - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {number: 80}}}}
-          """
-              .formatted(echo.endpoint().port()));
-      standalone =
-          Standalone.start(
-              new Standalone.Options(
-                  manifests,
-                  "127.0.0.1",
-                  0,
-                  0,
-                  -1,
-                  Duration.ofSeconds(1),
-                  false,
-                  Settings.DEFAULTS));
+          """);
+      startStandalone();
       Snapshot snapshot =
           Await.until(
               "a snapshot with both hosts",
@@ -252,10 +223,122 @@ class StandaloneAnnotationsTest {
     }
   }
 
-  private RawHttp.Response get(String host, String target) throws Exception {
+  @Test
+  void aCanaryIngressTakesTheRequestsItsRulesSelectFromTheMainIngressesPath() throws Exception {
+    try (EchoBackend stable =
+            EchoBackend.start("stable", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO);
+        EchoBackend preview =
+            EchoBackend.start("preview", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO)) {
+      Files.writeString(
+          manifests.resolve("canary.yaml"),
+          service("stable", stable.endpoint().port())
+              + service("preview", preview.endpoint().port())
+              + """
+              apiVersion: networking.k8s.io/v1
+              kind: Ingress
+              metadata:
+                name: shop
+                namespace: demo
+                creationTimestamp: "2025-01-01T00:00:00Z"
+              spec:
+                rules:
+                - host: canary.weir.test
+                  http:
+                    paths:
+                    - {path: /, pathType: Prefix, backend: {service: {name: stable, port: {number: 80}}}}
+              ---
+              apiVersion: networking.k8s.io/v1
+              kind: Ingress
+              metadata:
+                name: shop-canary
+                namespace: demo
+                creationTimestamp: "2025-01-02T00:00:00Z"
+                annotations:
+                  nginx.ingress.kubernetes.io/canary: "true"
+                  nginx.ingress.kubernetes.io/canary-by-header: "X-Canary"
+                  nginx.ingress.kubernetes.io/canary-by-cookie: "use_preview"
+                  nginx.ingress.kubernetes.io/canary-weight: "0"
+                  nginx.ingress.kubernetes.io/proxy-body-size: "1k"
+              spec:
+                rules:
+                - host: canary.weir.test
+                  http:
+                    paths:
+                    - {path: /, pathType: Prefix, backend: {service: {name: preview, port: {number: 80}}}}
+                - host: orphan.weir.test
+                  http:
+                    paths:
+                    - {path: /, pathType: Prefix, backend: {service: {name: preview, port: {number: 80}}}}
+              """);
+      startStandalone();
+      Snapshot snapshot =
+          Await.until(
+              "a snapshot with the main host",
+              PROPAGATION,
+              standalone::servedSnapshot,
+              s -> s != null && !s.virtualHosts().isEmpty());
+      assertThat(snapshot.schemaVersion()).as("a route's canary").isEqualTo(5);
+      assertThat(snapshot.virtualHosts())
+          .as("a canary routes nothing of its own")
+          .extracting(VirtualHost::host)
+          .containsExactly("canary.weir.test");
+      Route main = host(snapshot, "canary.weir.test").routes().get(0);
+      assertThat(main.backend()).isEqualTo("demo/stable:80");
+      assertThat(main.canary().backend()).isEqualTo("demo/preview:80");
+      assertThat(main.settings().maxBodyBytes()).as("the canary's own annotations").isNull();
+
+      assertThat(pod(get("canary.weir.test", "/"))).isEqualTo("stable");
+      assertThat(pod(get("canary.weir.test", "/", "X-Canary: always"))).isEqualTo("preview");
+      assertThat(pod(get("canary.weir.test", "/", "Cookie: use_preview=always")))
+          .isEqualTo("preview");
+      assertThat(pod(get("canary.weir.test", "/", "X-Canary: never", "Cookie: use_preview=always")))
+          .isEqualTo("stable");
+      assertThat(get("orphan.weir.test", "/").status()).isEqualTo(404);
+    }
+  }
+
+  private void startStandalone() throws Exception {
+    standalone =
+        Standalone.start(
+            new Standalone.Options(
+                manifests, "127.0.0.1", 0, 0, -1, Duration.ofSeconds(1), false, Settings.DEFAULTS));
+  }
+
+  private static String service(String name, int port) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: %1$s, namespace: demo}
+        spec:
+          ports: [{name: http, port: 80, targetPort: %2$d}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: %1$s-1
+          namespace: demo
+          labels: {kubernetes.io/service-name: %1$s}
+        addressType: IPv4
+        ports: [{name: http, port: %2$d}]
+        endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+        ---
+        """
+        .formatted(name, port);
+  }
+
+  private static String pod(RawHttp.Response response) {
+    assertThat(response.status()).as(response.bodyText()).isEqualTo(200);
+    return EchoBackend.Echo.parse(response.bodyText()).instance();
+  }
+
+  private RawHttp.Response get(String host, String target, String... headers) throws Exception {
+    StringBuilder request =
+        new StringBuilder("GET ").append(target).append(" HTTP/1.1\r\nHost: ").append(host);
+    for (String header : headers) {
+      request.append("\r\n").append(header);
+    }
     return RawHttp.exchange(
-        standalone.httpPort(),
-        "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+        standalone.httpPort(), request.append("\r\nConnection: close\r\n\r\n").toString());
   }
 
   private static VirtualHost host(Snapshot snapshot, String name) {

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param regex true: the path is a regular expression matched as nginx's {@code location ~*
  *     "^path"} ({@link PathRegex}), whatever the path type, and the host's regex routes are tried
  *     longest path first; absent: a literal Exact or Prefix path (schema version 4)
+ * @param canary another backend that takes some of the route's requests; absent: none (schema
+ *     version 5)
  */
 public record Route(
     PathType pathType,
@@ -21,11 +23,23 @@ public record Route(
     @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RouteSettings.OmitNone.class)
         RouteSettings settings,
     String ingress,
-    Boolean regex) {
+    Boolean regex,
+    Canary canary) {
 
   public Route {
     settings = Objects.requireNonNullElse(settings, RouteSettings.NONE);
     regex = Boolean.TRUE.equals(regex) ? Boolean.TRUE : null;
+  }
+
+  /** A route without canary. */
+  public Route(
+      PathType pathType,
+      String path,
+      String backend,
+      RouteSettings settings,
+      String ingress,
+      Boolean regex) {
+    this(pathType, path, backend, settings, ingress, regex, null);
   }
 
   /** A route with a literal path. */
@@ -54,17 +68,22 @@ public record Route(
 
   /** This route with {@code value} as its settings. */
   public Route withSettings(RouteSettings value) {
-    return new Route(pathType, path, backend, value, ingress, regex);
+    return new Route(pathType, path, backend, value, ingress, regex, canary);
   }
 
   /** This route as owned by the Ingress {@code value} ({@code namespace/name}). */
   public Route withIngress(String value) {
-    return new Route(pathType, path, backend, settings, value, regex);
+    return new Route(pathType, path, backend, settings, value, regex, canary);
   }
 
   /** This route with its path matched as a regular expression ({@code value} true) or not. */
   public Route withRegex(boolean value) {
-    return new Route(pathType, path, backend, settings, ingress, value);
+    return new Route(pathType, path, backend, settings, ingress, value, canary);
+  }
+
+  /** This route with {@code value} as its canary (null: none). */
+  public Route withCanary(Canary value) {
+    return new Route(pathType, path, backend, settings, ingress, regex, value);
   }
 
   /** Whether the path is a regular expression. */

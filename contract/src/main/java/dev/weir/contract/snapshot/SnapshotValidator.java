@@ -351,6 +351,9 @@ public final class SnapshotValidator {
       if (!backendIds.contains(r.backend())) {
         return false;
       }
+      if (r.canary() != null && !backendIds.contains(r.canary().backend())) {
+        return false;
+      }
     }
     return true;
   }
@@ -407,6 +410,9 @@ public final class SnapshotValidator {
       }
       if (!r.settings().isNone()) {
         RouteSettingsCheck.check(r.settings(), rat + ".settings", problems);
+      }
+      if (r.canary() != null) {
+        CanaryCheck.check(r.canary(), r.backend(), rat + ".canary", backendIds, problems);
       }
       boolean rewrites = r.settings().rewrite() != null && r.settings().rewrite().target() != null;
       if ((r.matchesAsRegex() || rewrites) && r.path() != null) {

@@ -47,6 +47,11 @@ public final class BackendEndpoints {
     return new BackendEndpoints(backend.id(), backend.endpoints());
   }
 
+  /** The id of the backend these are the endpoints of. */
+  public String backendId() {
+    return backendId;
+  }
+
   /** The endpoints requests may go to, in snapshot order. */
   public List<Endpoint> candidates() {
     return candidates;

@@ -1,5 +1,6 @@
 package dev.weir.dataplane.routing;
 
+import dev.weir.contract.snapshot.Canary;
 import dev.weir.contract.snapshot.Hsts;
 import dev.weir.contract.snapshot.Rewrite;
 import dev.weir.contract.snapshot.Route;
@@ -7,6 +8,7 @@ import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.dataplane.proxy.policy.AppRoot;
 import dev.weir.dataplane.proxy.policy.BodyLimit;
+import dev.weir.dataplane.proxy.policy.CanarySplit;
 import dev.weir.dataplane.proxy.policy.CookieAffinity;
 import dev.weir.dataplane.proxy.policy.FixedRedirect;
 import dev.weir.dataplane.proxy.policy.HttpsRedirect;
@@ -17,6 +19,7 @@ import dev.weir.dataplane.proxy.policy.StrictTransportSecurity;
 import dev.weir.dataplane.proxy.policy.UpstreamLimits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a request is routed to, compiled once per snapshot: a virtual host's path rule, its default
@@ -67,6 +70,7 @@ public record CompiledRoute(
             host,
             route.backend(),
             route.settings(),
+            route.canary(),
             route.path(),
             options,
             hostPolicies);
@@ -85,7 +89,14 @@ public record CompiledRoute(
   static CompiledRoute compileDefault(
       String virtualHost, VirtualHost host, RouteOptions options, RequestPolicies hostPolicies) {
     return compile(
-        virtualHost, host, host.defaultBackend(), RouteSettings.NONE, "/", options, hostPolicies);
+        virtualHost,
+        host,
+        host.defaultBackend(),
+        RouteSettings.NONE,
+        null,
+        "/",
+        options,
+        hostPolicies);
   }
 
   private static CompiledRoute compile(
@@ -93,18 +104,24 @@ public record CompiledRoute(
       VirtualHost host,
       String backendId,
       RouteSettings settings,
+      Canary canary,
       String path,
       RouteOptions options,
       RequestPolicies hostPolicies) {
     Hsts hsts = host.hsts();
     // The access-log switch is no policy: it is read where the request is recorded.
-    if (settings.toBuilder().accessLog(true).build().isNone() && hsts == null) {
+    if (settings.toBuilder().accessLog(true).build().isNone() && hsts == null && canary == null) {
       return compile(virtualHost, backendId, hostPolicies);
     }
     // nginx's order: app-root (server level), return (a fixed redirect), a rewrite to a URL, then
     // ingress-nginx's HTTPS redirect, which runs after the location's rewrite directives.
     List<RequestPolicy> before = new ArrayList<>();
     List<RequestPolicy> after = new ArrayList<>();
+    if (canary != null) {
+      // First of what follows the edge: whatever reads the backend (affinity, timeouts) reads the
+      // one it chose.
+      after.add(new CanarySplit(canary, backendId, settings.affinity()));
+    }
     Rewrite rewrite = settings.rewrite();
     if (rewrite != null && rewrite.appRoot() != null) {
       before.add(new AppRoot(rewrite.appRoot()));
@@ -131,7 +148,11 @@ public record CompiledRoute(
       after.add(new StrictTransportSecurity(hsts));
     }
     if (settings.affinity() != null) {
-      after.add(new CookieAffinity(settings.affinity(), path));
+      after.add(
+          new CookieAffinity(
+              settings.affinity(),
+              path,
+              canary == null ? Map.of() : CanarySplit.backendTags(canary, backendId)));
     }
     after.addAll(AccessPolicies.compile(settings, options.rateLimits()));
     RequestPolicies policies =

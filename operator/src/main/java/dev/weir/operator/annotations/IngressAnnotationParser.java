@@ -80,6 +80,8 @@ final class IngressAnnotationParser {
               AccessAnnotationParser.SUPPORTED,
               COOKIE_ATTRIBUTES,
               RewriteAnnotationParser.SUPPORTED,
+              List.of("canary"),
+              CanaryAnnotationParser.RULES,
               PROXY_SSL_SETTINGS,
               AUTH_TLS_SETTINGS)
           .flatMap(List::stream)
@@ -121,6 +123,10 @@ final class IngressAnnotationParser {
   }
 
   IngressAnnotations parse() {
+    CanaryAnnotations canary = new CanaryAnnotationParser(reader).parse();
+    if (canary.enabled()) {
+      return canary(canary);
+    }
     if (reader.bool("ssl-passthrough").orElse(false)) {
       // ingress-nginx relays the TLS stream at layer 4, so nothing it knows of HTTP applies.
       for (String suffix : IngressAnnotations.SUPPORTED) {
@@ -133,12 +139,38 @@ final class IngressAnnotationParser {
           PathAnnotations.NONE,
           BackendAnnotations.NONE,
           new HostAnnotations(true, Optional.empty(), HstsAnnotations.NONE),
+          CanaryAnnotations.NONE,
           problems());
     }
     PathAnnotations path = path();
     BackendAnnotations backend = backend(path.affinity().isPresent());
     HostAnnotations host = new HostAnnotations(false, clientAuth(), hsts());
-    return new IngressAnnotations(path, backend, host, problems());
+    return new IngressAnnotations(path, backend, host, CanaryAnnotations.NONE, problems());
+  }
+
+  /**
+   * A canary Ingress: ingress-nginx makes no server or location of it, only an upstream, so of its
+   * other annotations only the upstream's balancing applies ({@code load-balance}, {@code
+   * upstream-hash-by}); its affinity is replaced by the main route's. The rest are reported.
+   */
+  private IngressAnnotations canary(CanaryAnnotations canary) {
+    Set<String> applied = Set.of("load-balance", "upstream-hash-by", "canary");
+    for (String suffix : IngressAnnotations.SUPPORTED) {
+      if (!applied.contains(suffix) && !CanaryAnnotationParser.RULES.contains(suffix)) {
+        reader.ignored(suffix, CanaryAnnotationParser.ON_CANARY);
+      }
+    }
+    IngressAnnotations.WEIR_ONLY.forEach(
+        suffix -> weirOnly.ignored(suffix, CanaryAnnotationParser.ON_CANARY));
+    Optional<HashKey> hashBy = hashBy(false);
+    BackendAnnotations backend =
+        new BackendAnnotations(
+            UpstreamProtocol.HTTP,
+            Optional.empty(),
+            loadBalance(false, hashBy.isPresent()),
+            hashBy);
+    return new IngressAnnotations(
+        PathAnnotations.NONE, backend, HostAnnotations.NONE, canary, problems());
   }
 
   private PathAnnotations path() {

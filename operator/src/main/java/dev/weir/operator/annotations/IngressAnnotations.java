@@ -14,6 +14,8 @@ import java.util.Set;
  * @param path settings of each path of the Ingress
  * @param backend settings of the backends the Ingress routes to
  * @param host settings of each host of the Ingress's rules
+ * @param canary whether the Ingress is a canary and its rules; a canary's path and host settings
+ *     are none, and its backend settings only its balancing
  * @param problems invalid values (the default applies), annotations without effect, unsupported and
  *     unknown annotations under either prefix; sorted by annotation
  */
@@ -21,6 +23,7 @@ public record IngressAnnotations(
     PathAnnotations path,
     BackendAnnotations backend,
     HostAnnotations host,
+    CanaryAnnotations canary,
     List<AnnotationProblem> problems) {
   /** The ingress-nginx suffixes Weir reads, under both prefixes. */
   public static final Set<String> SUPPORTED = IngressAnnotationParser.SUPPORTED;
@@ -41,6 +44,7 @@ public record IngressAnnotations(
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(canary, "canary");
     problems = List.copyOf(problems);
   }
 

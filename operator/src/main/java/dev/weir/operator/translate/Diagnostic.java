@@ -132,7 +132,7 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         Reason.CONFLICTING_PATH,
         "host %s %s path %s is ignored: %s",
         host,
-        type == PathType.EXACT ? "Exact" : "Prefix",
+        typeName(type),
         path,
         why);
   }
@@ -208,6 +208,33 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         host,
         path,
         owner);
+  }
+
+  /** A path of canary Ingress {@code canary} that is not attached to a main route, and why. */
+  static Diagnostic canaryNotAttached(
+      ObjectRef canary, String host, PathType type, String path, String why) {
+    return format(
+        canary,
+        Reason.CANARY_NOT_ATTACHED,
+        "canary for host %s %s path %s is ignored: %s",
+        host,
+        typeName(type),
+        path,
+        why);
+  }
+
+  /** A part of canary Ingress {@code canary}'s spec that only a main Ingress can have. */
+  static Diagnostic canarySpecIgnored(ObjectRef canary, String part) {
+    return format(
+        canary,
+        Reason.CANARY_SPEC_IGNORED,
+        "%s of a canary Ingress is ignored: a canary only adds backends to the paths of a main"
+            + " Ingress with the same host, path and path type",
+        part);
+  }
+
+  private static String typeName(PathType type) {
+    return type == PathType.EXACT ? "Exact" : "Prefix";
   }
 
   private static Diagnostic format(

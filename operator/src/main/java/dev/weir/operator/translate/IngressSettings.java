@@ -2,6 +2,7 @@ package dev.weir.operator.translate;
 
 import dev.weir.operator.annotations.AnnotationProblem;
 import dev.weir.operator.annotations.BackendAnnotations;
+import dev.weir.operator.annotations.CanaryAnnotations;
 import dev.weir.operator.annotations.HostAnnotations;
 import dev.weir.operator.annotations.IngressAnnotations;
 import dev.weir.operator.annotations.PathAnnotations;
@@ -35,6 +36,15 @@ record IngressSettings(IngressAnnotations annotations) {
 
   HostAnnotations host() {
     return annotations.host();
+  }
+
+  CanaryAnnotations canaryRules() {
+    return annotations.canary();
+  }
+
+  /** Whether the Ingress is a canary ({@code canary: "true"}). */
+  boolean canary() {
+    return annotations.canary().enabled();
   }
 
   /**

@@ -51,6 +51,14 @@ record ParsedIngress(
           .thenComparing((ParsedIngress p) -> p.ref().namespace())
           .thenComparing((ParsedIngress p) -> p.ref().name());
 
+  /**
+   * Whether this is a canary Ingress: its rules claim no path, they add their backends to the main
+   * routes of the same host, path and path type ({@link ResolvedHost}).
+   */
+  boolean canary() {
+    return settings.canary();
+  }
+
   /** A valid path rule: what it claims in its host and the backend it sends that to. */
   record PathRule(RouteKey key, BackendUse backend) {}
 
@@ -68,7 +76,10 @@ record ParsedIngress(
     }
     String namespace = ref.namespace();
     BackendUse defaultBackend = null;
-    if (spec.getDefaultBackend() != null) {
+    boolean canary = settings.canary();
+    if (spec.getDefaultBackend() != null && canary) {
+      found.add(Diagnostic.canarySpecIgnored(ref, "the default backend"));
+    } else if (spec.getDefaultBackend() != null) {
       String id = BackendResolver.id(namespace, spec.getDefaultBackend());
       if (id == null) {
         found.add(Diagnostic.unsupportedDefaultBackend(ref));
@@ -110,7 +121,9 @@ record ParsedIngress(
       found.add(Diagnostic.implementationSpecificRegex(ref, regexLike));
     }
     Map<String, List<String>> tls = new LinkedHashMap<>();
-    if (spec.getTls() != null) {
+    if (spec.getTls() != null && canary && !spec.getTls().isEmpty()) {
+      found.add(Diagnostic.canarySpecIgnored(ref, "spec.tls"));
+    } else if (spec.getTls() != null) {
       for (IngressTLS entry : spec.getTls()) {
         String secret = IngressSyntax.tlsSecret(entry, ref, found);
         if (secret == null) {

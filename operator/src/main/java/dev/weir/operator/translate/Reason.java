@@ -45,7 +45,14 @@ public enum Reason {
   /** A path on a host another Ingress makes a passthrough host: Weir sees no HTTP there. */
   PASSTHROUGH_HOST("PassthroughHost"),
   /** A basic-auth Secret without usable passwords: the Ingress's paths answer 503. */
-  INVALID_AUTH_SECRET("InvalidAuthSecret");
+  INVALID_AUTH_SECRET("InvalidAuthSecret"),
+  /**
+   * A path of a canary Ingress that no main Ingress routes (by host, path and path type), that an
+   * older canary took, or whose backend is the main route's own: it is served by nothing.
+   */
+  CANARY_NOT_ATTACHED("CanaryNotAttached"),
+  /** A canary Ingress's TLS entries or default backend, which only main Ingresses have. */
+  CANARY_SPEC_IGNORED("CanarySpecIgnored");
 
   private final String camelCase;
 

@@ -3,6 +3,7 @@ package dev.weir.operator.translate;
 import static dev.weir.operator.translate.IngressSyntax.DEFAULT_CERTIFICATE;
 
 import dev.weir.contract.snapshot.Affinity;
+import dev.weir.contract.snapshot.Canary;
 import dev.weir.contract.snapshot.Certificate;
 import dev.weir.contract.snapshot.ClientAuth;
 import dev.weir.contract.snapshot.Hsts;
@@ -11,6 +12,7 @@ import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.operator.annotations.BackendAnnotations;
 import dev.weir.operator.annotations.ClientAuthAnnotations;
 import dev.weir.operator.annotations.HostAnnotations;
 import dev.weir.operator.annotations.HstsAnnotations;
@@ -81,6 +83,9 @@ record ResolvedHost(
   /** A route and the Ingress that owns it (the first to declare its path and type). */
   private record Owned(BackendUse use, ParsedIngress owner) {}
 
+  /** The canary of a route: the canary Ingress's use of its backend, and its rules. */
+  private record Attached(BackendUse use, Canary canary, ParsedIngress by) {}
+
   private static final RouteKey ROOT = new RouteKey("/", PathType.PREFIX);
   private static final RouteKey EXACT_ROOT = new RouteKey("/", PathType.EXACT);
   private static final String CLIENT_AUTH_FAILS_CLOSED = "the host refuses requests";
@@ -106,7 +111,12 @@ record ResolvedHost(
     ParsedIngress passthroughBy = null;
     ParsedIngress clientAuthBy = null;
     ParsedIngress hstsBy = null;
+    List<ParsedIngress> canaries = new ArrayList<>();
     for (ParsedIngress p : ruled) {
+      if (p.canary()) {
+        canaries.add(p);
+        continue;
+      }
       hasRule = true;
       for (ParsedIngress.PathRule rule : p.rules().get(host)) {
         Owned existing = routes.get(rule.key());
@@ -172,6 +182,13 @@ record ResolvedHost(
     VirtualHost virtualHost = null;
     List<BackendUse> uses = new ArrayList<>();
     List<SecretSeen> secretsSeen = new ArrayList<>();
+    Map<RouteKey, Attached> canaryOf =
+        canaries(
+            host,
+            canaries,
+            routes,
+            relayed != null ? "the host is relayed untouched (ssl-passthrough)" : null,
+            found);
     if (relayed != null) {
       uses.add(relayed.use());
       ObjectRef by = passthroughBy.ref();
@@ -209,9 +226,23 @@ record ResolvedHost(
                       key.path(),
                       IngressSyntax.regexPathProblem(key.path())
                           + " (another Ingress of the host makes its paths regular expressions)"));
+              Attached canary = canaryOf.get(key);
+              if (canary != null) {
+                found.add(
+                    Diagnostic.canaryNotAttached(
+                        canary.by().ref(),
+                        host,
+                        key.type(),
+                        key.path(),
+                        "the main route's path is not a valid regular expression"));
+              }
               return;
             }
             uses.add(route.use());
+            Attached canary = canaryOf.get(key);
+            if (canary != null) {
+              uses.add(canary.use());
+            }
             RouteAccess access =
                 accessByOwner.computeIfAbsent(
                     route.owner(),
@@ -233,7 +264,8 @@ record ResolvedHost(
                             routeSettings(route.owner().settings().path(), key.path(), tls, https)),
                         ClusterIndexes.key(
                             route.owner().ref().namespace(), route.owner().ref().name()))
-                    .withRegex(regex));
+                    .withRegex(regex)
+                    .withCanary(canary == null ? null : canary.canary()));
           });
       ClientAuth clientAuth = null;
       if (clientAuthBy != null) {
@@ -265,6 +297,67 @@ record ResolvedHost(
         List.copyOf(found),
         List.copyOf(uses),
         List.copyOf(secretsSeen));
+  }
+
+  /**
+   * The canaries of a host's routes, as ingress-nginx merges canary Ingresses: each path of a
+   * canary attaches to the main route of the same path and path type, oldest canary first; a path
+   * that finds none, or one an older canary took, or whose backend is the main route's own, is
+   * reported and ignored.
+   *
+   * @param refused why no route of the host can have a canary, or null
+   */
+  private static Map<RouteKey, Attached> canaries(
+      String host,
+      List<ParsedIngress> canaries,
+      Map<RouteKey, Owned> routes,
+      String refused,
+      List<Diagnostic> found) {
+    Map<RouteKey, Attached> attached = new TreeMap<>();
+    for (ParsedIngress p : canaries) {
+      for (ParsedIngress.PathRule rule : p.rules().get(host)) {
+        RouteKey key = rule.key();
+        Owned main = routes.get(key);
+        String why = refused;
+        Attached canary = null;
+        if (why == null && main == null) {
+          why = "no main (non-canary) Ingress routes this host, path and path type";
+        } else if (why == null && attached.containsKey(key)) {
+          why = attached.get(key).by().ref() + " is its canary already and is older";
+        } else if (why == null) {
+          canary = attach(p, rule, main.use());
+          if (canary.use().id().equals(main.use().id())) {
+            why = "its backend is the main route's own";
+          }
+        }
+        if (why != null) {
+          found.add(Diagnostic.canaryNotAttached(p.ref(), host, key.type(), key.path(), why));
+        } else {
+          attached.put(key, canary);
+        }
+      }
+    }
+    return attached;
+  }
+
+  /**
+   * The canary {@code rule} of {@code canary} makes of a main route to {@code main}: its backend
+   * balanced by its own {@code load-balance} and {@code upstream-hash-by} (ingress-nginx's upstream
+   * of the canary Ingress), reached by the main route's protocol and TLS (its location's).
+   */
+  private static Attached attach(
+      ParsedIngress canary, ParsedIngress.PathRule rule, BackendUse main) {
+    BackendAnnotations own = rule.backend().settings();
+    BackendAnnotations settings =
+        new BackendAnnotations(
+            main.settings().protocol(), main.settings().tls(), own.loadBalance(), own.hashBy());
+    BackendUse use =
+        BackendUse.of(
+            canary.ref(),
+            BackendResolver.id(canary.ref().namespace(), rule.backend().backend()),
+            rule.backend().backend(),
+            settings);
+    return new Attached(use, canary.settings().canaryRules().canary(use.id()), canary);
   }
 
   /**

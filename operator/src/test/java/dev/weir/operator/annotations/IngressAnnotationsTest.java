@@ -43,6 +43,9 @@ class IngressAnnotationsTest {
   private static final Map<String, String> PERMANENT =
       Map.of("permanent-redirect", "https://x.com");
   private static final Map<String, String> TEMPORAL = Map.of("temporal-redirect", "https://x.com");
+  private static final Map<String, String> CANARY = Map.of("canary", "true");
+  private static final Map<String, String> BY_HEADER =
+      Map.of("canary", "true", "canary-by-header", "X-Canary");
 
   /** One annotation's setting, read back as text ("-" for none). */
   private static final Map<String, Function<IngressAnnotations, Object>> READ_BACK =
@@ -152,7 +155,14 @@ class IngressAnnotationsTest {
               "limit-whitelist",
               a -> a.path().access().rateLimit().map(r -> r.allowSourceRanges())),
           Map.entry(
-              "limit-req-status-code", a -> a.path().access().rateLimit().map(r -> r.status())));
+              "limit-req-status-code", a -> a.path().access().rateLimit().map(r -> r.status())),
+          Map.entry("canary", a -> a.canary().enabled()),
+          Map.entry("canary-by-header", a -> a.canary().header()),
+          Map.entry("canary-by-header-value", a -> a.canary().headerValue()),
+          Map.entry("canary-by-header-pattern", a -> a.canary().headerPattern()),
+          Map.entry("canary-by-cookie", a -> a.canary().cookie()),
+          Map.entry("canary-weight", a -> a.canary().weight()),
+          Map.entry("canary-weight-total", a -> a.canary().weightTotal()));
 
   private static Cors cors(IngressAnnotations a) {
     return a.path().access().cors().orElseThrow();
@@ -484,7 +494,41 @@ class IngressAnnotationsTest {
         row("limit-allowlist", "10.0.0.0/8", "[10.0.0.0/8]", RPS),
         row("limit-whitelist", "10.0.0.1", "[10.0.0.1/32]", RPS),
         row("limit-req-status-code", "429", "429", RPS),
-        invalid("limit-req-status-code", "200", "-", "must be between 400 and 599", RPS));
+        invalid("limit-req-status-code", "200", "-", "must be between 400 and 599", RPS),
+        row("canary", "true", "true"),
+        row("canary", "false", "false"),
+        invalid("canary", "yes", "false", "is not a boolean (true or false)"),
+        row("canary-by-header", "X-Canary", "X-Canary", CANARY),
+        row("canary-by-header", " X-Can ary ", "X-Canary", CANARY),
+        invalid("canary-by-header", "X-Canary/1", "-", "is not a header name", CANARY),
+        invalid("canary-by-header", "X;Canary", "-", "is not a header name", CANARY),
+        row("canary-by-header-value", "beta/2:x", "beta/2:x", BY_HEADER),
+        invalid(
+            "canary-by-header-value",
+            "a,b",
+            "-",
+            "is not a header value (letters, digits and -._~/:)",
+            BY_HEADER),
+        row("canary-by-header-pattern", "^beta-[0-9]+$", "^beta-[0-9]+$", BY_HEADER),
+        invalid(
+            "canary-by-header-pattern",
+            "a b",
+            "-",
+            "is not a regular expression of letters, digits and -._~/:^$[](){}*+?|&=\\",
+            BY_HEADER),
+        invalid(
+            "canary-by-header-pattern",
+            "(a",
+            "-",
+            "is not a regular expression Weir can match in linear time (missing closing ))",
+            BY_HEADER),
+        row("canary-by-cookie", "use_canary", "use_canary", CANARY),
+        invalid("canary-by-cookie", "a=b", "-", "is not a cookie name", CANARY),
+        row("canary-weight", "30", "30", CANARY),
+        row("canary-weight", "-5", "-5", CANARY),
+        invalid("canary-weight", "30%", "0", "is not an integer", CANARY),
+        row("canary-weight-total", "1000", "1000", CANARY),
+        invalid("canary-weight-total", "1e3", "100", "is not an integer", CANARY));
   }
 
   private static Arguments failsClosed(String suffix, String value, String reason) {
@@ -557,7 +601,11 @@ class IngressAnnotationsTest {
     assertThat(none)
         .isEqualTo(
             new IngressAnnotations(
-                PathAnnotations.NONE, BackendAnnotations.NONE, HostAnnotations.NONE, List.of()));
+                PathAnnotations.NONE,
+                BackendAnnotations.NONE,
+                HostAnnotations.NONE,
+                CanaryAnnotations.NONE,
+                List.of()));
     assertThat(IngressAnnotations.read(Map.of("kubernetes.io/ingress.class", "weir"), NS))
         .isEqualTo(none);
   }
@@ -755,6 +803,7 @@ class IngressAnnotationsTest {
                 PathAnnotations.NONE,
                 BackendAnnotations.NONE,
                 new HostAnnotations(true, Optional.empty(), HstsAnnotations.NONE),
+                CanaryAnnotations.NONE,
                 read.problems()));
     assertThat(read.problems())
         .containsExactly(
@@ -921,5 +970,105 @@ class IngressAnnotationsTest {
       String suffix, String value, String expected, String reason, Map<String, String> context) {
     return Arguments.of(
         suffix, value, expected, "\"" + value + "\" " + reason + ";" + DEFAULT, context);
+  }
+
+  @Test
+  void onACanaryIngressOnlyItsRulesAndBalancingApplyAndTheRestIsReported() {
+    Map<String, String> annotations =
+        withAnnotations(
+            NGINX + "canary", "true",
+            NGINX + "canary-weight", "20",
+            NGINX + "load-balance", "ewma",
+            NGINX + "affinity", "cookie",
+            NGINX + "rewrite-target", "/",
+            NGINX + "backend-protocol", "HTTPS",
+            NGINX + "ssl-passthrough", "true",
+            WEIR + "hsts", "true");
+    IngressAnnotations read = IngressAnnotations.read(annotations, NS);
+    assertThat(read.canary().enabled()).isTrue();
+    assertThat(read.canary().weight()).isEqualTo(20);
+    assertThat(read.path()).isEqualTo(PathAnnotations.NONE);
+    assertThat(read.host()).isEqualTo(HostAnnotations.NONE);
+    assertThat(read.backend().loadBalance()).isEqualTo(BalanceAlgorithm.EWMA);
+    assertThat(read.backend().protocol()).isEqualTo(UpstreamProtocol.HTTP);
+    String onCanary = "has no effect on a canary Ingress (the main Ingress's settings apply)";
+    assertThat(read.problems())
+        .containsExactly(
+            new AnnotationProblem(NGINX + "affinity", Kind.IGNORED, onCanary),
+            new AnnotationProblem(NGINX + "backend-protocol", Kind.IGNORED, onCanary),
+            new AnnotationProblem(NGINX + "rewrite-target", Kind.IGNORED, onCanary),
+            new AnnotationProblem(NGINX + "ssl-passthrough", Kind.IGNORED, onCanary),
+            new AnnotationProblem(WEIR + "hsts", Kind.IGNORED, onCanary));
+  }
+
+  @Test
+  void canaryRulesWithoutCanaryAreReportedAndTheIngressIsAMainOne() {
+    IngressAnnotations read =
+        IngressAnnotations.read(
+            Map.of(
+                NGINX + "canary-weight", "50",
+                NGINX + "canary-by-header", "X-Canary",
+                NGINX + "canary", "false"),
+            NS);
+    assertThat(read.canary()).isEqualTo(CanaryAnnotations.NONE);
+    assertThat(read.problems())
+        .containsExactly(
+            new AnnotationProblem(
+                NGINX + "canary-by-header", Kind.IGNORED, "has no effect without canary: \"true\""),
+            new AnnotationProblem(
+                NGINX + "canary-weight", Kind.IGNORED, "has no effect without canary: \"true\""));
+  }
+
+  @Test
+  void aHeaderValueWinsOverAPatternAndBothNeedAHeader() {
+    IngressAnnotations read =
+        IngressAnnotations.read(
+            Map.of(
+                NGINX + "canary", "true",
+                NGINX + "canary-by-header-value", "beta",
+                NGINX + "canary-by-header-pattern", "b.*"),
+            NS);
+    assertThat(read.problems())
+        .extracting(AnnotationProblem::reason)
+        .containsExactly(
+            "has no effect without canary-by-header", "has no effect without canary-by-header");
+    read =
+        IngressAnnotations.read(
+            Map.of(
+                NGINX + "canary", "true",
+                NGINX + "canary-by-header", "X-Canary",
+                NGINX + "canary-by-header-value", "beta",
+                NGINX + "canary-by-header-pattern", "b.*"),
+            NS);
+    assertThat(read.canary().headerPattern()).isEmpty();
+    assertThat(read.problems())
+        .containsExactly(
+            new AnnotationProblem(
+                NGINX + "canary-by-header-pattern",
+                Kind.IGNORED,
+                "has no effect with canary-by-header-value"));
+  }
+
+  @Test
+  void theBalancerTakesATotalBelow100As100AndClampsTheWeight() {
+    CanaryAnnotations read =
+        IngressAnnotations.read(
+                Map.of(
+                    NGINX + "canary", "true",
+                    NGINX + "canary-weight", "80",
+                    NGINX + "canary-weight-total", "50"),
+                NS)
+            .canary();
+    assertThat(read.canary("b").totalWeight()).isEqualTo(100);
+    assertThat(read.canary("b").weight()).isEqualTo(80);
+    CanaryAnnotations over =
+        new CanaryAnnotations(
+            true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 150, 120);
+    assertThat(over.canary("b").weight()).isEqualTo(120);
+    assertThat(over.canary("b").totalWeight()).isEqualTo(120);
+    CanaryAnnotations negative =
+        new CanaryAnnotations(
+            true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), -5, 100);
+    assertThat(negative.canary("b").weight()).isZero();
   }
 }

@@ -3,6 +3,7 @@ package dev.weir.operator.translate;
 import dev.weir.contract.snapshot.AccessControl;
 import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.Canary;
 import dev.weir.contract.snapshot.ClientAuth;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.EndpointState;
@@ -271,13 +272,30 @@ final class Fixtures {
         lines.add(v.host() + " (no routes)");
       }
       for (Route r : v.routes()) {
-        lines.add(route(v, r) + " -> " + r.backend());
+        lines.add(route(v, r) + " -> " + r.backend() + canary(r.canary()));
       }
     }
     if (s.defaultBackend() != null) {
       lines.add("default -> " + s.defaultBackend());
     }
     return lines;
+  }
+
+  /** {@code , canary backend [header=..] [value=..] [pattern=..] [cookie=..] weight=w/total}. */
+  private static String canary(Canary c) {
+    if (c == null) {
+      return "";
+    }
+    return ", canary "
+        + c.backend()
+        + (c.header() == null ? "" : " header=" + c.header())
+        + (c.headerValue() == null ? "" : " value=" + c.headerValue())
+        + (c.headerPattern() == null ? "" : " pattern=" + c.headerPattern())
+        + (c.cookie() == null ? "" : " cookie=" + c.cookie())
+        + " weight="
+        + c.weight()
+        + "/"
+        + c.totalWeight();
   }
 
   /** {@code id: address:port, ...}, a non-ready state after a slash. */

@@ -603,6 +603,18 @@ class IncrementalTranslatorTest {
     if (r.nextInt(4) == 0) {
       kv.addAll(List.of(NGINX + "proxy-body-size", r.nextBoolean() ? "1.5m" : "1m"));
     }
+    // Canaries attach to the main routes of their host, path and type, oldest first.
+    if (r.nextInt(3) == 0) {
+      kv.addAll(List.of(NGINX + "canary", r.nextInt(4) == 0 ? "false" : "true"));
+      switch (r.nextInt(3)) {
+        case 0 -> kv.addAll(List.of(NGINX + "canary-weight", String.valueOf(r.nextInt(120))));
+        case 1 -> kv.addAll(List.of(NGINX + "canary-by-header", "X-Canary"));
+        default -> kv.addAll(List.of(NGINX + "canary-by-cookie", "beta"));
+      }
+      if (r.nextBoolean()) {
+        kv.addAll(List.of(NGINX + "load-balance", "ewma"));
+      }
+    }
     return kv.toArray(String[]::new);
   }
 

@@ -80,6 +80,7 @@ class IngressTranslatorTableTest {
   private static final String VERIFIED_DIGEST = "14f8320f";
   private static final String MISSING_DIGEST = "bcefdb0c";
   private static final String EWMA_DIGEST = "cf43e07e";
+  private static final String CANARY_DIGEST = "759e2892";
 
   private static final String SIMPLE_RULE =
       """
@@ -1581,6 +1582,125 @@ class IngressTranslatorTableTest {
             List.of("shop/web:http@ewma-" + EWMA_DIGEST + " 10.0.0.1:8080"),
             List.of(),
             List.of("backend shop/web:http@ewma-" + EWMA_DIGEST + ": HTTP EWMA")),
+        new Case(
+            "a canary Ingress attaches its backend to the main route of the same host, path and"
+                + " path type, with its rules; it routes nothing itself",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "main",
+                    "2025-01-01T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "80")),
+                canary(
+                    "canary",
+                    "2025-01-02T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "9000"),
+                    "canary-by-header",
+                    "X-Canary",
+                    "canary-by-header-pattern",
+                    "^beta",
+                    "canary-by-cookie",
+                    "beta",
+                    "canary-weight",
+                    "30")),
+            DEFAULTS,
+            List.of(
+                "shop.example.com Prefix / -> shop/web:80, canary shop/web:9000 header=X-Canary"
+                    + " pattern=^beta cookie=beta weight=30/100"),
+            List.of("shop/web:80 10.0.0.1:8080", "shop/web:9000 10.0.0.1:9090"),
+            List.of(),
+            null),
+        new Case(
+            "a canary path without a main route of the same host, path and type, a second canary"
+                + " of a route and a canary to the main route's own backend are reported and"
+                + " ignored; the canary's TLS and default backend too",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ingress(
+                    "shop",
+                    "main",
+                    "2025-01-01T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "80")),
+                canary(
+                    "first",
+                    "2025-01-02T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "9000"),
+                    "canary-weight",
+                    "10"),
+                canary(
+                    "second",
+                    "2025-01-03T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "9000"),
+                    "canary-weight",
+                    "50"),
+                canary(
+                    "exact",
+                    "2025-01-04T00:00:00Z",
+                    path("shop.example.com", "/", "Exact", "web", "9000")),
+                canary(
+                    "nohost",
+                    "2025-01-05T00:00:00Z",
+                    path("blog.example.com", "/", "Prefix", "web", "9000")),
+                canary(
+                    "same",
+                    "2025-01-06T00:00:00Z",
+                    "defaultBackend: {service: {name: web, port: {number: 9000}}}\n"
+                        + "tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n"
+                        + path("shop.example.com", "/", "Prefix", "web", "80"))),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:80, canary shop/web:9000 weight=10/100"),
+            List.of("shop/web:80 10.0.0.1:8080", "shop/web:9000 10.0.0.1:9090"),
+            List.of(
+                "Ingress shop/exact CanaryNotAttached",
+                "Ingress shop/nohost CanaryNotAttached",
+                "Ingress shop/same CanaryNotAttached",
+                "Ingress shop/same CanarySpecIgnored",
+                "Ingress shop/same CanarySpecIgnored",
+                "Ingress shop/second CanaryNotAttached"),
+            null),
+        Case.annotations(
+            "a canary's backend keeps the main route's protocol and takes its own load-balance;"
+                + " the main route's settings stay, the canary's other annotations are reported",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "main",
+                        "2025-01-01T00:00:00Z",
+                        path("shop.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/backend-protocol",
+                    "HTTPS",
+                    "nginx.ingress.kubernetes.io/proxy-body-size",
+                    "1k"),
+                canary(
+                    "canary",
+                    "2025-01-02T00:00:00Z",
+                    path("shop.example.com", "/", "Prefix", "web", "9000"),
+                    "canary-weight",
+                    "100",
+                    "load-balance",
+                    "ewma",
+                    "proxy-body-size",
+                    "8m")),
+            DEFAULTS,
+            null,
+            null,
+            List.of(
+                "Ingress shop/canary IgnoredAnnotation", "Ingress shop/main UnverifiedUpstream"),
+            List.of(
+                "shop.example.com Prefix /: body=1024",
+                "backend shop/web:80@https-" + HTTPS_DIGEST + ": HTTPS tls unverified",
+                "backend shop/web:9000@https+ewma-"
+                    + CANARY_DIGEST
+                    + ": HTTPS tls unverified EWMA")),
         Case.annotations(
             "upstream-hash-by gets a consistent-hash backend of its own, its key as written",
             List.of(
@@ -1680,6 +1800,18 @@ class IngressTranslatorTableTest {
         + ", port: {"
         + portField
         + "}}}}\n";
+  }
+
+  /** A canary Ingress shop/{@code name} with {@code spec} and canary-prefixed annotations. */
+  private static String canary(String name, String created, String spec, String... annotations) {
+    String[] keyValues = new String[annotations.length + 2];
+    keyValues[0] = "nginx.ingress.kubernetes.io/canary";
+    keyValues[1] = "true";
+    for (int i = 0; i < annotations.length; i += 2) {
+      keyValues[i + 2] = "nginx.ingress.kubernetes.io/" + annotations[i];
+      keyValues[i + 3] = annotations[i + 1];
+    }
+    return annotated(ingress("shop", name, created, spec), keyValues);
   }
 
   private static String withoutClass(String ingressYaml) {

@@ -94,6 +94,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private String virtualHost;
   // The matched route: its Ingress and access-log switch are read when the request is recorded.
   private CompiledRoute route;
+  // The snapshot the request was routed by: a policy choosing another backend finds it here.
+  private CompiledSnapshot routedBy;
   // The client behind trusted proxies, else the peer; resolved once, before a policy rewrites
   // X-Forwarded-For.
   private String clientAddress;
@@ -170,6 +172,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     route = match.route();
+    routedBy = snapshot;
     virtualHost = route.virtualHost();
     backend = match.backend();
     selector = backend.selector();
@@ -327,6 +330,19 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   @Override
   public void onResponse(ResponseHook hook) {
     responseHook = responseHook == null ? hook : ResponseHook.both(responseHook, hook);
+  }
+
+  @Override
+  public boolean useBackend(String backendId) {
+    CompiledBackend other = routedBy.backends().get(backendId);
+    if (other == null) {
+      return false;
+    }
+    backend = other;
+    selector = other.selector();
+    timeouts = other.timeouts();
+    maxAttempts = other.connectRetries() + 1;
+    return true;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.weir.dataplane.balance.EndpointSelector;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -25,6 +26,10 @@ final class AffinitySession implements EndpointSelector, ResponseHook {
   private final String cookie;
   private final boolean https;
   private final String userAgent;
+  // The tag of this request's backend on a canary route, else null.
+  private final String tag;
+  // The client's cookie is for another backend, or untagged: its value is issued again, tagged.
+  private final boolean retag;
   // The cookie value to set on the response; null: the client's cookie stays.
   private String issue;
 
@@ -36,6 +41,14 @@ final class AffinitySession implements EndpointSelector, ResponseHook {
       String userAgent) {
     this.affinity = affinity;
     this.endpoints = endpoints;
+    this.tag = affinity.tagOf(endpoints.backendId());
+    // A cookie of a canary route that is not tagged for this backend (issued before the route had
+    // a canary, or for its other backend) still names the session, and is issued again tagged.
+    boolean tagged = cookie != null && affinity.tagged();
+    this.retag = tagged && !Objects.equals(tag, BackendTags.tagOf(cookie));
+    if (tagged) {
+      cookie = BackendTags.valueOf(cookie);
+    }
     this.cookie = cookie;
     this.https = https;
     this.userAgent = userAgent;
@@ -61,10 +74,16 @@ final class AffinitySession implements EndpointSelector, ResponseHook {
     if (cookie == null) {
       return null;
     }
+    Endpoint pinned;
     if (affinity.balanced()) {
-      return isKey(cookie) ? endpoints.ring().locate(cookie, Set.of()) : null;
+      pinned = isKey(cookie) ? endpoints.ring().locate(cookie, Set.of()) : null;
+    } else {
+      pinned = endpoints.byDigest(cookie);
     }
-    return endpoints.byDigest(cookie);
+    if (pinned != null && retag) {
+      issue = cookie;
+    }
+    return pinned;
   }
 
   private Endpoint newSession(Set<Endpoint> tried) {
@@ -99,7 +118,11 @@ final class AffinitySession implements EndpointSelector, ResponseHook {
           .headers()
           .add(
               HttpHeaderNames.SET_COOKIE,
-              affinity.setCookie(issue, https, userAgent, System.currentTimeMillis()));
+              affinity.setCookie(
+                  tag == null ? issue : issue + BackendTags.SEPARATOR + tag,
+                  https,
+                  userAgent,
+                  System.currentTimeMillis()));
     }
   }
 

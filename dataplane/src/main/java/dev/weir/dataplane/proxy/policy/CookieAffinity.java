@@ -7,6 +7,7 @@ import dev.weir.dataplane.balance.RequestCookies;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.Date;
+import java.util.Map;
 
 /**
  * ingress-nginx's cookie session affinity for one route: requests carrying the cookie go to the
@@ -30,11 +31,22 @@ public final class CookieAffinity implements RequestPolicy {
   // Everything of Set-Cookie after the value that does not depend on the request.
   private final String domainPath;
   private final String sameSite;
+  // By backend id; empty unless the route has a canary (see BackendTags).
+  private final Map<String, String> backendTags;
 
   /**
    * @param routePath the cookie's Path when the affinity names none: the path of the Ingress rule
    */
   public CookieAffinity(Affinity affinity, String routePath) {
+    this(affinity, routePath, Map.of());
+  }
+
+  /**
+   * @param backendTags on a route with a canary ({@link CanarySplit#backendTags}): the cookie's
+   *     value carries the tag of the backend it was issued for; empty: it carries none
+   */
+  public CookieAffinity(Affinity affinity, String routePath, Map<String, String> backendTags) {
+    this.backendTags = Map.copyOf(backendTags);
     this.affinity = affinity;
     this.balanced = affinity.mode() == AffinityMode.BALANCED;
     StringBuilder attributes = new StringBuilder();
@@ -67,6 +79,15 @@ public final class CookieAffinity implements RequestPolicy {
 
   boolean balanced() {
     return balanced;
+  }
+
+  /** The tag of {@code backendId} cookies carry, or null when they carry none. */
+  String tagOf(String backendId) {
+    return backendTags.isEmpty() ? null : backendTags.get(backendId);
+  }
+
+  boolean tagged() {
+    return !backendTags.isEmpty();
   }
 
   boolean changeOnFailure() {

@@ -45,6 +45,15 @@ public interface ProxiedRequest extends BalancedRequest {
   /** The port of the listener the client connected to. */
   int listenerPort();
 
+  /**
+   * Sends this request to another backend of the snapshot it was routed by (a canary) instead of
+   * its route's: that backend's endpoints, balancing, timeouts and connect retries. A policy calls
+   * it before any that depends on the backend (affinity, route timeouts).
+   *
+   * @return false, the route's backend staying, when the snapshot has no backend {@code backendId}
+   */
+  boolean useBackend(String backendId);
+
   /** The endpoints of the backend the request was routed to (an affinity cookie picks one). */
   BackendEndpoints endpoints();
 

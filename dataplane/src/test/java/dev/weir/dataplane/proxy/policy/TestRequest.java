@@ -33,6 +33,8 @@ final class TestRequest implements ProxiedRequest {
   Integer tries;
   Runnable whenDone;
   String upstreamTarget;
+  // The backend a policy chose instead of the route's; null: none.
+  String usedBackend;
 
   @Override
   public HttpMethod method() {
@@ -92,6 +94,12 @@ final class TestRequest implements ProxiedRequest {
   @Override
   public void onResponse(ResponseHook hook) {
     this.hook = this.hook == null ? hook : ResponseHook.both(this.hook, hook);
+  }
+
+  @Override
+  public boolean useBackend(String backendId) {
+    usedBackend = backendId;
+    return true;
   }
 
   @Override
