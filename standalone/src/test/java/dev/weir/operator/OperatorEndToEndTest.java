@@ -669,6 +669,69 @@ class OperatorEndToEndTest {
   }
 
   @Test
+  void aCanaryIngressFromTheApiServerTakesTheRequestsItsHeaderSelects() throws Exception {
+    EchoBackend main = track(EchoBackend.start("main-pod"));
+    EchoBackend canary = track(EchoBackend.start("canary-pod"));
+    createService("canary", "web");
+    createEndpointSlice("canary", "web", main.port(), main.address());
+    createService("canary", "web-next");
+    createEndpointSlice("canary", "web-next", canary.port(), canary.address());
+    createIngress(ingress("canary", "web", OUR_CLASS, "canary.e2e.test", null));
+    Ingress next = ingress("canary", "web-next", OUR_CLASS, "canary.e2e.test", null);
+    next.getSpec()
+        .getRules()
+        .get(0)
+        .getHttp()
+        .getPaths()
+        .get(0)
+        .getBackend()
+        .getService()
+        .setName("web-next");
+    next.getMetadata()
+        .setAnnotations(
+            Map.of(
+                "nginx.ingress.kubernetes.io/canary", "true",
+                "nginx.ingress.kubernetes.io/canary-by-header", "X-Canary"));
+    createIngress(next);
+
+    Await.until(
+        "X-Canary: always reaches the canary's pod",
+        PROPAGATION,
+        () -> canaryGet("always"),
+        instance -> instance.equals("canary-pod"));
+    for (int i = 0; i < 20; i++) {
+      assertThat(canaryGet("always")).isEqualTo("canary-pod");
+      assertThat(canaryGet("never")).isEqualTo("main-pod");
+      assertThat(canaryGet(null)).isEqualTo("main-pod");
+    }
+    assertThat(warnings("canary", "web-next")).isEmpty();
+
+    // Without its main Ingress the canary routes nothing, and says why.
+    client.network().v1().ingresses().inNamespace("canary").withName("web").delete();
+    awaitHttp("canary.e2e.test", "/", 404);
+    assertThat(httpGet("canary.e2e.test", "/").status()).isEqualTo(404);
+    assertThat(canaryStatus("always")).isEqualTo(404);
+    assertThat(awaitWarning("canary", "web-next").getMessage()).containsIgnoringCase("canary");
+  }
+
+  private static String canaryGet(String header) throws Exception {
+    RawHttp.Response response = canaryRequest(header);
+    return response.status() == 200 ? Echo.parse(response.bodyText()).instance() : "-";
+  }
+
+  private static int canaryStatus(String header) throws Exception {
+    return canaryRequest(header).status();
+  }
+
+  private static RawHttp.Response canaryRequest(String header) throws Exception {
+    return RawHttp.exchange(
+        dataplane.httpPort(),
+        "GET / HTTP/1.1\r\nHost: canary.e2e.test\r\n"
+            + (header == null ? "" : "X-Canary: " + header + "\r\n")
+            + "Connection: close\r\n\r\n");
+  }
+
+  @Test
   void regexLookingPathGetsOneEventAndIsCountedInTheMetricsUntilItIsFixed() throws Exception {
     EchoBackend pod = track(EchoBackend.start("regex-pod"));
     createService("regex", "web");
