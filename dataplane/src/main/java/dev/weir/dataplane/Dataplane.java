@@ -8,6 +8,8 @@ import dev.weir.contract.snapshot.SnapshotDelta;
 import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.dataplane.accesslog.AccessLog;
+import dev.weir.dataplane.balance.OutlierDetection;
+import dev.weir.dataplane.balance.OutlierSettings;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.ListenerContext;
 import dev.weir.dataplane.proxy.http.TrustedProxies;
@@ -61,6 +63,7 @@ public final class Dataplane implements AutoCloseable {
    * @param httpsRedirectPort the port in the https URLs plain HTTP is redirected to (443: none in
    *     the URL; 0: the HTTPS listener's own port, for a data plane clients reach directly)
    * @param edge PROXY protocol, trusted proxies and the access log
+   * @param outliers when failing endpoints are ejected from balancing
    */
   public record Options(
       String bindAddress,
@@ -69,16 +72,38 @@ public final class Dataplane implements AutoCloseable {
       Duration drainTimeout,
       int ioThreads,
       int httpsRedirectPort,
-      Edge edge) {
+      Edge edge,
+      OutlierSettings outliers) {
     public static final int DEFAULT_HTTPS_REDIRECT_PORT = 443;
 
     public Options {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
       Objects.requireNonNull(edge, "edge");
+      Objects.requireNonNull(outliers, "outliers");
       if (ioThreads < 1) {
         throw new IllegalArgumentException("ioThreads must be at least 1, not " + ioThreads);
       }
+    }
+
+    /** With {@link OutlierSettings#DEFAULTS}. */
+    public Options(
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        Duration drainTimeout,
+        int ioThreads,
+        int httpsRedirectPort,
+        Edge edge) {
+      this(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          drainTimeout,
+          ioThreads,
+          httpsRedirectPort,
+          edge,
+          OutlierSettings.DEFAULTS);
     }
 
     /** With {@link Edge#DEFAULTS} but no access log: what a test (or an embedding) starts. */
@@ -111,13 +136,34 @@ public final class Dataplane implements AutoCloseable {
 
     /** These options, redirecting plain HTTP to https URLs with {@code port}. */
     public Options withHttpsRedirectPort(int port) {
-      return new Options(bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge);
+      return new Options(
+          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge, outliers);
     }
 
     /** These options, meeting clients as {@code edge} says. */
     public Options withEdge(Edge edge) {
       return new Options(
-          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, httpsRedirectPort, edge);
+          bindAddress,
+          httpPort,
+          httpsPort,
+          drainTimeout,
+          ioThreads,
+          httpsRedirectPort,
+          edge,
+          outliers);
+    }
+
+    /** These options, ejecting failing endpoints as {@code outliers} says. */
+    public Options withOutliers(OutlierSettings outliers) {
+      return new Options(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          drainTimeout,
+          ioThreads,
+          httpsRedirectPort,
+          edge,
+          outliers);
     }
 
     /** The processors this JVM may use (its CPU affinity or container limit). */
@@ -271,7 +317,8 @@ public final class Dataplane implements AutoCloseable {
                       : options.httpsPort() > 0
                           ? options.httpsPort()
                           : Options.DEFAULT_HTTPS_REDIRECT_PORT,
-                  RateLimitZones.create(metrics.rateLimitEvictions())));
+                  RateLimitZones.create(metrics.rateLimitEvictions()),
+                  new OutlierDetection(options.outliers(), metrics, System::nanoTime)));
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }

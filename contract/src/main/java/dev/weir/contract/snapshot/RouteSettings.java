@@ -20,6 +20,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param cors cross-origin resource sharing; absent: none (schema version 4)
  * @param access source ranges and basic authentication; absent: anyone (schema version 4)
  * @param rateLimit per-client request limits; absent: none (schema version 4)
+ * @param retry which failures are retried on another endpoint ({@code proxy-next-upstream} and
+ *     {@code proxy-next-upstream-timeout}); absent: the backend's (schema version 5)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -30,9 +32,10 @@ public record RouteSettings(
     Boolean accessLog,
     Cors cors,
     AccessControl access,
-    RateLimit rateLimit) {
+    RateLimit rateLimit,
+    RetryPolicy retry) {
   public static final RouteSettings NONE =
-      new RouteSettings(null, null, null, null, null, null, null, null, null);
+      new RouteSettings(null, null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -70,7 +73,8 @@ public record RouteSettings(
         .accessLog(logsAccess())
         .cors(cors)
         .access(access)
-        .rateLimit(rateLimit);
+        .rateLimit(rateLimit)
+        .retry(retry);
   }
 
   /**
@@ -100,6 +104,7 @@ public record RouteSettings(
     private Cors cors;
     private AccessControl access;
     private RateLimit rateLimit;
+    private RetryPolicy retry;
 
     private Builder() {}
 
@@ -148,6 +153,11 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder retry(RetryPolicy value) {
+      retry = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -159,7 +169,8 @@ public record RouteSettings(
               accessLog,
               cors,
               access,
-              rateLimit);
+              rateLimit,
+              retry);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

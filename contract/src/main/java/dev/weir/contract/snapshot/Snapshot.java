@@ -14,7 +14,8 @@ import java.util.Objects;
  *     until a snapshot uses a version 2 field (route settings, HSTS, client authentication,
  *     passthrough, upstream protocols, balancing policies, send timeouts), and one that reads up to
  *     version 2 until a snapshot names the Ingresses of its routes, turns a route's access log off
- *     or asks for the PROXY protocol; version 4 adds a route's CORS, access control and rate limits
+ *     or asks for the PROXY protocol; version 4 adds a route's CORS, access control and rate
+ *     limits, version 5 the retry policies of backends and routes
  * @param version increases with every snapshot the operator publishes
  * @param defaultBackend backend id for requests no virtual host routes; absent: 404 from Weir
  * @param defaultCertificate certificate id served for an unknown or missing SNI name; absent: a
@@ -33,7 +34,7 @@ public record Snapshot(
     String defaultCertificate) {
 
   /** The newest schema version: what this code reads and writes. */
-  public static final int SCHEMA_VERSION = 4;
+  public static final int SCHEMA_VERSION = 5;
 
   /** The oldest schema version this code still reads. */
   public static final int MIN_SCHEMA_VERSION = 1;

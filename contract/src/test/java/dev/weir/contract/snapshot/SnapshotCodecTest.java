@@ -74,7 +74,7 @@ class SnapshotCodecTest {
         """);
     assertThat(s.backends().get(0).endpoints().get(0).state()).isEqualTo(EndpointState.READY);
     assertThat(s.backends().get(0).timeouts()).isEqualTo(Timeouts.DEFAULTS);
-    assertThat(s.backends().get(0).connectRetries()).isEqualTo(1);
+    assertThat(s.backends().get(0).connectRetries()).isEqualTo(2);
     assertThat(s.settings().maxHeaderBytes()).isEqualTo(32 * 1024);
   }
 
@@ -84,8 +84,8 @@ class SnapshotCodecTest {
         Arguments.of(
             "{\"schemaVersion\":1,\"version\":1,\"colour\":\"red\"}", "colour: unknown field"),
         Arguments.of(
-            "{\"schemaVersion\":5,\"version\":1}",
-            "schemaVersion: is 5, this data plane reads 1 to 4"),
+            "{\"schemaVersion\":6,\"version\":1}",
+            "schemaVersion: is 6, this data plane reads 1 to 5"),
         Arguments.of("{\"schemaVersion\":1,\"version\":\"x\"}", "version: "),
         Arguments.of(
             "{\"schemaVersion\":1,\"version\":1,"
