@@ -1,7 +1,10 @@
 package dev.weir.operator.annotations;
 
 import dev.weir.contract.snapshot.Affinity;
+import dev.weir.contract.snapshot.RetryCondition;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -22,6 +25,8 @@ import java.util.OptionalLong;
  * @param accessLog {@code enable-access-log}: false leaves the path's requests out of the access
  *     log
  * @param access CORS, source ranges, basic authentication and rate limits
+ * @param nextUpstream {@code proxy-next-upstream}: the failures retried; empty list for {@code off}
+ * @param nextUpstreamTimeoutSeconds {@code proxy-next-upstream-timeout}; 0 is no limit
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -33,7 +38,9 @@ public record PathAnnotations(
     OptionalInt sendTimeoutSeconds,
     OptionalInt upstreamTries,
     boolean accessLog,
-    AccessAnnotations access) {
+    AccessAnnotations access,
+    Optional<List<RetryCondition>> nextUpstream,
+    OptionalInt nextUpstreamTimeoutSeconds) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -46,7 +53,9 @@ public record PathAnnotations(
           OptionalInt.empty(),
           OptionalInt.empty(),
           true,
-          AccessAnnotations.NONE);
+          AccessAnnotations.NONE,
+          Optional.empty(),
+          OptionalInt.empty());
 
   /**
    * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:
@@ -72,6 +81,22 @@ public record PathAnnotations(
             millis(connectTimeoutSeconds, base.connectMillis()),
             millis(readTimeoutSeconds, base.readMillis()),
             (Long) millis(sendTimeoutSeconds, base.sendMillis())));
+  }
+
+  /**
+   * The retry policy {@code proxy-next-upstream} and {@code proxy-next-upstream-timeout} set; empty
+   * when neither is, so the backend's applies. One set alone keeps nginx's default for the other.
+   */
+  public Optional<RetryPolicy> retry() {
+    if (nextUpstream.isEmpty() && nextUpstreamTimeoutSeconds.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RetryPolicy(
+            nextUpstream.orElse(null),
+            nextUpstreamTimeoutSeconds.isPresent()
+                ? nextUpstreamTimeoutSeconds.getAsInt() * 1000L
+                : null));
   }
 
   private static long millis(OptionalInt seconds, long otherwise) {
