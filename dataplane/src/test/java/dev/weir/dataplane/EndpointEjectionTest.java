@@ -109,8 +109,9 @@ class EndpointEjectionTest {
                       for (int k = 0; k < 100 && !stop; k++, n++) {
                         String method = (n + id) % 2 == 0 ? "GET" : "POST";
                         http.send(
-                            method
-                                + " /x HTTP/1.1\r\nHost: a.test\r\nContent-Length: 3\r\n\r\nabc");
+                            method.equals("GET")
+                                ? "GET /x HTTP/1.1\r\nHost: a.test\r\n\r\n"
+                                : "POST /x HTTP/1.1\r\nHost: a.test\r\nContent-Length: 3\r\n\r\nabc");
                         RawHttp.Response r = http.readResponse(false);
                         statuses
                             .computeIfAbsent(method, m -> new ConcurrentHashMap<>())
@@ -197,7 +198,9 @@ class EndpointEjectionTest {
               .mapToInt(Integer::intValue)
               .sum(),
           (System.nanoTime() - killed) / 1e9);
-      assertThat(load.failed("POST")).as("POSTs failed: %s", counts).isZero();
+      // Only a POST the pod had taken as it died may fail (it cannot be sent again): at most one
+      // per client. None fails for a refused connect.
+      assertThat(load.failed("POST")).as("POSTs failed: %s", counts).isLessThanOrEqualTo(4);
       assertThat(load.failed("GET")).as("GETs failed: %s", counts).isZero();
       assertThat(load.failed("IO")).as("connections broken: %s", counts).isZero();
     }
@@ -246,7 +249,7 @@ class EndpointEjectionTest {
     start(OutlierSettings.DEFAULTS);
     EchoBackend a = pod("a", "127.0.0.1");
     EchoBackend b = pod("b", "127.0.0.2");
-    HungPod hung = new HungPod("127.0.0.3");
+    AcceptingPod hung = new AcceptingPod("127.0.0.3", true);
     closing.add(hung);
     Backend pool =
         Backend.builder("pool")
@@ -273,9 +276,9 @@ class EndpointEjectionTest {
   @Test
   void whenEveryPodFailsTrafficStillSpreadsAndFailsWith502() throws Exception {
     start(OutlierSettings.DEFAULTS);
-    List<ResettingPod> pods = new ArrayList<>();
+    List<AcceptingPod> pods = new ArrayList<>();
     for (String address : List.of("127.0.0.1", "127.0.0.2", "127.0.0.3")) {
-      ResettingPod p = new ResettingPod(address);
+      AcceptingPod p = new AcceptingPod(address, false);
       closing.add(p);
       pods.add(p);
     }
@@ -330,27 +333,38 @@ class EndpointEjectionTest {
     assertThat(connectFailures()).isEqualTo(failures);
   }
 
-  /** A pod that accepts connections and never answers. */
-  static final class HungPod implements AutoCloseable {
+  /**
+   * A pod that accepts connections and then either never answers ({@code hang}) or resets each one
+   * at once.
+   */
+  static final class AcceptingPod implements AutoCloseable {
     final ServerSocket server;
     final AtomicInteger accepted = new AtomicInteger();
     final List<Socket> held = new CopyOnWriteArrayList<>();
 
-    HungPod(String address) throws IOException {
+    AcceptingPod(String address, boolean hang) throws IOException {
       server = new ServerSocket(0, 50, InetAddress.getByName(address));
       Thread t =
           new Thread(
               () -> {
                 while (!server.isClosed()) {
                   try {
-                    held.add(server.accept());
+                    Socket s = server.accept();
                     accepted.incrementAndGet();
+                    if (hang) {
+                      held.add(s);
+                    } else {
+                      s.setSoLinger(true, 0);
+                      s.close();
+                    }
                   } catch (IOException closed) {
-                    return;
+                    if (server.isClosed()) {
+                      return;
+                    }
                   }
                 }
               },
-              "hung-pod");
+              hang ? "hung-pod" : "resetting-pod");
       t.setDaemon(true);
       t.start();
     }
@@ -365,42 +379,6 @@ class EndpointEjectionTest {
       for (Socket s : held) {
         s.close();
       }
-    }
-  }
-
-  /** A pod that accepts each connection and resets it at once. */
-  static final class ResettingPod implements AutoCloseable {
-    final ServerSocket server;
-    final AtomicInteger accepted = new AtomicInteger();
-
-    ResettingPod(String address) throws IOException {
-      server = new ServerSocket(0, 50, InetAddress.getByName(address));
-      Thread t =
-          new Thread(
-              () -> {
-                while (!server.isClosed()) {
-                  try (Socket s = server.accept()) {
-                    accepted.incrementAndGet();
-                    s.setSoLinger(true, 0);
-                  } catch (IOException closed) {
-                    if (server.isClosed()) {
-                      return;
-                    }
-                  }
-                }
-              },
-              "resetting-pod");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    Endpoint endpoint() {
-      return Endpoint.ready(server.getInetAddress().getHostAddress(), server.getLocalPort());
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
     }
   }
 }
