@@ -8,6 +8,8 @@ import dev.weir.contract.snapshot.SnapshotDelta;
 import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.dataplane.accesslog.AccessLog;
+import dev.weir.dataplane.balance.OutlierDetection;
+import dev.weir.dataplane.balance.OutlierSettings;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.ListenerContext;
 import dev.weir.dataplane.proxy.http.TrustedProxies;
@@ -62,6 +64,7 @@ public final class Dataplane implements AutoCloseable {
    *     the URL; 0: the HTTPS listener's own port, for a data plane clients reach directly)
    * @param edge PROXY protocol, trusted proxies and the access log
    * @param transport the socket transport asked for (the first available of its choices is used)
+   * @param outliers when failing endpoints are ejected from balancing
    */
   public record Options(
       String bindAddress,
@@ -71,7 +74,8 @@ public final class Dataplane implements AutoCloseable {
       int ioThreads,
       int httpsRedirectPort,
       Edge edge,
-      Transport.Preference transport) {
+      Transport.Preference transport,
+      OutlierSettings outliers) {
     public static final int DEFAULT_HTTPS_REDIRECT_PORT = 443;
 
     public Options {
@@ -79,12 +83,16 @@ public final class Dataplane implements AutoCloseable {
       Objects.requireNonNull(drainTimeout, "drainTimeout");
       Objects.requireNonNull(edge, "edge");
       Objects.requireNonNull(transport, "transport");
+      Objects.requireNonNull(outliers, "outliers");
       if (ioThreads < 1) {
         throw new IllegalArgumentException("ioThreads must be at least 1, not " + ioThreads);
       }
     }
 
-    /** With the transport {@link Transport.Preference#AUTO} picks. */
+    /**
+     * With the transport {@link Transport.Preference#AUTO} picks and {@link
+     * OutlierSettings#DEFAULTS}.
+     */
     public Options(
         String bindAddress,
         int httpPort,
@@ -101,7 +109,8 @@ public final class Dataplane implements AutoCloseable {
           ioThreads,
           httpsRedirectPort,
           edge,
-          Transport.Preference.AUTO);
+          Transport.Preference.AUTO,
+          OutlierSettings.DEFAULTS);
     }
 
     /** With {@link Edge#DEFAULTS} but no access log: what a test (or an embedding) starts. */
@@ -134,22 +143,36 @@ public final class Dataplane implements AutoCloseable {
 
     /** These options, redirecting plain HTTP to https URLs with {@code port}. */
     public Options withHttpsRedirectPort(int port) {
-      return with(port, edge, transport);
+      return with(port, edge, transport, outliers);
     }
 
     /** These options, meeting clients as {@code edge} says. */
     public Options withEdge(Edge edge) {
-      return with(httpsRedirectPort, edge, transport);
+      return with(httpsRedirectPort, edge, transport, outliers);
     }
 
     /** These options, with the socket transport {@code transport} asks for. */
     public Options withTransport(Transport.Preference transport) {
-      return with(httpsRedirectPort, edge, transport);
+      return with(httpsRedirectPort, edge, transport, outliers);
     }
 
-    private Options with(int port, Edge edge, Transport.Preference transport) {
+    /** These options, ejecting failing endpoints as {@code outliers} says. */
+    public Options withOutliers(OutlierSettings outliers) {
+      return with(httpsRedirectPort, edge, transport, outliers);
+    }
+
+    private Options with(
+        int port, Edge edge, Transport.Preference transport, OutlierSettings outliers) {
       return new Options(
-          bindAddress, httpPort, httpsPort, drainTimeout, ioThreads, port, edge, transport);
+          bindAddress,
+          httpPort,
+          httpsPort,
+          drainTimeout,
+          ioThreads,
+          port,
+          edge,
+          transport,
+          outliers);
     }
 
     /** The processors this JVM may use (its CPU affinity or container limit). */
@@ -310,7 +333,8 @@ public final class Dataplane implements AutoCloseable {
                       : options.httpsPort() > 0
                           ? options.httpsPort()
                           : Options.DEFAULT_HTTPS_REDIRECT_PORT,
-                  RateLimitZones.create(metrics.rateLimitEvictions())));
+                  RateLimitZones.create(metrics.rateLimitEvictions()),
+                  new OutlierDetection(options.outliers(), metrics, System::nanoTime)));
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }

@@ -8,6 +8,7 @@ import dev.weir.contract.cli.Edge;
 import dev.weir.contract.cli.EdgeOptions;
 import dev.weir.contract.cli.ListenerPorts;
 import dev.weir.contract.cli.Shutdown;
+import dev.weir.dataplane.balance.OutlierSettings;
 import dev.weir.dataplane.control.OperatorClient;
 import dev.weir.dataplane.control.SnapshotFileSource;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
@@ -169,7 +170,8 @@ public final class DataplaneMain implements Callable<Integer> {
                 ioThreads != null ? ioThreads : Dataplane.Options.defaultIoThreads(),
                 httpsRedirectPort,
                 edge,
-                transport),
+                transport,
+                OutlierSettings.DEFAULTS),
             metrics);
     AtomicBoolean draining = new AtomicBoolean();
     AutoCloseable snapshots;

@@ -9,6 +9,7 @@ import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.dataplane.demo.DemoBackends;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The data plane as standalone mode runs it: listeners, and an admin port whose readiness follows
@@ -32,8 +33,9 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
                 options.httpsRedirectPort(),
                 options.edge()),
             metrics);
+    AtomicBoolean draining = new AtomicBoolean();
     if (options.adminPort() < 0) {
-      return new Local(dataplane, null, null);
+      return new Local(dataplane, null, null, draining);
     }
     ProcessMetrics processMetrics = ProcessMetrics.bindTo(metrics.registry());
     try {
@@ -42,8 +44,10 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
               options.bindAddress(),
               options.adminPort(),
               () -> PrometheusText.merge(metrics.scrape(), options.embedderMetrics().get()),
-              dataplane::hasSnapshot);
-      return new Local(dataplane, admin, processMetrics);
+              // As the data-plane binary: not ready once draining starts, so a Service stops
+              // sending new connections before the listeners close.
+              () -> dataplane.hasSnapshot() && !draining.get());
+      return new Local(dataplane, admin, processMetrics, draining);
     } catch (Exception e) {
       dataplane.shutdown();
       processMetrics.close();
@@ -57,7 +61,8 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
         pods.stream().map(p -> new DemoBackends.Pod(p.name(), p.address(), p.port())).toList());
   }
 
-  private record Local(Dataplane dataplane, AdminServer admin, ProcessMetrics processMetrics)
+  private record Local(
+      Dataplane dataplane, AdminServer admin, ProcessMetrics processMetrics, AtomicBoolean draining)
       implements LocalDataplane {
     @Override
     public void apply(SnapshotUpdate update) throws InvalidSnapshotException {
@@ -81,6 +86,7 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
 
     @Override
     public void close() {
+      draining.set(true);
       dataplane.shutdown();
       if (admin != null) {
         admin.close();

@@ -36,6 +36,8 @@ class MetricsDocumentedTest {
     dataplane.route("shop.example", "shop/web:80").completed(200, 1_000_000, 10, 20);
     dataplane.upstreamLatency("shop/web:80", 1_000_000);
     dataplane.upstreamFailure("shop/web:80", "connect");
+    dataplane.endpointEjected("shop/web:80");
+    dataplane.ejectedEndpoints("shop/web:80");
     dataplane.passthroughConnection("shop/tls:443", true);
     OperatorMetrics operator =
         new OperatorMetrics(() -> List.of(new OperatorMetrics.DataPlane("dp-1", 1)));

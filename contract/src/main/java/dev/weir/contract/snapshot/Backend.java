@@ -12,14 +12,17 @@ import java.util.Objects;
  *
  * @param policy how requests are spread over the endpoints (absent: {@link #DEFAULT_POLICY})
  * @param timeouts connect and read timeouts (absent: {@link Timeouts#DEFAULTS})
- * @param connectRetries how many other endpoints an idempotent request is tried on after a connect
- *     failure (absent: {@link #DEFAULT_CONNECT_RETRIES})
+ * @param connectRetries how many other endpoints a request is tried on after a failure its {@code
+ *     retry} policy retries (absent: {@link #DEFAULT_CONNECT_RETRIES}, three tries in all as
+ *     nginx's)
  * @param protocol how endpoints are spoken to (absent: {@link UpstreamProtocol#HTTP}, left out of
  *     the JSON)
  * @param tls the upstream TLS of an HTTPS or GRPCS backend (absent: {@link UpstreamTls#UNVERIFIED}
  *     for those, none for the others)
  * @param hashBy the key of a consistent-hash policy, in ingress-nginx's variable syntax ({@code
  *     $request_uri}, {@code $http_x_user}...; see {@link HashKey}); only with that policy
+ * @param retry which failures are retried on another endpoint (absent: {@link RetryPolicy#DEFAULT},
+ *     left out of the JSON; otherwise schema version 5)
  */
 public record Backend(
     String id,
@@ -30,10 +33,12 @@ public record Backend(
     @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Backend.OmitHttp.class)
         UpstreamProtocol protocol,
     UpstreamTls tls,
-    String hashBy) {
+    String hashBy,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = RetryPolicy.OmitDefault.class)
+        RetryPolicy retry) {
 
   public static final BalancePolicy DEFAULT_POLICY = BalancePolicy.ROUND_ROBIN;
-  public static final int DEFAULT_CONNECT_RETRIES = 1;
+  public static final int DEFAULT_CONNECT_RETRIES = 2;
 
   public Backend {
     endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
@@ -41,6 +46,7 @@ public record Backend(
     timeouts = Objects.requireNonNullElse(timeouts, Timeouts.DEFAULTS);
     connectRetries = Objects.requireNonNullElse(connectRetries, DEFAULT_CONNECT_RETRIES);
     protocol = Objects.requireNonNullElse(protocol, UpstreamProtocol.HTTP);
+    retry = Objects.requireNonNullElse(retry, RetryPolicy.DEFAULT);
     if (tls == null && protocol.tls()) {
       tls = UpstreamTls.UNVERIFIED;
     }
@@ -53,7 +59,7 @@ public record Backend(
       BalancePolicy policy,
       Timeouts timeouts,
       Integer connectRetries) {
-    this(id, endpoints, policy, timeouts, connectRetries, null, null, null);
+    this(id, endpoints, policy, timeouts, connectRetries, null, null, null, null);
   }
 
   /** Jackson's filter: plain HTTP, the default, is left out of the JSON. */
@@ -88,7 +94,8 @@ public record Backend(
         .connectRetries(connectRetries)
         .protocol(protocol)
         .tls(tls)
-        .hashBy(hashBy);
+        .hashBy(hashBy)
+        .retry(retry);
   }
 
   /** Builds a {@link Backend}. */
@@ -101,6 +108,7 @@ public record Backend(
     private UpstreamProtocol protocol = UpstreamProtocol.HTTP;
     private UpstreamTls tls;
     private String hashBy;
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
 
     private Builder(String id) {
       this.id = id;
@@ -147,8 +155,15 @@ public record Backend(
       return this;
     }
 
+    /** Which failures are retried; see {@link Backend#retry()}. */
+    public Builder retry(RetryPolicy value) {
+      retry = value;
+      return this;
+    }
+
     public Backend build() {
-      return new Backend(id, endpoints, policy, timeouts, connectRetries, protocol, tls, hashBy);
+      return new Backend(
+          id, endpoints, policy, timeouts, connectRetries, protocol, tls, hashBy, retry);
     }
   }
 }

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param rateLimit per-client request limits; absent: none (schema version 4)
  * @param rewrite the path's rewrite, forwarded prefix and app root; absent: none (schema version 4)
  * @param redirect every request is answered with this redirect; absent: none (schema version 4)
+ * @param retry which failures are retried on another endpoint ({@code proxy-next-upstream} and
+ *     {@code proxy-next-upstream-timeout}); absent: the backend's (schema version 5)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -34,9 +36,10 @@ public record RouteSettings(
     AccessControl access,
     RateLimit rateLimit,
     Rewrite rewrite,
-    Redirect redirect) {
+    Redirect redirect,
+    RetryPolicy retry) {
   public static final RouteSettings NONE =
-      new RouteSettings(null, null, null, null, null, null, null, null, null, null, null);
+      new RouteSettings(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -76,7 +79,8 @@ public record RouteSettings(
         .access(access)
         .rateLimit(rateLimit)
         .rewrite(rewrite)
-        .redirect(redirect);
+        .redirect(redirect)
+        .retry(retry);
   }
 
   /**
@@ -108,6 +112,7 @@ public record RouteSettings(
     private RateLimit rateLimit;
     private Rewrite rewrite;
     private Redirect redirect;
+    private RetryPolicy retry;
 
     private Builder() {}
 
@@ -166,6 +171,11 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder retry(RetryPolicy value) {
+      retry = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -179,7 +189,8 @@ public record RouteSettings(
               access,
               rateLimit,
               rewrite,
-              redirect);
+              redirect,
+              retry);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

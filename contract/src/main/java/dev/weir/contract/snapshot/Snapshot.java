@@ -15,7 +15,7 @@ import java.util.Objects;
  *     passthrough, upstream protocols, balancing policies, send timeouts), and one that reads up to
  *     version 2 until a snapshot names the Ingresses of its routes, turns a route's access log off
  *     or asks for the PROXY protocol; version 4 adds a route's CORS, access control and rate
- *     limits; version 5 a route's canary
+ *     limits; version 5 a route's canary and the retry policies of backends and routes
  * @param version increases with every snapshot the operator publishes
  * @param defaultBackend backend id for requests no virtual host routes; absent: 404 from Weir
  * @param defaultCertificate certificate id served for an unknown or missing SNI name; absent: a

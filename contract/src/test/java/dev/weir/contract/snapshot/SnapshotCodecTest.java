@@ -74,7 +74,7 @@ class SnapshotCodecTest {
         """);
     assertThat(s.backends().get(0).endpoints().get(0).state()).isEqualTo(EndpointState.READY);
     assertThat(s.backends().get(0).timeouts()).isEqualTo(Timeouts.DEFAULTS);
-    assertThat(s.backends().get(0).connectRetries()).isEqualTo(1);
+    assertThat(s.backends().get(0).connectRetries()).isEqualTo(2);
     assertThat(s.settings().maxHeaderBytes()).isEqualTo(32 * 1024);
   }
 

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +21,34 @@ import java.util.concurrent.ThreadLocalRandom;
  * endpoints are used only when no endpoint is ready: a pod that is shutting down still serves, and
  * sending it traffic beats a 503 (the same rule as Kubernetes' own proxies).
  *
+ * <p>Candidates that fail are ejected by the backend's {@link BackendHealth}: {@link #eligible()}
+ * leaves them out, {@link #avoid} adds them to what a choice skips, so that every policy steers
+ * around them as if they had left, and uses them again when nothing else is left. While nothing is
+ * ejected (nearly always) both answer what they were given, after one volatile read.
+ *
  * <p>The ring and the digests are built on first use (most backends need neither) by whichever
  * event loop gets there first; a race builds equal copies, so none is wrong.
  */
 public final class BackendEndpoints {
   private final String backendId;
   private final List<Endpoint> candidates;
+  private final BackendHealth health;
+  private final Map<Endpoint, BackendHealth.EndpointHealth> healthOf;
   private volatile HashRing ring;
   private volatile Map<String, Endpoint> byDigest;
+  private volatile Ejections ejections;
 
+  /** The candidates left while some are ejected, as of a {@link BackendHealth#generation()}. */
+  private record Ejections(long generation, List<Endpoint> eligible, Set<Endpoint> ejected) {}
+
+  /** Endpoints balanced without outlier detection. */
   public BackendEndpoints(String backendId, List<Endpoint> endpoints) {
+    this(backendId, endpoints, BackendHealth.none(backendId));
+  }
+
+  public BackendEndpoints(String backendId, List<Endpoint> endpoints, BackendHealth health) {
     this.backendId = backendId;
+    this.health = health;
     List<Endpoint> ready = new ArrayList<>();
     List<Endpoint> terminating = new ArrayList<>();
     for (Endpoint e : endpoints) {
@@ -41,6 +59,16 @@ public final class BackendEndpoints {
       }
     }
     this.candidates = List.copyOf(ready.isEmpty() ? terminating : ready);
+    List<String> names = new ArrayList<>(candidates.size());
+    for (Endpoint e : candidates) {
+      names.add(name(e));
+    }
+    BackendHealth.EndpointHealth[] tracked = health.track(names);
+    Map<Endpoint, BackendHealth.EndpointHealth> map = new HashMap<>();
+    for (int i = 0; i < tracked.length; i++) {
+      map.put(candidates.get(i), tracked[i]);
+    }
+    this.healthOf = Map.copyOf(map);
   }
 
   public static BackendEndpoints of(Backend backend) {
@@ -52,9 +80,83 @@ public final class BackendEndpoints {
     return backendId;
   }
 
+  /** {@code backend}'s endpoints, whose failures {@code outliers} remembers. */
+  public static BackendEndpoints of(Backend backend, OutlierDetection outliers) {
+    return new BackendEndpoints(backend.id(), backend.endpoints(), outliers.backend(backend.id()));
+  }
+
   /** The endpoints requests may go to, in snapshot order. */
   public List<Endpoint> candidates() {
     return candidates;
+  }
+
+  /**
+   * The candidates not ejected, in snapshot order: all of them while none is (the same list), or
+   * when every one is.
+   */
+  public List<Endpoint> eligible() {
+    Ejections now = ejections();
+    return now == null ? candidates : now.eligible();
+  }
+
+  /**
+   * What a choice must skip: {@code tried} and the ejected candidates, unless that is every
+   * candidate; then only {@code tried}, since an ejected endpoint beats none.
+   */
+  public Set<Endpoint> avoid(Set<Endpoint> tried) {
+    Ejections now = ejections();
+    if (now == null) {
+      return tried;
+    }
+    if (tried.isEmpty()) {
+      return now.ejected();
+    }
+    Set<Endpoint> both = new HashSet<>(now.ejected());
+    both.addAll(tried);
+    return both.size() >= candidates.size() ? tried : both;
+  }
+
+  /** Whether {@code endpoint} is ejected now. */
+  public boolean isEjected(Endpoint endpoint) {
+    Ejections now = ejections();
+    return now != null && now.ejected().contains(endpoint);
+  }
+
+  /** An attempt on {@code endpoint} got a response: its failures in a row are over. */
+  public void succeeded(Endpoint endpoint) {
+    BackendHealth.EndpointHealth h = healthOf.get(endpoint);
+    if (h != null) {
+      health.succeeded(h);
+    }
+  }
+
+  /** An attempt on {@code endpoint} failed (connect, reset, timeout): it may be ejected. */
+  public void failed(Endpoint endpoint) {
+    BackendHealth.EndpointHealth h = healthOf.get(endpoint);
+    if (h != null) {
+      health.failed(h);
+    }
+  }
+
+  private Ejections ejections() {
+    if (!health.anyEjected()) {
+      return null;
+    }
+    long generation = health.generation();
+    Ejections known = ejections;
+    if (known == null || known.generation() != generation) {
+      List<Endpoint> eligible = new ArrayList<>(candidates.size());
+      Set<Endpoint> ejected = new HashSet<>();
+      for (Endpoint e : candidates) {
+        (healthOf.get(e).ejected ? ejected : eligible).add(e);
+      }
+      known =
+          eligible.isEmpty() || ejected.isEmpty()
+              ? new Ejections(generation, candidates, Set.of())
+              : new Ejections(generation, List.copyOf(eligible), Set.copyOf(ejected));
+      ejections = known;
+    }
+    return known.ejected().isEmpty() ? null : known;
   }
 
   public HashRing ring() {
@@ -95,8 +197,28 @@ public final class BackendEndpoints {
     }
   }
 
-  /** A random candidate not in {@code skip}, or null. */
-  public Endpoint randomExcept(Set<Endpoint> skip) {
+  /**
+   * The owner of {@code key} on the ring, walking on past {@code tried} and ejected endpoints; null
+   * when every endpoint was tried.
+   */
+  public Endpoint locate(CharSequence key, Set<Endpoint> tried) {
+    return ring().locate(StableHash.of(key), avoid(tried));
+  }
+
+  Endpoint locate(long hash, Set<Endpoint> tried) {
+    return ring().locate(hash, avoid(tried));
+  }
+
+  /**
+   * A random candidate neither ejected nor in {@code tried}; failing that, not in tried; or null.
+   */
+  public Endpoint randomExcept(Set<Endpoint> tried) {
+    Set<Endpoint> skip = avoid(tried);
+    Endpoint e = randomOf(skip);
+    return e != null || skip == tried ? e : randomOf(tried);
+  }
+
+  private Endpoint randomOf(Set<Endpoint> skip) {
     int size = candidates.size();
     if (size == 0) {
       return null;

@@ -10,7 +10,7 @@ import java.util.Set;
  * ingress-nginx's {@code upstream-hash-by}: the request's key, built from its {@link HashKey},
  * picks the endpoint on the backend's {@link HashRing}, so the same key reaches the same endpoint
  * (on every replica) for as long as that endpoint is there. An endpoint that fails to connect is
- * skipped for the next one on the ring.
+ * skipped for the next one on the ring, and so is an ejected one, as if it had left the ring.
  */
 public final class ConsistentHash implements EndpointSelector {
   private final HashKey key;
@@ -23,13 +23,13 @@ public final class ConsistentHash implements EndpointSelector {
 
   @Override
   public Endpoint select(BalancedRequest request, Set<Endpoint> tried) {
-    return endpoints.ring().locate(StableHash.of(keyOf(request)), tried);
+    return endpoints.locate(StableHash.of(keyOf(request)), tried);
   }
 
   /** Without the request (a TCP relay), only the header and cookie parts are known. */
   @Override
   public Endpoint select(HttpHeaders requestHeaders, Set<Endpoint> tried) {
-    return endpoints.ring().locate(StableHash.of(keyOf(requestHeaders, null)), tried);
+    return endpoints.locate(StableHash.of(keyOf(requestHeaders, null)), tried);
   }
 
   @Override

@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
 public final class Ewma implements EndpointSelector, LatencyFeedback {
   static final double DECAY_NANOS = 10e9;
 
-  private final List<Endpoint> candidates;
+  private final BackendEndpoints endpoints;
   private final Map<Endpoint, Stats> stats;
   private final LongSupplier clock;
 
@@ -34,10 +34,10 @@ public final class Ewma implements EndpointSelector, LatencyFeedback {
   }
 
   Ewma(BackendEndpoints endpoints, LongSupplier clock) {
-    this.candidates = endpoints.candidates();
+    this.endpoints = endpoints;
     this.clock = clock;
     Map<Endpoint, Stats> map = new HashMap<>();
-    for (Endpoint e : candidates) {
+    for (Endpoint e : endpoints.candidates()) {
       map.put(e, new Stats(clock.getAsLong()));
     }
     this.stats = Map.copyOf(map);
@@ -63,6 +63,7 @@ public final class Ewma implements EndpointSelector, LatencyFeedback {
 
   @Override
   public Endpoint select(HttpHeaders requestHeaders, Set<Endpoint> tried) {
+    List<Endpoint> candidates = endpoints.eligible();
     int size = candidates.size();
     if (size == 0) {
       return null;
@@ -82,7 +83,8 @@ public final class Ewma implements EndpointSelector, LatencyFeedback {
       }
     }
     if (first == null) {
-      return null;
+      // Every endpoint not ejected was tried: an ejected one beats none.
+      return candidates == endpoints.candidates() ? null : endpoints.randomExcept(tried);
     }
     if (size > 1) {
       int offset = 1 + random.nextInt(size - 1);
@@ -127,6 +129,6 @@ public final class Ewma implements EndpointSelector, LatencyFeedback {
 
   @Override
   public boolean hasEndpoints() {
-    return !candidates.isEmpty();
+    return !endpoints.candidates().isEmpty();
   }
 }

@@ -6,9 +6,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Round robin over a backend's {@link BackendEndpoints#candidates() candidates}. */
+/**
+ * Round robin over a backend's {@link BackendEndpoints#eligible() eligible} endpoints.
+ *
+ * <p>A retry does not take a turn: it picks at random among the endpoints this request has not
+ * tried. Walking on from the failed endpoint, or advancing the shared cursor, would hand the next
+ * request the endpoint after a dead one (or the dead one itself), and with one dead of three give
+ * its neighbour twice the traffic of the other.
+ */
 public final class RoundRobin implements EndpointSelector {
-  private final List<Endpoint> candidates;
+  private final BackendEndpoints endpoints;
   private final AtomicInteger next = new AtomicInteger();
 
   public RoundRobin(List<Endpoint> endpoints) {
@@ -16,27 +23,24 @@ public final class RoundRobin implements EndpointSelector {
   }
 
   public RoundRobin(BackendEndpoints endpoints) {
-    this.candidates = endpoints.candidates();
+    this.endpoints = endpoints;
   }
 
   @Override
   public Endpoint select(HttpHeaders requestHeaders, Set<Endpoint> tried) {
-    int size = candidates.size();
+    if (!tried.isEmpty()) {
+      return endpoints.randomExcept(tried);
+    }
+    List<Endpoint> eligible = endpoints.eligible();
+    int size = eligible.size();
     if (size == 0) {
       return null;
     }
-    int start = Math.floorMod(next.getAndIncrement(), size);
-    for (int i = 0; i < size; i++) {
-      Endpoint e = candidates.get((start + i) % size);
-      if (!tried.contains(e)) {
-        return e;
-      }
-    }
-    return null;
+    return eligible.get(Math.floorMod(next.getAndIncrement(), size));
   }
 
   @Override
   public boolean hasEndpoints() {
-    return !candidates.isEmpty();
+    return !endpoints.candidates().isEmpty();
   }
 }

@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,6 +44,8 @@ public final class DataplaneMetrics {
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> passthrough = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> ejections = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> ejected = new ConcurrentHashMap<>();
   private final Timer downstreamLatency;
   private final AtomicLong activeHttp = new AtomicLong();
   private final AtomicLong activeHttps = new AtomicLong();
@@ -213,6 +216,38 @@ public final class DataplaneMetrics {
                     .tag("outcome", relayed ? "relayed" : "failed")
                     .register(registry))
         .increment();
+  }
+
+  /** An endpoint of {@code backend} was ejected for failing. */
+  public void endpointEjected(String backend) {
+    cached(
+            ejections,
+            backend,
+            b ->
+                Counter.builder("weir.upstream.ejections")
+                    .description("Endpoints taken out of balancing for failing, by backend")
+                    .tag("backend", b)
+                    .register(registry))
+        .increment();
+  }
+
+  /**
+   * The number of {@code backend}'s endpoints ejected now, exposed as a gauge: the outlier
+   * detection counts in it. One per backend for the life of the process.
+   */
+  public AtomicInteger ejectedEndpoints(String backend) {
+    return cached(
+        ejected,
+        backend,
+        b -> {
+          AtomicInteger count = new AtomicInteger();
+          Gauge.builder("weir.upstream.ejected.endpoints", count, AtomicInteger::get)
+              .description("Endpoints ejected for failing now, by backend")
+              .tag("backend", b)
+              .strongReference(true)
+              .register(registry);
+          return count;
+        });
   }
 
   public void connectionOpened(boolean tls) {

@@ -141,8 +141,11 @@ public record CompiledRoute(
     if (settings.maxBodyBytes() != null) {
       after.add(new BodyLimit(settings.maxBodyBytes()));
     }
-    if (settings.timeouts() != null || settings.upstreamTries() != null) {
-      after.add(new UpstreamLimits(settings.timeouts(), settings.upstreamTries()));
+    if (settings.timeouts() != null
+        || settings.upstreamTries() != null
+        || settings.retry() != null) {
+      after.add(
+          new UpstreamLimits(settings.timeouts(), settings.upstreamTries(), settings.retry()));
     }
     if (hsts != null) {
       after.add(new StrictTransportSecurity(hsts));

@@ -57,7 +57,7 @@ public record CompiledSnapshot(
     Map<String, CompiledBackend> backends =
         previous != null && snapshot.backends() == previous.snapshot().backends()
             ? previous.backends()
-            : compileBackends(snapshot.backends(), previous);
+            : compileBackends(snapshot.backends(), previous, options);
     RoutingTable<CompiledBackend> routes =
         RoutingTable.compile(
             snapshot, backends::get, previous == null ? null : previous.routes(), options);
@@ -78,7 +78,7 @@ public record CompiledSnapshot(
       Map<String, CompiledBackend> next = new HashMap<>(backends);
       delta.removeBackends().forEach(next::remove);
       for (Backend b : delta.upsertBackends()) {
-        next.put(b.id(), CompiledBackend.compile(b));
+        next.put(b.id(), CompiledBackend.compile(b, previous.routes().options().outliers()));
       }
       backends = Collections.unmodifiableMap(next);
     }
@@ -98,12 +98,14 @@ public record CompiledSnapshot(
   }
 
   private static Map<String, CompiledBackend> compileBackends(
-      List<Backend> list, CompiledSnapshot previous) {
+      List<Backend> list, CompiledSnapshot previous, RouteOptions options) {
     Map<String, CompiledBackend> before = previous == null ? Map.of() : previous.backends();
     Map<String, CompiledBackend> backends = new HashMap<>(list.size() * 2);
     for (Backend b : list) {
       CompiledBackend old = before.get(b.id());
-      backends.put(b.id(), old != null && old.source() == b ? old : CompiledBackend.compile(b));
+      backends.put(
+          b.id(),
+          old != null && old.source() == b ? old : CompiledBackend.compile(b, options.outliers()));
     }
     return Collections.unmodifiableMap(backends);
   }

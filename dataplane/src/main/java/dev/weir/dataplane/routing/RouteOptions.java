@@ -1,5 +1,7 @@
 package dev.weir.dataplane.routing;
 
+import dev.weir.dataplane.balance.OutlierDetection;
+import dev.weir.dataplane.balance.OutlierSettings;
 import dev.weir.dataplane.ratelimit.RateLimitZones;
 import java.util.Objects;
 
@@ -10,22 +12,28 @@ import java.util.Objects;
  *     the URL): the port clients reach the HTTPS listener on, which behind a Service or a port
  *     mapping is not the one the data plane binds
  * @param rateLimits the data plane's rate-limit zones, which outlive snapshots
+ * @param outliers the data plane's memory of failing endpoints, which outlives snapshots too
  */
-public record RouteOptions(int httpsRedirectPort, RateLimitZones rateLimits) {
+public record RouteOptions(
+    int httpsRedirectPort, RateLimitZones rateLimits, OutlierDetection outliers) {
   public static final RouteOptions DEFAULTS = new RouteOptions(443);
 
-  /** Options with rate-limit zones of their own. */
+  /** Options with rate-limit zones and outlier detection of their own. */
   public RouteOptions(int httpsRedirectPort) {
-    this(httpsRedirectPort, RateLimitZones.create());
+    this(
+        httpsRedirectPort,
+        RateLimitZones.create(),
+        OutlierDetection.create(OutlierSettings.DEFAULTS));
   }
 
-  /** These options with another redirect port, the same zones. */
+  /** These options with another redirect port, the same zones and outlier detection. */
   public RouteOptions withHttpsRedirectPort(int port) {
-    return new RouteOptions(port, rateLimits);
+    return new RouteOptions(port, rateLimits, outliers);
   }
 
   public RouteOptions {
     Objects.requireNonNull(rateLimits, "rateLimits");
+    Objects.requireNonNull(outliers, "outliers");
     if (httpsRedirectPort < 1 || httpsRedirectPort > 65535) {
       throw new IllegalArgumentException(
           "httpsRedirectPort must be in 1..65535, not " + httpsRedirectPort);

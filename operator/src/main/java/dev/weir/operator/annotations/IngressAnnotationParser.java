@@ -5,12 +5,14 @@ import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.AffinityMode;
 import dev.weir.contract.snapshot.ClientVerify;
 import dev.weir.contract.snapshot.HashKey;
+import dev.weir.contract.snapshot.RetryCondition;
 import dev.weir.contract.snapshot.SameSite;
 import dev.weir.contract.snapshot.UpstreamProtocol;
 import dev.weir.operator.annotations.AnnotationProblem.Kind;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +72,8 @@ final class IngressAnnotationParser {
                   "proxy-read-timeout",
                   "proxy-send-timeout",
                   "proxy-next-upstream-tries",
+                  "proxy-next-upstream",
+                  "proxy-next-upstream-timeout",
                   "backend-protocol",
                   "proxy-ssl-secret",
                   "load-balance",
@@ -190,7 +194,53 @@ final class IngressAnnotationParser {
                 this::secretRef,
                 (suffix, reason) -> refuse(reader.keyOf(suffix).orElseThrow(), reason))
             .parse(),
-        new RewriteAnnotationParser(reader).parse());
+        new RewriteAnnotationParser(reader).parse(),
+        nextUpstream(),
+        reader.integer("proxy-next-upstream-timeout", 0, Integer.MAX_VALUE));
+  }
+
+  /**
+   * {@code proxy-next-upstream}: space-separated conditions as nginx's {@code proxy_next_upstream},
+   * or {@code off}. A value with a condition Weir does not know (nginx's {@code invalid_header}
+   * among them: an invalid response head answers 502 and is not retried) is refused whole, so a
+   * typo never silently narrows what is retried.
+   */
+  private Optional<List<RetryCondition>> nextUpstream() {
+    Optional<String> value = reader.string("proxy-next-upstream");
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> words = List.of(value.get().trim().split("\\s+"));
+    if (words.contains("off")) {
+      return Optional.of(List.of());
+    }
+    Map<String, RetryCondition> known = new LinkedHashMap<>();
+    for (RetryCondition c : RetryCondition.values()) {
+      known.put(c.value(), c);
+    }
+    List<RetryCondition> conditions = new ArrayList<>();
+    for (String word : words) {
+      RetryCondition c = known.get(word);
+      if (word.equals("invalid_header")) {
+        reader.reject(
+            "proxy-next-upstream",
+            "lists \"invalid_header\": Weir answers an invalid response head with 502 and never"
+                + " retries it");
+        return Optional.empty();
+      }
+      if (c == null) {
+        reader.reject(
+            "proxy-next-upstream",
+            "lists \""
+                + word
+                + "\", which is not one of "
+                + String.join(", ", known.keySet())
+                + ", off");
+        return Optional.empty();
+      }
+      conditions.add(c);
+    }
+    return Optional.of(List.copyOf(conditions));
   }
 
   private Optional<Affinity> affinity() {

@@ -1,7 +1,10 @@
 package dev.weir.operator.annotations;
 
 import dev.weir.contract.snapshot.Affinity;
+import dev.weir.contract.snapshot.RetryCondition;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -23,6 +26,8 @@ import java.util.OptionalLong;
  *     log
  * @param access CORS, source ranges, basic authentication and rate limits
  * @param rewrite {@code use-regex}, {@code rewrite-target} and the redirects
+ * @param nextUpstream {@code proxy-next-upstream}: the failures retried; empty list for {@code off}
+ * @param nextUpstreamTimeoutSeconds {@code proxy-next-upstream-timeout}; 0 is no limit
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -35,7 +40,9 @@ public record PathAnnotations(
     OptionalInt upstreamTries,
     boolean accessLog,
     AccessAnnotations access,
-    RewriteAnnotations rewrite) {
+    RewriteAnnotations rewrite,
+    Optional<List<RetryCondition>> nextUpstream,
+    OptionalInt nextUpstreamTimeoutSeconds) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -49,7 +56,9 @@ public record PathAnnotations(
           OptionalInt.empty(),
           true,
           AccessAnnotations.NONE,
-          RewriteAnnotations.NONE);
+          RewriteAnnotations.NONE,
+          Optional.empty(),
+          OptionalInt.empty());
 
   /**
    * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:
@@ -75,6 +84,22 @@ public record PathAnnotations(
             millis(connectTimeoutSeconds, base.connectMillis()),
             millis(readTimeoutSeconds, base.readMillis()),
             (Long) millis(sendTimeoutSeconds, base.sendMillis())));
+  }
+
+  /**
+   * The retry policy {@code proxy-next-upstream} and {@code proxy-next-upstream-timeout} set; empty
+   * when neither is, so the backend's applies. One set alone keeps nginx's default for the other.
+   */
+  public Optional<RetryPolicy> retry() {
+    if (nextUpstream.isEmpty() && nextUpstreamTimeoutSeconds.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RetryPolicy(
+            nextUpstream.orElse(null),
+            nextUpstreamTimeoutSeconds.isPresent()
+                ? nextUpstreamTimeoutSeconds.getAsInt() * 1000L
+                : null));
   }
 
   private static long millis(OptionalInt seconds, long otherwise) {

@@ -408,6 +408,7 @@ record ResolvedHost(
         .maxBodyBytes(path.maxBodyBytes().isPresent() ? path.maxBodyBytes().getAsLong() : null)
         .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
         .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)
+        .retry(path.retry().orElse(null))
         .accessLog(path.accessLog())
         .rewrite(path.rewrite().rewrite(routePath).orElse(null))
         .redirect(path.rewrite().redirect().orElse(null))

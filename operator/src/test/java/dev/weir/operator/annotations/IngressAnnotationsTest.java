@@ -70,6 +70,8 @@ class IngressAnnotationsTest {
           Map.entry("proxy-read-timeout", a -> a.path().readTimeoutSeconds()),
           Map.entry("proxy-send-timeout", a -> a.path().sendTimeoutSeconds()),
           Map.entry("proxy-next-upstream-tries", a -> a.path().upstreamTries()),
+          Map.entry("proxy-next-upstream", a -> a.path().nextUpstream()),
+          Map.entry("proxy-next-upstream-timeout", a -> a.path().nextUpstreamTimeoutSeconds()),
           Map.entry("enable-access-log", a -> a.path().accessLog()),
           Map.entry("use-regex", a -> a.path().rewrite().useRegex()),
           Map.entry("rewrite-target", a -> a.path().rewrite().target()),
@@ -283,6 +285,32 @@ class IngressAnnotationsTest {
         row("proxy-next-upstream-tries", "3", "3"),
         row("proxy-next-upstream-tries", "0", "0"),
         invalid("proxy-next-upstream-tries", "-1", "-", "must be at least 0"),
+        row("proxy-next-upstream", "error timeout", "[ERROR, TIMEOUT]"),
+        row(
+            "proxy-next-upstream",
+            "error timeout http_502 http_503",
+            "[ERROR, TIMEOUT, HTTP_502, HTTP_503]"),
+        row("proxy-next-upstream", " http_504  non_idempotent ", "[HTTP_504, NON_IDEMPOTENT]"),
+        row(
+            "proxy-next-upstream",
+            "http_500 http_403 http_404 http_429",
+            "[HTTP_500, HTTP_403, HTTP_404, HTTP_429]"),
+        row("proxy-next-upstream", "off", "[]"),
+        invalid(
+            "proxy-next-upstream",
+            "error invalid_header",
+            "-",
+            "lists \"invalid_header\": Weir answers an invalid response head with 502 and never"
+                + " retries it"),
+        invalid(
+            "proxy-next-upstream",
+            "error http_501",
+            "-",
+            "lists \"http_501\", which is not one of error, timeout, http_500, http_502, http_503,"
+                + " http_504, http_403, http_404, http_429, non_idempotent, off"),
+        row("proxy-next-upstream-timeout", "10", "10"),
+        row("proxy-next-upstream-timeout", "0", "0"),
+        invalid("proxy-next-upstream-timeout", "5s", "-", "is not an integer"),
         row("enable-access-log", "false", "false"),
         row("enable-access-log", "FALSE", "false"),
         row("enable-access-log", "true", "true"),

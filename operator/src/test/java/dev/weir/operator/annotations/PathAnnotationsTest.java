@@ -2,7 +2,10 @@ package dev.weir.operator.annotations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.contract.snapshot.RetryCondition;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -57,5 +60,20 @@ class PathAnnotationsTest {
             .path();
     assertThat(all.timeouts(Timeouts.DEFAULTS))
         .isEqualTo(Optional.of(new Timeouts(1_000, 2_000, 3_000L)));
+  }
+
+  @Test
+  void retryPolicyTakesNginxsDefaultForWhatIsNotSet() {
+    assertThat(IngressAnnotations.read(Map.of(), "ns").path().retry()).isEmpty();
+    assertThat(
+            IngressAnnotations.read(Map.of(NGINX + "proxy-next-upstream-timeout", "3"), "ns")
+                .path()
+                .retry())
+        .contains(new RetryPolicy(List.of(RetryCondition.ERROR, RetryCondition.TIMEOUT), 3_000L));
+    assertThat(
+            IngressAnnotations.read(Map.of(NGINX + "proxy-next-upstream", "off"), "ns")
+                .path()
+                .retry())
+        .contains(RetryPolicy.OFF);
   }
 }

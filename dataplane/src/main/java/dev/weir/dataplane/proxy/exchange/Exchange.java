@@ -1,5 +1,8 @@
 package dev.weir.dataplane.proxy.exchange;
 
+import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.RetryCondition;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.dataplane.accesslog.AccessLog;
 import dev.weir.dataplane.accesslog.AccessLogEntry;
@@ -178,6 +181,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     selector = backend.selector();
     timeouts = backend.timeouts();
     maxAttempts = backend.connectRetries() + 1;
+    retry = backend.source().retry();
+    retryClockStart = startNanos;
     prepareUpstreamHeaders();
     LocalResponse answer = route.policies().apply(this);
     if (answer != null) {
@@ -366,6 +371,11 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     maxAttempts = tries == 0 ? Integer.MAX_VALUE : tries;
   }
 
+  @Override
+  public void upstreamRetry(RetryPolicy policy) {
+    retry = policy;
+  }
+
   void requestContent(HttpContent content) {
     if (content.decoderResult().isFailure()) {
       // A framing error inside the body: what was forwarded can never become a valid request.
@@ -450,6 +460,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     logFailure("send_timeout", endpoint, null);
+    endpointFailed(endpoint);
     closeUpstream();
     if (responseStarted) {
       cut();
@@ -473,8 +484,33 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   }
 
   @Override
-  boolean mayRetry() {
-    return idempotent && bodyBytesSent == 0;
+  boolean mayResend() {
+    // No body byte sent: there is nothing of it that would have to be kept to send it again.
+    return (idempotent || retry.on().contains(RetryCondition.NON_IDEMPOTENT)) && bodyBytesSent == 0;
+  }
+
+  /**
+   * Sends the request to another endpoint after the attempt before failed with {@code condition}
+   * before any response reached the client, if the policy and the request allow it.
+   *
+   * @return false: nothing was done, the caller answers the failure
+   */
+  private boolean resendElsewhere(RetryCondition condition) {
+    if (responseStarted || !mayResend() || !mayTryAgain(condition)) {
+      return false;
+    }
+    Endpoint next = untriedEndpoint();
+    if (next == null) {
+      return false;
+    }
+    cancelSendTimer();
+    awaitingUpstreamWritable = false;
+    closeUpstream();
+    state = State.CONNECTING;
+    responseReceived = false;
+    interimResponse = false;
+    tryAnotherEndpoint(next);
+    return true;
   }
 
   @Override
@@ -538,6 +574,14 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     logFailure(responseStarted ? "closed_mid_response" : "closed_before_response", endpoint, cause);
+    // A kept-alive connection closing as it is reused is the keep-alive race, not the endpoint's
+    // failure; a fresh one reset, or one cut mid-response, is.
+    if (!c.reused() || responseStarted) {
+      endpointFailed(endpoint);
+    }
+    if (resendElsewhere(RetryCondition.ERROR)) {
+      return;
+    }
     if (responseStarted) {
       cut();
     } else {
@@ -573,6 +617,20 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     int code = response.status().code();
+    RetryCondition retryStatus = RetryCondition.ofStatus(code);
+    if (retryStatus != null && retry.on().contains(retryStatus)) {
+      // nginx counts the 5xx a route retries as failures of the endpoint, never 403, 404, 429.
+      if (code >= 500) {
+        endpointFailed(endpoint);
+      }
+      if (resendElsewhere(retryStatus)) {
+        ReferenceCountUtil.release(response);
+        logFailure("http_" + code, endpoint, null);
+        return;
+      }
+    } else {
+      endpointAnswered();
+    }
     if (code == 101) {
       if (websocket) {
         switchToRelay(response);
@@ -773,6 +831,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   private void failUpstream(String reason, Throwable cause) {
     logFailure(reason, endpoint, cause);
+    endpointFailed(endpoint);
     closeUpstream();
     if (responseStarted) {
       cut();
@@ -841,6 +900,10 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
           timeouts.readMillis(),
           responseStarted,
           suppressed);
+    }
+    endpointFailed(endpoint);
+    if (resendElsewhere(RetryCondition.TIMEOUT)) {
+      return;
     }
     closeUpstream();
     if (responseStarted) {

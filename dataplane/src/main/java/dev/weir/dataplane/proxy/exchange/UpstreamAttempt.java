@@ -1,7 +1,10 @@
 package dev.weir.dataplane.proxy.exchange;
 
 import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.RetryCondition;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
+import dev.weir.dataplane.balance.BackendEndpoints;
 import dev.weir.dataplane.balance.BalancedRequest;
 import dev.weir.dataplane.balance.EndpointSelector;
 import dev.weir.dataplane.balance.LatencyFeedback;
@@ -11,6 +14,7 @@ import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
 import dev.weir.dataplane.proxy.upstream.UpstreamListener;
 import dev.weir.dataplane.proxy.upstream.UpstreamPools;
 import dev.weir.dataplane.routing.CompiledBackend;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
@@ -23,10 +27,16 @@ import org.slf4j.LoggerFactory;
  * The upstream side of one exchange: which endpoint of the backend, which pooled connection to it
  * (on the client connection's event loop), and whether a failed attempt is tried again.
  *
- * <p>A connect failure is retried on another endpoint, up to {@link #maxAttempts} in all, while
- * {@link #mayRetry} holds; a pooled connection found closed is retried once on a fresh connection
- * to the same endpoint ({@link #retryOnFreshConnection}). Whatever cannot be retried ends in {@link
+ * <p>A failure is retried on another endpoint, up to {@link #maxAttempts} in all and within the
+ * {@link #retry} policy's conditions and time budget: a connect failure for every method, since no
+ * byte of the request left Weir; a failure after the request was sent only while {@link #mayResend}
+ * holds. A pooled connection found closed is retried once on a fresh connection to the same
+ * endpoint ({@link #retryOnFreshConnection}). Whatever cannot be retried ends in {@link
  * #unavailable}, which the exchange answers locally.
+ *
+ * <p>Every attempt's outcome is reported to the backend's endpoints ({@link
+ * BackendEndpoints#failed}, {@link BackendEndpoints#succeeded}), which eject an endpoint that keeps
+ * failing.
  *
  * <p>{@link Exchange} extends this class rather than holding one, so that a request costs one
  * object; the two share nothing but the fields declared here.
@@ -48,6 +58,12 @@ abstract class UpstreamAttempt implements UpstreamListener {
 
   /** How many endpoints may be tried: the backend's connect retries + 1, unless the route says. */
   int maxAttempts;
+
+  /** Which failures are tried again: the backend's, unless the route says. */
+  RetryPolicy retry;
+
+  /** When the exchange started, for the retry policy's time budget. */
+  long retryClockStart;
 
   /** The connection in use, or null. */
   UpstreamConnection upstream;
@@ -71,8 +87,12 @@ abstract class UpstreamAttempt implements UpstreamListener {
   /** Whether the exchange still waits for a connection (false: the client left meanwhile). */
   abstract boolean awaitingConnection();
 
-  /** Whether repeating the request cannot hurt: an idempotent method, no body byte sent. */
-  abstract boolean mayRetry();
+  /**
+   * Whether the request, already written upstream in part or whole, may be sent again: its method
+   * is idempotent (or the policy says non-idempotent ones are retried too) and nothing of its body
+   * is lost.
+   */
+  abstract boolean mayResend();
 
   /** The request as the selector sees it. */
   abstract BalancedRequest balanced();
@@ -99,22 +119,32 @@ abstract class UpstreamAttempt implements UpstreamListener {
   }
 
   private void connect(boolean fresh, Endpoint sameEndpoint) {
-    Endpoint e = sameEndpoint;
-    if (e == null) {
-      e = selector.select(balanced(), tried);
-      if (e == null) {
-        unavailable(HttpResponseStatus.BAD_GATEWAY);
-        return;
-      }
-      tried = withTried(e);
-      connectAttempts++;
-      if (selector instanceof LatencyFeedback f) {
-        feedback = f;
-        measured = e;
-        measuredSince = System.nanoTime();
-        f.started(e);
-      }
+    if (sameEndpoint != null) {
+      acquire(sameEndpoint, fresh);
+      return;
     }
+    Endpoint e = selector.select(balanced(), tried);
+    if (e == null) {
+      unavailable(HttpResponseStatus.BAD_GATEWAY);
+    } else {
+      connectTo(e);
+    }
+  }
+
+  /** A new attempt, on {@code e}. */
+  private void connectTo(Endpoint e) {
+    tried = withTried(e);
+    connectAttempts++;
+    if (selector instanceof LatencyFeedback f) {
+      feedback = f;
+      measured = e;
+      measuredSince = System.nanoTime();
+      f.started(e);
+    }
+    acquire(e, false);
+  }
+
+  private void acquire(Endpoint e, boolean fresh) {
     endpoint = e;
     Endpoint target = e;
     client
@@ -155,7 +185,12 @@ abstract class UpstreamAttempt implements UpstreamListener {
           cause instanceof UpstreamPools.TlsHandshakeException ? "tls_handshake" : "connect",
           e,
           cause);
-      if (mayRetry() && connectAttempts < maxAttempts) {
+      endpointFailed(e);
+      // Nothing of the request was written: trying elsewhere is safe whatever its method.
+      if (mayTryAgain(
+          cause instanceof ConnectTimeoutException
+              ? RetryCondition.TIMEOUT
+              : RetryCondition.ERROR)) {
         connect(false, null);
       } else {
         unavailable(HttpResponseStatus.BAD_GATEWAY);
@@ -166,6 +201,48 @@ abstract class UpstreamAttempt implements UpstreamListener {
     upstream.attach(this);
     upstream.channel.config().setAutoRead(true);
     connected();
+  }
+
+  /**
+   * Whether a failure of kind {@code condition} may be tried on another endpoint, as far as the
+   * policy, the tries and the time budget go (whether the request may be sent again is the caller's
+   * to know).
+   */
+  final boolean mayTryAgain(RetryCondition condition) {
+    if (connectAttempts >= maxAttempts || !retry.on().contains(condition)) {
+      return false;
+    }
+    long budget = retry.budget();
+    return budget == 0 || System.nanoTime() - retryClockStart < budget * 1_000_000L;
+  }
+
+  /** An endpoint this request has not tried, or null when none is left. */
+  final Endpoint untriedEndpoint() {
+    return selector.select(balanced(), tried);
+  }
+
+  /**
+   * Tries the request on {@code next}, an {@link #untriedEndpoint()}: the attempt before is over
+   * and its connection gone.
+   */
+  final void tryAnotherEndpoint(Endpoint next) {
+    connectTo(next);
+  }
+
+  /** The attempt on {@code e} failed in a way that counts against the endpoint. */
+  final void endpointFailed(Endpoint e) {
+    BackendEndpoints endpoints = backend.endpoints();
+    if (e != null && endpoints != null) {
+      endpoints.failed(e);
+    }
+  }
+
+  /** The attempt on {@link #endpoint} got a response: its run of failures is over. */
+  final void endpointAnswered() {
+    BackendEndpoints endpoints = backend.endpoints();
+    if (endpoint != null && endpoints != null) {
+      endpoints.succeeded(endpoint);
+    }
   }
 
   /** Hands the connection in use back to its pool, or closes it if not {@code reusable}. */

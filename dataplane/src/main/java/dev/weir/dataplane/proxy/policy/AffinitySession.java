@@ -65,20 +65,23 @@ final class AffinitySession implements EndpointSelector, ResponseHook {
     if (issue != null || affinity.changeOnFailure()) {
       return newSession(tried);
     }
-    return affinity.balanced()
-        ? endpoints.ring().locate(cookie, tried)
-        : endpoints.randomExcept(tried);
+    return affinity.balanced() ? endpoints.locate(cookie, tried) : endpoints.randomExcept(tried);
   }
 
   private Endpoint fromCookie() {
     if (cookie == null) {
       return null;
     }
+    // An ejected endpoint is treated as one that left: the session moves (and a balanced key
+    // walks on along the ring, where it would land if the endpoint were gone).
     Endpoint pinned;
     if (affinity.balanced()) {
-      pinned = isKey(cookie) ? endpoints.ring().locate(cookie, Set.of()) : null;
+      pinned = isKey(cookie) ? endpoints.locate(cookie, Set.of()) : null;
     } else {
       pinned = endpoints.byDigest(cookie);
+      if (pinned != null && endpoints.isEjected(pinned)) {
+        pinned = null;
+      }
     }
     if (pinned != null && retag) {
       issue = cookie;
@@ -95,13 +98,13 @@ final class AffinitySession implements EndpointSelector, ResponseHook {
     String key = null;
     for (int i = 0; i < NEW_KEY_DRAWS; i++) {
       key = newKey();
-      Endpoint e = endpoints.ring().locate(key, Set.of());
+      Endpoint e = endpoints.locate(key, Set.of());
       if (e == null || !tried.contains(e)) {
         issue = e == null ? null : key;
         return e;
       }
     }
-    Endpoint e = endpoints.ring().locate(key, tried);
+    Endpoint e = endpoints.locate(key, tried);
     issue = e == null ? null : key;
     return e;
   }

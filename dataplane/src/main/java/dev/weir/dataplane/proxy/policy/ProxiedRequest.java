@@ -1,5 +1,6 @@
 package dev.weir.dataplane.proxy.policy;
 
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.dataplane.balance.BackendEndpoints;
 import dev.weir.dataplane.balance.BalancedRequest;
@@ -91,6 +92,9 @@ public interface ProxiedRequest extends BalancedRequest {
    * instead of the backend's connect retries + 1; 0 means every endpoint once.
    */
   void upstreamTries(int tries);
+
+  /** Which failures of this request are retried on another endpoint, instead of the backend's. */
+  void upstreamRetry(RetryPolicy retry);
 
   /**
    * Runs {@code action} once when this request's exchange ends, however it ends (answered, failed,

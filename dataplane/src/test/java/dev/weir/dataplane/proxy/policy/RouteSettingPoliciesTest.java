@@ -3,6 +3,7 @@ package dev.weir.dataplane.proxy.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.contract.snapshot.Hsts;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -108,13 +109,15 @@ class RouteSettingPoliciesTest {
   void upstreamLimitsReplaceOnlyWhatTheRouteSets() {
     TestRequest both = new TestRequest();
     Timeouts timeouts = new Timeouts(1_000, 2_000, 3_000L);
-    new UpstreamLimits(timeouts, 3).apply(both);
+    new UpstreamLimits(timeouts, 3, RetryPolicy.OFF).apply(both);
     assertThat(both.timeouts).isEqualTo(timeouts);
     assertThat(both.tries).isEqualTo(3);
+    assertThat(both.retry).isEqualTo(RetryPolicy.OFF);
 
     TestRequest triesOnly = new TestRequest();
-    new UpstreamLimits(null, 0).apply(triesOnly);
+    new UpstreamLimits(null, 0, null).apply(triesOnly);
     assertThat(triesOnly.timeouts).isNull();
     assertThat(triesOnly.tries).isZero();
+    assertThat(triesOnly.retry).isNull();
   }
 }

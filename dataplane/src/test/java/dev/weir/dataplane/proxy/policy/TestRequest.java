@@ -1,6 +1,7 @@
 package dev.weir.dataplane.proxy.policy;
 
 import dev.weir.contract.snapshot.Endpoint;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.dataplane.balance.BackendEndpoints;
 import dev.weir.dataplane.balance.EndpointSelector;
@@ -31,6 +32,7 @@ final class TestRequest implements ProxiedRequest {
   long bodyLimit = Long.MAX_VALUE;
   Timeouts timeouts;
   Integer tries;
+  RetryPolicy retry;
   Runnable whenDone;
   String upstreamTarget;
   // The backend a policy chose instead of the route's; null: none.
@@ -121,6 +123,11 @@ final class TestRequest implements ProxiedRequest {
   @Override
   public void upstreamTries(int value) {
     tries = value;
+  }
+
+  @Override
+  public void upstreamRetry(RetryPolicy value) {
+    retry = value;
   }
 
   @Override
