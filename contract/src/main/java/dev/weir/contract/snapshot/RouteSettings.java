@@ -22,6 +22,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param rateLimit per-client request limits; absent: none (schema version 4)
  * @param rewrite the path's rewrite, forwarded prefix and app root; absent: none (schema version 4)
  * @param redirect every request is answered with this redirect; absent: none (schema version 4)
+ * @param customErrors error pages and a fallback backend; absent: none (schema version 5)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -34,9 +35,10 @@ public record RouteSettings(
     AccessControl access,
     RateLimit rateLimit,
     Rewrite rewrite,
-    Redirect redirect) {
+    Redirect redirect,
+    CustomErrors customErrors) {
   public static final RouteSettings NONE =
-      new RouteSettings(null, null, null, null, null, null, null, null, null, null, null);
+      new RouteSettings(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -76,7 +78,8 @@ public record RouteSettings(
         .access(access)
         .rateLimit(rateLimit)
         .rewrite(rewrite)
-        .redirect(redirect);
+        .redirect(redirect)
+        .customErrors(customErrors);
   }
 
   /**
@@ -108,6 +111,7 @@ public record RouteSettings(
     private RateLimit rateLimit;
     private Rewrite rewrite;
     private Redirect redirect;
+    private CustomErrors customErrors;
 
     private Builder() {}
 
@@ -166,6 +170,11 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder customErrors(CustomErrors value) {
+      customErrors = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -179,7 +188,8 @@ public record RouteSettings(
               access,
               rateLimit,
               rewrite,
-              redirect);
+              redirect,
+              customErrors);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

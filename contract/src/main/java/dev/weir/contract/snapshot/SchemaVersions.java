@@ -7,8 +7,8 @@ import java.util.List;
  * authentication and passthrough on hosts, upstream protocols and TLS, the Ewma and ConsistentHash
  * policies and send timeouts; version 3 the Ingress owning a route, a route's access-log switch and
  * the PROXY protocol setting; version 4 a route's CORS, access control and rate limits, regex
- * routes, rewrites and redirects. A snapshot is written with the lowest version that holds its
- * content, which data planes that predate the newer fields read.
+ * routes, rewrites and redirects; version 5 a route's custom errors. A snapshot is written with the
+ * lowest version that holds its content, which data planes that predate the newer fields read.
  */
 final class SchemaVersions {
   private SchemaVersions() {}
@@ -80,6 +80,9 @@ final class SchemaVersions {
     for (int j = 0; j < v.routes().size(); j++) {
       Route route = v.routes().get(j);
       String routeAt = at + ".routes[" + j + "]";
+      if (version < 5 && route.settings().customErrors() != null) {
+        return new Field(routeAt + ".settings.customErrors", 5);
+      }
       if (version < 4 && route.matchesAsRegex()) {
         return new Field(routeAt + ".regex", 4);
       }

@@ -351,6 +351,10 @@ public final class SnapshotValidator {
       if (!backendIds.contains(r.backend())) {
         return false;
       }
+      CustomErrors errors = r.settings().customErrors();
+      if (errors != null && errors.backend() != null && !backendIds.contains(errors.backend())) {
+        return false;
+      }
     }
     return true;
   }
@@ -407,6 +411,11 @@ public final class SnapshotValidator {
       }
       if (!r.settings().isNone()) {
         RouteSettingsCheck.check(r.settings(), rat + ".settings", problems);
+      }
+      CustomErrors errors = r.settings().customErrors();
+      if (errors != null && errors.backend() != null && !backendIds.contains(errors.backend())) {
+        problems.add(
+            rat + ".settings.customErrors.backend: unknown backend '" + errors.backend() + "'");
       }
       boolean rewrites = r.settings().rewrite() != null && r.settings().rewrite().target() != null;
       if ((r.matchesAsRegex() || rewrites) && r.path() != null) {
