@@ -80,6 +80,7 @@ final class IngressAnnotationParser {
               AccessAnnotationParser.SUPPORTED,
               COOKIE_ATTRIBUTES,
               RewriteAnnotationParser.SUPPORTED,
+              ErrorAnnotationParser.SUPPORTED,
               PROXY_SSL_SETTINGS,
               AUTH_TLS_SETTINGS)
           .flatMap(List::stream)
@@ -158,7 +159,8 @@ final class IngressAnnotationParser {
                 this::secretRef,
                 (suffix, reason) -> refuse(reader.keyOf(suffix).orElseThrow(), reason))
             .parse(),
-        new RewriteAnnotationParser(reader).parse());
+        new RewriteAnnotationParser(reader).parse(),
+        new ErrorAnnotationParser(reader).parse());
   }
 
   private Optional<Affinity> affinity() {

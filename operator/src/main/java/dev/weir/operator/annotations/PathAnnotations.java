@@ -23,6 +23,7 @@ import java.util.OptionalLong;
  *     log
  * @param access CORS, source ranges, basic authentication and rate limits
  * @param rewrite {@code use-regex}, {@code rewrite-target} and the redirects
+ * @param errors {@code custom-http-errors} and {@code default-backend}
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -35,7 +36,8 @@ public record PathAnnotations(
     OptionalInt upstreamTries,
     boolean accessLog,
     AccessAnnotations access,
-    RewriteAnnotations rewrite) {
+    RewriteAnnotations rewrite,
+    ErrorAnnotations errors) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -49,7 +51,8 @@ public record PathAnnotations(
           OptionalInt.empty(),
           true,
           AccessAnnotations.NONE,
-          RewriteAnnotations.NONE);
+          RewriteAnnotations.NONE,
+          ErrorAnnotations.NONE);
 
   /**
    * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:

@@ -173,7 +173,10 @@ final class BackendResolver {
                   + namespace
                   + "/"
                   + ref.getName()
-                  + " does not exist; its paths answer 503"));
+                  + " does not exist; "
+                  + (isFirstPort(ref)
+                      ? "its custom errors go to the default backend"
+                      : "its paths answer 503")));
       return List.of();
     }
     if (service.getSpec() != null && "ExternalName".equals(service.getSpec().getType())) {
@@ -188,6 +191,17 @@ final class BackendResolver {
       return List.of();
     }
     ServicePort port = servicePort(service, ref);
+    if (port == null && isFirstPort(ref)) {
+      found.add(
+          new Problem(
+              Reason.SERVICE_PORT_NOT_FOUND,
+              "Service "
+                  + namespace
+                  + "/"
+                  + ref.getName()
+                  + " has no port; its custom errors go to the default backend"));
+      return List.of();
+    }
     if (port == null) {
       String wanted =
           ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0
@@ -208,9 +222,19 @@ final class BackendResolver {
     return endpoints(namespace, ref.getName(), blankToNull(port.getName()));
   }
 
+  /** A backend without a port: a {@code default-backend} Service, used on its first port. */
+  private static boolean isFirstPort(IngressServiceBackend ref) {
+    return ref.getPort().getNumber() == null && ref.getPort().getName() == null;
+  }
+
   private static ServicePort servicePort(Service service, IngressServiceBackend ref) {
-    if (service.getSpec() == null || service.getSpec().getPorts() == null) {
+    if (service.getSpec() == null
+        || service.getSpec().getPorts() == null
+        || service.getSpec().getPorts().isEmpty()) {
       return null;
+    }
+    if (isFirstPort(ref)) {
+      return service.getSpec().getPorts().get(0);
     }
     Integer number =
         ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0

@@ -152,7 +152,9 @@ class IngressAnnotationsTest {
               "limit-whitelist",
               a -> a.path().access().rateLimit().map(r -> r.allowSourceRanges())),
           Map.entry(
-              "limit-req-status-code", a -> a.path().access().rateLimit().map(r -> r.status())));
+              "limit-req-status-code", a -> a.path().access().rateLimit().map(r -> r.status())),
+          Map.entry("custom-http-errors", a -> a.path().errors().codes()),
+          Map.entry("default-backend", a -> a.path().errors().defaultBackend()));
 
   private static Cors cors(IngressAnnotations a) {
     return a.path().access().cors().orElseThrow();
@@ -484,7 +486,37 @@ class IngressAnnotationsTest {
         row("limit-allowlist", "10.0.0.0/8", "[10.0.0.0/8]", RPS),
         row("limit-whitelist", "10.0.0.1", "[10.0.0.1/32]", RPS),
         row("limit-req-status-code", "429", "429", RPS),
-        invalid("limit-req-status-code", "200", "-", "must be between 400 and 599", RPS));
+        invalid("limit-req-status-code", "200", "-", "must be between 400 and 599", RPS),
+        // Custom errors, as ingress-nginx's customhttperrors and defaultbackend parsers
+        row("custom-http-errors", "404,503", "[404, 503]"),
+        row("custom-http-errors", "503, 404, 503", "[404, 503]"),
+        row("custom-http-errors", "599,400,", "[400, 599]"),
+        invalid(
+            "custom-http-errors",
+            "404,302",
+            "[]",
+            "is not a comma-separated list of statuses from 400 to 599"),
+        invalid(
+            "custom-http-errors",
+            "404;500",
+            "[]",
+            "is not a comma-separated list of statuses from 400 to 599"),
+        invalid(
+            "custom-http-errors",
+            "4040",
+            "[]",
+            "is not a comma-separated list of statuses from 400 to 599"),
+        row("default-backend", "error-pages", "error-pages"),
+        invalid(
+            "default-backend",
+            "shop/error-pages",
+            "-",
+            "is not a Service name (a DNS-1035 label) of the Ingress's namespace"),
+        invalid(
+            "default-backend",
+            "Errors",
+            "-",
+            "is not a Service name (a DNS-1035 label) of the Ingress's namespace"));
   }
 
   private static Arguments failsClosed(String suffix, String value, String reason) {
