@@ -215,23 +215,7 @@ class StandaloneAnnotationsTest {
                 - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {number: 80}}}}
           """
               .formatted(echo.endpoint().port()));
-      standalone =
-          Standalone.start(
-              new Standalone.Options(
-                  manifests,
-                  "127.0.0.1",
-                  0,
-                  0,
-                  -1,
-                  Duration.ofSeconds(1),
-                  false,
-                  Settings.DEFAULTS));
-      Snapshot snapshot =
-          Await.until(
-              "a snapshot with both hosts",
-              PROPAGATION,
-              standalone::servedSnapshot,
-              s -> s != null && s.virtualHosts().size() == 2);
+      Snapshot snapshot = startWithTwoHosts();
       assertThat(snapshot.schemaVersion()).as("regex routes and rewrites").isEqualTo(4);
       assertThat(host(snapshot, "rewrite.weir.test").routes())
           .as("the rewrite makes every path of the host a regex, across Ingresses")
@@ -336,23 +320,7 @@ class StandaloneAnnotationsTest {
                 - {path: /, pathType: Prefix, backend: {service: {name: scaled-down, port: {number: 80}}}}
           """
               .formatted(errors.endpoint().port(), app.endpoint().port()));
-      standalone =
-          Standalone.start(
-              new Standalone.Options(
-                  manifests,
-                  "127.0.0.1",
-                  0,
-                  0,
-                  -1,
-                  Duration.ofSeconds(1),
-                  false,
-                  Settings.DEFAULTS));
-      Snapshot snapshot =
-          Await.until(
-              "a snapshot with both hosts",
-              PROPAGATION,
-              standalone::servedSnapshot,
-              s -> s != null && s.virtualHosts().size() == 2);
+      Snapshot snapshot = startWithTwoHosts();
       assertThat(snapshot.schemaVersion()).as("custom errors").isEqualTo(5);
 
       RawHttp.Response page =
@@ -377,6 +345,19 @@ class StandaloneAnnotationsTest {
       assertThat(asleep.instance()).as("the Service has no endpoints").isEqualTo("errors");
       assertThat(asleep.uri()).isEqualTo("/page");
     }
+  }
+
+  /** Starts standalone mode on the manifests and waits for a snapshot of their two hosts. */
+  private Snapshot startWithTwoHosts() throws Exception {
+    standalone =
+        Standalone.start(
+            new Standalone.Options(
+                manifests, "127.0.0.1", 0, 0, -1, Duration.ofSeconds(1), false, Settings.DEFAULTS));
+    return Await.until(
+        "a snapshot with both hosts",
+        PROPAGATION,
+        standalone::servedSnapshot,
+        s -> s != null && s.virtualHosts().size() == 2);
   }
 
   private RawHttp.Response get(String host, String target) throws Exception {

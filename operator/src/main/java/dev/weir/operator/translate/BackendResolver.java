@@ -191,22 +191,17 @@ final class BackendResolver {
       return List.of();
     }
     ServicePort port = servicePort(service, ref);
-    if (port == null && isFirstPort(ref)) {
-      found.add(
-          new Problem(
-              Reason.SERVICE_PORT_NOT_FOUND,
-              "Service "
-                  + namespace
-                  + "/"
-                  + ref.getName()
-                  + " has no port; its custom errors go to the default backend"));
-      return List.of();
-    }
     if (port == null) {
-      String wanted =
-          ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0
-              ? "port " + ref.getPort().getNumber()
-              : "a port named " + ref.getPort().getName();
+      String wanted;
+      String consequence = "its paths answer 503";
+      if (isFirstPort(ref)) {
+        wanted = "port";
+        consequence = "its custom errors go to the default backend";
+      } else if (ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0) {
+        wanted = "port " + ref.getPort().getNumber();
+      } else {
+        wanted = "a port named " + ref.getPort().getName();
+      }
       found.add(
           new Problem(
               Reason.SERVICE_PORT_NOT_FOUND,
@@ -216,7 +211,8 @@ final class BackendResolver {
                   + ref.getName()
                   + " has no "
                   + wanted
-                  + "; its paths answer 503"));
+                  + "; "
+                  + consequence));
       return List.of();
     }
     return endpoints(namespace, ref.getName(), blankToNull(port.getName()));
