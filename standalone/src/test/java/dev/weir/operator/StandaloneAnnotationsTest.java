@@ -14,6 +14,7 @@ import dev.weir.contract.snapshot.UpstreamProtocol;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp;
+import dev.weir.dataplane.testing.ScriptedPod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -295,6 +296,127 @@ class StandaloneAnnotationsTest {
           .isEqualTo("stable");
       assertThat(get("orphan.weir.test", "/").status()).isEqualTo(404);
     }
+  }
+
+  @Test
+  void customErrorsAndTheDefaultBackendFromManifestsReachTheErrorPods() throws Exception {
+    try (EchoBackend errors =
+            EchoBackend.start("errors", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO);
+        ScriptedPod app =
+            ScriptedPod.start("127.0.0.1")
+                .answer(
+                    "/missing?x=1",
+                    ScriptedPod.Answer.of("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+                .answer(
+                    "/fine",
+                    ScriptedPod.Answer.of("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))) {
+      Files.writeString(
+          manifests.resolve("errors.yaml"),
+          """
+          apiVersion: v1
+          kind: Service
+          metadata: {name: error-pages, namespace: demo}
+          spec:
+            ports: [{name: http, port: 8080}, {name: metrics, port: 9090}]
+          ---
+          apiVersion: discovery.k8s.io/v1
+          kind: EndpointSlice
+          metadata:
+            name: error-pages-1
+            namespace: demo
+            labels: {kubernetes.io/service-name: error-pages}
+          addressType: IPv4
+          ports: [{name: http, port: %1$d}, {name: metrics, port: 1}]
+          endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: app, namespace: demo}
+          spec:
+            ports: [{name: http, port: 80}]
+          ---
+          apiVersion: discovery.k8s.io/v1
+          kind: EndpointSlice
+          metadata:
+            name: app-1
+            namespace: demo
+            labels: {kubernetes.io/service-name: app}
+          addressType: IPv4
+          ports: [{name: http, port: %2$d}]
+          endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: scaled-down, namespace: demo}
+          spec:
+            ports: [{name: http, port: 80}]
+          ---
+          apiVersion: networking.k8s.io/v1
+          kind: Ingress
+          metadata:
+            name: app
+            namespace: demo
+            annotations:
+              nginx.ingress.kubernetes.io/custom-http-errors: "404,503"
+              nginx.ingress.kubernetes.io/default-backend: "error-pages"
+          spec:
+            rules:
+            - host: app.weir.test
+              http:
+                paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+          ---
+          apiVersion: networking.k8s.io/v1
+          kind: Ingress
+          metadata:
+            name: asleep
+            namespace: demo
+            annotations:
+              nginx.ingress.kubernetes.io/default-backend: "error-pages"
+          spec:
+            rules:
+            - host: asleep.weir.test
+              http:
+                paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: scaled-down, port: {number: 80}}}}
+          """
+              .formatted(errors.endpoint().port(), app.endpoint().port()));
+      Snapshot snapshot = startWithTwoHosts();
+      assertThat(snapshot.schemaVersion()).as("custom errors").isEqualTo(5);
+
+      RawHttp.Response page =
+          RawHttp.exchange(
+              standalone.httpPort(),
+              "GET /missing?x=1 HTTP/1.1\r\nHost: app.weir.test\r\nAccept: text/html\r\n"
+                  + "Connection: close\r\n\r\n");
+      assertThat(page.status()).as("the replaced status, the error pod's page").isEqualTo(404);
+      EchoBackend.Echo echo = EchoBackend.Echo.parse(page.bodyText());
+      assertThat(echo.instance()).isEqualTo("errors");
+      assertThat(echo.uri()).isEqualTo("/");
+      assertThat(echo.header("x-code")).isEqualTo("404");
+      assertThat(echo.header("x-format")).isEqualTo("text/html");
+      assertThat(echo.header("x-original-uri")).isEqualTo("/missing?x=1");
+      assertThat(echo.header("x-namespace")).isEqualTo("demo");
+      assertThat(echo.header("x-ingress-name")).isEqualTo("app");
+      assertThat(echo.header("x-service-name")).isEqualTo("app");
+      assertThat(echo.header("x-service-port")).isEqualTo("http");
+      assertThat(echo.header("x-request-id")).isNotEmpty();
+      assertThat(get("app.weir.test", "/fine").bodyText()).isEqualTo("ok");
+
+      EchoBackend.Echo asleep = EchoBackend.Echo.parse(get("asleep.weir.test", "/page").bodyText());
+      assertThat(asleep.instance()).as("the Service has no endpoints").isEqualTo("errors");
+      assertThat(asleep.uri()).isEqualTo("/page");
+    }
+  }
+
+  /** Starts standalone mode on the manifests and waits for a snapshot of their two hosts. */
+  private Snapshot startWithTwoHosts() throws Exception {
+    startStandalone();
+    return Await.until(
+        "a snapshot with both hosts",
+        PROPAGATION,
+        standalone::servedSnapshot,
+        s -> s != null && s.virtualHosts().size() == 2);
   }
 
   private void startStandalone() throws Exception {

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param redirect every request is answered with this redirect; absent: none (schema version 4)
  * @param retry which failures are retried on another endpoint ({@code proxy-next-upstream} and
  *     {@code proxy-next-upstream-timeout}); absent: the backend's (schema version 5)
+ * @param customErrors error pages and a fallback backend; absent: none (schema version 5)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -37,9 +38,11 @@ public record RouteSettings(
     RateLimit rateLimit,
     Rewrite rewrite,
     Redirect redirect,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    CustomErrors customErrors) {
   public static final RouteSettings NONE =
-      new RouteSettings(null, null, null, null, null, null, null, null, null, null, null, null);
+      new RouteSettings(
+          null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -80,7 +83,8 @@ public record RouteSettings(
         .rateLimit(rateLimit)
         .rewrite(rewrite)
         .redirect(redirect)
-        .retry(retry);
+        .retry(retry)
+        .customErrors(customErrors);
   }
 
   /**
@@ -113,6 +117,7 @@ public record RouteSettings(
     private Rewrite rewrite;
     private Redirect redirect;
     private RetryPolicy retry;
+    private CustomErrors customErrors;
 
     private Builder() {}
 
@@ -176,6 +181,11 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder customErrors(CustomErrors value) {
+      customErrors = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -190,7 +200,8 @@ public record RouteSettings(
               rateLimit,
               rewrite,
               redirect,
-              retry);
+              retry,
+              customErrors);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

@@ -44,6 +44,32 @@ final class RouteSettingsCheck {
       }
     }
     RewriteCheck.check(settings.rewrite(), settings.redirect(), at, problems);
+    CustomErrors errors = settings.customErrors();
+    if (errors != null) {
+      checkCustomErrors(errors, at + ".customErrors", problems);
+    }
+  }
+
+  private static void checkCustomErrors(CustomErrors errors, String at, List<String> problems) {
+    int previous = 0;
+    for (Integer code : errors.codes()) {
+      if (code == null || code < 400 || code > 599) {
+        problems.add(at + ".codes: each must be between 400 and 599");
+        return;
+      }
+      if (code <= previous) {
+        problems.add(at + ".codes: must be ascending, without repeats");
+        return;
+      }
+      previous = code;
+    }
+    if (errors.codes().isEmpty() && errors.backend() == null) {
+      problems.add(at + ": needs codes or a backend");
+    }
+    if ((errors.service() != null && !isHeaderValue(errors.service(), false))
+        || (errors.servicePort() != null && !isHeaderValue(errors.servicePort(), false))) {
+      problems.add(at + ": service and servicePort must hold no control characters");
+    }
   }
 
   private static void checkCors(Cors cors, String at, List<String> problems) {

@@ -7,9 +7,9 @@ import java.util.List;
  * authentication and passthrough on hosts, upstream protocols and TLS, the Ewma and ConsistentHash
  * policies and send timeouts; version 3 the Ingress owning a route, a route's access-log switch and
  * the PROXY protocol setting; version 4 a route's CORS, access control and rate limits, regex
- * routes, rewrites and redirects; version 5 a route's canary and the retry policies of backends and
- * routes. A snapshot is written with the lowest version that holds its content, which data planes
- * that predate the newer fields read.
+ * routes, rewrites and redirects; version 5 a route's canary and custom errors and the retry
+ * policies of backends and routes. A snapshot is written with the lowest version that holds its
+ * content, which data planes that predate the newer fields read.
  */
 final class SchemaVersions {
   private SchemaVersions() {}
@@ -89,6 +89,9 @@ final class SchemaVersions {
       String routeAt = at + ".routes[" + j + "]";
       if (version < 5 && route.canary() != null) {
         return new Field(routeAt + ".canary", 5);
+      }
+      if (version < 5 && route.settings().customErrors() != null) {
+        return new Field(routeAt + ".settings.customErrors", 5);
       }
       if (version < 4 && route.matchesAsRegex()) {
         return new Field(routeAt + ".regex", 4);

@@ -354,6 +354,10 @@ public final class SnapshotValidator {
       if (r.canary() != null && !backendIds.contains(r.canary().backend())) {
         return false;
       }
+      CustomErrors errors = r.settings().customErrors();
+      if (errors != null && errors.backend() != null && !backendIds.contains(errors.backend())) {
+        return false;
+      }
     }
     return true;
   }
@@ -413,6 +417,11 @@ public final class SnapshotValidator {
       }
       if (r.canary() != null) {
         CanaryCheck.check(r.canary(), r.backend(), rat + ".canary", backendIds, problems);
+      }
+      CustomErrors errors = r.settings().customErrors();
+      if (errors != null && errors.backend() != null && !backendIds.contains(errors.backend())) {
+        problems.add(
+            rat + ".settings.customErrors.backend: unknown backend '" + errors.backend() + "'");
       }
       boolean rewrites = r.settings().rewrite() != null && r.settings().rewrite().target() != null;
       if ((r.matchesAsRegex() || rewrites) && r.path() != null) {

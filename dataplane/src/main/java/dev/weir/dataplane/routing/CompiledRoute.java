@@ -32,16 +32,18 @@ import java.util.Map;
  * @param ingress {@code namespace/name} of the Ingress owning the path, for the access log; null
  *     when the snapshot names none (a default backend, a snapshot file)
  * @param accessLog whether the route's requests are written to the access log
+ * @param errorPages the route's custom errors and fallback backend; null: none
  */
 public record CompiledRoute(
     String virtualHost,
     String backendId,
     RequestPolicies policies,
     String ingress,
-    boolean accessLog) {
+    boolean accessLog,
+    ErrorPages errorPages) {
 
   public CompiledRoute(String virtualHost, String backendId, RequestPolicies policies) {
-    this(virtualHost, backendId, policies, null, true);
+    this(virtualHost, backendId, policies, null, true, null);
   }
 
   /**
@@ -74,7 +76,9 @@ public record CompiledRoute(
             route.path(),
             options,
             hostPolicies);
-    if (route.ingress() == null && route.settings().logsAccess()) {
+    if (route.ingress() == null
+        && route.settings().logsAccess()
+        && route.settings().customErrors() == null) {
       return compiled;
     }
     return new CompiledRoute(
@@ -82,7 +86,8 @@ public record CompiledRoute(
         compiled.backendId(),
         compiled.policies(),
         route.ingress(),
-        route.settings().logsAccess());
+        route.settings().logsAccess(),
+        ErrorPages.compile(route.settings().customErrors(), route.ingress()));
   }
 
   /** The default backend of {@code host}: the host's settings only. */
@@ -109,8 +114,10 @@ public record CompiledRoute(
       RouteOptions options,
       RequestPolicies hostPolicies) {
     Hsts hsts = host.hsts();
-    // The access-log switch is no policy: it is read where the request is recorded.
-    if (settings.toBuilder().accessLog(true).build().isNone() && hsts == null && canary == null) {
+    // The access-log switch and custom errors are no policies: the exchange reads them.
+    if (settings.toBuilder().accessLog(true).customErrors(null).build().isNone()
+        && hsts == null
+        && canary == null) {
       return compile(virtualHost, backendId, hostPolicies);
     }
     // nginx's order: app-root (server level), return (a fixed redirect), a rewrite to a URL, then

@@ -165,6 +165,16 @@ public final class RoutingTable<B> {
     return defaultBackend == null ? null : new Match<>(defaultRoute, defaultBackend);
   }
 
+  /** The backend the snapshot's {@code id} names, or null (an error backend, per request). */
+  public B backend(String id) {
+    return backends.apply(id);
+  }
+
+  /** The snapshot's default backend, or null. */
+  public B defaultBackend() {
+    return defaultBackend;
+  }
+
   /** What its routes were compiled with. */
   public RouteOptions options() {
     return options;

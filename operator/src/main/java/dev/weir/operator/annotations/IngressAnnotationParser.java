@@ -86,6 +86,7 @@ final class IngressAnnotationParser {
               RewriteAnnotationParser.SUPPORTED,
               List.of("canary"),
               CanaryAnnotationParser.RULES,
+              ErrorAnnotationParser.SUPPORTED,
               PROXY_SSL_SETTINGS,
               AUTH_TLS_SETTINGS)
           .flatMap(List::stream)
@@ -196,7 +197,8 @@ final class IngressAnnotationParser {
             .parse(),
         new RewriteAnnotationParser(reader).parse(),
         nextUpstream(),
-        reader.integer("proxy-next-upstream-timeout", 0, Integer.MAX_VALUE));
+        reader.integer("proxy-next-upstream-timeout", 0, Integer.MAX_VALUE),
+        new ErrorAnnotationParser(reader).parse());
   }
 
   /**

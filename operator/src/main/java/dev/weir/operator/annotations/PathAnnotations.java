@@ -28,6 +28,7 @@ import java.util.OptionalLong;
  * @param rewrite {@code use-regex}, {@code rewrite-target} and the redirects
  * @param nextUpstream {@code proxy-next-upstream}: the failures retried; empty list for {@code off}
  * @param nextUpstreamTimeoutSeconds {@code proxy-next-upstream-timeout}; 0 is no limit
+ * @param errors {@code custom-http-errors} and {@code default-backend}
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -42,7 +43,8 @@ public record PathAnnotations(
     AccessAnnotations access,
     RewriteAnnotations rewrite,
     Optional<List<RetryCondition>> nextUpstream,
-    OptionalInt nextUpstreamTimeoutSeconds) {
+    OptionalInt nextUpstreamTimeoutSeconds,
+    ErrorAnnotations errors) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -58,7 +60,8 @@ public record PathAnnotations(
           AccessAnnotations.NONE,
           RewriteAnnotations.NONE,
           Optional.empty(),
-          OptionalInt.empty());
+          OptionalInt.empty(),
+          ErrorAnnotations.NONE);
 
   /**
    * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:

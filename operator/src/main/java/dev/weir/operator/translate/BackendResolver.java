@@ -173,7 +173,10 @@ final class BackendResolver {
                   + namespace
                   + "/"
                   + ref.getName()
-                  + " does not exist; its paths answer 503"));
+                  + " does not exist; "
+                  + (isFirstPort(ref)
+                      ? "its custom errors go to the default backend"
+                      : "its paths answer 503")));
       return List.of();
     }
     if (service.getSpec() != null && "ExternalName".equals(service.getSpec().getType())) {
@@ -189,10 +192,16 @@ final class BackendResolver {
     }
     ServicePort port = servicePort(service, ref);
     if (port == null) {
-      String wanted =
-          ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0
-              ? "port " + ref.getPort().getNumber()
-              : "a port named " + ref.getPort().getName();
+      String wanted;
+      String consequence = "its paths answer 503";
+      if (isFirstPort(ref)) {
+        wanted = "port";
+        consequence = "its custom errors go to the default backend";
+      } else if (ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0) {
+        wanted = "port " + ref.getPort().getNumber();
+      } else {
+        wanted = "a port named " + ref.getPort().getName();
+      }
       found.add(
           new Problem(
               Reason.SERVICE_PORT_NOT_FOUND,
@@ -202,15 +211,26 @@ final class BackendResolver {
                   + ref.getName()
                   + " has no "
                   + wanted
-                  + "; its paths answer 503"));
+                  + "; "
+                  + consequence));
       return List.of();
     }
     return endpoints(namespace, ref.getName(), blankToNull(port.getName()));
   }
 
+  /** A backend without a port: a {@code default-backend} Service, used on its first port. */
+  private static boolean isFirstPort(IngressServiceBackend ref) {
+    return ref.getPort().getNumber() == null && ref.getPort().getName() == null;
+  }
+
   private static ServicePort servicePort(Service service, IngressServiceBackend ref) {
-    if (service.getSpec() == null || service.getSpec().getPorts() == null) {
+    if (service.getSpec() == null
+        || service.getSpec().getPorts() == null
+        || service.getSpec().getPorts().isEmpty()) {
       return null;
+    }
+    if (isFirstPort(ref)) {
+      return service.getSpec().getPorts().get(0);
     }
     Integer number =
         ref.getPort().getNumber() != null && ref.getPort().getNumber() > 0

@@ -6,6 +6,7 @@ import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.Canary;
 import dev.weir.contract.snapshot.Certificate;
 import dev.weir.contract.snapshot.ClientAuth;
+import dev.weir.contract.snapshot.CustomErrors;
 import dev.weir.contract.snapshot.Hsts;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.Route;
@@ -14,6 +15,7 @@ import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.operator.annotations.BackendAnnotations;
 import dev.weir.operator.annotations.ClientAuthAnnotations;
+import dev.weir.operator.annotations.ErrorAnnotations;
 import dev.weir.operator.annotations.HostAnnotations;
 import dev.weir.operator.annotations.HstsAnnotations;
 import dev.weir.operator.annotations.PathAnnotations;
@@ -255,13 +257,24 @@ record ResolvedHost(
                       }
                       return read;
                     });
+            ErrorAnnotations errors = route.owner().settings().path().errors();
+            BackendUse errorBackend = RouteErrors.backend(errors, route.owner().ref());
+            if (errorBackend != null) {
+              uses.add(errorBackend);
+            }
+            RouteSettings settings =
+                access.applyTo(
+                    routeSettings(route.owner().settings().path(), key.path(), tls, https));
+            CustomErrors customErrors = RouteErrors.of(errors, route.owner().ref(), route.use());
+            if (customErrors != null) {
+              settings = settings.toBuilder().customErrors(customErrors).build();
+            }
             list.add(
                 new Route(
                         key.type(),
                         key.path(),
                         route.use().id(),
-                        access.applyTo(
-                            routeSettings(route.owner().settings().path(), key.path(), tls, https)),
+                        settings,
                         ClusterIndexes.key(
                             route.owner().ref().namespace(), route.owner().ref().name()))
                     .withRegex(regex)

@@ -164,7 +164,9 @@ class IngressAnnotationsTest {
           Map.entry("canary-by-header-pattern", a -> a.canary().headerPattern()),
           Map.entry("canary-by-cookie", a -> a.canary().cookie()),
           Map.entry("canary-weight", a -> a.canary().weight()),
-          Map.entry("canary-weight-total", a -> a.canary().weightTotal()));
+          Map.entry("canary-weight-total", a -> a.canary().weightTotal()),
+          Map.entry("custom-http-errors", a -> a.path().errors().codes()),
+          Map.entry("default-backend", a -> a.path().errors().defaultBackend()));
 
   private static Cors cors(IngressAnnotations a) {
     return a.path().access().cors().orElseThrow();
@@ -556,7 +558,37 @@ class IngressAnnotationsTest {
         row("canary-weight", "-5", "-5", CANARY),
         invalid("canary-weight", "30%", "0", "is not an integer", CANARY),
         row("canary-weight-total", "1000", "1000", CANARY),
-        invalid("canary-weight-total", "1e3", "100", "is not an integer", CANARY));
+        invalid("canary-weight-total", "1e3", "100", "is not an integer", CANARY),
+        // Custom errors, as ingress-nginx's customhttperrors and defaultbackend parsers
+        row("custom-http-errors", "404,503", "[404, 503]"),
+        row("custom-http-errors", "503, 404, 503", "[404, 503]"),
+        row("custom-http-errors", "599,400,", "[400, 599]"),
+        invalid(
+            "custom-http-errors",
+            "404,302",
+            "[]",
+            "is not a comma-separated list of statuses from 400 to 599"),
+        invalid(
+            "custom-http-errors",
+            "404;500",
+            "[]",
+            "is not a comma-separated list of statuses from 400 to 599"),
+        invalid(
+            "custom-http-errors",
+            "4040",
+            "[]",
+            "is not a comma-separated list of statuses from 400 to 599"),
+        row("default-backend", "error-pages", "error-pages"),
+        invalid(
+            "default-backend",
+            "shop/error-pages",
+            "-",
+            "is not a Service name (a DNS-1035 label) of the Ingress's namespace"),
+        invalid(
+            "default-backend",
+            "Errors",
+            "-",
+            "is not a Service name (a DNS-1035 label) of the Ingress's namespace"));
   }
 
   private static Arguments failsClosed(String suffix, String value, String reason) {

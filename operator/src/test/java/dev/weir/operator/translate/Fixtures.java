@@ -5,6 +5,7 @@ import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Canary;
 import dev.weir.contract.snapshot.ClientAuth;
+import dev.weir.contract.snapshot.CustomErrors;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.EndpointState;
 import dev.weir.contract.snapshot.PathType;
@@ -250,6 +251,18 @@ final class Fixtures {
     }
     if (r.redirect() != null) {
       parts.add(r.redirect().code() + " " + r.redirect().location());
+    }
+    CustomErrors e = r.customErrors();
+    if (e != null) {
+      parts.add(
+          "errors "
+              + e.codes()
+              + " -> "
+              + (e.backend() == null ? "default backend" : e.backend())
+              + " for "
+              + e.service()
+              + ":"
+              + e.servicePort());
     }
     return String.join(", ", parts);
   }

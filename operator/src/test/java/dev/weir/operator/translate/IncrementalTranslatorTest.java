@@ -95,6 +95,13 @@ class IncrementalTranslatorTest {
                 if (v.routes().stream().anyMatch(r -> !r.settings().isNone())) {
                   seen.add("route settings");
                 }
+                if (v.routes().stream()
+                    .anyMatch(
+                        r ->
+                            r.settings().customErrors() != null
+                                && r.settings().customErrors().backend() != null)) {
+                  seen.add("error backend");
+                }
               });
       actual
           .snapshot()
@@ -227,7 +234,7 @@ class IncrementalTranslatorTest {
   @Test
   void agreesWithTheFullTranslationOverRandomSequencesOfChanges() {
     Set<String> seen = new TreeSet<>();
-    for (long seed = 1; seed <= 6; seed++) {
+    for (long seed = 1; seed <= 12; seed++) {
       Random random = new Random(seed);
       Map<String, String> cluster = new TreeMap<>();
       cluster.put("class/weir", Fixtures.OUR_CLASS);
@@ -297,7 +304,8 @@ class IncrementalTranslatorTest {
             "client authentication failing closed",
             "route settings",
             "backend with client certificate",
-            "backend failing closed");
+            "backend failing closed",
+            "error backend");
   }
 
   private static InMemoryClusterState next(
@@ -614,6 +622,19 @@ class IncrementalTranslatorTest {
       if (r.nextBoolean()) {
         kv.addAll(List.of(NGINX + "load-balance", "ewma"));
       }
+    }
+    // Error pages: a Service that comes and goes with the random changes, or is never there.
+    switch (r.nextInt(5)) {
+      case 0 -> kv.addAll(List.of(NGINX + "default-backend", SERVICES[r.nextInt(3)]));
+      case 1 ->
+          kv.addAll(
+              List.of(
+                  NGINX + "custom-http-errors",
+                  r.nextBoolean() ? "404,503" : "302",
+                  NGINX + "default-backend",
+                  SERVICES[r.nextInt(3)]));
+      case 2 -> kv.addAll(List.of(NGINX + "custom-http-errors", "500"));
+      default -> {}
     }
     return kv.toArray(String[]::new);
   }

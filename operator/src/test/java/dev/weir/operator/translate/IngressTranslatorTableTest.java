@@ -75,6 +75,34 @@ class IngressTranslatorTableTest {
       TestCertificates.ec("ca.weir.test", NOW.minusSeconds(86_400), NOW.plusSeconds(86_400))
           .getCertificatePEM();
 
+  /** shop/errors, an error-page Service whose first port is 8080, with one ready pod. */
+  private static final String ERRORS_SERVICE =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: errors, namespace: shop}
+      spec:
+        ports:
+        - {name: pages, port: 8080, targetPort: 8081}
+        - {name: other, port: 9000}
+      """;
+
+  private static final String ERRORS_SLICE =
+      """
+      apiVersion: discovery.k8s.io/v1
+      kind: EndpointSlice
+      metadata:
+        name: errors-a
+        namespace: shop
+        labels: {kubernetes.io/service-name: errors}
+      addressType: IPv4
+      endpoints:
+      - addresses: [10.0.0.9]
+      ports:
+      - {name: pages, port: 8081}
+      - {name: other, port: 9001}
+      """;
+
   // The digests of backend variant ids: fixed by the settings alone (see BackendSettings#id).
   private static final String HTTPS_DIGEST = "b6b2e23c";
   private static final String VERIFIED_DIGEST = "14f8320f";
@@ -449,6 +477,58 @@ class IngressTranslatorTableTest {
                 "shop.example.com Exact /v1/* -> shop/web:80"),
             null,
             List.of()),
+        Case.annotations(
+            "custom-http-errors with default-backend: the error Service on its first port, a"
+                + " backend of its own without a port in its id",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                ERRORS_SERVICE,
+                ERRORS_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "web",
+                        null,
+                        path("shop.example.com", "/", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/custom-http-errors",
+                    "404, 503",
+                    "nginx.ingress.kubernetes.io/default-backend",
+                    "errors")),
+            DEFAULTS,
+            List.of("shop.example.com Prefix / -> shop/web:http"),
+            List.of("shop/errors 10.0.0.9:8081", "shop/web:http 10.0.0.1:8080"),
+            List.of(),
+            List.of("shop.example.com Prefix /: errors [404, 503] -> shop/errors for web:http")),
+        Case.annotations(
+            "custom-http-errors alone go to the default backend; default-backend alone is the"
+                + " fallback for a Service without endpoints",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop", "codes", null, path("a.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-http-errors",
+                    "500"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "fallback",
+                        null,
+                        path("b.example.com", "/", "Prefix", "web", "9000")),
+                    "weir.dev/default-backend",
+                    "missing")),
+            DEFAULTS,
+            List.of(
+                "a.example.com Prefix / -> shop/web:80", "b.example.com Prefix / -> shop/web:9000"),
+            List.of("shop/missing", "shop/web:80 10.0.0.1:8080", "shop/web:9000 10.0.0.1:9090"),
+            List.of("Ingress shop/fallback ServiceNotFound"),
+            List.of(
+                "a.example.com Prefix /: errors [500] -> default backend for web:80",
+                "b.example.com Prefix /: errors [] -> shop/missing for web:9000")),
         Case.annotations(
             "with use-regex an ImplementationSpecific path is a regex, taken as written",
             List.of(

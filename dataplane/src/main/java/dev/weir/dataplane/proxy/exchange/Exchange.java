@@ -22,6 +22,7 @@ import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
 import dev.weir.dataplane.routing.CompiledBackend;
 import dev.weir.dataplane.routing.CompiledRoute;
 import dev.weir.dataplane.routing.CompiledSnapshot;
+import dev.weir.dataplane.routing.ErrorPages;
 import dev.weir.dataplane.routing.RoutingTable;
 import dev.weir.dataplane.tls.HandshakeRecorder;
 import io.netty.buffer.ByteBuf;
@@ -128,6 +129,10 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private boolean relayOffered;
   private boolean relay;
   private boolean closeAfterResponse;
+  // The table the request was routed with: its error backend is looked up there.
+  private RoutingTable<CompiledBackend> routes;
+  // The status an error page replaces (custom errors), 0 until one is fetched: one per request.
+  private int replacedStatus;
   // The status to record in the metrics, 0 once recorded.
   private int status;
   private long upstreamSentNanos;
@@ -167,8 +172,9 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     request = validated;
     clientAddress();
     CompiledSnapshot snapshot = client.listener.snapshot().get();
+    routes = snapshot.routes();
     RoutingTable.Match<CompiledBackend> match =
-        snapshot.routes().match(validated.host(), validated.target().path());
+        routes.match(validated.host(), validated.target().path());
     if (match == null) {
       virtualHost = snapshot.routes().virtualHostOf(validated.host());
       respondLocally(LocalResponse.text(HttpResponseStatus.NOT_FOUND));
@@ -189,6 +195,13 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       respondLocally(answer);
       return;
     }
+    if (!selector.hasEndpoints() && route.errorPages() != null) {
+      // ingress-nginx routes a location whose Service has no endpoints to its default-backend.
+      CompiledBackend fallback = errorBackend(route.errorPages(), false);
+      if (fallback != null) {
+        retarget(fallback);
+      }
+    }
     if (!selector.hasEndpoints()) {
       client.listener.metrics().upstreamFailure(backend.id(), "no_endpoints");
       long suppressed = LogLimiter.FAILURES.admit("no_endpoints " + backend.id());
@@ -199,7 +212,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
             virtualHost,
             suppressed);
       }
-      respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE);
+      failLocally(HttpResponseStatus.SERVICE_UNAVAILABLE);
       return;
     }
     upstreamHead =
@@ -520,7 +533,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   @Override
   void unavailable(HttpResponseStatus answer) {
-    respondLocally(answer);
+    failLocally(answer);
   }
 
   @Override
@@ -585,7 +598,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (responseStarted) {
       cut();
     } else {
-      respondLocally(HttpResponseStatus.BAD_GATEWAY);
+      failLocally(HttpResponseStatus.BAD_GATEWAY);
     }
   }
 
@@ -651,6 +664,19 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       ReferenceCountUtil.release(response);
       armReadTimer();
       return;
+    }
+    if (replacesAnswer(code)) {
+      // Its body is left unread, so the connection cannot serve another request.
+      ReferenceCountUtil.release(response);
+      closeUpstream();
+      fetchErrorPage(code);
+      return;
+    }
+    if (replacedStatus != 0 && response.status().codeClass() == HttpStatusClass.SUCCESS) {
+      // An error page tells the client what happened, not that the page was found: the replaced
+      // status is kept (ingress-nginx's custom-error-pages image answers with X-Code's status).
+      code = replacedStatus;
+      response.setStatus(HttpResponseStatus.valueOf(code));
     }
     responseStarted = true;
     status = code;
@@ -836,8 +862,96 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (responseStarted) {
       cut();
     } else {
-      respondLocally(HttpResponseStatus.BAD_GATEWAY);
+      failLocally(HttpResponseStatus.BAD_GATEWAY);
     }
+  }
+
+  /**
+   * Weir's own answer to a failure of the route's backend (502, 503, 504): replaced by an error
+   * page when the route's custom errors list it, as nginx's error_page catches the errors it
+   * generates.
+   */
+  private void failLocally(HttpResponseStatus answer) {
+    if (!fetchErrorPage(answer.code())) {
+      respondLocally(answer);
+    }
+  }
+
+  /**
+   * Asks the error backend for the page replacing {@code status}, if the route's custom errors list
+   * it and the request is one that can be asked again (its body, if any, fully read): as nginx's
+   * {@code error_page status = @custom_...}, once per request, the request's method on {@code /}
+   * without a body, and the error backend's answer relayed with the replaced status when it answers
+   * 2xx (its own status otherwise).
+   *
+   * @return false if nothing is replaced: the caller answers as it would have
+   */
+  private boolean fetchErrorPage(int status) {
+    if (!replacesAnswer(status)) {
+      return false;
+    }
+    ErrorPages pages = route.errorPages();
+    replacedStatus = status;
+    if (pendingContent != null) {
+      // A whole HTTP/2 request's body: the error backend gets none.
+      requestComplete |= pendingContent instanceof LastHttpContent;
+      pendingContent.release();
+      pendingContent = null;
+    }
+    CompiledBackend errors = errorBackend(pages, true);
+    if (errors == null) {
+      // ingress-nginx's own default backend (no --default-backend-service) answers 404.
+      respondLocally(HttpResponseStatus.NOT_FOUND);
+      return true;
+    }
+    HttpRequest head = request.request();
+    HttpHeaders headers = head.headers().copy();
+    headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+    headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!HttpMethod.GET.equals(head.method()) && !HttpMethod.HEAD.equals(head.method())) {
+      headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    }
+    pages.describe(
+        headers,
+        status,
+        request.target().originForm(),
+        headers.get(HttpHeaderNames.ACCEPT),
+        clientAddress());
+    upstreamHead = new DefaultHttpRequest(HttpVersion.HTTP_1_1, head.method(), "/", headers);
+    retarget(errors);
+    state = State.CONNECTING;
+    responseReceived = false;
+    interimResponse = false;
+    bodyBytesSent = 0;
+    connect();
+    return true;
+  }
+
+  /**
+   * Whether an answer with {@code status} is replaced by an error page: the route lists it, no page
+   * replaced an answer yet, and the request's body (if it has one) was read whole. A bodiless
+   * request's end may still be unread: it then goes to the error backend as its request's end.
+   */
+  private boolean replacesAnswer(int status) {
+    ErrorPages pages = route == null ? null : route.errorPages();
+    return pages != null
+        && replacedStatus == 0
+        && pages.replaces(status)
+        && state != State.CLOSED
+        && (requestComplete || !requestBodyExpected);
+  }
+
+  /**
+   * The route's error backend as of the routing table: the Ingress's default-backend while it has
+   * endpoints (ingress-nginx uses a custom default backend only then), else, for error pages
+   * ({@code orDefault}), the snapshot's default backend; null if there is none.
+   */
+  private CompiledBackend errorBackend(ErrorPages pages, boolean orDefault) {
+    CompiledBackend own = pages.backendId() == null ? null : routes.backend(pages.backendId());
+    if (own != null && own.selector().hasEndpoints()) {
+      return own;
+    }
+    return orDefault ? routes.defaultBackend() : null;
   }
 
   /** The request itself turned out broken mid-body. */
@@ -909,7 +1023,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (responseStarted) {
       cut();
     } else {
-      respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT);
+      failLocally(HttpResponseStatus.GATEWAY_TIMEOUT);
     }
   }
 

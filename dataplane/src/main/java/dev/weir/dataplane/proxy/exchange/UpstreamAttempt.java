@@ -103,6 +103,19 @@ abstract class UpstreamAttempt implements UpstreamListener {
   /** No connection can be had: the exchange answers {@code answer} itself. */
   abstract void unavailable(HttpResponseStatus answer);
 
+  /**
+   * Sends the request's next attempts to {@code other} (an error or fallback backend) with its
+   * selector, timeouts and retries, as a request of its own: no endpoint of it was tried yet.
+   */
+  final void retarget(CompiledBackend other) {
+    backend = other;
+    selector = other.selector();
+    timeouts = other.timeouts();
+    maxAttempts = other.connectRetries() + 1;
+    tried = Set.of();
+    connectAttempts = 0;
+  }
+
   /** Chooses an endpoint not tried yet and acquires a connection to it. */
   final void connect() {
     connect(false, null);
