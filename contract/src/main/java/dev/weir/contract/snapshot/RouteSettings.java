@@ -22,6 +22,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param rateLimit per-client request limits; absent: none (schema version 4)
  * @param rewrite the path's rewrite, forwarded prefix and app root; absent: none (schema version 4)
  * @param redirect every request is answered with this redirect; absent: none (schema version 4)
+ * @param externalAuth each request is first authorised by an auth service; absent: none (schema
+ *     version 5)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -34,9 +36,10 @@ public record RouteSettings(
     AccessControl access,
     RateLimit rateLimit,
     Rewrite rewrite,
-    Redirect redirect) {
+    Redirect redirect,
+    ExternalAuth externalAuth) {
   public static final RouteSettings NONE =
-      new RouteSettings(null, null, null, null, null, null, null, null, null, null, null);
+      new RouteSettings(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -76,7 +79,8 @@ public record RouteSettings(
         .access(access)
         .rateLimit(rateLimit)
         .rewrite(rewrite)
-        .redirect(redirect);
+        .redirect(redirect)
+        .externalAuth(externalAuth);
   }
 
   /**
@@ -108,6 +112,7 @@ public record RouteSettings(
     private RateLimit rateLimit;
     private Rewrite rewrite;
     private Redirect redirect;
+    private ExternalAuth externalAuth;
 
     private Builder() {}
 
@@ -166,6 +171,11 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder externalAuth(ExternalAuth value) {
+      externalAuth = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -179,7 +189,8 @@ public record RouteSettings(
               access,
               rateLimit,
               rewrite,
-              redirect);
+              redirect,
+              externalAuth);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

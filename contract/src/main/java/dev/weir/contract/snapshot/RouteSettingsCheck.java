@@ -44,6 +44,9 @@ final class RouteSettingsCheck {
       }
     }
     RewriteCheck.check(settings.rewrite(), settings.redirect(), at, problems);
+    if (settings.externalAuth() != null) {
+      ExternalAuthCheck.check(settings.externalAuth(), at + ".externalAuth", problems);
+    }
   }
 
   private static void checkCors(Cors cors, String at, List<String> problems) {

@@ -33,7 +33,7 @@ public record Snapshot(
     String defaultCertificate) {
 
   /** The newest schema version: what this code reads and writes. */
-  public static final int SCHEMA_VERSION = 4;
+  public static final int SCHEMA_VERSION = 5;
 
   /** The oldest schema version this code still reads. */
   public static final int MIN_SCHEMA_VERSION = 1;

@@ -84,8 +84,13 @@ class SnapshotCodecTest {
         Arguments.of(
             "{\"schemaVersion\":1,\"version\":1,\"colour\":\"red\"}", "colour: unknown field"),
         Arguments.of(
-            "{\"schemaVersion\":5,\"version\":1}",
-            "schemaVersion: is 5, this data plane reads 1 to 4"),
+            "{\"schemaVersion\":6,\"version\":1}",
+            "schemaVersion: is 6, this data plane reads 1 to 5"),
+        Arguments.of(
+            "{\"schemaVersion\":5,\"version\":1,"
+                + backend
+                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"externalAuth\":{\"url\":\"ftp://auth/\"}}}]}]}",
+            "virtualHosts[0].routes[0].settings.externalAuth.url: must be an http or https URL"),
         Arguments.of(
             "{\"schemaVersion\":3,\"version\":1,"
                 + backend
