@@ -8,6 +8,7 @@ import dev.weir.contract.snapshot.SnapshotDelta;
 import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.dataplane.accesslog.AccessLog;
+import dev.weir.dataplane.extauth.AuthClient;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.ListenerContext;
 import dev.weir.dataplane.proxy.http.TrustedProxies;
@@ -271,7 +272,8 @@ public final class Dataplane implements AutoCloseable {
                       : options.httpsPort() > 0
                           ? options.httpsPort()
                           : Options.DEFAULT_HTTPS_REDIRECT_PORT,
-                  RateLimitZones.create(metrics.rateLimitEvictions())));
+                  RateLimitZones.create(metrics.rateLimitEvictions()),
+                  AuthClient.create(transport)));
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }
