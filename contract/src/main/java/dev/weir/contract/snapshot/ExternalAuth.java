@@ -66,6 +66,14 @@ public record ExternalAuth(
     unavailable = Boolean.TRUE.equals(unavailable) ? Boolean.TRUE : null;
   }
 
+  /**
+   * Why {@code template} cannot be an auth or signin URL (an http or https URL with a host, with
+   * only the variables {@link RequestTemplate} knows), or null.
+   */
+  public static String urlProblem(String template) {
+    return ExternalAuthCheck.urlProblem(template);
+  }
+
   public boolean isUnavailable() {
     return Boolean.TRUE.equals(unavailable);
   }

@@ -78,6 +78,7 @@ final class IngressAnnotationParser {
                   "auth-tls-secret",
                   "enable-access-log"),
               AccessAnnotationParser.SUPPORTED,
+              ExternalAuthAnnotationParser.SUPPORTED,
               COOKIE_ATTRIBUTES,
               RewriteAnnotationParser.SUPPORTED,
               PROXY_SSL_SETTINGS,
@@ -158,7 +159,10 @@ final class IngressAnnotationParser {
                 this::secretRef,
                 (suffix, reason) -> refuse(reader.keyOf(suffix).orElseThrow(), reason))
             .parse(),
-        new RewriteAnnotationParser(reader).parse());
+        new RewriteAnnotationParser(reader).parse(),
+        new ExternalAuthAnnotationParser(
+                reader, (suffix, reason) -> refuse(reader.keyOf(suffix).orElseThrow(), reason))
+            .parse());
   }
 
   private Optional<Affinity> affinity() {

@@ -1,6 +1,7 @@
 package dev.weir.operator.annotations;
 
 import dev.weir.contract.snapshot.Affinity;
+import dev.weir.contract.snapshot.ExternalAuth;
 import dev.weir.contract.snapshot.Timeouts;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -23,6 +24,8 @@ import java.util.OptionalLong;
  *     log
  * @param access CORS, source ranges, basic authentication and rate limits
  * @param rewrite {@code use-regex}, {@code rewrite-target} and the redirects
+ * @param externalAuth {@code auth-url} and its companions; {@link ExternalAuth#UNAVAILABLE} when
+ *     they cannot be applied (the paths fail closed)
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -35,7 +38,8 @@ public record PathAnnotations(
     OptionalInt upstreamTries,
     boolean accessLog,
     AccessAnnotations access,
-    RewriteAnnotations rewrite) {
+    RewriteAnnotations rewrite,
+    Optional<ExternalAuth> externalAuth) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -49,7 +53,8 @@ public record PathAnnotations(
           OptionalInt.empty(),
           true,
           AccessAnnotations.NONE,
-          RewriteAnnotations.NONE);
+          RewriteAnnotations.NONE,
+          Optional.empty());
 
   /**
    * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:
