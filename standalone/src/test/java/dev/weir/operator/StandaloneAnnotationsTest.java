@@ -152,23 +152,8 @@ class StandaloneAnnotationsTest {
         EchoBackend.start("echo", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO)) {
       Files.writeString(
           manifests.resolve("rewrite.yaml"),
-          """
-          apiVersion: v1
-          kind: Service
-          metadata: {name: echo, namespace: demo}
-          spec:
-            ports: [{name: http, port: 80, targetPort: %1$d}]
-          ---
-          apiVersion: discovery.k8s.io/v1
-          kind: EndpointSlice
-          metadata:
-            name: echo-1
-            namespace: demo
-            labels: {kubernetes.io/service-name: echo}
-          addressType: IPv4
-          ports: [{name: http, port: %1$d}]
-          endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-          ---
+          echoService(echo.endpoint().port())
+              + """
           apiVersion: networking.k8s.io/v1
           kind: Ingress
           metadata:
@@ -212,8 +197,7 @@ class StandaloneAnnotationsTest {
               http:
                 paths:
                 - {path: /, pathType: Prefix, backend: {service: {name: echo, port: {number: 80}}}}
-          """
-              .formatted(echo.endpoint().port()));
+          """);
       standalone =
           Standalone.start(
               new Standalone.Options(
@@ -250,6 +234,29 @@ class StandaloneAnnotationsTest {
       assertThat(moved.status()).isEqualTo(308);
       assertThat(moved.header("location")).isEqualTo("https://www.example.com/new");
     }
+  }
+
+  /** Service demo/echo port 80, with an EndpointSlice of 127.0.0.1:{@code port}, then "---". */
+  static String echoService(int port) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: echo, namespace: demo}
+        spec:
+          ports: [{name: http, port: 80, targetPort: %1$d}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: echo-1
+          namespace: demo
+          labels: {kubernetes.io/service-name: echo}
+        addressType: IPv4
+        ports: [{name: http, port: %1$d}]
+        endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
+        ---
+        """
+        .formatted(port);
   }
 
   private RawHttp.Response get(String host, String target) throws Exception {

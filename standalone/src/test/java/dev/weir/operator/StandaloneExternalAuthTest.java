@@ -60,30 +60,15 @@ class StandaloneExternalAuthTest {
         EchoBackend.start("echo", "127.0.0.1", EchoBackend.Mode.JSON, Duration.ZERO)) {
       Files.writeString(
           manifests.resolve("app.yaml"),
-          """
-          apiVersion: v1
-          kind: Service
-          metadata: {name: echo, namespace: demo}
-          spec:
-            ports: [{name: http, port: 80, targetPort: %1$d}]
-          ---
-          apiVersion: discovery.k8s.io/v1
-          kind: EndpointSlice
-          metadata:
-            name: echo-1
-            namespace: demo
-            labels: {kubernetes.io/service-name: echo}
-          addressType: IPv4
-          ports: [{name: http, port: %1$d}]
-          endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-          ---
+          StandaloneAnnotationsTest.echoService(echo.endpoint().port())
+              + """
           apiVersion: networking.k8s.io/v1
           kind: Ingress
           metadata:
             name: app
             namespace: demo
             annotations:
-              nginx.ingress.kubernetes.io/auth-url: "http://127.0.0.1:%2$d/oauth2/auth"
+              nginx.ingress.kubernetes.io/auth-url: "http://127.0.0.1:%d/oauth2/auth"
               nginx.ingress.kubernetes.io/auth-signin: "https://$host/oauth2/start"
               nginx.ingress.kubernetes.io/auth-response-headers: "X-Auth-Request-User"
           spec:
@@ -107,7 +92,7 @@ class StandaloneExternalAuthTest {
                 paths:
                 - {path: /admin, pathType: Prefix, backend: {service: {name: echo, port: {number: 80}}}}
           """
-              .formatted(echo.endpoint().port(), auth.getAddress().getPort()));
+                  .formatted(auth.getAddress().getPort()));
       standalone =
           Standalone.start(
               new Standalone.Options(

@@ -2,17 +2,15 @@ package dev.weir.dataplane.extauth;
 
 import dev.weir.contract.snapshot.RequestTemplate;
 import dev.weir.dataplane.proxy.policy.ProxiedRequest;
+import dev.weir.dataplane.tls.ClientCertificateVerifier;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** nginx's request variables as a {@link RequestTemplate} names them, evaluated for a request. */
 final class RequestVariables {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
   private RequestVariables() {}
 
   static String evaluate(RequestTemplate template, ProxiedRequest request) {
@@ -114,22 +112,6 @@ final class RequestVariables {
    * every byte but letters, digits and {@code -._~} as %XX (Go's url.QueryEscape, less its '+').
    */
   static String escape(String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    StringBuilder out = new StringBuilder(bytes.length + 16);
-    for (byte b : bytes) {
-      int c = b & 0xff;
-      if (c >= 'a' && c <= 'z'
-          || c >= 'A' && c <= 'Z'
-          || c >= '0' && c <= '9'
-          || c == '-'
-          || c == '.'
-          || c == '_'
-          || c == '~') {
-        out.append((char) c);
-      } else {
-        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-      }
-    }
-    return out.toString();
+    return ClientCertificateVerifier.escapeUriComponent(value);
   }
 }
