@@ -10,6 +10,7 @@ import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.dataplane.accesslog.AccessLog;
 import dev.weir.dataplane.balance.OutlierDetection;
 import dev.weir.dataplane.balance.OutlierSettings;
+import dev.weir.dataplane.extauth.AuthClient;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.ListenerContext;
 import dev.weir.dataplane.proxy.http.TrustedProxies;
@@ -334,7 +335,8 @@ public final class Dataplane implements AutoCloseable {
                           ? options.httpsPort()
                           : Options.DEFAULT_HTTPS_REDIRECT_PORT,
                   RateLimitZones.create(metrics.rateLimitEvictions()),
-                  new OutlierDetection(options.outliers(), metrics, System::nanoTime)));
+                  new OutlierDetection(options.outliers(), metrics, System::nanoTime),
+                  AuthClient.create(transport)));
     } catch (InvalidSnapshotException e) {
       throw new IllegalStateException("the empty snapshot does not compile", e);
     }

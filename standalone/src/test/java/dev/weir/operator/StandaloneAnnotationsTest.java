@@ -426,7 +426,7 @@ class StandaloneAnnotationsTest {
                 manifests, "127.0.0.1", 0, 0, -1, Duration.ofSeconds(1), false, Settings.DEFAULTS));
   }
 
-  private static String service(String name, int port) {
+  static String service(String name, int port) {
     return """
         apiVersion: v1
         kind: Service

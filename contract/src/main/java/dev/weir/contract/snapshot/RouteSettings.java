@@ -25,6 +25,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param retry which failures are retried on another endpoint ({@code proxy-next-upstream} and
  *     {@code proxy-next-upstream-timeout}); absent: the backend's (schema version 5)
  * @param customErrors error pages and a fallback backend; absent: none (schema version 5)
+ * @param externalAuth each request is first authorised by an auth service; absent: none (schema
+ *     version 5)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -39,10 +41,11 @@ public record RouteSettings(
     Rewrite rewrite,
     Redirect redirect,
     RetryPolicy retry,
-    CustomErrors customErrors) {
+    CustomErrors customErrors,
+    ExternalAuth externalAuth) {
   public static final RouteSettings NONE =
       new RouteSettings(
-          null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -84,7 +87,8 @@ public record RouteSettings(
         .rewrite(rewrite)
         .redirect(redirect)
         .retry(retry)
-        .customErrors(customErrors);
+        .customErrors(customErrors)
+        .externalAuth(externalAuth);
   }
 
   /**
@@ -118,6 +122,7 @@ public record RouteSettings(
     private Redirect redirect;
     private RetryPolicy retry;
     private CustomErrors customErrors;
+    private ExternalAuth externalAuth;
 
     private Builder() {}
 
@@ -186,6 +191,11 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder externalAuth(ExternalAuth value) {
+      externalAuth = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -201,7 +211,8 @@ public record RouteSettings(
               rewrite,
               redirect,
               retry,
-              customErrors);
+              customErrors,
+              externalAuth);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

@@ -48,6 +48,9 @@ final class RouteSettingsCheck {
     if (errors != null) {
       checkCustomErrors(errors, at + ".customErrors", problems);
     }
+    if (settings.externalAuth() != null) {
+      ExternalAuthCheck.check(settings.externalAuth(), at + ".externalAuth", problems);
+    }
   }
 
   private static void checkCustomErrors(CustomErrors errors, String at, List<String> problems) {

@@ -7,9 +7,9 @@ import java.util.List;
  * authentication and passthrough on hosts, upstream protocols and TLS, the Ewma and ConsistentHash
  * policies and send timeouts; version 3 the Ingress owning a route, a route's access-log switch and
  * the PROXY protocol setting; version 4 a route's CORS, access control and rate limits, regex
- * routes, rewrites and redirects; version 5 a route's canary and custom errors and the retry
- * policies of backends and routes. A snapshot is written with the lowest version that holds its
- * content, which data planes that predate the newer fields read.
+ * routes, rewrites and redirects; version 5 a route's canary, custom errors and external
+ * authentication and the retry policies of backends and routes. A snapshot is written with the
+ * lowest version that holds its content, which data planes that predate the newer fields read.
  */
 final class SchemaVersions {
   private SchemaVersions() {}
@@ -105,6 +105,9 @@ final class SchemaVersions {
       RouteSettings rs = route.settings();
       if (version < 5 && rs.retry() != null) {
         return new Field(routeAt + ".settings.retry", 5);
+      }
+      if (version < 5 && rs.externalAuth() != null) {
+        return new Field(routeAt + ".settings.externalAuth", 5);
       }
       if (version < 4 && (rs.cors() != null || rs.access() != null || rs.rateLimit() != null)) {
         return new Field(

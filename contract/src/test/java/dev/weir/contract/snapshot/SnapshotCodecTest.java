@@ -97,6 +97,11 @@ class SnapshotCodecTest {
                 + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"canary\":{\"backend\":\"c\",\"weight\":1}}]}]}",
             "virtualHosts[0].routes[0].canary.backend: unknown backend 'c'"),
         Arguments.of(
+            "{\"schemaVersion\":5,\"version\":1,"
+                + backend
+                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"externalAuth\":{\"url\":\"ftp://auth/\"}}}]}]}",
+            "virtualHosts[0].routes[0].settings.externalAuth.url: must be an http or https URL"),
+        Arguments.of(
             "{\"schemaVersion\":3,\"version\":1,"
                 + backend
                 + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/a(.*)\",\"backend\":\"b\",\"regex\":true}]}]}",

@@ -1,11 +1,13 @@
 package dev.weir.dataplane.routing;
 
 import dev.weir.contract.snapshot.Canary;
+import dev.weir.contract.snapshot.ExternalAuth;
 import dev.weir.contract.snapshot.Hsts;
 import dev.weir.contract.snapshot.Rewrite;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.dataplane.extauth.ExternalAuthentication;
 import dev.weir.dataplane.proxy.policy.AppRoot;
 import dev.weir.dataplane.proxy.policy.BodyLimit;
 import dev.weir.dataplane.proxy.policy.CanarySplit;
@@ -16,6 +18,7 @@ import dev.weir.dataplane.proxy.policy.RequestPolicies;
 import dev.weir.dataplane.proxy.policy.RequestPolicy;
 import dev.weir.dataplane.proxy.policy.RewriteTarget;
 import dev.weir.dataplane.proxy.policy.StrictTransportSecurity;
+import dev.weir.dataplane.proxy.policy.Unavailable;
 import dev.weir.dataplane.proxy.policy.UpstreamLimits;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,11 +168,19 @@ public record CompiledRoute(
               canary == null ? Map.of() : CanarySplit.backendTags(canary, backendId)));
     }
     after.addAll(AccessPolicies.compile(settings, options.rateLimits()));
+    ExternalAuth auth = settings.externalAuth();
+    if (auth != null && auth.isUnavailable()) {
+      after.add(Unavailable.INSTANCE);
+    }
     RequestPolicies policies =
         RequestPolicies.of(before)
             .then(RequestPolicies.EDGE)
             .then(hostPolicies)
             .then(RequestPolicies.of(after));
+    if (auth != null && !auth.isUnavailable()) {
+      // nginx's auth_request runs last in the access phase, after allow/deny and auth_basic.
+      policies = policies.thenDecide(new ExternalAuthentication(auth, options.authClient()));
+    }
     return new CompiledRoute(virtualHost, backendId, policies);
   }
 }

@@ -105,7 +105,7 @@ public final class ClientCertificateVerifier {
    * nginx's {@code NGX_ESCAPE_URI_COMPONENT}: every byte but letters, digits and {@code -._~} as
    * {@code %XX}, upper case.
    */
-  static String escapeUriComponent(String value) {
+  public static String escapeUriComponent(String value) {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     StringBuilder out = new StringBuilder(bytes.length * 3 / 2);
     for (byte b : bytes) {

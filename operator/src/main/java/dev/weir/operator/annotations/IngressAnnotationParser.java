@@ -82,6 +82,7 @@ final class IngressAnnotationParser {
                   "auth-tls-secret",
                   "enable-access-log"),
               AccessAnnotationParser.SUPPORTED,
+              ExternalAuthAnnotationParser.SUPPORTED,
               COOKIE_ATTRIBUTES,
               RewriteAnnotationParser.SUPPORTED,
               List.of("canary"),
@@ -198,7 +199,10 @@ final class IngressAnnotationParser {
         new RewriteAnnotationParser(reader).parse(),
         nextUpstream(),
         reader.integer("proxy-next-upstream-timeout", 0, Integer.MAX_VALUE),
-        new ErrorAnnotationParser(reader).parse());
+        new ErrorAnnotationParser(reader).parse(),
+        new ExternalAuthAnnotationParser(
+                reader, (suffix, reason) -> refuse(reader.keyOf(suffix).orElseThrow(), reason))
+            .parse());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.weir.operator.annotations;
 
 import dev.weir.contract.snapshot.Affinity;
+import dev.weir.contract.snapshot.ExternalAuth;
 import dev.weir.contract.snapshot.RetryCondition;
 import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
@@ -29,6 +30,8 @@ import java.util.OptionalLong;
  * @param nextUpstream {@code proxy-next-upstream}: the failures retried; empty list for {@code off}
  * @param nextUpstreamTimeoutSeconds {@code proxy-next-upstream-timeout}; 0 is no limit
  * @param errors {@code custom-http-errors} and {@code default-backend}
+ * @param externalAuth {@code auth-url} and its companions; {@link ExternalAuth#UNAVAILABLE} when
+ *     they cannot be applied (the paths fail closed)
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -44,7 +47,8 @@ public record PathAnnotations(
     RewriteAnnotations rewrite,
     Optional<List<RetryCondition>> nextUpstream,
     OptionalInt nextUpstreamTimeoutSeconds,
-    ErrorAnnotations errors) {
+    ErrorAnnotations errors,
+    Optional<ExternalAuth> externalAuth) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -61,7 +65,8 @@ public record PathAnnotations(
           RewriteAnnotations.NONE,
           Optional.empty(),
           OptionalInt.empty(),
-          ErrorAnnotations.NONE);
+          ErrorAnnotations.NONE,
+          Optional.empty());
 
   /**
    * Whether plain HTTP requests to the path are redirected to HTTPS, as ingress-nginx decides it:

@@ -425,6 +425,7 @@ record ResolvedHost(
         .accessLog(path.accessLog())
         .rewrite(path.rewrite().rewrite(routePath).orElse(null))
         .redirect(path.rewrite().redirect().orElse(null))
+        .externalAuth(path.externalAuth().orElse(null))
         .build();
   }
 

@@ -7,6 +7,7 @@ import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.AffinityMode;
 import dev.weir.contract.snapshot.ClientVerify;
 import dev.weir.contract.snapshot.Cors;
+import dev.weir.contract.snapshot.ExternalAuth;
 import dev.weir.contract.snapshot.HashKey;
 import dev.weir.contract.snapshot.SameSite;
 import dev.weir.contract.snapshot.UpstreamProtocol;
@@ -46,6 +47,11 @@ class IngressAnnotationsTest {
   private static final Map<String, String> CANARY = Map.of("canary", "true");
   private static final Map<String, String> BY_HEADER =
       Map.of("canary", "true", "canary-by-header", "X-Canary");
+  private static final Map<String, String> AUTH = Map.of("auth-url", "http://auth.test/check");
+  private static final Map<String, String> AUTH_CACHE =
+      Map.of("auth-url", "http://auth.test/check", "auth-cache-key", "$http_authorization");
+  private static final Map<String, String> AUTH_KEEPALIVE =
+      Map.of("auth-url", "http://auth.test/check", "auth-keepalive", "2");
 
   /** One annotation's setting, read back as text ("-" for none). */
   private static final Map<String, Function<IngressAnnotations, Object>> READ_BACK =
@@ -141,6 +147,22 @@ class IngressAnnotationsTest {
                       ? "fails closed"
                       : a.path().access().basicAuth().get().authMap() ? "auth-map" : "auth-file"),
           Map.entry("auth-realm", a -> a.path().access().basicAuth().get().realm()),
+          Map.entry("auth-url", a -> externalAuth(a, ExternalAuth::url)),
+          Map.entry("auth-method", a -> externalAuth(a, ExternalAuth::method)),
+          Map.entry("auth-signin", a -> externalAuth(a, ExternalAuth::signin)),
+          Map.entry(
+              "auth-signin-redirect-param",
+              a -> externalAuth(a, ExternalAuth::signinRedirectParam)),
+          Map.entry("auth-request-redirect", a -> externalAuth(a, ExternalAuth::requestRedirect)),
+          Map.entry("auth-response-headers", a -> externalAuth(a, ExternalAuth::responseHeaders)),
+          Map.entry("auth-cache-key", a -> externalAuth(a, ExternalAuth::cacheKey)),
+          Map.entry("auth-cache-duration", a -> externalAuth(a, ExternalAuth::cacheValidity)),
+          Map.entry("auth-always-set-cookie", a -> externalAuth(a, ExternalAuth::alwaysSetCookie)),
+          Map.entry("auth-keepalive", a -> externalAuth(a, ExternalAuth::keepaliveConnections)),
+          Map.entry(
+              "auth-keepalive-requests", a -> externalAuth(a, ExternalAuth::keepaliveRequests)),
+          Map.entry(
+              "auth-keepalive-timeout", a -> externalAuth(a, ExternalAuth::keepaliveTimeoutMillis)),
           Map.entry(
               "limit-rps", a -> a.path().access().rateLimit().map(r -> r.requestsPerSecond())),
           Map.entry(
@@ -515,6 +537,64 @@ class IngressAnnotationsTest {
         failsClosed("auth-secret-type", "htpasswd", "must be one of auth-file, auth-map", BASIC),
         row("auth-realm", "Shop staff", "Shop staff", BASIC),
         invalid("auth-realm", "say \"hi\"", "", "may not hold '\"', '\\' or line breaks", BASIC),
+        // External auth, as ingress-nginx's authreq parser: what it denies the location for fails
+        // closed, what it only warns about falls back
+        row(
+            "auth-url",
+            "http://oauth2-proxy.auth.svc.cluster.local/oauth2/auth",
+            "http://oauth2-proxy.auth.svc.cluster.local/oauth2/auth"),
+        row("auth-url", "https://$host/oauth2/auth", "https://$host/oauth2/auth"),
+        failsClosed("auth-url", "ftp://auth.test/", "must be an http or https URL"),
+        failsClosed(
+            "auth-url",
+            "http://$upstream_addr/auth",
+            "uses the nginx variable $upstream_addr, which Weir does not evaluate"),
+        row("auth-method", "POST", "POST", AUTH),
+        failsClosed("auth-method", "FETCH", "is not an HTTP method", AUTH),
+        row(
+            "auth-signin",
+            "https://$host/oauth2/start?rd=$escaped_request_uri",
+            "https://$host/oauth2/start?rd=$escaped_request_uri",
+            AUTH),
+        invalid("auth-signin", "/oauth2/start", "-", "must be an http or https URL", AUTH),
+        row("auth-signin-redirect-param", "orig", "orig", AUTH),
+        invalid("auth-signin-redirect-param", "a b", "-", "is not a query parameter name", AUTH),
+        row("auth-request-redirect", "https://x.test/back", "https://x.test/back", AUTH),
+        invalid(
+            "auth-request-redirect",
+            "http://x.test/$uri",
+            "-",
+            "is not a URL (letters, digits and -._~/:,?&=)",
+            AUTH),
+        row("auth-response-headers", "X-User, X-Email,", "[X-User, X-Email]", AUTH),
+        failsClosed(
+            "auth-response-headers", "X-User, X:Y", "lists \"X:Y\", not a header name", AUTH),
+        row("auth-cache-key", "$cookie__oauth2_proxy", "$cookie__oauth2_proxy", AUTH),
+        invalid(
+            "auth-cache-key",
+            "$remote_user",
+            "-",
+            "uses the nginx variable $remote_user, which Weir does not evaluate; auth responses are"
+                + " not cached",
+            AUTH),
+        row(
+            "auth-cache-duration",
+            "200 202 401 5m",
+            "[AuthCacheValidity[statuses=[200, 202, 401], millis=300000]]",
+            AUTH_CACHE),
+        row(
+            "auth-cache-duration",
+            "200 1h 30m, 5s",
+            "[AuthCacheValidity[statuses=[200], millis=5400000],"
+                + " AuthCacheValidity[statuses=[], millis=5000]]",
+            AUTH_CACHE),
+        failsClosed(
+            "auth-cache-duration", "5m 200", "has a status after a time in \"5m 200\"", AUTH_CACHE),
+        row("auth-always-set-cookie", "true", "true", AUTH),
+        row("auth-keepalive", "10", "10", AUTH),
+        invalid("auth-keepalive", "-1", "-", "is negative; no connection is kept", AUTH),
+        row("auth-keepalive-requests", "100", "100", AUTH_KEEPALIVE),
+        row("auth-keepalive-timeout", "30", "30000", AUTH_KEEPALIVE),
         // Rate limits, as ingress-nginx's ratelimit parser
         row("limit-rps", "5", "5"),
         invalid("limit-rps", "5r/s", "-", "is not an integer"),
@@ -589,6 +669,15 @@ class IngressAnnotationsTest {
             "Errors",
             "-",
             "is not a Service name (a DNS-1035 label) of the Ingress's namespace"));
+  }
+
+  /** A setting of the external auth, or "fails closed". */
+  private static Object externalAuth(IngressAnnotations a, Function<ExternalAuth, Object> setting) {
+    ExternalAuth auth = a.path().externalAuth().orElse(null);
+    if (auth == null) {
+      return null;
+    }
+    return auth.isUnavailable() ? "fails closed" : setting.apply(auth);
   }
 
   private static Arguments failsClosed(String suffix, String value, String reason) {

@@ -8,6 +8,7 @@ import dev.weir.contract.snapshot.ClientAuth;
 import dev.weir.contract.snapshot.CustomErrors;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.EndpointState;
+import dev.weir.contract.snapshot.ExternalAuth;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.RateLimit;
 import dev.weir.contract.snapshot.Rewrite;
@@ -263,6 +264,21 @@ final class Fixtures {
               + e.service()
               + ":"
               + e.servicePort());
+    }
+    ExternalAuth auth = r.externalAuth();
+    if (auth != null) {
+      parts.add(
+          auth.isUnavailable()
+              ? "auth unavailable"
+              : "auth "
+                  + auth.methodOrGet()
+                  + " "
+                  + auth.url()
+                  + (auth.signin() == null ? "" : " signin=" + auth.signin())
+                  + (auth.responseHeaders() == null ? "" : " headers=" + auth.responseHeaders())
+                  + (auth.cacheKey() == null
+                      ? ""
+                      : " cache=" + auth.cacheKey() + " " + auth.cacheValidity()));
     }
     return String.join(", ", parts);
   }

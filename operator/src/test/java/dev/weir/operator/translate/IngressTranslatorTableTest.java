@@ -1356,6 +1356,57 @@ class IngressTranslatorTableTest {
                 "shop.example.com Prefix /b: access unavailable",
                 "shop.example.com Prefix /c: access unavailable")),
         Case.annotations(
+            "external auth per path with the Ingress's auth-url; an invalid auth-url fails that"
+                + " Ingress's paths closed and names the Ingress, the host's other paths keep"
+                + " working; auth-snippet is reported and never executed",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress(
+                        "shop",
+                        "guarded",
+                        null,
+                        path("shop.example.com", "/a", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/auth-url",
+                    "http://oauth2-proxy.auth.svc.cluster.local/oauth2/auth",
+                    "nginx.ingress.kubernetes.io/auth-signin",
+                    "https://$host/oauth2/start?rd=$escaped_request_uri",
+                    "nginx.ingress.kubernetes.io/auth-response-headers",
+                    "X-Auth-Request-User, X-Auth-Request-Email",
+                    "nginx.ingress.kubernetes.io/auth-cache-key",
+                    "$cookie__oauth2_proxy"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "broken",
+                        null,
+                        path("shop.example.com", "/b", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/auth-url",
+                    "oauth2-proxy/oauth2/auth",
+                    "nginx.ingress.kubernetes.io/auth-snippet",
+                    "proxy_set_header X-Evil 1;"),
+                ingress(
+                    "shop", "open", null, path("shop.example.com", "/c", "Prefix", "web", "http"))),
+            DEFAULTS,
+            List.of(
+                "shop.example.com Prefix /a -> shop/web:http",
+                "shop.example.com Prefix /b -> shop/web:http",
+                "shop.example.com Prefix /c -> shop/web:http"),
+            null,
+            List.of(
+                "Ingress shop/broken InvalidAnnotation",
+                "Ingress shop/broken UnsupportedAnnotation"),
+            List.of(
+                "shop.example.com Prefix /a: auth GET"
+                    + " http://oauth2-proxy.auth.svc.cluster.local/oauth2/auth"
+                    + " signin=https://$host/oauth2/start?rd=$escaped_request_uri"
+                    + " headers=[X-Auth-Request-User, X-Auth-Request-Email]"
+                    + " cache=$cookie__oauth2_proxy"
+                    + " [AuthCacheValidity[statuses=[200, 202, 401], millis=300000]]",
+                "shop.example.com Prefix /b: auth unavailable")),
+        Case.annotations(
             "Ingresses of one host: each path's settings from its owner, host settings from the"
                 + " oldest Ingress that sets them",
             List.of(

@@ -14,6 +14,7 @@ import dev.weir.dataplane.proxy.http.ClientAddress;
 import dev.weir.dataplane.proxy.http.HopByHopHeaders;
 import dev.weir.dataplane.proxy.http.TrustedProxies;
 import dev.weir.dataplane.proxy.http.ValidatedRequest;
+import dev.weir.dataplane.proxy.policy.AsyncRequestPolicy;
 import dev.weir.dataplane.proxy.policy.LocalResponse;
 import dev.weir.dataplane.proxy.policy.ProxiedRequest;
 import dev.weir.dataplane.proxy.policy.ResponseHook;
@@ -28,6 +29,7 @@ import dev.weir.dataplane.tls.HandshakeRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -195,6 +197,30 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       respondLocally(answer);
       return;
     }
+    AsyncRequestPolicy deciding = route.policies().deciding();
+    if (deciding != null) {
+      // Still CONNECTING: no body is read until the decision, so the client's body waits in its
+      // connection's flow control.
+      deciding.decide(this, this::decided);
+      return;
+    }
+    proxy();
+  }
+
+  /** An asynchronous policy's decision: answer, or proxy unless the client left meanwhile. */
+  private void decided(LocalResponse answer) {
+    if (state != State.CONNECTING) {
+      return;
+    }
+    if (answer != null) {
+      respondLocally(answer);
+    } else {
+      proxy();
+    }
+  }
+
+  /** The policies let the request through: choose an endpoint and connect. */
+  private void proxy() {
     if (!selector.hasEndpoints() && route.errorPages() != null) {
       // ingress-nginx routes a location whose Service has no endpoints to its default-backend.
       CompiledBackend fallback = errorBackend(route.errorPages(), false);
@@ -218,9 +244,9 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     upstreamHead =
         new DefaultHttpRequest(
             HttpVersion.HTTP_1_1,
-            validated.request().method(),
-            upstreamTarget != null ? upstreamTarget : validated.target().originForm(),
-            validated.request().headers());
+            request.request().method(),
+            upstreamTarget != null ? upstreamTarget : request.target().originForm(),
+            request.request().headers());
     connect();
   }
 
@@ -377,6 +403,16 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   @Override
   public void upstreamTimeouts(Timeouts routeTimeouts) {
     timeouts = routeTimeouts;
+  }
+
+  @Override
+  public Timeouts upstreamTimeouts() {
+    return timeouts;
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return client.eventLoop();
   }
 
   @Override

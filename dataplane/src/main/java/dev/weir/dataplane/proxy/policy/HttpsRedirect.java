@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * has a certificate. A request without a host (HTTP/1.0) has no URL to redirect to and is proxied.
  */
 public final class HttpsRedirect implements RequestPolicy {
-  static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
+  public static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
   private static final byte[] BODY = "308 Permanent Redirect\n".getBytes(StandardCharsets.US_ASCII);
 
   // ":8443", or empty for 443, the default port of https URLs.

@@ -5,13 +5,15 @@ import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.dataplane.balance.BackendEndpoints;
 import dev.weir.dataplane.balance.BalancedRequest;
 import dev.weir.dataplane.balance.EndpointSelector;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import javax.net.ssl.SSLSession;
 
 /**
  * A request as its route's {@link RequestPolicy request policies} see it: routed, validated, its
  * hop-by-hop headers already removed, not yet sent anywhere. Valid only during {@link
- * RequestPolicy#apply}, on the request's event loop; a policy must not keep it.
+ * RequestPolicy#apply} (or until an {@link AsyncRequestPolicy} decided), on the request's event
+ * loop; a policy must not keep it.
  */
 public interface ProxiedRequest extends BalancedRequest {
   /** The headers that go upstream, changed in place. */
@@ -86,6 +88,12 @@ public interface ProxiedRequest extends BalancedRequest {
    * Connect, read and send timeouts of this request's upstream attempts, instead of the backend's.
    */
   void upstreamTimeouts(Timeouts timeouts);
+
+  /** The timeouts of this request's upstream attempts: the route's, else the backend's. */
+  Timeouts upstreamTimeouts();
+
+  /** The event loop the request runs on; an {@link AsyncRequestPolicy} calls back on it. */
+  EventLoop eventLoop();
 
   /**
    * How many endpoints this request may be tried on after connect failures, the first included,

@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * A route's request policies, in the order they run: compiled once per snapshot per route,
  * immutable, shared by every request of the route. A route without policies holds {@link #NONE},
- * which costs a request nothing: no allocation, and no iteration.
+ * which costs a request nothing: no allocation, and no iteration. A route may end with one {@link
+ * AsyncRequestPolicy} ({@link #deciding()}), which runs after the others; routes without one pay a
+ * null check.
  */
 public final class RequestPolicies {
   public static final RequestPolicies NONE = new RequestPolicies(new RequestPolicy[0]);
@@ -18,9 +20,25 @@ public final class RequestPolicies {
       new RequestPolicies(new RequestPolicy[] {ForwardedHeaders.INSTANCE, RequestId.INSTANCE});
 
   private final RequestPolicy[] policies;
+  private final AsyncRequestPolicy deciding;
 
   private RequestPolicies(RequestPolicy[] policies) {
+    this(policies, null);
+  }
+
+  private RequestPolicies(RequestPolicy[] policies, AsyncRequestPolicy deciding) {
     this.policies = policies;
+    this.deciding = deciding;
+  }
+
+  /** These policies, then {@code last}, which decides asynchronously. */
+  public RequestPolicies thenDecide(AsyncRequestPolicy last) {
+    return new RequestPolicies(policies, last);
+  }
+
+  /** The policy that decides last and asynchronously, or null (most routes). */
+  public AsyncRequestPolicy deciding() {
+    return deciding;
   }
 
   public static RequestPolicies of(List<RequestPolicy> policies) {
@@ -29,20 +47,23 @@ public final class RequestPolicies {
 
   /** These policies, then {@code more}'s (a host's, then a rule's). */
   public RequestPolicies then(RequestPolicies more) {
-    if (more.isEmpty()) {
-      return this;
+    if (more.isEmpty() && deciding == null) {
+      return more.deciding == null ? this : thenDecide(more.deciding);
     }
-    if (isEmpty()) {
+    if (isEmpty() && deciding == null) {
       return more;
     }
     RequestPolicy[] both = new RequestPolicy[policies.length + more.policies.length];
     System.arraycopy(policies, 0, both, 0, policies.length);
     System.arraycopy(more.policies, 0, both, policies.length, more.policies.length);
-    return new RequestPolicies(both);
+    if (deciding != null && more.deciding != null) {
+      throw new IllegalArgumentException("a route decides asynchronously at most once");
+    }
+    return new RequestPolicies(both, deciding != null ? deciding : more.deciding);
   }
 
   public boolean isEmpty() {
-    return policies.length == 0;
+    return policies.length == 0 && deciding == null;
   }
 
   public List<RequestPolicy> asList() {
@@ -66,6 +87,6 @@ public final class RequestPolicies {
 
   @Override
   public String toString() {
-    return "RequestPolicies" + asList();
+    return "RequestPolicies" + asList() + (deciding == null ? "" : " then " + deciding);
   }
 }

@@ -5,6 +5,7 @@ import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.dataplane.balance.BackendEndpoints;
 import dev.weir.dataplane.balance.EndpointSelector;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -118,6 +119,16 @@ final class TestRequest implements ProxiedRequest {
   @Override
   public void upstreamTimeouts(Timeouts value) {
     timeouts = value;
+  }
+
+  @Override
+  public Timeouts upstreamTimeouts() {
+    return timeouts == null ? Timeouts.DEFAULTS : timeouts;
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    throw new UnsupportedOperationException("a test request runs on no event loop");
   }
 
   @Override
