@@ -45,7 +45,11 @@ public enum Reason {
   /** A path on a host another Ingress makes a passthrough host: Weir sees no HTTP there. */
   PASSTHROUGH_HOST("PassthroughHost"),
   /** A basic-auth Secret without usable passwords: the Ingress's paths answer 503. */
-  INVALID_AUTH_SECRET("InvalidAuthSecret");
+  INVALID_AUTH_SECRET("InvalidAuthSecret"),
+  /** A key of ingress-nginx's ConfigMap ({@code --nginx-configmap}) that Weir does not read. */
+  UNSUPPORTED_CONFIG_KEY("UnsupportedConfigKey"),
+  /** A key of ingress-nginx's ConfigMap with a value Weir cannot use: Weir's default applies. */
+  INVALID_CONFIG_VALUE("InvalidConfigValue");
 
   private final String camelCase;
 
