@@ -27,8 +27,11 @@ public final class AnnotationCatalog {
    * @param status what Weir does with it
    * @param note the difference, the reason it is ignored or unsupported, or what it does
    * @param weirOnly read only under {@code weir.dev/}: ingress-nginx has no such annotation
+   * @param valuesOnly the difference is only in which values are accepted: a value Weir accepts
+   *     behaves as in ingress-nginx (a refused one is reported as invalid)
    */
-  public record Entry(String suffix, AnnotationStatus status, String note, boolean weirOnly) {
+  public record Entry(
+      String suffix, AnnotationStatus status, String note, boolean weirOnly, boolean valuesOnly) {
     public Entry {
       Objects.requireNonNull(suffix, "suffix");
       Objects.requireNonNull(status, "status");
@@ -50,20 +53,12 @@ public final class AnnotationCatalog {
         "ingress-nginx's existing cookies are not recognised: each client is balanced once and gets a Weir cookie");
     add("affinity-mode", IDENTICAL, "balanced and persistent as ingress-nginx's sticky balancers");
     add("affinity-canary-behavior", UNSUPPORTED, "canary routing is not implemented yet");
-    add(
-        "session-cookie-name",
-        DIFFERENCE,
-        "'/' and ':' are refused (a Set-Cookie header cannot carry them)");
-    add("session-cookie-path", DIFFERENCE, "the path must start with '/'");
+    values(
+        "session-cookie-name", "'/' and ':' are refused (a Set-Cookie header cannot carry them)");
+    values("session-cookie-path", "the path must start with '/'");
     add("session-cookie-domain", IDENTICAL, "sets the cookie's Domain");
-    add(
-        "session-cookie-max-age",
-        DIFFERENCE,
-        "digits only: negative and malformed values are refused");
-    add(
-        "session-cookie-expires",
-        DIFFERENCE,
-        "digits only: negative and malformed values are refused");
+    values("session-cookie-max-age", "digits only: negative and malformed values are refused");
+    values("session-cookie-expires", "digits only: negative and malformed values are refused");
     add("session-cookie-samesite", IDENTICAL, "None, Lax or Strict");
     add(
         "session-cookie-conditional-samesite-none",
@@ -134,10 +129,7 @@ public final class AnnotationCatalog {
     add("enable-rewrite-log", IGNORED, "nginx's rewrite debug log has no equivalent");
     // Paths, rewrites and redirects
     add("use-regex", DIFFERENCE, "RE2 syntax: backreferences and lookaround are refused");
-    add(
-        "rewrite-target",
-        DIFFERENCE,
-        "only $0 to $9 are substituted; other nginx variables are refused");
+    values("rewrite-target", "only $0 to $9 are substituted; other nginx variables are refused");
     add("x-forwarded-prefix", IDENTICAL, "sent on rewritten requests");
     add(
         "app-root",
@@ -169,13 +161,10 @@ public final class AnnotationCatalog {
     add("proxy-ssl-server-name", DIFFERENCE, PER_BACKEND);
     add("proxy-ssl-ciphers", UNSUPPORTED, "upstream TLS uses Weir's cipher suites");
     add("proxy-ssl-protocols", UNSUPPORTED, "upstream TLS uses TLS 1.2 and 1.3");
-    add(
-        "load-balance",
-        DIFFERENCE,
-        "round_robin and ewma only; chash, chashsubset and sticky_* are refused");
-    add(
+    values(
+        "load-balance", "round_robin and ewma only; chash, chashsubset and sticky_* are refused");
+    values(
         "upstream-hash-by",
-        DIFFERENCE,
         "a subset of nginx variables ($request_uri, $host, $http_*, $cookie_*, $arg_*, ...)");
     add("upstream-hash-by-subset", UNSUPPORTED, "subset hashing is not implemented");
     add("upstream-hash-by-subset-size", UNSUPPORTED, "subset hashing is not implemented");
@@ -248,7 +237,7 @@ public final class AnnotationCatalog {
         "the old name of allowlist-source-range; /.well-known/acme-challenge/ is exempt");
     add("denylist-source-range", DIFFERENCE, "/.well-known/acme-challenge/ is exempt");
     // Basic and external authentication
-    add("auth-type", DIFFERENCE, "basic only: digest fails closed with 503");
+    values("auth-type", "basic only: digest fails closed with 503");
     add(
         "auth-secret",
         DIFFERENCE,
@@ -277,17 +266,14 @@ public final class AnnotationCatalog {
     add("auth-keepalive-share-vars", UNSUPPORTED, "external authentication is not implemented yet");
     add("auth-keepalive-timeout", UNSUPPORTED, "external authentication is not implemented yet");
     // Rate limits
-    add(
+    values(
         "limit-rps",
-        DIFFERENCE,
         "an invalid value drops only this limit (ingress-nginx: all of the Ingress's limits)");
-    add(
+    values(
         "limit-rpm",
-        DIFFERENCE,
         "an invalid value drops only this limit (ingress-nginx: all of the Ingress's limits)");
-    add(
+    values(
         "limit-connections",
-        DIFFERENCE,
         "an invalid value drops only this limit (ingress-nginx: all of the Ingress's limits)");
     add("limit-burst-multiplier", IDENTICAL, "burst = rate x multiplier, nodelay");
     add("limit-allowlist", IDENTICAL, "clients never limited");
@@ -317,11 +303,21 @@ public final class AnnotationCatalog {
   private AnnotationCatalog() {}
 
   private static void add(String suffix, AnnotationStatus status, String note) {
-    add(suffix, status, note, false);
+    put(new Entry(suffix, status, note, false, false));
   }
 
   private static void add(String suffix, AnnotationStatus status, String note, boolean weirOnly) {
-    if (ENTRIES.put(suffix, new Entry(suffix, status, note, weirOnly)) != null) {
+    put(new Entry(suffix, status, note, weirOnly, false));
+  }
+
+  /** A difference only in the values accepted. */
+  private static void values(String suffix, String note) {
+    put(new Entry(suffix, DIFFERENCE, note, false, true));
+  }
+
+  private static void put(Entry entry) {
+    String suffix = entry.suffix();
+    if (ENTRIES.put(suffix, entry) != null) {
       throw new IllegalStateException("catalogued twice: " + suffix);
     }
   }
