@@ -27,8 +27,9 @@ public final class AnnotationCatalog {
    * @param status what Weir does with it
    * @param note the difference, the reason it is ignored or unsupported, or what it does
    * @param weirOnly read only under {@code weir.dev/}: ingress-nginx has no such annotation
-   * @param valuesOnly the difference is only in which values are accepted: a value Weir accepts
-   *     behaves as in ingress-nginx (a refused one is reported as invalid)
+   * @param valuesOnly the difference is only in the default or in which values are accepted: a
+   *     value Weir accepts behaves as in ingress-nginx (a refused one is reported as invalid, an
+   *     absent one relying on a different default is reported by the audit)
    */
   public record Entry(
       String suffix, AnnotationStatus status, String note, boolean weirOnly, boolean valuesOnly) {
@@ -109,11 +110,11 @@ public final class AnnotationCatalog {
     add("auth-tls-error-page", UNSUPPORTED, "a bad client certificate always gets 400");
     add("auth-tls-match-cn", UNSUPPORTED, "the certificate's CN is not matched");
     // Timeouts, limits, retries, logging
-    add("proxy-body-size", DIFFERENCE, "the default is unlimited (ingress-nginx: 1m)");
+    values("proxy-body-size", "the default is unlimited (ingress-nginx: 1m)");
     add("proxy-connect-timeout", IDENTICAL, "whole seconds");
     add("proxy-read-timeout", IDENTICAL, "whole seconds between two reads");
     add("proxy-send-timeout", IDENTICAL, "whole seconds between two writes");
-    add("proxy-next-upstream-tries", DIFFERENCE, "the default is 2 (ingress-nginx: 3)");
+    values("proxy-next-upstream-tries", "the default is 2 (ingress-nginx: 3)");
     add(
         "proxy-next-upstream",
         UNSUPPORTED,
@@ -310,7 +311,7 @@ public final class AnnotationCatalog {
     put(new Entry(suffix, status, note, weirOnly, false));
   }
 
-  /** A difference only in the values accepted. */
+  /** A difference only in the default or in the values accepted. */
   private static void values(String suffix, String note) {
     put(new Entry(suffix, DIFFERENCE, note, false, true));
   }

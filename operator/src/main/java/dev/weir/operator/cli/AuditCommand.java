@@ -1,5 +1,9 @@
 package dev.weir.operator.cli;
 
+import static org.slf4j.Logger.ROOT_LOGGER_NAME;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.weir.contract.cli.BuildInfo;
 import dev.weir.operator.audit.AuditOutput;
 import dev.weir.operator.audit.AuditReport;
@@ -13,7 +17,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -116,6 +121,9 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // The report is the output, on standard output: library logging (there is no logback.xml in
+    // the jar, so logback would print everything there) must not interleave with the JSON.
+    ((Logger) LoggerFactory.getLogger(ROOT_LOGGER_NAME)).setLevel(Level.OFF);
     if (!output.equals("text") && !output.equals("json")) {
       throw new ParameterException(
           spec.commandLine(), "--output: must be text or json, not '" + output + "'");
@@ -185,7 +193,7 @@ final class AuditCommand implements Callable<Integer> {
       cluster.addAll(skipped);
       report = new AuditReport(report.ingresses(), cluster);
     }
-    PrintStream out = System.out;
+    PrintWriter out = spec.commandLine().getOut();
     out.print(output.equals("json") ? AuditOutput.json(report) : AuditOutput.text(report));
     out.flush();
     return report.changesBehaviour() ? CHANGES_BEHAVIOUR : 0;

@@ -9,6 +9,7 @@ import dev.weir.operator.translate.HttpsDefaults;
 import dev.weir.operator.translate.TranslateOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,11 +96,13 @@ public record NginxConfigMap(
    * audit reports an Ingress that relies on one of them.
    */
   public static final Map<String, String> DIFFERENT_DEFAULTS =
-      Map.of(
-          "proxy-body-size",
-          "ingress-nginx refused request bodies over 1m (413); Weir's default is unlimited",
-          "proxy-next-upstream-tries",
-          "ingress-nginx tried up to 3 endpoints; Weir's default is 2");
+      Collections.unmodifiableMap(
+          new TreeMap<>(
+              Map.of(
+                  "proxy-body-size",
+                  "ingress-nginx refused request bodies over 1m (413); Weir's default is unlimited",
+                  "proxy-next-upstream-tries",
+                  "ingress-nginx tried up to 3 endpoints; Weir's default is 2")));
 
   private static final Set<String> FORWARDED =
       Set.of(
