@@ -93,6 +93,30 @@ class OperatorRbacTest {
   }
 
   @Test
+  void ingressNginxsConfigMapIsGrantedByNameInItsNamespace() {
+    assertThat(RenderedChart.render().all(Role.class))
+        .noneMatch(r -> r.getMetadata().getName().endsWith("nginx-configmap"));
+    RenderedChart chart =
+        RenderedChart.render("operator.nginxConfigMap", "ingress-nginx/ingress-nginx-controller");
+    Role role = chart.get(Role.class, "weir-operator-nginx-configmap");
+    assertThat(role.getMetadata().getNamespace()).isEqualTo("ingress-nginx");
+    assertThat(grants(role.getRules()))
+        .containsExactlyInAnyOrder(
+            "/configmaps[ingress-nginx-controller]:get",
+            "/configmaps[ingress-nginx-controller]:list",
+            "/configmaps[ingress-nginx-controller]:watch");
+    RoleBinding binding = chart.get(RoleBinding.class, "weir-operator-nginx-configmap");
+    assertThat(binding.getMetadata().getNamespace()).isEqualTo("ingress-nginx");
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getName()).isEqualTo("weir-operator");
+              assertThat(s.getNamespace()).isEqualTo("weir");
+            });
+  }
+
+  @Test
   void theSessionTicketKeySecretIsGrantedByItsConfiguredName() {
     RenderedChart chart = RenderedChart.render("sessionTicketKeys.secretName", "edge-tickets");
 

@@ -64,6 +64,35 @@ class WiringTest {
   }
 
   @Test
+  void cutoverValuesAreGivenToTheOperator() {
+    Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
+    assertThat(arg(defaults, "--update-status")).isEqualTo("true");
+    assertThat(defaults.getArgs())
+        .doesNotContain("--ingress-class-by-name")
+        .noneMatch(a -> a.startsWith("--nginx-configmap"));
+
+    Container set =
+        RenderedChart.render(
+                "operator.updateStatus",
+                "false",
+                "operator.nginxConfigMap",
+                "ingress-nginx/ingress-nginx-controller",
+                "ingressClass.create",
+                "false",
+                "ingressClass.name",
+                "nginx",
+                "ingressClass.byName",
+                "true")
+            .operatorPod()
+            .getContainers()
+            .get(0);
+    assertThat(arg(set, "--update-status")).isEqualTo("false");
+    assertThat(arg(set, "--nginx-configmap")).isEqualTo("ingress-nginx/ingress-nginx-controller");
+    assertThat(arg(set, "--ingress-class")).isEqualTo("nginx");
+    assertThat(set.getArgs()).contains("--ingress-class-by-name");
+  }
+
+  @Test
   void proxyProtocolTrustedProxiesAndAccessLogAreDataplaneArguments() {
     Container defaults = RenderedChart.render().dataplanePod().getContainers().get(0);
     assertThat(arg(defaults, "--access-log")).isEqualTo("json");

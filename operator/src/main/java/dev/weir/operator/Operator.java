@@ -7,6 +7,7 @@ import dev.weir.operator.metrics.OperatorMetrics;
 import dev.weir.operator.publish.ControlServer;
 import dev.weir.operator.publish.TranslationLoop;
 import dev.weir.operator.source.KubernetesSource;
+import dev.weir.operator.source.NginxConfigMapWatch;
 import dev.weir.operator.status.DiagnosticLog;
 import dev.weir.operator.status.EventRecorder;
 import dev.weir.operator.status.ExpiryWarnings;
@@ -45,6 +46,10 @@ public final class Operator implements AutoCloseable {
    * @param ticketKeyRotation how often the leader rotates them
    * @param certificateExpiryWarning how long before a served certificate expires its Ingresses get
    *     a warning Event
+   * @param nginxConfigMap {@code namespace/name} of ingress-nginx's controller ConfigMap, read as
+   *     global defaults over {@code translate}'s, or null
+   * @param updateStatus whether the leader writes {@code status.loadBalancer} of our Ingresses
+   *     (false while another controller serves the same Ingresses and owns it)
    */
   public record Config(
       Set<String> namespaces,
@@ -62,8 +67,93 @@ public final class Operator implements AutoCloseable {
       Duration statusResync,
       String ticketKeySecret,
       RotationPolicy ticketKeyRotation,
-      Duration certificateExpiryWarning) {
+      Duration certificateExpiryWarning,
+      String nginxConfigMap,
+      boolean updateStatus) {
     public static final String DEFAULT_TICKET_KEY_SECRET = "weir-session-ticket-keys";
+
+    /** A configuration without ingress-nginx's ConfigMap, writing status. */
+    public Config(
+        Set<String> namespaces,
+        TranslateOptions translate,
+        String publishService,
+        List<String> publishAddresses,
+        String bindAddress,
+        int controlPort,
+        Path controlTlsDir,
+        int adminPort,
+        String electionNamespace,
+        String electionLease,
+        String identity,
+        LeaderElection.Timing electionTiming,
+        Duration statusResync,
+        String ticketKeySecret,
+        RotationPolicy ticketKeyRotation,
+        Duration certificateExpiryWarning) {
+      this(
+          namespaces,
+          translate,
+          publishService,
+          publishAddresses,
+          bindAddress,
+          controlPort,
+          controlTlsDir,
+          adminPort,
+          electionNamespace,
+          electionLease,
+          identity,
+          electionTiming,
+          statusResync,
+          ticketKeySecret,
+          ticketKeyRotation,
+          certificateExpiryWarning,
+          null,
+          true);
+    }
+
+    public Config withNginxConfigMap(String namespaceAndName) {
+      return new Config(
+          namespaces,
+          translate,
+          publishService,
+          publishAddresses,
+          bindAddress,
+          controlPort,
+          controlTlsDir,
+          adminPort,
+          electionNamespace,
+          electionLease,
+          identity,
+          electionTiming,
+          statusResync,
+          ticketKeySecret,
+          ticketKeyRotation,
+          certificateExpiryWarning,
+          namespaceAndName,
+          updateStatus);
+    }
+
+    public Config withUpdateStatus(boolean value) {
+      return new Config(
+          namespaces,
+          translate,
+          publishService,
+          publishAddresses,
+          bindAddress,
+          controlPort,
+          controlTlsDir,
+          adminPort,
+          electionNamespace,
+          electionLease,
+          identity,
+          electionTiming,
+          statusResync,
+          ticketKeySecret,
+          ticketKeyRotation,
+          certificateExpiryWarning,
+          nginxConfigMap,
+          value);
+    }
 
     public Config {
       Objects.requireNonNull(ticketKeySecret, "ticketKeySecret");
@@ -83,6 +173,7 @@ public final class Operator implements AutoCloseable {
   private final SecretTicketKeys ticketKeys;
   private final AdminServer admin;
   private final ProcessMetrics processMetrics;
+  private final NginxConfigMapWatch nginxConfigMap;
 
   private Operator(
       KubernetesSource source,
@@ -92,7 +183,9 @@ public final class Operator implements AutoCloseable {
       LeaderElection election,
       SecretTicketKeys ticketKeys,
       AdminServer admin,
-      ProcessMetrics processMetrics) {
+      ProcessMetrics processMetrics,
+      NginxConfigMapWatch nginxConfigMap) {
+    this.nginxConfigMap = nginxConfigMap;
     this.ticketKeys = ticketKeys;
     this.source = source;
     this.control = control;
@@ -123,13 +216,27 @@ public final class Operator implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     ExpiryWarnings expiryWarnings = new ExpiryWarnings(clock, config.certificateExpiryWarning());
     LeaderElection[] election = new LeaderElection[1];
+    TranslationLoop[] loopOnceBuilt = new TranslationLoop[1];
+    NginxConfigMapWatch nginx =
+        config.nginxConfigMap() == null
+            ? null
+            : NginxConfigMapWatch.start(
+                client,
+                namespaceOf(config.nginxConfigMap()) + "/" + nameOf(config.nginxConfigMap()),
+                () -> {
+                  if (loopOnceBuilt[0] != null) {
+                    loopOnceBuilt[0].optionsChanged();
+                  }
+                },
+                10);
     StatusReconciler status =
         new StatusReconciler(
-            new IngressStatusWriter(client, addresses),
+            config.updateStatus() ? new IngressStatusWriter(client, addresses) : null,
             new EventRecorder(client, config.identity(), clock, Duration.ofMinutes(10), 5, 50),
             () -> election[0] != null && election[0].isLeader(),
             config.statusResync(),
-            expiryWarnings);
+            expiryWarnings,
+            nginx == null ? List::of : nginx::diagnostics);
     SecretTicketKeys ticketKeys =
         new SecretTicketKeys(
             client,
@@ -143,7 +250,8 @@ public final class Operator implements AutoCloseable {
     TranslationLoop loop =
         new TranslationLoop(
             source,
-            state -> config.translate(),
+            state ->
+                nginx == null ? config.translate() : nginx.current().applyTo(config.translate()),
             List.of(
                 update -> {
                   control.publish(update);
@@ -156,6 +264,7 @@ public final class Operator implements AutoCloseable {
             metrics,
             clock,
             ticketKeys::current);
+    loopOnceBuilt[0] = loop;
     metrics.certificateExpiries(loop::latest, clock);
     metrics.warnings(expiryWarnings::of);
     election[0] =
@@ -196,6 +305,9 @@ public final class Operator implements AutoCloseable {
       if (processMetrics != null) {
         processMetrics.close();
       }
+      if (nginx != null) {
+        nginx.close();
+      }
       throw e;
     }
     log.info(
@@ -205,7 +317,7 @@ public final class Operator implements AutoCloseable {
         control.port(),
         ControlFrameCodec.MAX_FRAME_BYTES);
     return new Operator(
-        source, control, loop, status, election[0], ticketKeys, admin, processMetrics);
+        source, control, loop, status, election[0], ticketKeys, admin, processMetrics, nginx);
   }
 
   public int controlPort() {
@@ -252,6 +364,9 @@ public final class Operator implements AutoCloseable {
     status.close();
     loop.close();
     control.close();
+    if (nginxConfigMap != null) {
+      nginxConfigMap.close();
+    }
     if (admin != null) {
       admin.close();
       processMetrics.close();

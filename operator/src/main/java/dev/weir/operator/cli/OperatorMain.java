@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BuildInfo.VersionProvider.class,
     description = "Weir's operator: watches Ingresses and serves routing snapshots to data planes.",
-    subcommands = {RunCommand.class, StandaloneCommand.class})
+    subcommands = {RunCommand.class, StandaloneCommand.class, AuditCommand.class})
 public final class OperatorMain implements Runnable {
   public static void main(String[] args) {
     int exit = new CommandLine(new OperatorMain()).execute(args);

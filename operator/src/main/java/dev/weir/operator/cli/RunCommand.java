@@ -21,7 +21,10 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code run}: the operator against a Kubernetes API server. */
 @Command(
@@ -36,6 +39,8 @@ import picocli.CommandLine.Option;
             + "TLS session-ticket keys, kept in a Secret of the operator's namespace, which every "
             + "replica sends to its data planes so that a session resumes on any of them.")
 final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--kubeconfig",
       paramLabel = "FILE",
@@ -64,6 +69,38 @@ final class RunCommand implements Callable<Integer> {
       description =
           "spec.controller of the IngressClasses that are ours. Default: ${DEFAULT-VALUE}.")
   String controllerName;
+
+  @Option(
+      names = "--ingress-class-by-name",
+      description =
+          "The IngressClass named by --ingress-class is ours whatever its spec.controller (as "
+              + "ingress-nginx's flag of that name): --ingress-class=nginx --ingress-class-by-name "
+              + "serves the existing nginx class without editing it.")
+  boolean ingressClassByName;
+
+  @Option(
+      names = "--update-status",
+      defaultValue = "true",
+      negatable = true,
+      fallbackValue = "true",
+      arity = "0..1",
+      paramLabel = "BOOL",
+      description =
+          "Write our Ingresses' status.loadBalancer. Set it to false while another controller "
+              + "(ingress-nginx) serves the same Ingresses and owns their status, so the two do "
+              + "not overwrite each other (ExternalDNS would flap). Default: ${DEFAULT-VALUE}.")
+  boolean updateStatus;
+
+  @Option(
+      names = "--nginx-configmap",
+      paramLabel = "NS/NAME",
+      description =
+          "ingress-nginx's controller ConfigMap, watched and read as global defaults "
+              + "(proxy-*-timeout, proxy-body-size, proxy-next-upstream-tries, ssl-redirect, hsts*, "
+              + "disable-access-log, limit-req-status-code...; see docs/migration.md). Its keys win "
+              + "over the options of this command; annotations win over both. Keys Weir does not "
+              + "read are logged and reported as Events on the ConfigMap.")
+  String nginxConfigMap;
 
   @Option(
       names = "--watch-ingress-without-class",
@@ -184,6 +221,10 @@ final class RunCommand implements Callable<Integer> {
             "weir-operator-" + UUID.randomUUID().toString().substring(0, 8));
     String leaseNamespace =
         firstNonBlank(electionNamespace, System.getenv("POD_NAMESPACE"), "default");
+    if (nginxConfigMap != null && !nginxConfigMap.matches("[^/]+/[^/]+")) {
+      throw new ParameterException(
+          spec.commandLine(), "--nginx-configmap: '" + nginxConfigMap + "' is not NS/NAME");
+    }
     TranslateOptions translate =
         new TranslateOptions(
             controllerName,
@@ -192,27 +233,30 @@ final class RunCommand implements Callable<Integer> {
             allowLocalEndpoints,
             settings,
             https.httpsDefaults());
+    translate = translate.withIngressClassByName(ingressClassByName);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Operator operator =
         Operator.start(
             client,
             new Operator.Config(
-                new LinkedHashSet<>(namespaces),
-                translate,
-                publishService,
-                publishStatusAddresses,
-                bind,
-                controlPort,
-                controlTlsDir,
-                adminPort,
-                leaseNamespace,
-                electionLease,
-                identity,
-                LeaderElection.Timing.DEFAULT,
-                statusResync,
-                ticketKeySecret,
-                ticketKeyRotation,
-                certificateExpiry.warning));
+                    new LinkedHashSet<>(namespaces),
+                    translate,
+                    publishService,
+                    publishStatusAddresses,
+                    bind,
+                    controlPort,
+                    controlTlsDir,
+                    adminPort,
+                    leaseNamespace,
+                    electionLease,
+                    identity,
+                    LeaderElection.Timing.DEFAULT,
+                    statusResync,
+                    ticketKeySecret,
+                    ticketKeyRotation,
+                    certificateExpiry.warning)
+                .withNginxConfigMap(nginxConfigMap)
+                .withUpdateStatus(updateStatus));
     Shutdown.awaitThenRun(
         () -> {
           operator.close();

@@ -136,6 +136,11 @@ public final class TranslationLoop implements AutoCloseable {
     }
   }
 
+  /** Signals new options (ingress-nginx's ConfigMap changed): published like a cluster change. */
+  public void optionsChanged() {
+    ticketKeysChanged();
+  }
+
   /** The latest translation, or null before the first. */
   public Translation latest() {
     return latest;

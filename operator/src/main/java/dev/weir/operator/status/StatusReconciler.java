@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ public final class StatusReconciler implements Consumer<Translation>, AutoClosea
   private final EventRecorder events;
   private final BooleanSupplier leader;
   private final ExpiryWarnings expiryWarnings;
+  private final Supplier<List<Diagnostic>> otherDiagnostics;
   private final AtomicReference<Translation> pending = new AtomicReference<>();
   private final AtomicReference<Translation> latest = new AtomicReference<>();
   private final ScheduledExecutorService executor =
@@ -46,6 +48,22 @@ public final class StatusReconciler implements Consumer<Translation>, AutoClosea
       BooleanSupplier leader,
       Duration resync,
       ExpiryWarnings expiryWarnings) {
+    this(statusWriter, events, leader, resync, expiryWarnings, List::of);
+  }
+
+  /**
+   * @param statusWriter null: Ingress status is never written ({@code --update-status=false})
+   * @param otherDiagnostics problems of objects the translation does not see (ingress-nginx's
+   *     ConfigMap), written as Events with the translation's
+   */
+  public StatusReconciler(
+      IngressStatusWriter statusWriter,
+      EventRecorder events,
+      BooleanSupplier leader,
+      Duration resync,
+      ExpiryWarnings expiryWarnings,
+      Supplier<List<Diagnostic>> otherDiagnostics) {
+    this.otherDiagnostics = otherDiagnostics;
     this.expiryWarnings = expiryWarnings;
     this.statusWriter = statusWriter;
     this.events = events;
@@ -79,11 +97,14 @@ public final class StatusReconciler implements Consumer<Translation>, AutoClosea
     try {
       // The Ingresses as translated, not as the source holds them now: status then always agrees
       // with the snapshot it describes, and a newer state brings its own translation.
-      statusWriter.reconcile(t.considered(), new HashSet<>(t.ingresses()));
+      if (statusWriter != null) {
+        statusWriter.reconcile(t.considered(), new HashSet<>(t.ingresses()));
+      }
       Set<ObjectRef> withProblems = new HashSet<>();
       List<Diagnostic> all = new ArrayList<>(t.diagnostics());
       // Asked for at every reconcile, periodic ones included: time alone brings expiries closer.
       all.addAll(expiryWarnings.of(t));
+      all.addAll(otherDiagnostics.get());
       for (Diagnostic d : all) {
         withProblems.add(d.object());
         events.warn(d.object(), d.reason().camelCase(), d.message());

@@ -231,7 +231,8 @@ public final class IncrementalTranslator {
         known = new Known();
         ingresses.put(ref, known);
       }
-      ParsedIngress parsed = filter.isOurs(ingress) ? ParsedIngress.read(ingress) : null;
+      ParsedIngress parsed =
+          filter.isOurs(ingress) ? ParsedIngress.read(ingress, options.annotationDefaults()) : null;
       defaultDirty |= replace(known.parsed, parsed, dirtyHosts);
       known.source = ingress;
       known.parsed = parsed;

@@ -9,7 +9,7 @@ import java.util.Map;
  * Decides which Ingresses are ours. An Ingress that names a class which does not exist or belongs
  * to another controller is not ours, silently: it is someone else's business.
  */
-final class IngressClassFilter {
+public final class IngressClassFilter {
   static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
 
   /** Deprecated since Kubernetes 1.18, still common in charts written for ingress-nginx. */
@@ -19,7 +19,7 @@ final class IngressClassFilter {
   private final TranslateOptions options;
   private final boolean weAreDefault;
 
-  IngressClassFilter(ClusterState state, TranslateOptions options) {
+  public IngressClassFilter(ClusterState state, TranslateOptions options) {
     this.state = state;
     this.options = options;
     this.weAreDefault =
@@ -33,7 +33,7 @@ final class IngressClassFilter {
                                     c.getMetadata().getAnnotations(), DEFAULT_CLASS_ANNOTATION)));
   }
 
-  boolean isOurs(Ingress ingress) {
+  public boolean isOurs(Ingress ingress) {
     String className =
         ingress.getSpec() == null ? null : blankToNull(ingress.getSpec().getIngressClassName());
     if (className == null) {
@@ -51,6 +51,10 @@ final class IngressClassFilter {
   }
 
   private boolean isOurs(IngressClass ingressClass) {
+    if (options.ingressClassByName()
+        && options.ingressClassName().equals(ingressClass.getMetadata().getName())) {
+      return true;
+    }
     return ingressClass.getSpec() != null
         && options.controllerName().equals(ingressClass.getSpec().getController());
   }

@@ -1,5 +1,6 @@
 package dev.weir.operator.translate;
 
+import dev.weir.operator.annotations.AnnotationNames;
 import dev.weir.operator.annotations.AnnotationProblem;
 import dev.weir.operator.annotations.BackendAnnotations;
 import dev.weir.operator.annotations.CanaryAnnotations;
@@ -7,9 +8,12 @@ import dev.weir.operator.annotations.HostAnnotations;
 import dev.weir.operator.annotations.IngressAnnotations;
 import dev.weir.operator.annotations.PathAnnotations;
 import dev.weir.operator.state.ObjectRef;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The typed settings of one Ingress that its spec cannot say: its annotations, read once by {@link
@@ -53,19 +57,48 @@ record IngressSettings(IngressAnnotations annotations) {
    * served with the defaults.
    */
   static IngressSettings read(
-      ObjectRef ingress, Map<String, String> annotations, List<Diagnostic> found) {
-    if (annotations == null || annotations.isEmpty()) {
+      ObjectRef ingress,
+      Map<String, String> annotations,
+      Map<String, String> defaults,
+      List<Diagnostic> found) {
+    if ((annotations == null || annotations.isEmpty()) && defaults.isEmpty()) {
       return NONE;
     }
-    IngressAnnotations read = IngressAnnotations.read(annotations, ingress.namespace());
+    Map<String, String> merged = new HashMap<>();
+    Set<String> defaulted = new HashSet<>();
+    defaults.forEach(
+        (key, value) -> {
+          if (!carries(annotations, key)) {
+            merged.put(key, value);
+            defaulted.add(key);
+          }
+        });
+    if (annotations != null) {
+      merged.putAll(annotations);
+    }
+    IngressAnnotations read = IngressAnnotations.read(merged, ingress.namespace());
     for (AnnotationProblem problem : read.problems()) {
-      found.add(new Diagnostic(ingress, reason(problem.kind()), problem.toString()));
+      // A controller default the Ingress did not write (say, a body size on a passthrough
+      // Ingress) is not the Ingress's problem: its ConfigMap key was checked when read.
+      if (!defaulted.contains(problem.annotation())) {
+        found.add(new Diagnostic(ingress, reason(problem.kind()), problem.toString()));
+      }
     }
     BackendAnnotations backend = read.backend();
     if (backend.protocol().tls() && backend.tls().map(t -> !t.verify()).orElse(true)) {
       found.add(Diagnostic.unverifiedUpstream(ingress, backend.protocol()));
     }
     return new IngressSettings(read);
+  }
+
+  // Whether the Ingress sets the default's suffix under either prefix.
+  private static boolean carries(Map<String, String> annotations, String defaultKey) {
+    if (annotations == null) {
+      return false;
+    }
+    String suffix = defaultKey.substring(defaultKey.indexOf('/') + 1);
+    return annotations.containsKey(AnnotationNames.NGINX_PREFIX + suffix)
+        || annotations.containsKey(AnnotationNames.WEIR_PREFIX + suffix);
   }
 
   /** The diagnostic reason of a problem; exhaustive, so a new kind cannot go unmapped. */

@@ -56,7 +56,7 @@ public final class IngressTranslator {
     List<ParsedIngress> ours =
         considered.stream()
             .filter(i -> i.getMetadata() != null && filter.isOurs(i))
-            .map(ParsedIngress::read)
+            .map(i -> ParsedIngress.read(i, options.annotationDefaults()))
             .sorted(ParsedIngress.AGE)
             .toList();
 

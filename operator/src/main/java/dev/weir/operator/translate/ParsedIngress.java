@@ -63,12 +63,13 @@ record ParsedIngress(
   record PathRule(RouteKey key, BackendUse backend) {}
 
   /** Reads {@code ingress}, which must have metadata. */
-  static ParsedIngress read(Ingress ingress) {
+  static ParsedIngress read(Ingress ingress, Map<String, String> annotationDefaults) {
     ObjectRef ref = ref(ingress);
     Instant created = creationTime(ingress);
     List<Diagnostic> found = new ArrayList<>();
     IngressSettings settings =
-        IngressSettings.read(ref, ingress.getMetadata().getAnnotations(), found);
+        IngressSettings.read(
+            ref, ingress.getMetadata().getAnnotations(), annotationDefaults, found);
     IngressSpec spec = ingress.getSpec();
     if (spec == null) {
       return new ParsedIngress(

@@ -52,7 +52,11 @@ public enum Reason {
    */
   CANARY_NOT_ATTACHED("CanaryNotAttached"),
   /** A canary Ingress's TLS entries or default backend, which only main Ingresses have. */
-  CANARY_SPEC_IGNORED("CanarySpecIgnored");
+  CANARY_SPEC_IGNORED("CanarySpecIgnored"),
+  /** A key of ingress-nginx's ConfigMap ({@code --nginx-configmap}) that Weir does not read. */
+  UNSUPPORTED_CONFIG_KEY("UnsupportedConfigKey"),
+  /** A key of ingress-nginx's ConfigMap with a value Weir cannot use: Weir's default applies. */
+  INVALID_CONFIG_VALUE("InvalidConfigValue");
 
   private final String camelCase;
 

@@ -1,6 +1,7 @@
 package dev.weir.operator.translate;
 
 import dev.weir.contract.snapshot.Settings;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,11 @@ import java.util.Objects;
  *     node's metadata service. On in standalone mode, where backends run on the laptop.
  * @param settings the data planes' listener-wide limits and timeouts, sent in every snapshot
  * @param https the controller's HTTPS redirect and HSTS defaults, under the annotations
+ * @param annotationDefaults annotations (full keys) every Ingress is read with unless it carries
+ *     the same suffix itself: the annotation defaults of ingress-nginx's ConfigMap
+ * @param ingressClassByName the IngressClass named {@code ingressClassName} is ours whatever its
+ *     controller (ingress-nginx's {@code --ingress-class-by-name}): to serve an existing class,
+ *     such as {@code nginx}, without editing it
  */
 public record TranslateOptions(
     String controllerName,
@@ -22,7 +28,9 @@ public record TranslateOptions(
     boolean watchIngressWithoutClass,
     boolean allowLocalEndpoints,
     Settings settings,
-    HttpsDefaults https) {
+    HttpsDefaults https,
+    Map<String, String> annotationDefaults,
+    boolean ingressClassByName) {
 
   public static final String CONTROLLER_NAME = "weir.dev/ingress-controller";
   public static final String DEFAULT_CLASS_NAME = "weir";
@@ -32,6 +40,26 @@ public record TranslateOptions(
     Objects.requireNonNull(ingressClassName, "ingressClassName");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(https, "https");
+    annotationDefaults = Map.copyOf(annotationDefaults);
+  }
+
+  /** Options without annotation defaults. */
+  public TranslateOptions(
+      String controllerName,
+      String ingressClassName,
+      boolean watchIngressWithoutClass,
+      boolean allowLocalEndpoints,
+      Settings settings,
+      HttpsDefaults https) {
+    this(
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        settings,
+        https,
+        Map.of(),
+        false);
   }
 
   /** Options with ingress-nginx's HTTPS redirect and HSTS defaults. */
@@ -57,12 +85,26 @@ public record TranslateOptions(
 
   public TranslateOptions withWatchIngressWithoutClass(boolean value) {
     return new TranslateOptions(
-        controllerName, ingressClassName, value, allowLocalEndpoints, settings, https);
+        controllerName,
+        ingressClassName,
+        value,
+        allowLocalEndpoints,
+        settings,
+        https,
+        annotationDefaults,
+        ingressClassByName);
   }
 
   public TranslateOptions withAllowLocalEndpoints(boolean value) {
     return new TranslateOptions(
-        controllerName, ingressClassName, watchIngressWithoutClass, value, settings, https);
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        value,
+        settings,
+        https,
+        annotationDefaults,
+        ingressClassByName);
   }
 
   public TranslateOptions withSettings(Settings value) {
@@ -72,7 +114,9 @@ public record TranslateOptions(
         watchIngressWithoutClass,
         allowLocalEndpoints,
         value,
-        https);
+        https,
+        annotationDefaults,
+        ingressClassByName);
   }
 
   public TranslateOptions withHttps(HttpsDefaults value) {
@@ -82,6 +126,32 @@ public record TranslateOptions(
         watchIngressWithoutClass,
         allowLocalEndpoints,
         settings,
+        value,
+        annotationDefaults,
+        ingressClassByName);
+  }
+
+  public TranslateOptions withAnnotationDefaults(Map<String, String> value) {
+    return new TranslateOptions(
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        settings,
+        https,
+        value,
+        ingressClassByName);
+  }
+
+  public TranslateOptions withIngressClassByName(boolean value) {
+    return new TranslateOptions(
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        settings,
+        https,
+        annotationDefaults,
         value);
   }
 }
