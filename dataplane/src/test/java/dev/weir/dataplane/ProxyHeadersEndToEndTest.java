@@ -139,6 +139,14 @@ class ProxyHeadersEndToEndTest {
     assertThat(response.header("x-custom")).isEqualTo("$remote_addr");
   }
 
+  private static HttpResponse<String> overHttp2(HttpClient client, String path) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create("https://localhost:" + dataplane.httpsPort() + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void theSameOverHttp2() throws Exception {
     HttpClient client =
@@ -147,13 +155,7 @@ class ProxyHeadersEndToEndTest {
             .version(HttpClient.Version.HTTP_2)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    HttpResponse<String> response =
-        client.send(
-            HttpRequest.newBuilder(
-                    URI.create("https://localhost:" + dataplane.httpsPort() + "/login1"))
-                .timeout(Duration.ofSeconds(10))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = overHttp2(client, "/login1");
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(response.statusCode()).isEqualTo(302);
     assertThat(response.headers().firstValue("location")).contains("https://localhost/home?x=1");
@@ -161,14 +163,7 @@ class ProxyHeadersEndToEndTest {
         .contains("sid=1; Domain=.example.org; Path=/cart; HttpOnly");
     assertThat(response.headers().allValues("x-frame-options")).containsExactly("DENY");
 
-    HttpResponse<String> vhost =
-        client.send(
-            HttpRequest.newBuilder(
-                    URI.create("https://localhost:" + dataplane.httpsPort() + "/vhost"))
-                .timeout(Duration.ofSeconds(10))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    EchoBackend.Echo seen = EchoBackend.Echo.parse(vhost.body());
+    EchoBackend.Echo seen = EchoBackend.Echo.parse(overHttp2(client, "/vhost").body());
     assertThat(seen.headers().get("host")).containsExactly("upstream.internal");
   }
 
