@@ -27,6 +27,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param customErrors error pages and a fallback backend; absent: none (schema version 5)
  * @param externalAuth each request is first authorised by an auth service; absent: none (schema
  *     version 5)
+ * @param proxyHeaders the Host sent to the pods, response headers set, Location, Refresh and
+ *     Set-Cookie rewrites; absent: none (schema version 5)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -42,10 +44,11 @@ public record RouteSettings(
     Redirect redirect,
     RetryPolicy retry,
     CustomErrors customErrors,
-    ExternalAuth externalAuth) {
+    ExternalAuth externalAuth,
+    ProxyHeaders proxyHeaders) {
   public static final RouteSettings NONE =
       new RouteSettings(
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
@@ -88,7 +91,8 @@ public record RouteSettings(
         .redirect(redirect)
         .retry(retry)
         .customErrors(customErrors)
-        .externalAuth(externalAuth);
+        .externalAuth(externalAuth)
+        .proxyHeaders(proxyHeaders);
   }
 
   /**
@@ -123,6 +127,7 @@ public record RouteSettings(
     private RetryPolicy retry;
     private CustomErrors customErrors;
     private ExternalAuth externalAuth;
+    private ProxyHeaders proxyHeaders;
 
     private Builder() {}
 
@@ -196,6 +201,11 @@ public record RouteSettings(
       return this;
     }
 
+    public Builder proxyHeaders(ProxyHeaders value) {
+      proxyHeaders = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -212,7 +222,8 @@ public record RouteSettings(
               redirect,
               retry,
               customErrors,
-              externalAuth);
+              externalAuth,
+              proxyHeaders);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

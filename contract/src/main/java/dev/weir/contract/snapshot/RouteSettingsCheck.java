@@ -51,6 +51,9 @@ final class RouteSettingsCheck {
     if (settings.externalAuth() != null) {
       ExternalAuthCheck.check(settings.externalAuth(), at + ".externalAuth", problems);
     }
+    if (settings.proxyHeaders() != null) {
+      ProxyHeadersCheck.check(settings.proxyHeaders(), at + ".proxyHeaders", problems);
+    }
   }
 
   private static void checkCustomErrors(CustomErrors errors, String at, List<String> problems) {
@@ -105,7 +108,7 @@ final class RouteSettingsCheck {
   }
 
   /** Printable ASCII; with {@code quoted}, also no '"' or '\\' (it goes in a quoted string). */
-  private static boolean isHeaderValue(String s, boolean quoted) {
+  static boolean isHeaderValue(String s, boolean quoted) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x20 || c >= 0x7f || (quoted && (c == '"' || c == '\\'))) {

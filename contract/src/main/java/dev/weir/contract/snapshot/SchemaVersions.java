@@ -7,9 +7,10 @@ import java.util.List;
  * authentication and passthrough on hosts, upstream protocols and TLS, the Ewma and ConsistentHash
  * policies and send timeouts; version 3 the Ingress owning a route, a route's access-log switch and
  * the PROXY protocol setting; version 4 a route's CORS, access control and rate limits, regex
- * routes, rewrites and redirects; version 5 a route's canary, custom errors and external
- * authentication and the retry policies of backends and routes. A snapshot is written with the
- * lowest version that holds its content, which data planes that predate the newer fields read.
+ * routes, rewrites and redirects; version 5 a route's canary, custom errors, external
+ * authentication, proxy headers and the retry policies of backends and routes. A snapshot is
+ * written with the lowest version that holds its content, which data planes that predate the newer
+ * fields read.
  */
 final class SchemaVersions {
   private SchemaVersions() {}
@@ -108,6 +109,9 @@ final class SchemaVersions {
       }
       if (version < 5 && rs.externalAuth() != null) {
         return new Field(routeAt + ".settings.externalAuth", 5);
+      }
+      if (version < 5 && rs.proxyHeaders() != null) {
+        return new Field(routeAt + ".settings.proxyHeaders", 5);
       }
       if (version < 4 && (rs.cors() != null || rs.access() != null || rs.rateLimit() != null)) {
         return new Field(

@@ -102,6 +102,12 @@ class SnapshotCodecTest {
                 + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"externalAuth\":{\"url\":\"ftp://auth/\"}}}]}]}",
             "virtualHosts[0].routes[0].settings.externalAuth.url: must be an http or https URL"),
         Arguments.of(
+            "{\"schemaVersion\":4,\"version\":1,"
+                + backend
+                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"proxyHeaders\":{\"host\":\"internal\"}}}]}]}",
+            "virtualHosts[0].routes[0].settings.proxyHeaders: needs schemaVersion 5, the snapshot"
+                + " says 4"),
+        Arguments.of(
             "{\"schemaVersion\":3,\"version\":1,"
                 + backend
                 + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/a(.*)\",\"backend\":\"b\",\"regex\":true}]}]}",

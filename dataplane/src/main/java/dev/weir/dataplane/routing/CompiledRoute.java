@@ -3,6 +3,7 @@ package dev.weir.dataplane.routing;
 import dev.weir.contract.snapshot.Canary;
 import dev.weir.contract.snapshot.ExternalAuth;
 import dev.weir.contract.snapshot.Hsts;
+import dev.weir.contract.snapshot.ProxyHeaders;
 import dev.weir.contract.snapshot.Rewrite;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
@@ -14,6 +15,7 @@ import dev.weir.dataplane.proxy.policy.CanarySplit;
 import dev.weir.dataplane.proxy.policy.CookieAffinity;
 import dev.weir.dataplane.proxy.policy.FixedRedirect;
 import dev.weir.dataplane.proxy.policy.HttpsRedirect;
+import dev.weir.dataplane.proxy.policy.ProxyHeaderRewrites;
 import dev.weir.dataplane.proxy.policy.RequestPolicies;
 import dev.weir.dataplane.proxy.policy.RequestPolicy;
 import dev.weir.dataplane.proxy.policy.RewriteTarget;
@@ -168,6 +170,15 @@ public record CompiledRoute(
               canary == null ? Map.of() : CanarySplit.backendTags(canary, backendId)));
     }
     after.addAll(AccessPolicies.compile(settings, options.rateLimits()));
+    ProxyHeaders proxyHeaders = settings.proxyHeaders();
+    if (proxyHeaders != null) {
+      // After the edge policies: X-Forwarded-Host keeps the client's Host, as ingress-nginx's
+      // $best_http_host does.
+      after.add(
+          proxyHeaders.isUnavailable()
+              ? Unavailable.INSTANCE
+              : new ProxyHeaderRewrites(proxyHeaders));
+    }
     ExternalAuth auth = settings.externalAuth();
     if (auth != null && auth.isUnavailable()) {
       after.add(Unavailable.INSTANCE);

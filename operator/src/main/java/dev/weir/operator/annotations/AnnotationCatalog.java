@@ -177,14 +177,37 @@ public final class AnnotationCatalog {
         "a subset of nginx variables ($request_uri, $host, $http_*, $cookie_*, $arg_*, ...)");
     add("upstream-hash-by-subset", UNSUPPORTED, "subset hashing is not implemented");
     add("upstream-hash-by-subset-size", UNSUPPORTED, "subset hashing is not implemented");
-    add("upstream-vhost", UNSUPPORTED, "not implemented yet");
+    add(
+        "upstream-vhost",
+        DIFFERENCE,
+        "the Host sent to the pods (X-Forwarded-Host keeps the client's); a literal name, no nginx"
+            + " variables; over upstream TLS it is also the name verified, where nginx uses the"
+            + " upstream's");
     add("service-upstream", UNSUPPORTED, "not implemented yet (Weir balances over the endpoints)");
     add("custom-headers", UNSUPPORTED, "not implemented yet");
-    add("proxy-redirect-from", UNSUPPORTED, "not implemented yet");
-    add("proxy-redirect-to", UNSUPPORTED, "not implemented yet");
-    add("proxy-cookie-domain", UNSUPPORTED, "not implemented yet");
-    add("proxy-cookie-path", UNSUPPORTED, "not implemented yet");
-    add("proxy-http-version", UNSUPPORTED, "Weir speaks HTTP/1.1 to HTTP backends");
+    add(
+        "proxy-redirect-from",
+        IDENTICAL,
+        "proxy_redirect on Location and Refresh with proxy-redirect-to: a literal prefix or a ~"
+            + " regex; off and default change nothing (nginx's default names no pod's URL)");
+    add(
+        "proxy-redirect-to",
+        IDENTICAL,
+        "a rewritten Location that starts with / is made absolute with the request's scheme and"
+            + " host, as nginx's absolute_redirect");
+    add(
+        "proxy-cookie-domain",
+        IDENTICAL,
+        "off or \"from to\": Set-Cookie's Domain matched whole and case-insensitively, a leading"
+            + " dot kept");
+    add(
+        "proxy-cookie-path",
+        IDENTICAL,
+        "off or \"from to\": Set-Cookie's Path prefix replaced, case-sensitively");
+    add(
+        "proxy-http-version",
+        IGNORED,
+        "Weir speaks HTTP/1.1 with keep-alive to HTTP backends; 1.0 is reported and not applied");
     add("connection-proxy-header", UNSUPPORTED, "Weir manages upstream connections itself");
     add(
         "proxy-buffering",

@@ -88,6 +88,7 @@ final class IngressAnnotationParser {
               List.of("canary"),
               CanaryAnnotationParser.RULES,
               ErrorAnnotationParser.SUPPORTED,
+              ProxyHeaderAnnotationParser.SUPPORTED,
               PROXY_SSL_SETTINGS,
               AUTH_TLS_SETTINGS)
           .flatMap(List::stream)
@@ -202,7 +203,8 @@ final class IngressAnnotationParser {
         new ErrorAnnotationParser(reader).parse(),
         new ExternalAuthAnnotationParser(
                 reader, (suffix, reason) -> refuse(reader.keyOf(suffix).orElseThrow(), reason))
-            .parse());
+            .parse(),
+        new ProxyHeaderAnnotationParser(reader).parse());
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.weir.operator.annotations;
 
 import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.ExternalAuth;
+import dev.weir.contract.snapshot.ProxyHeaders;
 import dev.weir.contract.snapshot.RetryCondition;
 import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Timeouts;
@@ -32,6 +33,8 @@ import java.util.OptionalLong;
  * @param errors {@code custom-http-errors} and {@code default-backend}
  * @param externalAuth {@code auth-url} and its companions; {@link ExternalAuth#UNAVAILABLE} when
  *     they cannot be applied (the paths fail closed)
+ * @param proxyHeaders {@code upstream-vhost}, {@code proxy-redirect-from}/{@code -to}, {@code
+ *     proxy-cookie-domain} and {@code proxy-cookie-path}
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -48,7 +51,8 @@ public record PathAnnotations(
     Optional<List<RetryCondition>> nextUpstream,
     OptionalInt nextUpstreamTimeoutSeconds,
     ErrorAnnotations errors,
-    Optional<ExternalAuth> externalAuth) {
+    Optional<ExternalAuth> externalAuth,
+    Optional<ProxyHeaders> proxyHeaders) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -66,6 +70,7 @@ public record PathAnnotations(
           Optional.empty(),
           OptionalInt.empty(),
           ErrorAnnotations.NONE,
+          Optional.empty(),
           Optional.empty());
 
   /**

@@ -64,7 +64,10 @@ final class SnippetAdvisor {
         }
         return Optional.empty();
       case "proxy_set_header":
-        if (args.size() == 2 && args.get(0).equalsIgnoreCase("Host")) {
+        // upstream-vhost takes a literal name: a Host made of nginx variables has no equivalent.
+        if (args.size() == 2
+            && args.get(0).equalsIgnoreCase("Host")
+            && !args.get(1).contains("$")) {
           return Optional.of(withStatus("upstream-vhost", "\"" + args.get(1) + "\""));
         }
         return Optional.empty();

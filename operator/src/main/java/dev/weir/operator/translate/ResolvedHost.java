@@ -426,6 +426,7 @@ record ResolvedHost(
         .rewrite(path.rewrite().rewrite(routePath).orElse(null))
         .redirect(path.rewrite().redirect().orElse(null))
         .externalAuth(path.externalAuth().orElse(null))
+        .proxyHeaders(path.proxyHeaders().orElse(null))
         .build();
   }
 

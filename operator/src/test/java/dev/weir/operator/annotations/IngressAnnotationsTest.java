@@ -188,7 +188,13 @@ class IngressAnnotationsTest {
           Map.entry("canary-weight", a -> a.canary().weight()),
           Map.entry("canary-weight-total", a -> a.canary().weightTotal()),
           Map.entry("custom-http-errors", a -> a.path().errors().codes()),
-          Map.entry("default-backend", a -> a.path().errors().defaultBackend()));
+          Map.entry("default-backend", a -> a.path().errors().defaultBackend()),
+          Map.entry("upstream-vhost", a -> a.path().proxyHeaders().map(h -> h.host())),
+          Map.entry("proxy-cookie-domain", a -> a.path().proxyHeaders().map(h -> h.cookieDomain())),
+          Map.entry("proxy-cookie-path", a -> a.path().proxyHeaders().map(h -> h.cookiePath())),
+          Map.entry("proxy-redirect-from", a -> a.path().proxyHeaders().map(h -> h.redirect())),
+          Map.entry("proxy-redirect-to", a -> a.path().proxyHeaders().map(h -> h.redirect())),
+          Map.entry("proxy-http-version", a -> a.path().proxyHeaders()));
 
   private static Cors cors(IngressAnnotations a) {
     return a.path().access().cors().orElseThrow();
@@ -639,6 +645,46 @@ class IngressAnnotationsTest {
         invalid("canary-weight", "30%", "0", "is not an integer", CANARY),
         row("canary-weight-total", "1000", "1000", CANARY),
         invalid("canary-weight-total", "1e3", "100", "is not an integer", CANARY),
+        // Proxy headers, as ingress-nginx's upstreamvhost and proxy parsers and its template
+        row("upstream-vhost", "internal.example.com", "internal.example.com"),
+        invalid(
+            "upstream-vhost",
+            "$host",
+            "-",
+            "is not a server name (letters, digits and -._~/: only; nginx variables such as $host"
+                + " are not expanded)"),
+        row(
+            "proxy-cookie-domain",
+            "localhost example.org",
+            "HeaderRewrite[from=localhost, to=example.org]"),
+        row("proxy-cookie-domain", "off", "-"),
+        invalid(
+            "proxy-cookie-domain",
+            "localhost",
+            "-",
+            "is neither \"off\" nor two words: what to replace and its replacement"),
+        row("proxy-cookie-path", "/one/ /", "HeaderRewrite[from=/one/, to=/]"),
+        row("proxy-http-version", "1.1", "-"),
+        invalid("proxy-http-version", "2.0", "-", "is neither \"1.0\" nor \"1.1\""),
+        row(
+            "proxy-redirect-from",
+            "http://in.svc/",
+            "HeaderRewrite[from=http://in.svc/, to=/]",
+            Map.of("proxy-redirect-to", "/")),
+        row("proxy-redirect-from", "http://in.svc/", "-"),
+        row("proxy-redirect-from", "default", "-", Map.of("proxy-redirect-to", "/")),
+        row("proxy-redirect-to", "/", "-", Map.of("proxy-redirect-from", "off")),
+        row(
+            "proxy-redirect-to",
+            "https://a.com/",
+            "HeaderRewrite[from=~in, to=https://a.com/]",
+            Map.of("proxy-redirect-from", "~in")),
+        invalid(
+            "proxy-redirect-to",
+            "/a b",
+            "-",
+            "is not one URL prefix (letters, digits and -._~/:,?&= only)",
+            Map.of("proxy-redirect-from", "/")),
         // Custom errors, as ingress-nginx's customhttperrors and defaultbackend parsers
         row("custom-http-errors", "404,503", "[404, 503]"),
         row("custom-http-errors", "503, 404, 503", "[404, 503]"),

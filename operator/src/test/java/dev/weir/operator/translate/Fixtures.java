@@ -10,6 +10,7 @@ import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.EndpointState;
 import dev.weir.contract.snapshot.ExternalAuth;
 import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.ProxyHeaders;
 import dev.weir.contract.snapshot.RateLimit;
 import dev.weir.contract.snapshot.Rewrite;
 import dev.weir.contract.snapshot.Route;
@@ -279,6 +280,22 @@ final class Fixtures {
                   + (auth.cacheKey() == null
                       ? ""
                       : " cache=" + auth.cacheKey() + " " + auth.cacheValidity()));
+    }
+    ProxyHeaders h = r.proxyHeaders();
+    if (h != null) {
+      parts.add(
+          h.isUnavailable()
+              ? "proxy headers unavailable"
+              : "proxy host="
+                  + h.host()
+                  + " set="
+                  + h.setResponseHeaders()
+                  + " redirect="
+                  + h.redirect()
+                  + " cookieDomain="
+                  + h.cookieDomain()
+                  + " cookiePath="
+                  + h.cookiePath());
     }
     return String.join(", ", parts);
   }

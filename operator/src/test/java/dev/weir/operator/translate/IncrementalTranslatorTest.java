@@ -636,6 +636,20 @@ class IncrementalTranslatorTest {
       case 2 -> kv.addAll(List.of(NGINX + "custom-http-errors", "500"));
       default -> {}
     }
+    // Proxy headers: upstream-vhost and the response rewrites, valid or not.
+    switch (r.nextInt(4)) {
+      case 0 -> kv.addAll(List.of(NGINX + "upstream-vhost", r.nextBoolean() ? "in.svc" : "$host"));
+      case 1 ->
+          kv.addAll(
+              List.of(
+                  NGINX + "proxy-redirect-from",
+                  "http://in.svc/",
+                  NGINX + "proxy-redirect-to",
+                  r.nextBoolean() ? "/" : "off",
+                  NGINX + "proxy-cookie-path",
+                  r.nextBoolean() ? "/a/ /" : "/a/"));
+      default -> {}
+    }
     return kv.toArray(String[]::new);
   }
 

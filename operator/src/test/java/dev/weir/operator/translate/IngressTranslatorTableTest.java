@@ -502,6 +502,42 @@ class IngressTranslatorTableTest {
             List.of(),
             List.of("shop.example.com Prefix /: errors [404, 503] -> shop/errors for web:http")),
         Case.annotations(
+            "upstream-vhost, proxy-redirect and proxy-cookie rewrites reach the path's settings;"
+                + " a redirect without its to, and off, change nothing",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    ingress("shop", "web", null, path("a.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/upstream-vhost",
+                    "internal.svc",
+                    "nginx.ingress.kubernetes.io/proxy-redirect-from",
+                    "http://internal.svc/",
+                    "nginx.ingress.kubernetes.io/proxy-redirect-to",
+                    "https://a.example.com/",
+                    "nginx.ingress.kubernetes.io/proxy-cookie-domain",
+                    "internal.svc a.example.com",
+                    "nginx.ingress.kubernetes.io/proxy-cookie-path",
+                    "/one/ /"),
+                annotated(
+                    ingress(
+                        "shop", "half", null, path("b.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/proxy-redirect-from",
+                    "http://internal.svc/",
+                    "nginx.ingress.kubernetes.io/proxy-cookie-domain",
+                    "off")),
+            DEFAULTS,
+            List.of(
+                "a.example.com Prefix / -> shop/web:80", "b.example.com Prefix / -> shop/web:80"),
+            List.of("shop/web:80 10.0.0.1:8080"),
+            List.of(),
+            List.of(
+                "a.example.com Prefix /: proxy host=internal.svc set={}"
+                    + " redirect=HeaderRewrite[from=http://internal.svc/, to=https://a.example.com/]"
+                    + " cookieDomain=HeaderRewrite[from=internal.svc, to=a.example.com]"
+                    + " cookiePath=HeaderRewrite[from=/one/, to=/]")),
+        Case.annotations(
             "custom-http-errors alone go to the default backend; default-backend alone is the"
                 + " fallback for a Service without endpoints",
             List.of(
