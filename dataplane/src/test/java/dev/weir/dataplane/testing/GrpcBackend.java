@@ -120,6 +120,11 @@ public final class GrpcBackend implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
+    // Accepted connections too: a pooled connection left open to a stopped pod would make the
+    // next test's request wait for a timeout instead of failing over at once.
+    for (Channel c : connections) {
+      c.close().syncUninterruptibly();
+    }
     group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
