@@ -44,6 +44,19 @@ public final class AnnotationReader {
   }
 
   /**
+   * A {@link #string} value that {@code pattern} matches whole; otherwise refused with {@code
+   * reason}.
+   */
+  public Optional<String> matching(String suffix, Pattern pattern, String reason) {
+    Optional<String> value = string(suffix);
+    if (value.isPresent() && !pattern.matcher(value.get()).matches()) {
+      reject(suffix, reason);
+      return Optional.empty();
+    }
+    return value;
+  }
+
+  /**
    * A string value, each line trimmed as ingress-nginx does; an empty value is invalid. Values with
    * control characters other than line breaks are refused: they end up in headers and logs.
    */

@@ -84,9 +84,11 @@ final class ExternalAuthAnnotationParser {
               }
             });
     signin().ifPresent(auth::signin);
-    matching("auth-signin-redirect-param", PARAMETER, "is not a query parameter name")
+    reader
+        .matching("auth-signin-redirect-param", PARAMETER, "is not a query parameter name")
         .ifPresent(auth::signinRedirectParam);
-    matching("auth-request-redirect", URL, "is not a URL (letters, digits and -._~/:,?&=)")
+    reader
+        .matching("auth-request-redirect", URL, "is not a URL (letters, digits and -._~/:,?&=)")
         .ifPresent(auth::requestRedirect);
     auth.responseHeaders(responseHeaders(failsClosed));
     cache(auth, failsClosed);
@@ -246,15 +248,6 @@ final class ExternalAuthAnnotationParser {
     int end = url.indexOf('/', start + 3);
     String authority = url.substring(start + 3, end < 0 ? url.length() : end);
     return authority.indexOf('$') >= 0;
-  }
-
-  private Optional<String> matching(String suffix, Pattern pattern, String reason) {
-    Optional<String> value = reader.string(suffix);
-    if (value.isPresent() && !pattern.matcher(value.get()).matches()) {
-      reader.reject(suffix, reason);
-      return Optional.empty();
-    }
-    return value;
   }
 
   private void failClosed(String suffix, String value, String reason) {

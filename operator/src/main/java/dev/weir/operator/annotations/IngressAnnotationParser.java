@@ -264,17 +264,20 @@ final class IngressAnnotationParser {
             false,
             Set.of())
         .ifPresent(affinity::mode);
-    matching(
+    reader
+        .matching(
             "session-cookie-name",
             COOKIE_NAME,
             "is not a cookie name (letters, digits, '-', '.', '_' and '~')")
         .ifPresent(affinity::cookieName);
-    matching(
+    reader
+        .matching(
             "session-cookie-path",
             COOKIE_PATH,
             "is not a cookie path ('/' then letters, digits and -._~/:,?&=)")
         .ifPresent(affinity::cookiePath);
-    matching("session-cookie-domain", COOKIE_DOMAIN, "is not a domain name")
+    reader
+        .matching("session-cookie-domain", COOKIE_DOMAIN, "is not a domain name")
         .ifPresent(affinity::cookieDomain);
     seconds("session-cookie-max-age").ifPresent(affinity::maxAgeSeconds);
     seconds("session-cookie-expires").ifPresent(affinity::expiresSeconds);
@@ -428,17 +431,9 @@ final class IngressAnnotationParser {
     return option(suffix, Map.of("on", true, "off", false), false, Set.of());
   }
 
-  private Optional<String> matching(String suffix, Pattern pattern, String reason) {
-    Optional<String> value = reader.string(suffix);
-    if (value.isPresent() && !pattern.matcher(value.get()).matches()) {
-      reader.reject(suffix, reason);
-      return Optional.empty();
-    }
-    return value;
-  }
-
   private Optional<Long> seconds(String suffix) {
-    Optional<String> value = matching(suffix, DIGITS, "is not a number of seconds (digits only)");
+    Optional<String> value =
+        reader.matching(suffix, DIGITS, "is not a number of seconds (digits only)");
     try {
       return value.map(Long::parseLong);
     } catch (NumberFormatException tooLarge) {
