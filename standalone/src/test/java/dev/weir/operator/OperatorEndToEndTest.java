@@ -542,15 +542,7 @@ class OperatorEndToEndTest {
     assertThat(served.header("x-frame-options")).isEqualTo("DENY");
     assertThat(httpGet("plain-headers.e2e.test", "/").header("x-frame-options")).isNull();
 
-    client
-        .configMaps()
-        .inNamespace("headers")
-        .withName("frame")
-        .edit(
-            c ->
-                new ConfigMapBuilder(c)
-                    .withData(Map.of("X-Frame-Options", "SAMEORIGIN", "Cache-Control", "no-store"))
-                    .build());
+    setFrame(Map.of("X-Frame-Options", "SAMEORIGIN", "Cache-Control", "no-store"));
     RawHttp.Response changed =
         Await.until(
             "the changed ConfigMap's headers are set",
@@ -560,11 +552,7 @@ class OperatorEndToEndTest {
     assertThat(changed.header("cache-control")).isEqualTo("no-store");
 
     // A header the allow-list does not name denies the paths, as ingress-nginx.
-    client
-        .configMaps()
-        .inNamespace("headers")
-        .withName("frame")
-        .edit(c -> new ConfigMapBuilder(c).withData(Map.of("Set-Cookie", "admin=1")).build());
+    setFrame(Map.of("Set-Cookie", "admin=1"));
     awaitHttp("headers.e2e.test", "/", 503);
     Await.until(
         "an InvalidCustomHeaders Warning on the Ingress",
@@ -572,16 +560,20 @@ class OperatorEndToEndTest {
         () -> warnings("headers", "web"),
         l -> l.stream().anyMatch(e -> e.getReason().equals("InvalidCustomHeaders")));
 
-    client
-        .configMaps()
-        .inNamespace("headers")
-        .withName("frame")
-        .edit(c -> new ConfigMapBuilder(c).withData(Map.of("X-Frame-Options", "DENY")).build());
+    setFrame(Map.of("X-Frame-Options", "DENY"));
     awaitHttp("headers.e2e.test", "/", 200);
 
     client.configMaps().inNamespace("headers").withName("frame").delete();
     awaitHttp("headers.e2e.test", "/", 503);
     assertThat(httpGet("plain-headers.e2e.test", "/").status()).isEqualTo(200);
+  }
+
+  private static void setFrame(Map<String, String> data) {
+    client
+        .configMaps()
+        .inNamespace("headers")
+        .withName("frame")
+        .edit(c -> new ConfigMapBuilder(c).withData(data).build());
   }
 
   private static String base64(String text) {
