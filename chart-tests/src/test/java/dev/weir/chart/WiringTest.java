@@ -69,7 +69,8 @@ class WiringTest {
     assertThat(arg(defaults, "--update-status")).isEqualTo("true");
     assertThat(defaults.getArgs())
         .doesNotContain("--ingress-class-by-name")
-        .noneMatch(a -> a.startsWith("--nginx-configmap"));
+        .noneMatch(a -> a.startsWith("--nginx-configmap"))
+        .noneMatch(a -> a.startsWith("--allowed-response-headers"));
 
     Container set =
         RenderedChart.render(
@@ -82,7 +83,11 @@ class WiringTest {
                 "ingressClass.name",
                 "nginx",
                 "ingressClass.byName",
-                "true")
+                "true",
+                "operator.allowedResponseHeaders[0]",
+                "X-Frame-Options",
+                "operator.allowedResponseHeaders[1]",
+                "Cache-Control")
             .operatorPod()
             .getContainers()
             .get(0);
@@ -90,6 +95,7 @@ class WiringTest {
     assertThat(arg(set, "--nginx-configmap")).isEqualTo("ingress-nginx/ingress-nginx-controller");
     assertThat(arg(set, "--ingress-class")).isEqualTo("nginx");
     assertThat(set.getArgs()).contains("--ingress-class-by-name");
+    assertThat(arg(set, "--allowed-response-headers")).isEqualTo("X-Frame-Options,Cache-Control");
   }
 
   @Test

@@ -73,8 +73,10 @@ public final class Standalone implements AutoCloseable {
       Settings settings,
       RotationPolicy ticketKeyRotation,
       HttpsDefaults https,
-      Duration certificateExpiryWarning) {
+      Duration certificateExpiryWarning,
+      List<String> allowedResponseHeaders) {
     public Options {
+      allowedResponseHeaders = List.copyOf(allowedResponseHeaders);
       Objects.requireNonNull(certificateExpiryWarning, "certificateExpiryWarning");
       Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
       Objects.requireNonNull(settings, "settings");
@@ -82,6 +84,34 @@ public final class Standalone implements AutoCloseable {
       Objects.requireNonNull(manifests, "manifests");
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
+    }
+
+    /** Options without response headers allowed to {@code custom-headers}. */
+    public Options(
+        Path manifests,
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        int adminPort,
+        Duration drainTimeout,
+        boolean demoBackends,
+        Settings settings,
+        RotationPolicy ticketKeyRotation,
+        HttpsDefaults https,
+        Duration certificateExpiryWarning) {
+      this(
+          manifests,
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          demoBackends,
+          settings,
+          ticketKeyRotation,
+          https,
+          certificateExpiryWarning,
+          List.of());
     }
 
     /**
@@ -123,7 +153,25 @@ public final class Standalone implements AutoCloseable {
           settings,
           ticketKeyRotation,
           https,
-          ahead);
+          ahead,
+          allowedResponseHeaders);
+    }
+
+    /** These options with the header names {@code custom-headers} may set. */
+    public Options withAllowedResponseHeaders(List<String> names) {
+      return new Options(
+          manifests,
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          demoBackends,
+          settings,
+          ticketKeyRotation,
+          https,
+          certificateExpiryWarning,
+          names);
     }
   }
 
@@ -189,7 +237,8 @@ public final class Standalone implements AutoCloseable {
               state ->
                   translateOptions(state)
                       .withSettings(options.settings())
-                      .withHttps(options.https()),
+                      .withHttps(options.https())
+                      .withAllowedResponseHeaders(options.allowedResponseHeaders()),
               List.of(
                   update -> {
                     try {

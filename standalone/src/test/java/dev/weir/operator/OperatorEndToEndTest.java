@@ -17,6 +17,7 @@ import dev.weir.operator.status.LeaderElection;
 import dev.weir.operator.testing.MockApiServer;
 import dev.weir.operator.tickets.RotationPolicy;
 import dev.weir.operator.translate.TranslateOptions;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -156,7 +157,11 @@ class OperatorEndToEndTest {
 
   private static Operator.Config operatorConfig(int port) {
     return operatorConfig(
-        port, TranslateOptions.defaults().withAllowLocalEndpoints(true), "operator-e2e");
+        port,
+        TranslateOptions.defaults()
+            .withAllowLocalEndpoints(true)
+            .withAllowedResponseHeaders(List.of("X-Frame-Options", "Cache-Control")),
+        "operator-e2e");
   }
 
   private static Operator.Config operatorConfig(
@@ -501,6 +506,74 @@ class OperatorEndToEndTest {
         PROPAGATION,
         () -> httpGet("auth.e2e.test", "/", "Authorization: " + alice),
         r -> r.status() == 401);
+  }
+
+  @Test
+  void customHeadersFollowTheirConfigMapFromTheApiServerAndFailClosedWithoutIt() throws Exception {
+    EchoBackend pod = track(EchoBackend.start("headers-pod"));
+    createService("headers", "web");
+    createEndpointSlice("headers", "web", pod.port(), pod.address());
+    Ingress ingress = ingress("headers", "web", OUR_CLASS, "headers.e2e.test", null);
+    ingress
+        .getMetadata()
+        .setAnnotations(Map.of("nginx.ingress.kubernetes.io/custom-headers", "headers/frame"));
+    createIngress(ingress);
+    createIngress(ingress("headers", "plain", OUR_CLASS, "plain-headers.e2e.test", null));
+    awaitHttp("plain-headers.e2e.test", "/", 200);
+    awaitHttp("headers.e2e.test", "/", 503);
+    Event missing = awaitWarning("headers", "web");
+    assertThat(missing.getReason()).isEqualTo("ConfigMapNotFound");
+    assertThat(missing.getMessage())
+        .contains("ConfigMap headers/frame (custom-headers) does not exist");
+
+    client
+        .configMaps()
+        .inNamespace("headers")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("frame")
+                .withNamespace("headers")
+                .endMetadata()
+                .withData(Map.of("X-Frame-Options", "DENY"))
+                .build())
+        .create();
+    RawHttp.Response served = awaitHttp("headers.e2e.test", "/", 200);
+    assertThat(served.header("x-frame-options")).isEqualTo("DENY");
+    assertThat(httpGet("plain-headers.e2e.test", "/").header("x-frame-options")).isNull();
+
+    setFrame(Map.of("X-Frame-Options", "SAMEORIGIN", "Cache-Control", "no-store"));
+    RawHttp.Response changed =
+        Await.until(
+            "the changed ConfigMap's headers are set",
+            PROPAGATION,
+            () -> httpGet("headers.e2e.test", "/"),
+            r -> "SAMEORIGIN".equals(r.header("x-frame-options")));
+    assertThat(changed.header("cache-control")).isEqualTo("no-store");
+
+    // A header the allow-list does not name denies the paths, as ingress-nginx.
+    setFrame(Map.of("Set-Cookie", "admin=1"));
+    awaitHttp("headers.e2e.test", "/", 503);
+    Await.until(
+        "an InvalidCustomHeaders Warning on the Ingress",
+        PROPAGATION,
+        () -> warnings("headers", "web"),
+        l -> l.stream().anyMatch(e -> e.getReason().equals("InvalidCustomHeaders")));
+
+    setFrame(Map.of("X-Frame-Options", "DENY"));
+    awaitHttp("headers.e2e.test", "/", 200);
+
+    client.configMaps().inNamespace("headers").withName("frame").delete();
+    awaitHttp("headers.e2e.test", "/", 503);
+    assertThat(httpGet("plain-headers.e2e.test", "/").status()).isEqualTo(200);
+  }
+
+  private static void setFrame(Map<String, String> data) {
+    client
+        .configMaps()
+        .inNamespace("headers")
+        .withName("frame")
+        .edit(c -> new ConfigMapBuilder(c).withData(data).build());
   }
 
   private static String base64(String text) {

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -407,6 +408,82 @@ class StandaloneAnnotationsTest {
       assertThat(asleep.instance()).as("the Service has no endpoints").isEqualTo("errors");
       assertThat(asleep.uri()).isEqualTo("/page");
     }
+  }
+
+  @Test
+  void customHeadersFromAManifestConfigMapAreSetAndFollowItsEdits() throws Exception {
+    try (EchoBackend app = EchoBackend.start("app")) {
+      Files.writeString(
+          manifests.resolve("app.yaml"),
+          service("app", app.port())
+              + """
+              apiVersion: networking.k8s.io/v1
+              kind: Ingress
+              metadata:
+                name: app
+                namespace: demo
+                annotations:
+                  nginx.ingress.kubernetes.io/custom-headers: demo/headers
+              spec:
+                rules:
+                - host: app.weir.test
+                  http:
+                    paths:
+                    - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+              """);
+      standalone =
+          Standalone.start(
+              new Standalone.Options(
+                      manifests,
+                      "127.0.0.1",
+                      0,
+                      0,
+                      -1,
+                      Duration.ofSeconds(1),
+                      false,
+                      Settings.DEFAULTS)
+                  .withAllowedResponseHeaders(List.of("X-Frame-Options")));
+      Await.until(
+          "the path answers 503 without its ConfigMap",
+          PROPAGATION,
+          () -> get("app.weir.test", "/"),
+          r -> r.status() == 503);
+
+      Path configMap = manifests.resolve("headers.yaml");
+      Files.writeString(configMap, headers("DENY"));
+      RawHttp.Response served =
+          Await.until(
+              "the ConfigMap's header is set",
+              PROPAGATION,
+              () -> get("app.weir.test", "/"),
+              r -> r.status() == 200);
+      assertThat(served.header("x-frame-options")).isEqualTo("DENY");
+
+      Files.writeString(configMap, headers("SAMEORIGIN"));
+      Await.until(
+          "the edited value is set",
+          PROPAGATION,
+          () -> get("app.weir.test", "/"),
+          r -> "SAMEORIGIN".equals(r.header("x-frame-options")));
+
+      Files.delete(configMap);
+      Await.until(
+          "the path answers 503 once its ConfigMap is gone",
+          PROPAGATION,
+          () -> get("app.weir.test", "/"),
+          r -> r.status() == 503);
+    }
+  }
+
+  private static String headers(String frameOptions) {
+    return """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: headers, namespace: demo}
+        data:
+          X-Frame-Options: %s
+        """
+        .formatted(frameOptions);
   }
 
   /** Starts standalone mode on the manifests and waits for a snapshot of their two hosts. */

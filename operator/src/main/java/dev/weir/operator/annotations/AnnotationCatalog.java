@@ -184,7 +184,12 @@ public final class AnnotationCatalog {
             + " variables; over upstream TLS it is also the name verified, where nginx uses the"
             + " upstream's");
     add("service-upstream", UNSUPPORTED, "not implemented yet (Weir balances over the endpoints)");
-    add("custom-headers", UNSUPPORTED, "not implemented yet");
+    add(
+        "custom-headers",
+        DIFFERENCE,
+        "the ConfigMap's keys set on every response (more_set_headers), denied (503) when it is"
+            + " missing or sets a header outside global-allowed-response-headers or"
+            + " --allowed-response-headers; values are literal, nginx variables are not expanded");
     add(
         "proxy-redirect-from",
         IDENTICAL,

@@ -5,6 +5,7 @@ import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.AffinityMode;
 import dev.weir.contract.snapshot.ClientVerify;
 import dev.weir.contract.snapshot.HashKey;
+import dev.weir.contract.snapshot.ProxyHeaders;
 import dev.weir.contract.snapshot.RetryCondition;
 import dev.weir.contract.snapshot.SameSite;
 import dev.weir.contract.snapshot.UpstreamProtocol;
@@ -39,6 +40,7 @@ final class IngressAnnotationParser {
   static final String WITHOUT_AUTH_TLS_SECRET = "has no effect without auth-tls-secret";
   static final String UPSTREAM_FAILS_CLOSED = "requests to the backend fail";
   static final String CLIENT_AUTH_FAILS_CLOSED = "the host refuses requests";
+  static final String CUSTOM_HEADERS_FAILS_CLOSED = "the Ingress's paths answer 503";
 
   private static final List<String> COOKIE_ATTRIBUTES =
       List.of(
@@ -89,6 +91,7 @@ final class IngressAnnotationParser {
               CanaryAnnotationParser.RULES,
               ErrorAnnotationParser.SUPPORTED,
               ProxyHeaderAnnotationParser.SUPPORTED,
+              List.of("custom-headers"),
               PROXY_SSL_SETTINGS,
               AUTH_TLS_SETTINGS)
           .flatMap(List::stream)
@@ -181,6 +184,12 @@ final class IngressAnnotationParser {
   }
 
   private PathAnnotations path() {
+    Optional<String> customHeaders = reader.string("custom-headers").map(String::trim);
+    Optional<ConfigMapRef> configMap = customHeaders.flatMap(this::configMapRef);
+    Optional<ProxyHeaders> proxyHeaders = new ProxyHeaderAnnotationParser(reader).parse();
+    if (customHeaders.isPresent() && configMap.isEmpty()) {
+      proxyHeaders = Optional.of(ProxyHeaders.UNAVAILABLE);
+    }
     return new PathAnnotations(
         affinity(),
         reader.bool("ssl-redirect"),
@@ -204,7 +213,23 @@ final class IngressAnnotationParser {
         new ExternalAuthAnnotationParser(
                 reader, (suffix, reason) -> refuse(reader.keyOf(suffix).orElseThrow(), reason))
             .parse(),
-        new ProxyHeaderAnnotationParser(reader).parse());
+        proxyHeaders,
+        configMap);
+  }
+
+  /**
+   * The ConfigMap of {@code custom-headers}, of any namespace (as ingress-nginx); a value that
+   * cannot name one is refused, and the paths fail closed as for a missing ConfigMap.
+   */
+  private Optional<ConfigMapRef> configMapRef(String value) {
+    try {
+      return Optional.of(ConfigMapRef.parse(value, namespace));
+    } catch (IllegalArgumentException e) {
+      refuse(
+          reader.keyOf("custom-headers").orElseThrow(),
+          shown(value) + " " + e.getMessage() + "; " + CUSTOM_HEADERS_FAILS_CLOSED);
+      return Optional.empty();
+    }
   }
 
   /**

@@ -34,7 +34,10 @@ import java.util.OptionalLong;
  * @param externalAuth {@code auth-url} and its companions; {@link ExternalAuth#UNAVAILABLE} when
  *     they cannot be applied (the paths fail closed)
  * @param proxyHeaders {@code upstream-vhost}, {@code proxy-redirect-from}/{@code -to}, {@code
- *     proxy-cookie-domain} and {@code proxy-cookie-path}
+ *     proxy-cookie-domain} and {@code proxy-cookie-path}; {@link ProxyHeaders#UNAVAILABLE} when
+ *     {@code custom-headers} names no ConfigMap Weir may read (the paths fail closed)
+ * @param customHeaders the ConfigMap {@code custom-headers} names: its keys and values are the
+ *     response headers set, once the translator has read and checked it
  */
 public record PathAnnotations(
     Optional<Affinity> affinity,
@@ -52,7 +55,8 @@ public record PathAnnotations(
     OptionalInt nextUpstreamTimeoutSeconds,
     ErrorAnnotations errors,
     Optional<ExternalAuth> externalAuth,
-    Optional<ProxyHeaders> proxyHeaders) {
+    Optional<ProxyHeaders> proxyHeaders,
+    Optional<ConfigMapRef> customHeaders) {
   /** No path annotation set. */
   public static final PathAnnotations NONE =
       new PathAnnotations(
@@ -70,6 +74,7 @@ public record PathAnnotations(
           Optional.empty(),
           OptionalInt.empty(),
           ErrorAnnotations.NONE,
+          Optional.empty(),
           Optional.empty(),
           Optional.empty());
 

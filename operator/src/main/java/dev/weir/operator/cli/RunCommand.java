@@ -182,6 +182,7 @@ final class RunCommand implements Callable<Integer> {
   boolean allowLocalEndpoints;
 
   @Mixin ListenerSettingsOptions listener = new ListenerSettingsOptions();
+  @Mixin ResponseHeaderOptions responseHeaders = new ResponseHeaderOptions();
 
   @Option(
       names = "--session-ticket-key-secret",
@@ -233,7 +234,10 @@ final class RunCommand implements Callable<Integer> {
             allowLocalEndpoints,
             settings,
             https.httpsDefaults());
-    translate = translate.withIngressClassByName(ingressClassByName);
+    translate =
+        translate
+            .withIngressClassByName(ingressClassByName)
+            .withAllowedResponseHeaders(responseHeaders.allowed());
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Operator operator =
         Operator.start(

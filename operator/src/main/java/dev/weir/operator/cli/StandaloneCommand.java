@@ -61,6 +61,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @Mixin TicketKeyOptions ticketKeys = new TicketKeyOptions();
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
+  @Mixin ResponseHeaderOptions responseHeaders = new ResponseHeaderOptions();
   @Mixin EdgeOptions edge = new EdgeOptions();
 
   @Mixin CertificateExpiryOptions certificateExpiry = new CertificateExpiryOptions();
@@ -83,6 +84,7 @@ final class StandaloneCommand implements Callable<Integer> {
     var listenerSettings = listener.settings();
     var ticketKeyRotation = ticketKeys.policy();
     var httpsDefaults = https.httpsDefaults();
+    var allowedResponseHeaders = responseHeaders.allowed();
     try {
       LocalDataplane.factory();
     } catch (IllegalStateException noDataplane) {
@@ -103,7 +105,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 listenerSettings,
                 ticketKeyRotation,
                 httpsDefaults,
-                certificateExpiry.warning),
+                certificateExpiry.warning,
+                allowedResponseHeaders),
             edge.edge());
     printWhatToTry(standalone);
 

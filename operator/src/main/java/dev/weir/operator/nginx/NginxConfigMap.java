@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * @param hstsPreload {@code hsts-preload}
  * @param customHttpErrors {@code custom-http-errors}, also applied as every Ingress's default
  * @param keys every key of the ConfigMap with its status, sorted by key
+ * @param allowedResponseHeaders {@code global-allowed-response-headers}: the header names {@code
+ *     custom-headers} may set, in addition to the command line's
  */
 public record NginxConfigMap(
     Map<String, String> annotationDefaults,
@@ -44,7 +46,8 @@ public record NginxConfigMap(
     Optional<Boolean> hstsIncludeSubdomains,
     Optional<Boolean> hstsPreload,
     List<Integer> customHttpErrors,
-    List<Key> keys) {
+    List<Key> keys,
+    List<String> allowedResponseHeaders) {
 
   /** No ConfigMap: nothing overrides Weir's defaults. */
   public static final NginxConfigMap NONE =
@@ -55,6 +58,7 @@ public record NginxConfigMap(
           OptionalLong.empty(),
           Optional.empty(),
           Optional.empty(),
+          List.of(),
           List.of(),
           List.of());
 
@@ -122,6 +126,8 @@ public record NginxConfigMap(
           "location-snippet",
           "main-snippet",
           "stream-snippet");
+  // customheaders.headerRegexp, which ingress-nginx checks each listed name against.
+  private static final Pattern HEADER_NAME = Pattern.compile("[a-zA-Z\\d\\-_]+");
   private static final Pattern STATUS_LIST = Pattern.compile("[0-9]{3}(,[0-9]{3})*");
 
   public NginxConfigMap {
@@ -133,6 +139,7 @@ public record NginxConfigMap(
     Objects.requireNonNull(hstsPreload, "hstsPreload");
     customHttpErrors = List.copyOf(customHttpErrors);
     keys = List.copyOf(keys);
+    allowedResponseHeaders = List.copyOf(allowedResponseHeaders);
   }
 
   /** Reads the ConfigMap's {@code data} (null for none). */
@@ -143,6 +150,7 @@ public record NginxConfigMap(
     Map<String, Boolean> bools = new LinkedHashMap<>();
     OptionalLong maxAge = OptionalLong.empty();
     List<Integer> errors = List.of();
+    List<String> allowedHeaders = new ArrayList<>();
     for (Map.Entry<String, String> e : sorted.entrySet()) {
       String key = e.getKey();
       String value = e.getValue() == null ? "" : e.getValue();
@@ -212,6 +220,33 @@ public record NginxConfigMap(
                         + " Ingress"));
           }
         }
+        case "global-allowed-response-headers" -> {
+          // As ingress-nginx: comma-separated, trimmed, invalid names skipped.
+          List<String> skipped = new ArrayList<>();
+          for (String header : value.split(",")) {
+            String name = header.trim();
+            if (name.isEmpty()) {
+              continue;
+            }
+            if (HEADER_NAME.matcher(name).matches()) {
+              allowedHeaders.add(name);
+            } else {
+              skipped.add(name);
+            }
+          }
+          keys.add(
+              skipped.isEmpty()
+                  ? new Key(
+                      key,
+                      KeyStatus.APPLIED,
+                      "the header names nginx.ingress.kubernetes.io/custom-headers may set")
+                  : new Key(
+                      key,
+                      KeyStatus.INVALID,
+                      "\""
+                          + String.join(",", skipped)
+                          + "\" is not a header name; skipped, the others apply"));
+        }
         default -> keys.add(other(key));
       }
     }
@@ -229,7 +264,8 @@ public record NginxConfigMap(
         Optional.ofNullable(bools.get("hsts-include-subdomains")),
         Optional.ofNullable(bools.get("hsts-preload")),
         errors,
-        keys);
+        keys,
+        allowedHeaders);
   }
 
   /**
@@ -251,9 +287,12 @@ public record NginxConfigMap(
 
   /** {@code options} with this ConfigMap's annotation and HTTPS defaults. */
   public TranslateOptions applyTo(TranslateOptions options) {
+    List<String> allowed = new ArrayList<>(options.allowedResponseHeaders());
+    allowedResponseHeaders.stream().filter(h -> !allowed.contains(h)).forEach(allowed::add);
     return options
         .withAnnotationDefaults(annotationDefaults)
-        .withHttps(httpsDefaults(options.https()));
+        .withHttps(httpsDefaults(options.https()))
+        .withAllowedResponseHeaders(allowed);
   }
 
   /** The keys Weir did not apply as written: invalid, unsupported and ignored ones. */

@@ -5,6 +5,7 @@ import dev.weir.operator.state.ClusterChangeListener;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.ResourceKind;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -84,7 +85,10 @@ public final class KubernetesSource implements ClusterSource {
   private volatile Informers<Certificate> certificates;
   // The Certificate kind's version while none are watched: new when their CRD goes away.
   private volatile Object unwatchedCertificates = new Object();
-  private final ReferencedSecretWatches referencedSecrets;
+  private final ReferencedWatches<Secret> referencedSecrets;
+  private final ReferencedWatches<ConfigMap> referencedConfigMaps;
+  // The ConfigMap kind's version: a new object at every event of a watched ConfigMap.
+  private volatile Object configMapsVersion = new Object();
 
   /**
    * @param namespaces the namespaces to watch; empty for every namespace
@@ -100,7 +104,9 @@ public final class KubernetesSource implements ClusterSource {
     this.client = Objects.requireNonNull(client, "client");
     this.crdRecheck = Objects.requireNonNull(crdRecheck, "crdRecheck");
     this.namespaces = Set.copyOf(new TreeSet<>(namespaces));
-    this.referencedSecrets = new ReferencedSecretWatches(client, this::referencedSecretChanged);
+    this.referencedSecrets = ReferencedWatches.secrets(client, this::referencedSecretChanged);
+    this.referencedConfigMaps =
+        ReferencedWatches.configMaps(client, this::referencedConfigMapChanged);
   }
 
   @Override
@@ -157,17 +163,20 @@ public final class KubernetesSource implements ClusterSource {
         new ResourceEventHandler<>() {
           @Override
           public void onAdd(Ingress ingress) {
-            referencedSecrets.ingressChanged(ReferencedSecretWatches.key(ingress), ingress);
+            referencedSecrets.ingressChanged(ReferencedWatches.key(ingress), ingress);
+            referencedConfigMaps.ingressChanged(ReferencedWatches.key(ingress), ingress);
           }
 
           @Override
           public void onUpdate(Ingress before, Ingress after) {
-            referencedSecrets.ingressChanged(ReferencedSecretWatches.key(after), after);
+            referencedSecrets.ingressChanged(ReferencedWatches.key(after), after);
+            referencedConfigMaps.ingressChanged(ReferencedWatches.key(after), after);
           }
 
           @Override
           public void onDelete(Ingress ingress, boolean finalStateUnknown) {
-            referencedSecrets.ingressChanged(ReferencedSecretWatches.key(ingress), null);
+            referencedSecrets.ingressChanged(ReferencedWatches.key(ingress), null);
+            referencedConfigMaps.ingressChanged(ReferencedWatches.key(ingress), null);
           }
         });
     ingressClasses.addHandler(new Changes<>(ingressClasses, o -> true));
@@ -210,8 +219,9 @@ public final class KubernetesSource implements ClusterSource {
             if (unsynced.decrementAndGet() == 0) {
               // The Secrets the listed Ingresses name, listed too: a first snapshot without them
               // would fail their hosts closed for a moment.
-              referencedSecrets
-                  .listedFor(ingresses.list())
+              CompletableFuture.allOf(
+                      referencedSecrets.listedFor(ingresses.list()),
+                      referencedConfigMaps.listedFor(ingresses.list()))
                   .whenComplete((ok, error) -> synced.complete(null));
             }
           });
@@ -350,6 +360,7 @@ public final class KubernetesSource implements ClusterSource {
       watched.stop();
     }
     referencedSecrets.close();
+    referencedConfigMaps.close();
     LOG.info("event=source_stopped source=kubernetes");
   }
 
@@ -386,6 +397,12 @@ public final class KubernetesSource implements ClusterSource {
     if (tls != null) {
       tls.changed();
     }
+    notifyListeners();
+  }
+
+  /** A ConfigMap an annotation names changed: ConfigMaps get a new version. */
+  private void referencedConfigMapChanged() {
+    configMapsVersion = new Object();
     notifyListeners();
   }
 
@@ -549,6 +566,9 @@ public final class KubernetesSource implements ClusterSource {
 
     @Override
     public Object version(ResourceKind kind) {
+      if (kind == ResourceKind.CONFIG_MAP) {
+        return configMapsVersion;
+      }
       Informers<?> informers =
           switch (kind) {
             case INGRESS -> ingresses;
@@ -557,6 +577,7 @@ public final class KubernetesSource implements ClusterSource {
             case ENDPOINT_SLICE -> endpointSlices;
             case SECRET -> secrets;
             case CERTIFICATE -> certificates;
+            case CONFIG_MAP -> throw new AssertionError(kind);
           };
       if (kind == ResourceKind.CERTIFICATE && informers == null) {
         return unwatchedCertificates;
@@ -608,6 +629,11 @@ public final class KubernetesSource implements ClusterSource {
     }
 
     @Override
+    public Optional<ConfigMap> referencedConfigMap(String namespace, String name) {
+      return referencedConfigMaps.get(namespace, name);
+    }
+
+    @Override
     public Optional<Certificate> certificateForSecret(String namespace, String secretName) {
       Informers<Certificate> watched = certificates;
       return watched == null
@@ -640,6 +666,7 @@ public final class KubernetesSource implements ClusterSource {
           (secrets == null ? 0 : secrets.list().size()) + referencedSecrets.size());
       Informers<Certificate> watched = certificates;
       counts.put(ResourceKind.CERTIFICATE, watched == null ? 0 : watched.list().size());
+      counts.put(ResourceKind.CONFIG_MAP, referencedConfigMaps.size());
       return Collections.unmodifiableMap(counts);
     }
   }

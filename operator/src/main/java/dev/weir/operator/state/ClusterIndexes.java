@@ -84,6 +84,22 @@ public final class ClusterIndexes {
     return keys.stream().distinct().toList();
   }
 
+  /**
+   * {@code namespace/name} of the ConfigMap the Ingress's {@code custom-headers} names, read as the
+   * translator reads it; empty when it names none (or one the translator refuses).
+   */
+  public static List<String> annotationConfigMaps(Ingress ingress) {
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+    if (annotations == null || annotations.isEmpty()) {
+      return List.of();
+    }
+    return IngressAnnotations.read(annotations, ingress.getMetadata().getNamespace())
+        .path()
+        .customHeaders()
+        .map(r -> List.of(key(r.namespace(), r.name())))
+        .orElse(List.of());
+  }
+
   private static String key(SecretRef ref) {
     return key(ref.namespace(), ref.name());
   }

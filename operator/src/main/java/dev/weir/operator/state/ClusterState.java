@@ -1,6 +1,7 @@
 package dev.weir.operator.state;
 
 import dev.weir.operator.certmanager.model.Certificate;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -45,6 +46,15 @@ public interface ClusterState {
    * for the ones annotations name. Changes count as {@link ResourceKind#SECRET} changes.
    */
   Optional<Secret> referencedSecret(String namespace, String name);
+
+  /**
+   * A ConfigMap an Ingress annotation names ({@link ClusterIndexes#annotationConfigMaps}), or
+   * empty. As with {@link #referencedSecret}, a source may answer for others too; readers ask only
+   * for the ones annotations name. Changes count as {@link ResourceKind#CONFIG_MAP} changes.
+   */
+  default Optional<ConfigMap> referencedConfigMap(String namespace, String name) {
+    return Optional.empty();
+  }
 
   /** The Ingresses whose {@code spec.tls} names the Secret {@code namespace/name}. */
   List<Ingress> ingressesReferencingSecret(String namespace, String name);

@@ -1,6 +1,7 @@
 package dev.weir.operator.state;
 
 import dev.weir.operator.certmanager.model.Certificate;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -26,7 +27,8 @@ import java.util.function.Function;
  *
  * <p>Objects of other kinds are left out. Secrets of every type are kept: {@link #tlsSecret}
  * answers only {@code kubernetes.io/tls} ones, {@link #referencedSecret} any (a directory or a test
- * holds few). When two objects have the same kind, namespace and name, the later one wins.
+ * holds few); so are ConfigMaps. When two objects have the same kind, namespace and name, the later
+ * one wins.
  *
  * <p>{@link #with} makes the next state from this one and the objects that changed, sharing the
  * maps of every kind that did not change; {@link #version} exposes them, so a reader can tell in
@@ -39,6 +41,7 @@ public final class InMemoryClusterState implements ClusterState {
   private final Map<String, EndpointSlice> endpointSlices;
   private final Map<String, Secret> secrets;
   private final Map<String, Certificate> certificates;
+  private final Map<String, ConfigMap> configMaps;
   private final Map<String, List<EndpointSlice>> slicesByService;
   private final Map<String, List<Ingress>> ingressesBySecret;
   private final Map<String, List<Certificate>> certificatesBySecret;
@@ -50,6 +53,7 @@ public final class InMemoryClusterState implements ClusterState {
     Map<String, EndpointSlice> slices = new LinkedHashMap<>();
     Map<String, Secret> secrets = new LinkedHashMap<>();
     Map<String, Certificate> certificates = new LinkedHashMap<>();
+    Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
     for (HasMetadata object : objects) {
       String key =
           ClusterIndexes.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
@@ -65,6 +69,8 @@ public final class InMemoryClusterState implements ClusterState {
         secrets.put(key, s);
       } else if (object instanceof Certificate c) {
         certificates.put(key, c);
+      } else if (object instanceof ConfigMap m) {
+        configMaps.put(key, m);
       }
     }
     this.ingresses = Map.copyOf(ingresses);
@@ -73,6 +79,7 @@ public final class InMemoryClusterState implements ClusterState {
     this.endpointSlices = Map.copyOf(slices);
     this.secrets = Map.copyOf(secrets);
     this.certificates = Map.copyOf(certificates);
+    this.configMaps = Map.copyOf(configMaps);
     Map<String, List<EndpointSlice>> bySlice = new HashMap<>();
     for (EndpointSlice slice : slices.values()) {
       for (String k : ClusterIndexes.endpointSliceService(slice)) {
@@ -106,6 +113,7 @@ public final class InMemoryClusterState implements ClusterState {
       Map<String, EndpointSlice> endpointSlices,
       Map<String, Secret> secrets,
       Map<String, Certificate> certificates,
+      Map<String, ConfigMap> configMaps,
       Map<String, List<EndpointSlice>> slicesByService,
       Map<String, List<Ingress>> ingressesBySecret,
       Map<String, List<Certificate>> certificatesBySecret) {
@@ -115,6 +123,7 @@ public final class InMemoryClusterState implements ClusterState {
     this.endpointSlices = endpointSlices;
     this.secrets = secrets;
     this.certificates = certificates;
+    this.configMaps = configMaps;
     this.slicesByService = slicesByService;
     this.ingressesBySecret = ingressesBySecret;
     this.certificatesBySecret = certificatesBySecret;
@@ -135,6 +144,7 @@ public final class InMemoryClusterState implements ClusterState {
     Changes<EndpointSlice> sliceChanges = new Changes<>(endpointSlices);
     Changes<Secret> secretChanges = new Changes<>(secrets);
     Changes<Certificate> certificateChanges = new Changes<>(certificates);
+    Changes<ConfigMap> configMapChanges = new Changes<>(configMaps);
     IndexEdits<EndpointSlice> sliceIndex =
         new IndexEdits<>(slicesByService, ClusterIndexes::endpointSliceService);
     IndexEdits<Ingress> secretIndex =
@@ -154,6 +164,7 @@ public final class InMemoryClusterState implements ClusterState {
         case ENDPOINT_SLICE -> sliceChanges.remove(key, sliceIndex::remove);
         case SECRET -> secretChanges.remove(key, x -> {});
         case CERTIFICATE -> certificateChanges.remove(key, certificateIndex::remove);
+        case CONFIG_MAP -> configMapChanges.remove(key, x -> {});
       }
     }
     for (HasMetadata object : changed) {
@@ -174,6 +185,8 @@ public final class InMemoryClusterState implements ClusterState {
       } else if (object instanceof Certificate c) {
         certificateChanges.put(key, c, certificateIndex::remove);
         certificateIndex.add(c);
+      } else if (object instanceof ConfigMap m) {
+        configMapChanges.put(key, m, old -> {});
       }
     }
     return new InMemoryClusterState(
@@ -183,6 +196,7 @@ public final class InMemoryClusterState implements ClusterState {
         sliceChanges.result(),
         secretChanges.result(),
         certificateChanges.result(),
+        configMapChanges.result(),
         sliceIndex.result(),
         secretIndex.result(),
         certificateIndex.result());
@@ -277,6 +291,7 @@ public final class InMemoryClusterState implements ClusterState {
       case ENDPOINT_SLICE -> endpointSlices;
       case SECRET -> secrets;
       case CERTIFICATE -> certificates;
+      case CONFIG_MAP -> configMaps;
     };
   }
 
@@ -305,6 +320,7 @@ public final class InMemoryClusterState implements ClusterState {
             case ENDPOINT_SLICE -> endpointSlices.size();
             case SECRET -> secrets.size();
             case CERTIFICATE -> certificates.size();
+            case CONFIG_MAP -> configMaps.size();
           });
     }
     return Collections.unmodifiableMap(counts);
@@ -343,6 +359,11 @@ public final class InMemoryClusterState implements ClusterState {
   @Override
   public Optional<Secret> referencedSecret(String namespace, String name) {
     return Optional.ofNullable(secrets.get(ClusterIndexes.key(namespace, name)));
+  }
+
+  @Override
+  public Optional<ConfigMap> referencedConfigMap(String namespace, String name) {
+    return Optional.ofNullable(configMaps.get(ClusterIndexes.key(namespace, name)));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.weir.operator.state;
 
 import dev.weir.operator.certmanager.model.Certificate;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -20,7 +21,9 @@ public enum ResourceKind {
   ENDPOINT_SLICE("EndpointSlice", "discovery.k8s.io/v1", EndpointSlice.class),
   SECRET("Secret", "v1", Secret.class),
   /** cert-manager's Certificate: read only when its CRD is installed. */
-  CERTIFICATE("Certificate", "cert-manager.io/v1", Certificate.class);
+  CERTIFICATE("Certificate", "cert-manager.io/v1", Certificate.class),
+  /** Read only when an Ingress annotation names it ({@code custom-headers}). */
+  CONFIG_MAP("ConfigMap", "v1", ConfigMap.class);
 
   private final String kindName;
   private final String apiVersion;

@@ -6,11 +6,13 @@ import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Certificate;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.operator.annotations.ConfigMapRef;
 import dev.weir.operator.annotations.SecretRef;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ClusterState;
 import dev.weir.operator.state.ObjectRef;
 import dev.weir.operator.state.ResourceKind;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -51,6 +53,7 @@ import java.util.TreeSet;
  *   <li>a Secret's outcome: on the Secret (by instance), the readiness of the cert-manager
  *       Certificate writing it (by value), its last good certificate, and time (only up to the
  *       expiry the outcome was decided against, see {@link SecretMemo});
+ *   <li>a host's routes also on the Secrets and ConfigMaps their annotations name (by instance);
  *   <li>the default backend: on the Ingresses that set one, in age order.
  * </ul>
  *
@@ -85,6 +88,9 @@ public final class IncrementalTranslator {
   // Hosts whose client authentication reads a Secret an annotation names, with the instance read.
   // Hosts whose settings were read from Secrets of any type (auth-tls-secret, auth-secret).
   private final Map<String, List<ResolvedHost.SecretSeen>> secretReadingHosts = new HashMap<>();
+  // Hosts whose routes were read from ConfigMaps (custom-headers), with the instances read.
+  private final Map<String, List<RouteHeaders.ConfigMapSeen>> configMapReadingHosts =
+      new HashMap<>();
   private final TreeMap<String, VirtualHost> virtualHosts = new TreeMap<>();
   private final Map<String, SecretMemo> secrets = new HashMap<>();
   // Memos that lost a host during this call: forgotten at its end if no host took them up.
@@ -122,6 +128,7 @@ public final class IncrementalTranslator {
         sameVersion(state, ResourceKind.INGRESS) & sameVersion(state, ResourceKind.INGRESS_CLASS);
     boolean secretsSame = sameVersion(state, ResourceKind.SECRET);
     boolean certificatesSame = sameVersion(state, ResourceKind.CERTIFICATE);
+    boolean configMapsSame = sameVersion(state, ResourceKind.CONFIG_MAP);
     boolean backendsSame =
         sameVersion(state, ResourceKind.SERVICE) & sameVersion(state, ResourceKind.ENDPOINT_SLICE);
     boolean defaultDirty = !ingressesSame && updateIngresses(state, dirtyHosts);
@@ -132,6 +139,14 @@ public final class IncrementalTranslator {
       secretReadingHosts.forEach(
           (host, seen) -> {
             if (seen.stream().anyMatch(s -> referenced(state, s.ref()) != s.seen())) {
+              dirtyHosts.add(host);
+            }
+          });
+    }
+    if (!configMapsSame) {
+      configMapReadingHosts.forEach(
+          (host, seen) -> {
+            if (seen.stream().anyMatch(s -> configMap(state, s.ref()) != s.seen())) {
               dirtyHosts.add(host);
             }
           });
@@ -177,6 +192,7 @@ public final class IncrementalTranslator {
     defaultClaimants.clear();
     hosts.clear();
     secretReadingHosts.clear();
+    configMapReadingHosts.clear();
     virtualHosts.clear();
     secrets.clear();
     released.clear();
@@ -405,7 +421,9 @@ public final class IncrementalTranslator {
                   tlsNamed == null ? List.of() : tlsNamed,
                   (namespace, name) -> secret(namespace, name, state, now).resolved.outcome(),
                   (namespace, name) -> state.referencedSecret(namespace, name).orElse(null),
-                  options.https())
+                  (namespace, name) -> state.referencedConfigMap(namespace, name).orElse(null),
+                  options.https(),
+                  options.allowedResponseHeaders())
               .sharingVirtualHostOf(old);
     }
 
@@ -443,6 +461,11 @@ public final class IncrementalTranslator {
       secretReadingHosts.put(host, next.secretsSeen());
     } else {
       secretReadingHosts.remove(host);
+    }
+    if (next != null && !next.configMapsSeen().isEmpty()) {
+      configMapReadingHosts.put(host, next.configMapsSeen());
+    } else {
+      configMapReadingHosts.remove(host);
     }
     VirtualHost before =
         next != null && next.virtualHost() != null
@@ -600,6 +623,10 @@ public final class IncrementalTranslator {
 
   private static Secret referenced(ClusterState state, SecretRef ref) {
     return state.referencedSecret(ref.namespace(), ref.name()).orElse(null);
+  }
+
+  private static ConfigMap configMap(ClusterState state, ConfigMapRef ref) {
+    return state.referencedConfigMap(ref.namespace(), ref.name()).orElse(null);
   }
 
   private static boolean sameInputs(ClusterState state, BackendUsers b, BackendMemo memo) {

@@ -85,7 +85,9 @@ public final class IngressTranslator {
               tlsNamed.getOrDefault(host, List.of()),
               certificates::resolve,
               (namespace, name) -> state.referencedSecret(namespace, name).orElse(null),
-              options.https()));
+              (namespace, name) -> state.referencedConfigMap(namespace, name).orElse(null),
+              options.https(),
+              options.allowedResponseHeaders()));
     }
     ResolvedDefaultBackend defaultBackend = ResolvedDefaultBackend.resolve(defaultClaimants);
 

@@ -53,6 +53,13 @@ public enum Reason {
   CANARY_NOT_ATTACHED("CanaryNotAttached"),
   /** A canary Ingress's TLS entries or default backend, which only main Ingresses have. */
   CANARY_SPEC_IGNORED("CanarySpecIgnored"),
+  /** The ConfigMap of {@code custom-headers} does not exist: the Ingress's paths answer 503. */
+  CONFIG_MAP_NOT_FOUND("ConfigMapNotFound"),
+  /**
+   * A {@code custom-headers} ConfigMap with an invalid header name or value, or a header not in
+   * {@code global-allowed-response-headers}: the Ingress's paths answer 503.
+   */
+  INVALID_CUSTOM_HEADERS("InvalidCustomHeaders"),
   /** A key of ingress-nginx's ConfigMap ({@code --nginx-configmap}) that Weir does not read. */
   UNSUPPORTED_CONFIG_KEY("UnsupportedConfigKey"),
   /** A key of ingress-nginx's ConfigMap with a value Weir cannot use: Weir's default applies. */

@@ -9,12 +9,14 @@ import dev.weir.contract.snapshot.ClientAuth;
 import dev.weir.contract.snapshot.CustomErrors;
 import dev.weir.contract.snapshot.Hsts;
 import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.ProxyHeaders;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.operator.annotations.BackendAnnotations;
 import dev.weir.operator.annotations.ClientAuthAnnotations;
+import dev.weir.operator.annotations.ConfigMapRef;
 import dev.weir.operator.annotations.ErrorAnnotations;
 import dev.weir.operator.annotations.HostAnnotations;
 import dev.weir.operator.annotations.HstsAnnotations;
@@ -22,6 +24,7 @@ import dev.weir.operator.annotations.PathAnnotations;
 import dev.weir.operator.annotations.SecretRef;
 import dev.weir.operator.state.ClusterIndexes;
 import dev.weir.operator.state.ObjectRef;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -54,6 +57,8 @@ import java.util.function.Function;
  * @param secretKey {@code namespace/name} of the Secret that won the host, or null
  * @param secretsSeen the Secrets of any type the host's settings were read from (client
  *     authentication, basic authentication) and the instances read
+ * @param configMapsSeen the ConfigMaps the host's routes were read from ({@code custom-headers})
+ *     and the instances read
  */
 record ResolvedHost(
     String host,
@@ -62,7 +67,8 @@ record ResolvedHost(
     String secretKey,
     List<Diagnostic> diagnostics,
     List<BackendUse> uses,
-    List<SecretSeen> secretsSeen) {
+    List<SecretSeen> secretsSeen,
+    List<RouteHeaders.ConfigMapSeen> configMapsSeen) {
 
   /** A Secret's outcome, by namespace and name. */
   @FunctionalInterface
@@ -97,6 +103,7 @@ record ResolvedHost(
    *     ParsedIngress#AGE})
    * @param tlsNamed the Ingresses with a TLS entry for {@code host}, oldest first
    * @param https the controller's redirect and HSTS defaults
+   * @param allowedResponseHeaders the header names {@code custom-headers} may set
    */
   static ResolvedHost resolve(
       String host,
@@ -104,7 +111,9 @@ record ResolvedHost(
       Iterable<ParsedIngress> tlsNamed,
       SecretOutcomes secrets,
       SecretLookup referenced,
-      HttpsDefaults https) {
+      RouteHeaders.ConfigMapLookup configMaps,
+      HttpsDefaults https,
+      List<String> allowedResponseHeaders) {
     List<Diagnostic> found = new ArrayList<>();
     Map<RouteKey, Owned> routes = new TreeMap<>();
     boolean hasRule = false;
@@ -184,6 +193,7 @@ record ResolvedHost(
     VirtualHost virtualHost = null;
     List<BackendUse> uses = new ArrayList<>();
     List<SecretSeen> secretsSeen = new ArrayList<>();
+    List<RouteHeaders.ConfigMapSeen> configMapsSeen = new ArrayList<>();
     Map<RouteKey, Attached> canaryOf =
         canaries(
             host,
@@ -207,6 +217,8 @@ record ResolvedHost(
       boolean tls = hasTls;
       // Read once per Ingress: its Secret and diagnostics, whatever number of paths it owns.
       Map<ParsedIngress, RouteAccess> accessByOwner = new IdentityHashMap<>();
+      // And its custom-headers ConfigMap, when it names one.
+      Map<ParsedIngress, Optional<ProxyHeaders>> headersByOwner = new IdentityHashMap<>();
       // ingress-nginx's enforceRegexModifier: one path matched as a regex makes the whole host's.
       boolean regex =
           routes.entrySet().stream()
@@ -265,6 +277,26 @@ record ResolvedHost(
             RouteSettings settings =
                 access.applyTo(
                     routeSettings(route.owner().settings().path(), key.path(), tls, https));
+            PathAnnotations path = route.owner().settings().path();
+            if (path.customHeaders().isPresent()) {
+              Optional<ProxyHeaders> headers =
+                  headersByOwner.computeIfAbsent(
+                      route.owner(),
+                      by -> {
+                        ConfigMapRef ref = path.customHeaders().get();
+                        ConfigMap seen = configMaps.configMap(ref.namespace(), ref.name());
+                        configMapsSeen.add(new RouteHeaders.ConfigMapSeen(ref, seen));
+                        return Optional.ofNullable(
+                            RouteHeaders.apply(
+                                path.proxyHeaders().orElse(null),
+                                ref,
+                                seen,
+                                allowedResponseHeaders,
+                                by.ref(),
+                                found));
+                      });
+              settings = settings.toBuilder().proxyHeaders(headers.orElse(null)).build();
+            }
             CustomErrors customErrors = RouteErrors.of(errors, route.owner().ref(), route.use());
             if (customErrors != null) {
               settings = settings.toBuilder().customErrors(customErrors).build();
@@ -309,7 +341,8 @@ record ResolvedHost(
         secretKey,
         List.copyOf(found),
         List.copyOf(uses),
-        List.copyOf(secretsSeen));
+        List.copyOf(secretsSeen),
+        List.copyOf(configMapsSeen));
   }
 
   /**
@@ -496,6 +529,13 @@ record ResolvedHost(
       return this;
     }
     return new ResolvedHost(
-        host, previous.virtualHost(), certificate, secretKey, diagnostics, uses, secretsSeen);
+        host,
+        previous.virtualHost(),
+        certificate,
+        secretKey,
+        diagnostics,
+        uses,
+        secretsSeen,
+        configMapsSeen);
   }
 }

@@ -1,6 +1,7 @@
 package dev.weir.operator.translate;
 
 import dev.weir.contract.snapshot.Settings;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,6 +22,9 @@ import java.util.Objects;
  * @param ingressClassByName the IngressClass named {@code ingressClassName} is ours whatever its
  *     controller (ingress-nginx's {@code --ingress-class-by-name}): to serve an existing class,
  *     such as {@code nginx}, without editing it
+ * @param allowedResponseHeaders the header names a {@code custom-headers} ConfigMap may set
+ *     (ingress-nginx's {@code global-allowed-response-headers}); a ConfigMap with any other key
+ *     fails its paths closed. Empty, as ingress-nginx's default: none may.
  */
 public record TranslateOptions(
     String controllerName,
@@ -30,7 +34,8 @@ public record TranslateOptions(
     Settings settings,
     HttpsDefaults https,
     Map<String, String> annotationDefaults,
-    boolean ingressClassByName) {
+    boolean ingressClassByName,
+    List<String> allowedResponseHeaders) {
 
   public static final String CONTROLLER_NAME = "weir.dev/ingress-controller";
   public static final String DEFAULT_CLASS_NAME = "weir";
@@ -41,6 +46,29 @@ public record TranslateOptions(
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(https, "https");
     annotationDefaults = Map.copyOf(annotationDefaults);
+    allowedResponseHeaders = List.copyOf(allowedResponseHeaders);
+  }
+
+  /** Options without response headers allowed to {@code custom-headers}. */
+  public TranslateOptions(
+      String controllerName,
+      String ingressClassName,
+      boolean watchIngressWithoutClass,
+      boolean allowLocalEndpoints,
+      Settings settings,
+      HttpsDefaults https,
+      Map<String, String> annotationDefaults,
+      boolean ingressClassByName) {
+    this(
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        settings,
+        https,
+        annotationDefaults,
+        ingressClassByName,
+        List.of());
   }
 
   /** Options without annotation defaults. */
@@ -92,7 +120,8 @@ public record TranslateOptions(
         settings,
         https,
         annotationDefaults,
-        ingressClassByName);
+        ingressClassByName,
+        allowedResponseHeaders);
   }
 
   public TranslateOptions withAllowLocalEndpoints(boolean value) {
@@ -104,7 +133,8 @@ public record TranslateOptions(
         settings,
         https,
         annotationDefaults,
-        ingressClassByName);
+        ingressClassByName,
+        allowedResponseHeaders);
   }
 
   public TranslateOptions withSettings(Settings value) {
@@ -116,7 +146,8 @@ public record TranslateOptions(
         value,
         https,
         annotationDefaults,
-        ingressClassByName);
+        ingressClassByName,
+        allowedResponseHeaders);
   }
 
   public TranslateOptions withHttps(HttpsDefaults value) {
@@ -128,7 +159,8 @@ public record TranslateOptions(
         settings,
         value,
         annotationDefaults,
-        ingressClassByName);
+        ingressClassByName,
+        allowedResponseHeaders);
   }
 
   public TranslateOptions withAnnotationDefaults(Map<String, String> value) {
@@ -140,7 +172,8 @@ public record TranslateOptions(
         settings,
         https,
         value,
-        ingressClassByName);
+        ingressClassByName,
+        allowedResponseHeaders);
   }
 
   public TranslateOptions withIngressClassByName(boolean value) {
@@ -152,6 +185,20 @@ public record TranslateOptions(
         settings,
         https,
         annotationDefaults,
+        value,
+        allowedResponseHeaders);
+  }
+
+  public TranslateOptions withAllowedResponseHeaders(List<String> value) {
+    return new TranslateOptions(
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        settings,
+        https,
+        annotationDefaults,
+        ingressClassByName,
         value);
   }
 }

@@ -194,7 +194,13 @@ class IngressAnnotationsTest {
           Map.entry("proxy-cookie-path", a -> a.path().proxyHeaders().map(h -> h.cookiePath())),
           Map.entry("proxy-redirect-from", a -> a.path().proxyHeaders().map(h -> h.redirect())),
           Map.entry("proxy-redirect-to", a -> a.path().proxyHeaders().map(h -> h.redirect())),
-          Map.entry("proxy-http-version", a -> a.path().proxyHeaders()));
+          Map.entry("proxy-http-version", a -> a.path().proxyHeaders()),
+          Map.entry(
+              "custom-headers",
+              a ->
+                  a.path().proxyHeaders().isPresent()
+                      ? "fails closed"
+                      : a.path().customHeaders().map(ConfigMapRef::toString)));
 
   private static Cors cors(IngressAnnotations a) {
     return a.path().access().cors().orElseThrow();
@@ -665,6 +671,17 @@ class IngressAnnotationsTest {
             "is neither \"off\" nor two words: what to replace and its replacement"),
         row("proxy-cookie-path", "/one/ /", "HeaderRewrite[from=/one/, to=/]"),
         row("proxy-http-version", "1.1", "-"),
+        // custom-headers, as ingress-nginx's customheaders parser: a ConfigMap of any namespace
+        row("custom-headers", "shop/headers", "shop/headers"),
+        row("custom-headers", " other/headers ", "other/headers"),
+        row("custom-headers", "headers", NS + "/headers"),
+        Arguments.of(
+            "custom-headers",
+            "Shop/Headers",
+            "fails closed",
+            "\"Shop/Headers\" is not a ConfigMap reference (namespace/name or name, lower-case"
+                + " DNS names); the Ingress's paths answer 503",
+            Map.of()),
         invalid("proxy-http-version", "2.0", "-", "is neither \"1.0\" nor \"1.1\""),
         row(
             "proxy-redirect-from",

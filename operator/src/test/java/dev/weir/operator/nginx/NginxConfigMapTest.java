@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.weir.operator.nginx.NginxConfigMap.Key;
 import dev.weir.operator.nginx.NginxConfigMap.KeyStatus;
+import dev.weir.operator.translate.TranslateOptions;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -61,6 +63,35 @@ class NginxConfigMapTest {
         .filteredOn(k -> k.key().equals("proxy-read-timeout"))
         .extracting(Key::note)
         .containsExactly("\"5s\" is not an integer; the default applies");
+  }
+
+  @Test
+  void globalAllowedResponseHeadersAreAddedToTheCommandLinesAsIngressNginxSplitsThem() {
+    NginxConfigMap read =
+        NginxConfigMap.read(
+            Map.of("global-allowed-response-headers", " X-Frame-Options, Cache-Control,,X Bad"));
+
+    assertThat(read.allowedResponseHeaders()).containsExactly("X-Frame-Options", "Cache-Control");
+    assertThat(read.keys())
+        .extracting(Key::key, Key::status, Key::note)
+        .containsExactly(
+            tuple(
+                "global-allowed-response-headers",
+                KeyStatus.INVALID,
+                "\"X Bad\" is not a header name; skipped, the others apply"),
+            tuple(
+                "proxy-body-size",
+                KeyStatus.DIFFERENT_DEFAULT,
+                "not set: " + NginxConfigMap.DIFFERENT_DEFAULTS.get("proxy-body-size")));
+    assertThat(
+            read.applyTo(
+                    TranslateOptions.defaults()
+                        .withAllowedResponseHeaders(List.of("X-Frame-Options", "X-Served-By")))
+                .allowedResponseHeaders())
+        .containsExactly("X-Frame-Options", "X-Served-By", "Cache-Control");
+    assertThat(NginxConfigMap.NONE.applyTo(TranslateOptions.defaults()).allowedResponseHeaders())
+        .as("ingress-nginx's default: no header may be set")
+        .isEmpty();
   }
 
   @Test

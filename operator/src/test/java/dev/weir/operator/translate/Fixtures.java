@@ -300,6 +300,24 @@ final class Fixtures {
     return String.join(", ", parts);
   }
 
+  /** A ConfigMap; {@code keyValues} its data, alternating key and value (quoted as YAML). */
+  static String configMap(String namespace, String name, String... keyValues) {
+    StringBuilder yaml =
+        new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ")
+            .append(name)
+            .append("\n  namespace: ")
+            .append(namespace)
+            .append("\ndata:\n");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      yaml.append("  ")
+          .append(keyValues[i])
+          .append(": '")
+          .append(keyValues[i + 1].replace("'", "''"))
+          .append("'\n");
+    }
+    return yaml.toString();
+  }
+
   /** An EndpointSlice of shop/web; {@code body} is YAML (addressType, endpoints, ports). */
   static String slice(String name, String body) {
     return "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: "

@@ -102,6 +102,13 @@ class IncrementalTranslatorTest {
                                 && r.settings().customErrors().backend() != null)) {
                   seen.add("error backend");
                 }
+                if (v.routes().stream()
+                    .anyMatch(
+                        r ->
+                            r.settings().proxyHeaders() != null
+                                && r.settings().proxyHeaders().responseHeaders() != null)) {
+                  seen.add("custom headers");
+                }
               });
       actual
           .snapshot()
@@ -240,7 +247,9 @@ class IncrementalTranslatorTest {
       cluster.put("class/weir", Fixtures.OUR_CLASS);
       Both both = new Both();
       Instant now = NOW;
-      TranslateOptions options = TranslateOptions.defaults();
+      TranslateOptions options =
+          TranslateOptions.defaults()
+              .withAllowedResponseHeaders(List.of("X-Frame-Options", "Cache-Control"));
       InMemoryClusterState state = null;
       List<HasMetadata> previous = List.of();
       for (int step = 0; step < 150; step++) {
@@ -256,6 +265,14 @@ class IncrementalTranslatorTest {
                       ? new HttpsDefaults(false, Optional.empty())
                       : HttpsDefaults.DEFAULTS);
           change += ", https options";
+        }
+        if (random.nextInt(40) == 0) {
+          options =
+              options.withAllowedResponseHeaders(
+                  options.allowedResponseHeaders().isEmpty()
+                      ? List.of("X-Frame-Options", "Cache-Control")
+                      : List.of());
+          change += ", allowed response headers";
         }
         if (random.nextInt(4) == 0) {
           now = now.plus(Duration.ofHours(random.nextInt(72)));
@@ -305,7 +322,10 @@ class IncrementalTranslatorTest {
             "route settings",
             "backend with client certificate",
             "backend failing closed",
-            "error backend");
+            "error backend",
+            "ConfigMapNotFound",
+            "InvalidCustomHeaders",
+            "custom headers");
   }
 
   private static InMemoryClusterState next(
@@ -339,7 +359,7 @@ class IncrementalTranslatorTest {
 
   private static String randomChange(Random r, Map<String, String> cluster) {
     String ns = NAMESPACES[r.nextInt(NAMESPACES.length)];
-    switch (r.nextInt(13)) {
+    switch (r.nextInt(14)) {
       case 0, 1, 2, 3 -> {
         String name = "i" + r.nextInt(5);
         String key = "ingress/" + ns + "/" + name;
@@ -478,6 +498,27 @@ class IncrementalTranslatorTest {
                       ONE.getPrivateKeyPEM());
               case 4 -> TestCertificates.opaqueSecret(ns, name, "ca.crt", "not a certificate");
               default -> TestCertificates.opaqueSecret(ns, name, "password", "hunter2");
+            };
+        if (yaml == null) {
+          cluster.remove(key);
+          return "delete " + key;
+        }
+        cluster.put(key, yaml);
+        return "put " + key;
+      }
+      case 13 -> {
+        // The ConfigMaps of custom-headers: allowed headers, changed, refused or gone.
+        String name = "headers" + r.nextInt(2);
+        String key = "configmap/" + ns + "/" + name;
+        String yaml =
+            switch (r.nextInt(5)) {
+              case 0 -> null;
+              case 1 -> Fixtures.configMap(ns, name, "X-Frame-Options", "DENY");
+              case 2 ->
+                  Fixtures.configMap(
+                      ns, name, "X-Frame-Options", "SAMEORIGIN", "Cache-Control", "no-store");
+              case 3 -> Fixtures.configMap(ns, name, "Set-Cookie", "a=b");
+              default -> Fixtures.configMap(ns, name, "X-Frame-Options", "caf\u00e9");
             };
         if (yaml == null) {
           cluster.remove(key);
@@ -634,6 +675,12 @@ class IncrementalTranslatorTest {
                   NGINX + "default-backend",
                   SERVICES[r.nextInt(3)]));
       case 2 -> kv.addAll(List.of(NGINX + "custom-http-errors", "500"));
+      default -> {}
+    }
+    // custom-headers: a ConfigMap that comes and goes, one of the other namespace, or none.
+    switch (r.nextInt(4)) {
+      case 0 -> kv.addAll(List.of(NGINX + "custom-headers", "headers" + r.nextInt(2)));
+      case 1 -> kv.addAll(List.of(NGINX + "custom-headers", "b/headers0"));
       default -> {}
     }
     // Proxy headers: upstream-vhost and the response rewrites, valid or not.

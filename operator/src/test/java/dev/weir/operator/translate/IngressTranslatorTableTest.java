@@ -4,6 +4,7 @@ import static dev.weir.operator.translate.Fixtures.OTHER_CLASS;
 import static dev.weir.operator.translate.Fixtures.OUR_CLASS;
 import static dev.weir.operator.translate.Fixtures.WEB_SERVICE;
 import static dev.weir.operator.translate.Fixtures.annotated;
+import static dev.weir.operator.translate.Fixtures.configMap;
 import static dev.weir.operator.translate.Fixtures.ingress;
 import static dev.weir.operator.translate.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IngressTranslatorTableTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
   private static final TranslateOptions DEFAULTS = TranslateOptions.defaults();
+  private static final TranslateOptions ALLOW_FRAME_AND_CACHE =
+      DEFAULTS.withAllowedResponseHeaders(List.of("X-Frame-Options", "Cache-Control"));
 
   /** A slice of shop/web with one ready pod per port. */
   private static final String WEB_SLICE =
@@ -537,6 +540,120 @@ class IngressTranslatorTableTest {
                     + " redirect=HeaderRewrite[from=http://internal.svc/, to=https://a.example.com/]"
                     + " cookieDomain=HeaderRewrite[from=internal.svc, to=a.example.com]"
                     + " cookiePath=HeaderRewrite[from=/one/, to=/]")),
+        Case.annotations(
+            "custom-headers: the ConfigMap's keys set on the responses of the Ingress's paths,"
+                + " with its other proxy headers; a ConfigMap of another namespace is read",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                configMap(
+                    "shop", "headers", "X-Frame-Options", "DENY", "Cache-Control", "no-store"),
+                configMap("common", "frame", "X-Frame-Options", "SAMEORIGIN"),
+                annotated(
+                    ingress("shop", "web", null, path("a.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-headers",
+                    "shop/headers",
+                    "nginx.ingress.kubernetes.io/upstream-vhost",
+                    "internal.svc"),
+                annotated(
+                    ingress(
+                        "shop", "other", null, path("b.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-headers",
+                    "common/frame")),
+            ALLOW_FRAME_AND_CACHE,
+            List.of(
+                "a.example.com Prefix / -> shop/web:80", "b.example.com Prefix / -> shop/web:80"),
+            List.of("shop/web:80 10.0.0.1:8080"),
+            List.of(),
+            List.of(
+                "a.example.com Prefix /: proxy host=internal.svc"
+                    + " set={Cache-Control=no-store, X-Frame-Options=DENY} redirect=null"
+                    + " cookieDomain=null cookiePath=null",
+                "b.example.com Prefix /: proxy host=null set={X-Frame-Options=SAMEORIGIN}"
+                    + " redirect=null cookieDomain=null cookiePath=null")),
+        Case.annotations(
+            "custom-headers denies the Ingress's paths (503) for a missing ConfigMap, an invalid"
+                + " header name or value, a header global-allowed-response-headers does not list,"
+                + " and a value that names no ConfigMap; other Ingresses keep working",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                configMap("shop", "bad-name", "X Frame", "DENY"),
+                configMap("shop", "bad-value", "X-Frame-Options", "caf\u00e9"),
+                configMap("shop", "not-allowed", "X-Frame-Options", "DENY", "Set-Cookie", "a=b"),
+                configMap("shop", "empty"),
+                annotated(
+                    ingress(
+                        "shop", "missing", null, path("a.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-headers",
+                    "shop/absent"),
+                annotated(
+                    ingress(
+                        "shop", "name", null, path("b.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-headers",
+                    "shop/bad-name"),
+                annotated(
+                    ingress(
+                        "shop", "value", null, path("c.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-headers",
+                    "bad-value"),
+                annotated(
+                    ingress(
+                        "shop", "allowed", null, path("d.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-headers",
+                    "shop/not-allowed"),
+                annotated(
+                    ingress(
+                        "shop", "invalid", null, path("e.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-headers",
+                    "Shop/Headers"),
+                annotated(
+                    ingress(
+                        "shop", "empty", null, path("f.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-headers",
+                    "shop/empty"),
+                ingress("shop", "plain", null, path("g.example.com", "/", "Prefix", "web", "80"))),
+            ALLOW_FRAME_AND_CACHE,
+            List.of(
+                "a.example.com Prefix / -> shop/web:80",
+                "b.example.com Prefix / -> shop/web:80",
+                "c.example.com Prefix / -> shop/web:80",
+                "d.example.com Prefix / -> shop/web:80",
+                "e.example.com Prefix / -> shop/web:80",
+                "f.example.com Prefix / -> shop/web:80",
+                "g.example.com Prefix / -> shop/web:80"),
+            List.of("shop/web:80 10.0.0.1:8080"),
+            List.of(
+                "Ingress shop/allowed InvalidCustomHeaders",
+                "Ingress shop/invalid InvalidAnnotation",
+                "Ingress shop/missing ConfigMapNotFound",
+                "Ingress shop/name InvalidCustomHeaders",
+                "Ingress shop/value InvalidCustomHeaders"),
+            List.of(
+                "a.example.com Prefix /: proxy headers unavailable",
+                "b.example.com Prefix /: proxy headers unavailable",
+                "c.example.com Prefix /: proxy headers unavailable",
+                "d.example.com Prefix /: proxy headers unavailable",
+                "e.example.com Prefix /: proxy headers unavailable")),
+        Case.annotations(
+            "custom-headers without an allow-list (ingress-nginx's default): every header is"
+                + " refused",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                configMap("shop", "headers", "X-Frame-Options", "DENY"),
+                annotated(
+                    ingress("shop", "web", null, path("a.example.com", "/", "Prefix", "web", "80")),
+                    "nginx.ingress.kubernetes.io/custom-headers",
+                    "shop/headers")),
+            DEFAULTS,
+            List.of("a.example.com Prefix / -> shop/web:80"),
+            List.of("shop/web:80 10.0.0.1:8080"),
+            List.of("Ingress shop/web InvalidCustomHeaders"),
+            List.of("a.example.com Prefix /: proxy headers unavailable")),
         Case.annotations(
             "custom-http-errors alone go to the default backend; default-backend alone is the"
                 + " fallback for a Service without endpoints",
