@@ -15,6 +15,7 @@ import dev.weir.operator.status.ExpiryWarnings;
 import dev.weir.operator.tickets.InMemoryTicketKeys;
 import dev.weir.operator.tickets.RotationPolicy;
 import dev.weir.operator.translate.HttpsDefaults;
+import dev.weir.operator.translate.RetryDefaults;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -61,6 +62,7 @@ public final class Standalone implements AutoCloseable {
    * @param https the controller's HTTPS redirect and HSTS defaults
    * @param certificateExpiryWarning how long before a served certificate expires its Ingresses get
    *     a warning (a log line, as diagnostics are reported here)
+   * @param retry the controller's retries, written into every backend
    */
   public record Options(
       Path manifests,
@@ -73,8 +75,10 @@ public final class Standalone implements AutoCloseable {
       Settings settings,
       RotationPolicy ticketKeyRotation,
       HttpsDefaults https,
-      Duration certificateExpiryWarning) {
+      Duration certificateExpiryWarning,
+      RetryDefaults retry) {
     public Options {
+      Objects.requireNonNull(retry, "retry");
       Objects.requireNonNull(certificateExpiryWarning, "certificateExpiryWarning");
       Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
       Objects.requireNonNull(settings, "settings");
@@ -82,6 +86,34 @@ public final class Standalone implements AutoCloseable {
       Objects.requireNonNull(manifests, "manifests");
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
+    }
+
+    /** Options with nginx's retries. */
+    public Options(
+        Path manifests,
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        int adminPort,
+        Duration drainTimeout,
+        boolean demoBackends,
+        Settings settings,
+        RotationPolicy ticketKeyRotation,
+        HttpsDefaults https,
+        Duration certificateExpiryWarning) {
+      this(
+          manifests,
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          demoBackends,
+          settings,
+          ticketKeyRotation,
+          https,
+          certificateExpiryWarning,
+          RetryDefaults.DEFAULTS);
     }
 
     /**
@@ -123,7 +155,25 @@ public final class Standalone implements AutoCloseable {
           settings,
           ticketKeyRotation,
           https,
-          ahead);
+          ahead,
+          retry);
+    }
+
+    /** These options with other retries. */
+    public Options withRetry(RetryDefaults value) {
+      return new Options(
+          manifests,
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          demoBackends,
+          settings,
+          ticketKeyRotation,
+          https,
+          certificateExpiryWarning,
+          value);
     }
   }
 
@@ -189,7 +239,8 @@ public final class Standalone implements AutoCloseable {
               state ->
                   translateOptions(state)
                       .withSettings(options.settings())
-                      .withHttps(options.https()),
+                      .withHttps(options.https())
+                      .withRetry(options.retry()),
               List.of(
                   update -> {
                     try {

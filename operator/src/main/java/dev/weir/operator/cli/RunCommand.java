@@ -196,6 +196,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
 
+  @Mixin RetryOptions retry = new RetryOptions();
+
   @Option(
       names = "--proxy-protocol",
       description =
@@ -233,7 +235,8 @@ final class RunCommand implements Callable<Integer> {
             allowLocalEndpoints,
             settings,
             https.httpsDefaults());
-    translate = translate.withIngressClassByName(ingressClassByName);
+    translate =
+        translate.withIngressClassByName(ingressClassByName).withRetry(retry.retryDefaults());
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Operator operator =
         Operator.start(

@@ -61,6 +61,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @Mixin TicketKeyOptions ticketKeys = new TicketKeyOptions();
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
+  @Mixin RetryOptions retry = new RetryOptions();
   @Mixin EdgeOptions edge = new EdgeOptions();
 
   @Mixin CertificateExpiryOptions certificateExpiry = new CertificateExpiryOptions();
@@ -83,6 +84,7 @@ final class StandaloneCommand implements Callable<Integer> {
     var listenerSettings = listener.settings();
     var ticketKeyRotation = ticketKeys.policy();
     var httpsDefaults = https.httpsDefaults();
+    var retryDefaults = retry.retryDefaults();
     try {
       LocalDataplane.factory();
     } catch (IllegalStateException noDataplane) {
@@ -93,17 +95,18 @@ final class StandaloneCommand implements Callable<Integer> {
     Standalone standalone =
         Standalone.start(
             new Standalone.Options(
-                manifests,
-                bind,
-                ports.http,
-                ports.https,
-                ports.admin,
-                drainTimeout,
-                demoBackends,
-                listenerSettings,
-                ticketKeyRotation,
-                httpsDefaults,
-                certificateExpiry.warning),
+                    manifests,
+                    bind,
+                    ports.http,
+                    ports.https,
+                    ports.admin,
+                    drainTimeout,
+                    demoBackends,
+                    listenerSettings,
+                    ticketKeyRotation,
+                    httpsDefaults,
+                    certificateExpiry.warning)
+                .withRetry(retryDefaults),
             edge.edge());
     printWhatToTry(standalone);
 

@@ -405,7 +405,8 @@ public final class IncrementalTranslator {
                   tlsNamed == null ? List.of() : tlsNamed,
                   (namespace, name) -> secret(namespace, name, state, now).resolved.outcome(),
                   (namespace, name) -> state.referencedSecret(namespace, name).orElse(null),
-                  options.https())
+                  options.https(),
+                  options.retry().policy())
               .sharingVirtualHostOf(old);
     }
 

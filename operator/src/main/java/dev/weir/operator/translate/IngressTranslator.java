@@ -85,7 +85,8 @@ public final class IngressTranslator {
               tlsNamed.getOrDefault(host, List.of()),
               certificates::resolve,
               (namespace, name) -> state.referencedSecret(namespace, name).orElse(null),
-              options.https()));
+              options.https(),
+              options.retry().policy()));
     }
     ResolvedDefaultBackend defaultBackend = ResolvedDefaultBackend.resolve(defaultClaimants);
 

@@ -9,6 +9,7 @@ import dev.weir.contract.snapshot.ClientAuth;
 import dev.weir.contract.snapshot.CustomErrors;
 import dev.weir.contract.snapshot.Hsts;
 import dev.weir.contract.snapshot.PathType;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.Timeouts;
@@ -97,6 +98,7 @@ record ResolvedHost(
    *     ParsedIngress#AGE})
    * @param tlsNamed the Ingresses with a TLS entry for {@code host}, oldest first
    * @param https the controller's redirect and HSTS defaults
+   * @param retry the controller's retry policy, under each path's annotations
    */
   static ResolvedHost resolve(
       String host,
@@ -104,7 +106,8 @@ record ResolvedHost(
       Iterable<ParsedIngress> tlsNamed,
       SecretOutcomes secrets,
       SecretLookup referenced,
-      HttpsDefaults https) {
+      HttpsDefaults https,
+      RetryPolicy retry) {
     List<Diagnostic> found = new ArrayList<>();
     Map<RouteKey, Owned> routes = new TreeMap<>();
     boolean hasRule = false;
@@ -264,7 +267,7 @@ record ResolvedHost(
             }
             RouteSettings settings =
                 access.applyTo(
-                    routeSettings(route.owner().settings().path(), key.path(), tls, https));
+                    routeSettings(route.owner().settings().path(), key.path(), tls, https, retry));
             CustomErrors customErrors = RouteErrors.of(errors, route.owner().ref(), route.use());
             if (customErrors != null) {
               settings = settings.toBuilder().customErrors(customErrors).build();
@@ -414,14 +417,18 @@ record ResolvedHost(
 
   /** A path's settings, from the annotations of the Ingress that owns it. */
   static RouteSettings routeSettings(
-      PathAnnotations path, String routePath, boolean hostHasTls, HttpsDefaults https) {
+      PathAnnotations path,
+      String routePath,
+      boolean hostHasTls,
+      HttpsDefaults https,
+      RetryPolicy retry) {
     return RouteSettings.builder()
         .affinity(path.affinity().map(a -> withCookiePath(a, routePath)).orElse(null))
         .redirectToHttps(path.redirectsToHttps(hostHasTls, https.sslRedirect()))
         .maxBodyBytes(path.maxBodyBytes().isPresent() ? path.maxBodyBytes().getAsLong() : null)
         .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
         .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)
-        .retry(path.retry().orElse(null))
+        .retry(path.retry(retry).orElse(null))
         .accessLog(path.accessLog())
         .rewrite(path.rewrite().rewrite(routePath).orElse(null))
         .redirect(path.rewrite().redirect().orElse(null))

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param ingressClassByName the IngressClass named {@code ingressClassName} is ours whatever its
  *     controller (ingress-nginx's {@code --ingress-class-by-name}): to serve an existing class,
  *     such as {@code nginx}, without editing it
+ * @param retry the retries written into every backend, under the ConfigMap's and the annotations'
  */
 public record TranslateOptions(
     String controllerName,
@@ -30,7 +31,8 @@ public record TranslateOptions(
     Settings settings,
     HttpsDefaults https,
     Map<String, String> annotationDefaults,
-    boolean ingressClassByName) {
+    boolean ingressClassByName,
+    RetryDefaults retry) {
 
   public static final String CONTROLLER_NAME = "weir.dev/ingress-controller";
   public static final String DEFAULT_CLASS_NAME = "weir";
@@ -41,6 +43,7 @@ public record TranslateOptions(
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(https, "https");
     annotationDefaults = Map.copyOf(annotationDefaults);
+    Objects.requireNonNull(retry, "retry");
   }
 
   /** Options without annotation defaults. */
@@ -59,7 +62,8 @@ public record TranslateOptions(
         settings,
         https,
         Map.of(),
-        false);
+        false,
+        RetryDefaults.DEFAULTS);
   }
 
   /** Options with ingress-nginx's HTTPS redirect and HSTS defaults. */
@@ -92,7 +96,8 @@ public record TranslateOptions(
         settings,
         https,
         annotationDefaults,
-        ingressClassByName);
+        ingressClassByName,
+        retry);
   }
 
   public TranslateOptions withAllowLocalEndpoints(boolean value) {
@@ -104,7 +109,8 @@ public record TranslateOptions(
         settings,
         https,
         annotationDefaults,
-        ingressClassByName);
+        ingressClassByName,
+        retry);
   }
 
   public TranslateOptions withSettings(Settings value) {
@@ -116,7 +122,8 @@ public record TranslateOptions(
         value,
         https,
         annotationDefaults,
-        ingressClassByName);
+        ingressClassByName,
+        retry);
   }
 
   public TranslateOptions withHttps(HttpsDefaults value) {
@@ -128,7 +135,8 @@ public record TranslateOptions(
         settings,
         value,
         annotationDefaults,
-        ingressClassByName);
+        ingressClassByName,
+        retry);
   }
 
   public TranslateOptions withAnnotationDefaults(Map<String, String> value) {
@@ -140,7 +148,8 @@ public record TranslateOptions(
         settings,
         https,
         value,
-        ingressClassByName);
+        ingressClassByName,
+        retry);
   }
 
   public TranslateOptions withIngressClassByName(boolean value) {
@@ -152,6 +161,20 @@ public record TranslateOptions(
         settings,
         https,
         annotationDefaults,
+        value,
+        retry);
+  }
+
+  public TranslateOptions withRetry(RetryDefaults value) {
+    return new TranslateOptions(
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        settings,
+        https,
+        annotationDefaults,
+        ingressClassByName,
         value);
   }
 }
