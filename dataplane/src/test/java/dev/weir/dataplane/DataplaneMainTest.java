@@ -45,4 +45,20 @@ class DataplaneMainTest {
                     "--forwarded-headers-trusted-from=10.0.0.0/99"))
         .isEqualTo(2);
   }
+
+  @Test
+  void outlierDetectionOptionsAreReadAndCheckedBeforeAnythingStarts() {
+    assertThat(
+            new CommandLine(new DataplaneMain())
+                .execute(
+                    "--snapshot-file=/nonexistent",
+                    "--http-port=-1",
+                    "--https-port=-1",
+                    "--admin-port=-1",
+                    "--outlier-max-ejected-percent=150"))
+        .isEqualTo(2);
+    DataplaneMain main = new DataplaneMain();
+    new CommandLine(main).parseArgs("--snapshot-file=/x", "--outlier-detection=off");
+    assertThat(main.outliers.settings().enabled()).isFalse();
+  }
 }

@@ -1,6 +1,7 @@
 package dev.weir.operator;
 
 import dev.weir.contract.cli.Edge;
+import dev.weir.contract.cli.OutlierSettings;
 import dev.weir.contract.local.LocalDataplane;
 import dev.weir.contract.local.LocalDataplane.DemoPod;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
@@ -207,22 +208,32 @@ public final class Standalone implements AutoCloseable {
    * access log).
    */
   public static Standalone start(Options options, Edge edge) throws Exception {
+    return start(options, edge, OutlierSettings.DEFAULTS);
+  }
+
+  /**
+   * As {@link #start(Options, Edge)}, the in-process data plane ejecting failing endpoints as
+   * {@code outliers} says.
+   */
+  public static Standalone start(Options options, Edge edge, OutlierSettings outliers)
+      throws Exception {
     LocalDataplane.Factory factory = LocalDataplane.factory();
     // No data plane connects over a control channel here: the in-process one is not counted.
     OperatorMetrics metrics = new OperatorMetrics(List::of);
     LocalDataplane dataplane =
         factory.start(
             new LocalDataplane.Options(
-                options.bindAddress(),
-                options.httpPort(),
-                options.httpsPort(),
-                options.adminPort(),
-                options.drainTimeout(),
-                // Clients reach the listener on the port it binds (no Service in between), so
-                // plain HTTP is redirected to that port, also when it is chosen at random (0).
-                0,
-                edge,
-                metrics::scrape));
+                    options.bindAddress(),
+                    options.httpPort(),
+                    options.httpsPort(),
+                    options.adminPort(),
+                    options.drainTimeout(),
+                    // Clients reach the listener on the port it binds (no Service in between), so
+                    // plain HTTP is redirected to that port, also when it is chosen at random (0).
+                    0,
+                    edge,
+                    metrics::scrape)
+                .withOutliers(outliers));
     TranslationLoop loop = null;
     Clock clock = Clock.systemUTC();
     InMemoryTicketKeys ticketKeys =

@@ -4,6 +4,7 @@ import dev.weir.contract.cli.BuildInfo;
 import dev.weir.contract.cli.DurationConverter;
 import dev.weir.contract.cli.EdgeOptions;
 import dev.weir.contract.cli.ListenerPorts;
+import dev.weir.contract.cli.OutlierOptions;
 import dev.weir.contract.cli.Shutdown;
 import dev.weir.contract.local.LocalDataplane;
 import dev.weir.operator.Standalone;
@@ -63,6 +64,7 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
   @Mixin RetryOptions retry = new RetryOptions();
   @Mixin EdgeOptions edge = new EdgeOptions();
+  @Mixin OutlierOptions outliers = new OutlierOptions();
 
   @Mixin CertificateExpiryOptions certificateExpiry = new CertificateExpiryOptions();
 
@@ -85,6 +87,7 @@ final class StandaloneCommand implements Callable<Integer> {
     var ticketKeyRotation = ticketKeys.policy();
     var httpsDefaults = https.httpsDefaults();
     var retryDefaults = retry.retryDefaults();
+    var outlierSettings = outliers.settings();
     try {
       LocalDataplane.factory();
     } catch (IllegalStateException noDataplane) {
@@ -107,7 +110,8 @@ final class StandaloneCommand implements Callable<Integer> {
                     httpsDefaults,
                     certificateExpiry.warning)
                 .withRetry(retryDefaults),
-            edge.edge());
+            edge.edge(),
+            outlierSettings);
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);
