@@ -31,19 +31,7 @@ class StandaloneDrainTest {
       Files.writeString(
           manifests.resolve("slow.yaml"),
           StandaloneAnnotationsTest.service("slow", slow.endpoint().port())
-              + """
-              apiVersion: networking.k8s.io/v1
-              kind: Ingress
-              metadata: {name: slow, namespace: demo}
-              spec:
-                rules:
-                - host: slow.weir.test
-                  http:
-                    paths:
-                    - path: /
-                      pathType: Prefix
-                      backend: {service: {name: slow, port: {number: 80}}}
-              """);
+              + EchoManifests.ingress("slow", "slow.weir.test", "slow"));
       Standalone standalone =
           Standalone.start(
               new Standalone.Options(

@@ -81,46 +81,9 @@ class StandaloneRetryOptionsTest {
     }
     Files.writeString(
         manifests.resolve("retry.yaml"),
-        """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: demo}
-        spec:
-          ports: [{name: http, port: 80}]
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: web-dead
-          namespace: demo
-          labels: {kubernetes.io/service-name: web}
-        addressType: IPv4
-        ports: [{name: http, port: %d}]
-        endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: web-live
-          namespace: demo
-          labels: {kubernetes.io/service-name: web}
-        addressType: IPv4
-        ports: [{name: http, port: %d}]
-        endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: web, namespace: demo}
-        spec:
-          rules:
-          - host: retry.weir.test
-            http:
-              paths:
-              - path: /
-                pathType: Prefix
-                backend: {service: {name: web, port: {number: 80}}}
-        """
-            .formatted(dead, live.endpoint().port()));
+        StandaloneAnnotationsTest.service("web", live.endpoint().port())
+            + EchoManifests.slice("web", "web-dead", dead)
+            + EchoManifests.ingress("web", "retry.weir.test", "web"));
     standalone =
         Standalone.start(
             new Standalone.Options(
