@@ -6,31 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weir.contract.snapshot.RetryCondition;
 import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.operator.translate.RetryDefaults;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /** The retry options of {@code run} and {@code standalone}. */
 class RetryOptionsTest {
   private static RetryDefaults standalone(String... args) {
-    StandaloneCommand command = new StandaloneCommand();
-    new CommandLine(command).parseArgs(with(new String[] {"--manifests", "."}, args));
-    return command.retry.retryDefaults();
+    return ParsedCommands.standalone(args).retry.retryDefaults();
   }
 
   private static RetryDefaults run(String... args) {
-    RunCommand command = new RunCommand();
-    new CommandLine(command)
-        .parseArgs(with(new String[] {"--control-tls-dir", "/nonexistent"}, args));
-    return command.retry.retryDefaults();
-  }
-
-  private static String[] with(String[] required, String[] args) {
-    String[] all = Arrays.copyOf(required, required.length + args.length);
-    System.arraycopy(args, 0, all, required.length, args.length);
-    return all;
+    return ParsedCommands.run(args).retry.retryDefaults();
   }
 
   @Test
