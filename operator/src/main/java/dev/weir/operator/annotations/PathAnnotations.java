@@ -115,7 +115,7 @@ public record PathAnnotations(
         new RetryPolicy(
             nextUpstream.orElse(base.on()),
             nextUpstreamTimeoutSeconds.isPresent()
-                ? nextUpstreamTimeoutSeconds.getAsInt() * 1000L
+                ? Long.valueOf(nextUpstreamTimeoutSeconds.getAsInt() * 1000L)
                 : base.budgetMillis()));
   }
 
