@@ -126,6 +126,65 @@ class WiringTest {
   }
 
   @Test
+  void retryValuesAreGivenToTheOperator() {
+    Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
+    assertThat(arg(defaults, "--proxy-next-upstream")).isEqualTo("error timeout");
+    assertThat(arg(defaults, "--proxy-next-upstream-tries")).isEqualTo("3");
+    assertThat(arg(defaults, "--proxy-next-upstream-timeout")).isEqualTo("0s");
+
+    Container set =
+        RenderedChart.render(
+                "retry.nextUpstream",
+                "error http_502 non_idempotent",
+                "retry.tries",
+                "5",
+                "retry.timeout",
+                "4s")
+            .operatorPod()
+            .getContainers()
+            .get(0);
+    assertThat(arg(set, "--proxy-next-upstream")).isEqualTo("error http_502 non_idempotent");
+    assertThat(arg(set, "--proxy-next-upstream-tries")).isEqualTo("5");
+    assertThat(arg(set, "--proxy-next-upstream-timeout")).isEqualTo("4s");
+    assertThatThrownBy(() -> RenderedChart.render("retry.nextUpstream", "error invalid_header"))
+        .hasMessageContaining("nextUpstream");
+  }
+
+  @Test
+  void outlierDetectionValuesAreGivenToTheDataPlanes() {
+    Container defaults = RenderedChart.render().dataplanePod().getContainers().get(0);
+    assertThat(arg(defaults, "--outlier-detection")).isEqualTo("on");
+    assertThat(arg(defaults, "--outlier-consecutive-failures")).isEqualTo("3");
+    assertThat(arg(defaults, "--outlier-base-ejection")).isEqualTo("10s");
+    assertThat(arg(defaults, "--outlier-max-ejection")).isEqualTo("5m");
+    assertThat(arg(defaults, "--outlier-max-ejected-percent")).isEqualTo("50");
+
+    Container set =
+        RenderedChart.render(
+                "dataplane.outlierDetection.enabled",
+                "false",
+                "dataplane.outlierDetection.consecutiveFailures",
+                "5",
+                "dataplane.outlierDetection.baseEjection",
+                "2s",
+                "dataplane.outlierDetection.maxEjection",
+                "1m",
+                "dataplane.outlierDetection.maxEjectedPercent",
+                "30")
+            .dataplanePod()
+            .getContainers()
+            .get(0);
+    assertThat(arg(set, "--outlier-detection")).isEqualTo("off");
+    assertThat(arg(set, "--outlier-consecutive-failures")).isEqualTo("5");
+    assertThat(arg(set, "--outlier-base-ejection")).isEqualTo("2s");
+    assertThat(arg(set, "--outlier-max-ejection")).isEqualTo("1m");
+    assertThat(arg(set, "--outlier-max-ejected-percent")).isEqualTo("30");
+    assertThatThrownBy(
+            () -> RenderedChart.render("dataplane.outlierDetection.maxEjectedPercent", "150"))
+        .hasMessageContaining("maxEjectedPercent");
+  }
+
+  @Test
   void theCertificateExpiryWarningPeriodIsGivenToTheOperator() {
     Container defaults = RenderedChart.render().operatorPod().getContainers().get(0);
     assertThat(arg(defaults, "--certificate-expiry-warning")).isEqualTo("14d");

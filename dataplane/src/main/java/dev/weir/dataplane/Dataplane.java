@@ -2,6 +2,7 @@ package dev.weir.dataplane;
 
 import dev.weir.contract.cli.AccessLogFormat;
 import dev.weir.contract.cli.Edge;
+import dev.weir.contract.cli.OutlierSettings;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.SnapshotDelta;
@@ -9,7 +10,6 @@ import dev.weir.contract.snapshot.SnapshotUpdate;
 import dev.weir.contract.snapshot.SnapshotValidator;
 import dev.weir.dataplane.accesslog.AccessLog;
 import dev.weir.dataplane.balance.OutlierDetection;
-import dev.weir.dataplane.balance.OutlierSettings;
 import dev.weir.dataplane.extauth.AuthClient;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.ListenerContext;

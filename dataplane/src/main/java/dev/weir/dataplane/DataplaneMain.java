@@ -7,8 +7,9 @@ import dev.weir.contract.cli.DurationConverter;
 import dev.weir.contract.cli.Edge;
 import dev.weir.contract.cli.EdgeOptions;
 import dev.weir.contract.cli.ListenerPorts;
+import dev.weir.contract.cli.OutlierOptions;
+import dev.weir.contract.cli.OutlierSettings;
 import dev.weir.contract.cli.Shutdown;
-import dev.weir.dataplane.balance.OutlierSettings;
 import dev.weir.dataplane.control.OperatorClient;
 import dev.weir.dataplane.control.SnapshotFileSource;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
@@ -77,6 +78,8 @@ public final class DataplaneMain implements Callable<Integer> {
   @Mixin ListenerPorts ports = new ListenerPorts();
 
   @Mixin EdgeOptions edge = new EdgeOptions();
+
+  @Mixin OutlierOptions outliers = new OutlierOptions();
 
   @Option(
       names = "--bind",
@@ -153,6 +156,7 @@ public final class DataplaneMain implements Callable<Integer> {
           new CommandLine(this), "--io-threads must be at least 1");
     }
     Edge edge = this.edge.edge();
+    OutlierSettings outlierSettings = outliers.settings();
     try {
       TrustedProxies.of(edge.forwardedHeadersTrustedFrom());
     } catch (IllegalArgumentException e) {
@@ -171,7 +175,7 @@ public final class DataplaneMain implements Callable<Integer> {
                 httpsRedirectPort,
                 edge,
                 transport,
-                OutlierSettings.DEFAULTS),
+                outlierSettings),
             metrics);
     AtomicBoolean draining = new AtomicBoolean();
     AutoCloseable snapshots;

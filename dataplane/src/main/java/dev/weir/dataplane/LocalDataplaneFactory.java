@@ -25,13 +25,14 @@ public final class LocalDataplaneFactory implements LocalDataplane.Factory {
     Dataplane dataplane =
         Dataplane.start(
             new Dataplane.Options(
-                options.bindAddress(),
-                options.httpPort(),
-                options.httpsPort(),
-                options.drainTimeout(),
-                Dataplane.Options.defaultIoThreads(),
-                options.httpsRedirectPort(),
-                options.edge()),
+                    options.bindAddress(),
+                    options.httpPort(),
+                    options.httpsPort(),
+                    options.drainTimeout(),
+                    Dataplane.Options.defaultIoThreads(),
+                    options.httpsRedirectPort(),
+                    options.edge())
+                .withOutliers(options.outliers()),
             metrics);
     AtomicBoolean draining = new AtomicBoolean();
     if (options.adminPort() < 0) {

@@ -35,14 +35,25 @@ class DataplaneMainTest {
   @Test
   void aTrustedProxyRangeThatIsNoRangeIsAUsageError() {
     // Refused before anything starts (a usage error is exit code 2; the file is never read).
-    assertThat(
-            new CommandLine(new DataplaneMain())
-                .execute(
-                    "--snapshot-file=/nonexistent",
-                    "--http-port=-1",
-                    "--https-port=-1",
-                    "--admin-port=-1",
-                    "--forwarded-headers-trusted-from=10.0.0.0/99"))
-        .isEqualTo(2);
+    assertThat(exitCodeWith("--forwarded-headers-trusted-from=10.0.0.0/99")).isEqualTo(2);
+  }
+
+  @Test
+  void outlierDetectionOptionsAreReadAndCheckedBeforeAnythingStarts() {
+    assertThat(exitCodeWith("--outlier-max-ejected-percent=150")).isEqualTo(2);
+    DataplaneMain main = new DataplaneMain();
+    new CommandLine(main).parseArgs("--snapshot-file=/x", "--outlier-detection=off");
+    assertThat(main.outliers.settings().enabled()).isFalse();
+  }
+
+  /** The exit code of a data plane without listeners, from a file that does not exist. */
+  private static int exitCodeWith(String option) {
+    return new CommandLine(new DataplaneMain())
+        .execute(
+            "--snapshot-file=/nonexistent",
+            "--http-port=-1",
+            "--https-port=-1",
+            "--admin-port=-1",
+            option);
   }
 }

@@ -5,10 +5,10 @@ import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.contract.cli.OutlierSettings;
 import dev.weir.contract.snapshot.Backend;
 import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.Timeouts;
-import dev.weir.dataplane.balance.OutlierSettings;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;

@@ -13,6 +13,7 @@ import dev.weir.contract.testing.TestPki;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.EchoBackend.Echo;
+import io.micrometer.core.instrument.Counter;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayInputStream;
@@ -53,6 +54,7 @@ class PassthroughTest {
   static TestPki backendPki;
   static EchoBackend tls1;
   static EchoBackend tls2;
+  static EchoBackend tls3;
   static EchoBackend plain;
   static ServerSocket raw;
   static final ByteArrayOutputStream rawReceived = new ByteArrayOutputStream();
@@ -71,6 +73,7 @@ class PassthroughTest {
             .build();
     tls1 = EchoBackend.startTls("tls-1", backendServer);
     tls2 = EchoBackend.startTls("tls-2", backendServer);
+    tls3 = EchoBackend.startTls("tls-3", backendServer);
     plain = EchoBackend.start("plain");
     raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread recorder =
@@ -99,6 +102,7 @@ class PassthroughTest {
                 VirtualHost.builder("pass.example.com").passthroughBackend("pass").build(),
                 VirtualHost.builder("*.raw.example.com").passthroughBackend("raw").build(),
                 VirtualHost.builder("down.example.com").passthroughBackend("down").build(),
+                VirtualHost.builder("mixed.example.com").passthroughBackend("mixed").build(),
                 VirtualHost.builder("localhost")
                     .certificate("weir")
                     .routes(Route.prefix("/", "plain"))
@@ -110,6 +114,8 @@ class PassthroughTest {
                     .endpoints(Endpoint.ready("127.0.0.1", closedPort()))
                     .connectRetries(0)
                     .build(),
+                Backend.of(
+                    "mixed", List.of(Endpoint.ready("127.0.0.1", closedPort()), tls3.endpoint())),
                 Backend.of("plain", List.of(plain.endpoint())))
             .certificates(weirPki.issue("localhost").toCertificate("weir"))
             .build());
@@ -120,6 +126,7 @@ class PassthroughTest {
     dataplane.close();
     tls1.close();
     tls2.close();
+    tls3.close();
     plain.close();
     raw.close();
   }
@@ -206,6 +213,35 @@ class PassthroughTest {
     assertThat(metrics.scrape())
         .containsPattern(
             "weir_passthrough_connections_total\\{backend=\"pass\",outcome=\"relayed\",?\\} [4-9]");
+  }
+
+  @Test
+  void refusedConnectsEjectAPassthroughEndpointSoLaterConnectionsGoStraightToTheLiveOne()
+      throws Exception {
+    for (int i = 0; i < 8; i++) {
+      try (SSLSocket socket = connect(backendPki.clientSslContext(), "mixed.example.com")) {
+        assertThat(get(socket, "mixed.example.com"))
+            .as("connection %d", i)
+            .startsWith("HTTP/1.1 200");
+      }
+    }
+    // Round robin would send every other connection to the dead endpoint first; three refusals
+    // in a row eject it.
+    assertThat(counter("weir.upstream.failures", "mixed")).isEqualTo(3);
+    assertThat(counter("weir.upstream.ejections", "mixed")).isEqualTo(1);
+    for (int i = 0; i < 8; i++) {
+      try (SSLSocket socket = connect(backendPki.clientSslContext(), "mixed.example.com")) {
+        assertThat(get(socket, "mixed.example.com")).startsWith("HTTP/1.1 200");
+      }
+    }
+    assertThat(counter("weir.upstream.failures", "mixed"))
+        .as("no connection dialled the ejected endpoint")
+        .isEqualTo(3);
+  }
+
+  private static double counter(String name, String backend) {
+    Counter c = metrics.registry().find(name).tag("backend", backend).counter();
+    return c == null ? 0 : c.count();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.weir.operator;
 
 import dev.weir.contract.cli.Edge;
+import dev.weir.contract.cli.OutlierSettings;
 import dev.weir.contract.local.LocalDataplane;
 import dev.weir.contract.local.LocalDataplane.DemoPod;
 import dev.weir.contract.snapshot.InvalidSnapshotException;
@@ -15,6 +16,7 @@ import dev.weir.operator.status.ExpiryWarnings;
 import dev.weir.operator.tickets.InMemoryTicketKeys;
 import dev.weir.operator.tickets.RotationPolicy;
 import dev.weir.operator.translate.HttpsDefaults;
+import dev.weir.operator.translate.RetryDefaults;
 import dev.weir.operator.translate.TranslateOptions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -61,6 +63,7 @@ public final class Standalone implements AutoCloseable {
    * @param https the controller's HTTPS redirect and HSTS defaults
    * @param certificateExpiryWarning how long before a served certificate expires its Ingresses get
    *     a warning (a log line, as diagnostics are reported here)
+   * @param retry the controller's retries, written into every backend
    */
   public record Options(
       Path manifests,
@@ -74,9 +77,11 @@ public final class Standalone implements AutoCloseable {
       RotationPolicy ticketKeyRotation,
       HttpsDefaults https,
       Duration certificateExpiryWarning,
-      List<String> allowedResponseHeaders) {
+      List<String> allowedResponseHeaders,
+      RetryDefaults retry) {
     public Options {
       allowedResponseHeaders = List.copyOf(allowedResponseHeaders);
+      Objects.requireNonNull(retry, "retry");
       Objects.requireNonNull(certificateExpiryWarning, "certificateExpiryWarning");
       Objects.requireNonNull(ticketKeyRotation, "ticketKeyRotation");
       Objects.requireNonNull(settings, "settings");
@@ -86,7 +91,7 @@ public final class Standalone implements AutoCloseable {
       Objects.requireNonNull(drainTimeout, "drainTimeout");
     }
 
-    /** Options without response headers allowed to {@code custom-headers}. */
+    /** Options without response headers allowed to {@code custom-headers}, with nginx's retries. */
     public Options(
         Path manifests,
         String bindAddress,
@@ -111,7 +116,8 @@ public final class Standalone implements AutoCloseable {
           ticketKeyRotation,
           https,
           certificateExpiryWarning,
-          List.of());
+          List.of(),
+          RetryDefaults.DEFAULTS);
     }
 
     /**
@@ -154,7 +160,26 @@ public final class Standalone implements AutoCloseable {
           ticketKeyRotation,
           https,
           ahead,
-          allowedResponseHeaders);
+          allowedResponseHeaders,
+          retry);
+    }
+
+    /** These options with other retries. */
+    public Options withRetry(RetryDefaults value) {
+      return new Options(
+          manifests,
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          demoBackends,
+          settings,
+          ticketKeyRotation,
+          https,
+          certificateExpiryWarning,
+          allowedResponseHeaders,
+          value);
     }
 
     /** These options with the header names {@code custom-headers} may set. */
@@ -171,7 +196,8 @@ public final class Standalone implements AutoCloseable {
           ticketKeyRotation,
           https,
           certificateExpiryWarning,
-          names);
+          names,
+          retry);
     }
   }
 
@@ -205,22 +231,32 @@ public final class Standalone implements AutoCloseable {
    * access log).
    */
   public static Standalone start(Options options, Edge edge) throws Exception {
+    return start(options, edge, OutlierSettings.DEFAULTS);
+  }
+
+  /**
+   * As {@link #start(Options, Edge)}, the in-process data plane ejecting failing endpoints as
+   * {@code outliers} says.
+   */
+  public static Standalone start(Options options, Edge edge, OutlierSettings outliers)
+      throws Exception {
     LocalDataplane.Factory factory = LocalDataplane.factory();
     // No data plane connects over a control channel here: the in-process one is not counted.
     OperatorMetrics metrics = new OperatorMetrics(List::of);
     LocalDataplane dataplane =
         factory.start(
             new LocalDataplane.Options(
-                options.bindAddress(),
-                options.httpPort(),
-                options.httpsPort(),
-                options.adminPort(),
-                options.drainTimeout(),
-                // Clients reach the listener on the port it binds (no Service in between), so
-                // plain HTTP is redirected to that port, also when it is chosen at random (0).
-                0,
-                edge,
-                metrics::scrape));
+                    options.bindAddress(),
+                    options.httpPort(),
+                    options.httpsPort(),
+                    options.adminPort(),
+                    options.drainTimeout(),
+                    // Clients reach the listener on the port it binds (no Service in between), so
+                    // plain HTTP is redirected to that port, also when it is chosen at random (0).
+                    0,
+                    edge,
+                    metrics::scrape)
+                .withOutliers(outliers));
     TranslationLoop loop = null;
     Clock clock = Clock.systemUTC();
     InMemoryTicketKeys ticketKeys =
@@ -238,7 +274,8 @@ public final class Standalone implements AutoCloseable {
                   translateOptions(state)
                       .withSettings(options.settings())
                       .withHttps(options.https())
-                      .withAllowedResponseHeaders(options.allowedResponseHeaders()),
+                      .withAllowedResponseHeaders(options.allowedResponseHeaders())
+                      .withRetry(options.retry()),
               List.of(
                   update -> {
                     try {

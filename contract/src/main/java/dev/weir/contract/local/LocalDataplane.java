@@ -1,6 +1,7 @@
 package dev.weir.contract.local;
 
 import dev.weir.contract.cli.Edge;
+import dev.weir.contract.cli.OutlierSettings;
 import dev.weir.contract.control.SnapshotSink;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,7 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
    * @param embedderMetrics the embedding process's own meters as Prometheus text, produced per
    *     scrape and served on the admin port's {@code /metrics} after the data plane's (families the
    *     data plane has too, such as the build info, once)
+   * @param outliers when failing endpoints are ejected from balancing
    */
   record Options(
       String bindAddress,
@@ -51,12 +53,50 @@ public interface LocalDataplane extends SnapshotSink, AutoCloseable {
       Duration drainTimeout,
       int httpsRedirectPort,
       Edge edge,
-      Supplier<String> embedderMetrics) {
+      Supplier<String> embedderMetrics,
+      OutlierSettings outliers) {
     public Options {
+      Objects.requireNonNull(outliers, "outliers");
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(drainTimeout, "drainTimeout");
       Objects.requireNonNull(edge, "edge");
       Objects.requireNonNull(embedderMetrics, "embedderMetrics");
+    }
+
+    /** With {@link OutlierSettings#DEFAULTS}. */
+    public Options(
+        String bindAddress,
+        int httpPort,
+        int httpsPort,
+        int adminPort,
+        Duration drainTimeout,
+        int httpsRedirectPort,
+        Edge edge,
+        Supplier<String> embedderMetrics) {
+      this(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          httpsRedirectPort,
+          edge,
+          embedderMetrics,
+          OutlierSettings.DEFAULTS);
+    }
+
+    /** These options, ejecting failing endpoints as {@code value} says. */
+    public Options withOutliers(OutlierSettings value) {
+      return new Options(
+          bindAddress,
+          httpPort,
+          httpsPort,
+          adminPort,
+          drainTimeout,
+          httpsRedirectPort,
+          edge,
+          embedderMetrics,
+          value);
     }
 
     /** Without metrics of the embedding process. */

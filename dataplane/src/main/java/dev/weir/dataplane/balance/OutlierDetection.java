@@ -1,5 +1,6 @@
 package dev.weir.dataplane.balance;
 
+import dev.weir.contract.cli.OutlierSettings;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;

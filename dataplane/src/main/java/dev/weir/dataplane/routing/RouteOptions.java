@@ -1,7 +1,7 @@
 package dev.weir.dataplane.routing;
 
+import dev.weir.contract.cli.OutlierSettings;
 import dev.weir.dataplane.balance.OutlierDetection;
-import dev.weir.dataplane.balance.OutlierSettings;
 import dev.weir.dataplane.extauth.AuthClient;
 import dev.weir.dataplane.proxy.upstream.Transport;
 import dev.weir.dataplane.ratelimit.RateLimitZones;

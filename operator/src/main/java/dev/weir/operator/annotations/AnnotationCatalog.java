@@ -126,7 +126,7 @@ public final class AnnotationCatalog {
         DIFFERENCE,
         "error, timeout, http_5xx/403/404/429 and non_idempotent as nginx; invalid_header is refused"
             + " (an invalid response head is always 502), and a request whose body was sent is"
-            + " never resent");
+            + " resent only when that body was read whole and is at most 64 KiB");
     add(
         "proxy-next-upstream-timeout",
         IDENTICAL,

@@ -109,15 +109,24 @@ public record PathAnnotations(
    * when neither is, so the backend's applies. One set alone keeps nginx's default for the other.
    */
   public Optional<RetryPolicy> retry() {
+    return retry(RetryPolicy.DEFAULT);
+  }
+
+  /**
+   * The retry policy {@code proxy-next-upstream} and {@code proxy-next-upstream-timeout} set over
+   * {@code base} (the controller's); empty when neither is, so the backend's applies. One set alone
+   * keeps {@code base}'s value of the other.
+   */
+  public Optional<RetryPolicy> retry(RetryPolicy base) {
     if (nextUpstream.isEmpty() && nextUpstreamTimeoutSeconds.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         new RetryPolicy(
-            nextUpstream.orElse(null),
+            nextUpstream.orElse(base.on()),
             nextUpstreamTimeoutSeconds.isPresent()
-                ? nextUpstreamTimeoutSeconds.getAsInt() * 1000L
-                : null));
+                ? Long.valueOf(nextUpstreamTimeoutSeconds.getAsInt() * 1000L)
+                : base.budgetMillis()));
   }
 
   private static long millis(OptionalInt seconds, long otherwise) {

@@ -197,6 +197,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
 
+  @Mixin RetryOptions retry = new RetryOptions();
+
   @Option(
       names = "--proxy-protocol",
       description =
@@ -237,7 +239,8 @@ final class RunCommand implements Callable<Integer> {
     translate =
         translate
             .withIngressClassByName(ingressClassByName)
-            .withAllowedResponseHeaders(responseHeaders.allowed());
+            .withAllowedResponseHeaders(responseHeaders.allowed())
+            .withRetry(retry.retryDefaults());
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     Operator operator =
         Operator.start(

@@ -4,6 +4,7 @@ import dev.weir.contract.cli.BuildInfo;
 import dev.weir.contract.cli.DurationConverter;
 import dev.weir.contract.cli.EdgeOptions;
 import dev.weir.contract.cli.ListenerPorts;
+import dev.weir.contract.cli.OutlierOptions;
 import dev.weir.contract.cli.Shutdown;
 import dev.weir.contract.local.LocalDataplane;
 import dev.weir.operator.Standalone;
@@ -62,7 +63,9 @@ final class StandaloneCommand implements Callable<Integer> {
   @Mixin TicketKeyOptions ticketKeys = new TicketKeyOptions();
   @Mixin HttpsDefaultsOptions https = new HttpsDefaultsOptions();
   @Mixin ResponseHeaderOptions responseHeaders = new ResponseHeaderOptions();
+  @Mixin RetryOptions retry = new RetryOptions();
   @Mixin EdgeOptions edge = new EdgeOptions();
+  @Mixin OutlierOptions outliers = new OutlierOptions();
 
   @Mixin CertificateExpiryOptions certificateExpiry = new CertificateExpiryOptions();
 
@@ -85,6 +88,8 @@ final class StandaloneCommand implements Callable<Integer> {
     var ticketKeyRotation = ticketKeys.policy();
     var httpsDefaults = https.httpsDefaults();
     var allowedResponseHeaders = responseHeaders.allowed();
+    var retryDefaults = retry.retryDefaults();
+    var outlierSettings = outliers.settings();
     try {
       LocalDataplane.factory();
     } catch (IllegalStateException noDataplane) {
@@ -95,19 +100,21 @@ final class StandaloneCommand implements Callable<Integer> {
     Standalone standalone =
         Standalone.start(
             new Standalone.Options(
-                manifests,
-                bind,
-                ports.http,
-                ports.https,
-                ports.admin,
-                drainTimeout,
-                demoBackends,
-                listenerSettings,
-                ticketKeyRotation,
-                httpsDefaults,
-                certificateExpiry.warning,
-                allowedResponseHeaders),
-            edge.edge());
+                    manifests,
+                    bind,
+                    ports.http,
+                    ports.https,
+                    ports.admin,
+                    drainTimeout,
+                    demoBackends,
+                    listenerSettings,
+                    ticketKeyRotation,
+                    httpsDefaults,
+                    certificateExpiry.warning)
+                .withAllowedResponseHeaders(allowedResponseHeaders)
+                .withRetry(retryDefaults),
+            edge.edge(),
+            outlierSettings);
     printWhatToTry(standalone);
 
     Shutdown.awaitThenRun(standalone::close);

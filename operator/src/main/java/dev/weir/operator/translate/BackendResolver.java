@@ -121,10 +121,13 @@ final class BackendResolver {
     List<Diagnostic> sliceDiagnostics = new ArrayList<>();
     List<Problem> found = new ArrayList<>();
     Backend plain =
-        Backend.of(
-            use.id(),
-            new BackendResolver(state, options, sliceDiagnostics::add)
-                .resolve(use.namespace(), use.backend(), found));
+        options
+            .retry()
+            .applyTo(
+                Backend.of(
+                    use.id(),
+                    new BackendResolver(state, options, sliceDiagnostics::add)
+                        .resolve(use.namespace(), use.backend(), found)));
     SecretRef ref = BackendSettings.secret(use.settings());
     Secret secret =
         ref == null ? null : state.referencedSecret(ref.namespace(), ref.name()).orElse(null);

@@ -423,7 +423,8 @@ public final class IncrementalTranslator {
                   (namespace, name) -> state.referencedSecret(namespace, name).orElse(null),
                   (namespace, name) -> state.referencedConfigMap(namespace, name).orElse(null),
                   options.https(),
-                  options.allowedResponseHeaders())
+                  options.allowedResponseHeaders(),
+                  options.retry().policy())
               .sharingVirtualHostOf(old);
     }
 

@@ -87,7 +87,8 @@ public final class IngressTranslator {
               (namespace, name) -> state.referencedSecret(namespace, name).orElse(null),
               (namespace, name) -> state.referencedConfigMap(namespace, name).orElse(null),
               options.https(),
-              options.allowedResponseHeaders()));
+              options.allowedResponseHeaders(),
+              options.retry().policy()));
     }
     ResolvedDefaultBackend defaultBackend = ResolvedDefaultBackend.resolve(defaultClaimants);
 

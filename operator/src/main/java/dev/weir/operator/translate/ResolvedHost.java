@@ -10,6 +10,7 @@ import dev.weir.contract.snapshot.CustomErrors;
 import dev.weir.contract.snapshot.Hsts;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.ProxyHeaders;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.Timeouts;
@@ -104,6 +105,7 @@ record ResolvedHost(
    * @param tlsNamed the Ingresses with a TLS entry for {@code host}, oldest first
    * @param https the controller's redirect and HSTS defaults
    * @param allowedResponseHeaders the header names {@code custom-headers} may set
+   * @param retry the controller's retry policy, under each path's annotations
    */
   static ResolvedHost resolve(
       String host,
@@ -113,7 +115,8 @@ record ResolvedHost(
       SecretLookup referenced,
       RouteHeaders.ConfigMapLookup configMaps,
       HttpsDefaults https,
-      List<String> allowedResponseHeaders) {
+      List<String> allowedResponseHeaders,
+      RetryPolicy retry) {
     List<Diagnostic> found = new ArrayList<>();
     Map<RouteKey, Owned> routes = new TreeMap<>();
     boolean hasRule = false;
@@ -276,7 +279,7 @@ record ResolvedHost(
             }
             RouteSettings settings =
                 access.applyTo(
-                    routeSettings(route.owner().settings().path(), key.path(), tls, https));
+                    routeSettings(route.owner().settings().path(), key.path(), tls, https, retry));
             PathAnnotations path = route.owner().settings().path();
             if (path.customHeaders().isPresent()) {
               Optional<ProxyHeaders> headers =
@@ -447,14 +450,18 @@ record ResolvedHost(
 
   /** A path's settings, from the annotations of the Ingress that owns it. */
   static RouteSettings routeSettings(
-      PathAnnotations path, String routePath, boolean hostHasTls, HttpsDefaults https) {
+      PathAnnotations path,
+      String routePath,
+      boolean hostHasTls,
+      HttpsDefaults https,
+      RetryPolicy retry) {
     return RouteSettings.builder()
         .affinity(path.affinity().map(a -> withCookiePath(a, routePath)).orElse(null))
         .redirectToHttps(path.redirectsToHttps(hostHasTls, https.sslRedirect()))
         .maxBodyBytes(path.maxBodyBytes().isPresent() ? path.maxBodyBytes().getAsLong() : null)
         .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
         .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)
-        .retry(path.retry().orElse(null))
+        .retry(path.retry(retry).orElse(null))
         .accessLog(path.accessLog())
         .rewrite(path.rewrite().rewrite(routePath).orElse(null))
         .redirect(path.rewrite().redirect().orElse(null))

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param allowedResponseHeaders the header names a {@code custom-headers} ConfigMap may set
  *     (ingress-nginx's {@code global-allowed-response-headers}); a ConfigMap with any other key
  *     fails its paths closed. Empty, as ingress-nginx's default: none may.
+ * @param retry the retries written into every backend, under the ConfigMap's and the annotations'
  */
 public record TranslateOptions(
     String controllerName,
@@ -35,7 +36,8 @@ public record TranslateOptions(
     HttpsDefaults https,
     Map<String, String> annotationDefaults,
     boolean ingressClassByName,
-    List<String> allowedResponseHeaders) {
+    List<String> allowedResponseHeaders,
+    RetryDefaults retry) {
 
   public static final String CONTROLLER_NAME = "weir.dev/ingress-controller";
   public static final String DEFAULT_CLASS_NAME = "weir";
@@ -47,9 +49,10 @@ public record TranslateOptions(
     Objects.requireNonNull(https, "https");
     annotationDefaults = Map.copyOf(annotationDefaults);
     allowedResponseHeaders = List.copyOf(allowedResponseHeaders);
+    Objects.requireNonNull(retry, "retry");
   }
 
-  /** Options without response headers allowed to {@code custom-headers}. */
+  /** Options without response headers allowed to {@code custom-headers}, with default retries. */
   public TranslateOptions(
       String controllerName,
       String ingressClassName,
@@ -68,7 +71,8 @@ public record TranslateOptions(
         https,
         annotationDefaults,
         ingressClassByName,
-        List.of());
+        List.of(),
+        RetryDefaults.DEFAULTS);
   }
 
   /** Options without annotation defaults. */
@@ -121,7 +125,8 @@ public record TranslateOptions(
         https,
         annotationDefaults,
         ingressClassByName,
-        allowedResponseHeaders);
+        allowedResponseHeaders,
+        retry);
   }
 
   public TranslateOptions withAllowLocalEndpoints(boolean value) {
@@ -134,7 +139,8 @@ public record TranslateOptions(
         https,
         annotationDefaults,
         ingressClassByName,
-        allowedResponseHeaders);
+        allowedResponseHeaders,
+        retry);
   }
 
   public TranslateOptions withSettings(Settings value) {
@@ -147,7 +153,8 @@ public record TranslateOptions(
         https,
         annotationDefaults,
         ingressClassByName,
-        allowedResponseHeaders);
+        allowedResponseHeaders,
+        retry);
   }
 
   public TranslateOptions withHttps(HttpsDefaults value) {
@@ -160,7 +167,8 @@ public record TranslateOptions(
         value,
         annotationDefaults,
         ingressClassByName,
-        allowedResponseHeaders);
+        allowedResponseHeaders,
+        retry);
   }
 
   public TranslateOptions withAnnotationDefaults(Map<String, String> value) {
@@ -173,7 +181,8 @@ public record TranslateOptions(
         https,
         value,
         ingressClassByName,
-        allowedResponseHeaders);
+        allowedResponseHeaders,
+        retry);
   }
 
   public TranslateOptions withIngressClassByName(boolean value) {
@@ -186,7 +195,8 @@ public record TranslateOptions(
         https,
         annotationDefaults,
         value,
-        allowedResponseHeaders);
+        allowedResponseHeaders,
+        retry);
   }
 
   public TranslateOptions withAllowedResponseHeaders(List<String> value) {
@@ -199,6 +209,21 @@ public record TranslateOptions(
         https,
         annotationDefaults,
         ingressClassByName,
+        value,
+        retry);
+  }
+
+  public TranslateOptions withRetry(RetryDefaults value) {
+    return new TranslateOptions(
+        controllerName,
+        ingressClassName,
+        watchIngressWithoutClass,
+        allowLocalEndpoints,
+        settings,
+        https,
+        annotationDefaults,
+        ingressClassByName,
+        allowedResponseHeaders,
         value);
   }
 }

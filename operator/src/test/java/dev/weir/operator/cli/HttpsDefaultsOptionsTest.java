@@ -5,31 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.contract.snapshot.Hsts;
 import dev.weir.operator.translate.HttpsDefaults;
-import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /** The HTTPS redirect and HSTS options of {@code run} and {@code standalone}. */
 class HttpsDefaultsOptionsTest {
   private static HttpsDefaults standalone(String... args) {
-    StandaloneCommand command = new StandaloneCommand();
-    new CommandLine(command).parseArgs(with(new String[] {"--manifests", "."}, args));
-    return command.https.httpsDefaults();
+    return ParsedCommands.standalone(args).https.httpsDefaults();
   }
 
   private static HttpsDefaults run(String... args) {
-    RunCommand command = new RunCommand();
-    new CommandLine(command)
-        .parseArgs(with(new String[] {"--control-tls-dir", "/nonexistent"}, args));
-    return command.https.httpsDefaults();
-  }
-
-  private static String[] with(String[] required, String[] args) {
-    String[] all = Arrays.copyOf(required, required.length + args.length);
-    System.arraycopy(args, 0, all, required.length, args.length);
-    return all;
+    return ParsedCommands.run(args).https.httpsDefaults();
   }
 
   @Test

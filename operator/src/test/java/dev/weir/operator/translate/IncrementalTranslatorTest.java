@@ -2,6 +2,8 @@ package dev.weir.operator.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.contract.snapshot.RetryCondition;
+import dev.weir.contract.snapshot.RetryPolicy;
 import dev.weir.contract.snapshot.Settings;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.operator.state.InMemoryClusterState;
@@ -243,6 +245,8 @@ class IncrementalTranslatorTest {
     Set<String> seen = new TreeSet<>();
     for (long seed = 1; seed <= 12; seed++) {
       Random random = new Random(seed);
+      // Its own stream, so the sequences the others draw (and what they reach) stay as they were.
+      Random retryToggles = new Random(-seed);
       Map<String, String> cluster = new TreeMap<>();
       cluster.put("class/weir", Fixtures.OUR_CLASS);
       Both both = new Both();
@@ -273,6 +277,15 @@ class IncrementalTranslatorTest {
                       ? List.of("X-Frame-Options", "Cache-Control")
                       : List.of());
           change += ", allowed response headers";
+        }
+        if (retryToggles.nextInt(40) == 0) {
+          options =
+              options.withRetry(
+                  options.retry().equals(RetryDefaults.DEFAULTS)
+                      ? new RetryDefaults(
+                          new RetryPolicy(List.of(RetryCondition.HTTP_502), 2_000L), 5)
+                      : RetryDefaults.DEFAULTS);
+          change += ", retry options";
         }
         if (random.nextInt(4) == 0) {
           now = now.plus(Duration.ofHours(random.nextInt(72)));

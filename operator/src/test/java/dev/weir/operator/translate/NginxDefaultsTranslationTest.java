@@ -7,9 +7,14 @@ import static dev.weir.operator.translate.Fixtures.ingress;
 import static dev.weir.operator.translate.Fixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.contract.snapshot.Backend;
+import dev.weir.contract.snapshot.RetryCondition;
+import dev.weir.contract.snapshot.RetryPolicy;
+import dev.weir.contract.snapshot.Route;
 import dev.weir.operator.nginx.NginxConfigMap;
 import dev.weir.operator.state.InMemoryClusterState;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -134,5 +139,88 @@ class NginxDefaultsTranslationTest {
             TranslateOptions.defaults().settings());
     assertThat(translate(nameOnly, OTHER_CLASS, WEB_SERVICE, SLICE, nginxIngress).ingresses())
         .isEmpty();
+  }
+
+  @Test
+  void retriesComeFromTheAnnotationThenTheConfigMapThenTheOptionsKeyByKey() {
+    RetryDefaults fromOptions =
+        new RetryDefaults(
+            new RetryPolicy(List.of(RetryCondition.ERROR, RetryCondition.HTTP_502), 4_000L), 5);
+    String plain = ingress("shop", "plain", null, PATH);
+    String own =
+        annotated(
+            ingress("shop", "own", null, PATH.replace("shop.example.com", "api.example.com")),
+            "nginx.ingress.kubernetes.io/proxy-next-upstream-timeout",
+            "1");
+
+    Translation optionsOnly =
+        translate(
+            TranslateOptions.defaults().withRetry(fromOptions),
+            Fixtures.OUR_CLASS,
+            WEB_SERVICE,
+            SLICE,
+            plain,
+            own);
+    Backend backend = optionsOnly.snapshot().backends().get(0);
+    assertThat(backend.retry()).isEqualTo(fromOptions.policy());
+    assertThat(backend.connectRetries()).isEqualTo(4);
+    assertThat(routeOf(optionsOnly, "shop.example.com").settings().retry())
+        .as("nothing written: the backend's, the options'")
+        .isNull();
+    assertThat(routeOf(optionsOnly, "api.example.com").settings().retry())
+        .as("the annotation's timeout with the options' conditions")
+        .isEqualTo(new RetryPolicy(fromOptions.policy().on(), 1_000L));
+
+    TranslateOptions withConfigMap =
+        NginxConfigMap.read(
+                Map.of("proxy-next-upstream", "error timeout", "proxy-next-upstream-tries", "2"))
+            .applyTo(TranslateOptions.defaults().withRetry(fromOptions));
+    Translation t = translate(withConfigMap, Fixtures.OUR_CLASS, WEB_SERVICE, SLICE, plain, own);
+    Route shop = routeOf(t, "shop.example.com");
+    assertThat(shop.settings().retry())
+        .as("the ConfigMap's conditions with the options' budget")
+        .isEqualTo(new RetryPolicy(List.of(RetryCondition.ERROR, RetryCondition.TIMEOUT), 4_000L));
+    assertThat(shop.settings().upstreamTries()).isEqualTo(2);
+    assertThat(routeOf(t, "api.example.com").settings().retry())
+        .isEqualTo(new RetryPolicy(List.of(RetryCondition.ERROR, RetryCondition.TIMEOUT), 1_000L));
+    assertThat(t.snapshot().backends().get(0).connectRetries())
+        .as("still the options' for whatever uses the backend without a route's tries")
+        .isEqualTo(4);
+    assertThat(t.diagnostics()).isEmpty();
+  }
+
+  @Test
+  void defaultRetryOptionsLeaveBackendsAsTheyWere() {
+    Translation t =
+        translate(
+            TranslateOptions.defaults(),
+            Fixtures.OUR_CLASS,
+            WEB_SERVICE,
+            SLICE,
+            ingress("shop", "plain", null, PATH));
+    assertThat(t.snapshot().backends().get(0).retry()).isEqualTo(RetryPolicy.DEFAULT);
+    assertThat(t.snapshot().backends().get(0).connectRetries())
+        .isEqualTo(Backend.DEFAULT_CONNECT_RETRIES);
+    Backend eachOnce =
+        translate(
+                TranslateOptions.defaults().withRetry(new RetryDefaults(RetryPolicy.OFF, 0)),
+                Fixtures.OUR_CLASS,
+                WEB_SERVICE,
+                SLICE,
+                ingress("shop", "plain", null, PATH))
+            .snapshot()
+            .backends()
+            .get(0);
+    assertThat(eachOnce.retry()).isEqualTo(RetryPolicy.OFF);
+    assertThat(eachOnce.connectRetries()).isEqualTo(Integer.MAX_VALUE - 1);
+  }
+
+  private static Route routeOf(Translation t, String host) {
+    return t.snapshot().virtualHosts().stream()
+        .filter(v -> v.host().equals(host))
+        .findFirst()
+        .orElseThrow()
+        .routes()
+        .get(0);
   }
 }

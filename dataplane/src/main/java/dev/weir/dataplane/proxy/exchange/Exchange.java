@@ -116,6 +116,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private boolean awaitingUpstreamWritable;
   private boolean requestComplete;
   private long bodyBytesSent;
+  // The body as sent, kept while a failure after sending it could still be retried; null: none.
+  private ReplayableBody replayable;
   // A route's body limit (Long.MAX_VALUE: none), and what of the body was read against it.
   private long bodyLimit = Long.MAX_VALUE;
   private long bodyBytesRead;
@@ -478,6 +480,9 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     bodyBytesSent += content.content().readableBytes();
+    if (replayable != null) {
+      replayable.keep(content, client.ctx.alloc());
+    }
     upstream.channel.writeAndFlush(content, upstream.channel.voidPromise());
     if (content instanceof LastHttpContent) {
       requestComplete = true;
@@ -534,8 +539,21 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   @Override
   boolean mayResend() {
-    // No body byte sent: there is nothing of it that would have to be kept to send it again.
-    return (idempotent || retry.on().contains(RetryCondition.NON_IDEMPOTENT)) && bodyBytesSent == 0;
+    // No body byte sent, or all of it sent and kept: nothing of it is lost by sending it again.
+    return resendable()
+        && (bodyBytesSent == 0 || requestComplete && replayable != null && replayable.whole());
+  }
+
+  private boolean resendable() {
+    return idempotent || retry.on().contains(RetryCondition.NON_IDEMPOTENT);
+  }
+
+  /** The body is not sent again from here on: its buffers go. */
+  private void dropReplay() {
+    if (replayable != null) {
+      replayable.release();
+      replayable = null;
+    }
   }
 
   /**
@@ -578,14 +596,27 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     upstreamSentNanos = System.nanoTime();
     relayOffered = upstream.expectResponse(headRequest, !client.http2 && !clientHttp10);
     up.write(upstreamHead, up.voidPromise());
+    if (replayable == null
+        && requestBodyExpected
+        && bodyBytesSent == 0
+        && maxAttempts > 1
+        && !retry.on().isEmpty()
+        && resendable()) {
+      // Only requests that could be resent keep their body; the buffers are referenced, not
+      // copied, and let go of when the response starts.
+      replayable = new ReplayableBody();
+    }
     if (pendingContent != null) {
       HttpContent content = pendingContent;
       pendingContent = null;
       state = State.STREAMING;
       streamContent(content);
     } else if (requestComplete) {
-      // A retry after the (empty) body was already read from the client.
-      up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      // A retry after the body (empty, or kept whole) was already read from the client.
+      up.writeAndFlush(
+          replayable != null && bodyBytesSent > 0
+              ? replayable.replay()
+              : LastHttpContent.EMPTY_LAST_CONTENT);
       state = State.SENT;
       armReadTimer();
     } else {
@@ -715,6 +746,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       response.setStatus(HttpResponseStatus.valueOf(code));
     }
     responseStarted = true;
+    dropReplay();
     status = code;
     upstreamStatus = code;
     upstreamNanos = System.nanoTime() - upstreamSentNanos;
@@ -847,6 +879,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   }
 
   private void end() {
+    dropReplay();
     state = State.DONE;
     client.exchangeEnded(this);
   }
@@ -860,6 +893,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   /** Answers from Weir itself: routing misses, policies, upstream failures before a response. */
   private void respondLocally(LocalResponse answer) {
+    dropReplay();
     releaseUpstream(false);
     responseStarted = true;
     responseComplete = true;
@@ -928,6 +962,8 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     }
     ErrorPages pages = route.errorPages();
     replacedStatus = status;
+    // The error backend gets no body.
+    dropReplay();
     if (pendingContent != null) {
       // A whole HTTP/2 request's body: the error backend gets none.
       requestComplete |= pendingContent instanceof LastHttpContent;
@@ -1002,6 +1038,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
           suppressed);
     }
     closeUpstream();
+    dropReplay();
     if (responseStarted) {
       cut();
     } else {
@@ -1023,6 +1060,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   /** A response already under way cannot be turned into an error: cut the client off. */
   private void cut() {
+    dropReplay();
     record();
     client.reset();
   }
@@ -1112,6 +1150,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   // ---------------------------------------------------------------- WebSocket
 
   private void switchToRelay(HttpResponse response) {
+    dropReplay();
     status = 101;
     responseStarted = true;
     responseComplete = true;
@@ -1142,6 +1181,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     }
     state = State.CLOSED;
     cancelSendTimer();
+    dropReplay();
     endMeasure();
     UpstreamConnection c = upstream;
     if (c != null) {

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * them, then gives way to a {@link ByteRelay} on both connections (backpressure both ways). Nothing
  * is read from the client meanwhile. A connect failure tries another endpoint, up to the backend's
  * {@code connectRetries}, since nothing has reached an endpoint yet; when none connects, the client
- * connection is closed: there is no HTTP to answer in.
+ * connection is closed: there is no HTTP to answer in. Connects that fail and succeed are reported
+ * to the backend's outlier detection, which the selector consults, so an endpoint that refuses
+ * connections is soon passed over without being dialled.
  *
  * <p>At shutdown a relayed connection is left to finish until the drain timeout (there is no
  * request boundary to stop at); idle ones close after the client idle time, as any connection.
@@ -95,6 +97,7 @@ final class PassthroughConnection extends ChannelInboundHandlerAdapter {
                   backend.timeouts().connectMillis(),
                   new ByteRelay(client));
     } catch (UnknownHostException e) {
+      backend.endpoints().failed(endpoint);
       fail(ctx, endpoint, "connect", e);
       return;
     }
@@ -104,6 +107,9 @@ final class PassthroughConnection extends ChannelInboundHandlerAdapter {
   private void connected(ChannelHandlerContext ctx, Endpoint endpoint, ChannelFuture f) {
     Channel client = ctx.channel();
     if (!f.isSuccess()) {
+      // A refused or timed-out connect is the endpoint's failure whatever the client did, as for
+      // proxied requests: outlier detection steers the next connections around it.
+      backend.endpoints().failed(endpoint);
       if (client.isActive() && attempts <= backend.connectRetries()) {
         logFailure("connect", endpoint, f.cause(), ctx);
         connect(ctx);
@@ -112,6 +118,7 @@ final class PassthroughConnection extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    backend.endpoints().succeeded(endpoint);
     Channel upstream = f.channel();
     if (!client.isActive()) {
       upstream.close();

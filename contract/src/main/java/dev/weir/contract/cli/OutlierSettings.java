@@ -1,4 +1,4 @@
-package dev.weir.dataplane.balance;
+package dev.weir.contract.cli;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -54,12 +54,12 @@ public record OutlierSettings(
   }
 
   /** How many of {@code endpoints} may be ejected at once. */
-  int maxEjected(int endpoints) {
+  public int maxEjected(int endpoints) {
     return endpoints * maxEjectedPercent / 100;
   }
 
   /** The length of an endpoint's {@code nth} ejection in a row (1 for the first). */
-  long ejectionNanos(int nth) {
+  public long ejectionNanos(int nth) {
     long base = baseEjection.toNanos();
     long max = maxEjection.toNanos();
     int doublings = Math.min(nth - 1, 62);
