@@ -27,6 +27,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param customErrors error pages and a fallback backend; absent: none (schema version 5)
  * @param externalAuth each request is first authorised by an auth service; absent: none (schema
  *     version 5)
+ * @param dropTrailingSlash with {@code redirectToHttps}: the redirect leaves out one {@code /}
+ *     ending the request target (query included, as sent), as ingress-nginx's does unless {@code
+ *     preserve-trailing-slash}; absent: the target is kept as sent (schema version 5)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -42,16 +45,18 @@ public record RouteSettings(
     Redirect redirect,
     RetryPolicy retry,
     CustomErrors customErrors,
-    ExternalAuth externalAuth) {
+    ExternalAuth externalAuth,
+    Boolean dropTrailingSlash) {
   public static final RouteSettings NONE =
       new RouteSettings(
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
     redirectToHttps = Boolean.TRUE.equals(redirectToHttps) ? Boolean.TRUE : null;
     maxBodyBytes = maxBodyBytes == null || maxBodyBytes == 0 ? null : maxBodyBytes;
     accessLog = Boolean.FALSE.equals(accessLog) ? Boolean.FALSE : null;
+    dropTrailingSlash = Boolean.TRUE.equals(dropTrailingSlash) ? Boolean.TRUE : null;
   }
 
   /** Whether this is {@link #NONE}: the route behaves as a plain Ingress path. */
@@ -62,6 +67,11 @@ public record RouteSettings(
 
   public boolean redirectsToHttps() {
     return Boolean.TRUE.equals(redirectToHttps);
+  }
+
+  /** Whether the HTTPS redirect leaves out a trailing {@code /} of the target. */
+  public boolean dropsTrailingSlash() {
+    return Boolean.TRUE.equals(dropTrailingSlash);
   }
 
   /** Whether the path's requests are written to the access log (unless it is off altogether). */
@@ -88,7 +98,8 @@ public record RouteSettings(
         .redirect(redirect)
         .retry(retry)
         .customErrors(customErrors)
-        .externalAuth(externalAuth);
+        .externalAuth(externalAuth)
+        .dropTrailingSlash(dropsTrailingSlash());
   }
 
   /**
@@ -123,6 +134,7 @@ public record RouteSettings(
     private RetryPolicy retry;
     private CustomErrors customErrors;
     private ExternalAuth externalAuth;
+    private boolean dropTrailingSlash;
 
     private Builder() {}
 
@@ -196,6 +208,12 @@ public record RouteSettings(
       return this;
     }
 
+    /** See {@code dropTrailingSlash} of {@link RouteSettings}. */
+    public Builder dropTrailingSlash(boolean value) {
+      dropTrailingSlash = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -212,7 +230,8 @@ public record RouteSettings(
               redirect,
               retry,
               customErrors,
-              externalAuth);
+              externalAuth,
+              dropTrailingSlash);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

@@ -102,6 +102,15 @@ class SnapshotCodecTest {
                 + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"externalAuth\":{\"url\":\"ftp://auth/\"}}}]}]}",
             "virtualHosts[0].routes[0].settings.externalAuth.url: must be an http or https URL"),
         Arguments.of(
+            "{\"schemaVersion\":4,\"version\":1,\"virtualHosts\":[{\"host\":\"www.a.com\",\"hostRedirect\":{\"host\":\"a.com\",\"code\":308}}]}",
+            "virtualHosts[0].hostRedirect: needs schemaVersion 5, the snapshot says 4"),
+        Arguments.of(
+            "{\"schemaVersion\":4,\"version\":1,"
+                + backend
+                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"redirectToHttps\":true,\"dropTrailingSlash\":true}}]}]}",
+            "virtualHosts[0].routes[0].settings.dropTrailingSlash: needs schemaVersion 5, the"
+                + " snapshot says 4"),
+        Arguments.of(
             "{\"schemaVersion\":3,\"version\":1,"
                 + backend
                 + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/a(.*)\",\"backend\":\"b\",\"regex\":true}]}]}",
