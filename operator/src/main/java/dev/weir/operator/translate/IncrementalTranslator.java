@@ -86,6 +86,11 @@ public final class IncrementalTranslator {
   // Hosts whose settings were read from Secrets of any type (auth-tls-secret, auth-secret).
   private final Map<String, List<ResolvedHost.SecretSeen>> secretReadingHosts = new HashMap<>();
   private final TreeMap<String, VirtualHost> virtualHosts = new TreeMap<>();
+  // Hosts that ask for other names (aliases, www redirects), in name order, and what was decided
+  // about those names last: decided again over all of them whenever a host changes, since a name
+  // depends on every other host (a pass over the few hosts with claims, not over all).
+  private final TreeMap<String, ResolvedHost> claimingHosts = new TreeMap<>();
+  private SecondaryHosts secondary = SecondaryHosts.NONE;
   private final Map<String, SecretMemo> secrets = new HashMap<>();
   // Memos that lost a host during this call: forgotten at its end if no host took them up.
   private final List<SecretMemo> released = new ArrayList<>();
@@ -139,6 +144,9 @@ public final class IncrementalTranslator {
     for (String host : dirtyHosts) {
       recomputeHost(host, state, now, dirtyBackends);
     }
+    if (!dirtyHosts.isEmpty()) {
+      recomputeSecondaryHosts();
+    }
     // Secrets no host uses any more are forgotten, with their last good certificate (as the
     // full translation keeps them only for the Secrets it used).
     for (SecretMemo m : released) {
@@ -178,6 +186,8 @@ public final class IncrementalTranslator {
     hosts.clear();
     secretReadingHosts.clear();
     virtualHosts.clear();
+    claimingHosts.clear();
+    secondary = SecondaryHosts.NONE;
     secrets.clear();
     released.clear();
     backendUsers.clear();
@@ -444,11 +454,51 @@ public final class IncrementalTranslator {
     } else {
       secretReadingHosts.remove(host);
     }
+    if (next != null && !next.claims().isEmpty()) {
+      claimingHosts.put(host, next);
+    } else {
+      claimingHosts.remove(host);
+    }
     VirtualHost before =
         next != null && next.virtualHost() != null
             ? virtualHosts.put(host, next.virtualHost())
             : virtualHosts.remove(host);
     hostsChanged |= before != (next == null ? null : next.virtualHost());
+  }
+
+  /**
+   * Decides the names hosts ask for besides their own again ({@link SecondaryHosts}), keeping the
+   * instance of each virtual host that did not change.
+   */
+  private void recomputeSecondaryHosts() {
+    SecondaryHosts next =
+        SecondaryHosts.resolve(
+            claimingHosts.values(),
+            name -> {
+              ResolvedHost h = hosts.get(name);
+              return h != null && h.virtualHost() != null;
+            });
+    if (next.equals(secondary)) {
+      return;
+    }
+    count(secondary.diagnostics(), -1);
+    count(next.diagnostics(), 1);
+    Map<String, VirtualHost> kept = new TreeMap<>(next.virtualHosts());
+    secondary
+        .virtualHosts()
+        .forEach(
+            (name, old) -> {
+              // A name that became a host of its own is that host's now.
+              if (virtualHosts.get(name) == old) {
+                virtualHosts.remove(name);
+                hostsChanged = true;
+              }
+              if (old.equals(kept.get(name))) {
+                kept.put(name, old);
+              }
+            });
+    kept.forEach((name, vhost) -> hostsChanged |= virtualHosts.put(name, vhost) != vhost);
+    secondary = new SecondaryHosts(kept, next.diagnostics());
   }
 
   /** Counts one more use of {@code certificate} (by a host, or by a backend as its client's). */
