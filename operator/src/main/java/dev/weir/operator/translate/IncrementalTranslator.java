@@ -459,10 +459,15 @@ public final class IncrementalTranslator {
     } else {
       claimingHosts.remove(host);
     }
-    VirtualHost before =
-        next != null && next.virtualHost() != null
-            ? virtualHosts.put(host, next.virtualHost())
-            : virtualHosts.remove(host);
+    VirtualHost before;
+    if (next != null && next.virtualHost() != null) {
+      before = virtualHosts.put(host, next.virtualHost());
+    } else if (old != null && old.virtualHost() != null) {
+      before = virtualHosts.remove(host);
+    } else {
+      // No virtual host of its own before or now: the name may be another host's alias.
+      before = null;
+    }
     hostsChanged |= before != (next == null ? null : next.virtualHost());
   }
 

@@ -185,7 +185,10 @@ final class Fixtures {
       parts.add("affinity " + a.mode() + " " + a.cookieName() + " path=" + a.cookiePath());
     }
     if (r.redirectsToHttps()) {
-      parts.add("redirect");
+      // Dropping a trailing slash is ingress-nginx's default: only keeping it is written out.
+      parts.add(r.dropsTrailingSlash() ? "redirect" : "redirect keeping /");
+    } else if (r.dropsTrailingSlash()) {
+      parts.add("drop / without redirect");
     }
     if (r.maxBodyBytes() != null) {
       parts.add("body=" + r.maxBodyBytes());
@@ -292,12 +295,16 @@ final class Fixtures {
   }
 
   /**
-   * {@code host Type path -> backend} per route, {@code host (no routes)}, {@code default -> id}.
+   * {@code host Type path -> backend} per route, {@code host (no routes)}, {@code host redirects to
+   * other code}, {@code default -> id}.
    */
   static List<String> routes(Snapshot s) {
     List<String> lines = new ArrayList<>();
     for (VirtualHost v : s.virtualHosts()) {
-      if (v.routes().isEmpty()) {
+      if (v.hostRedirect() != null) {
+        lines.add(
+            v.host() + " redirects to " + v.hostRedirect().host() + " " + v.hostRedirect().code());
+      } else if (v.routes().isEmpty()) {
         lines.add(v.host() + " (no routes)");
       }
       for (Route r : v.routes()) {
