@@ -343,9 +343,9 @@ public final class CertificateCheck {
   }
 
   /**
-   * Whether a certificate for {@code names} ({@link #names}) serves {@code host}, by ingress-nginx's
-   * {@code ssl.IsValidHostname}: a name equal to the host, or equal to the host with its first
-   * label replaced by {@code *}, ignoring case.
+   * Whether a certificate for {@code names} ({@link #names}) serves {@code host}, by
+   * ingress-nginx's {@code ssl.IsValidHostname}: a name equal to the host, or equal to the host
+   * with its first label replaced by {@code *}, ignoring case.
    */
   public static boolean covers(List<String> names, String host) {
     String name = HostName.normalise(host);

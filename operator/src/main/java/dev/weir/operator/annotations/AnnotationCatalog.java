@@ -157,8 +157,8 @@ public final class AnnotationCatalog {
     add(
         "from-to-www-redirect",
         DIFFERENCE,
-        "the other name gets a 308 to the host with path and query, unless it is a host itself; the"
-            + " Location's port is the one the client addressed, where nginx writes its own"
+        "the other name gets a 308 to the host with the target less one trailing '/', unless it is a"
+            + " host itself; the Location's port is the one the client addressed, where nginx writes its own"
             + " listening port, and X-Forwarded-Proto/-Port are not read");
     add(
         "preserve-trailing-slash",
