@@ -27,9 +27,11 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param customErrors error pages and a fallback backend; absent: none (schema version 5)
  * @param externalAuth each request is first authorised by an auth service; absent: none (schema
  *     version 5)
- * @param dropTrailingSlash with {@code redirectToHttps}: the redirect leaves out one {@code /}
- *     ending the request target (query included, as sent), as ingress-nginx's does unless {@code
- *     preserve-trailing-slash}; absent: the target is kept as sent (schema version 5)
+ * @param keepTrailingSlash with {@code redirectToHttps}: the redirect keeps the request target
+ *     exactly as sent ({@code preserve-trailing-slash}); absent: one {@code /} ending the target
+ *     (query included) is left out, as ingress-nginx's redirect does by default (schema version 5;
+ *     a snapshot that does not need it is read by data planes that predate it, which keep the
+ *     target)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -46,7 +48,7 @@ public record RouteSettings(
     RetryPolicy retry,
     CustomErrors customErrors,
     ExternalAuth externalAuth,
-    Boolean dropTrailingSlash) {
+    Boolean keepTrailingSlash) {
   public static final RouteSettings NONE =
       new RouteSettings(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
@@ -56,7 +58,7 @@ public record RouteSettings(
     redirectToHttps = Boolean.TRUE.equals(redirectToHttps) ? Boolean.TRUE : null;
     maxBodyBytes = maxBodyBytes == null || maxBodyBytes == 0 ? null : maxBodyBytes;
     accessLog = Boolean.FALSE.equals(accessLog) ? Boolean.FALSE : null;
-    dropTrailingSlash = Boolean.TRUE.equals(dropTrailingSlash) ? Boolean.TRUE : null;
+    keepTrailingSlash = Boolean.TRUE.equals(keepTrailingSlash) ? Boolean.TRUE : null;
   }
 
   /** Whether this is {@link #NONE}: the route behaves as a plain Ingress path. */
@@ -69,9 +71,9 @@ public record RouteSettings(
     return Boolean.TRUE.equals(redirectToHttps);
   }
 
-  /** Whether the HTTPS redirect leaves out a trailing {@code /} of the target. */
-  public boolean dropsTrailingSlash() {
-    return Boolean.TRUE.equals(dropTrailingSlash);
+  /** Whether the HTTPS redirect keeps a trailing {@code /} of the target. */
+  public boolean keepsTrailingSlash() {
+    return Boolean.TRUE.equals(keepTrailingSlash);
   }
 
   /** Whether the path's requests are written to the access log (unless it is off altogether). */
@@ -99,7 +101,7 @@ public record RouteSettings(
         .retry(retry)
         .customErrors(customErrors)
         .externalAuth(externalAuth)
-        .dropTrailingSlash(dropsTrailingSlash());
+        .keepTrailingSlash(keepsTrailingSlash());
   }
 
   /**
@@ -134,7 +136,7 @@ public record RouteSettings(
     private RetryPolicy retry;
     private CustomErrors customErrors;
     private ExternalAuth externalAuth;
-    private boolean dropTrailingSlash;
+    private boolean keepTrailingSlash;
 
     private Builder() {}
 
@@ -208,9 +210,9 @@ public record RouteSettings(
       return this;
     }
 
-    /** See {@code dropTrailingSlash} of {@link RouteSettings}. */
-    public Builder dropTrailingSlash(boolean value) {
-      dropTrailingSlash = value;
+    /** See {@code keepTrailingSlash} of {@link RouteSettings}. */
+    public Builder keepTrailingSlash(boolean value) {
+      keepTrailingSlash = value;
       return this;
     }
 
@@ -231,7 +233,7 @@ public record RouteSettings(
               retry,
               customErrors,
               externalAuth,
-              dropTrailingSlash);
+              keepTrailingSlash);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

@@ -113,8 +113,8 @@ final class SchemaVersions {
       if (version < 5 && rs.externalAuth() != null) {
         return new Field(routeAt + ".settings.externalAuth", 5);
       }
-      if (version < 5 && rs.dropsTrailingSlash()) {
-        return new Field(routeAt + ".settings.dropTrailingSlash", 5);
+      if (version < 5 && rs.keepsTrailingSlash()) {
+        return new Field(routeAt + ".settings.keepTrailingSlash", 5);
       }
       if (version < 4 && (rs.cors() != null || rs.access() != null || rs.rateLimit() != null)) {
         return new Field(

@@ -107,8 +107,8 @@ class SnapshotCodecTest {
         Arguments.of(
             "{\"schemaVersion\":4,\"version\":1,"
                 + backend
-                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"redirectToHttps\":true,\"dropTrailingSlash\":true}}]}]}",
-            "virtualHosts[0].routes[0].settings.dropTrailingSlash: needs schemaVersion 5, the"
+                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"redirectToHttps\":true,\"keepTrailingSlash\":true}}]}]}",
+            "virtualHosts[0].routes[0].settings.keepTrailingSlash: needs schemaVersion 5, the"
                 + " snapshot says 4"),
         Arguments.of(
             "{\"schemaVersion\":3,\"version\":1,"

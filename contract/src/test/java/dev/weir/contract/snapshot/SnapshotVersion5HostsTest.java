@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What schema version 5 added for hosts: a virtual host that redirects to another host ({@code
- * from-to-www-redirect}) and the HTTPS redirect's trailing-slash rule ({@code
+ * from-to-www-redirect}) and the HTTPS redirect keeping a trailing slash ({@code
  * preserve-trailing-slash}). Each survives the codec, makes the snapshot version 5 and is refused
  * in one that says version 4.
  */
@@ -45,7 +45,7 @@ class SnapshotVersion5HostsTest {
   }
 
   @Test
-  void dropTrailingSlashSurvivesTheCodecAndNeedsVersion5() throws Exception {
+  void keepTrailingSlashSurvivesTheCodecAndNeedsVersion5() throws Exception {
     Snapshot snapshot =
         Snapshot.builder()
             .version(1)
@@ -58,16 +58,17 @@ class SnapshotVersion5HostsTest {
                             .withSettings(
                                 RouteSettings.builder()
                                     .redirectToHttps(true)
-                                    .dropTrailingSlash(true)
+                                    .keepTrailingSlash(true)
                                     .build()))))
             .build();
     assertThat(snapshot.schemaVersion()).isEqualTo(5);
     byte[] encoded = SnapshotCodec.encodeCompact(snapshot);
     assertThat(new String(encoded, StandardCharsets.UTF_8))
-        .contains("\"settings\":{\"redirectToHttps\":true,\"dropTrailingSlash\":true}");
+        .contains("\"settings\":{\"redirectToHttps\":true,\"keepTrailingSlash\":true}");
     assertThat(SnapshotCodec.decode(encoded)).isEqualTo(snapshot);
 
-    Snapshot keeping =
+    // ingress-nginx's default, dropping the slash, needs no field: older data planes read it.
+    Snapshot dropping =
         snapshot.toBuilder()
             .virtualHosts(
                 VirtualHost.of(
@@ -76,7 +77,7 @@ class SnapshotVersion5HostsTest {
                         Route.prefix("/", "b")
                             .withSettings(RouteSettings.builder().redirectToHttps(true).build()))))
             .build();
-    assertThat(keeping.schemaVersion()).isEqualTo(2);
+    assertThat(dropping.schemaVersion()).isEqualTo(2);
   }
 
   @Test

@@ -146,7 +146,7 @@ public record CompiledRoute(
       (rewrite.redirects() ? before : after).add(policy);
     }
     if (settings.redirectsToHttps()) {
-      before.add(new HttpsRedirect(options.httpsRedirectPort(), settings.dropsTrailingSlash()));
+      before.add(new HttpsRedirect(options.httpsRedirectPort(), !settings.keepsTrailingSlash()));
     }
     if (settings.maxBodyBytes() != null) {
       after.add(new BodyLimit(settings.maxBodyBytes()));

@@ -442,7 +442,7 @@ record ResolvedHost(
             r.withSettings(
                 r.settings().toBuilder()
                     .redirectToHttps(redirect)
-                    .dropTrailingSlash(redirect && !path.rewrite().preserveTrailingSlash())
+                    .keepTrailingSlash(redirect && path.rewrite().preserveTrailingSlash())
                     .build()));
       }
       routes = changed;
@@ -593,7 +593,7 @@ record ResolvedHost(
     return RouteSettings.builder()
         .affinity(path.affinity().map(a -> withCookiePath(a, routePath)).orElse(null))
         .redirectToHttps(redirect)
-        .dropTrailingSlash(redirect && !path.rewrite().preserveTrailingSlash())
+        .keepTrailingSlash(redirect && path.rewrite().preserveTrailingSlash())
         .maxBodyBytes(path.maxBodyBytes().isPresent() ? path.maxBodyBytes().getAsLong() : null)
         .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
         .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)

@@ -185,10 +185,9 @@ final class Fixtures {
       parts.add("affinity " + a.mode() + " " + a.cookieName() + " path=" + a.cookiePath());
     }
     if (r.redirectsToHttps()) {
-      // Dropping a trailing slash is ingress-nginx's default: only keeping it is written out.
-      parts.add(r.dropsTrailingSlash() ? "redirect" : "redirect keeping /");
-    } else if (r.dropsTrailingSlash()) {
-      parts.add("drop / without redirect");
+      parts.add(r.keepsTrailingSlash() ? "redirect keeping /" : "redirect");
+    } else if (r.keepsTrailingSlash()) {
+      parts.add("keeping / without redirect");
     }
     if (r.maxBodyBytes() != null) {
       parts.add("body=" + r.maxBodyBytes());
