@@ -69,7 +69,7 @@ public final class HttpsRedirect implements RequestPolicy {
   public String toString() {
     return "HttpsRedirect[port="
         + (port.isEmpty() ? "443" : port.substring(1))
-        + (dropTrailingSlash ? ", dropTrailingSlash" : "")
+        + (dropTrailingSlash ? "" : ", keepTrailingSlash")
         + "]";
   }
 }
