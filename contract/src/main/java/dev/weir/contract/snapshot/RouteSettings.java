@@ -29,6 +29,11 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  *     version 5)
  * @param proxyHeaders the Host sent to the pods, response headers set, Location, Refresh and
  *     Set-Cookie rewrites; absent: none (schema version 5)
+ * @param keepTrailingSlash with {@code redirectToHttps}: the redirect keeps the request target
+ *     exactly as sent ({@code preserve-trailing-slash}); absent: one {@code /} ending the target
+ *     (query included) is left out, as ingress-nginx's redirect does by default (schema version 5;
+ *     a snapshot that does not need it is read by data planes that predate it, which keep the
+ *     target)
  */
 public record RouteSettings(
     Affinity affinity,
@@ -45,16 +50,19 @@ public record RouteSettings(
     RetryPolicy retry,
     CustomErrors customErrors,
     ExternalAuth externalAuth,
-    ProxyHeaders proxyHeaders) {
+    ProxyHeaders proxyHeaders,
+    Boolean keepTrailingSlash) {
   public static final RouteSettings NONE =
       new RouteSettings(
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null);
 
   public RouteSettings {
     // Normalised so that a settings object read from JSON with explicit defaults equals NONE.
     redirectToHttps = Boolean.TRUE.equals(redirectToHttps) ? Boolean.TRUE : null;
     maxBodyBytes = maxBodyBytes == null || maxBodyBytes == 0 ? null : maxBodyBytes;
     accessLog = Boolean.FALSE.equals(accessLog) ? Boolean.FALSE : null;
+    keepTrailingSlash = Boolean.TRUE.equals(keepTrailingSlash) ? Boolean.TRUE : null;
   }
 
   /** Whether this is {@link #NONE}: the route behaves as a plain Ingress path. */
@@ -65,6 +73,11 @@ public record RouteSettings(
 
   public boolean redirectsToHttps() {
     return Boolean.TRUE.equals(redirectToHttps);
+  }
+
+  /** Whether the HTTPS redirect keeps a trailing {@code /} of the target. */
+  public boolean keepsTrailingSlash() {
+    return Boolean.TRUE.equals(keepTrailingSlash);
   }
 
   /** Whether the path's requests are written to the access log (unless it is off altogether). */
@@ -92,7 +105,8 @@ public record RouteSettings(
         .retry(retry)
         .customErrors(customErrors)
         .externalAuth(externalAuth)
-        .proxyHeaders(proxyHeaders);
+        .proxyHeaders(proxyHeaders)
+        .keepTrailingSlash(keepsTrailingSlash());
   }
 
   /**
@@ -128,6 +142,7 @@ public record RouteSettings(
     private CustomErrors customErrors;
     private ExternalAuth externalAuth;
     private ProxyHeaders proxyHeaders;
+    private boolean keepTrailingSlash;
 
     private Builder() {}
 
@@ -206,6 +221,12 @@ public record RouteSettings(
       return this;
     }
 
+    /** See {@code keepTrailingSlash} of {@link RouteSettings}. */
+    public Builder keepTrailingSlash(boolean value) {
+      keepTrailingSlash = value;
+      return this;
+    }
+
     public RouteSettings build() {
       RouteSettings built =
           new RouteSettings(
@@ -223,7 +244,8 @@ public record RouteSettings(
               retry,
               customErrors,
               externalAuth,
-              proxyHeaders);
+              proxyHeaders,
+              keepTrailingSlash);
       // One instance for "none", so the data plane can tell a plain route by identity.
       return built.equals(NONE) ? NONE : built;
     }

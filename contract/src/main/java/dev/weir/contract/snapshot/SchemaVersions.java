@@ -8,9 +8,9 @@ import java.util.List;
  * policies and send timeouts; version 3 the Ingress owning a route, a route's access-log switch and
  * the PROXY protocol setting; version 4 a route's CORS, access control and rate limits, regex
  * routes, rewrites and redirects; version 5 a route's canary, custom errors, external
- * authentication, proxy headers and the retry policies of backends and routes. A snapshot is
- * written with the lowest version that holds its content, which data planes that predate the newer
- * fields read.
+ * authentication, proxy headers and the retry policies of backends and routes, a host's redirect to
+ * another host and the HTTPS redirect's trailing-slash rule. A snapshot is written with the lowest
+ * version that holds its content, which data planes that predate the newer fields read.
  */
 final class SchemaVersions {
   private SchemaVersions() {}
@@ -74,6 +74,9 @@ final class SchemaVersions {
   }
 
   private static Field firstFieldAbove(int version, VirtualHost v, String at) {
+    if (version < 5 && v.hostRedirect() != null) {
+      return new Field(at + ".hostRedirect", 5);
+    }
     if (version < 2) {
       if (v.hsts() != null) {
         return new Field(at + ".hsts", 2);
@@ -112,6 +115,9 @@ final class SchemaVersions {
       }
       if (version < 5 && rs.proxyHeaders() != null) {
         return new Field(routeAt + ".settings.proxyHeaders", 5);
+      }
+      if (version < 5 && rs.keepsTrailingSlash()) {
+        return new Field(routeAt + ".settings.keepTrailingSlash", 5);
       }
       if (version < 4 && (rs.cors() != null || rs.access() != null || rs.rateLimit() != null)) {
         return new Field(

@@ -433,6 +433,10 @@ public final class SnapshotValidator {
     }
   }
 
+  private static boolean isExactHost(String host) {
+    return !host.equals(VirtualHost.ANY_HOST) && !HostName.isWildcard(HostName.normalise(host));
+  }
+
   private static void checkHostSettings(
       VirtualHost v, String at, Set<String> backendIds, List<String> problems) {
     if (v.hsts() != null && v.hsts().maxAgeSeconds() < 0) {
@@ -447,6 +451,29 @@ public final class SnapshotValidator {
       }
       if (auth.verifyDepth() < 1) {
         problems.add(at + ".clientAuth.verifyDepth: must be at least 1");
+      }
+    }
+    HostRedirect redirect = v.hostRedirect();
+    if (redirect != null) {
+      String targetProblem =
+          redirect.host() == null ? "is required" : HostName.problem(redirect.host());
+      if (targetProblem == null && !isExactHost(redirect.host())) {
+        targetProblem = "must be an exact host name";
+      }
+      if (targetProblem != null) {
+        problems.add(at + ".hostRedirect.host: " + targetProblem);
+      }
+      if (!HostRedirect.CODES.contains(redirect.code())) {
+        problems.add(at + ".hostRedirect.code: must be one of 301, 302, 307, 308");
+      }
+      if (v.host() != null && !isExactHost(v.host())) {
+        problems.add(at + ".hostRedirect: only for an exact host");
+      }
+      if (!v.routes().isEmpty() || v.defaultBackend() != null || v.passthroughBackend() != null) {
+        problems.add(
+            at
+                + ".hostRedirect: a redirecting host has no routes, default backend or"
+                + " passthrough (every request is redirected)");
       }
     }
     if (v.passthroughBackend() != null) {

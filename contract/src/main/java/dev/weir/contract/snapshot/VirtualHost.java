@@ -29,6 +29,9 @@ import java.util.List;
  * @param passthroughBackend id of the backend TLS connections for this host are relayed to
  *     untouched (chosen by the ClientHello's SNI, balanced per connection); such a host has no
  *     certificate, routes or other settings of its own. Absent: TLS is terminated.
+ * @param hostRedirect every request of this host is redirected to another host ({@code
+ *     from-to-www-redirect}); such a host has no routes, default backend or passthrough of its own,
+ *     only a certificate for its HTTPS requests. Absent: none (schema version 5).
  */
 public record VirtualHost(
     String host,
@@ -40,7 +43,8 @@ public record VirtualHost(
     String defaultBackend,
     Hsts hsts,
     ClientAuth clientAuth,
-    String passthroughBackend) {
+    String passthroughBackend,
+    HostRedirect hostRedirect) {
   public static final String ANY_HOST = "*";
 
   public VirtualHost {
@@ -61,6 +65,28 @@ public record VirtualHost(
       List<Route> routes,
       String defaultBackend) {
     this(host, certificate, retainCertificate, routes, defaultBackend, null, null, null);
+  }
+
+  /** A virtual host without a host redirect. */
+  public VirtualHost(
+      String host,
+      String certificate,
+      Boolean retainCertificate,
+      List<Route> routes,
+      String defaultBackend,
+      Hsts hsts,
+      ClientAuth clientAuth,
+      String passthroughBackend) {
+    this(
+        host,
+        certificate,
+        retainCertificate,
+        routes,
+        defaultBackend,
+        hsts,
+        clientAuth,
+        passthroughBackend,
+        null);
   }
 
   /** Whether TLS for this host is relayed to {@link #passthroughBackend()} untouched. */
@@ -94,7 +120,8 @@ public record VirtualHost(
         .defaultBackend(defaultBackend)
         .hsts(hsts)
         .clientAuth(clientAuth)
-        .passthroughBackend(passthroughBackend);
+        .passthroughBackend(passthroughBackend)
+        .hostRedirect(hostRedirect);
   }
 
   /** Builds a {@link VirtualHost}. */
@@ -107,6 +134,7 @@ public record VirtualHost(
     private Hsts hsts;
     private ClientAuth clientAuth;
     private String passthroughBackend;
+    private HostRedirect hostRedirect;
 
     private Builder(String host) {
       this.host = host;
@@ -157,6 +185,12 @@ public record VirtualHost(
       return this;
     }
 
+    /** Every request is redirected to another host; null: none. */
+    public Builder hostRedirect(HostRedirect value) {
+      hostRedirect = value;
+      return this;
+    }
+
     public VirtualHost build() {
       return new VirtualHost(
           host,
@@ -166,7 +200,8 @@ public record VirtualHost(
           defaultBackend,
           hsts,
           clientAuth,
-          passthroughBackend);
+          passthroughBackend,
+          hostRedirect);
     }
   }
 }

@@ -21,6 +21,10 @@ import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -313,6 +317,46 @@ public final class CertificateCheck {
     } catch (RuntimeException e) {
       throw new Refusal(Problem.KEY_MISMATCH, "private key does not match the certificate");
     }
+  }
+
+  /**
+   * The names the leaf of {@code chainPem} is for, as ingress-nginx collects them to decide which
+   * other host names a certificate may serve (its {@code SSLCert.CN}): the subject's common name
+   * and the DNS subject alternative names, normalised. Empty when the chain does not parse.
+   */
+  public static List<String> names(String chainPem) {
+    X509Certificate leaf;
+    try {
+      leaf = parseChain(chainPem).get(0);
+    } catch (Refusal r) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (RDN rdn :
+        X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN)) {
+      if (rdn.getFirst() != null) {
+        names.add(HostName.normalise(IETFUtils.valueToString(rdn.getFirst().getValue())));
+      }
+    }
+    names.addAll(dnsNames(leaf));
+    return List.copyOf(names);
+  }
+
+  /**
+   * Whether a certificate for {@code names} ({@link #names}) serves {@code host}, by
+   * ingress-nginx's {@code ssl.IsValidHostname}: a name equal to the host, or equal to the host
+   * with its first label replaced by {@code *}, ignoring case.
+   */
+  public static boolean covers(List<String> names, String host) {
+    String name = HostName.normalise(host);
+    int dot = name.indexOf('.');
+    String wildcard = dot < 0 ? "*" : "*" + name.substring(dot);
+    for (String n : names) {
+      if (n.equals(name) || n.equals(wildcard)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<String> dnsNames(X509Certificate leaf) {

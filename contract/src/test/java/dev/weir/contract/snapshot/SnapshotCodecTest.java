@@ -108,6 +108,15 @@ class SnapshotCodecTest {
             "virtualHosts[0].routes[0].settings.proxyHeaders: needs schemaVersion 5, the snapshot"
                 + " says 4"),
         Arguments.of(
+            "{\"schemaVersion\":4,\"version\":1,\"virtualHosts\":[{\"host\":\"www.a.com\",\"hostRedirect\":{\"host\":\"a.com\",\"code\":308}}]}",
+            "virtualHosts[0].hostRedirect: needs schemaVersion 5, the snapshot says 4"),
+        Arguments.of(
+            "{\"schemaVersion\":4,\"version\":1,"
+                + backend
+                + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/\",\"backend\":\"b\",\"settings\":{\"redirectToHttps\":true,\"keepTrailingSlash\":true}}]}]}",
+            "virtualHosts[0].routes[0].settings.keepTrailingSlash: needs schemaVersion 5, the"
+                + " snapshot says 4"),
+        Arguments.of(
             "{\"schemaVersion\":3,\"version\":1,"
                 + backend
                 + ",\"virtualHosts\":[{\"host\":\"a.com\",\"routes\":[{\"pathType\":\"Prefix\",\"path\":\"/a(.*)\",\"backend\":\"b\",\"regex\":true}]}]}",

@@ -148,7 +148,7 @@ public record CompiledRoute(
       (rewrite.redirects() ? before : after).add(policy);
     }
     if (settings.redirectsToHttps()) {
-      before.add(new HttpsRedirect(options.httpsRedirectPort()));
+      before.add(new HttpsRedirect(options.httpsRedirectPort(), !settings.keepsTrailingSlash()));
     }
     if (settings.maxBodyBytes() != null) {
       after.add(new BodyLimit(settings.maxBodyBytes()));

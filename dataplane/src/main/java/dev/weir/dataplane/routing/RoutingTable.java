@@ -5,7 +5,9 @@ import dev.weir.contract.host.HostTable;
 import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.dataplane.proxy.policy.ClientCertificateAuth;
+import dev.weir.dataplane.proxy.policy.HostRedirectPolicy;
 import dev.weir.dataplane.proxy.policy.RequestPolicies;
+import dev.weir.dataplane.proxy.policy.RequestPolicy;
 import java.util.List;
 import java.util.function.Function;
 
@@ -30,6 +32,7 @@ public final class RoutingTable<B> {
    *
    * @param name the virtual host's name, normalised
    * @param defaultRoute the route of requests no path rule matches, or null
+   * @param redirect the answer to every request of a host that redirects to another one, or null
    * @param source the virtual host compiled, for the next compile to reuse
    */
   private record HostRoutes(
@@ -37,6 +40,7 @@ public final class RoutingTable<B> {
       PathMatcher paths,
       CompiledRoute defaultRoute,
       RequestPolicies hostPolicies,
+      RequestPolicy redirect,
       VirtualHost source) {
     static HostRoutes compile(String name, VirtualHost vhost, RouteOptions options) {
       RequestPolicies hostPolicies = ClientCertificateAuth.forHost(vhost);
@@ -47,6 +51,7 @@ public final class RoutingTable<B> {
               ? null
               : CompiledRoute.compileDefault(name, vhost, options, hostPolicies),
           hostPolicies,
+          vhost.hostRedirect() == null ? null : new HostRedirectPolicy(vhost.hostRedirect()),
           vhost);
     }
   }
@@ -140,10 +145,14 @@ public final class RoutingTable<B> {
    *
    * @param host the request's host as sent (Host header or :authority), port and case allowed
    * @param path the request path without query string
-   * @return the match, or null when nothing routes the request (answer 404)
+   * @return the match, or null when nothing routes the request (answer 404, unless {@link
+   *     #hostRedirect} answers it)
    */
   public Match<B> match(String host, String path) {
     HostRoutes routes = hosts.match(HostName.ofAuthority(host));
+    if (routes != null && routes.redirect() != null) {
+      return null;
+    }
     if (routes != null) {
       CompiledRoute route = routes.paths().match(path);
       if (route == null) {
@@ -163,6 +172,16 @@ public final class RoutingTable<B> {
       }
     }
     return defaultBackend == null ? null : new Match<>(defaultRoute, defaultBackend);
+  }
+
+  /**
+   * The answer to every request of {@code host} (as sent) when its virtual host redirects to
+   * another host ({@code from-to-www-redirect}), or null: such a host routes nothing, so {@link
+   * #match} gives null for it, and only then is this asked.
+   */
+  public RequestPolicy hostRedirect(String host) {
+    HostRoutes routes = hosts.match(HostName.ofAuthority(host));
+    return routes == null ? null : routes.redirect();
   }
 
   /** The backend the snapshot's {@code id} names, or null (an error backend, per request). */

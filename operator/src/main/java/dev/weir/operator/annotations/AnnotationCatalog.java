@@ -154,11 +154,16 @@ public final class AnnotationCatalog {
         "temporal-redirect-code",
         IDENTICAL,
         "300 to 307, default 302 (an out-of-range code is reported)");
-    add("from-to-www-redirect", UNSUPPORTED, "not implemented yet");
+    add(
+        "from-to-www-redirect",
+        DIFFERENCE,
+        "the other name gets a 308 to the host with the target less one trailing '/', unless it is a"
+            + " host itself; the Location's port is the one the client addressed, where nginx writes its own"
+            + " listening port, and X-Forwarded-Proto/-Port are not read");
     add(
         "preserve-trailing-slash",
-        UNSUPPORTED,
-        "Weir's HTTPS redirect always keeps the path as sent (as with true)");
+        IDENTICAL,
+        "without it the HTTPS redirect leaves out one trailing '/' of the request target");
     add("relative-redirects", UNSUPPORTED, "Weir's redirects are absolute");
     add("use-port-in-redirects", UNSUPPORTED, "Weir's redirects carry the request's host as sent");
     // Backends
@@ -183,7 +188,11 @@ public final class AnnotationCatalog {
         "the Host sent to the pods (X-Forwarded-Host keeps the client's); a literal name, no nginx"
             + " variables; over upstream TLS it is also the name verified, where nginx uses the"
             + " upstream's");
-    add("service-upstream", UNSUPPORTED, "not implemented yet (Weir balances over the endpoints)");
+    add(
+        "service-upstream",
+        IDENTICAL,
+        "the Service's ClusterIP and port as the one endpoint (kube-proxy balances); a headless"
+            + " Service keeps its endpoints, reported");
     add(
         "custom-headers",
         DIFFERENCE,
@@ -252,10 +261,10 @@ public final class AnnotationCatalog {
         "disable-proxy-intercept-errors",
         UNSUPPORTED,
         "listed statuses are always replaced by the error backend's answer");
-    add(
+    values(
         "server-alias",
-        UNSUPPORTED,
-        "not implemented yet: add the names as hosts of the Ingress's rules");
+        "exact names and leading '*.' wildcards only: nginx's regular-expression, '.example.com' and"
+            + " 'example.*' names are refused");
     // Canary
     add(
         "canary",

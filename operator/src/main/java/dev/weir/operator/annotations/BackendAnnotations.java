@@ -13,14 +13,30 @@ import java.util.Optional;
  * @param loadBalance {@code load-balance}; round robin by default
  * @param hashBy {@code upstream-hash-by}: consistent hashing on this key instead of {@code
  *     loadBalance}
+ * @param serviceUpstream {@code service-upstream}: the Service's ClusterIP and port as the one
+ *     endpoint (kube-proxy balances) instead of its EndpointSlices' endpoints
  */
 public record BackendAnnotations(
     UpstreamProtocol protocol,
     Optional<UpstreamTlsAnnotations> tls,
     BalanceAlgorithm loadBalance,
-    Optional<HashKey> hashBy) {
+    Optional<HashKey> hashBy,
+    boolean serviceUpstream) {
   /** No backend annotation set. */
   public static final BackendAnnotations NONE =
       new BackendAnnotations(
-          UpstreamProtocol.HTTP, Optional.empty(), BalanceAlgorithm.ROUND_ROBIN, Optional.empty());
+          UpstreamProtocol.HTTP,
+          Optional.empty(),
+          BalanceAlgorithm.ROUND_ROBIN,
+          Optional.empty(),
+          false);
+
+  /** Settings without {@code service-upstream}. */
+  public BackendAnnotations(
+      UpstreamProtocol protocol,
+      Optional<UpstreamTlsAnnotations> tls,
+      BalanceAlgorithm loadBalance,
+      Optional<HashKey> hashBy) {
+    this(protocol, tls, loadBalance, hashBy, false);
+  }
 }

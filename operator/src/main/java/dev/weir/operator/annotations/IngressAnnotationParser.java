@@ -82,7 +82,9 @@ final class IngressAnnotationParser {
                   "upstream-hash-by",
                   "ssl-passthrough",
                   "auth-tls-secret",
-                  "enable-access-log"),
+                  "enable-access-log",
+                  "service-upstream"),
+              HostNameAnnotationParser.SUPPORTED,
               AccessAnnotationParser.SUPPORTED,
               ExternalAuthAnnotationParser.SUPPORTED,
               COOKIE_ATTRIBUTES,
@@ -154,17 +156,20 @@ final class IngressAnnotationParser {
     }
     PathAnnotations path = path();
     BackendAnnotations backend = backend(path.affinity().isPresent());
-    HostAnnotations host = new HostAnnotations(false, clientAuth(), hsts());
+    HostAnnotations host =
+        new HostAnnotations(
+            false, clientAuth(), hsts(), new HostNameAnnotationParser(reader).parse());
     return new IngressAnnotations(path, backend, host, CanaryAnnotations.NONE, problems());
   }
 
   /**
    * A canary Ingress: ingress-nginx makes no server or location of it, only an upstream, so of its
-   * other annotations only the upstream's balancing applies ({@code load-balance}, {@code
-   * upstream-hash-by}); its affinity is replaced by the main route's. The rest are reported.
+   * other annotations only the upstream's balancing and endpoints apply ({@code load-balance},
+   * {@code upstream-hash-by}, {@code service-upstream}); its affinity is replaced by the main
+   * route's. The rest are reported.
    */
   private IngressAnnotations canary(CanaryAnnotations canary) {
-    Set<String> applied = Set.of("load-balance", "upstream-hash-by", "canary");
+    Set<String> applied = Set.of("load-balance", "upstream-hash-by", "service-upstream", "canary");
     for (String suffix : IngressAnnotations.SUPPORTED) {
       if (!applied.contains(suffix) && !CanaryAnnotationParser.RULES.contains(suffix)) {
         reader.ignored(suffix, CanaryAnnotationParser.ON_CANARY);
@@ -178,7 +183,8 @@ final class IngressAnnotationParser {
             UpstreamProtocol.HTTP,
             Optional.empty(),
             loadBalance(false, hashBy.isPresent()),
-            hashBy);
+            hashBy,
+            reader.bool("service-upstream").orElse(false));
     return new IngressAnnotations(
         PathAnnotations.NONE, backend, HostAnnotations.NONE, canary, problems());
   }
@@ -334,7 +340,12 @@ final class IngressAnnotationParser {
             .orElse(UpstreamProtocol.HTTP);
     Optional<UpstreamTlsAnnotations> tls = upstreamTls(protocol);
     Optional<HashKey> hashBy = hashBy(affinity);
-    return new BackendAnnotations(protocol, tls, loadBalance(affinity, hashBy.isPresent()), hashBy);
+    return new BackendAnnotations(
+        protocol,
+        tls,
+        loadBalance(affinity, hashBy.isPresent()),
+        hashBy,
+        reader.bool("service-upstream").orElse(false));
   }
 
   private Optional<UpstreamTlsAnnotations> upstreamTls(UpstreamProtocol protocol) {

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Reads the path and redirect annotations ({@code use-regex}, {@code rewrite-target}, {@code
  * x-forwarded-prefix}, {@code app-root}, {@code permanent-redirect}, {@code temporal-redirect} and
- * their codes) with the character sets ingress-nginx's validators allow.
+ * their codes, {@code preserve-trailing-slash}) with the character sets ingress-nginx's validators
+ * allow.
  */
 final class RewriteAnnotationParser {
   static final List<String> SUPPORTED =
@@ -21,7 +22,8 @@ final class RewriteAnnotationParser {
           "permanent-redirect",
           "permanent-redirect-code",
           "temporal-redirect",
-          "temporal-redirect-code");
+          "temporal-redirect-code",
+          "preserve-trailing-slash");
 
   // ingress-nginx's parser.RegexPathWithCapture and parser.URLIsValidRegex.
   private static final Pattern PATH_WITH_CAPTURE = Pattern.compile("/?[-._~a-zA-Z0-9/:$]*");
@@ -53,7 +55,13 @@ final class RewriteAnnotationParser {
       reader.reject("app-root", "must be a path starting with '/'");
       appRoot = Optional.empty();
     }
-    return new RewriteAnnotations(useRegex, target, prefix, appRoot, redirect());
+    return new RewriteAnnotations(
+        useRegex,
+        target,
+        prefix,
+        appRoot,
+        redirect(),
+        reader.bool("preserve-trailing-slash").orElse(false));
   }
 
   private Optional<String> capturePath(String suffix, boolean captures) {

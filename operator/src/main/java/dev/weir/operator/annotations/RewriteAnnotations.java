@@ -13,16 +13,19 @@ import java.util.Optional;
  * @param forwardedPrefix {@code x-forwarded-prefix}; read only with {@code rewrite-target}
  * @param appRoot {@code app-root}
  * @param redirect {@code temporal-redirect}, else {@code permanent-redirect}, with its code
+ * @param preserveTrailingSlash {@code preserve-trailing-slash}: the HTTPS redirect keeps a trailing
+ *     {@code /} of the target, which ingress-nginx otherwise leaves out
  */
 public record RewriteAnnotations(
     boolean useRegex,
     Optional<String> target,
     Optional<String> forwardedPrefix,
     Optional<String> appRoot,
-    Optional<Redirect> redirect) {
+    Optional<Redirect> redirect,
+    boolean preserveTrailingSlash) {
   public static final RewriteAnnotations NONE =
       new RewriteAnnotations(
-          false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+          false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false);
 
   /**
    * Whether the path {@code path} (as written) is rewritten: a target other than the path itself,

@@ -96,7 +96,9 @@ public record NginxConfigMap(
           "proxy-next-upstream", AnnotationNames.NGINX_PREFIX + "proxy-next-upstream",
           "proxy-next-upstream-timeout",
               AnnotationNames.NGINX_PREFIX + "proxy-next-upstream-timeout",
-          "limit-req-status-code", AnnotationNames.WEIR_PREFIX + "limit-req-status-code");
+          "limit-req-status-code", AnnotationNames.WEIR_PREFIX + "limit-req-status-code",
+          "preserve-trailing-slash", AnnotationNames.NGINX_PREFIX + "preserve-trailing-slash",
+          "service-upstream", AnnotationNames.NGINX_PREFIX + "service-upstream");
 
   /**
    * Weir's defaults that differ from ingress-nginx's for a key (or annotation) left unset: the

@@ -127,7 +127,11 @@ final class BackendResolver {
                 Backend.of(
                     use.id(),
                     new BackendResolver(state, options, sliceDiagnostics::add)
-                        .resolve(use.namespace(), use.backend(), found)));
+                        .resolve(
+                            use.namespace(),
+                            use.backend(),
+                            use.settings().serviceUpstream(),
+                            found)));
     SecretRef ref = BackendSettings.secret(use.settings());
     Secret secret =
         ref == null ? null : state.referencedSecret(ref.namespace(), ref.name()).orElse(null);
@@ -153,7 +157,8 @@ final class BackendResolver {
     return clientCertificates;
   }
 
-  private List<Endpoint> resolve(String namespace, IngressBackend backend, List<Problem> found) {
+  private List<Endpoint> resolve(
+      String namespace, IngressBackend backend, boolean serviceUpstream, List<Problem> found) {
     if (backend.getService() == null) {
       TypedLocalObjectReference r = backend.getResource();
       found.add(
@@ -218,7 +223,45 @@ final class BackendResolver {
                   + consequence));
       return List.of();
     }
+    if (serviceUpstream) {
+      Endpoint clusterIp = clusterIpEndpoint(namespace, service, port, found);
+      if (clusterIp != null) {
+        return List.of(clusterIp);
+      }
+    }
     return endpoints(namespace, ref.getName(), blankToNull(port.getName()));
+  }
+
+  /**
+   * {@code service-upstream}: the Service's ClusterIP and port as the one endpoint, so kube-proxy
+   * balances, as ingress-nginx's {@code getServiceClusterEndpoint}. A Service without a usable
+   * ClusterIP (headless, {@code None}) gets its EndpointSlices' endpoints instead, as there.
+   */
+  private Endpoint clusterIpEndpoint(
+      String namespace, Service service, ServicePort port, List<Problem> found) {
+    String clusterIp = service.getSpec().getClusterIP();
+    String why = null;
+    if (clusterIp == null || clusterIp.isEmpty() || clusterIp.equals("None")) {
+      why = "has no ClusterIP (a headless Service)";
+    } else if (!SnapshotValidator.isIpLiteral(clusterIp)) {
+      why = "has ClusterIP " + clusterIp + ", which is not an IP address";
+    } else if (!options.allowLocalEndpoints() && isLocal(clusterIp)) {
+      why = "has ClusterIP " + clusterIp + ", which is loopback, link-local or unspecified";
+    }
+    if (why != null) {
+      found.add(
+          new Problem(
+              Reason.SERVICE_UPSTREAM_IGNORED,
+              "service-upstream: Service "
+                  + namespace
+                  + "/"
+                  + service.getMetadata().getName()
+                  + " "
+                  + why
+                  + "; its endpoints are used instead"));
+      return null;
+    }
+    return new Endpoint(clusterIp, port.getPort(), EndpointState.READY);
   }
 
   /** A backend without a port: a {@code default-backend} Service, used on its first port. */

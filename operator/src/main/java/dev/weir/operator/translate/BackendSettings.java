@@ -26,10 +26,10 @@ import java.util.Locale;
  * each upstream once, from the first Ingress that refers to it, so a later Ingress silently loses
  * what it wrote. Weir gives each distinct set of settings its own backend instead: the plain id
  * {@code namespace/service:port} for the defaults, {@code namespace/service:port@tags-digest} for
- * others (tags say what differs, {@code https}, {@code grpcs}, {@code ewma}, {@code hash}; the
- * digest tells apart two of the same tags). Each Ingress gets what it wrote, and since the id
- * decides the settings, a backend still depends only on its Service, EndpointSlices and the Secret
- * its settings name, never on which other Ingresses use it.
+ * others (tags say what differs, {@code https}, {@code grpcs}, {@code ewma}, {@code hash}, {@code
+ * svc} for {@code service-upstream}; the digest tells apart two of the same tags). Each Ingress
+ * gets what it wrote, and since the id decides the settings, a backend still depends only on its
+ * Service, EndpointSlices and the Secret its settings name, never on which other Ingresses use it.
  */
 final class BackendSettings {
   private static final String UPSTREAM_FAILS_CLOSED = "requests to the backend answer 502";
@@ -52,6 +52,9 @@ final class BackendSettings {
     if (settings.hashBy().isPresent()) {
       tags.add("hash");
     }
+    if (settings.serviceUpstream()) {
+      tags.add("svc");
+    }
     return baseId + "@" + String.join("+", tags) + "-" + digest(describe(settings));
   }
 
@@ -73,6 +76,9 @@ final class BackendSettings {
                     .append(t.sendServerName()));
     out.append(" lb=").append(s.loadBalance());
     s.hashBy().ifPresent(h -> out.append(" hash=").append(expression(h)));
+    if (s.serviceUpstream()) {
+      out.append(" service-upstream");
+    }
     return out.toString();
   }
 

@@ -187,6 +187,28 @@ public record Diagnostic(ObjectRef object, Reason reason, String message)
         owner);
   }
 
+  /** A {@code server-alias} of {@code host} that is left out, and why. */
+  static Diagnostic aliasIgnored(ObjectRef ingress, String host, String alias, String why) {
+    return format(
+        ingress,
+        Reason.ALIAS_IGNORED,
+        "server-alias %s of host %s is not served: %s",
+        alias,
+        host,
+        why);
+  }
+
+  /** A {@code from-to-www-redirect} of {@code host} that makes no redirect, and why. */
+  static Diagnostic wwwRedirectIgnored(ObjectRef ingress, String host, String from, String why) {
+    return format(
+        ingress,
+        Reason.WWW_REDIRECT_IGNORED,
+        "from-to-www-redirect of host %s: %s is not redirected, %s",
+        host,
+        from,
+        why);
+  }
+
   /** {@code ssl-passthrough} on a host that cannot be relayed. */
   static Diagnostic passthroughIgnored(ObjectRef ingress, String host, String why) {
     return format(

@@ -92,6 +92,11 @@ public final class IncrementalTranslator {
   private final Map<String, List<RouteHeaders.ConfigMapSeen>> configMapReadingHosts =
       new HashMap<>();
   private final TreeMap<String, VirtualHost> virtualHosts = new TreeMap<>();
+  // Hosts that ask for other names (aliases, www redirects), in name order, and what was decided
+  // about those names last: decided again over all of them whenever a host changes, since a name
+  // depends on every other host (a pass over the few hosts with claims, not over all).
+  private final TreeMap<String, ResolvedHost> claimingHosts = new TreeMap<>();
+  private SecondaryHosts secondary = SecondaryHosts.NONE;
   private final Map<String, SecretMemo> secrets = new HashMap<>();
   // Memos that lost a host during this call: forgotten at its end if no host took them up.
   private final List<SecretMemo> released = new ArrayList<>();
@@ -154,6 +159,9 @@ public final class IncrementalTranslator {
     for (String host : dirtyHosts) {
       recomputeHost(host, state, now, dirtyBackends);
     }
+    if (!dirtyHosts.isEmpty()) {
+      recomputeSecondaryHosts();
+    }
     // Secrets no host uses any more are forgotten, with their last good certificate (as the
     // full translation keeps them only for the Secrets it used).
     for (SecretMemo m : released) {
@@ -194,6 +202,8 @@ public final class IncrementalTranslator {
     secretReadingHosts.clear();
     configMapReadingHosts.clear();
     virtualHosts.clear();
+    claimingHosts.clear();
+    secondary = SecondaryHosts.NONE;
     secrets.clear();
     released.clear();
     backendUsers.clear();
@@ -468,11 +478,56 @@ public final class IncrementalTranslator {
     } else {
       configMapReadingHosts.remove(host);
     }
-    VirtualHost before =
-        next != null && next.virtualHost() != null
-            ? virtualHosts.put(host, next.virtualHost())
-            : virtualHosts.remove(host);
+    if (next != null && !next.claims().isEmpty()) {
+      claimingHosts.put(host, next);
+    } else {
+      claimingHosts.remove(host);
+    }
+    VirtualHost before;
+    if (next != null && next.virtualHost() != null) {
+      before = virtualHosts.put(host, next.virtualHost());
+    } else if (old != null && old.virtualHost() != null) {
+      before = virtualHosts.remove(host);
+    } else {
+      // No virtual host of its own before or now: the name may be another host's alias.
+      before = null;
+    }
     hostsChanged |= before != (next == null ? null : next.virtualHost());
+  }
+
+  /**
+   * Decides the names hosts ask for besides their own again ({@link SecondaryHosts}), keeping the
+   * instance of each virtual host that did not change.
+   */
+  private void recomputeSecondaryHosts() {
+    SecondaryHosts next =
+        SecondaryHosts.resolve(
+            claimingHosts.values(),
+            name -> {
+              ResolvedHost h = hosts.get(name);
+              return h != null && h.virtualHost() != null;
+            });
+    if (next.equals(secondary)) {
+      return;
+    }
+    count(secondary.diagnostics(), -1);
+    count(next.diagnostics(), 1);
+    Map<String, VirtualHost> kept = new TreeMap<>(next.virtualHosts());
+    secondary
+        .virtualHosts()
+        .forEach(
+            (name, old) -> {
+              // A name that became a host of its own is that host's now.
+              if (virtualHosts.get(name) == old) {
+                virtualHosts.remove(name);
+                hostsChanged = true;
+              }
+              if (old.equals(kept.get(name))) {
+                kept.put(name, old);
+              }
+            });
+    kept.forEach((name, vhost) -> hostsChanged |= virtualHosts.put(name, vhost) != vhost);
+    secondary = new SecondaryHosts(kept, next.diagnostics());
   }
 
   /** Counts one more use of {@code certificate} (by a host, or by a backend as its client's). */

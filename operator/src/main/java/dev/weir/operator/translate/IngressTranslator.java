@@ -28,8 +28,9 @@ import java.util.TreeSet;
  * backend; the certificate of a host) the oldest Ingress wins, then the lower {@code
  * namespace/name}; the others get a diagnostic. Annotations become settings the same way: a route's
  * from the Ingress that owns its path, a host's from its oldest Ingress that sets them, a backend's
- * from its id ({@link BackendSettings}). Output is sorted throughout, so equal input gives a
- * byte-identical snapshot.
+ * from its id ({@link BackendSettings}). Names that stand for a host (aliases, the other name of a
+ * www redirect) are decided after all hosts ({@link SecondaryHosts}). Output is sorted throughout,
+ * so equal input gives a byte-identical snapshot.
  *
  * <p>This is the specification: the operator's loop runs {@link IncrementalTranslator}, which
  * memoises the same pieces and is tested against this one.
@@ -93,14 +94,14 @@ public final class IngressTranslator {
     ResolvedDefaultBackend defaultBackend = ResolvedDefaultBackend.resolve(defaultClaimants);
 
     BackendResolver backends = new BackendResolver(state, options, diagnostics::add);
-    List<VirtualHost> virtualHosts = new ArrayList<>();
+    Map<String, VirtualHost> virtualHosts = new TreeMap<>();
     Map<String, Certificate> used = new TreeMap<>();
     String defaultCertificate = null;
     for (ResolvedHost h : hosts) {
       diagnostics.addAll(h.diagnostics());
       h.uses().forEach(backends::use);
       if (h.virtualHost() != null) {
-        virtualHosts.add(h.virtualHost());
+        virtualHosts.put(h.host(), h.virtualHost());
       }
       Certificate certificate = h.usedCertificate();
       if (certificate != null) {
@@ -110,6 +111,11 @@ public final class IngressTranslator {
         }
       }
     }
+    SecondaryHosts secondary =
+        SecondaryHosts.resolve(
+            hosts.stream().filter(h -> !h.claims().isEmpty()).toList(), virtualHosts::containsKey);
+    diagnostics.addAll(secondary.diagnostics());
+    virtualHosts.putAll(secondary.virtualHosts());
     diagnostics.addAll(defaultBackend.diagnostics());
     defaultBackend.uses().forEach(backends::use);
     used.putAll(backends.clientCertificates());
@@ -117,7 +123,7 @@ public final class IngressTranslator {
     return new Translation(
         snapshot(
             options,
-            virtualHosts,
+            List.copyOf(virtualHosts.values()),
             backends.backends(),
             List.copyOf(used.values()),
             defaultBackend.backend(),

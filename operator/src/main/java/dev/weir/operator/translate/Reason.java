@@ -21,6 +21,21 @@ public enum Reason {
   UNSUPPORTED_BACKEND("UnsupportedBackend"),
   FORBIDDEN_ENDPOINT_ADDRESS("ForbiddenEndpointAddress"),
   UNSUPPORTED_ENDPOINT_ADDRESS("UnsupportedEndpointAddress"),
+  /**
+   * {@code service-upstream} on a Service without a usable ClusterIP (headless): its endpoints are
+   * used instead.
+   */
+  SERVICE_UPSTREAM_IGNORED("ServiceUpstreamIgnored"),
+  /**
+   * A {@code server-alias} that is already another host, or another host's alias or redirect: it is
+   * left out, as ingress-nginx leaves it out.
+   */
+  ALIAS_IGNORED("AliasIgnored"),
+  /**
+   * A {@code from-to-www-redirect} whose other name is already a host (or cannot be one): no
+   * redirect is made, as ingress-nginx makes none.
+   */
+  WWW_REDIRECT_IGNORED("WwwRedirectIgnored"),
   CONFLICTING_PATH("ConflictingPath"),
   CONFLICTING_DEFAULT_BACKEND("ConflictingDefaultBackend"),
   INVALID_PATH("InvalidPath"),

@@ -2,11 +2,13 @@ package dev.weir.operator.translate;
 
 import static dev.weir.operator.translate.IngressSyntax.DEFAULT_CERTIFICATE;
 
+import dev.weir.contract.host.HostName;
 import dev.weir.contract.snapshot.Affinity;
 import dev.weir.contract.snapshot.Canary;
 import dev.weir.contract.snapshot.Certificate;
 import dev.weir.contract.snapshot.ClientAuth;
 import dev.weir.contract.snapshot.CustomErrors;
+import dev.weir.contract.snapshot.HostRedirect;
 import dev.weir.contract.snapshot.Hsts;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.ProxyHeaders;
@@ -15,6 +17,7 @@ import dev.weir.contract.snapshot.Route;
 import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.Timeouts;
 import dev.weir.contract.snapshot.VirtualHost;
+import dev.weir.contract.tls.CertificateCheck;
 import dev.weir.operator.annotations.BackendAnnotations;
 import dev.weir.operator.annotations.ClientAuthAnnotations;
 import dev.weir.operator.annotations.ConfigMapRef;
@@ -60,6 +63,8 @@ import java.util.function.Function;
  *     authentication, basic authentication) and the instances read
  * @param configMapsSeen the ConfigMaps the host's routes were read from ({@code custom-headers})
  *     and the instances read
+ * @param claims the names the host asks for besides its own ({@code server-alias}, {@code
+ *     from-to-www-redirect}), which {@link SecondaryHosts} decides on
  */
 record ResolvedHost(
     String host,
@@ -69,7 +74,8 @@ record ResolvedHost(
     List<Diagnostic> diagnostics,
     List<BackendUse> uses,
     List<SecretSeen> secretsSeen,
-    List<RouteHeaders.ConfigMapSeen> configMapsSeen) {
+    List<RouteHeaders.ConfigMapSeen> configMapsSeen,
+    List<SecondaryHosts.Claim> claims) {
 
   /** A Secret's outcome, by namespace and name. */
   @FunctionalInterface
@@ -125,6 +131,7 @@ record ResolvedHost(
     ParsedIngress passthroughBy = null;
     ParsedIngress clientAuthBy = null;
     ParsedIngress hstsBy = null;
+    ParsedIngress aliasesBy = null;
     List<ParsedIngress> canaries = new ArrayList<>();
     for (ParsedIngress p : ruled) {
       if (p.canary()) {
@@ -153,6 +160,11 @@ record ResolvedHost(
       }
       if (!settings.hsts().equals(HstsAnnotations.NONE)) {
         hstsBy = firstSetting(hstsBy, p, host, "weir.dev/hsts", found, HostAnnotations::hsts);
+      }
+      if (!settings.names().aliases().isEmpty()) {
+        // ingress-nginx: the aliases of the first Ingress of the server that sets any.
+        aliasesBy =
+            firstSetting(aliasesBy, p, host, "server-alias", found, h -> h.names().aliases());
       }
     }
     boolean hasTls = false;
@@ -197,6 +209,8 @@ record ResolvedHost(
     List<BackendUse> uses = new ArrayList<>();
     List<SecretSeen> secretsSeen = new ArrayList<>();
     List<RouteHeaders.ConfigMapSeen> configMapsSeen = new ArrayList<>();
+    List<SecondaryHosts.Claim> claims = List.of();
+    ParsedIngress wwwBy = wwwRedirectBy(ruled, routes);
     Map<RouteKey, Attached> canaryOf =
         canaries(
             host,
@@ -215,8 +229,18 @@ record ResolvedHost(
             }
           });
       virtualHost = VirtualHost.builder(host).passthroughBackend(relayed.use().id()).build();
+      String relayedWhy = "the host is relayed untouched (ssl-passthrough)";
+      if (aliasesBy != null) {
+        for (String alias : aliasesBy.settings().host().names().aliases()) {
+          found.add(Diagnostic.aliasIgnored(aliasesBy.ref(), host, alias, relayedWhy));
+        }
+      }
+      if (wwwBy != null) {
+        found.add(Diagnostic.wwwRedirectIgnored(wwwBy.ref(), host, otherWwwName(host), relayedWhy));
+      }
     } else if (hasRule) {
       List<Route> list = new ArrayList<>(routes.size());
+      List<ParsedIngress> owners = new ArrayList<>(routes.size());
       boolean tls = hasTls;
       // Read once per Ingress: its Secret and diagnostics, whatever number of paths it owns.
       Map<ParsedIngress, RouteAccess> accessByOwner = new IdentityHashMap<>();
@@ -304,6 +328,7 @@ record ResolvedHost(
             if (customErrors != null) {
               settings = settings.toBuilder().customErrors(customErrors).build();
             }
+            owners.add(route.owner());
             list.add(
                 new Route(
                         key.type(),
@@ -336,6 +361,12 @@ record ResolvedHost(
               .hsts(hasTls ? hsts(hstsBy, https).orElse(null) : null)
               .clientAuth(clientAuth)
               .build();
+      claims =
+          claims(
+              new Served(host, virtualHost, certificate, hasTls, owners, https),
+              aliasesBy,
+              wwwBy,
+              found);
     }
     return new ResolvedHost(
         host,
@@ -345,7 +376,146 @@ record ResolvedHost(
         List.copyOf(found),
         List.copyOf(uses),
         List.copyOf(secretsSeen),
-        List.copyOf(configMapsSeen));
+        List.copyOf(configMapsSeen),
+        claims);
+  }
+
+  /**
+   * What a host serves, for the names standing for it.
+   *
+   * @param owners the Ingress owning each route of {@code virtualHost}, in its order
+   */
+  private record Served(
+      String host,
+      VirtualHost virtualHost,
+      Certificate certificate,
+      boolean hasTls,
+      List<ParsedIngress> owners,
+      HttpsDefaults https) {
+    /**
+     * Whether the certificate serves {@code name}, as ingress-nginx decides it for aliases and the
+     * redirect server ({@code ssl.IsValidHostname} on the certificate's names).
+     */
+    boolean covers(String name, List<String> certificateNames) {
+      return certificate != null && CertificateCheck.covers(certificateNames, name);
+    }
+  }
+
+  /**
+   * The other names {@code served} asks for: each alias of {@code aliasesBy}, and with {@code
+   * wwwBy} the other name of its www redirect; names it cannot ask for are reported here.
+   */
+  private static List<SecondaryHosts.Claim> claims(
+      Served served, ParsedIngress aliasesBy, ParsedIngress wwwBy, List<Diagnostic> found) {
+    if (aliasesBy == null && wwwBy == null) {
+      return List.of();
+    }
+    String host = served.host();
+    List<String> certificateNames =
+        served.certificate() == null
+            ? List.of()
+            : CertificateCheck.names(served.certificate().certificateChain());
+    List<SecondaryHosts.Claim> claims = new ArrayList<>();
+    if (wwwBy != null) {
+      String from = otherWwwName(host);
+      if (host.equals(VirtualHost.ANY_HOST) || HostName.isWildcard(host) || from == null) {
+        found.add(
+            Diagnostic.wwwRedirectIgnored(
+                wwwBy.ref(),
+                host,
+                from == null ? "www." + host : from,
+                "a rule without host, a wildcard host or www. alone has no other name"));
+      } else {
+        boolean covered = served.covers(from, certificateNames);
+        claims.add(
+            new SecondaryHosts.Claim(
+                from,
+                host,
+                VirtualHost.builder(from)
+                    .certificate(covered ? served.certificate().id() : null)
+                    .retainCertificate(!covered && served.virtualHost().retainCertificate())
+                    .hostRedirect(HostRedirect.to(host))
+                    .build(),
+                true,
+                wwwBy.ref()));
+      }
+    }
+    if (aliasesBy != null) {
+      for (String alias : aliasesBy.settings().host().names().aliases()) {
+        if (!alias.equals(host)) {
+          claims.add(
+              new SecondaryHosts.Claim(
+                  alias,
+                  host,
+                  aliasHost(alias, served, served.covers(alias, certificateNames)),
+                  false,
+                  aliasesBy.ref()));
+        }
+      }
+    }
+    return List.copyOf(claims);
+  }
+
+  /**
+   * The virtual host of alias {@code alias}: the host's routes and settings, with the certificate
+   * when it covers the alias (else the default one, ingress-nginx's empty certificate entry); the
+   * HTTPS redirect and HSTS then follow whether the alias has a certificate, as ingress-nginx's
+   * {@code certificate_configured_for_current_request} decides them by the request's host name.
+   */
+  private static VirtualHost aliasHost(String alias, Served served, boolean covered) {
+    VirtualHost primary = served.virtualHost();
+    boolean retain = !covered && primary.retainCertificate();
+    // Retained: which certificate the data plane serves is unknown here, so the host's own TLS.
+    boolean tls = covered || (retain && served.hasTls());
+    List<Route> routes = primary.routes();
+    if (tls != served.hasTls()) {
+      List<Route> changed = new ArrayList<>(routes.size());
+      for (int i = 0; i < routes.size(); i++) {
+        PathAnnotations path = served.owners().get(i).settings().path();
+        boolean redirect = path.redirectsToHttps(tls, served.https().sslRedirect());
+        Route r = routes.get(i);
+        changed.add(
+            r.withSettings(
+                r.settings().toBuilder()
+                    .redirectToHttps(redirect)
+                    .keepTrailingSlash(redirect && path.rewrite().preserveTrailingSlash())
+                    .build()));
+      }
+      routes = changed;
+    }
+    return VirtualHost.builder(alias)
+        .certificate(covered ? served.certificate().id() : null)
+        .retainCertificate(retain)
+        .routes(routes)
+        .defaultBackend(primary.defaultBackend())
+        .hsts(tls ? primary.hsts() : null)
+        .clientAuth(primary.clientAuth())
+        .build();
+  }
+
+  /**
+   * The name a www redirect of {@code host} answers: {@code host} without {@code www.}, or with it;
+   * null when that is no host name.
+   */
+  static String otherWwwName(String host) {
+    return IngressSyntax.host(host.startsWith("www.") ? host.substring(4) : "www." + host);
+  }
+
+  /**
+   * The Ingress whose {@code from-to-www-redirect} makes the host's redirect: as ingress-nginx sets
+   * it on the server when any location of it comes from an Ingress with the annotation, the oldest
+   * Ingress owning a route of the host with it; null for none.
+   */
+  private static ParsedIngress wwwRedirectBy(
+      Iterable<ParsedIngress> ruled, Map<RouteKey, Owned> routes) {
+    for (ParsedIngress p : ruled) {
+      if (!p.canary()
+          && p.settings().host().names().fromToWwwRedirect()
+          && routes.values().stream().anyMatch(o -> o.owner() == p)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /**
@@ -399,7 +569,11 @@ record ResolvedHost(
     BackendAnnotations own = rule.backend().settings();
     BackendAnnotations settings =
         new BackendAnnotations(
-            main.settings().protocol(), main.settings().tls(), own.loadBalance(), own.hashBy());
+            main.settings().protocol(),
+            main.settings().tls(),
+            own.loadBalance(),
+            own.hashBy(),
+            own.serviceUpstream());
     BackendUse use =
         BackendUse.of(
             canary.ref(),
@@ -455,9 +629,11 @@ record ResolvedHost(
       boolean hostHasTls,
       HttpsDefaults https,
       RetryPolicy retry) {
+    boolean redirect = path.redirectsToHttps(hostHasTls, https.sslRedirect());
     return RouteSettings.builder()
         .affinity(path.affinity().map(a -> withCookiePath(a, routePath)).orElse(null))
-        .redirectToHttps(path.redirectsToHttps(hostHasTls, https.sslRedirect()))
+        .redirectToHttps(redirect)
+        .keepTrailingSlash(redirect && path.rewrite().preserveTrailingSlash())
         .maxBodyBytes(path.maxBodyBytes().isPresent() ? path.maxBodyBytes().getAsLong() : null)
         .timeouts(path.timeouts(Timeouts.DEFAULTS).orElse(null))
         .upstreamTries(path.upstreamTries().isPresent() ? path.upstreamTries().getAsInt() : null)
@@ -543,6 +719,7 @@ record ResolvedHost(
         diagnostics,
         uses,
         secretsSeen,
-        configMapsSeen);
+        configMapsSeen,
+        claims);
   }
 }

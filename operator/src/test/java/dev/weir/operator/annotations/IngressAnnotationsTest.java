@@ -97,6 +97,10 @@ class IngressAnnotationsTest {
           Map.entry("proxy-ssl-server-name", a -> a.backend().tls().get().sendServerName()),
           Map.entry("load-balance", a -> a.backend().loadBalance()),
           Map.entry("upstream-hash-by", a -> a.backend().hashBy()),
+          Map.entry("service-upstream", a -> a.backend().serviceUpstream()),
+          Map.entry("server-alias", a -> a.host().names().aliases()),
+          Map.entry("from-to-www-redirect", a -> a.host().names().fromToWwwRedirect()),
+          Map.entry("preserve-trailing-slash", a -> a.path().rewrite().preserveTrailingSlash()),
           Map.entry("ssl-passthrough", a -> a.host().sslPassthrough()),
           Map.entry(
               "auth-tls-secret",
@@ -414,6 +418,33 @@ class IngressAnnotationsTest {
             "Redirect[location=https://x.com, code=302]",
             "must be between 300 and 307",
             TEMPORAL),
+        row("preserve-trailing-slash", "true", "true"),
+        row("preserve-trailing-slash", "false", "false"),
+        invalid("preserve-trailing-slash", "yes", "false", "is not a boolean (true or false)"),
+        row("service-upstream", "true", "true"),
+        row("service-upstream", "false", "false"),
+        invalid("service-upstream", "on", "false", "is not a boolean (true or false)"),
+        row("from-to-www-redirect", "true", "true"),
+        row("from-to-www-redirect", "false", "false"),
+        invalid("from-to-www-redirect", "1x", "false", "is not a boolean (true or false)"),
+        // ingress-nginx's alias parser: split at commas, trimmed, empty names skipped, repeats
+        // dropped, sorted; Weir also lower-cases (nginx compares server names case-insensitively).
+        row("server-alias", "b.example.com, a.example.com", "[a.example.com, b.example.com]"),
+        row("server-alias", " A.example.com,,a.example.com, ", "[a.example.com]"),
+        row("server-alias", "*.example.com", "[*.example.com]"),
+        invalid("server-alias", "", "[]", "is empty"),
+        invalid(
+            "server-alias",
+            "~^www\\d+\\.example\\.com$,a.example.com",
+            "[a.example.com]",
+            "names ~^www\\d+\\.example\\.com$, which Weir cannot match (an exact host name or a"
+                + " leading '*.' wildcard, no regular expression), so they are left out"),
+        invalid(
+            "server-alias",
+            ".example.com, example.*, *",
+            "[]",
+            "names .example.com, example.*, *, which Weir cannot match (an exact host name or a"
+                + " leading '*.' wildcard, no regular expression), so they are left out"),
         row("backend-protocol", "HTTPS", "HTTPS"),
         row("backend-protocol", "grpc", "GRPC"),
         row("backend-protocol", " GRPCS ", "GRPCS"),

@@ -95,6 +95,19 @@ class NginxConfigMapTest {
   }
 
   @Test
+  void preserveTrailingSlashAndServiceUpstreamAreAnnotationDefaults() {
+    NginxConfigMap read =
+        NginxConfigMap.read(Map.of("preserve-trailing-slash", "true", "service-upstream", "maybe"));
+    assertThat(read.annotationDefaults())
+        .containsOnly(Map.entry("nginx.ingress.kubernetes.io/preserve-trailing-slash", "true"));
+    assertThat(read.keys())
+        .extracting(Key::key, Key::status)
+        .contains(
+            tuple("preserve-trailing-slash", KeyStatus.APPLIED),
+            tuple("service-upstream", KeyStatus.INVALID));
+  }
+
+  @Test
   void withoutAConfigMapNothingChanges() {
     assertThat(NginxConfigMap.read(null).annotationDefaults()).isEmpty();
     assertThat(NginxConfigMap.read(Map.of()).notApplied()).isEmpty();

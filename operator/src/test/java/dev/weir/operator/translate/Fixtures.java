@@ -186,7 +186,9 @@ final class Fixtures {
       parts.add("affinity " + a.mode() + " " + a.cookieName() + " path=" + a.cookiePath());
     }
     if (r.redirectsToHttps()) {
-      parts.add("redirect");
+      parts.add(r.keepsTrailingSlash() ? "redirect keeping /" : "redirect");
+    } else if (r.keepsTrailingSlash()) {
+      parts.add("keeping / without redirect");
     }
     if (r.maxBodyBytes() != null) {
       parts.add("body=" + r.maxBodyBytes());
@@ -327,12 +329,16 @@ final class Fixtures {
   }
 
   /**
-   * {@code host Type path -> backend} per route, {@code host (no routes)}, {@code default -> id}.
+   * {@code host Type path -> backend} per route, {@code host (no routes)}, {@code host redirects to
+   * other code}, {@code default -> id}.
    */
   static List<String> routes(Snapshot s) {
     List<String> lines = new ArrayList<>();
     for (VirtualHost v : s.virtualHosts()) {
-      if (v.routes().isEmpty()) {
+      if (v.hostRedirect() != null) {
+        lines.add(
+            v.host() + " redirects to " + v.hostRedirect().host() + " " + v.hostRedirect().code());
+      } else if (v.routes().isEmpty()) {
         lines.add(v.host() + " (no routes)");
       }
       for (Route r : v.routes()) {

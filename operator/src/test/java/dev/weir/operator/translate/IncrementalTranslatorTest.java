@@ -88,6 +88,9 @@ class IncrementalTranslatorTest {
                 if (v.isPassthrough()) {
                   seen.add("passthrough host");
                 }
+                if (v.hostRedirect() != null) {
+                  seen.add("host redirect");
+                }
                 if (v.clientAuth() != null) {
                   seen.add(
                       v.clientAuth().unavailable()
@@ -338,7 +341,11 @@ class IncrementalTranslatorTest {
             "error backend",
             "ConfigMapNotFound",
             "InvalidCustomHeaders",
-            "custom headers");
+            "custom headers",
+            "host redirect",
+            "AliasIgnored",
+            "WwwRedirectIgnored",
+            "ServiceUpstreamIgnored");
   }
 
   private static InMemoryClusterState next(
@@ -367,7 +374,9 @@ class IncrementalTranslatorTest {
   }
 
   private static final String[] NAMESPACES = {"a", "b"};
-  private static final String[] HOSTS = {"h1.test", "h2.test", "*.w.test", "", "Bad_Host"};
+  private static final String[] HOSTS = {
+    "h1.test", "h2.test", "*.w.test", "", "Bad_Host", "www.h1.test"
+  };
   private static final String[] SERVICES = {"web", "api", "gone"};
 
   private static String randomChange(Random r, Map<String, String> cluster) {
@@ -391,6 +400,13 @@ class IncrementalTranslatorTest {
           return "delete " + key;
         }
         String type = r.nextInt(6) == 0 ? "ExternalName" : "ClusterIP";
+        // service-upstream reads the ClusterIP: a usable one, none (headless) or absent.
+        String clusterIp =
+            switch (r.nextInt(3)) {
+              case 0 -> "\n  clusterIP: 10.96.0." + r.nextInt(2);
+              case 1 -> "\n  clusterIP: None";
+              default -> "";
+            };
         cluster.put(
             key,
             "apiVersion: v1\nkind: Service\nmetadata: {name: "
@@ -399,6 +415,7 @@ class IncrementalTranslatorTest {
                 + ns
                 + "}\nspec:\n  type: "
                 + type
+                + clusterIp
                 + "\n  ports:\n  - {name: http, port: 80}\n"
                 + (r.nextBoolean() ? "  - {name: admin, port: 9000}\n" : ""));
         return "put " + key;
@@ -676,6 +693,26 @@ class IncrementalTranslatorTest {
       if (r.nextBoolean()) {
         kv.addAll(List.of(NGINX + "load-balance", "ewma"));
       }
+    }
+    // Other names of hosts: aliases that collide with hosts, with each other and with the www
+    // redirects, which collide with hosts too.
+    if (r.nextInt(3) == 0) {
+      String[] aliases = {
+        "alias.test", "h2.test", "www.h1.test", "a.w.test", "*.w.test", "h1.test"
+      };
+      kv.addAll(
+          List.of(
+              NGINX + "server-alias",
+              aliases[r.nextInt(aliases.length)] + "," + aliases[r.nextInt(aliases.length)]));
+    }
+    if (r.nextInt(3) == 0) {
+      kv.addAll(List.of(NGINX + "from-to-www-redirect", "true"));
+    }
+    if (r.nextInt(4) == 0) {
+      kv.addAll(List.of(NGINX + "preserve-trailing-slash", "true"));
+    }
+    if (r.nextInt(4) == 0) {
+      kv.addAll(List.of(NGINX + "service-upstream", "true"));
     }
     // Error pages: a Service that comes and goes with the random changes, or is never there.
     switch (r.nextInt(5)) {

@@ -70,6 +70,19 @@ class IngressTranslatorTableTest {
   private static final String SHOP_ID =
       CertificateResolver.id(SHOP.getCertificatePEM(), new SecretValue(SHOP.getPrivateKeyPEM()));
 
+  /** A certificate for shop.example.com, m.shop.example.com and www.shop.example.com. */
+  private static final X509Bundle SHOP_AND_MORE =
+      TestCertificates.ecFor(
+          NOW.minusSeconds(86_400),
+          NOW.plusSeconds(86_400 * 30),
+          "shop.example.com",
+          "m.shop.example.com",
+          "www.shop.example.com");
+
+  private static final String SHOP_AND_MORE_ID =
+      CertificateResolver.id(
+          SHOP_AND_MORE.getCertificatePEM(), new SecretValue(SHOP_AND_MORE.getPrivateKeyPEM()));
+
   private static final X509Bundle CLIENT =
       TestCertificates.ec("client.weir.test", NOW.minusSeconds(86_400), NOW.plusSeconds(86_400));
 
@@ -1447,6 +1460,141 @@ class IngressTranslatorTableTest {
             List.of(
                 "plain.example.com Prefix /: redirect",
                 "shop.example.com hsts max-age=600; includeSubDomains; preload")),
+        Case.annotations(
+            "preserve-trailing-slash keeps the trailing slash the HTTPS redirect drops by default",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                annotated(
+                    TLS_INGRESS, "nginx.ingress.kubernetes.io/preserve-trailing-slash", "true"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "plain",
+                        null,
+                        path("plain.example.com", "/", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/force-ssl-redirect",
+                    "true")),
+            DEFAULTS,
+            List.of(
+                "plain.example.com Prefix / -> shop/web:http",
+                "shop.example.com Prefix / -> shop/web:http"),
+            null,
+            List.of("Ingress shop/web SecretNotFound"),
+            List.of(
+                "plain.example.com Prefix /: redirect",
+                "shop.example.com hsts max-age=31536000; includeSubDomains",
+                "shop.example.com Prefix /: redirect keeping /")),
+        new Case(
+            "server-alias serves the host's routes under each alias, with the host's certificate"
+                + " where it covers the alias (then redirect and HSTS too), else the default one;"
+                + " an alias that is a host, or that a host first by name asks for, is left out",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.secret("shop", "shop-tls", SHOP_AND_MORE),
+                annotated(
+                    TLS_INGRESS,
+                    "nginx.ingress.kubernetes.io/server-alias",
+                    "m.shop.example.com, shop.test, other.example.com, both.test,"
+                        + " shop.example.com"),
+                annotated(
+                    ingress(
+                        "shop",
+                        "other",
+                        "2020-01-01T00:00:00Z",
+                        path("other.example.com", "/other", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/server-alias",
+                    "both.test")),
+            DEFAULTS,
+            List.of(
+                "both.test Prefix /other -> shop/web:http",
+                "m.shop.example.com Prefix / -> shop/web:http",
+                "other.example.com Prefix /other -> shop/web:http",
+                "shop.example.com Prefix / -> shop/web:http",
+                "shop.test Prefix / -> shop/web:http"),
+            null,
+            List.of("Ingress shop/web AliasIgnored", "Ingress shop/web AliasIgnored"),
+            List.of(
+                "both.test (default)",
+                "m.shop.example.com " + SHOP_AND_MORE_ID,
+                "other.example.com (default)",
+                "shop.example.com " + SHOP_AND_MORE_ID,
+                "shop.test (default)",
+                "default certificate (none)"),
+            List.of(
+                "m.shop.example.com hsts max-age=31536000; includeSubDomains",
+                "m.shop.example.com Prefix /: redirect",
+                "shop.example.com hsts max-age=31536000; includeSubDomains",
+                "shop.example.com Prefix /: redirect")),
+        new Case(
+            "from-to-www-redirect: www.<host> redirects to the host, a www. host's bare name to it,"
+                + " with the certificate where it covers that name; none where the name is a host",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE,
+                WEB_SLICE,
+                TestCertificates.secret("shop", "shop-tls", SHOP_AND_MORE),
+                annotated(TLS_INGRESS, "nginx.ingress.kubernetes.io/from-to-www-redirect", "true"),
+                annotated(
+                    ingress(
+                        "shop", "www", null, path("www.shop.test", "/", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/from-to-www-redirect",
+                    "true"),
+                annotated(
+                    ingress("shop", "b", null, path("b.test", "/", "Prefix", "web", "http")),
+                    "nginx.ingress.kubernetes.io/from-to-www-redirect",
+                    "true"),
+                ingress("shop", "wwwb", null, path("www.b.test", "/", "Prefix", "web", "http"))),
+            DEFAULTS,
+            List.of(
+                "b.test Prefix / -> shop/web:http",
+                "shop.example.com Prefix / -> shop/web:http",
+                "shop.test redirects to www.shop.test 308",
+                "www.b.test Prefix / -> shop/web:http",
+                "www.shop.example.com redirects to shop.example.com 308",
+                "www.shop.test Prefix / -> shop/web:http"),
+            null,
+            List.of("Ingress shop/b WwwRedirectIgnored"),
+            List.of(
+                "b.test (default)",
+                "shop.example.com " + SHOP_AND_MORE_ID,
+                "shop.test (default)",
+                "www.b.test (default)",
+                "www.shop.example.com " + SHOP_AND_MORE_ID,
+                "www.shop.test (default)",
+                "default certificate (none)"),
+            null),
+        new Case(
+            "service-upstream: the Service's ClusterIP and port are the one endpoint; a headless"
+                + " Service keeps its endpoints, reported",
+            List.of(
+                OUR_CLASS,
+                WEB_SERVICE.replace("spec:\n", "spec:\n  clusterIP: 10.96.0.10\n"),
+                WEB_SLICE,
+                """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: db, namespace: shop}
+                spec:
+                  clusterIP: None
+                  ports:
+                  - {name: sql, port: 5432}
+                """,
+                annotated(
+                    ingress("shop", "web", null, SIMPLE_RULE),
+                    "nginx.ingress.kubernetes.io/service-upstream",
+                    "true"),
+                annotated(
+                    ingress("shop", "db", null, path("db.example.com", "/", "Prefix", "db", "sql")),
+                    "nginx.ingress.kubernetes.io/service-upstream",
+                    "true")),
+            DEFAULTS,
+            null,
+            List.of("shop/db:sql@svc-fa908b6b", "shop/web:http@svc-fa908b6b 10.96.0.10:80"),
+            List.of("Ingress shop/db ServiceUpstreamIgnored")),
         Case.annotations(
             "CORS, source ranges, basic auth from a Secret and rate limits per path; a missing"
                 + " password Secret or a bad range fails the Ingress's paths closed",

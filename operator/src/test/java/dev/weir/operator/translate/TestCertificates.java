@@ -33,6 +33,25 @@ final class TestCertificates {
     return build(new CertificateBuilder().ecp256(), host, notBefore, notAfter);
   }
 
+  /** An EC certificate for {@code host} (its common name too) and {@code moreNames}. */
+  static X509Bundle ecFor(Instant notBefore, Instant notAfter, String host, String... moreNames) {
+    try {
+      CertificateBuilder builder =
+          new CertificateBuilder()
+              .ecp256()
+              .subject("CN=" + host)
+              .addSanDnsName(host)
+              .notBefore(notBefore)
+              .notAfter(notAfter);
+      for (String name : moreNames) {
+        builder.addSanDnsName(name);
+      }
+      return builder.buildIssuedBy(CA);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static X509Bundle rsa(String host, Instant notBefore, Instant notAfter) {
     return build(new CertificateBuilder().rsa2048(), host, notBefore, notAfter);
   }

@@ -17,6 +17,7 @@ import dev.weir.dataplane.proxy.http.ValidatedRequest;
 import dev.weir.dataplane.proxy.policy.AsyncRequestPolicy;
 import dev.weir.dataplane.proxy.policy.LocalResponse;
 import dev.weir.dataplane.proxy.policy.ProxiedRequest;
+import dev.weir.dataplane.proxy.policy.RequestPolicy;
 import dev.weir.dataplane.proxy.policy.ResponseHook;
 import dev.weir.dataplane.proxy.upstream.EndpointKey;
 import dev.weir.dataplane.proxy.upstream.UpstreamConnection;
@@ -181,7 +182,9 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
         routes.match(validated.host(), validated.target().path());
     if (match == null) {
       virtualHost = snapshot.routes().virtualHostOf(validated.host());
-      respondLocally(LocalResponse.text(HttpResponseStatus.NOT_FOUND));
+      RequestPolicy redirect = routes.hostRedirect(validated.host());
+      LocalResponse answer = redirect == null ? null : redirect.apply(this);
+      respondLocally(answer != null ? answer : LocalResponse.text(HttpResponseStatus.NOT_FOUND));
       return;
     }
     route = match.route();

@@ -48,6 +48,37 @@ class RouteSettingPoliciesTest {
     response.release();
   }
 
+  static Stream<Arguments> trailingSlashes() {
+    // ingress-nginx's lua_ingress.lua cuts one '/' from the end of $request_uri, query included,
+    // unless preserve-trailing-slash.
+    return Stream.of(
+        Arguments.of("/", true, "https://shop.example.com"),
+        Arguments.of("/", false, "https://shop.example.com/"),
+        Arguments.of("/docs/", true, "https://shop.example.com/docs"),
+        Arguments.of("/docs//", true, "https://shop.example.com/docs/"),
+        Arguments.of("/docs/", false, "https://shop.example.com/docs/"),
+        Arguments.of("/docs/?q=1", true, "https://shop.example.com/docs/?q=1"),
+        Arguments.of("/a?b=/", true, "https://shop.example.com/a?b="),
+        Arguments.of("/docs", true, "https://shop.example.com/docs"));
+  }
+
+  @ParameterizedTest(name = "{0} drop={1} -> {2}")
+  @MethodSource("trailingSlashes")
+  void theRedirectDropsOneTrailingSlashUnlessPreserved(
+      String target, boolean drop, String location) {
+    TestRequest request = new TestRequest();
+    request.https = false;
+    request.host = "shop.example.com";
+    request.target = target;
+    request.path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+
+    LocalResponse answer = new HttpsRedirect(443, drop).apply(request);
+
+    FullHttpResponse response = answer.toResponse(ByteBufAllocator.DEFAULT, false);
+    assertThat(response.headers().get("location")).isEqualTo(location);
+    response.release();
+  }
+
   @Test
   void httpsRequestsAndAcmeChallengesAreNotRedirected() {
     TestRequest https = new TestRequest();
