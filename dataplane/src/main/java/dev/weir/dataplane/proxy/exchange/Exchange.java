@@ -190,10 +190,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     route = match.route();
     routedBy = snapshot;
     virtualHost = route.virtualHost();
-    backend = match.backend();
-    selector = backend.selector();
-    timeouts = backend.timeouts();
-    maxAttempts = backend.connectRetries() + 1;
+    retarget(match.backend());
     retry = backend.source().retry();
     retryClockStart = startNanos;
     prepareUpstreamHeaders();
@@ -387,10 +384,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (other == null) {
       return false;
     }
-    backend = other;
-    selector = other.selector();
-    timeouts = other.timeouts();
-    maxAttempts = other.connectRetries() + 1;
+    retarget(other);
     return true;
   }
 

@@ -104,8 +104,9 @@ abstract class UpstreamAttempt implements UpstreamListener {
   abstract void unavailable(HttpResponseStatus answer);
 
   /**
-   * Sends the request's next attempts to {@code other} (an error or fallback backend) with its
-   * selector, timeouts and retries, as a request of its own: no endpoint of it was tried yet.
+   * Sends the request's next attempts to {@code other} (the routed backend, a canary's, an error or
+   * fallback backend) with its selector, timeouts and connect retries, as a request of its own: no
+   * endpoint of it was tried yet.
    */
   final void retarget(CompiledBackend other) {
     backend = other;
