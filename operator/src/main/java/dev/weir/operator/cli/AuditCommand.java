@@ -121,8 +121,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // The report is the output, on standard output: library logging (there is no logback.xml in
-    // the jar, so logback would print everything there) must not interleave with the JSON.
+    // The report is the output, on standard output: library logging (LogConfigurator sends it
+    // there too) must not interleave with the JSON.
     ((Logger) LoggerFactory.getLogger(ROOT_LOGGER_NAME)).setLevel(Level.OFF);
     if (!output.equals("text") && !output.equals("json")) {
       throw new ParameterException(
