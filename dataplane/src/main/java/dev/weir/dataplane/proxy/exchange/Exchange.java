@@ -825,7 +825,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (upstream == null) {
       return;
     }
-    if (client.connection().isWritable()) {
+    if (client.isWritable()) {
       armReadTimer();
     } else {
       // The client is slower than the backend: stop reading it until the client catches up.
@@ -835,10 +835,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   }
 
   void clientWritabilityChanged() {
-    if (client.connection().isWritable()
-        && upstream != null
-        && responseStarted
-        && !responseComplete) {
+    if (client.isWritable() && upstream != null && responseStarted && !responseComplete) {
       upstream.channel.config().setAutoRead(true);
       armReadTimer();
     }

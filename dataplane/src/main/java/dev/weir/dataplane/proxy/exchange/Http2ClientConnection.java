@@ -243,6 +243,8 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
     // The DATA frame that reached the content-length before END_STREAM; see Http2RequestValidator.
     private HttpContent held;
     private Exchange current;
+    // As the flow controller last reported it; a stream starts writable.
+    private boolean writable = true;
     private boolean wantsNext;
     private boolean delivering;
     private boolean refused;
@@ -425,7 +427,15 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
       }
     }
 
+    /**
+     * The flow controller found the stream's writability changed (its window, or the connection's
+     * outbound buffer). What it found is kept: the exchange stops reading its upstream when told
+     * unwritable and waits for the next change, so the two must agree. Asking the controller at any
+     * other moment could see the channel unwritable for an instant whose end no change reports.
+     */
     void writabilityChanged() {
+      writable =
+          Http2ClientConnection.this.connection().remote().flowController().isWritable(stream);
       if (current != null && !closed) {
         current.clientWritabilityChanged();
       }
@@ -553,7 +563,7 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
 
     @Override
     public boolean isWritable() {
-      return Http2ClientConnection.this.connection().remote().flowController().isWritable(stream);
+      return writable;
     }
 
     @Override
