@@ -2,6 +2,7 @@ package dev.weir.dataplane;
 
 import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
+import static dev.weir.dataplane.testing.Http2TestClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.contract.snapshot.Endpoint;
@@ -21,7 +22,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -107,16 +107,9 @@ class Http2StreamsTest {
 
   @Test
   void aSlowUpstreamDoesNotHoldUpAnotherStream() throws Exception {
-    try (ScriptedPod pod = ScriptedPod.start("127.0.0.1");
+    try (ScriptedPod pod = halfAnswering(3000, "/fast", "fast");
         Http2TestClient client = client()) {
-      pod.answer(
-              "/slow",
-              Answer.withLater("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", "world", 3000))
-          .answer("/fast", Answer.of("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfast"));
-      dataplane.apply(everythingTo(++version, backend("pod", pod.endpoint())));
-      Call slowCall = client.request(request("GET", "/slow"), true);
-      assertThat(slowCall.next()).isInstanceOf(Headers.class);
-      assertThat(slowCall.next()).isEqualTo(new Data("hello", false));
+      Call slowCall = halfAnswered(client);
       long start = System.nanoTime();
       List<Frame> fast = client.request(request("GET", "/fast"), true).rest();
       assertThat(body(fast)).isEqualTo("fast");
@@ -128,17 +121,9 @@ class Http2StreamsTest {
 
   @Test
   void aStreamResetWhileTheUpstreamAnswersClosesThatUpstreamConnection() throws Exception {
-    try (ScriptedPod pod = ScriptedPod.start("127.0.0.1");
+    try (ScriptedPod pod = halfAnswering(1000, "/probe", "probe");
         Http2TestClient client = client()) {
-      pod.answer(
-              "/slow",
-              Answer.withLater("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", "world", 1000))
-          .answer("/probe", Answer.of("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nprobe"));
-      dataplane.apply(everythingTo(++version, backend("pod", pod.endpoint())));
-      Call call = client.request(request("GET", "/slow"), true);
-      assertThat(call.next()).isInstanceOf(Headers.class);
-      assertThat(call.next()).isEqualTo(new Data("hello", false));
-      call.reset();
+      halfAnswered(client).reset();
       List<Frame> probe = client.request(request("GET", "/probe"), true).rest();
       assertThat(body(probe))
           .as("the probe's own answer, not the rest of /slow")
@@ -147,6 +132,32 @@ class Http2StreamsTest {
           .as("the upstream connection of the reset stream was not reused")
           .isEqualTo(2);
     }
+  }
+
+  /**
+   * A pod routed to that answers /slow with its head and half its body at once and the other half
+   * {@code laterMillis} later, and {@code path} with {@code body} at once.
+   */
+  private static ScriptedPod halfAnswering(long laterMillis, String path, String body)
+      throws Exception {
+    ScriptedPod pod = ScriptedPod.start("127.0.0.1");
+    pod.answer(
+            "/slow",
+            Answer.withLater(
+                "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", "world", laterMillis))
+        .answer(
+            path,
+            Answer.of("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+    dataplane.apply(everythingTo(++version, backend("pod", pod.endpoint())));
+    return pod;
+  }
+
+  /** A stream of /slow, once its first half arrived. */
+  private static Call halfAnswered(Http2TestClient client) throws InterruptedException {
+    Call call = client.request(request("GET", "/slow"), true);
+    assertThat(call.next()).isInstanceOf(Headers.class);
+    assertThat(call.next()).isEqualTo(new Data("hello", false));
+    return call;
   }
 
   @Test
@@ -235,18 +246,8 @@ class Http2StreamsTest {
   void aLargeResponseToAClientThatDoesNotReadIsHeldBack() throws Exception {
     long total = 16L * MB;
     AtomicLong written = new AtomicLong();
-    try (RawPod pod =
-            new RawPod(
-                (head, in, out) -> {
-                  out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n"));
-                  byte[] chunk = new byte[16 * 1024];
-                  for (long n = 0; n < total; n += chunk.length) {
-                    out.write(chunk);
-                    written.addAndGet(chunk.length);
-                  }
-                });
+    try (RawPod pod = downloadPod(total, written);
         Http2TestClient client = client()) {
-      dataplane.apply(everythingTo(++version, backend("pod", pod.endpoint())));
       Call call = client.requestPaused(request("GET", "/download"), true);
       long stalled = awaitStable(written);
       assertThat(stalled)
@@ -268,22 +269,28 @@ class Http2StreamsTest {
     }
   }
 
+  /** A pod routed to that answers {@code total} bytes, counting in {@code written} what left. */
+  private static RawPod downloadPod(long total, AtomicLong written) throws Exception {
+    RawPod pod =
+        new RawPod(
+            (head, in, out) -> {
+              out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n"));
+              byte[] chunk = new byte[16 * 1024];
+              for (long n = 0; n < total; n += chunk.length) {
+                out.write(chunk);
+                written.addAndGet(chunk.length);
+              }
+            });
+    dataplane.apply(everythingTo(++version, backend("pod", pod.endpoint())));
+    return pod;
+  }
+
   @Test
   void aResponseBeyondTheStreamWindowWaitsForTheClientsWindowUpdates() throws Exception {
     long total = 8L * MB;
     AtomicLong written = new AtomicLong();
-    try (RawPod pod =
-            new RawPod(
-                (head, in, out) -> {
-                  out.write(latin1("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n"));
-                  byte[] chunk = new byte[16 * 1024];
-                  for (long n = 0; n < total; n += chunk.length) {
-                    out.write(chunk);
-                    written.addAndGet(chunk.length);
-                  }
-                });
+    try (RawPod pod = downloadPod(total, written);
         RawHttp2 h2 = new RawHttp2(tls.client(), dataplane.httpsPort())) {
-      dataplane.apply(everythingTo(++version, backend("pod", pod.endpoint())));
       h2.readTimeoutMillis(30_000);
       // The connection's window is no limit here: the client reads every frame that arrives, but
       // gives the stream no more than its initial 64 KiB.
@@ -361,16 +368,6 @@ class Http2StreamsTest {
     throw new AssertionError("no response head in " + frames);
   }
 
-  private static String body(List<Frame> frames) {
-    StringBuilder body = new StringBuilder();
-    for (Frame f : frames) {
-      if (f instanceof Data d) {
-        body.append(d.content());
-      }
-    }
-    return body.toString();
-  }
-
   private static byte[] latin1(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);
   }
@@ -423,7 +420,11 @@ class Http2StreamsTest {
                             () -> {
                               try (s) {
                                 InputStream in = s.getInputStream();
-                                script.serve(readHead(in), in, s.getOutputStream());
+                                String head = ScriptedPod.readHead(in);
+                                if (head == null) {
+                                  return;
+                                }
+                                script.serve(head, in, s.getOutputStream());
                                 s.getOutputStream().flush();
                                 Thread.sleep(60_000);
                               } catch (Exception e) {
@@ -445,21 +446,6 @@ class Http2StreamsTest {
 
     Endpoint endpoint() {
       return Endpoint.ready("127.0.0.1", server.getLocalPort());
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      int matched = 0;
-      byte[] end = {'\r', '\n', '\r', '\n'};
-      while (matched < 4) {
-        int b = in.read();
-        if (b == -1) {
-          throw new IOException("closed before the head ended");
-        }
-        head.write(b);
-        matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-      }
-      return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -129,6 +129,17 @@ public final class Http2TestClient implements AutoCloseable {
     return call;
   }
 
+  /** The DATA of {@code frames} as text. */
+  public static String body(List<Frame> frames) {
+    StringBuilder body = new StringBuilder();
+    for (Frame f : frames) {
+      if (f instanceof Data d) {
+        body.append(d.content());
+      }
+    }
+    return body.toString();
+  }
+
   /** The error code of the server's GOAWAY, failing after 10 s. */
   public long awaitGoAway() throws InterruptedException {
     Long code = goAways.poll(10, TimeUnit.SECONDS);

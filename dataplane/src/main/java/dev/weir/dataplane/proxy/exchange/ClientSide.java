@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 
 /**
@@ -68,4 +69,20 @@ interface ClientSide {
 
   /** Closes the connection (HTTP/1.x) or the stream (HTTP/2). */
   void close();
+
+  /**
+   * Passes a part of the request body to {@code exchange}, or drops it when no exchange runs.
+   *
+   * @return whether the client must be closed: a broken body without a head it belongs to
+   */
+  static boolean bodyPart(Exchange exchange, HttpContent content) {
+    if (exchange != null) {
+      exchange.requestContent(content);
+      return false;
+    }
+    // Only a head starts an exchange; a body without one cannot be trusted.
+    boolean broken = content.decoderResult().isFailure();
+    content.release();
+    return broken;
+  }
 }

@@ -146,15 +146,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter
         ReferenceCountUtil.release(request.request());
       }
     } else if (msg instanceof HttpContent content) {
-      if (current != null) {
-        current.requestContent(content);
-      } else {
-        // Only a head starts an exchange; a body without one cannot be trusted.
-        boolean broken = content.decoderResult().isFailure();
-        content.release();
-        if (broken) {
-          close();
-        }
+      if (ClientSide.bodyPart(current, content)) {
+        close();
       }
     } else {
       ReferenceCountUtil.release(msg);

@@ -8,6 +8,7 @@ import dev.weir.dataplane.proxy.http.RequestValidator;
 import dev.weir.dataplane.proxy.policy.LocalResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -302,7 +303,7 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
         refuse(Http2Error.PROTOCOL_ERROR, problem);
         return;
       }
-      LastHttpContent last = new DefaultLastHttpContent(alloc().buffer(0), true);
+      LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, true);
       try {
         HttpConversionUtil.addHttp2ToHttpHeaders(
             stream.id(), headers, last.trailingHeaders(), HttpVersion.HTTP_1_1, true, true);
@@ -365,15 +366,8 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
           wantsNext = false;
           HttpContent content = inbound.poll();
           giveBack(content.content().readableBytes());
-          if (current != null) {
-            current.requestContent(content);
-          } else {
-            // Only a head starts an exchange; a body without one cannot be trusted.
-            boolean broken = content.decoderResult().isFailure();
-            content.release();
-            if (broken) {
-              close();
-            }
+          if (ClientSide.bodyPart(current, content)) {
+            close();
           }
         }
       } catch (RuntimeException e) {
@@ -407,12 +401,17 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
       resetStream(stream.id(), error);
     }
 
+    /** What ExchangeHandler does with an exception of its exchange: log it, close the stream. */
     private void failed(Throwable cause) {
+      logError(cause);
+      close();
+    }
+
+    private void logError(Throwable cause) {
       log.debug(
           "event=client_error protocol=h2 client={} error={}",
           ClientAddress.of(ctx.channel()),
           cause.getClass().getSimpleName());
-      close();
     }
 
     private void dropInbound() {
@@ -437,7 +436,11 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
       writable =
           Http2ClientConnection.this.connection().remote().flowController().isWritable(stream);
       if (current != null && !closed) {
-        current.clientWritabilityChanged();
+        try {
+          current.clientWritabilityChanged();
+        } catch (RuntimeException e) {
+          failed(e);
+        }
       }
     }
 
@@ -450,7 +453,12 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
         readDeadline.stop();
       }
       if (current != null) {
-        current.clientClosed();
+        try {
+          current.clientClosed();
+        } catch (RuntimeException e) {
+          // Thrown into the connection handler it would end the whole connection.
+          logError(e);
+        }
       }
     }
 
