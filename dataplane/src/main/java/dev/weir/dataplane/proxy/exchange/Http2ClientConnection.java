@@ -266,7 +266,9 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
       HttpRequest request;
       try {
         if (endStream) {
-          request = HttpConversionUtil.toFullHttpRequest(stream.id(), headers, alloc(), true);
+          request =
+              HttpConversionUtil.toFullHttpRequest(
+                  stream.id(), headers, Unpooled.EMPTY_BUFFER, true);
         } else {
           request = HttpConversionUtil.toHttpRequest(stream.id(), headers, true);
           if (!HttpUtil.isContentLengthSet(request)) {
