@@ -2,11 +2,11 @@ package dev.weir.dataplane;
 
 import static dev.weir.dataplane.TestSnapshots.backend;
 import static dev.weir.dataplane.TestSnapshots.everythingTo;
+import static dev.weir.dataplane.testing.Http2TestClient.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.Http2TestClient;
-import dev.weir.dataplane.testing.Http2TestClient.Data;
 import dev.weir.dataplane.testing.Http2TestClient.Frame;
 import dev.weir.dataplane.testing.Http2TestClient.Headers;
 import dev.weir.dataplane.testing.Http2TestClient.Reset;
@@ -372,16 +372,6 @@ class UpstreamResponseFramingTest {
       }
     }
     throw new AssertionError("no final response head in " + frames);
-  }
-
-  private static String body(List<Frame> frames) {
-    StringBuilder body = new StringBuilder();
-    for (Frame f : frames) {
-      if (f instanceof Data d) {
-        body.append(d.content());
-      }
-    }
-    return body.toString();
   }
 
   // Stray bytes sent a moment after a response must have arrived before the probe: had the probe

@@ -1,11 +1,14 @@
 package dev.weir.dataplane.testing;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -13,8 +16,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -47,6 +53,7 @@ public final class Http2TestClient implements AutoCloseable {
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel connection;
+  private final BlockingQueue<Long> goAways = new LinkedBlockingQueue<>();
 
   public Http2TestClient(SslContext tls, int port) throws InterruptedException {
     connection =
@@ -61,7 +68,16 @@ public final class Http2TestClient implements AutoCloseable {
                         .addLast(
                             tls.newHandler(ch.alloc(), "localhost", port),
                             Http2FrameCodecBuilder.forClient().build(),
-                            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+                            new ChannelInboundHandlerAdapter() {
+                              @Override
+                              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                if (msg instanceof Http2GoAwayFrame goAway) {
+                                  goAways.add(goAway.errorCode());
+                                }
+                                ReferenceCountUtil.release(msg);
+                              }
+                            });
                   }
                 })
             .connect("127.0.0.1", port)
@@ -95,6 +111,49 @@ public final class Http2TestClient implements AutoCloseable {
     return call;
   }
 
+  /**
+   * A stream opened with {@code headers} whose frames the client leaves unread, so that it gives no
+   * window back, until {@link Call#resume}.
+   */
+  public Call requestPaused(Http2Headers headers, boolean endStream) throws InterruptedException {
+    Call call = new Call();
+    Http2StreamChannel stream =
+        new Http2StreamChannelBootstrap(connection)
+            .option(ChannelOption.AUTO_READ, false)
+            .handler(call)
+            .open()
+            .sync()
+            .getNow();
+    call.stream = stream;
+    stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, endStream)).sync();
+    return call;
+  }
+
+  /** The DATA of {@code frames} as text. */
+  public static String body(List<Frame> frames) {
+    StringBuilder body = new StringBuilder();
+    for (Frame f : frames) {
+      if (f instanceof Data d) {
+        body.append(d.content());
+      }
+    }
+    return body.toString();
+  }
+
+  /** The error code of the server's GOAWAY, failing after 10 s. */
+  public long awaitGoAway() throws InterruptedException {
+    Long code = goAways.poll(10, TimeUnit.SECONDS);
+    if (code == null) {
+      throw new AssertionError("no GOAWAY within 10 s");
+    }
+    return code;
+  }
+
+  /** Whether the server closed the connection within 10 s. */
+  public boolean closedByServer() {
+    return connection.closeFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() {
     connection.close().syncUninterruptibly();
@@ -112,6 +171,31 @@ public final class Http2TestClient implements AutoCloseable {
               new DefaultHttp2DataFrame(
                   Unpooled.copiedBuffer(content, StandardCharsets.UTF_8), endStream))
           .sync();
+    }
+
+    /** Sends {@code content} as DATA without waiting for it to leave (flow control may hold it). */
+    public ChannelFuture sendBytes(ByteBuf content, boolean endStream) {
+      return stream.writeAndFlush(new DefaultHttp2DataFrame(content, endStream));
+    }
+
+    /** Ends the request with {@code trailers}. */
+    public void sendTrailers(Http2Headers trailers) throws InterruptedException {
+      stream.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true)).sync();
+    }
+
+    /** Resets the stream with CANCEL, as a client giving up on a response does. */
+    public void reset() throws InterruptedException {
+      stream.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL)).sync();
+    }
+
+    /** Reads the frames of a stream opened paused, giving window back as they are read. */
+    public void resume() {
+      stream.eventLoop().execute(() -> stream.config().setAutoRead(true));
+    }
+
+    /** The next frame of the stream if one arrives within {@code millis}, else null. */
+    public Frame poll(long millis) throws InterruptedException {
+      return frames.poll(millis, TimeUnit.MILLISECONDS);
     }
 
     /** The next frame of the stream, failing after 10 s. */

@@ -49,6 +49,7 @@ public final class RawHttp2 implements AutoCloseable {
   private static final int SETTINGS = 0x4;
   private static final int PING = 0x6;
   private static final int GOAWAY = 0x7;
+  private static final int WINDOW_UPDATE = 0x8;
   public static final int END_STREAM = 0x1;
   public static final int END_HEADERS = 0x4;
   private static final int ACK = 0x1;
@@ -132,6 +133,23 @@ public final class RawHttp2 implements AutoCloseable {
 
   public void readTimeoutMillis(int millis) throws IOException {
     socket.setSoTimeout(millis);
+  }
+
+  /**
+   * Gives the server {@code increment} more bytes of window on {@code streamId} (0: connection).
+   */
+  public void windowUpdate(int streamId, int increment) throws IOException {
+    frame(
+        WINDOW_UPDATE,
+        0,
+        streamId,
+        new byte[] {
+          (byte) (increment >>> 24),
+          (byte) (increment >>> 16),
+          (byte) (increment >>> 8),
+          (byte) increment
+        });
+    out.flush();
   }
 
   public void data(int streamId, String content, boolean endStream) throws IOException {

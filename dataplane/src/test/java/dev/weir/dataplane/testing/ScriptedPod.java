@@ -123,8 +123,8 @@ public final class ScriptedPod implements AutoCloseable {
     }
   }
 
-  // The request head up to its blank line, or null at end of stream.
-  private static String readHead(InputStream in) throws IOException {
+  /** The request head up to its blank line, or null at end of stream. */
+  public static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     byte[] end = {'\r', '\n', '\r', '\n'};

@@ -47,7 +47,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
@@ -147,9 +146,9 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   private int upstreamStatus;
   private long upstreamNanos = -1;
 
-  Exchange(ExchangeHandler client, HttpRequest request) {
+  Exchange(ClientSide client, HttpRequest request) {
     super(client);
-    boolean http2 = client.http2;
+    boolean http2 = client.http2();
     idempotent = isIdempotent(request.method());
     headRequest = HttpMethod.HEAD.equals(request.method());
     clientHttp10 = !http2 && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
@@ -176,7 +175,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   void start(ValidatedRequest validated) {
     request = validated;
     clientAddress();
-    CompiledSnapshot snapshot = client.listener.snapshot().get();
+    CompiledSnapshot snapshot = client.listener().snapshot().get();
     routes = snapshot.routes();
     RoutingTable.Match<CompiledBackend> match =
         routes.match(validated.host(), validated.target().path());
@@ -231,7 +230,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       }
     }
     if (!selector.hasEndpoints()) {
-      client.listener.metrics().upstreamFailure(backend.id(), "no_endpoints");
+      client.listener().metrics().upstreamFailure(backend.id(), "no_endpoints");
       long suppressed = LogLimiter.FAILURES.admit("no_endpoints " + backend.id());
       if (suppressed != LogLimiter.SUPPRESS) {
         log.warn(
@@ -258,7 +257,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     // rather than copied.
     HttpHeaders headers = request.request().headers();
     HopByHopHeaders.remove(headers, websocket);
-    if (client.http2) {
+    if (client.http2()) {
       HopByHopHeaders.removeHttp2Extensions(headers);
     }
     // Re-frame the body for HTTP/1.1 upstream: keep a known length, else chunk it.
@@ -266,7 +265,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     if (request.host() == null) {
-      headers.set(HttpHeaderNames.HOST, ClientAddress.reachedAuthority(client.ctx.channel()));
+      headers.set(HttpHeaderNames.HOST, ClientAddress.reachedAuthority(client.connection()));
     }
   }
 
@@ -305,47 +304,43 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   @Override
   public String clientAddress() {
     if (clientAddress == null) {
-      TrustedProxies trusted = client.listener.trustedProxies();
+      TrustedProxies trusted = client.listener().trustedProxies();
       String behind =
           trusted.isEmpty() || request == null
               ? null
               : trusted.clientBehind(
-                  ClientAddress.inetOf(client.ctx.channel()),
+                  ClientAddress.inetOf(client.connection()),
                   request.request().headers().getAll(X_FORWARDED_FOR));
-      clientAddress = behind != null ? behind : ClientAddress.of(client.ctx.channel());
+      clientAddress = behind != null ? behind : ClientAddress.of(client.connection());
     }
     return clientAddress;
   }
 
   @Override
   public String peerAddress() {
-    return ClientAddress.of(client.ctx.channel());
+    return ClientAddress.of(client.connection());
   }
 
   @Override
   public boolean https() {
-    return client.listener.https();
+    return client.listener().https();
   }
 
   @Override
   public SSLSession tlsSession() {
-    Channel connection = client.ctx.channel();
-    if (connection instanceof Http2StreamChannel stream) {
-      connection = stream.parent();
-    }
-    SslHandler tls = connection.pipeline().get(SslHandler.class);
+    SslHandler tls = client.connection().pipeline().get(SslHandler.class);
     return tls == null ? null : tls.engine().getSession();
   }
 
   @Override
   public boolean forwardedHeadersTrusted() {
-    TrustedProxies trusted = client.listener.trustedProxies();
-    return !trusted.isEmpty() && trusted.trusts(ClientAddress.inetOf(client.ctx.channel()));
+    TrustedProxies trusted = client.listener().trustedProxies();
+    return !trusted.isEmpty() && trusted.trusts(ClientAddress.inetOf(client.connection()));
   }
 
   @Override
   public int listenerPort() {
-    return ClientAddress.listenerPort(client.ctx.channel());
+    return ClientAddress.listenerPort(client.connection());
   }
 
   @Override
@@ -478,7 +473,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     }
     bodyBytesSent += content.content().readableBytes();
     if (replayable != null) {
-      replayable.keep(content, client.ctx.alloc());
+      replayable.keep(content, client.alloc());
     }
     upstream.channel.writeAndFlush(content, upstream.channel.voidPromise());
     if (content instanceof LastHttpContent) {
@@ -591,7 +586,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   void connected() {
     Channel up = upstream.channel;
     upstreamSentNanos = System.nanoTime();
-    relayOffered = upstream.expectResponse(headRequest, !client.http2 && !clientHttp10);
+    relayOffered = upstream.expectResponse(headRequest, !client.http2() && !clientHttp10);
     up.write(upstreamHead, up.voidPromise());
     if (replayable == null
         && requestBodyExpected
@@ -676,7 +671,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     }
     responseReceived = true;
     if (msg instanceof ByteBuf bytes && relay && responseStarted) {
-      client.bytesOut.writeAndFlush(bytes, client.bytesOut.voidPromise());
+      client.relay(bytes);
       applyResponseBackpressure();
     } else if (msg instanceof HttpResponse response) {
       responseHead(response);
@@ -723,7 +718,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       // end follows the head; from HTTP/2 the head comes whole.
       interimResponse = !(response instanceof LastHttpContent);
       if (!clientHttp10) {
-        client.ctx.writeAndFlush(ResponseHeads.interim(response));
+        client.write(ResponseHeads.interim(response));
       }
       ReferenceCountUtil.release(response);
       armReadTimer();
@@ -747,7 +742,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     status = code;
     upstreamStatus = code;
     upstreamNanos = System.nanoTime() - upstreamSentNanos;
-    client.listener.metrics().upstreamLatency(backend.id(), upstreamNanos);
+    client.listener().metrics().upstreamLatency(backend.id(), upstreamNanos);
     upstreamKeepAlive = HttpUtil.isKeepAlive(response);
     relay =
         relayOffered
@@ -763,7 +758,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
         ResponseHeads.forClient(
             response,
             responseHook,
-            client.http2,
+            client.http2(),
             headRequest,
             clientHttp10,
             !clientKeepAlive || client.draining() || !requestComplete);
@@ -774,10 +769,9 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       return;
     }
     if (relay) {
-      client.bytesOut.writeAndFlush(
-          ResponseHeads.encode(response, client.ctx.alloc()), client.bytesOut.voidPromise());
+      client.relay(ResponseHeads.encode(response, client.alloc()));
     } else {
-      client.ctx.writeAndFlush(response, client.ctx.voidPromise());
+      client.write(response);
     }
     applyResponseBackpressure();
   }
@@ -804,7 +798,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (content instanceof LastHttpContent) {
       endResponse(content);
     } else {
-      client.ctx.writeAndFlush(content, client.ctx.voidPromise());
+      client.write(content);
       applyResponseBackpressure();
     }
   }
@@ -818,10 +812,10 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       // The bytes relayed were counted by the decoder, framing aside.
       responseBodyBytes = upstream.responseContentBytes();
       record();
-      written = client.bytesOut.writeAndFlush(((LastHttpContent) last).content());
+      written = client.relayLast(((LastHttpContent) last).content());
     } else {
       record();
-      written = client.ctx.writeAndFlush(last);
+      written = client.writeLast(last);
     }
     releaseUpstream(requestComplete && upstreamKeepAlive);
     written.addListener(f -> responseWritten());
@@ -831,7 +825,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (upstream == null) {
       return;
     }
-    if (client.ctx.channel().isWritable()) {
+    if (client.isWritable()) {
       armReadTimer();
     } else {
       // The client is slower than the backend: stop reading it until the client catches up.
@@ -841,10 +835,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   }
 
   void clientWritabilityChanged() {
-    if (client.ctx.channel().isWritable()
-        && upstream != null
-        && responseStarted
-        && !responseComplete) {
+    if (client.isWritable() && upstream != null && responseStarted && !responseComplete) {
       upstream.channel.config().setAutoRead(true);
       armReadTimer();
     }
@@ -854,7 +845,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (state == State.DONE || state == State.CLOSED || state == State.UPGRADED) {
       return;
     }
-    if (closeAfterResponse || (client.http2 && !requestComplete)) {
+    if (closeAfterResponse || (client.http2() && !requestComplete)) {
       client.close();
       return;
     }
@@ -907,13 +898,12 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       closeAfterResponse = !clientKeepAlive || client.draining();
     } else {
       closeAfterResponse =
-          !client.http2 && !requestComplete || !clientKeepAlive || client.draining();
+          !client.http2() && !requestComplete || !clientKeepAlive || client.draining();
     }
     boolean discard = !requestComplete && !closeAfterResponse;
     state = discard ? State.DISCARDING : State.SENT;
     client
-        .ctx
-        .writeAndFlush(answer.toResponse(client.ctx.alloc(), closeAfterResponse && !client.http2))
+        .writeLast(answer.toResponse(client.alloc(), closeAfterResponse && !client.http2()))
         .addListener(f -> responseWritten());
     // Only after the answer is written: reading on may deliver the end of this request and the
     // next pipelined one at once, and that one's answer must follow this one.
@@ -1031,7 +1021,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
           "event=request_refused status={} reason={} client={} suppressed={}",
           answer.code(),
           reason,
-          ClientAddress.of(client.ctx.channel()),
+          ClientAddress.of(client.connection()),
           suppressed);
     }
     closeUpstream();
@@ -1049,8 +1039,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       responseBodyBytes = LocalResponse.text(answer).bodyLength();
       record();
       client
-          .ctx
-          .writeAndFlush(LocalResponse.text(answer).toResponse(client.ctx.alloc(), !client.http2))
+          .writeLast(LocalResponse.text(answer).toResponse(client.alloc(), !client.http2()))
           .addListener(f -> responseWritten());
     }
   }
@@ -1074,7 +1063,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (upstream == null || responseComplete) {
       return;
     }
-    client.listener.metrics().upstreamFailure(backend.id(), "read_timeout");
+    client.listener().metrics().upstreamFailure(backend.id(), "read_timeout");
     long suppressed = LogLimiter.FAILURES.admit("read_timeout " + backend.id());
     if (suppressed != LogLimiter.SUPPRESS) {
       log.warn(
@@ -1103,11 +1092,11 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (status != 0) {
       long nanos = System.nanoTime() - startNanos;
       client
-          .listener
+          .listener()
           .metrics()
           .route(virtualHost, backend == null ? null : backend.id())
           .completed(status, nanos, requestBodyBytes, responseBodyBytes);
-      AccessLog accessLog = client.listener.accessLog();
+      AccessLog accessLog = client.listener().accessLog();
       if (accessLog.enabled() && (route == null || route.accessLog())) {
         accessLog.record(accessLogEntry(status, nanos));
       }
@@ -1116,10 +1105,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
   }
 
   private AccessLogEntry accessLogEntry(int answered, long nanos) {
-    Channel connection = client.ctx.channel();
-    if (connection instanceof Http2StreamChannel stream) {
-      connection = stream.parent();
-    }
+    Channel connection = client.connection();
     SSLSession tls = tlsSession();
     HttpRequest head = request == null ? null : request.request();
     return new AccessLogEntry(
@@ -1128,7 +1114,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
         request == null ? null : request.host(),
         head == null ? null : head.method().name(),
         request == null ? null : request.target().path(),
-        client.http2 ? "HTTP/2" : head == null ? null : head.protocolVersion().text(),
+        client.http2() ? "HTTP/2" : head == null ? null : head.protocolVersion().text(),
         answered,
         requestBodyBytes,
         responseBodyBytes,
@@ -1158,7 +1144,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     upstream = null;
     c.detach();
     client.upgraded();
-    WebSocketUpgrade.relay(client.ctx.channel(), c, response);
+    WebSocketUpgrade.relay(client.connection(), c, response);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -1183,7 +1169,7 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     UpstreamConnection c = upstream;
     if (c != null) {
       upstream = null;
-      client.listener.pools().release(c, false);
+      client.listener().pools().release(c, false);
     }
     if (pendingContent != null) {
       pendingContent.release();

@@ -5,19 +5,22 @@ import dev.weir.dataplane.proxy.Drainable;
 import dev.weir.dataplane.proxy.ListenerContext;
 import dev.weir.dataplane.proxy.http.ClientAddress;
 import dev.weir.dataplane.proxy.http.ValidatedRequest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a client connection (HTTP/1.1) or stream (HTTP/2): creates an {@link
+ * The last handler of an HTTP/1.1 client connection, and its {@link ClientSide}: creates an {@link
  * Exchange} for each request head and passes it the request's body, one exchange at a time. Between
  * exchanges it holds no request state; what it keeps is the connection's: whether a read is
  * pending, whether the connection drains or closes, and the read timer the exchanges share.
@@ -28,14 +31,14 @@ import org.slf4j.LoggerFactory;
  * response side toggles the upstream connection's auto-read on the client channel's writability. So
  * neither body is ever held in memory beyond one read.
  */
-public final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Drainable {
+public final class ExchangeHandler extends ChannelInboundHandlerAdapter
+    implements Drainable, ClientSide {
   private static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
 
-  final ListenerContext listener;
-  final boolean http2;
-  ChannelHandlerContext ctx;
-  // HTTP/1.x: where bytes for the client are written past the response encoder; see Exchange.
-  ChannelHandlerContext bytesOut;
+  private final ListenerContext listener;
+  private ChannelHandlerContext ctx;
+  // Where bytes for the client are written past the response encoder; see Exchange.
+  private ChannelHandlerContext bytesOut;
   private boolean readPending;
   private boolean draining;
   private boolean closed;
@@ -44,18 +47,15 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
   // Armed and disarmed a few times per request without scheduling a task each time; see Deadline.
   private final Deadline readDeadline = new Deadline(this::readTimedOut);
 
-  public ExchangeHandler(ListenerContext listener, boolean http2) {
+  public ExchangeHandler(ListenerContext listener) {
     this.listener = listener;
-    this.http2 = http2;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    if (!http2) {
-      ctx.channel().attr(Drainable.KEY).set(this);
-      bytesOut = ctx.pipeline().context(WebSocketUpgrade.RESPONSE_ENCODER);
-    }
+    ctx.channel().attr(Drainable.KEY).set(this);
+    bytesOut = ctx.pipeline().context(WebSocketUpgrade.RESPONSE_ENCODER);
     if (ctx.channel().isActive()) {
       readNext();
     }
@@ -67,8 +67,53 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     ctx.fireChannelActive();
   }
 
-  /** Asks for the next message of the client: a request head, or a part of the current body. */
-  void readNext() {
+  @Override
+  public ListenerContext listener() {
+    return listener;
+  }
+
+  @Override
+  public boolean http2() {
+    return false;
+  }
+
+  @Override
+  public Channel connection() {
+    return ctx.channel();
+  }
+
+  @Override
+  public ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  @Override
+  public void write(HttpObject msg) {
+    ctx.writeAndFlush(msg, ctx.voidPromise());
+  }
+
+  @Override
+  public ChannelFuture writeLast(HttpObject msg) {
+    return ctx.writeAndFlush(msg);
+  }
+
+  @Override
+  public void relay(ByteBuf bytes) {
+    bytesOut.writeAndFlush(bytes, bytesOut.voidPromise());
+  }
+
+  @Override
+  public ChannelFuture relayLast(ByteBuf bytes) {
+    return bytesOut.writeAndFlush(bytes);
+  }
+
+  @Override
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void readNext() {
     if (!readPending && !closed && ctx.channel().isActive()) {
       readPending = true;
       ctx.read();
@@ -101,15 +146,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
         ReferenceCountUtil.release(request.request());
       }
     } else if (msg instanceof HttpContent content) {
-      if (current != null) {
-        current.requestContent(content);
-      } else {
-        // Only a head starts an exchange; a body without one cannot be trusted.
-        boolean broken = content.decoderResult().isFailure();
-        content.release();
-        if (broken) {
-          close();
-        }
+      if (ClientSide.bodyPart(current, content)) {
+        close();
       }
     } else {
       ReferenceCountUtil.release(msg);
@@ -124,15 +162,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     ctx.fireChannelWritabilityChanged();
   }
 
-  /** {@code exchange} is over: the connection takes the next request, or closes if it drains. */
-  void exchangeEnded(Exchange exchange) {
+  @Override
+  public void exchangeEnded(Exchange exchange) {
     if (exchange != current) {
       return;
     }
     current = null;
-    if (http2) {
-      return;
-    }
     if (draining) {
       close();
     } else {
@@ -144,27 +179,31 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
    * The current exchange switched the connection to a byte relay: this handler leaves the pipeline,
    * and the connection is no longer drained as HTTP.
    */
-  void upgraded() {
+  @Override
+  public void upgraded() {
     upgraded = true;
     current = null;
     readDeadline.stop();
     ctx.channel().attr(Drainable.KEY).set(null);
   }
 
-  boolean draining() {
+  @Override
+  public boolean draining() {
     return draining;
   }
 
-  EventLoop eventLoop() {
+  @Override
+  public EventLoop eventLoop() {
     return ctx.channel().eventLoop();
   }
 
-  void armReadTimer(long millis) {
+  @Override
+  public void armReadTimer(long millis) {
     readDeadline.arm(ctx.channel().eventLoop(), millis, TimeUnit.MILLISECONDS);
   }
 
-  /** Disarms the read timeout; a pending task stays and finds nothing to do. */
-  void disarmReadTimer() {
+  @Override
+  public void disarmReadTimer() {
     readDeadline.disarm();
   }
 
@@ -189,19 +228,13 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter implemen
     }
   }
 
-  /**
-   * Ends a response that cannot be completed: an HTTP/1.x connection is closed (the client sees the
-   * body end short of its framing); an HTTP/2 stream is reset, which closing it would not do once
-   * the client has ended its side.
-   */
-  void reset() {
-    if (http2 && !closed && ctx.channel().isActive()) {
-      ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
-    }
+  @Override
+  public void reset() {
     close();
   }
 
-  void close() {
+  @Override
+  public void close() {
     if (closed) {
       return;
     }

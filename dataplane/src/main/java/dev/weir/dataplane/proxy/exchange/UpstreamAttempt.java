@@ -45,7 +45,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
   private static final Logger log = LoggerFactory.getLogger(UpstreamAttempt.class);
 
   /** The client connection or stream the exchange belongs to. */
-  final ExchangeHandler client;
+  final ClientSide client;
 
   /** The backend the request was routed to; null when it was not routed (404). */
   CompiledBackend backend;
@@ -80,7 +80,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
   private Endpoint measured;
   private long measuredSince;
 
-  UpstreamAttempt(ExchangeHandler client) {
+  UpstreamAttempt(ClientSide client) {
     this.client = client;
   }
 
@@ -162,7 +162,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
     endpoint = e;
     Endpoint target = e;
     client
-        .listener
+        .listener()
         .pools()
         .acquire(
             client.eventLoop(),
@@ -177,7 +177,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
   private void acquired(Endpoint e, Future<UpstreamConnection> f) {
     if (!awaitingConnection()) {
       if (f.isSuccess()) {
-        client.listener.pools().release(f.getNow(), true);
+        client.listener().pools().release(f.getNow(), true);
       }
       return;
     }
@@ -266,7 +266,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
     if (c != null) {
       upstream = null;
       client.disarmReadTimer();
-      client.listener.pools().release(c, reusable);
+      client.listener().pools().release(c, reusable);
     }
   }
 
@@ -292,7 +292,7 @@ abstract class UpstreamAttempt implements UpstreamListener {
 
   final void logFailure(String reason, Endpoint e, Throwable cause) {
     String backendId = backend == null ? null : backend.id();
-    client.listener.metrics().upstreamFailure(backendId, reason);
+    client.listener().metrics().upstreamFailure(backendId, reason);
     long suppressed = LogLimiter.FAILURES.admit(reason + " " + backendId);
     if (suppressed == LogLimiter.SUPPRESS) {
       return;

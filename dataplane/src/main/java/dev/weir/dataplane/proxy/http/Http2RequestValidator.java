@@ -1,30 +1,25 @@
 package dev.weir.dataplane.proxy.http;
 
 import dev.weir.dataplane.proxy.LogLimiter;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Headers.PseudoHeaderName;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.AsciiString;
-import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of an HTTP/2 stream: refuses what RFC 9113 calls a malformed request (§8.1.1) with
- * RST_STREAM(PROTOCOL_ERROR), before it is converted to HttpObjects, so nothing of it reaches
+ * The rules of an HTTP/2 request stream, applied to its frames as they arrive (one instance per
+ * stream): what RFC 9113 calls a malformed request (§8.1.1) is refused with
+ * RST_STREAM(PROTOCOL_ERROR) before it is converted to an HttpRequest, so nothing of it reaches
  * routing or a backend. Netty's header validation already refuses upper-case or invalid names,
  * connection-specific fields, a pseudo-header after a regular one, and DATA beyond the
- * content-length; this handler does not rely on it for what a proxy cannot afford to get wrong:
+ * content-length; these rules do not rely on it for what a proxy cannot afford to get wrong:
  *
  * <ul>
  *   <li>pseudo-headers: exactly one {@code :method}, {@code :scheme} and {@code :path} (§8.3.1),
@@ -41,13 +36,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A body is streamed, so a wrong content-length is found out while the head may already be
  * upstream. To never hand a backend a <em>complete</em> request that turns out malformed, the DATA
- * frame that reaches the announced length without END_STREAM is held back until the stream ends: a
- * reset then cuts the upstream request one frame short of its length.
+ * frame that reaches the announced length without END_STREAM is held back until the stream ends
+ * ({@link #holdBack}): a reset then cuts the upstream request one frame short of its length.
  *
- * <p>Stream errors Netty raises (an Http2Exception fired into the stream) are answered the same
- * way, with their own error code; otherwise the stream channel's close would send CANCEL.
+ * <p>Stream errors Netty raises are answered the same way, with their own error code ({@link
+ * #refused} logs both).
  */
-public final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
+public final class Http2RequestValidator {
   private static final Logger log = LoggerFactory.getLogger(Http2RequestValidator.class);
 
   private static final List<AsciiString> CONNECTION_SPECIFIC =
@@ -61,87 +56,56 @@ public final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
   private boolean headReceived;
   private long declaredLength = -1;
   private long receivedLength;
-  // The frame that reached declaredLength before END_STREAM; see the class comment.
-  private Http2DataFrame held;
-  private boolean refused;
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (refused) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (msg instanceof Http2HeadersFrame headers) {
-      headersFrame(ctx, headers);
-    } else if (msg instanceof Http2DataFrame data) {
-      dataFrame(ctx, data);
-    } else {
-      ctx.fireChannelRead(msg);
-    }
-  }
-
-  private void headersFrame(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
+  /**
+   * A HEADERS frame of the stream: the request head, then at most trailers.
+   *
+   * @return what makes the request malformed, or null
+   */
+  public String headers(Http2Headers headers, boolean endStream) {
     String problem;
     if (!headReceived) {
       headReceived = true;
-      problem = headProblem(frame.headers());
+      problem = headProblem(headers);
     } else {
       // Trailers: Netty refuses pseudo-headers in them; the values go upstream as a chunked
       // trailer section, so they must be as clean as the head's.
-      problem = fieldProblems(frame.headers());
-      if (problem == null && !frame.isEndStream()) {
+      problem = fieldProblems(headers);
+      if (problem == null && !endStream) {
         problem = "trailers without END_STREAM";
       }
     }
-    if (problem == null && frame.isEndStream()) {
+    if (problem == null && endStream) {
       problem = lengthAtEnd();
     }
-    if (problem != null) {
-      ReferenceCountUtil.release(frame);
-      refuse(ctx, Http2Error.PROTOCOL_ERROR, problem);
-      return;
-    }
-    if (frame.isEndStream()) {
-      releaseHeld(ctx);
-    }
-    ctx.fireChannelRead(frame);
+    return problem;
   }
 
-  private void dataFrame(ChannelHandlerContext ctx, Http2DataFrame frame) {
-    receivedLength += frame.content().readableBytes();
-    String problem = null;
+  /**
+   * A DATA frame of {@code bytes} bytes.
+   *
+   * @return what makes the request malformed, or null
+   */
+  public String data(int bytes, boolean endStream) {
+    receivedLength += bytes;
     if (declaredLength >= 0 && receivedLength > declaredLength) {
-      problem = "data beyond content-length";
-    } else if (frame.isEndStream()) {
-      problem = lengthAtEnd();
+      return "data beyond content-length";
     }
-    if (problem != null) {
-      ReferenceCountUtil.release(frame);
-      refuse(ctx, Http2Error.PROTOCOL_ERROR, problem);
-      return;
-    }
-    if (frame.isEndStream()) {
-      releaseHeld(ctx);
-      ctx.fireChannelRead(frame);
-    } else if (receivedLength == declaredLength && declaredLength > 0) {
-      held = frame;
-    } else {
-      ctx.fireChannelRead(frame);
-    }
+    return endStream ? lengthAtEnd() : null;
+  }
+
+  /**
+   * Whether the DATA frame just accepted (without END_STREAM) reached the announced length: it is
+   * held back until the stream ends.
+   */
+  public boolean holdBack() {
+    return receivedLength == declaredLength && declaredLength > 0;
   }
 
   private String lengthAtEnd() {
     return declaredLength >= 0 && receivedLength != declaredLength
         ? "data shorter than content-length"
         : null;
-  }
-
-  private void releaseHeld(ChannelHandlerContext ctx) {
-    if (held != null) {
-      Http2DataFrame frame = held;
-      held = null;
-      ctx.fireChannelRead(frame);
-    }
   }
 
   private String headProblem(Http2Headers headers) {
@@ -271,52 +235,17 @@ public final class Http2RequestValidator extends ChannelInboundHandlerAdapter {
     return n;
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof Http2Exception e) {
-      // Netty found the stream malformed (e.g. DATA beyond content-length) and hands the stream
-      // its error: reset with that code here, before the proxy handler's close sends CANCEL.
-      refuse(ctx, e.error(), "stream error");
-      return;
-    }
-    ctx.fireExceptionCaught(cause);
-  }
-
-  private void refuse(ChannelHandlerContext ctx, Http2Error error, String reason) {
-    if (refused) {
-      return;
-    }
-    refused = true;
-    releaseHeld();
-    // Never the field itself: a value may be a credential.
+  /** Logs a stream refused with RST_STREAM({@code error}); never the field itself. */
+  public static void refused(Http2Error error, String reason, Channel client) {
+    // A value may be a credential: only the kind of problem is logged.
     long suppressed = LogLimiter.FAILURES.admit("refused h2 " + error);
     if (suppressed != LogLimiter.SUPPRESS) {
       log.info(
           "event=request_refused protocol=h2 error={} reason=\"{}\" client={} suppressed={}",
           error,
           reason,
-          ClientAddress.of(ctx.channel()),
+          ClientAddress.of(client),
           suppressed);
     }
-    ctx.writeAndFlush(new DefaultHttp2ResetFrame(error));
-    ctx.close();
-  }
-
-  private void releaseHeld() {
-    if (held != null) {
-      held.release();
-      held = null;
-    }
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    releaseHeld();
-    ctx.fireChannelInactive();
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    releaseHeld();
   }
 }

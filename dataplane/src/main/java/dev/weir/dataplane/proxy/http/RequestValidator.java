@@ -3,6 +3,7 @@ package dev.weir.dataplane.proxy.http;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.proxy.LogLimiter;
 import dev.weir.dataplane.proxy.policy.LocalResponse;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -52,30 +53,55 @@ public final class RequestValidator extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
-    HttpResponseStatus problem = problem(request);
-    if (problem != null) {
+    Verdict verdict = check(request, http2);
+    if (verdict.refusal() != null) {
       ReferenceCountUtil.release(msg);
-      refuse(ctx, problem, request.decoderResult());
+      refused = true;
+      refused(verdict, ctx.channel(), metrics);
+      ctx.writeAndFlush(LocalResponse.text(verdict.refusal()).toResponse(ctx.alloc(), true))
+          .addListener(ChannelFutureListener.CLOSE);
       return;
+    }
+    ctx.fireChannelRead(verdict.accepted());
+  }
+
+  /**
+   * A request head's verdict: accepted as {@code accepted}, or refused with {@code refusal} for
+   * {@code reason}.
+   */
+  public record Verdict(
+      ValidatedRequest accepted, HttpResponseStatus refusal, DecoderResult reason) {
+    static Verdict refuse(HttpResponseStatus status, DecoderResult reason) {
+      return new Verdict(null, status, reason);
+    }
+  }
+
+  /**
+   * The rules of this class as a function, for HTTP/1.1 here and for HTTP/2 streams: the request
+   * head validated (its Host replaced by an absolute-form target's authority), or the status that
+   * refuses it. The caller releases a refused request.
+   */
+  public static Verdict check(HttpRequest request, boolean http2) {
+    HttpResponseStatus problem = problem(request, http2);
+    if (problem != null) {
+      return Verdict.refuse(problem, request.decoderResult());
     }
     String host = request.headers().get(HttpHeaderNames.HOST);
     RequestTarget target;
     try {
       target = RequestTarget.parse(request.method(), request.uri());
     } catch (RequestTarget.InvalidTargetException e) {
-      ReferenceCountUtil.release(msg);
-      refuse(ctx, HttpResponseStatus.BAD_REQUEST, DecoderResult.failure(e));
-      return;
+      return Verdict.refuse(HttpResponseStatus.BAD_REQUEST, DecoderResult.failure(e));
     }
     if (target.authority() != null) {
       // RFC 9112 §3.2.2: with an absolute-form target the Host header is replaced by its authority.
       host = target.authority();
       request.headers().set(HttpHeaderNames.HOST, host);
     }
-    ctx.fireChannelRead(new ValidatedRequest(request, target, host));
+    return new Verdict(new ValidatedRequest(request, target, host), null, null);
   }
 
-  private HttpResponseStatus problem(HttpRequest request) {
+  private static HttpResponseStatus problem(HttpRequest request, boolean http2) {
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
       Throwable cause = result.cause();
@@ -120,21 +146,20 @@ public final class RequestValidator extends ChannelInboundHandlerAdapter {
     return null;
   }
 
-  private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, DecoderResult result) {
-    refused = true;
+  /** Logs and counts a refused request; the caller answers it with the verdict's status. */
+  public static void refused(Verdict verdict, Channel client, DataplaneMetrics metrics) {
+    HttpResponseStatus status = verdict.refusal();
     // Keyed by status only: the decoder's reason may quote what the client sent.
     long suppressed = LogLimiter.FAILURES.admit("refused " + status.code());
     if (suppressed != LogLimiter.SUPPRESS) {
       log.info(
           "event=request_refused status={} reason=\"{}\" client={} suppressed={}",
           status.code(),
-          reason(result),
-          ClientAddress.of(ctx.channel()),
+          reason(verdict.reason()),
+          ClientAddress.of(client),
           suppressed);
     }
     metrics.route(null, null).completed(status.code(), 0);
-    ctx.writeAndFlush(LocalResponse.text(status).toResponse(ctx.alloc(), true))
-        .addListener(ChannelFutureListener.CLOSE);
   }
 
   // Only the kind of defect: exception messages may quote parts of the request, and a header

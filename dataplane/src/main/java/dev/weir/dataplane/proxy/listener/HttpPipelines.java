@@ -4,26 +4,20 @@ import dev.weir.contract.snapshot.Settings;
 import dev.weir.dataplane.proxy.Drainable;
 import dev.weir.dataplane.proxy.ListenerContext;
 import dev.weir.dataplane.proxy.exchange.ExchangeHandler;
+import dev.weir.dataplane.proxy.exchange.Http2ClientConnection;
 import dev.weir.dataplane.proxy.exchange.WebSocketUpgrade;
 import dev.weir.dataplane.proxy.http.ClientAddress;
 import dev.weir.dataplane.proxy.http.Http2HeaderBlockTimeout;
-import dev.weir.dataplane.proxy.http.Http2RequestValidator;
 import dev.weir.dataplane.proxy.http.RequestHeaderTimeout;
 import dev.weir.dataplane.proxy.http.RequestValidator;
 import dev.weir.dataplane.proxy.http.StrictHttpRequestDecoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
@@ -36,15 +30,17 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * HTTP/1.1:  flush consolidation → header timer (bytes) → request decoder → response encoder
  *            → header timer (heads) → flow control → validator → exchange
- * HTTP/2:    flush consolidation → header block timer (bytes) → frame codec → multiplexer
- *            ⇒ per stream: h2 validator → frame↔HttpObject codec → flow control → validator
- *            → exchange
+ * HTTP/2:    flush consolidation → header block timer (bytes) → HTTP/2 connection
+ *            (frames, streams, validation, exchanges)
  * </pre>
  *
  * <p>An HTTP/2 connection is idle when it has had no stream for the idle time, whatever other
  * frames it carries; see {@link ClientConnections#countStreamsOnly}.
  *
- * <p>Both end in an {@link ExchangeHandler}, which sees HttpObjects either way.
+ * <p>An HTTP/2 connection has no channel or pipeline per stream: {@link Http2ClientConnection}
+ * keeps each stream's state, validates and converts its frames, and runs its exchange. Both
+ * protocols' exchanges see HttpObjects, through their client side ({@link ExchangeHandler} for
+ * HTTP/1.1, a stream of {@link Http2ClientConnection} for HTTP/2).
  */
 public final class HttpPipelines {
   private static final Logger log = LoggerFactory.getLogger(HttpPipelines.class);
@@ -71,7 +67,7 @@ public final class HttpPipelines {
     p.addLast(WebSocketUpgrade.HEADER_TIMEOUT_HEADS, headerTimeout.heads());
     p.addLast("flow-control", new FlowControlHandler());
     p.addLast(WebSocketUpgrade.VALIDATOR, new RequestValidator(false, listener.metrics()));
-    p.addLast(WebSocketUpgrade.EXCHANGE, new ExchangeHandler(listener, false));
+    p.addLast(WebSocketUpgrade.EXCHANGE, new ExchangeHandler(listener));
   }
 
   /**
@@ -87,50 +83,24 @@ public final class HttpPipelines {
 
   static void configureHttp2(Channel ch, ListenerContext listener, Duration drainTimeout) {
     Settings settings = listener.snapshot().get().snapshot().settings();
-    Http2FrameCodec codec =
-        Http2FrameCodecBuilder.forServer()
-            .initialSettings(
-                Http2Settings.defaultSettings()
-                    .maxHeaderListSize(settings.maxHeaderBytes())
-                    .maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
-            .validateHeaders(true)
+    Http2ClientConnection connection =
+        Http2ClientConnection.create(
+            listener,
+            Http2Settings.defaultSettings()
+                .maxHeaderListSize(settings.maxHeaderBytes())
+                .maxConcurrentStreams(MAX_CONCURRENT_STREAMS),
             // Closing the connection sends GOAWAY and lets open streams finish for this long.
-            .gracefulShutdownTimeoutMillis(drainTimeout.toMillis())
-            .build();
+            drainTimeout.toMillis(),
+            () -> ClientConnections.streamActivity(ch));
     ch.pipeline().addLast(FLUSH_CONSOLIDATION, newFlushConsolidation());
     ch.pipeline()
         .addLast("h2-header-timeout", new Http2HeaderBlockTimeout(settings.requestHeaderMillis()));
-    ch.pipeline().addLast("h2-codec", codec);
+    ch.pipeline().addLast("h2-connection", connection);
     ClientConnections.countStreamsOnly(ch);
-    ch.pipeline()
-        .addLast(
-            "h2-multiplex",
-            new Http2MultiplexHandler(
-                new ChannelInitializer<Http2StreamChannel>() {
-                  @Override
-                  protected void initChannel(Http2StreamChannel stream) {
-                    ClientConnections.streamActivity(ch);
-                    stream.closeFuture().addListener(f -> ClientConnections.streamActivity(ch));
-                    stream.config().setAutoRead(false);
-                    stream.pipeline().addLast("h2-validator", new Http2RequestValidator());
-                    stream
-                        .pipeline()
-                        .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
-                    stream.pipeline().addLast("flow-control", new FlowControlHandler());
-                    stream
-                        .pipeline()
-                        .addLast(
-                            WebSocketUpgrade.VALIDATOR,
-                            new RequestValidator(true, listener.metrics()));
-                    stream
-                        .pipeline()
-                        .addLast(WebSocketUpgrade.EXCHANGE, new ExchangeHandler(listener, true));
-                  }
-                }));
-    // The codec answers an HTTP/2 error of the connection itself (GOAWAY, then close: a client's
-    // protocol error, a header block timeout) and then passes it on to the end of the pipeline,
-    // where Netty would log it with a warning and a stack trace, as often as any client likes.
-    // Closing here too would cut the GOAWAY short; any other error closes the connection.
+    // The connection handler answers an HTTP/2 error of the connection itself (GOAWAY, then close:
+    // a client's protocol error, a header block timeout); any other error reaches the end of the
+    // pipeline, where Netty would log it with a warning and a stack trace, as often as any client
+    // likes. Closing here on an HTTP/2 error would cut the GOAWAY short; any other one closes.
     ch.pipeline()
         .addLast(
             "h2-errors",
@@ -156,7 +126,7 @@ public final class HttpPipelines {
 
               @Override
               public void idle() {
-                if (codec.connection().numActiveStreams() == 0) {
+                if (connection.activeStreams() == 0) {
                   ch.close();
                 }
               }
