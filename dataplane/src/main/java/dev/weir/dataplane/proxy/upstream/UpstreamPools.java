@@ -153,17 +153,9 @@ public final class UpstreamPools {
       return http2.acquire(loop, endpoint, key, poolKey, tls, tlsName, connectMillis, fresh);
     }
     if (!fresh) {
-      ArrayDeque<UpstreamConnection> idle = idle(loop).get(poolKey);
-      while (idle != null && !idle.isEmpty()) {
-        // Most recently used first: the likeliest to be alive, and the rest can idle out.
-        UpstreamConnection c = idle.pollLast();
-        c.pooled = false;
-        if (c.channel.isActive() && c.clean()) {
-          c.reused = true;
-          return promise.setSuccess(c);
-        }
-        // Out of the pool for good: an unclean one must not stay open, counted against the bound.
-        c.channel.close();
+      UpstreamConnection c = pollIdle(loop, poolKey);
+      if (c != null) {
+        return promise.setSuccess(c);
       }
     }
     int max = maxConnectionsPerEndpoint();
@@ -225,6 +217,43 @@ public final class UpstreamPools {
                   });
         });
     return promise;
+  }
+
+  /**
+   * The idle connection {@link #acquire} would take for the same arguments (not {@code fresh}),
+   * taken out of its pool; null when there is none, or the backend is gRPC or unusable: {@link
+   * #acquire} then connects or says why not. A request on a warm pool continues at once, with no
+   * promise and no listener.
+   */
+  public UpstreamConnection takeIdle(
+      EventLoop loop, Endpoint endpoint, Backend backend, String requestHost) {
+    if (backend.protocol().http2()) {
+      return null;
+    }
+    UpstreamTlsContext tls = tlsContexts.forBackend(backend);
+    if (tls == null) {
+      return pollIdle(loop, EndpointKey.of(endpoint));
+    }
+    if (tls.problem() != null) {
+      return null;
+    }
+    return pollIdle(loop, new TlsPoolKey(EndpointKey.of(endpoint), tls, tls.nameFor(requestHost)));
+  }
+
+  private UpstreamConnection pollIdle(EventLoop loop, Object poolKey) {
+    ArrayDeque<UpstreamConnection> idle = idle(loop).get(poolKey);
+    while (idle != null && !idle.isEmpty()) {
+      // Most recently used first: the likeliest to be alive, and the rest can idle out.
+      UpstreamConnection c = idle.pollLast();
+      c.pooled = false;
+      if (c.channel.isActive() && c.clean()) {
+        c.reused = true;
+        return c;
+      }
+      // Out of the pool for good: an unclean one must not stay open, counted against the bound.
+      c.channel.close();
+    }
+    return null;
   }
 
   /**
