@@ -12,9 +12,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
@@ -182,10 +180,7 @@ public final class UpstreamPools {
                           .addLast(
                               TLS, tls.newHandler(ch.alloc(), tlsName, key.port(), connectMillis));
                     }
-                    ch.pipeline()
-                        .addLast(
-                            HTTP_CODEC,
-                            new CombinedChannelDuplexHandler<>(decoder, new HttpRequestEncoder()));
+                    ch.pipeline().addLast(HTTP_CODEC, decoder);
                     ch.pipeline().addLast(UPSTREAM_HANDLER, new UpstreamHandler(c));
                   }
                 })
