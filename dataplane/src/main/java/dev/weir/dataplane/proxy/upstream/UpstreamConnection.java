@@ -2,11 +2,13 @@ package dev.weir.dataplane.proxy.upstream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -157,6 +159,42 @@ public final class UpstreamConnection {
   /** Between responses with nothing unread: it may carry another request. */
   boolean clean() {
     return decoder == null || decoder.reusable();
+  }
+
+  // What the last handler of its pipeline (UpstreamResponseDecoder, or UpstreamHandler on a
+  // stream) does with what arrives. An idle pooled connection expects nothing: anything it
+  // receives takes it out of service.
+
+  void received(ChannelHandlerContext ctx, Object msg) {
+    UpstreamListener l = listener;
+    if (l == null) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
+    l.upstreamRead(this, msg);
+  }
+
+  void writabilityChanged() {
+    UpstreamListener l = listener;
+    if (l != null) {
+      l.upstreamWritabilityChanged(this);
+    }
+  }
+
+  void closed() {
+    UpstreamListener l = listener;
+    listener = null;
+    if (l != null) {
+      l.upstreamClosed(this, failure);
+    }
+  }
+
+  void failed(ChannelHandlerContext ctx, Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+    }
+    ctx.close();
   }
 
   public void attach(UpstreamListener l) {

@@ -92,9 +92,10 @@ public final class UpstreamPools {
     }
   }
 
-  /** Pipeline names of an upstream connection's handlers (a WebSocket upgrade replaces both). */
-  public static final String HTTP_CODEC = "http-codec";
-
+  /**
+   * Pipeline name of an HTTP/1.1 upstream connection's one handler, its {@link
+   * UpstreamResponseDecoder} (a WebSocket upgrade replaces it).
+   */
   public static final String UPSTREAM_HANDLER = "upstream";
 
   private static final String TLS = "tls";
@@ -180,8 +181,8 @@ public final class UpstreamPools {
                           .addLast(
                               TLS, tls.newHandler(ch.alloc(), tlsName, key.port(), connectMillis));
                     }
-                    ch.pipeline().addLast(HTTP_CODEC, decoder);
-                    ch.pipeline().addLast(UPSTREAM_HANDLER, new UpstreamHandler(c));
+                    decoder.deliverTo(c);
+                    ch.pipeline().addLast(UPSTREAM_HANDLER, decoder);
                   }
                 })
             .connect(address);
@@ -194,7 +195,7 @@ public final class UpstreamPools {
             return;
           }
           UpstreamConnection c =
-              ((UpstreamHandler) ch.pipeline().get(UPSTREAM_HANDLER)).connection();
+              ((UpstreamResponseDecoder) ch.pipeline().get(UPSTREAM_HANDLER)).connection();
           if (tls == null) {
             promise.setSuccess(c);
             return;

@@ -47,6 +47,11 @@ import java.util.Map;
  * with the connection. Bytes that arrive when no response is awaited, or that follow a complete
  * response in the same read, are never decoded: the connection is closed, so they cannot become the
  * answer to the next request sent on it.
+ *
+ * <p>On an HTTP/1.1 upstream connection it is the pipeline's one handler (after TLS, if any): it
+ * hands each message to the exchange using the {@link #deliverTo connection} in the read that
+ * decoded it, and tells it of writability, failures and the close, as a handler behind it would
+ * have. On its own (no connection) the messages go to the next handler.
  */
 public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
   /** The largest response head (status line and fields) accepted. */
@@ -78,12 +83,23 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
               Unpooled.directBuffer(5).writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))
           .asReadOnly();
 
+  // The connection whose exchange gets the messages; null: they go to the next handler.
+  private UpstreamConnection connection;
   private State state = State.HEAD;
   private boolean awaitingResponse;
   private boolean headRequest;
   private boolean relay;
   private long remaining;
   private long contentBytes;
+
+  /** From now on, messages go to {@code c}'s exchange, not to a next handler. */
+  void deliverTo(UpstreamConnection c) {
+    connection = c;
+  }
+
+  UpstreamConnection connection() {
+    return connection;
+  }
 
   /**
    * A request was sent: the next head answers it. {@code head}: it was a HEAD request, whose
@@ -112,6 +128,52 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    decodeNext(ctx, in, out);
+    deliver(ctx, out);
+  }
+
+  // Within decode: a message that removes this handler (a WebSocket's 101) leaves the bytes after
+  // it to ByteToMessageDecoder, which passes them to the handler that replaced this one.
+  private void deliver(ChannelHandlerContext ctx, List<Object> out) {
+    if (connection == null || out.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < out.size(); i++) {
+      connection.received(ctx, out.get(i));
+    }
+    out.clear();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (connection == null) {
+      super.channelWritabilityChanged(ctx);
+    } else {
+      connection.writabilityChanged();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    try {
+      super.channelInactive(ctx);
+    } finally {
+      if (connection != null) {
+        connection.closed();
+      }
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (connection == null) {
+      super.exceptionCaught(ctx, cause);
+    } else {
+      connection.failed(ctx, cause);
+    }
+  }
+
+  private void decodeNext(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     switch (state) {
       case HEAD -> {
         if (!awaitingResponse) {
@@ -186,6 +248,7 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
     if (state == State.UNTIL_CLOSE) {
       out.add(LastHttpContent.EMPTY_LAST_CONTENT);
       responseEnded();
+      deliver(ctx, out);
     }
     // Any other state: the response is incomplete, which the connection's closing tells.
   }
