@@ -340,7 +340,8 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
     HttpHeaders headers = HEADERS.newHeaders();
     parseFields(in, lineEnd + 1, end, headers);
     checkFraming(headers);
-    return new DefaultHttpResponse(version, new HttpResponseStatus(code, reason), headers);
+    // The shared constant when the reason is the usual one, as most are.
+    return new DefaultHttpResponse(version, HttpResponseStatus.valueOf(code, reason), headers);
   }
 
   /** Field lines in [from, end) (the blank line included) into {@code headers}. */
@@ -573,11 +574,7 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
   }
 
   private static String latin1(ByteBuf in, int from, int to) {
-    char[] chars = new char[to - from];
-    for (int i = 0; i < chars.length; i++) {
-      chars[i] = (char) (in.getByte(from + i) & 0xff);
-    }
-    return new String(chars);
+    return in.toString(from, to - from, StandardCharsets.ISO_8859_1);
   }
 
   // Visible characters, obs-text, space and tab (RFC 9110 §5.5): no CR, LF, NUL or other controls.
