@@ -5,7 +5,6 @@ import static dev.weir.dataplane.TestSnapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.contract.snapshot.Backend;
-import dev.weir.contract.snapshot.Endpoint;
 import dev.weir.contract.snapshot.PathType;
 import dev.weir.contract.snapshot.ProxyHeaders;
 import dev.weir.contract.snapshot.Route;
@@ -13,16 +12,10 @@ import dev.weir.contract.snapshot.RouteSettings;
 import dev.weir.contract.snapshot.VirtualHost;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.RawHttp;
-import java.io.ByteArrayOutputStream;
+import dev.weir.dataplane.testing.ScriptedPod;
+import dev.weir.dataplane.testing.ScriptedPod.Answer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,12 +29,17 @@ import org.junit.jupiter.api.Test;
  * change to that writing must keep.
  */
 class UpstreamRequestBytesTest {
-  static RecordingPod pod;
+  private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+
+  static ScriptedPod pod;
   static Dataplane dataplane;
 
   @BeforeAll
   static void start() throws Exception {
-    pod = new RecordingPod();
+    pod = ScriptedPod.start("127.0.0.1");
+    for (String path : List.of("/a/b?c=d&e", "/vhost/x", "/upload", "/chunks", "/empty")) {
+      pod.answer(path, Answer.of(OK));
+    }
     dataplane = Dataplane.start(LOOPBACK, new DataplaneMetrics());
     dataplane.apply(
         snapshot(
@@ -72,14 +70,25 @@ class UpstreamRequestBytesTest {
 
   /** Sends {@code request}, and returns what the pod received once it ends with {@code end}. */
   private static String forwarded(String request, String end) throws Exception {
-    pod.expectEnd(end);
+    pod.recordUntil(end);
     try (RawHttp client = new RawHttp("127.0.0.1", dataplane.httpPort())) {
       client.send(request);
       assertThat(client.readResponse(false).status()).isEqualTo(200);
     }
-    String received = pod.received.poll(10, TimeUnit.SECONDS);
+    String received = pod.nextRecorded(10, TimeUnit.SECONDS);
     assertThat(received).as("the pod received the request").isNotNull();
     return received;
+  }
+
+  /** The forwarded headers Weir appends to a request of this test's client. */
+  private static String forwardedHeaders() {
+    return "x-forwarded-for: 127.0.0.1\r\n"
+        + "x-real-ip: 127.0.0.1\r\n"
+        + "x-forwarded-proto: http\r\n"
+        + "x-forwarded-host: golden.test\r\n"
+        + "x-forwarded-port: "
+        + dataplane.httpPort()
+        + "\r\n";
   }
 
   @Test
@@ -115,13 +124,7 @@ class UpstreamRequestBytesTest {
                 + "X-Multi: two\r\n"
                 + "X-Request-ID: golden-1\r\n"
                 + "User-Agent: golden/1.0\r\n"
-                + "x-forwarded-for: 127.0.0.1\r\n"
-                + "x-real-ip: 127.0.0.1\r\n"
-                + "x-forwarded-proto: http\r\n"
-                + "x-forwarded-host: golden.test\r\n"
-                + "x-forwarded-port: "
-                + dataplane.httpPort()
-                + "\r\n"
+                + forwardedHeaders()
                 + "\r\n");
   }
 
@@ -137,28 +140,10 @@ class UpstreamRequestBytesTest {
     assertThat(withoutRequestId(received))
         .isEqualTo(
             "GET /vhost/x HTTP/1.1\r\n"
-                + "x-forwarded-for: 127.0.0.1\r\n"
-                + "x-real-ip: 127.0.0.1\r\n"
-                + "x-forwarded-proto: http\r\n"
-                + "x-forwarded-host: golden.test\r\n"
-                + "x-forwarded-port: "
-                + dataplane.httpPort()
-                + "\r\n"
+                + forwardedHeaders()
                 + "x-request-id: ID\r\n"
                 + "host: upstream.internal\r\n"
                 + "\r\n");
-  }
-
-  /** The forwarded headers and request id Weir appends to a plain request of this test. */
-  private static String appended() {
-    return "x-forwarded-for: 127.0.0.1\r\n"
-        + "x-real-ip: 127.0.0.1\r\n"
-        + "x-forwarded-proto: http\r\n"
-        + "x-forwarded-host: golden.test\r\n"
-        + "x-forwarded-port: "
-        + dataplane.httpPort()
-        + "\r\n"
-        + "x-request-id: ID\r\n";
   }
 
   private static String withoutRequestId(String received) {
@@ -176,7 +161,8 @@ class UpstreamRequestBytesTest {
         .isEqualTo(
             "POST /upload HTTP/1.1\r\nHost: golden.test\r\nContent-Length: 11\r\n"
                 + "Content-Type: text/plain\r\n"
-                + appended()
+                + forwardedHeaders()
+                + "x-request-id: ID\r\n"
                 + "\r\nhello world");
   }
 
@@ -190,7 +176,8 @@ class UpstreamRequestBytesTest {
     assertThat(withoutRequestId(received))
         .isEqualTo(
             "POST /chunks HTTP/1.1\r\nHost: golden.test\r\ntransfer-encoding: chunked\r\n"
-                + appended()
+                + forwardedHeaders()
+                + "x-request-id: ID\r\n"
                 + "\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 11\r\n\r\n");
   }
 
@@ -204,72 +191,8 @@ class UpstreamRequestBytesTest {
     assertThat(withoutRequestId(received))
         .isEqualTo(
             "POST /empty HTTP/1.1\r\nHost: golden.test\r\ntransfer-encoding: chunked\r\n"
-                + appended()
+                + forwardedHeaders()
+                + "x-request-id: ID\r\n"
                 + "\r\n0\r\n\r\n");
-  }
-
-  /**
-   * A pod that records each request's bytes up to an end the test names, then answers 200 with no
-   * body on the same connection.
-   */
-  static final class RecordingPod implements AutoCloseable {
-    final ServerSocket server;
-    final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-    volatile String end = "\r\n\r\n";
-
-    RecordingPod() throws IOException {
-      server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-      Thread acceptor = new Thread(this::acceptLoop, "recording-pod");
-      acceptor.setDaemon(true);
-      acceptor.start();
-    }
-
-    Endpoint endpoint() {
-      return Endpoint.ready("127.0.0.1", server.getLocalPort());
-    }
-
-    void expectEnd(String end) {
-      this.end = end;
-    }
-
-    private void acceptLoop() {
-      while (!server.isClosed()) {
-        try {
-          Socket s = server.accept();
-          Thread t = new Thread(() -> serve(s), "recording-pod-conn");
-          t.setDaemon(true);
-          t.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    }
-
-    private void serve(Socket s) {
-      try (s) {
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream request = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != -1; ) {
-          request.write(b);
-          String text = request.toString(StandardCharsets.ISO_8859_1);
-          if (text.contains("\r\n\r\n") && text.endsWith(end)) {
-            received.add(text);
-            request.reset();
-            s.getOutputStream()
-                .write(
-                    "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().flush();
-          }
-        }
-      } catch (IOException e) {
-        // the proxy closed the connection
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      server.close();
-    }
   }
 }

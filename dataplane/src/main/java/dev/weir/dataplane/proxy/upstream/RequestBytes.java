@@ -1,5 +1,6 @@
 package dev.weir.dataplane.proxy.upstream;
 
+import dev.weir.dataplane.proxy.http.FieldLines;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -7,19 +8,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * An HTTP/1.1 request as the bytes an upstream connection sends, written by Weir instead of Netty's
  * {@code HttpRequestEncoder}, byte for byte as that encoder writes them: the request line (the
- * target as UTF-8), every header line in the headers' order (names and values as ISO-8859-1, a char
- * beyond it as {@code ?}), and a chunked body's framing. Nothing is validated here: the client's
- * names and values were validated as its request was decoded, and Weir's own are known-good.
+ * target as UTF-8), the header lines ({@link FieldLines}), and a chunked body's framing.
  */
 final class RequestBytes {
   private static final int CRLF = '\r' << 8 | '\n';
-  private static final int COLON_SPACE = ':' << 8 | ' ';
   private static final AsciiString HTTP_1_1_CRLF = AsciiString.cached(" HTTP/1.1\r\n");
   private static final ByteBuf CHUNK_END =
       Unpooled.unreleasableBuffer(Unpooled.directBuffer(2).writeShort(CRLF)).asReadOnly();
@@ -36,32 +32,20 @@ final class RequestBytes {
     String uri = request.uri();
     HttpHeaders headers = request.headers();
     // Sized exactly (but for a target beyond ASCII), so the buffer is never grown while written.
-    int size = method.length() + 1 + uri.length() + 2 + HTTP_1_1_CRLF.length() + 2;
-    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-        it.hasNext(); ) {
-      Map.Entry<CharSequence, CharSequence> field = it.next();
-      size += field.getKey().length() + field.getValue().length() + 4;
-    }
-    ByteBuf out = alloc.ioBuffer(size);
+    ByteBuf out =
+        alloc.ioBuffer(
+            method.length()
+                + 1
+                + uri.length()
+                + 2
+                + HTTP_1_1_CRLF.length()
+                + FieldLines.size(headers));
     ByteBufUtil.copy(method, out);
     out.writeByte(' ');
     writeTarget(out, uri);
     ByteBufUtil.copy(HTTP_1_1_CRLF, out);
-    writeFields(out, headers);
+    FieldLines.write(out, headers);
     return out;
-  }
-
-  /** Field lines and the blank line that ends them. */
-  private static void writeFields(ByteBuf out, HttpHeaders fields) {
-    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = fields.iteratorCharSequence();
-        it.hasNext(); ) {
-      Map.Entry<CharSequence, CharSequence> field = it.next();
-      ByteBufUtil.writeAscii(out, field.getKey());
-      out.writeShort(COLON_SPACE);
-      ByteBufUtil.writeAscii(out, field.getValue());
-      out.writeShort(CRLF);
-    }
-    out.writeShort(CRLF);
   }
 
   // As HttpRequestEncoder: an empty target is "/", and an absolute-form one without a path gets
@@ -111,7 +95,7 @@ final class RequestBytes {
     }
     ByteBuf out = alloc.ioBuffer(256);
     out.writeMedium('0' << 16 | CRLF);
-    writeFields(out, trailers);
+    FieldLines.write(out, trailers);
     return out;
   }
 }
