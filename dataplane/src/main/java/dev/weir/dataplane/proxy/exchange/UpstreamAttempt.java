@@ -161,7 +161,9 @@ abstract class UpstreamAttempt implements UpstreamListener {
   private void acquire(Endpoint e, boolean fresh) {
     endpoint = e;
     UpstreamPools pools = client.listener.pools();
-    String host = balanced().headers().get(HttpHeaderNames.HOST);
+    // Only upstream TLS verifies or announces the request's host.
+    String host =
+        backend.source().protocol().tls() ? balanced().headers().get(HttpHeaderNames.HOST) : null;
     if (!fresh) {
       // A warm pool (nearly every request under load): no promise, no listener.
       UpstreamConnection idle = pools.takeIdle(client.eventLoop(), e, backend.source(), host);

@@ -131,7 +131,8 @@ public final class UpstreamPools {
    * TLS, complete only once its handshake (and verification) succeeded, and pooled apart from other
    * TLS settings and other verified names.
    *
-   * @param requestHost the request's Host, which upstream TLS may verify and send as SNI
+   * @param requestHost the request's Host, which upstream TLS may verify and send as SNI (only a
+   *     TLS backend needs it)
    */
   public Future<UpstreamConnection> acquire(
       EventLoop loop,
