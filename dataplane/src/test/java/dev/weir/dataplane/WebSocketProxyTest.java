@@ -9,6 +9,8 @@ import dev.weir.contract.snapshot.Snapshot;
 import dev.weir.dataplane.metrics.DataplaneMetrics;
 import dev.weir.dataplane.testing.EchoBackend;
 import dev.weir.dataplane.testing.RawHttp;
+import dev.weir.dataplane.testing.ScriptedPod;
+import dev.weir.dataplane.testing.ScriptedPod.Answer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,16 +18,18 @@ import org.junit.jupiter.api.Test;
 
 /** A WebSocket upgrade is passed through, then bytes flow both ways unchanged. */
 class WebSocketProxyTest {
+  private static final String UPGRADE =
+      "GET /chat HTTP/1.1\r\nHost: a.test\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n";
+
   @Test
   void upgradeIsForwardedAndBytesAreRelayedBothWays() throws Exception {
     try (EchoBackend ws =
             EchoBackend.start("ws", "127.0.0.1", EchoBackend.Mode.WEBSOCKET, Duration.ZERO);
         Dataplane dataplane = started(everythingTo(1, backend("ws", ws.endpoint())));
         RawHttp http = new RawHttp("127.0.0.1", dataplane.httpPort())) {
-      http.send(
-          "GET /chat HTTP/1.1\r\nHost: a.test\r\nUpgrade: websocket\r\n"
-              + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-              + "Sec-WebSocket-Version: 13\r\n\r\n");
+      http.send(UPGRADE);
       RawHttp.Response switching = http.readResponse(false);
       assertThat(switching.status()).isEqualTo(101);
       assertThat(switching.header("upgrade")).isEqualToIgnoringCase("websocket");
@@ -42,6 +46,26 @@ class WebSocketProxyTest {
         assertThat(echoed).isEqualTo(frame);
       }
       assertThat(ws.requestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void bytesThePodSendsRightBehindThe101AreRelayed() throws Exception {
+    try (ScriptedPod pod =
+            ScriptedPod.start("127.0.0.1")
+                .answer(
+                    "/chat",
+                    Answer.of(
+                        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\n\r\nfirst-frame"));
+        Dataplane dataplane = started(everythingTo(1, backend("pod", pod.endpoint())));
+        RawHttp http = new RawHttp("127.0.0.1", dataplane.httpPort())) {
+      http.send(UPGRADE);
+      assertThat(http.readResponse(false).status()).isEqualTo(101);
+      // Sent in the same write as the head: decoded with it, then handed to the relay.
+      assertThat(http.socket().getInputStream().readNBytes("first-frame".length()))
+          .asString(StandardCharsets.US_ASCII)
+          .isEqualTo("first-frame");
     }
   }
 

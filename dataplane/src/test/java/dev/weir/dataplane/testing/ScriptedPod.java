@@ -11,14 +11,18 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A pod that answers each request with exactly the bytes a test scripted for its path, however
  * wrong they are: for the response framing a proxy must get right (or refuse) whatever an upstream
- * sends. Requests are read as heads only (the tests send no bodies); a thread per connection.
+ * sends. Requests are read as heads only, unless {@link #recordUntil} says where they end; a thread
+ * per connection.
  */
 public final class ScriptedPod implements AutoCloseable {
   /**
@@ -44,6 +48,8 @@ public final class ScriptedPod implements AutoCloseable {
   private final List<Socket> connections = new CopyOnWriteArrayList<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private final List<String> requestLines = new CopyOnWriteArrayList<>();
+  private final BlockingQueue<String> recorded = new LinkedBlockingQueue<>();
+  private volatile String recordUntil;
 
   private ScriptedPod(String address) throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getByName(address));
@@ -76,6 +82,20 @@ public final class ScriptedPod implements AutoCloseable {
     return List.copyOf(requestLines);
   }
 
+  /**
+   * From now on, a request is read up to the first {@code end} after its head (its body's end, for
+   * one with a body), and its bytes kept for {@link #nextRecorded}.
+   */
+  public ScriptedPod recordUntil(String end) {
+    recordUntil = end;
+    return this;
+  }
+
+  /** The bytes of the next request recorded, or null if none comes within the timeout. */
+  public String nextRecorded(long timeout, TimeUnit unit) throws InterruptedException {
+    return recorded.poll(timeout, unit);
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
@@ -99,6 +119,19 @@ public final class ScriptedPod implements AutoCloseable {
         String head = readHead(in);
         if (head == null) {
           return;
+        }
+        String end = recordUntil;
+        if (end != null) {
+          StringBuilder whole = new StringBuilder(head);
+          while (whole.length() < end.length()
+              || whole.lastIndexOf(end) != whole.length() - end.length()) {
+            int b = in.read();
+            if (b == -1) {
+              return;
+            }
+            whole.append((char) b);
+          }
+          recorded.add(whole.toString());
         }
         String requestLine = head.substring(0, head.indexOf("\r\n"));
         requestLines.add(requestLine);

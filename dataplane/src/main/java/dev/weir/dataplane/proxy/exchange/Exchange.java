@@ -475,8 +475,10 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
     if (replayable != null) {
       replayable.keep(content, client.alloc());
     }
-    upstream.channel.writeAndFlush(content, upstream.channel.voidPromise());
-    if (content instanceof LastHttpContent) {
+    boolean last = content instanceof LastHttpContent;
+    upstream.writeContent(content);
+    upstream.flush();
+    if (last) {
       requestComplete = true;
       state = State.SENT;
       if (!responseStarted) {
@@ -584,10 +586,9 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
 
   @Override
   void connected() {
-    Channel up = upstream.channel;
     upstreamSentNanos = System.nanoTime();
     relayOffered = upstream.expectResponse(headRequest, !client.http2() && !clientHttp10);
-    up.write(upstreamHead, up.voidPromise());
+    upstream.writeHead(upstreamHead);
     if (replayable == null
         && requestBodyExpected
         && bodyBytesSent == 0
@@ -605,14 +606,15 @@ final class Exchange extends UpstreamAttempt implements ProxiedRequest {
       streamContent(content);
     } else if (requestComplete) {
       // A retry after the body (empty, or kept whole) was already read from the client.
-      up.writeAndFlush(
+      upstream.writeContent(
           replayable != null && bodyBytesSent > 0
               ? replayable.replay()
               : LastHttpContent.EMPTY_LAST_CONTENT);
+      upstream.flush();
       state = State.SENT;
       armReadTimer();
     } else {
-      up.flush();
+      upstream.flush();
       state = State.STREAMING;
       requestMore();
     }

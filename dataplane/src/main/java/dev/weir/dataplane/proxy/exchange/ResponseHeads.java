@@ -1,5 +1,6 @@
 package dev.weir.dataplane.proxy.exchange;
 
+import dev.weir.dataplane.proxy.http.FieldLines;
 import dev.weir.dataplane.proxy.http.HopByHopHeaders;
 import dev.weir.dataplane.proxy.policy.ResponseHook;
 import io.netty.buffer.ByteBuf;
@@ -14,8 +15,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * A backend's response head made fit for the client: its hop-by-hop headers end at Weir, and it is
@@ -93,20 +92,10 @@ final class ResponseHeads {
     out.writeByte(' ');
     ByteBufUtil.writeAscii(out, response.status().reasonPhrase());
     out.writeShort(CRLF);
-    for (Iterator<Map.Entry<CharSequence, CharSequence>> fields =
-            response.headers().iteratorCharSequence();
-        fields.hasNext(); ) {
-      Map.Entry<CharSequence, CharSequence> field = fields.next();
-      ByteBufUtil.writeAscii(out, field.getKey());
-      out.writeShort(COLON_SPACE);
-      ByteBufUtil.writeAscii(out, field.getValue());
-      out.writeShort(CRLF);
-    }
-    out.writeShort(CRLF);
+    FieldLines.write(out, response.headers());
     return out;
   }
 
   private static final byte[] STATUS_LINE_START = {'H', 'T', 'T', 'P', '/', '1', '.', '1', ' '};
   private static final int CRLF = '\r' << 8 | '\n';
-  private static final int COLON_SPACE = ':' << 8 | ' ';
 }

@@ -160,61 +160,70 @@ abstract class UpstreamAttempt implements UpstreamListener {
 
   private void acquire(Endpoint e, boolean fresh) {
     endpoint = e;
-    Endpoint target = e;
-    client
-        .listener()
-        .pools()
-        .acquire(
-            client.eventLoop(),
-            e,
-            backend.source(),
-            balanced().headers().get(HttpHeaderNames.HOST),
-            timeouts.connectMillis(),
-            fresh)
-        .addListener((Future<UpstreamConnection> f) -> acquired(target, f));
+    UpstreamPools pools = client.listener().pools();
+    // Only upstream TLS verifies or announces the request's host.
+    String host =
+        backend.source().protocol().tls() ? balanced().headers().get(HttpHeaderNames.HOST) : null;
+    if (!fresh) {
+      // A warm pool (nearly every request under load): no promise, no listener.
+      UpstreamConnection idle = pools.takeIdle(client.eventLoop(), e, backend.source(), host);
+      if (idle != null) {
+        use(idle);
+        return;
+      }
+    }
+    pools
+        .acquire(client.eventLoop(), e, backend.source(), host, timeouts.connectMillis(), fresh)
+        .addListener((Future<UpstreamConnection> f) -> acquired(e, f));
   }
 
   private void acquired(Endpoint e, Future<UpstreamConnection> f) {
-    if (!awaitingConnection()) {
-      if (f.isSuccess()) {
-        client.listener().pools().release(f.getNow(), true);
-      }
-      return;
-    }
     if (!f.isSuccess()) {
-      Throwable cause = f.cause();
-      if (cause instanceof UpstreamPools.PoolExhaustedException) {
-        logFailure("pool_exhausted", e, cause);
-        unavailable(HttpResponseStatus.SERVICE_UNAVAILABLE);
-        return;
-      }
-      endMeasure();
-      if (cause instanceof UpstreamPools.BackendUnusableException) {
-        // Its settings, not an endpoint, are at fault: no other endpoint would do better.
-        logFailure("backend_unusable", null, cause);
-        unavailable(HttpResponseStatus.BAD_GATEWAY);
-        return;
-      }
-      logFailure(
-          cause instanceof UpstreamPools.TlsHandshakeException ? "tls_handshake" : "connect",
-          e,
-          cause);
-      endpointFailed(e);
-      // Nothing of the request was written: trying elsewhere is safe whatever its method.
-      if (mayTryAgain(
-          cause instanceof ConnectTimeoutException
-              ? RetryCondition.TIMEOUT
-              : RetryCondition.ERROR)) {
-        connect(false, null);
-      } else {
-        unavailable(HttpResponseStatus.BAD_GATEWAY);
+      if (awaitingConnection()) {
+        acquireFailed(e, f.cause());
       }
       return;
     }
-    upstream = f.getNow();
+    use(f.getNow());
+  }
+
+  /** {@code c} is this attempt's connection, unless the exchange stopped waiting meanwhile. */
+  private void use(UpstreamConnection c) {
+    if (!awaitingConnection()) {
+      client.listener().pools().release(c, true);
+      return;
+    }
+    upstream = c;
     upstream.attach(this);
     upstream.channel.config().setAutoRead(true);
     connected();
+  }
+
+  private void acquireFailed(Endpoint e, Throwable cause) {
+    if (cause instanceof UpstreamPools.PoolExhaustedException) {
+      logFailure("pool_exhausted", e, cause);
+      unavailable(HttpResponseStatus.SERVICE_UNAVAILABLE);
+      return;
+    }
+    endMeasure();
+    if (cause instanceof UpstreamPools.BackendUnusableException) {
+      // Its settings, not an endpoint, are at fault: no other endpoint would do better.
+      logFailure("backend_unusable", null, cause);
+      unavailable(HttpResponseStatus.BAD_GATEWAY);
+      return;
+    }
+    logFailure(
+        cause instanceof UpstreamPools.TlsHandshakeException ? "tls_handshake" : "connect",
+        e,
+        cause);
+    endpointFailed(e);
+    // Nothing of the request was written: trying elsewhere is safe whatever its method.
+    if (mayTryAgain(
+        cause instanceof ConnectTimeoutException ? RetryCondition.TIMEOUT : RetryCondition.ERROR)) {
+      connect(false, null);
+    } else {
+      unavailable(HttpResponseStatus.BAD_GATEWAY);
+    }
   }
 
   /**

@@ -41,9 +41,9 @@ public final class WebSocketUpgrade {
     client.writeAndFlush(response);
 
     ChannelPipeline upstreamPipeline = up.pipeline();
-    upstreamPipeline.remove(UpstreamPools.UPSTREAM_HANDLER);
+    // The relay goes in first: bytes that came after the 101 pass from the decoder to it.
     upstreamPipeline.addLast(RELAY, new ByteRelay(client));
-    upstreamPipeline.remove(UpstreamPools.HTTP_CODEC);
+    upstreamPipeline.remove(UpstreamPools.UPSTREAM_HANDLER);
 
     ChannelPipeline clientPipeline = client.pipeline();
     clientPipeline.addLast(RELAY, new ByteRelay(up));

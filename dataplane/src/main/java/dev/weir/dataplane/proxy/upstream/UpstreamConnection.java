@@ -1,6 +1,14 @@
 package dev.weir.dataplane.proxy.upstream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -9,6 +17,11 @@ import java.util.concurrent.ScheduledFuture;
  * one exchange at a time; or, for a gRPC backend, one HTTP/2 stream on a connection shared with
  * other exchanges ({@link #multiplexed}), whose pipeline converts frames to those messages and
  * back.
+ *
+ * <p>The request goes out through {@link #writeHead}, {@link #writeContent} and {@link #flush}: on
+ * an HTTP/1.1 connection as bytes Weir frames itself ({@link RequestBytes}; its pipeline has no
+ * request encoder), on a stream as the messages its codec converts. Every write has a void promise:
+ * a failed write shows as the connection closing, which the exchange handles.
  */
 public final class UpstreamConnection {
   public final Channel channel;
@@ -38,6 +51,11 @@ public final class UpstreamConnection {
   ScheduledFuture<?> idleCheck;
 
   Throwable failure;
+
+  // The request being sent is chunked (HTTP/1.1): its body goes out as chunks.
+  private boolean chunkedRequest;
+  // Written since the last flush.
+  private boolean unflushed;
 
   /** Its HTTP/1.x response decoder; null for an HTTP/2 stream. */
   final UpstreamResponseDecoder decoder;
@@ -84,9 +102,99 @@ public final class UpstreamConnection {
     return decoder == null ? 0 : decoder.contentBytes();
   }
 
+  /** Writes a request's head (not flushed). */
+  public void writeHead(HttpRequest head) {
+    unflushed = true;
+    if (decoder == null) {
+      channel.write(head, channel.voidPromise());
+      return;
+    }
+    // As HttpRequestEncoder decides it: the head, as sent, says whether the body is chunked.
+    chunkedRequest =
+        head.headers()
+            .containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
+    channel.write(RequestBytes.head(channel.alloc(), head), channel.voidPromise());
+  }
+
+  /**
+   * Writes a part of the request's body (not flushed); ownership passes. Over HTTP/1.1 a body of
+   * known length goes as its bytes (a last part's trailers are dropped, as the encoder did), a
+   * chunked one as chunks, the last with the trailers.
+   */
+  public void writeContent(HttpContent content) {
+    if (decoder == null) {
+      unflushed = true;
+      channel.write(content, channel.voidPromise());
+      return;
+    }
+    ByteBuf data = content.content();
+    int size = data.readableBytes();
+    if (size > 0) {
+      unflushed = true;
+      if (chunkedRequest) {
+        channel.write(RequestBytes.chunkSize(channel.alloc(), size), channel.voidPromise());
+        channel.write(data, channel.voidPromise());
+        channel.write(RequestBytes.chunkEnd(), channel.voidPromise());
+      } else {
+        channel.write(data, channel.voidPromise());
+      }
+    } else {
+      data.release();
+    }
+    if (chunkedRequest && content instanceof LastHttpContent last) {
+      unflushed = true;
+      channel.write(
+          RequestBytes.lastChunk(channel.alloc(), last.trailingHeaders()), channel.voidPromise());
+    }
+  }
+
+  /** Flushes what was written since the last flush; nothing when nothing was. */
+  public void flush() {
+    if (unflushed) {
+      unflushed = false;
+      channel.flush();
+    }
+  }
+
   /** Between responses with nothing unread: it may carry another request. */
   boolean clean() {
     return decoder == null || decoder.reusable();
+  }
+
+  // What the last handler of its pipeline (UpstreamResponseDecoder, or UpstreamHandler on a
+  // stream) does with what arrives. An idle pooled connection expects nothing: anything it
+  // receives takes it out of service.
+
+  void received(ChannelHandlerContext ctx, Object msg) {
+    UpstreamListener l = listener;
+    if (l == null) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
+    l.upstreamRead(this, msg);
+  }
+
+  void writabilityChanged() {
+    UpstreamListener l = listener;
+    if (l != null) {
+      l.upstreamWritabilityChanged(this);
+    }
+  }
+
+  void closed() {
+    UpstreamListener l = listener;
+    listener = null;
+    if (l != null) {
+      l.upstreamClosed(this, failure);
+    }
+  }
+
+  void failed(ChannelHandlerContext ctx, Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+    }
+    ctx.close();
   }
 
   public void attach(UpstreamListener l) {

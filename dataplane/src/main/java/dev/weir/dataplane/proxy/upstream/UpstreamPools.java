@@ -12,9 +12,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
@@ -94,9 +92,10 @@ public final class UpstreamPools {
     }
   }
 
-  /** Pipeline names of an upstream connection's handlers (a WebSocket upgrade replaces both). */
-  public static final String HTTP_CODEC = "http-codec";
-
+  /**
+   * Pipeline name of an HTTP/1.1 upstream connection's one handler, its {@link
+   * UpstreamResponseDecoder} (a WebSocket upgrade replaces it).
+   */
   public static final String UPSTREAM_HANDLER = "upstream";
 
   private static final String TLS = "tls";
@@ -132,7 +131,8 @@ public final class UpstreamPools {
    * TLS, complete only once its handshake (and verification) succeeded, and pooled apart from other
    * TLS settings and other verified names.
    *
-   * @param requestHost the request's Host, which upstream TLS may verify and send as SNI
+   * @param requestHost the request's Host, which upstream TLS may verify and send as SNI (only a
+   *     TLS backend needs it)
    */
   public Future<UpstreamConnection> acquire(
       EventLoop loop,
@@ -153,17 +153,9 @@ public final class UpstreamPools {
       return http2.acquire(loop, endpoint, key, poolKey, tls, tlsName, connectMillis, fresh);
     }
     if (!fresh) {
-      ArrayDeque<UpstreamConnection> idle = idle(loop).get(poolKey);
-      while (idle != null && !idle.isEmpty()) {
-        // Most recently used first: the likeliest to be alive, and the rest can idle out.
-        UpstreamConnection c = idle.pollLast();
-        c.pooled = false;
-        if (c.channel.isActive() && c.clean()) {
-          c.reused = true;
-          return promise.setSuccess(c);
-        }
-        // Out of the pool for good: an unclean one must not stay open, counted against the bound.
-        c.channel.close();
+      UpstreamConnection c = pollIdle(loop, poolKey);
+      if (c != null) {
+        return promise.setSuccess(c);
       }
     }
     int max = maxConnectionsPerEndpoint();
@@ -190,11 +182,8 @@ public final class UpstreamPools {
                           .addLast(
                               TLS, tls.newHandler(ch.alloc(), tlsName, key.port(), connectMillis));
                     }
-                    ch.pipeline()
-                        .addLast(
-                            HTTP_CODEC,
-                            new CombinedChannelDuplexHandler<>(decoder, new HttpRequestEncoder()));
-                    ch.pipeline().addLast(UPSTREAM_HANDLER, new UpstreamHandler(c));
+                    decoder.deliverTo(c);
+                    ch.pipeline().addLast(UPSTREAM_HANDLER, decoder);
                   }
                 })
             .connect(address);
@@ -207,7 +196,7 @@ public final class UpstreamPools {
             return;
           }
           UpstreamConnection c =
-              ((UpstreamHandler) ch.pipeline().get(UPSTREAM_HANDLER)).connection();
+              ((UpstreamResponseDecoder) ch.pipeline().get(UPSTREAM_HANDLER)).connection();
           if (tls == null) {
             promise.setSuccess(c);
             return;
@@ -225,6 +214,43 @@ public final class UpstreamPools {
                   });
         });
     return promise;
+  }
+
+  /**
+   * The idle connection {@link #acquire} would take for the same arguments (not {@code fresh}),
+   * taken out of its pool; null when there is none, or the backend is gRPC or unusable: {@link
+   * #acquire} then connects or says why not. A request on a warm pool continues at once, with no
+   * promise and no listener.
+   */
+  public UpstreamConnection takeIdle(
+      EventLoop loop, Endpoint endpoint, Backend backend, String requestHost) {
+    if (backend.protocol().http2()) {
+      return null;
+    }
+    UpstreamTlsContext tls = tlsContexts.forBackend(backend);
+    if (tls == null) {
+      return pollIdle(loop, EndpointKey.of(endpoint));
+    }
+    if (tls.problem() != null) {
+      return null;
+    }
+    return pollIdle(loop, new TlsPoolKey(EndpointKey.of(endpoint), tls, tls.nameFor(requestHost)));
+  }
+
+  private UpstreamConnection pollIdle(EventLoop loop, Object poolKey) {
+    ArrayDeque<UpstreamConnection> idle = idle(loop).get(poolKey);
+    while (idle != null && !idle.isEmpty()) {
+      // Most recently used first: the likeliest to be alive, and the rest can idle out.
+      UpstreamConnection c = idle.pollLast();
+      c.pooled = false;
+      if (c.channel.isActive() && c.clean()) {
+        c.reused = true;
+        return c;
+      }
+      // Out of the pool for good: an unclean one must not stay open, counted against the bound.
+      c.channel.close();
+    }
+    return null;
   }
 
   /**

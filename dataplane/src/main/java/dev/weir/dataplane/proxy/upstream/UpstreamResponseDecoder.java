@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponse;
@@ -47,6 +46,11 @@ import java.util.Map;
  * with the connection. Bytes that arrive when no response is awaited, or that follow a complete
  * response in the same read, are never decoded: the connection is closed, so they cannot become the
  * answer to the next request sent on it.
+ *
+ * <p>On an HTTP/1.1 upstream connection it is the pipeline's one handler (after TLS, if any): it
+ * hands each message to the exchange using the {@link #deliverTo connection} in the read that
+ * decoded it, and tells it of writability, failures and the close, as a handler behind it would
+ * have. On its own (no connection) the messages go to the next handler.
  */
 public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
   /** The largest response head (status line and fields) accepted. */
@@ -78,12 +82,33 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
               Unpooled.directBuffer(5).writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))
           .asReadOnly();
 
+  // The connection whose exchange gets the messages; null: they go to the next handler.
+  private UpstreamConnection connection;
+  private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRANSFER_ENCODING =
+      "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
+
   private State state = State.HEAD;
   private boolean awaitingResponse;
   private boolean headRequest;
   private boolean relay;
   private long remaining;
   private long contentBytes;
+  // The framing fields of the head being parsed, counted as they are parsed (a head's framing is
+  // decided without looking its fields up again).
+  private int lengthFields;
+  private String length;
+  private int codingFields;
+  private String coding;
+
+  /** From now on, messages go to {@code c}'s exchange, not to a next handler. */
+  void deliverTo(UpstreamConnection c) {
+    connection = c;
+  }
+
+  UpstreamConnection connection() {
+    return connection;
+  }
 
   /**
    * A request was sent: the next head answers it. {@code head}: it was a HEAD request, whose
@@ -112,6 +137,52 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    decodeNext(ctx, in, out);
+    deliver(ctx, out);
+  }
+
+  // Within decode: a message that removes this handler (a WebSocket's 101) leaves the bytes after
+  // it to ByteToMessageDecoder, which passes them to the handler that replaced this one.
+  private void deliver(ChannelHandlerContext ctx, List<Object> out) {
+    if (connection == null || out.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < out.size(); i++) {
+      connection.received(ctx, out.get(i));
+    }
+    out.clear();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (connection == null) {
+      super.channelWritabilityChanged(ctx);
+    } else {
+      connection.writabilityChanged();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    try {
+      super.channelInactive(ctx);
+    } finally {
+      if (connection != null) {
+        connection.closed();
+      }
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (connection == null) {
+      super.exceptionCaught(ctx, cause);
+    } else {
+      connection.failed(ctx, cause);
+    }
+  }
+
+  private void decodeNext(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     switch (state) {
       case HEAD -> {
         if (!awaitingResponse) {
@@ -186,6 +257,7 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
     if (state == State.UNTIL_CLOSE) {
       out.add(LastHttpContent.EMPTY_LAST_CONTENT);
       responseEnded();
+      deliver(ctx, out);
     }
     // Any other state: the response is incomplete, which the connection's closing tells.
   }
@@ -226,15 +298,13 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
       out.add(LastHttpContent.EMPTY_LAST_CONTENT); // interim: the final head still to come
       return;
     }
-    HttpHeaders headers = response.headers();
-    String te = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
     if (headRequest || code == 204 || code == 304) {
       out.add(LastHttpContent.EMPTY_LAST_CONTENT);
       responseEnded();
-    } else if (te != null) {
+    } else if (codingFields > 0) {
       state = State.CHUNK_SIZE;
-    } else if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-      remaining = Long.parseLong(headers.get(HttpHeaderNames.CONTENT_LENGTH));
+    } else if (lengthFields > 0) {
+      remaining = Long.parseLong(length);
       if (remaining == 0) {
         out.add(LastHttpContent.EMPTY_LAST_CONTENT);
         responseEnded();
@@ -252,7 +322,7 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
   }
 
   /** Parses the head in [start, end), end just past its blank line; throws with the problem. */
-  private static HttpResponse parseHead(ByteBuf in, int start, int end) {
+  private HttpResponse parseHead(ByteBuf in, int start, int end) {
     int lineEnd = in.indexOf(start, end, (byte) '\n');
     String statusLine = latin1(in, start, trimCr(in, start, lineEnd));
     HttpVersion version;
@@ -275,13 +345,19 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
     String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
     checkText(reason, "invalid reason phrase");
     HttpHeaders headers = HEADERS.newHeaders();
-    parseFields(in, lineEnd + 1, end, headers);
-    checkFraming(headers);
-    return new DefaultHttpResponse(version, new HttpResponseStatus(code, reason), headers);
+    lengthFields = 0;
+    codingFields = 0;
+    parseFields(in, lineEnd + 1, end, headers, true);
+    checkFraming();
+    // The shared constant when the reason is the usual one, as most are.
+    return new DefaultHttpResponse(version, HttpResponseStatus.valueOf(code, reason), headers);
   }
 
-  /** Field lines in [from, end) (the blank line included) into {@code headers}. */
-  private static void parseFields(ByteBuf in, int from, int end, HttpHeaders headers) {
+  /**
+   * Field lines in [from, end) (the blank line included) into {@code headers}; a {@code head}'s
+   * framing fields are counted too.
+   */
+  private void parseFields(ByteBuf in, int from, int end, HttpHeaders headers, boolean head) {
     int p = from;
     while (p < end) {
       int lineEnd = in.indexOf(p, end, (byte) '\n');
@@ -315,25 +391,31 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
       }
       String value = latin1(in, valueStart, valueEnd);
       checkText(value, "invalid field value");
+      if (head) {
+        if (isName(in, p, nameEnd, CONTENT_LENGTH)) {
+          lengthFields++;
+          length = value;
+        } else if (isName(in, p, nameEnd, TRANSFER_ENCODING)) {
+          codingFields++;
+          coding = value;
+        }
+      }
       headers.add(latin1(in, p, nameEnd), value);
       p = lineEnd + 1;
     }
   }
 
-  private static void checkFraming(HttpHeaders headers) {
-    List<String> lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
-    List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    if (!codings.isEmpty() && !lengths.isEmpty()) {
+  private void checkFraming() {
+    if (codingFields > 0 && lengthFields > 0) {
       throw new IllegalArgumentException("both Content-Length and Transfer-Encoding");
     }
-    if (codings.size() > 1 || codings.size() == 1 && !codings.get(0).equalsIgnoreCase("chunked")) {
+    if (codingFields > 1 || codingFields == 1 && !coding.equalsIgnoreCase("chunked")) {
       throw new IllegalArgumentException("transfer coding other than chunked");
     }
-    if (lengths.size() > 1) {
+    if (lengthFields > 1) {
       throw new IllegalArgumentException("more than one Content-Length");
     }
-    if (lengths.size() == 1) {
-      String length = lengths.get(0);
+    if (lengthFields == 1) {
       if (length.isEmpty() || length.length() > 18) {
         throw new IllegalArgumentException("invalid Content-Length");
       }
@@ -415,7 +497,7 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
     }
     HttpHeaders trailers = TRAILERS.newHeaders();
     try {
-      parseFields(in, start, end, trailers);
+      parseFields(in, start, end, trailers, false);
     } catch (IllegalArgumentException e) {
       failContent(in, out, e.getMessage());
       return;
@@ -503,6 +585,20 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
     InvalidResponseException(String problem) {
       super(problem, null, false, false);
     }
+  }
+
+  /** Whether the field name in [from, to), a token, is {@code name} (lower case), in any case. */
+  private static boolean isName(ByteBuf in, int from, int to, byte[] name) {
+    if (to - from != name.length) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      // Only letters of a token differ from their lower case by 0x20; '-' is its own.
+      if ((in.getByte(from + i) | 0x20) != name[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int trimCr(ByteBuf in, int start, int lf) {
