@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -400,7 +401,7 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
           coding = value;
         }
       }
-      headers.add(latin1(in, p, nameEnd), value);
+      headers.add(fieldName(in, p, nameEnd), value);
       p = lineEnd + 1;
     }
   }
@@ -603,6 +604,81 @@ public final class UpstreamResponseDecoder extends ByteToMessageDecoder {
 
   private static int trimCr(ByteBuf in, int start, int lf) {
     return lf > start && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+  }
+
+  // The names nearly every response carries, spelled as servers send them. A name that matches
+  // one byte for byte (the spelling reaches HTTP/1.1 clients as it came) is that constant rather
+  // than a new string: about a third of what a response head allocated.
+  private static final String[][] COMMON_NAMES_BY_LENGTH = commonNamesByLength();
+
+  private static String[][] commonNamesByLength() {
+    String[] names = {
+      "Date",
+      "Vary",
+      "ETag",
+      "Server",
+      "Expires",
+      "Location",
+      "Connection",
+      "Keep-Alive",
+      "Set-Cookie",
+      "Content-Type",
+      "Accept-Ranges",
+      "Cache-Control",
+      "Last-Modified",
+      "Content-Length",
+      "Content-Encoding",
+      "Transfer-Encoding",
+      "date",
+      "vary",
+      "etag",
+      "server",
+      "expires",
+      "location",
+      "connection",
+      "keep-alive",
+      "set-cookie",
+      "content-type",
+      "accept-ranges",
+      "cache-control",
+      "last-modified",
+      "content-length",
+      "content-encoding",
+      "transfer-encoding"
+    };
+    int longest = 0;
+    for (String name : names) {
+      longest = Math.max(longest, name.length());
+    }
+    String[][] byLength = new String[longest + 1][];
+    for (String name : names) {
+      String[] same = byLength[name.length()];
+      same = same == null ? new String[1] : Arrays.copyOf(same, same.length + 1);
+      same[same.length - 1] = name;
+      byLength[name.length()] = same;
+    }
+    return byLength;
+  }
+
+  private static String fieldName(ByteBuf in, int from, int to) {
+    int length = to - from;
+    if (length < COMMON_NAMES_BY_LENGTH.length && COMMON_NAMES_BY_LENGTH[length] != null) {
+      for (String common : COMMON_NAMES_BY_LENGTH[length]) {
+        if (sameBytes(in, from, common)) {
+          return common;
+        }
+      }
+    }
+    return latin1(in, from, to);
+  }
+
+  private static boolean sameBytes(ByteBuf in, int from, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      if (in.getByte(from + i) != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // Netty decodes ISO-8859-1 by copying the bytes once into a compact string; building a char[]

@@ -146,6 +146,30 @@ class UpstreamResponseDecoderTest {
   }
 
   @Test
+  void fieldNamesKeepTheirSpellingWhetherCommonOrNot() {
+    Decoded d =
+        decode(
+            "HTTP/1.1 200 OK\r\nServer: pod\r\nCONTENT-TYPE: a\r\ncontent-type: b\r\n"
+                + "Content-Typf: c\r\nDate: d\r\nX-Date: e\r\nset-cookie: f\r\n"
+                + "Content-Length: 0\r\n\r\n",
+            false,
+            1);
+    assertThat(d.problem()).isNull();
+    assertThat(d.head().headers().names())
+        .containsExactlyInAnyOrder(
+            "Server",
+            "CONTENT-TYPE",
+            "content-type",
+            "Content-Typf",
+            "Date",
+            "X-Date",
+            "set-cookie",
+            "Content-Length");
+    assertThat(d.head().headers().getAll("content-type")).containsExactly("a", "b");
+    assertThat(d.head().headers().get("Content-Typf")).isEqualTo("c");
+  }
+
+  @Test
   void bareLineFeedsEndLinesAndWhitespaceBeforeTheColonIsDropped() {
     Decoded d = decode("HTTP/1.1 201 Created\nContent-Length : 2\n\nok", false, 1);
     assertThat(d.problem()).isNull();
