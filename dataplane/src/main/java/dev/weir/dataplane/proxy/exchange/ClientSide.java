@@ -24,9 +24,15 @@ interface ClientSide {
   /** The client's connection: its addresses, TLS session and attributes. */
   Channel connection();
 
-  ByteBufAllocator alloc();
+  /** The client connection's allocator. */
+  default ByteBufAllocator alloc() {
+    return connection().alloc();
+  }
 
-  EventLoop eventLoop();
+  /** The event loop of the client connection, where all of its exchanges run. */
+  default EventLoop eventLoop() {
+    return connection().eventLoop();
+  }
 
   /** Writes and flushes a part of the response; nobody waits for it. */
   void write(HttpObject msg);

@@ -6,12 +6,10 @@ import dev.weir.dataplane.proxy.ListenerContext;
 import dev.weir.dataplane.proxy.http.ClientAddress;
 import dev.weir.dataplane.proxy.http.ValidatedRequest;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
@@ -80,11 +78,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter
   @Override
   public Channel connection() {
     return ctx.channel();
-  }
-
-  @Override
-  public ByteBufAllocator alloc() {
-    return ctx.alloc();
   }
 
   @Override
@@ -193,13 +186,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter
   }
 
   @Override
-  public EventLoop eventLoop() {
-    return ctx.channel().eventLoop();
-  }
-
-  @Override
   public void armReadTimer(long millis) {
-    readDeadline.arm(ctx.channel().eventLoop(), millis, TimeUnit.MILLISECONDS);
+    readDeadline.arm(eventLoop(), millis, TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -7,13 +7,11 @@ import dev.weir.dataplane.proxy.http.Http2RequestValidator;
 import dev.weir.dataplane.proxy.http.RequestValidator;
 import dev.weir.dataplane.proxy.policy.LocalResponse;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -479,16 +477,6 @@ public final class Http2ClientConnection extends Http2ConnectionHandler {
     @Override
     public Channel connection() {
       return ctx.channel();
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-      return ctx.alloc();
-    }
-
-    @Override
-    public EventLoop eventLoop() {
-      return ctx.channel().eventLoop();
     }
 
     @Override
